@@ -1,0 +1,18 @@
+//! The vocabulary of Wearhouse: validated input types, users, roles and profile fields.
+//!
+//! Pure: no I/O, no async, no clock. A value that has one of these types has passed validation, so the
+//! rest of the system never re-checks it ("parse, don't validate").
+
+pub mod account;
+pub mod ids;
+pub mod invalid;
+pub mod password;
+pub mod profile;
+pub mod role;
+
+pub use account::{Email, Username};
+pub use ids::UserId;
+pub use invalid::InvalidInput;
+pub use password::{Password, PasswordPolicy};
+pub use profile::{Bio, BirthYear, DisplayName, HeightCm, Sex, TimeZoneName, UnitSystem};
+pub use role::{Role, Roles};

@@ -1,0 +1,145 @@
+//! The accounts aggregate: users, their profile, roles, MFA state, recovery codes and avatar.
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use wearhouse_model::{
+    Bio, BirthYear, DisplayName, Email, HeightCm, Roles, Sex, TimeZoneName, UnitSystem, UserId, Username,
+};
+
+use crate::StoreError;
+
+/// A user as stored. Secrets (password hash, TOTP secret) are here because the services need them;
+/// the HTTP layer never serialises this type directly.
+#[derive(Debug, Clone)]
+pub struct UserRecord {
+    pub id: UserId,
+    pub username: Username,
+    pub email: Email,
+    pub password_hash: String,
+    pub display_name: Option<String>,
+    pub bio: Option<String>,
+    pub time_zone: TimeZoneName,
+    pub unit_system: UnitSystem,
+    pub birth_year: Option<i16>,
+    pub sex: Option<Sex>,
+    pub height_cm: Option<f64>,
+    pub roles: Roles,
+    pub active: bool,
+    /// Bumped by "log out everywhere": access tokens minted under an older epoch stop working.
+    pub token_epoch: i64,
+    /// Set during enrolment (not yet enabled) and while TOTP is enabled.
+    pub totp_secret: Option<String>,
+    pub totp_enabled: bool,
+    /// The last TOTP time step accepted, so a code cannot be replayed within its window.
+    pub totp_last_step: Option<i64>,
+    pub has_avatar: bool,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub id: UserId,
+    pub username: Username,
+    pub email: Email,
+    pub password_hash: String,
+    pub roles: Roles,
+    pub time_zone: TimeZoneName,
+    pub created_at: Timestamp,
+}
+
+/// A partial profile change. `None` leaves a field alone; `Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileUpdate {
+    pub display_name: Option<Option<DisplayName>>,
+    pub bio: Option<Option<Bio>>,
+    pub time_zone: Option<TimeZoneName>,
+    pub unit_system: Option<UnitSystem>,
+    pub birth_year: Option<Option<BirthYear>>,
+    pub sex: Option<Option<Sex>>,
+    pub height_cm: Option<Option<HeightCm>>,
+}
+
+/// What an administrator may change about another account.
+#[derive(Debug, Clone, Default)]
+pub struct AdminUserUpdate {
+    pub roles: Option<Roles>,
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Avatar {
+    /// Sniffed from the bytes when stored, never taken from the client.
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+    pub updated_at: Timestamp,
+}
+
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Fails with `Conflict { what: "username" | "email" }` when either is taken (usernames compare
+    /// case-insensitively).
+    async fn create_user(&self, user: NewUser) -> Result<UserRecord, StoreError>;
+
+    async fn user_by_id(&self, id: &UserId) -> Result<Option<UserRecord>, StoreError>;
+
+    /// Looks a user up by username (case-insensitive) or e-mail address.
+    async fn user_by_login(&self, login: &str) -> Result<Option<UserRecord>, StoreError>;
+
+    async fn update_profile(
+        &self,
+        id: &UserId,
+        update: ProfileUpdate,
+        now: Timestamp,
+    ) -> Result<UserRecord, StoreError>;
+
+    async fn admin_update(
+        &self,
+        id: &UserId,
+        update: AdminUserUpdate,
+        now: Timestamp,
+    ) -> Result<UserRecord, StoreError>;
+
+    /// Active accounts holding the admin role.
+    async fn count_active_admins(&self) -> Result<i64, StoreError>;
+
+    /// Users ordered by id (creation order), strictly after `after`.
+    async fn list_users(&self, after: Option<&UserId>, limit: u32) -> Result<Vec<UserRecord>, StoreError>;
+
+    /// Deletes the account and, by cascade, everything it owns. `false` if it did not exist.
+    async fn delete_user(&self, id: &UserId) -> Result<bool, StoreError>;
+
+    /// Invalidates every access token issued so far; returns the new epoch.
+    async fn bump_token_epoch(&self, id: &UserId, now: Timestamp) -> Result<i64, StoreError>;
+
+    /// Stores a secret for an enrolment that is not yet confirmed (TOTP stays disabled).
+    async fn set_pending_totp(&self, id: &UserId, secret: &str, now: Timestamp) -> Result<(), StoreError>;
+
+    /// Enables TOTP with the pending secret and replaces the recovery codes, atomically.
+    async fn enable_totp(
+        &self,
+        id: &UserId,
+        recovery_code_hashes: &[String],
+        accepted_step: i64,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+
+    /// Disables TOTP, forgets the secret and the recovery codes.
+    async fn disable_totp(&self, id: &UserId, now: Timestamp) -> Result<(), StoreError>;
+
+    /// Records `step` as used if it is newer than the last accepted one. `false` means replay.
+    async fn accept_totp_step(&self, id: &UserId, step: i64) -> Result<bool, StoreError>;
+
+    /// Marks an unused recovery code as used. `false` if it is unknown or already used.
+    async fn consume_recovery_code(&self, id: &UserId, code_hash: &str, now: Timestamp)
+        -> Result<bool, StoreError>;
+
+    async fn remaining_recovery_codes(&self, id: &UserId) -> Result<i64, StoreError>;
+
+    async fn put_avatar(&self, id: &UserId, avatar: Avatar) -> Result<(), StoreError>;
+
+    async fn avatar(&self, id: &UserId) -> Result<Option<Avatar>, StoreError>;
+
+    /// `false` if there was none.
+    async fn delete_avatar(&self, id: &UserId) -> Result<bool, StoreError>;
+}

@@ -1,0 +1,22 @@
+//! The storage interface the rest of Wearhouse sees, and its SQLite and PostgreSQL backends.
+//!
+//! The interface is split by aggregate ([`AccountStore`], [`SessionStore`], [`SettingsStore`]); callers
+//! hold `Arc<dyn …>` and never see `sqlx` types. Each backend keeps its own migrations. Where the SQL
+//! of both dialects is the same text, one implementation is expanded for both pool types (see `sql`);
+//! where they differ, each backend gets its own code.
+
+mod accounts;
+mod error;
+mod open;
+mod rows;
+mod sessions;
+mod settings;
+mod sql;
+pub mod testing;
+mod time;
+
+pub use accounts::{AccountStore, AdminUserUpdate, Avatar, NewUser, ProfileUpdate, UserRecord};
+pub use error::StoreError;
+pub use open::{open, Backend, Store, StoreOptions};
+pub use sessions::{NewRefreshToken, RotateOutcome, SessionStore};
+pub use settings::SettingsStore;

@@ -1,0 +1,138 @@
+//! Opening a store from a URL: picks the backend, tunes the connection, applies migrations.
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::sql::{PgStore, SqliteStore};
+use crate::{AccountStore, SessionStore, SettingsStore, StoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The backend a database URL names: `sqlite:` or `postgres:`/`postgresql:`.
+    pub fn of_url(url: &str) -> Result<Self, StoreError> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::Open(format!(
+                "unsupported database URL '{}': use sqlite://PATH or postgres://…",
+                url.split('@').next_back().unwrap_or_default()
+            )))
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    pub max_connections: u32,
+    /// How long a query waits for a connection (and SQLite for a lock) before failing.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self { max_connections: 16, acquire_timeout: Duration::from_secs(5) }
+    }
+}
+
+/// One opened database, seen through its per-aggregate interfaces.
+#[derive(Clone)]
+pub struct Store {
+    pub backend: Backend,
+    pub accounts: Arc<dyn AccountStore>,
+    pub sessions: Arc<dyn SessionStore>,
+    pub settings: Arc<dyn SettingsStore>,
+    pool: Pool,
+}
+
+#[derive(Clone)]
+enum Pool {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("backend", &self.backend).finish_non_exhaustive()
+    }
+}
+
+/// Opens (creating a SQLite file if needed) the database at `url`. Does not migrate: call
+/// [`Store::migrate`].
+pub async fn open(url: &str, options: &StoreOptions) -> Result<Store, StoreError> {
+    match Backend::of_url(url)? {
+        Backend::Sqlite => {
+            let connect = SqliteConnectOptions::from_str(url)
+                .map_err(|e| StoreError::Open(e.to_string()))?
+                .create_if_missing(true)
+                // WAL lets readers proceed while one writer commits; NORMAL sync is durable across
+                // process crashes in WAL mode and loses at most the last commits on power loss.
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(options.acquire_timeout)
+                .foreign_keys(true)
+                .pragma("temp_store", "memory")
+                .pragma("cache_size", "-32768");
+            let pool = SqlitePoolOptions::new()
+                .max_connections(options.max_connections)
+                .acquire_timeout(options.acquire_timeout)
+                .connect_with(connect)
+                .await
+                .map_err(|e| StoreError::Open(e.to_string()))?;
+            let store = SqliteStore { pool: pool.clone() };
+            Ok(Store {
+                backend: Backend::Sqlite,
+                accounts: Arc::new(store.clone()),
+                sessions: Arc::new(store.clone()),
+                settings: Arc::new(store),
+                pool: Pool::Sqlite(pool),
+            })
+        }
+        Backend::Postgres => {
+            let connect = PgConnectOptions::from_str(url).map_err(|e| StoreError::Open(e.to_string()))?;
+            let pool = PgPoolOptions::new()
+                .max_connections(options.max_connections)
+                .acquire_timeout(options.acquire_timeout)
+                .connect_with(connect)
+                .await
+                .map_err(|e| StoreError::Open(e.to_string()))?;
+            let store = PgStore { pool: pool.clone() };
+            Ok(Store {
+                backend: Backend::Postgres,
+                accounts: Arc::new(store.clone()),
+                sessions: Arc::new(store.clone()),
+                settings: Arc::new(store),
+                pool: Pool::Postgres(pool),
+            })
+        }
+    }
+}
+
+impl Store {
+    /// Applies the backend's pending migrations. Safe to call on every start.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        let result = match &self.pool {
+            Pool::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await,
+            Pool::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await,
+        };
+        result.map_err(|e| StoreError::Open(format!("migration failed: {e}")))
+    }
+
+    /// Waits for in-flight queries and closes every connection.
+    pub async fn close(&self) {
+        match &self.pool {
+            Pool::Sqlite(pool) => pool.close().await,
+            Pool::Postgres(pool) => pool.close().await,
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! Row shapes shared by both backends and their conversion into domain types. Every column type here
+//! decodes the same way from SQLite and PostgreSQL (TEXT, 64-bit integers, doubles, booleans, bytes).
+
+use wearhouse_model::{Email, Roles, Sex, TimeZoneName, UnitSystem, UserId, Username};
+
+use crate::time::from_micros;
+use crate::{Avatar, StoreError, UserRecord};
+
+/// Columns selected for a user, in this order, by every backend (see `USER_COLUMNS`).
+pub(crate) const USER_COLUMNS: &str = "id, username, email, password_hash, display_name, bio, time_zone, \
+    unit_system, birth_year, sex, height_cm, roles, active, token_epoch, totp_secret, totp_enabled, \
+    totp_last_step, created_at, updated_at, \
+    EXISTS (SELECT 1 FROM avatars a WHERE a.user_id = users.id) AS has_avatar";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct UserRow {
+    id: String,
+    username: String,
+    email: String,
+    password_hash: String,
+    display_name: Option<String>,
+    bio: Option<String>,
+    time_zone: String,
+    unit_system: String,
+    birth_year: Option<i64>,
+    sex: Option<String>,
+    height_cm: Option<f64>,
+    roles: String,
+    active: bool,
+    token_epoch: i64,
+    totp_secret: Option<String>,
+    totp_enabled: bool,
+    totp_last_step: Option<i64>,
+    created_at: i64,
+    updated_at: i64,
+    has_avatar: bool,
+}
+
+fn corrupt(field: &str) -> impl FnOnce(wearhouse_model::InvalidInput) -> StoreError + '_ {
+    move |e| StoreError::Corrupt(format!("users.{field}: {e}"))
+}
+
+impl TryFrom<UserRow> for UserRecord {
+    type Error = StoreError;
+
+    fn try_from(row: UserRow) -> Result<Self, Self::Error> {
+        Ok(UserRecord {
+            id: UserId::parse(&row.id).map_err(corrupt("id"))?,
+            username: Username::parse(&row.username).map_err(corrupt("username"))?,
+            email: Email::parse(&row.email).map_err(corrupt("email"))?,
+            password_hash: row.password_hash,
+            display_name: row.display_name,
+            bio: row.bio,
+            time_zone: TimeZoneName::parse(&row.time_zone).map_err(corrupt("time_zone"))?,
+            unit_system: UnitSystem::parse(&row.unit_system).map_err(corrupt("unit_system"))?,
+            birth_year: row
+                .birth_year
+                .map(|y| i16::try_from(y).map_err(|_| StoreError::Corrupt(format!("users.birth_year: {y}"))))
+                .transpose()?,
+            sex: row.sex.as_deref().map(Sex::parse).transpose().map_err(corrupt("sex"))?,
+            height_cm: row.height_cm,
+            roles: Roles::from_csv(&row.roles).map_err(corrupt("roles"))?,
+            active: row.active,
+            token_epoch: row.token_epoch,
+            totp_secret: row.totp_secret,
+            totp_enabled: row.totp_enabled,
+            totp_last_step: row.totp_last_step,
+            has_avatar: row.has_avatar,
+            created_at: from_micros(row.created_at)?,
+            updated_at: from_micros(row.updated_at)?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct AvatarRow {
+    content_type: String,
+    bytes: Vec<u8>,
+    updated_at: i64,
+}
+
+impl TryFrom<AvatarRow> for Avatar {
+    type Error = StoreError;
+
+    fn try_from(row: AvatarRow) -> Result<Self, Self::Error> {
+        Ok(Avatar { content_type: row.content_type, bytes: row.bytes, updated_at: from_micros(row.updated_at)? })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct TokenRow {
+    pub(crate) family_id: String,
+    pub(crate) user_id: String,
+    pub(crate) used_at: Option<i64>,
+    pub(crate) revoked_at: Option<i64>,
+    pub(crate) expires_at: i64,
+}
+
+impl TokenRow {
+    pub(crate) fn user(&self) -> Result<UserId, StoreError> {
+        UserId::parse(&self.user_id).map_err(corrupt("refresh_tokens.user_id"))
+    }
+}

@@ -1,0 +1,335 @@
+//! `AccountStore` in SQL common to both backends.
+
+macro_rules! impl_account_store {
+    ($store:ty) => {
+        impl $store {
+            async fn fetch_user(
+                &self,
+                filter: &str,
+                value: &str,
+            ) -> Result<Option<$crate::UserRecord>, $crate::StoreError> {
+                let sql = format!("SELECT {} FROM users WHERE {filter}", $crate::rows::USER_COLUMNS);
+                let row: Option<$crate::rows::UserRow> =
+                    sqlx::query_as(&sql).bind(value).fetch_optional(&self.pool).await?;
+                row.map($crate::UserRecord::try_from).transpose()
+            }
+
+            async fn existing_user(
+                &self,
+                id: &wearhouse_model::UserId,
+            ) -> Result<$crate::UserRecord, $crate::StoreError> {
+                self.fetch_user("id = $1", id.as_str()).await?.ok_or($crate::StoreError::NotFound)
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::AccountStore for $store {
+            async fn create_user(&self, user: $crate::NewUser) -> Result<$crate::UserRecord, $crate::StoreError> {
+                let at = $crate::time::to_micros(user.created_at);
+                sqlx::query(
+                    "INSERT INTO users (id, username, username_key, email, password_hash, roles, time_zone, \
+                     created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+                )
+                .bind(user.id.as_str())
+                .bind(user.username.as_str())
+                .bind(user.username.key())
+                .bind(user.email.as_str())
+                .bind(&user.password_hash)
+                .bind(user.roles.to_csv())
+                .bind(user.time_zone.as_str())
+                .bind(at)
+                .execute(&self.pool)
+                .await?;
+                self.existing_user(&user.id).await
+            }
+
+            async fn user_by_id(
+                &self,
+                id: &wearhouse_model::UserId,
+            ) -> Result<Option<$crate::UserRecord>, $crate::StoreError> {
+                self.fetch_user("id = $1", id.as_str()).await
+            }
+
+            async fn user_by_login(&self, login: &str) -> Result<Option<$crate::UserRecord>, $crate::StoreError> {
+                let login = login.trim().to_lowercase();
+                self.fetch_user("username_key = $1 OR email = $1", &login).await
+            }
+
+            async fn update_profile(
+                &self,
+                id: &wearhouse_model::UserId,
+                update: $crate::ProfileUpdate,
+                now: jiff::Timestamp,
+            ) -> Result<$crate::UserRecord, $crate::StoreError> {
+                // One statement with a "change this column?" flag per field keeps the update atomic
+                // without a read-modify-write transaction.
+                let p = update;
+                let done = sqlx::query(
+                    "UPDATE users SET \
+                     display_name = CASE WHEN $2 THEN $3 ELSE display_name END, \
+                     bio = CASE WHEN $4 THEN $5 ELSE bio END, \
+                     time_zone = COALESCE($6, time_zone), \
+                     unit_system = COALESCE($7, unit_system), \
+                     birth_year = CASE WHEN $8 THEN $9 ELSE birth_year END, \
+                     sex = CASE WHEN $10 THEN $11 ELSE sex END, \
+                     height_cm = CASE WHEN $12 THEN $13 ELSE height_cm END, \
+                     updated_at = $14 \
+                     WHERE id = $1",
+                )
+                .bind(id.as_str())
+                .bind(p.display_name.is_some())
+                .bind(p.display_name.flatten().map(|v| v.as_str().to_owned()))
+                .bind(p.bio.is_some())
+                .bind(p.bio.flatten().map(|v| v.as_str().to_owned()))
+                .bind(p.time_zone.map(|v| v.as_str().to_owned()))
+                .bind(p.unit_system.map(|v| v.as_str()))
+                .bind(p.birth_year.is_some())
+                .bind(p.birth_year.flatten().map(|v| i64::from(v.get())))
+                .bind(p.sex.is_some())
+                .bind(p.sex.flatten().map(|v| v.as_str()))
+                .bind(p.height_cm.is_some())
+                .bind(p.height_cm.flatten().map(|v| v.get()))
+                .bind($crate::time::to_micros(now))
+                .execute(&self.pool)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err($crate::StoreError::NotFound);
+                }
+                self.existing_user(id).await
+            }
+
+            async fn admin_update(
+                &self,
+                id: &wearhouse_model::UserId,
+                update: $crate::AdminUserUpdate,
+                now: jiff::Timestamp,
+            ) -> Result<$crate::UserRecord, $crate::StoreError> {
+                let done = sqlx::query(
+                    "UPDATE users SET roles = COALESCE($2, roles), active = COALESCE($3, active), \
+                     updated_at = $4 WHERE id = $1",
+                )
+                .bind(id.as_str())
+                .bind(update.roles.map(|r| r.to_csv()))
+                .bind(update.active)
+                .bind($crate::time::to_micros(now))
+                .execute(&self.pool)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err($crate::StoreError::NotFound);
+                }
+                self.existing_user(id).await
+            }
+
+            async fn count_active_admins(&self) -> Result<i64, $crate::StoreError> {
+                // Roles are stored as a sorted CSV, so 'admin' is matched as a whole item.
+                let n: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM users WHERE active AND (',' || roles || ',') LIKE '%,admin,%'",
+                )
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(n)
+            }
+
+            async fn list_users(
+                &self,
+                after: Option<&wearhouse_model::UserId>,
+                limit: u32,
+            ) -> Result<Vec<$crate::UserRecord>, $crate::StoreError> {
+                let sql = format!(
+                    "SELECT {} FROM users WHERE id > $1 ORDER BY id LIMIT $2",
+                    $crate::rows::USER_COLUMNS
+                );
+                let rows: Vec<$crate::rows::UserRow> = sqlx::query_as(&sql)
+                    .bind(after.map(|a| a.as_str()).unwrap_or(""))
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.into_iter().map($crate::UserRecord::try_from).collect()
+            }
+
+            async fn delete_user(&self, id: &wearhouse_model::UserId) -> Result<bool, $crate::StoreError> {
+                let done = sqlx::query("DELETE FROM users WHERE id = $1").bind(id.as_str()).execute(&self.pool).await?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn bump_token_epoch(
+                &self,
+                id: &wearhouse_model::UserId,
+                now: jiff::Timestamp,
+            ) -> Result<i64, $crate::StoreError> {
+                let epoch: Option<i64> = sqlx::query_scalar(
+                    "UPDATE users SET token_epoch = token_epoch + 1, updated_at = $2 WHERE id = $1 \
+                     RETURNING token_epoch",
+                )
+                .bind(id.as_str())
+                .bind($crate::time::to_micros(now))
+                .fetch_optional(&self.pool)
+                .await?;
+                epoch.ok_or($crate::StoreError::NotFound)
+            }
+
+            async fn set_pending_totp(
+                &self,
+                id: &wearhouse_model::UserId,
+                secret: &str,
+                now: jiff::Timestamp,
+            ) -> Result<(), $crate::StoreError> {
+                let done = sqlx::query(
+                    "UPDATE users SET totp_secret = $2, totp_enabled = FALSE, updated_at = $3 \
+                     WHERE id = $1 AND NOT totp_enabled",
+                )
+                .bind(id.as_str())
+                .bind(secret)
+                .bind($crate::time::to_micros(now))
+                .execute(&self.pool)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err($crate::StoreError::Conflict { what: "totp" });
+                }
+                Ok(())
+            }
+
+            async fn enable_totp(
+                &self,
+                id: &wearhouse_model::UserId,
+                recovery_code_hashes: &[String],
+                accepted_step: i64,
+                now: jiff::Timestamp,
+            ) -> Result<(), $crate::StoreError> {
+                let now_us = $crate::time::to_micros(now);
+                let mut tx = self.pool.begin().await?;
+                let done = sqlx::query(
+                    "UPDATE users SET totp_enabled = TRUE, totp_last_step = $2, updated_at = $3 \
+                     WHERE id = $1 AND totp_secret IS NOT NULL AND NOT totp_enabled",
+                )
+                .bind(id.as_str())
+                .bind(accepted_step)
+                .bind(now_us)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    tx.rollback().await?;
+                    return Err($crate::StoreError::Conflict { what: "totp" });
+                }
+                sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+                    .bind(id.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                for hash in recovery_code_hashes {
+                    sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
+                        .bind(id.as_str())
+                        .bind(hash)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn disable_totp(
+                &self,
+                id: &wearhouse_model::UserId,
+                now: jiff::Timestamp,
+            ) -> Result<(), $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(
+                    "UPDATE users SET totp_secret = NULL, totp_enabled = FALSE, totp_last_step = NULL, \
+                     updated_at = $2 WHERE id = $1",
+                )
+                .bind(id.as_str())
+                .bind($crate::time::to_micros(now))
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+                    .bind(id.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn accept_totp_step(
+                &self,
+                id: &wearhouse_model::UserId,
+                step: i64,
+            ) -> Result<bool, $crate::StoreError> {
+                let done = sqlx::query(
+                    "UPDATE users SET totp_last_step = $2 \
+                     WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)",
+                )
+                .bind(id.as_str())
+                .bind(step)
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn consume_recovery_code(
+                &self,
+                id: &wearhouse_model::UserId,
+                code_hash: &str,
+                now: jiff::Timestamp,
+            ) -> Result<bool, $crate::StoreError> {
+                let done = sqlx::query(
+                    "UPDATE recovery_codes SET used_at = $3 \
+                     WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL",
+                )
+                .bind(id.as_str())
+                .bind(code_hash)
+                .bind($crate::time::to_micros(now))
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn remaining_recovery_codes(
+                &self,
+                id: &wearhouse_model::UserId,
+            ) -> Result<i64, $crate::StoreError> {
+                let n: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
+                        .bind(id.as_str())
+                        .fetch_one(&self.pool)
+                        .await?;
+                Ok(n)
+            }
+
+            async fn put_avatar(
+                &self,
+                id: &wearhouse_model::UserId,
+                avatar: $crate::Avatar,
+            ) -> Result<(), $crate::StoreError> {
+                sqlx::query(
+                    "INSERT INTO avatars (user_id, content_type, bytes, updated_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (user_id) DO UPDATE SET content_type = excluded.content_type, \
+                     bytes = excluded.bytes, updated_at = excluded.updated_at",
+                )
+                .bind(id.as_str())
+                .bind(&avatar.content_type)
+                .bind(&avatar.bytes)
+                .bind($crate::time::to_micros(avatar.updated_at))
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn avatar(
+                &self,
+                id: &wearhouse_model::UserId,
+            ) -> Result<Option<$crate::Avatar>, $crate::StoreError> {
+                let row: Option<$crate::rows::AvatarRow> =
+                    sqlx::query_as("SELECT content_type, bytes, updated_at FROM avatars WHERE user_id = $1")
+                        .bind(id.as_str())
+                        .fetch_optional(&self.pool)
+                        .await?;
+                row.map($crate::Avatar::try_from).transpose()
+            }
+
+            async fn delete_avatar(&self, id: &wearhouse_model::UserId) -> Result<bool, $crate::StoreError> {
+                let done =
+                    sqlx::query("DELETE FROM avatars WHERE user_id = $1").bind(id.as_str()).execute(&self.pool).await?;
+                Ok(done.rows_affected() > 0)
+            }
+        }
+    };
+}

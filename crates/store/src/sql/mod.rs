@@ -1,0 +1,32 @@
+//! SQL shared by both backends. The account, session and settings statements are the same text in
+//! SQLite and PostgreSQL (`$N` placeholders work in both; sqlx-sqlite maps `$N` to argument N), so each
+//! file defines its implementation once as a macro and expands it for both pool types. Anything that
+//! differs between the dialects belongs in a backend's own module instead, not in a branch here.
+
+#[macro_use]
+mod accounts;
+#[macro_use]
+mod sessions;
+#[macro_use]
+mod settings;
+
+use sqlx::{PgPool, SqlitePool};
+
+/// The SQLite backend's stores.
+#[derive(Clone)]
+pub(crate) struct SqliteStore {
+    pub(crate) pool: SqlitePool,
+}
+
+/// The PostgreSQL backend's stores.
+#[derive(Clone)]
+pub(crate) struct PgStore {
+    pub(crate) pool: PgPool,
+}
+
+impl_account_store!(SqliteStore);
+impl_account_store!(PgStore);
+impl_session_store!(SqliteStore);
+impl_session_store!(PgStore);
+impl_settings_store!(SqliteStore);
+impl_settings_store!(PgStore);
