@@ -16,11 +16,16 @@ impl Username {
     pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
         let raw = raw.trim();
         if !(3..=32).contains(&raw.len()) {
-            return Err(InvalidInput::new("invalid_username", "username must be 3 to 32 characters long"));
+            return Err(InvalidInput::new(
+                "invalid_username",
+                "username must be 3 to 32 characters long",
+            ));
         }
         let mut chars = raw.chars();
         let starts_well = chars.next().is_some_and(|c| c.is_ascii_alphanumeric());
-        let rest_ok = raw.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        let rest_ok = raw
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
         if !starts_well || !rest_ok {
             return Err(InvalidInput::new(
                 "invalid_username",
@@ -75,7 +80,9 @@ impl Email {
         let (local, domain) = raw.split_once('@').ok_or_else(invalid)?;
         let domain_ok = domain.contains('.')
             && !domain.contains('@')
-            && domain.split('.').all(|label| !label.is_empty() && label.len() <= 63);
+            && domain
+                .split('.')
+                .all(|label| !label.is_empty() && label.len() <= 63);
         if local.is_empty() || local.len() > 64 || !domain_ok {
             return Err(invalid());
         }
@@ -115,14 +122,29 @@ mod tests {
         assert_eq!(Username::parse(" Ana.Lopez_1 ").unwrap().as_str(), "Ana.Lopez_1");
         assert_eq!(Username::parse("Ana").unwrap().key(), "ana");
         for bad in ["ab", "_ana", "ana lopez", "ana@x", "ñandú", &"a".repeat(33)] {
-            assert_eq!(Username::parse(bad).unwrap_err().code, "invalid_username", "{bad}");
+            assert_eq!(
+                Username::parse(bad).unwrap_err().code,
+                "invalid_username",
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn emails() {
-        assert_eq!(Email::parse(" Ana@Example.ORG ").unwrap().as_str(), "ana@example.org");
-        for bad in ["ana", "ana@", "@example.org", "ana@example", "ana@@example.org", "a na@example.org", "ana@ex..org"] {
+        assert_eq!(
+            Email::parse(" Ana@Example.ORG ").unwrap().as_str(),
+            "ana@example.org"
+        );
+        for bad in [
+            "ana",
+            "ana@",
+            "@example.org",
+            "ana@example",
+            "ana@@example.org",
+            "a na@example.org",
+            "ana@ex..org",
+        ] {
             assert_eq!(Email::parse(bad).unwrap_err().code, "invalid_email", "{bad}");
         }
     }

@@ -26,7 +26,10 @@ impl UserId {
         if valid {
             Ok(Self(raw.to_owned()))
         } else {
-            Err(InvalidInput::new("invalid_id", format!("'{raw}' is not a user id")))
+            Err(InvalidInput::new(
+                "invalid_id",
+                format!("'{raw}' is not a user id"),
+            ))
         }
     }
 
@@ -68,7 +71,13 @@ mod tests {
 
     #[test]
     fn rejects_foreign_or_malformed_ids() {
-        for raw in ["", "usr_", "act_0190a1b2c3d4e5f60718293a4b5c6d7e", "usr_xyz", "usr_0190a1b2c3d4e5f60718293a4b5c6d7"] {
+        for raw in [
+            "",
+            "usr_",
+            "act_0190a1b2c3d4e5f60718293a4b5c6d7e",
+            "usr_xyz",
+            "usr_0190a1b2c3d4e5f60718293a4b5c6d7",
+        ] {
             assert!(UserId::parse(raw).is_err(), "{raw}");
         }
     }

@@ -10,6 +10,9 @@ pub struct InvalidInput {
 
 impl InvalidInput {
     pub fn new(code: &'static str, detail: impl Into<String>) -> Self {
-        Self { code, detail: detail.into() }
+        Self {
+            code,
+            detail: detail.into(),
+        }
     }
 }

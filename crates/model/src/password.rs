@@ -55,7 +55,10 @@ impl PasswordPolicy {
         let lowered = raw.to_lowercase();
         let local_part = email.as_str().split('@').next().unwrap_or_default();
         let identities = [username.key(), local_part.to_owned()];
-        if identities.iter().any(|id| id.chars().count() >= 3 && lowered.contains(id.as_str())) {
+        if identities
+            .iter()
+            .any(|id| id.chars().count() >= 3 && lowered.contains(id.as_str()))
+        {
             return Err(InvalidInput::new(
                 "password_contains_identity",
                 "password must not contain the username or the e-mail address",
@@ -74,7 +77,10 @@ impl PasswordPolicy {
                     | Warning::ThisIsSimilarToACommonlyUsedPassword
             )
         ) {
-            return Err(InvalidInput::new("password_common", "password is too common; choose another one"));
+            return Err(InvalidInput::new(
+                "password_common",
+                "password is too common; choose another one",
+            ));
         }
         if entropy.score() < Score::Two {
             let why = warning.map(|w| format!(" ({w})")).unwrap_or_default();
@@ -112,21 +118,39 @@ mod tests {
 
     #[test]
     fn rejects_common_passwords() {
-        for common in ["password123", "qwertyuiop", "1234567890", "iloveyou123", "P@ssw0rd123"] {
+        for common in [
+            "password123",
+            "qwertyuiop",
+            "1234567890",
+            "iloveyou123",
+            "P@ssw0rd123",
+        ] {
             let code = check(common).unwrap_err().code;
-            assert!(code == "password_common" || code == "password_too_guessable", "{common}: {code}");
+            assert!(
+                code == "password_common" || code == "password_too_guessable",
+                "{common}: {code}"
+            );
         }
         assert_eq!(check("password123").unwrap_err().code, "password_common");
     }
 
     #[test]
     fn rejects_passwords_containing_the_account_names() {
-        assert_eq!(check("ANA_RUNNER-2026!").unwrap_err().code, "password_contains_identity");
-        assert_eq!(check("my ana.lopez secret").unwrap_err().code, "password_contains_identity");
+        assert_eq!(
+            check("ANA_RUNNER-2026!").unwrap_err().code,
+            "password_contains_identity"
+        );
+        assert_eq!(
+            check("my ana.lopez secret").unwrap_err().code,
+            "password_contains_identity"
+        );
     }
 
     #[test]
     fn rejects_absurdly_long_passwords() {
-        assert_eq!(check(&"correct horse ".repeat(30)).unwrap_err().code, "password_too_long");
+        assert_eq!(
+            check(&"correct horse ".repeat(30)).unwrap_err().code,
+            "password_too_long"
+        );
     }
 }

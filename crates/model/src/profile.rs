@@ -9,7 +9,10 @@ use crate::InvalidInput;
 
 fn reject_control_chars(raw: &str, code: &'static str, what: &str) -> Result<(), InvalidInput> {
     if raw.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(InvalidInput::new(code, format!("{what} must not contain control characters")));
+        return Err(InvalidInput::new(
+            code,
+            format!("{what} must not contain control characters"),
+        ));
     }
     Ok(())
 }
@@ -32,7 +35,10 @@ impl DisplayName {
         }
         reject_control_chars(trimmed, "invalid_display_name", "display name")?;
         if trimmed.contains('\n') {
-            return Err(InvalidInput::new("invalid_display_name", "display name must be one line"));
+            return Err(InvalidInput::new(
+                "invalid_display_name",
+                "display name must be one line",
+            ));
         }
         Ok(Self(trimmed.to_owned()))
     }
@@ -119,7 +125,10 @@ impl UnitSystem {
         match raw {
             "metric" => Ok(Self::Metric),
             "imperial" => Ok(Self::Imperial),
-            _ => Err(InvalidInput::new("invalid_unit_system", "unit system must be 'metric' or 'imperial'")),
+            _ => Err(InvalidInput::new(
+                "invalid_unit_system",
+                "unit system must be 'metric' or 'imperial'",
+            )),
         }
     }
 }
@@ -147,7 +156,10 @@ impl Sex {
             "female" => Ok(Self::Female),
             "male" => Ok(Self::Male),
             "other" => Ok(Self::Other),
-            _ => Err(InvalidInput::new("invalid_sex", "sex must be 'female', 'male' or 'other'")),
+            _ => Err(InvalidInput::new(
+                "invalid_sex",
+                "sex must be 'female', 'male' or 'other'",
+            )),
         }
     }
 }
@@ -183,7 +195,10 @@ impl HeightCm {
         if cm.is_finite() && (50.0..=275.0).contains(&cm) {
             Ok(Self(cm))
         } else {
-            Err(InvalidInput::new("invalid_height", "height must be between 50 and 275 cm"))
+            Err(InvalidInput::new(
+                "invalid_height",
+                "height must be between 50 and 275 cm",
+            ))
         }
     }
 
@@ -198,10 +213,20 @@ mod tests {
 
     #[test]
     fn time_zones_are_validated_against_the_tz_database() {
-        assert_eq!(TimeZoneName::parse("Europe/Berlin").unwrap().as_str(), "Europe/Berlin");
-        assert_eq!(TimeZoneName::parse("America/New_York").unwrap().as_str(), "America/New_York");
+        assert_eq!(
+            TimeZoneName::parse("Europe/Berlin").unwrap().as_str(),
+            "Europe/Berlin"
+        );
+        assert_eq!(
+            TimeZoneName::parse("America/New_York").unwrap().as_str(),
+            "America/New_York"
+        );
         for bad in ["Mars/Olympus", "", "+02:00", "Europe/"] {
-            assert_eq!(TimeZoneName::parse(bad).unwrap_err().code, "invalid_time_zone", "{bad}");
+            assert_eq!(
+                TimeZoneName::parse(bad).unwrap_err().code,
+                "invalid_time_zone",
+                "{bad}"
+            );
         }
     }
 

@@ -20,7 +20,13 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::User, Role::Trainer, Role::Clinician, Role::Researcher, Role::Admin];
+    pub const ALL: [Role; 5] = [
+        Role::User,
+        Role::Trainer,
+        Role::Clinician,
+        Role::Researcher,
+        Role::Admin,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -81,7 +87,11 @@ impl Roles {
     }
 
     pub fn from_csv(csv: &str) -> Result<Self, InvalidInput> {
-        csv.split(',').filter(|s| !s.is_empty()).map(Role::from_str).collect::<Result<Vec<_>, _>>().map(Self::from)
+        csv.split(',')
+            .filter(|s| !s.is_empty())
+            .map(Role::from_str)
+            .collect::<Result<Vec<_>, _>>()
+            .map(Self::from)
     }
 }
 

@@ -1,1 +1,31 @@
-//! placeholder
+//! HTTP layer of Wearhouse: routes, authentication extraction, the one error→problem+json mapping,
+//! OpenAPI, rate limits, metrics. Handlers translate HTTP to a service call and back; they hold no
+//! business rules.
+
+mod app;
+mod extract;
+pub mod middleware;
+mod openapi;
+pub mod problem;
+mod routes;
+mod state;
+mod views;
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+pub use app::{openapi, router, OPENAPI_PATH};
+pub use middleware::rate_limit::RateLimitSettings;
+pub use state::{AppState, HttpSettings};
+
+/// Serves `state`'s application on `listener` until `shutdown` completes; requests in flight then
+/// finish before this returns.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    middleware::rate_limit::spawn_shrinker(state.rate_limits.clone());
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}

@@ -1,1 +1,19 @@
-//! placeholder
+//! Use cases of Wearhouse over the storage interface: registration, login, tokens, MFA, profiles,
+//! avatars and administration. The HTTP layer and the CLI both call these; rules live here, once.
+
+pub mod accounts;
+pub mod admin;
+pub mod auth;
+pub mod clock;
+pub mod error;
+pub mod mfa;
+pub mod passwords;
+pub mod profile;
+pub mod tokens;
+
+pub use accounts::{AccountService, AccountSettings, AuthenticatedUser};
+pub use auth::{LoginRequest, TokenPair, TotpEnrolment};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{FieldError, ServiceError};
+pub use passwords::PasswordHashing;
+pub use profile::ProfilePatch;

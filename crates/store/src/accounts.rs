@@ -131,8 +131,12 @@ pub trait AccountStore: Send + Sync {
     async fn accept_totp_step(&self, id: &UserId, step: i64) -> Result<bool, StoreError>;
 
     /// Marks an unused recovery code as used. `false` if it is unknown or already used.
-    async fn consume_recovery_code(&self, id: &UserId, code_hash: &str, now: Timestamp)
-        -> Result<bool, StoreError>;
+    async fn consume_recovery_code(
+        &self,
+        id: &UserId,
+        code_hash: &str,
+        now: Timestamp,
+    ) -> Result<bool, StoreError>;
 
     async fn remaining_recovery_codes(&self, id: &UserId) -> Result<i64, StoreError>;
 

@@ -57,7 +57,12 @@ impl TryFrom<UserRow> for UserRecord {
                 .birth_year
                 .map(|y| i16::try_from(y).map_err(|_| StoreError::Corrupt(format!("users.birth_year: {y}"))))
                 .transpose()?,
-            sex: row.sex.as_deref().map(Sex::parse).transpose().map_err(corrupt("sex"))?,
+            sex: row
+                .sex
+                .as_deref()
+                .map(Sex::parse)
+                .transpose()
+                .map_err(corrupt("sex"))?,
             height_cm: row.height_cm,
             roles: Roles::from_csv(&row.roles).map_err(corrupt("roles"))?,
             active: row.active,
@@ -83,7 +88,11 @@ impl TryFrom<AvatarRow> for Avatar {
     type Error = StoreError;
 
     fn try_from(row: AvatarRow) -> Result<Self, Self::Error> {
-        Ok(Avatar { content_type: row.content_type, bytes: row.bytes, updated_at: from_micros(row.updated_at)? })
+        Ok(Avatar {
+            content_type: row.content_type,
+            bytes: row.bytes,
+            updated_at: from_micros(row.updated_at)?,
+        })
     }
 }
 

@@ -39,7 +39,11 @@ impl TestDatabase {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temporary directory");
                 let url = format!("sqlite://{}", dir.path().join("wearhouse.db").display());
-                TestDatabase { url, backend, cleanup: Cleanup::TempDir(dir) }
+                TestDatabase {
+                    url,
+                    backend,
+                    cleanup: Cleanup::TempDir(dir),
+                }
             }
             Backend::Postgres => {
                 let admin_url = std::env::var(POSTGRES_URL_VAR).expect("WEARHOUSE_TEST_DATABASE_URL is set");
@@ -47,18 +51,28 @@ impl TestDatabase {
                 let admin = sqlx::PgPool::connect(&admin_url)
                     .await
                     .unwrap_or_else(|e| panic!("PostgreSQL at {POSTGRES_URL_VAR} is unreachable: {e}"));
-                sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&admin).await.expect("create schema");
+                sqlx::query(&format!("CREATE SCHEMA {schema}"))
+                    .execute(&admin)
+                    .await
+                    .expect("create schema");
                 admin.close().await;
                 let sep = if admin_url.contains('?') { '&' } else { '?' };
                 let url = format!("{admin_url}{sep}options=-c%20search_path%3D{schema}");
-                TestDatabase { url, backend, cleanup: Cleanup::Schema { admin_url, schema } }
+                TestDatabase {
+                    url,
+                    backend,
+                    cleanup: Cleanup::Schema { admin_url, schema },
+                }
             }
         }
     }
 
     /// Opens and migrates the database.
     pub async fn store(&self) -> Store {
-        let options = StoreOptions { max_connections: 4, ..StoreOptions::default() };
+        let options = StoreOptions {
+            max_connections: 4,
+            ..StoreOptions::default()
+        };
         let store = open(&self.url, &options).await.expect("open test database");
         store.migrate().await.expect("migrate test database");
         store
@@ -72,7 +86,9 @@ impl Drop for TestDatabase {
             // Drop runs inside the test's runtime, which cannot be blocked on; a short-lived thread with
             // its own runtime drops the schema. Failure only leaves a stray schema behind.
             let _ = std::thread::spawn(move || {
-                let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+                let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                    return;
+                };
                 rt.block_on(async {
                     use sqlx::Connection;
                     if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {

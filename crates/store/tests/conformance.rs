@@ -60,7 +60,12 @@ async fn users_are_created_and_found_by_id_username_or_email() {
             assert_eq!(found.id, created.id, "{login}");
         }
         assert!(store.accounts.user_by_login("nobody").await.unwrap().is_none());
-        assert!(store.accounts.user_by_id(&UserId::generate()).await.unwrap().is_none());
+        assert!(store
+            .accounts
+            .user_by_id(&UserId::generate())
+            .await
+            .unwrap()
+            .is_none());
     });
 }
 
@@ -71,7 +76,10 @@ async fn usernames_and_emails_are_unique_case_insensitively() {
         let mut same_name = new_user("ANA");
         same_name.email = Email::parse("other@example.org").unwrap();
         let err = store.accounts.create_user(same_name).await.unwrap_err();
-        assert!(matches!(err, StoreError::Conflict { what: "username" }), "{err:?}");
+        assert!(
+            matches!(err, StoreError::Conflict { what: "username" }),
+            "{err:?}"
+        );
         let mut same_email = new_user("bruno");
         same_email.email = Email::parse("ana@example.org").unwrap();
         let err = store.accounts.create_user(same_email).await.unwrap_err();
@@ -93,7 +101,11 @@ async fn profile_updates_set_keep_and_clear_fields() {
             sex: Some(Some(Sex::Female)),
             height_cm: Some(Some(HeightCm::parse(168.5).unwrap())),
         };
-        let updated = store.accounts.update_profile(&user.id, update, later).await.unwrap();
+        let updated = store
+            .accounts
+            .update_profile(&user.id, update, later)
+            .await
+            .unwrap();
         assert_eq!(updated.display_name.as_deref(), Some("Ana López"));
         assert_eq!(updated.bio.as_deref(), Some("Marathoner"));
         assert_eq!(updated.time_zone.as_str(), "America/New_York");
@@ -103,14 +115,29 @@ async fn profile_updates_set_keep_and_clear_fields() {
         assert_eq!(updated.height_cm, Some(168.5));
         assert_eq!(updated.updated_at, later);
 
-        let clear_bio = ProfileUpdate { bio: Some(None), sex: Some(None), ..ProfileUpdate::default() };
-        let cleared = store.accounts.update_profile(&user.id, clear_bio, later).await.unwrap();
+        let clear_bio = ProfileUpdate {
+            bio: Some(None),
+            sex: Some(None),
+            ..ProfileUpdate::default()
+        };
+        let cleared = store
+            .accounts
+            .update_profile(&user.id, clear_bio, later)
+            .await
+            .unwrap();
         assert_eq!(cleared.bio, None);
         assert_eq!(cleared.sex, None);
-        assert_eq!(cleared.display_name.as_deref(), Some("Ana López"), "untouched fields stay");
+        assert_eq!(
+            cleared.display_name.as_deref(),
+            Some("Ana López"),
+            "untouched fields stay"
+        );
         assert_eq!(cleared.height_cm, Some(168.5));
 
-        let missing = store.accounts.update_profile(&UserId::generate(), ProfileUpdate::default(), later).await;
+        let missing = store
+            .accounts
+            .update_profile(&UserId::generate(), ProfileUpdate::default(), later)
+            .await;
         assert!(matches!(missing, Err(StoreError::NotFound)));
     });
 }
@@ -124,13 +151,27 @@ async fn admin_updates_and_admin_count() {
         let user = store.accounts.create_user(new_user("ana")).await.unwrap();
         assert_eq!(store.accounts.count_active_admins().await.unwrap(), 1);
 
-        let promote = AdminUserUpdate { roles: Some(Roles::from(vec![Role::Trainer, Role::Admin])), active: None };
-        let promoted = store.accounts.admin_update(&user.id, promote, t0()).await.unwrap();
+        let promote = AdminUserUpdate {
+            roles: Some(Roles::from(vec![Role::Trainer, Role::Admin])),
+            active: None,
+        };
+        let promoted = store
+            .accounts
+            .admin_update(&user.id, promote, t0())
+            .await
+            .unwrap();
         assert!(promoted.roles.contains(Role::Trainer) && promoted.roles.is_admin());
         assert_eq!(store.accounts.count_active_admins().await.unwrap(), 2);
 
-        let deactivate = AdminUserUpdate { roles: None, active: Some(false) };
-        let off = store.accounts.admin_update(&admin.id, deactivate, t0()).await.unwrap();
+        let deactivate = AdminUserUpdate {
+            roles: None,
+            active: Some(false),
+        };
+        let off = store
+            .accounts
+            .admin_update(&admin.id, deactivate, t0())
+            .await
+            .unwrap();
         assert!(!off.active && off.roles.is_admin());
         assert_eq!(store.accounts.count_active_admins().await.unwrap(), 1);
     });
@@ -141,7 +182,14 @@ async fn users_list_in_creation_order_with_a_cursor() {
     for_each_backend!(|store| {
         let mut ids = Vec::new();
         for i in 0..5 {
-            ids.push(store.accounts.create_user(new_user(&format!("user{i}"))).await.unwrap().id);
+            ids.push(
+                store
+                    .accounts
+                    .create_user(new_user(&format!("user{i}")))
+                    .await
+                    .unwrap()
+                    .id,
+            );
         }
         let first = store.accounts.list_users(None, 2).await.unwrap();
         assert_eq!(first.iter().map(|u| u.id.clone()).collect::<Vec<_>>(), ids[..2]);
@@ -154,18 +202,41 @@ async fn users_list_in_creation_order_with_a_cursor() {
 async fn deleting_a_user_removes_everything_it_owns() {
     for_each_backend!(|store| {
         let user = store.accounts.create_user(new_user("ana")).await.unwrap();
-        let avatar = Avatar { content_type: "image/png".into(), bytes: vec![1, 2, 3], updated_at: t0() };
+        let avatar = Avatar {
+            content_type: "image/png".into(),
+            bytes: vec![1, 2, 3],
+            updated_at: t0(),
+        };
         store.accounts.put_avatar(&user.id, avatar).await.unwrap();
-        store.sessions.insert_refresh_token(token("h1", &user.id, "f1", t0() + 1.hour())).await.unwrap();
-        store.accounts.set_pending_totp(&user.id, "SECRET", t0()).await.unwrap();
-        store.accounts.enable_totp(&user.id, &["rc1".into()], 1, t0()).await.unwrap();
+        store
+            .sessions
+            .insert_refresh_token(token("h1", &user.id, "f1", t0() + 1.hour()))
+            .await
+            .unwrap();
+        store
+            .accounts
+            .set_pending_totp(&user.id, "SECRET", t0())
+            .await
+            .unwrap();
+        store
+            .accounts
+            .enable_totp(&user.id, &["rc1".into()], 1, t0())
+            .await
+            .unwrap();
 
         assert!(store.accounts.delete_user(&user.id).await.unwrap());
         assert!(!store.accounts.delete_user(&user.id).await.unwrap());
         assert!(store.accounts.user_by_id(&user.id).await.unwrap().is_none());
         assert!(store.accounts.avatar(&user.id).await.unwrap().is_none());
-        assert_eq!(store.accounts.remaining_recovery_codes(&user.id).await.unwrap(), 0);
-        assert_eq!(store.sessions.revoke_family_of("h1", t0()).await.unwrap(), None, "token cascaded away");
+        assert_eq!(
+            store.accounts.remaining_recovery_codes(&user.id).await.unwrap(),
+            0
+        );
+        assert_eq!(
+            store.sessions.revoke_family_of("h1", t0()).await.unwrap(),
+            None,
+            "token cascaded away"
+        );
     });
 }
 
@@ -185,35 +256,79 @@ async fn token_epoch_only_grows() {
 async fn totp_enrolment_replay_guard_and_recovery_codes() {
     for_each_backend!(|store| {
         let user = store.accounts.create_user(new_user("ana")).await.unwrap();
-        store.accounts.set_pending_totp(&user.id, "PENDING", t0()).await.unwrap();
+        store
+            .accounts
+            .set_pending_totp(&user.id, "PENDING", t0())
+            .await
+            .unwrap();
         let pending = store.accounts.user_by_id(&user.id).await.unwrap().unwrap();
         assert_eq!(pending.totp_secret.as_deref(), Some("PENDING"));
         assert!(!pending.totp_enabled);
 
         let codes = vec!["c1".to_string(), "c2".to_string()];
-        store.accounts.enable_totp(&user.id, &codes, 100, t0()).await.unwrap();
+        store
+            .accounts
+            .enable_totp(&user.id, &codes, 100, t0())
+            .await
+            .unwrap();
         let enabled = store.accounts.user_by_id(&user.id).await.unwrap().unwrap();
         assert!(enabled.totp_enabled);
         assert_eq!(enabled.totp_last_step, Some(100));
         let again = store.accounts.enable_totp(&user.id, &codes, 101, t0()).await;
-        assert!(matches!(again, Err(StoreError::Conflict { what: "totp" })), "already enabled");
+        assert!(
+            matches!(again, Err(StoreError::Conflict { what: "totp" })),
+            "already enabled"
+        );
         let restart = store.accounts.set_pending_totp(&user.id, "OTHER", t0()).await;
-        assert!(matches!(restart, Err(StoreError::Conflict { what: "totp" })), "cannot re-enrol while on");
+        assert!(
+            matches!(restart, Err(StoreError::Conflict { what: "totp" })),
+            "cannot re-enrol while on"
+        );
 
-        assert!(!store.accounts.accept_totp_step(&user.id, 100).await.unwrap(), "replayed step");
+        assert!(
+            !store.accounts.accept_totp_step(&user.id, 100).await.unwrap(),
+            "replayed step"
+        );
         assert!(store.accounts.accept_totp_step(&user.id, 101).await.unwrap());
-        assert!(!store.accounts.accept_totp_step(&user.id, 99).await.unwrap(), "older step");
+        assert!(
+            !store.accounts.accept_totp_step(&user.id, 99).await.unwrap(),
+            "older step"
+        );
 
-        assert_eq!(store.accounts.remaining_recovery_codes(&user.id).await.unwrap(), 2);
-        assert!(store.accounts.consume_recovery_code(&user.id, "c1", t0()).await.unwrap());
-        assert!(!store.accounts.consume_recovery_code(&user.id, "c1", t0()).await.unwrap(), "works once");
-        assert!(!store.accounts.consume_recovery_code(&user.id, "nope", t0()).await.unwrap());
-        assert_eq!(store.accounts.remaining_recovery_codes(&user.id).await.unwrap(), 1);
+        assert_eq!(
+            store.accounts.remaining_recovery_codes(&user.id).await.unwrap(),
+            2
+        );
+        assert!(store
+            .accounts
+            .consume_recovery_code(&user.id, "c1", t0())
+            .await
+            .unwrap());
+        assert!(
+            !store
+                .accounts
+                .consume_recovery_code(&user.id, "c1", t0())
+                .await
+                .unwrap(),
+            "works once"
+        );
+        assert!(!store
+            .accounts
+            .consume_recovery_code(&user.id, "nope", t0())
+            .await
+            .unwrap());
+        assert_eq!(
+            store.accounts.remaining_recovery_codes(&user.id).await.unwrap(),
+            1
+        );
 
         store.accounts.disable_totp(&user.id, t0()).await.unwrap();
         let off = store.accounts.user_by_id(&user.id).await.unwrap().unwrap();
         assert!(!off.totp_enabled && off.totp_secret.is_none() && off.totp_last_step.is_none());
-        assert_eq!(store.accounts.remaining_recovery_codes(&user.id).await.unwrap(), 0);
+        assert_eq!(
+            store.accounts.remaining_recovery_codes(&user.id).await.unwrap(),
+            0
+        );
     });
 }
 
@@ -222,16 +337,35 @@ async fn avatars_are_stored_replaced_and_deleted() {
     for_each_backend!(|store| {
         let user = store.accounts.create_user(new_user("ana")).await.unwrap();
         let bytes: Vec<u8> = (0..=255).collect();
-        let png = Avatar { content_type: "image/png".into(), bytes: bytes.clone(), updated_at: t0() };
+        let png = Avatar {
+            content_type: "image/png".into(),
+            bytes: bytes.clone(),
+            updated_at: t0(),
+        };
         store.accounts.put_avatar(&user.id, png).await.unwrap();
         let got = store.accounts.avatar(&user.id).await.unwrap().unwrap();
         assert_eq!((got.content_type.as_str(), got.bytes), ("image/png", bytes));
-        assert!(store.accounts.user_by_id(&user.id).await.unwrap().unwrap().has_avatar);
+        assert!(
+            store
+                .accounts
+                .user_by_id(&user.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .has_avatar
+        );
 
-        let webp = Avatar { content_type: "image/webp".into(), bytes: vec![9], updated_at: t0() + 1.hour() };
+        let webp = Avatar {
+            content_type: "image/webp".into(),
+            bytes: vec![9],
+            updated_at: t0() + 1.hour(),
+        };
         store.accounts.put_avatar(&user.id, webp).await.unwrap();
         let got = store.accounts.avatar(&user.id).await.unwrap().unwrap();
-        assert_eq!((got.content_type.as_str(), got.bytes, got.updated_at), ("image/webp", vec![9], t0() + 1.hour()));
+        assert_eq!(
+            (got.content_type.as_str(), got.bytes, got.updated_at),
+            ("image/webp", vec![9], t0() + 1.hour())
+        );
 
         assert!(store.accounts.delete_avatar(&user.id).await.unwrap());
         assert!(!store.accounts.delete_avatar(&user.id).await.unwrap());
@@ -244,26 +378,67 @@ async fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
     for_each_backend!(|store| {
         let user = store.accounts.create_user(new_user("ana")).await.unwrap();
         let exp = t0() + (30 * 24).hours();
-        store.sessions.insert_refresh_token(token("a", &user.id, "fam", exp)).await.unwrap();
-        store.sessions.insert_refresh_token(token("other", &user.id, "fam2", exp)).await.unwrap();
+        store
+            .sessions
+            .insert_refresh_token(token("a", &user.id, "fam", exp))
+            .await
+            .unwrap();
+        store
+            .sessions
+            .insert_refresh_token(token("other", &user.id, "fam2", exp))
+            .await
+            .unwrap();
 
         // The family and user passed for the new token are ignored: the old token's are kept.
-        let rotated = store.sessions.rotate_refresh_token("a", token("b", &user.id, "ignored", exp), t0()).await;
-        assert_eq!(rotated.unwrap(), RotateOutcome::Rotated { user_id: user.id.clone(), family_id: "fam".into() });
-        let next = store.sessions.rotate_refresh_token("b", token("c", &user.id, "x", exp), t0()).await.unwrap();
+        let rotated = store
+            .sessions
+            .rotate_refresh_token("a", token("b", &user.id, "ignored", exp), t0())
+            .await;
+        assert_eq!(
+            rotated.unwrap(),
+            RotateOutcome::Rotated {
+                user_id: user.id.clone(),
+                family_id: "fam".into()
+            }
+        );
+        let next = store
+            .sessions
+            .rotate_refresh_token("b", token("c", &user.id, "x", exp), t0())
+            .await
+            .unwrap();
         assert!(matches!(next, RotateOutcome::Rotated { ref family_id, .. } if family_id == "fam"));
 
         // "a" was already rotated: presenting it again revokes the whole family, including "c".
-        let reuse = store.sessions.rotate_refresh_token("a", token("d", &user.id, "x", exp), t0()).await.unwrap();
-        assert_eq!(reuse, RotateOutcome::Reused { user_id: user.id.clone(), family_id: "fam".into() });
-        let after = store.sessions.rotate_refresh_token("c", token("e", &user.id, "x", exp), t0()).await.unwrap();
+        let reuse = store
+            .sessions
+            .rotate_refresh_token("a", token("d", &user.id, "x", exp), t0())
+            .await
+            .unwrap();
+        assert_eq!(
+            reuse,
+            RotateOutcome::Reused {
+                user_id: user.id.clone(),
+                family_id: "fam".into()
+            }
+        );
+        let after = store
+            .sessions
+            .rotate_refresh_token("c", token("e", &user.id, "x", exp), t0())
+            .await
+            .unwrap();
         assert_eq!(after, RotateOutcome::Invalid);
 
         // Other families survive.
-        let other = store.sessions.rotate_refresh_token("other", token("f", &user.id, "x", exp), t0()).await;
+        let other = store
+            .sessions
+            .rotate_refresh_token("other", token("f", &user.id, "x", exp), t0())
+            .await;
         assert!(matches!(other.unwrap(), RotateOutcome::Rotated { .. }));
 
-        let unknown = store.sessions.rotate_refresh_token("zzz", token("g", &user.id, "x", exp), t0()).await;
+        let unknown = store
+            .sessions
+            .rotate_refresh_token("zzz", token("g", &user.id, "x", exp), t0())
+            .await;
         assert_eq!(unknown.unwrap(), RotateOutcome::Invalid);
     });
 }
@@ -272,19 +447,43 @@ async fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
 async fn expired_and_revoked_refresh_tokens_are_invalid() {
     for_each_backend!(|store| {
         let user = store.accounts.create_user(new_user("ana")).await.unwrap();
-        store.sessions.insert_refresh_token(token("old", &user.id, "f1", t0() + 1.hour())).await.unwrap();
+        store
+            .sessions
+            .insert_refresh_token(token("old", &user.id, "f1", t0() + 1.hour()))
+            .await
+            .unwrap();
         let late = t0() + 2.hours();
-        let res = store.sessions.rotate_refresh_token("old", token("n", &user.id, "x", late + 1.hour()), late).await;
+        let res = store
+            .sessions
+            .rotate_refresh_token("old", token("n", &user.id, "x", late + 1.hour()), late)
+            .await;
         assert_eq!(res.unwrap(), RotateOutcome::Invalid);
         assert_eq!(store.sessions.purge_expired(late).await.unwrap(), 1);
 
-        store.sessions.insert_refresh_token(token("s1", &user.id, "f2", t0() + 1.hour())).await.unwrap();
-        store.sessions.insert_refresh_token(token("s2", &user.id, "f3", t0() + 1.hour())).await.unwrap();
-        assert_eq!(store.sessions.revoke_family_of("s1", t0()).await.unwrap(), Some(user.id.clone()));
-        let res = store.sessions.rotate_refresh_token("s1", token("n1", &user.id, "x", t0() + 1.hour()), t0()).await;
+        store
+            .sessions
+            .insert_refresh_token(token("s1", &user.id, "f2", t0() + 1.hour()))
+            .await
+            .unwrap();
+        store
+            .sessions
+            .insert_refresh_token(token("s2", &user.id, "f3", t0() + 1.hour()))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.sessions.revoke_family_of("s1", t0()).await.unwrap(),
+            Some(user.id.clone())
+        );
+        let res = store
+            .sessions
+            .rotate_refresh_token("s1", token("n1", &user.id, "x", t0() + 1.hour()), t0())
+            .await;
         assert_eq!(res.unwrap(), RotateOutcome::Invalid);
         store.sessions.revoke_all_for_user(&user.id, t0()).await.unwrap();
-        let res = store.sessions.rotate_refresh_token("s2", token("n2", &user.id, "x", t0() + 1.hour()), t0()).await;
+        let res = store
+            .sessions
+            .rotate_refresh_token("s2", token("n2", &user.id, "x", t0() + 1.hour()), t0())
+            .await;
         assert_eq!(res.unwrap(), RotateOutcome::Invalid);
     });
 }
@@ -294,12 +493,18 @@ async fn concurrent_rotations_of_one_token_let_exactly_one_through() {
     for_each_backend!(|store| {
         let user = store.accounts.create_user(new_user("ana")).await.unwrap();
         let exp = t0() + 1.hour();
-        store.sessions.insert_refresh_token(token("r0", &user.id, "fam", exp)).await.unwrap();
+        store
+            .sessions
+            .insert_refresh_token(token("r0", &user.id, "fam", exp))
+            .await
+            .unwrap();
         let mut tasks = Vec::new();
         for i in 0..4 {
             let sessions = store.sessions.clone();
             let new = token(&format!("r{}", i + 1), &user.id, "x", exp);
-            tasks.push(tokio::spawn(async move { sessions.rotate_refresh_token("r0", new, t0()).await }));
+            tasks.push(tokio::spawn(async move {
+                sessions.rotate_refresh_token("r0", new, t0()).await
+            }));
         }
         let mut rotated = 0;
         for task in tasks {

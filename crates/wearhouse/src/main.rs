@@ -1,1 +1,43 @@
-fn main() {}
+//! `wearhouse`: one binary, several roles (serve, migrate, user, config).
+
+use clap::Parser;
+use wearhouse::cli::{Cli, Command, UserCommand};
+use wearhouse::commands::{self, load_config};
+use wearhouse::{bootstrap, telemetry};
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            // One line with the whole context chain, e.g. "error: database sqlite://…: unable to open".
+            eprintln!("error: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = load_config(&cli)?;
+    if let Command::Config(args) = &cli.command {
+        return commands::config::run(&config, args.print);
+    }
+    let _log_guard = telemetry::init(&config.log)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        match cli.command {
+            Command::Serve(_) => commands::serve::run(config).await,
+            Command::Migrate => {
+                let store = bootstrap::open_store(&config).await?;
+                store.close().await;
+                println!(
+                    "database {} is up to date",
+                    wearhouse::config::mask_url_password(&config.database_url())
+                );
+                Ok(())
+            }
+            Command::User(UserCommand::Create(args)) => commands::user::create(&config, args).await,
+            Command::Config(_) => Ok(()),
+        }
+    })
+}

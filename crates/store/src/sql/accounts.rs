@@ -8,9 +8,14 @@ macro_rules! impl_account_store {
                 filter: &str,
                 value: &str,
             ) -> Result<Option<$crate::UserRecord>, $crate::StoreError> {
-                let sql = format!("SELECT {} FROM users WHERE {filter}", $crate::rows::USER_COLUMNS);
-                let row: Option<$crate::rows::UserRow> =
-                    sqlx::query_as(&sql).bind(value).fetch_optional(&self.pool).await?;
+                let sql = format!(
+                    "SELECT {} FROM users WHERE {filter}",
+                    $crate::rows::USER_COLUMNS
+                );
+                let row: Option<$crate::rows::UserRow> = sqlx::query_as(&sql)
+                    .bind(value)
+                    .fetch_optional(&self.pool)
+                    .await?;
                 row.map($crate::UserRecord::try_from).transpose()
             }
 
@@ -18,13 +23,18 @@ macro_rules! impl_account_store {
                 &self,
                 id: &wearhouse_model::UserId,
             ) -> Result<$crate::UserRecord, $crate::StoreError> {
-                self.fetch_user("id = $1", id.as_str()).await?.ok_or($crate::StoreError::NotFound)
+                self.fetch_user("id = $1", id.as_str())
+                    .await?
+                    .ok_or($crate::StoreError::NotFound)
             }
         }
 
         #[async_trait::async_trait]
         impl $crate::AccountStore for $store {
-            async fn create_user(&self, user: $crate::NewUser) -> Result<$crate::UserRecord, $crate::StoreError> {
+            async fn create_user(
+                &self,
+                user: $crate::NewUser,
+            ) -> Result<$crate::UserRecord, $crate::StoreError> {
                 let at = $crate::time::to_micros(user.created_at);
                 sqlx::query(
                     "INSERT INTO users (id, username, username_key, email, password_hash, roles, time_zone, \
@@ -50,9 +60,13 @@ macro_rules! impl_account_store {
                 self.fetch_user("id = $1", id.as_str()).await
             }
 
-            async fn user_by_login(&self, login: &str) -> Result<Option<$crate::UserRecord>, $crate::StoreError> {
+            async fn user_by_login(
+                &self,
+                login: &str,
+            ) -> Result<Option<$crate::UserRecord>, $crate::StoreError> {
                 let login = login.trim().to_lowercase();
-                self.fetch_user("username_key = $1 OR email = $1", &login).await
+                self.fetch_user("username_key = $1 OR email = $1", &login)
+                    .await
             }
 
             async fn update_profile(
@@ -148,7 +162,10 @@ macro_rules! impl_account_store {
             }
 
             async fn delete_user(&self, id: &wearhouse_model::UserId) -> Result<bool, $crate::StoreError> {
-                let done = sqlx::query("DELETE FROM users WHERE id = $1").bind(id.as_str()).execute(&self.pool).await?;
+                let done = sqlx::query("DELETE FROM users WHERE id = $1")
+                    .bind(id.as_str())
+                    .execute(&self.pool)
+                    .await?;
                 Ok(done.rows_affected() > 0)
             }
 
@@ -286,11 +303,12 @@ macro_rules! impl_account_store {
                 &self,
                 id: &wearhouse_model::UserId,
             ) -> Result<i64, $crate::StoreError> {
-                let n: i64 =
-                    sqlx::query_scalar("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
-                        .bind(id.as_str())
-                        .fetch_one(&self.pool)
-                        .await?;
+                let n: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL",
+                )
+                .bind(id.as_str())
+                .fetch_one(&self.pool)
+                .await?;
                 Ok(n)
             }
 
@@ -326,8 +344,10 @@ macro_rules! impl_account_store {
             }
 
             async fn delete_avatar(&self, id: &wearhouse_model::UserId) -> Result<bool, $crate::StoreError> {
-                let done =
-                    sqlx::query("DELETE FROM avatars WHERE user_id = $1").bind(id.as_str()).execute(&self.pool).await?;
+                let done = sqlx::query("DELETE FROM avatars WHERE user_id = $1")
+                    .bind(id.as_str())
+                    .execute(&self.pool)
+                    .await?;
                 Ok(done.rows_affected() > 0)
             }
         }

@@ -1,0 +1,142 @@
+//! Extractors whose rejections are problem documents: JSON bodies (with the path of the bad field),
+//! bearer authentication, and query strings.
+
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wearhouse_services::AuthenticatedUser;
+
+use crate::problem::{ApiError, Problem, ProblemField};
+use crate::state::AppState;
+
+/// A JSON body. Malformed JSON is a 400 `malformed_json`; a missing or mistyped field is a 422
+/// `invalid_body` naming the field; an oversized body is a 413.
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("application/json") || ct.contains("+json"));
+        if !is_json {
+            return Err(Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the body as JSON with Content-Type: application/json",
+            )
+            .into());
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(body_rejection)?;
+        parse_json(&bytes).map(Json)
+    }
+}
+
+pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        if inner.is_syntax() || inner.is_eof() {
+            return ApiError::from(Problem::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                format!("malformed JSON: {inner}"),
+            ));
+        }
+        let field = if path == "." { String::new() } else { path };
+        let detail = inner.to_string();
+        Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", detail.clone())
+            .with_fields(vec![ProblemField {
+                field,
+                code: "invalid_value".into(),
+                detail,
+            }])
+            .into()
+    })?;
+    de.end().map_err(|e| {
+        ApiError::from(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            format!("malformed JSON: {e}"),
+        ))
+    })?;
+    Ok(value)
+}
+
+pub(crate) fn body_rejection(rejection: BytesRejection) -> ApiError {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "the request body is too large",
+        )
+        .into()
+    } else {
+        Problem::new(StatusCode::BAD_REQUEST, "unreadable_body", rejection.body_text()).into()
+    }
+}
+
+impl<T: Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// Query parameters; a bad value is a 400 `invalid_query`.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| Query(q.0))
+            .map_err(|e: QueryRejection| {
+                Problem::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()).into()
+            })
+    }
+}
+
+/// The authenticated caller, from `Authorization: Bearer <access token>`. Also applies the per-user
+/// rate limit, since only here is the user known.
+pub struct Auth(pub AuthenticatedUser);
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                Problem::new(
+                    StatusCode::UNAUTHORIZED,
+                    "unauthenticated",
+                    "send an access token: Authorization: Bearer <token>",
+                )
+                .into_response()
+            })?;
+        let user = state
+            .accounts
+            .authenticate(token)
+            .await
+            .map_err(|e| ApiError::from(e).into_response())?;
+        state.rate_limits.check_user(user.id().as_str())?;
+        Ok(Auth(user))
+    }
+}

@@ -1,0 +1,8 @@
+//! Cross-cutting HTTP behaviour, applied around every route in `app.rs`.
+
+pub mod client_ip;
+pub mod headers;
+pub mod metrics;
+pub mod problems;
+pub mod rate_limit;
+pub mod timeout;

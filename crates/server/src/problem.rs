@@ -1,0 +1,162 @@
+//! RFC 9457 problem documents and the one mapping from every error the API can return to a response.
+//! Each `code` is stable API: clients branch on it, so codes are never renamed.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+use wearhouse_services::{FieldError, ServiceError};
+use wearhouse_store::StoreError;
+
+/// An `application/problem+json` body.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the problem type: `urn:wearhouse:problem:{code}`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Stable machine-readable code (`invalid_credentials`, `mfa_required`, `validation_failed` …).
+    pub code: String,
+    /// One entry per rejected field, for validation problems.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProblemField {
+    /// The field's path in the request (`password`, `samples[3].unit`).
+    pub field: String,
+    pub code: String,
+    pub detail: String,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, code: &str, detail: impl Into<String>) -> Self {
+        Self {
+            kind: format!("urn:wearhouse:problem:{code}"),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            code: code.to_owned(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn with_fields(mut self, fields: Vec<ProblemField>) -> Self {
+        self.errors = fields;
+        self
+    }
+
+    fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let body = serde_json::to_vec(&self).unwrap_or_else(|_| b"{}".to_vec());
+        let mut response = (status, body).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(PROBLEM_CONTENT_TYPE),
+        );
+        if status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+/// Every error a handler can return. `?` converts service errors; the response is built here only.
+#[derive(Debug)]
+pub struct ApiError(pub Problem);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.0.into_response()
+    }
+}
+
+impl From<Problem> for ApiError {
+    fn from(problem: Problem) -> Self {
+        Self(problem)
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(err: ServiceError) -> Self {
+        let problem = match err {
+            // 422: the request was well-formed JSON but its values break the rules.
+            ServiceError::Invalid(fields) => {
+                let summary = fields
+                    .iter()
+                    .map(|f| format!("{}: {}", f.field, f.detail))
+                    .collect::<Vec<_>>();
+                Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "validation_failed",
+                    summary.join("; "),
+                )
+                .with_fields(fields.into_iter().map(ProblemField::from).collect())
+            }
+            // 409: clashes with existing state.
+            ServiceError::Conflict { code, detail } => Problem::new(StatusCode::CONFLICT, code, detail),
+            // 401: the client must (re-)authenticate.
+            ServiceError::Unauthorized { code, detail } => {
+                Problem::new(StatusCode::UNAUTHORIZED, code, detail)
+            }
+            // 403: authenticated, not allowed.
+            ServiceError::Forbidden { code, detail } => Problem::new(StatusCode::FORBIDDEN, code, detail),
+            ServiceError::NotFound { code, detail } => Problem::new(StatusCode::NOT_FOUND, code, detail),
+            ServiceError::UnsupportedMedia { detail } => Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                detail,
+            ),
+            ServiceError::TooLarge { detail } => {
+                Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", detail)
+            }
+            // 503: the database is down or overloaded; retrying later may work. Details go to the log only.
+            ServiceError::Store(StoreError::Database(e)) => {
+                tracing::error!(error = %e, "database error");
+                Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "storage_unavailable",
+                    "storage is unavailable; retry later",
+                )
+            }
+            // 500: a bug. Logged in full, shown as nothing more than that.
+            ServiceError::Store(e) => internal(&e),
+            ServiceError::Internal(message) => internal(&message),
+        };
+        Self(problem)
+    }
+}
+
+fn internal(err: &dyn std::fmt::Display) -> Problem {
+    tracing::error!(error = %err, "internal error");
+    Problem::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal_error",
+        "an internal error occurred",
+    )
+}
+
+impl From<FieldError> for ProblemField {
+    fn from(f: FieldError) -> Self {
+        Self {
+            field: f.field,
+            code: f.code.to_owned(),
+            detail: f.detail,
+        }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

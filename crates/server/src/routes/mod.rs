@@ -1,0 +1,32 @@
+//! One file per resource; each exports `router()` with its routes and their OpenAPI operations.
+
+pub mod admin;
+pub mod auth;
+pub mod health;
+pub mod me;
+pub mod mfa;
+pub mod users;
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::state::AppState;
+
+/// Every `/api/v1` route.
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(auth::router())
+        .merge(me::router())
+        .merge(mfa::router())
+        .merge(users::router())
+        .merge(admin::router())
+}
+
+/// Serde helper for PATCH bodies: distinguishes an absent field (`None`) from an explicit `null`
+/// (`Some(None)`), so clients can clear a field.
+pub(crate) fn double_option<'de, T, D>(de: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    serde::Deserialize::deserialize(de).map(Some)
+}

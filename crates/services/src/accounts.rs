@@ -1,0 +1,253 @@
+//! The account service: registration, the current user, account deletion, and the user cache that
+//! keeps authentication off the database on the hot path.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use wearhouse_model::{Email, PasswordPolicy, Role, Roles, TimeZoneName, UserId, Username};
+use wearhouse_store::{NewUser, Store, StoreError, UserRecord};
+
+use crate::tokens::{generate_signing_key, AccessTokens};
+use crate::{Clock, FieldError, PasswordHashing, ServiceError};
+
+/// Tunables of the account service.
+#[derive(Debug, Clone)]
+pub struct AccountSettings {
+    /// Lifetime of access tokens; at most 15 minutes.
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    /// How long an authenticated user's record may be served from memory. Changes made through this
+    /// process invalidate it at once; this bounds staleness for changes made by other processes.
+    pub user_cache_ttl: Duration,
+    pub password_policy: PasswordPolicy,
+    pub max_avatar_bytes: usize,
+}
+
+impl Default for AccountSettings {
+    fn default() -> Self {
+        Self {
+            access_token_ttl: Duration::from_secs(15 * 60),
+            refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
+            user_cache_ttl: Duration::from_secs(5),
+            password_policy: PasswordPolicy::default(),
+            max_avatar_bytes: 2 * 1024 * 1024,
+        }
+    }
+}
+
+/// Who is making a request, as established from a valid access token.
+#[derive(Debug, Clone)]
+pub struct AuthenticatedUser {
+    pub user: Arc<UserRecord>,
+    /// The session (refresh-token family) the access token was issued for.
+    pub session: String,
+}
+
+impl AuthenticatedUser {
+    pub fn id(&self) -> &UserId {
+        &self.user.id
+    }
+
+    pub fn has_role(&self, role: Role) -> bool {
+        self.user.roles.contains(role)
+    }
+}
+
+pub struct AccountService {
+    pub(crate) store: Store,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) hashing: PasswordHashing,
+    pub(crate) tokens: AccessTokens,
+    pub(crate) settings: AccountSettings,
+    pub(crate) users: moka::sync::Cache<UserId, Arc<UserRecord>>,
+}
+
+/// Key under which a generated signing key is kept in the settings table.
+const SIGNING_KEY_SETTING: &str = "auth.jwt_signing_key";
+
+impl AccountService {
+    /// Builds the service. Without a configured `signing_key`, one is generated on first start and kept
+    /// in the database, so restarts and sibling processes share it.
+    pub async fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        hashing: PasswordHashing,
+        signing_key: Option<SecretString>,
+        settings: AccountSettings,
+    ) -> Result<Self, ServiceError> {
+        if settings.access_token_ttl > Duration::from_secs(15 * 60) || settings.access_token_ttl.is_zero() {
+            return Err(ServiceError::Internal(
+                "access token lifetime must be between 1 s and 15 min".into(),
+            ));
+        }
+        let key = match signing_key {
+            Some(key) if key.expose_secret().len() >= 32 => key.expose_secret().to_owned(),
+            Some(_) => {
+                return Err(ServiceError::Internal(
+                    "the token signing key must be at least 32 bytes".into(),
+                ))
+            }
+            None => {
+                store
+                    .settings
+                    .get_or_init(SIGNING_KEY_SETTING, &generate_signing_key())
+                    .await?
+            }
+        };
+        let ttl = i64::try_from(settings.access_token_ttl.as_secs()).unwrap_or(900);
+        let users = moka::sync::Cache::builder()
+            .max_capacity(100_000)
+            .time_to_live(settings.user_cache_ttl)
+            .build();
+        Ok(Self {
+            tokens: AccessTokens::new(key.as_bytes(), ttl),
+            store,
+            clock,
+            hashing,
+            settings,
+            users,
+        })
+    }
+
+    /// Validates and creates an account. Every invalid field is reported, not just the first.
+    #[tracing::instrument(skip(self, password))]
+    pub async fn register(
+        &self,
+        username: &str,
+        email: &str,
+        password: &str,
+        time_zone: Option<&str>,
+        roles: Roles,
+    ) -> Result<UserRecord, ServiceError> {
+        let mut errors = Vec::new();
+        let username = Username::parse(username)
+            .map_err(|e| errors.push(FieldError::new("username", e)))
+            .ok();
+        let email = Email::parse(email)
+            .map_err(|e| errors.push(FieldError::new("email", e)))
+            .ok();
+        let time_zone = match time_zone {
+            Some(tz) => TimeZoneName::parse(tz)
+                .map_err(|e| errors.push(FieldError::new("time_zone", e)))
+                .ok(),
+            None => Some(TimeZoneName::utc()),
+        };
+        let password = match (&username, &email) {
+            (Some(u), Some(e)) => self
+                .settings
+                .password_policy
+                .check(password, u, e)
+                .map_err(|e| errors.push(FieldError::new("password", e)))
+                .ok(),
+            _ => None,
+        };
+        let (Some(username), Some(email), Some(password), Some(time_zone)) =
+            (username, email, password, time_zone)
+        else {
+            return Err(ServiceError::Invalid(errors));
+        };
+        let password_hash = self.hashing.hash(password.expose()).await?;
+        let new = NewUser {
+            id: UserId::generate(),
+            username,
+            email,
+            password_hash,
+            roles,
+            time_zone,
+            created_at: self.clock.now(),
+        };
+        self.store.accounts.create_user(new).await.map_err(|e| match e {
+            StoreError::Conflict { what: "username" } => {
+                ServiceError::conflict("username_taken", "this username is already taken")
+            }
+            StoreError::Conflict { what: "email" } => ServiceError::conflict(
+                "email_taken",
+                "an account with this e-mail address already exists",
+            ),
+            other => other.into(),
+        })
+    }
+
+    /// The user by id, from the cache when fresh.
+    pub(crate) async fn cached_user(&self, id: &UserId) -> Result<Option<Arc<UserRecord>>, ServiceError> {
+        if let Some(user) = self.users.get(id) {
+            return Ok(Some(user));
+        }
+        let Some(user) = self.store.accounts.user_by_id(id).await? else {
+            return Ok(None);
+        };
+        let user = Arc::new(user);
+        self.users.insert(id.clone(), user.clone());
+        Ok(Some(user))
+    }
+
+    /// Stores a fresh copy after a change so the next request sees it.
+    pub(crate) fn remember(&self, user: UserRecord) -> UserRecord {
+        self.users.insert(user.id.clone(), Arc::new(user.clone()));
+        user
+    }
+
+    pub(crate) fn forget(&self, id: &UserId) {
+        self.users.invalidate(id);
+    }
+
+    /// Deletes the account and all its data, after re-checking the password (and the second factor
+    /// when MFA is on: deleting everything deserves the same proof as logging in).
+    #[tracing::instrument(skip(self, password, mfa_code), fields(user = %actor.id()))]
+    pub async fn delete_account(
+        &self,
+        actor: &AuthenticatedUser,
+        password: &str,
+        mfa_code: Option<&str>,
+    ) -> Result<(), ServiceError> {
+        let user = self.fresh_user(actor.id()).await?;
+        self.confirm_password(&user, password).await?;
+        self.check_second_factor(&user, mfa_code).await?;
+        if user.roles.is_admin() && user.active && self.store.accounts.count_active_admins().await? <= 1 {
+            return Err(ServiceError::conflict(
+                "last_admin",
+                "the last administrator cannot delete their account",
+            ));
+        }
+        self.store.accounts.delete_user(&user.id).await?;
+        self.forget(&user.id);
+        Ok(())
+    }
+
+    /// The current state of a user from the database, bypassing the cache (for decisions that change
+    /// security state).
+    pub(crate) async fn fresh_user(&self, id: &UserId) -> Result<UserRecord, ServiceError> {
+        self.store
+            .accounts
+            .user_by_id(id)
+            .await?
+            .ok_or_else(|| ServiceError::unauthorized("invalid_token", "the account no longer exists"))
+    }
+
+    pub(crate) async fn confirm_password(
+        &self,
+        user: &UserRecord,
+        password: &str,
+    ) -> Result<(), ServiceError> {
+        if self.hashing.verify(password, Some(&user.password_hash)).await? {
+            Ok(())
+        } else {
+            Err(ServiceError::unauthorized(
+                "invalid_credentials",
+                "the password is wrong",
+            ))
+        }
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+}
+
+impl AccountService {
+    /// Whether the database answers (for readiness probes).
+    pub async fn ping(&self) -> Result<(), ServiceError> {
+        Ok(self.store.settings.ping().await?)
+    }
+}

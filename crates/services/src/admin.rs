@@ -1,0 +1,73 @@
+//! Administration of accounts: listing users, changing roles, (de)activating. The admin check for these
+//! use cases lives here, not in the HTTP layer, so the CLI and API enforce the same rule.
+
+use wearhouse_model::{Role, Roles, UserId};
+use wearhouse_store::{AdminUserUpdate, UserRecord};
+
+use crate::accounts::{AccountService, AuthenticatedUser};
+use crate::ServiceError;
+
+pub const MAX_PAGE: u32 = 200;
+
+impl AccountService {
+    fn require_admin(actor: &AuthenticatedUser) -> Result<(), ServiceError> {
+        if actor.has_role(Role::Admin) {
+            Ok(())
+        } else {
+            Err(ServiceError::forbidden(
+                "forbidden",
+                "this action needs the admin role",
+            ))
+        }
+    }
+
+    /// One page of users in creation order, after the cursor.
+    pub async fn list_users(
+        &self,
+        actor: &AuthenticatedUser,
+        after: Option<&UserId>,
+        limit: u32,
+    ) -> Result<Vec<UserRecord>, ServiceError> {
+        Self::require_admin(actor)?;
+        Ok(self
+            .store
+            .accounts
+            .list_users(after, limit.clamp(1, MAX_PAGE))
+            .await?)
+    }
+
+    /// Changes roles and/or the active flag. Refuses to leave the server without an active admin.
+    /// Deactivating an account ends its sessions at once.
+    pub async fn admin_update_user(
+        &self,
+        actor: &AuthenticatedUser,
+        id: &UserId,
+        roles: Option<Roles>,
+        active: Option<bool>,
+    ) -> Result<UserRecord, ServiceError> {
+        Self::require_admin(actor)?;
+        let target =
+            self.store.accounts.user_by_id(id).await?.ok_or_else(|| {
+                ServiceError::not_found("user_not_found", format!("no user with id '{id}'"))
+            })?;
+        let loses_admin = target.roles.is_admin()
+            && target.active
+            && (roles.as_ref().is_some_and(|r| !r.is_admin()) || active == Some(false));
+        if loses_admin && self.store.accounts.count_active_admins().await? <= 1 {
+            return Err(ServiceError::conflict(
+                "last_admin",
+                "this change would leave no active administrator",
+            ));
+        }
+        let now = self.clock.now();
+        let updated = self
+            .store
+            .accounts
+            .admin_update(id, AdminUserUpdate { roles, active }, now)
+            .await?;
+        if active == Some(false) {
+            self.store.sessions.revoke_all_for_user(id, now).await?;
+        }
+        Ok(self.remember(updated))
+    }
+}

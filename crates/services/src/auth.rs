@@ -1,0 +1,302 @@
+//! Logging in and staying logged in: credentials, second factor, token pairs, refresh rotation, logout,
+//! and TOTP enrolment.
+
+use jiff::SignedDuration;
+use wearhouse_store::{NewRefreshToken, RotateOutcome, StoreError, UserRecord};
+
+use crate::accounts::{AccountService, AuthenticatedUser};
+use crate::mfa::{is_totp_code, new_recovery_codes, recovery_code_hash, Totp};
+use crate::tokens::new_refresh_token;
+use crate::ServiceError;
+
+pub struct LoginRequest<'a> {
+    /// Username or e-mail address.
+    pub login: &'a str,
+    pub password: &'a str,
+    pub totp_code: Option<&'a str>,
+}
+
+/// What a successful login or refresh hands the client.
+#[derive(Debug, Clone)]
+pub struct TokenPair {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub expires_in: i64,
+}
+
+/// What starting TOTP enrolment hands the client.
+#[derive(Debug, Clone)]
+pub struct TotpEnrolment {
+    pub secret: String,
+    pub otpauth_uri: String,
+}
+
+impl AccountService {
+    #[tracing::instrument(skip(self, request), fields(login = request.login))]
+    pub async fn login(&self, request: LoginRequest<'_>) -> Result<TokenPair, ServiceError> {
+        let user = self.store.accounts.user_by_login(request.login).await?;
+        // Verify against a decoy hash when the account does not exist, so timing does not reveal it.
+        let matched = self
+            .hashing
+            .verify(request.password, user.as_ref().map(|u| u.password_hash.as_str()))
+            .await?;
+        let (true, Some(user)) = (matched, user) else {
+            return Err(ServiceError::unauthorized(
+                "invalid_credentials",
+                "wrong login or password",
+            ));
+        };
+        if !user.active {
+            return Err(ServiceError::forbidden(
+                "account_disabled",
+                "this account has been deactivated",
+            ));
+        }
+        self.check_second_factor(&user, request.totp_code).await?;
+        let (refresh_token, hash) = new_refresh_token();
+        let family = uuid::Uuid::now_v7().simple().to_string();
+        let now = self.clock.now();
+        self.store
+            .sessions
+            .insert_refresh_token(NewRefreshToken {
+                token_hash: hash,
+                family_id: family.clone(),
+                user_id: user.id.clone(),
+                created_at: now,
+                expires_at: now + self.refresh_ttl(),
+            })
+            .await?;
+        let access_token = self.tokens.issue(&user.id, user.token_epoch, &family, now)?;
+        Ok(TokenPair {
+            access_token,
+            refresh_token,
+            expires_in: self.tokens.ttl_secs,
+        })
+    }
+
+    /// With MFA on, `code` must be a current TOTP code (not replayed) or an unused recovery code.
+    pub(crate) async fn check_second_factor(
+        &self,
+        user: &UserRecord,
+        code: Option<&str>,
+    ) -> Result<(), ServiceError> {
+        if !user.totp_enabled {
+            return Ok(());
+        }
+        let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
+            return Err(ServiceError::unauthorized(
+                "mfa_required",
+                "a code from your authenticator app is required",
+            ));
+        };
+        let invalid = || {
+            ServiceError::unauthorized(
+                "mfa_invalid",
+                "the authentication code is wrong or was already used",
+            )
+        };
+        if is_totp_code(code) {
+            let secret = user.totp_secret.as_deref().ok_or_else(invalid)?;
+            let totp = Totp::from_secret(secret, user.username.as_str())?;
+            let step = totp
+                .matching_step(code, self.clock.now().as_second())
+                .ok_or_else(invalid)?;
+            if !self.store.accounts.accept_totp_step(&user.id, step).await? {
+                return Err(invalid());
+            }
+        } else if !self
+            .store
+            .accounts
+            .consume_recovery_code(&user.id, &recovery_code_hash(code), self.clock.now())
+            .await?
+        {
+            return Err(invalid());
+        }
+        Ok(())
+    }
+
+    /// Trades a refresh token for a new pair. The old token is spent; presenting a spent token again
+    /// revokes its whole family (someone else holds a copy).
+    #[tracing::instrument(skip_all)]
+    pub async fn refresh(&self, refresh_token: &str) -> Result<TokenPair, ServiceError> {
+        let (new_token, new_hash) = new_refresh_token();
+        let now = self.clock.now();
+        let placeholder_owner = wearhouse_model::UserId::generate();
+        let outcome = self
+            .store
+            .sessions
+            .rotate_refresh_token(
+                &crate::tokens::sha256_hex(refresh_token),
+                NewRefreshToken {
+                    token_hash: new_hash,
+                    // The store keeps the old token's family and owner; these are not used.
+                    family_id: String::new(),
+                    user_id: placeholder_owner,
+                    created_at: now,
+                    expires_at: now + self.refresh_ttl(),
+                },
+                now,
+            )
+            .await?;
+        match outcome {
+            RotateOutcome::Rotated { user_id, family_id } => {
+                let user = self.fresh_user(&user_id).await?;
+                if !user.active {
+                    self.store
+                        .sessions
+                        .revoke_family_of(&crate::tokens::sha256_hex(&new_token), now)
+                        .await?;
+                    return Err(ServiceError::forbidden(
+                        "account_disabled",
+                        "this account has been deactivated",
+                    ));
+                }
+                let access_token = self.tokens.issue(&user.id, user.token_epoch, &family_id, now)?;
+                Ok(TokenPair {
+                    access_token,
+                    refresh_token: new_token,
+                    expires_in: self.tokens.ttl_secs,
+                })
+            }
+            RotateOutcome::Reused { user_id, .. } => {
+                tracing::warn!(user = %user_id, "refresh token reused: session revoked");
+                Err(ServiceError::unauthorized(
+                    "refresh_token_reused",
+                    "this refresh token was already used; the session has been revoked, log in again",
+                ))
+            }
+            RotateOutcome::Invalid => Err(ServiceError::unauthorized(
+                "invalid_refresh_token",
+                "the refresh token is invalid or expired",
+            )),
+        }
+    }
+
+    /// Ends the session the refresh token belongs to. Unknown tokens are ignored (logout is idempotent).
+    pub async fn logout(&self, refresh_token: &str) -> Result<(), ServiceError> {
+        self.store
+            .sessions
+            .revoke_family_of(&crate::tokens::sha256_hex(refresh_token), self.clock.now())
+            .await?;
+        Ok(())
+    }
+
+    /// Ends every session of the user and invalidates every access token already issued.
+    pub async fn logout_all(&self, actor: &AuthenticatedUser) -> Result<(), ServiceError> {
+        let now = self.clock.now();
+        self.store.sessions.revoke_all_for_user(actor.id(), now).await?;
+        self.store.accounts.bump_token_epoch(actor.id(), now).await?;
+        self.forget(actor.id());
+        Ok(())
+    }
+
+    /// Establishes who presents `access_token`. Runs on every authenticated request, so it touches only
+    /// memory when the user is cached.
+    pub async fn authenticate(&self, access_token: &str) -> Result<AuthenticatedUser, ServiceError> {
+        let claims = self.tokens.verify(access_token, self.clock.now())?;
+        let invalid = || ServiceError::unauthorized("invalid_token", "the access token is invalid");
+        let id = wearhouse_model::UserId::parse(&claims.sub).map_err(|_| invalid())?;
+        let user = self.cached_user(&id).await?.ok_or_else(invalid)?;
+        if !user.active {
+            return Err(ServiceError::forbidden(
+                "account_disabled",
+                "this account has been deactivated",
+            ));
+        }
+        if claims.ep != user.token_epoch {
+            return Err(ServiceError::unauthorized(
+                "token_revoked",
+                "this access token has been revoked",
+            ));
+        }
+        Ok(AuthenticatedUser {
+            user,
+            session: claims.sid,
+        })
+    }
+
+    /// Starts TOTP enrolment: a new secret, not active until confirmed with a code from it.
+    pub async fn start_totp(&self, actor: &AuthenticatedUser) -> Result<TotpEnrolment, ServiceError> {
+        let secret = Totp::generate_secret();
+        let totp = Totp::from_secret(&secret, actor.user.username.as_str())?;
+        self.store
+            .accounts
+            .set_pending_totp(actor.id(), &secret, self.clock.now())
+            .await
+            .map_err(already_on)?;
+        self.forget(actor.id());
+        Ok(TotpEnrolment {
+            otpauth_uri: totp.uri(),
+            secret,
+        })
+    }
+
+    /// Confirms enrolment with a current code; turns MFA on and returns the recovery codes (shown once).
+    pub async fn confirm_totp(
+        &self,
+        actor: &AuthenticatedUser,
+        code: &str,
+    ) -> Result<Vec<String>, ServiceError> {
+        let user = self.fresh_user(actor.id()).await?;
+        if user.totp_enabled {
+            return Err(already_on(StoreError::Conflict { what: "totp" }));
+        }
+        let Some(secret) = user.totp_secret.as_deref() else {
+            return Err(ServiceError::conflict(
+                "mfa_not_started",
+                "start TOTP enrolment first",
+            ));
+        };
+        let totp = Totp::from_secret(secret, user.username.as_str())?;
+        let step = totp
+            .matching_step(code, self.clock.now().as_second())
+            .ok_or_else(|| ServiceError::unauthorized("mfa_invalid", "the authentication code is wrong"))?;
+        let (codes, hashes) = new_recovery_codes();
+        self.store
+            .accounts
+            .enable_totp(&user.id, &hashes, step, self.clock.now())
+            .await
+            .map_err(already_on)?;
+        self.forget(&user.id);
+        Ok(codes)
+    }
+
+    /// Turns MFA off; needs the password and a current code (or a recovery code).
+    pub async fn disable_totp(
+        &self,
+        actor: &AuthenticatedUser,
+        password: &str,
+        code: &str,
+    ) -> Result<(), ServiceError> {
+        let user = self.fresh_user(actor.id()).await?;
+        if !user.totp_enabled {
+            return Err(ServiceError::conflict(
+                "mfa_not_enabled",
+                "two-factor authentication is not enabled",
+            ));
+        }
+        self.confirm_password(&user, password).await?;
+        self.check_second_factor(&user, Some(code)).await?;
+        self.store
+            .accounts
+            .disable_totp(&user.id, self.clock.now())
+            .await?;
+        self.forget(&user.id);
+        Ok(())
+    }
+
+    fn refresh_ttl(&self) -> SignedDuration {
+        SignedDuration::try_from(self.settings.refresh_token_ttl)
+            .unwrap_or(SignedDuration::from_hours(24 * 30))
+    }
+}
+
+fn already_on(err: StoreError) -> ServiceError {
+    match err {
+        StoreError::Conflict { what: "totp" } => ServiceError::conflict(
+            "mfa_already_enabled",
+            "two-factor authentication is already enabled",
+        ),
+        other => other.into(),
+    }
+}

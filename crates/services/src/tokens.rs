@@ -1,0 +1,158 @@
+//! Access tokens (short-lived JWTs, HS256) and refresh tokens (opaque random strings stored hashed).
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use jiff::Timestamp;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use wearhouse_model::UserId;
+
+use crate::ServiceError;
+
+const ISSUER: &str = "wearhouse";
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AccessClaims {
+    pub sub: String,
+    pub iat: i64,
+    pub exp: i64,
+    pub iss: String,
+    /// The user's token epoch at issue; "log out everywhere" bumps it and so kills this token.
+    pub ep: i64,
+    /// The refresh-token family (session) this token belongs to.
+    pub sid: String,
+}
+
+/// Signs and checks access tokens with one HMAC key.
+pub struct AccessTokens {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    pub ttl_secs: i64,
+}
+
+impl AccessTokens {
+    pub fn new(key: &[u8], ttl_secs: i64) -> Self {
+        // Only HS256 is accepted: `alg: none` or an RS/ES algorithm in the header is refused before any
+        // signature check, which rules out algorithm-confusion attacks.
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_required_spec_claims(&["exp", "sub", "iss"]);
+        validation.leeway = 5;
+        Self {
+            encoding: EncodingKey::from_secret(key),
+            decoding: DecodingKey::from_secret(key),
+            validation,
+            ttl_secs,
+        }
+    }
+
+    pub fn issue(
+        &self,
+        user: &UserId,
+        epoch: i64,
+        session: &str,
+        now: Timestamp,
+    ) -> Result<String, ServiceError> {
+        let claims = AccessClaims {
+            sub: user.to_string(),
+            iat: now.as_second(),
+            exp: now.as_second() + self.ttl_secs,
+            iss: ISSUER.to_owned(),
+            ep: epoch,
+            sid: session.to_owned(),
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| ServiceError::Internal(format!("signing token: {e}")))
+    }
+
+    /// Checks signature, algorithm, issuer and expiry against `now` (not the system clock).
+    pub fn verify(&self, token: &str, now: Timestamp) -> Result<AccessClaims, ServiceError> {
+        let mut validation = self.validation.clone();
+        // jsonwebtoken compares `exp` with the system clock; we check it ourselves against our clock.
+        validation.validate_exp = false;
+        let data = jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &validation)
+            .map_err(|_| ServiceError::unauthorized("invalid_token", "the access token is invalid"))?;
+        if data.claims.exp + self.validation.leeway as i64 <= now.as_second() {
+            return Err(ServiceError::unauthorized(
+                "token_expired",
+                "the access token has expired",
+            ));
+        }
+        Ok(data.claims)
+    }
+}
+
+/// A new opaque refresh token: 256 random bits, URL-safe. Returns the token and its storage hash.
+pub fn new_refresh_token() -> (String, String) {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let hash = sha256_hex(&token);
+    (token, hash)
+}
+
+/// SHA-256 in hex. Enough for high-entropy secrets (refresh tokens, recovery codes): unlike passwords
+/// they cannot be guessed from a dictionary, so a slow hash would add cost and no safety.
+pub fn sha256_hex(value: &str) -> String {
+    Sha256::digest(value.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A random signing key, base64, for servers that were not given one.
+pub fn generate_signing_key() -> String {
+    let mut bytes = [0u8; 64];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> Timestamp {
+        "2026-03-29T09:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn issued_tokens_verify_until_they_expire() {
+        let tokens = AccessTokens::new(b"0123456789abcdef0123456789abcdef", 900);
+        let user = UserId::generate();
+        let jwt = tokens.issue(&user, 3, "fam", now()).unwrap();
+        let claims = tokens.verify(&jwt, now()).unwrap();
+        assert_eq!(
+            (claims.sub.as_str(), claims.ep, claims.sid.as_str()),
+            (user.as_str(), 3, "fam")
+        );
+        let later = now() + jiff::SignedDuration::from_secs(906);
+        assert_eq!(
+            tokens.verify(&jwt, later).unwrap_err().to_string(),
+            "the access token has expired"
+        );
+    }
+
+    #[test]
+    fn tokens_signed_with_another_key_or_tampered_are_refused() {
+        let tokens = AccessTokens::new(b"0123456789abcdef0123456789abcdef", 900);
+        let other = AccessTokens::new(b"fedcba9876543210fedcba9876543210", 900);
+        let jwt = other.issue(&UserId::generate(), 0, "f", now()).unwrap();
+        assert!(tokens.verify(&jwt, now()).is_err());
+        let mut tampered = tokens.issue(&UserId::generate(), 0, "f", now()).unwrap();
+        tampered.pop();
+        tampered.push('A');
+        assert!(tokens.verify(&tampered, now()).is_err());
+    }
+
+    #[test]
+    fn refresh_tokens_are_random_and_hashed() {
+        let (a, ha) = new_refresh_token();
+        let (b, _) = new_refresh_token();
+        assert_ne!(a, b);
+        assert_eq!(ha, sha256_hex(&a));
+        assert_eq!(ha.len(), 64);
+    }
+}

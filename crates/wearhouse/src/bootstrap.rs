@@ -1,0 +1,109 @@
+//! Wiring: configuration → store → services → HTTP application. Used by `serve`, the other
+//! subcommands, and the integration tests, so all of them run the same assembly.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use wearhouse_server::{AppState, HttpSettings, RateLimitSettings};
+use wearhouse_services::{AccountService, AccountSettings, PasswordHashing, SystemClock};
+use wearhouse_store::{Backend, Store, StoreOptions};
+
+use crate::config::Config;
+
+/// Opens and migrates the configured database, creating the data folder for SQLite.
+pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    let url = config.database_url();
+    if Backend::of_url(&url)? == Backend::Sqlite && config.database_url.trim().is_empty() {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("cannot create data folder {}", config.data_dir.display()))?;
+    }
+    let options = StoreOptions {
+        max_connections: config.database.max_connections,
+        acquire_timeout: Duration::from_secs(config.database.acquire_timeout_secs),
+    };
+    let shown = crate::config::mask_url_password(&url);
+    let store = wearhouse_store::open(&url, &options)
+        .await
+        .with_context(|| format!("database {shown}"))?;
+    store
+        .migrate()
+        .await
+        .with_context(|| format!("database {shown}"))?;
+    Ok(store)
+}
+
+pub async fn account_service(config: &Config, store: Store) -> anyhow::Result<AccountService> {
+    let auth = &config.auth;
+    let hashing = PasswordHashing::new(
+        auth.argon2_memory_kib,
+        auth.argon2_iterations,
+        auth.argon2_parallelism,
+    )?;
+    let settings = AccountSettings {
+        access_token_ttl: Duration::from_secs(auth.access_token_ttl_secs),
+        refresh_token_ttl: Duration::from_secs(auth.refresh_token_ttl_days * 24 * 3600),
+        user_cache_ttl: Duration::from_secs(auth.user_cache_ttl_secs),
+        ..AccountSettings::default()
+    };
+    let key = auth.jwt_secret.clone().filter(|k| !k.expose_secret().is_empty());
+    Ok(AccountService::new(store, Arc::new(SystemClock), hashing, key, settings).await?)
+}
+
+pub fn http_settings(config: &Config) -> HttpSettings {
+    let r = &config.rate_limit;
+    HttpSettings {
+        cors_origins: config.http.cors_origins.clone(),
+        body_limit_bytes: config.http.body_limit_bytes,
+        request_timeout: Duration::from_secs(config.http.request_timeout_secs),
+        hsts: config.http.hsts,
+        trust_forwarded_for: config.http.trust_forwarded_for,
+        rate_limits: RateLimitSettings {
+            enabled: r.enabled,
+            per_ip_per_second: r.per_ip_per_second,
+            per_ip_burst: r.per_ip_burst,
+            auth_per_minute: r.auth_per_minute,
+            auth_burst: r.auth_burst,
+            per_user_per_second: r.per_user_per_second,
+            per_user_burst: r.per_user_burst,
+        },
+    }
+}
+
+/// A ready-to-run server: database open and migrated, socket bound.
+pub struct Application {
+    pub addr: SocketAddr,
+    pub store: Store,
+    pub state: AppState,
+    listener: tokio::net::TcpListener,
+}
+
+impl Application {
+    pub async fn build(config: &Config) -> anyhow::Result<Self> {
+        let store = open_store(config).await?;
+        let accounts = Arc::new(account_service(config, store.clone()).await?);
+        let state = AppState::new(accounts, http_settings(config));
+        let listener = tokio::net::TcpListener::bind(&config.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.listen))?;
+        let addr = listener.local_addr()?;
+        Ok(Self {
+            addr,
+            store,
+            state,
+            listener,
+        })
+    }
+
+    /// Serves until `shutdown` completes, lets requests in flight finish, then closes the database.
+    pub async fn run(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        wearhouse_server::serve(self.listener, self.state, shutdown).await?;
+        self.store.close().await;
+        Ok(())
+    }
+}

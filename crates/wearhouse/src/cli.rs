@@ -1,0 +1,84 @@
+//! Command-line interface: global options and subcommands.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "wearhouse",
+    version,
+    about = "Self-hostable platform for wearable and fitness data"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Configuration file (default: ./wearhouse.toml when present).
+    #[arg(long, global = true, env = "WEARHOUSE_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Folder for the embedded database [env: WEARHOUSE_DATA_DIR].
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// sqlite://PATH or postgres://… [env: WEARHOUSE_DATABASE_URL].
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+    /// Log format: text or json [env: WEARHOUSE_LOG__FORMAT].
+    #[arg(long, global = true)]
+    pub log_format: Option<String>,
+    /// Also append logs to this file [env: WEARHOUSE_LOG__FILE].
+    #[arg(long, global = true)]
+    pub log_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (migrates the database first).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Show configuration.
+    Config(ConfigArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on [env: WEARHOUSE_LISTEN] [default: 127.0.0.1:8080].
+    #[arg(long)]
+    pub listen: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account (use --admin for the first administrator).
+    Create(UserCreateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserCreateArgs {
+    #[arg(long)]
+    pub username: String,
+    #[arg(long)]
+    pub email: String,
+    /// Give the account the admin role.
+    #[arg(long)]
+    pub admin: bool,
+    /// Read the password from the first line of standard input instead of prompting.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Print the effective configuration as TOML, secrets masked.
+    #[arg(long)]
+    pub print: bool,
+}
