@@ -136,7 +136,10 @@ impl FromRequestParts<AppState> for Auth {
             .authenticate(token)
             .await
             .map_err(|e| ApiError::from(e).into_response())?;
-        state.rate_limits.check_user(user.id().as_str())?;
+        state
+            .rate_limits
+            .check_user(user.id().as_str())
+            .map_err(IntoResponse::into_response)?;
         Ok(Auth(user))
     }
 }

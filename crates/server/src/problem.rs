@@ -75,8 +75,9 @@ impl IntoResponse for Problem {
 }
 
 /// Every error a handler can return. `?` converts service errors; the response is built here only.
+/// Boxed: errors travel through `Result`s on every path, and the happy path should stay small.
 #[derive(Debug)]
-pub struct ApiError(pub Problem);
+pub struct ApiError(pub Box<Problem>);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
@@ -86,7 +87,7 @@ impl IntoResponse for ApiError {
 
 impl From<Problem> for ApiError {
     fn from(problem: Problem) -> Self {
-        Self(problem)
+        Self(Box::new(problem))
     }
 }
 
@@ -136,7 +137,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::Store(e) => internal(&e),
             ServiceError::Internal(message) => internal(&message),
         };
-        Self(problem)
+        Self(Box::new(problem))
     }
 }
 

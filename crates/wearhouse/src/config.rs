@@ -186,8 +186,10 @@ impl Config {
             None => {}
         }
         let env = Env::prefixed("WEARHOUSE_").split("__").filter(|key| {
+            // Keys arrive with their original case (figment compares them uncased).
+            let key = key.as_str().to_ascii_lowercase();
             KEYS.iter()
-                .any(|k| key.as_str() == *k || key.as_str().starts_with(&format!("{k}.")))
+                .any(|k| key == *k || key.starts_with(&format!("{k}.")))
         });
         figment = figment.merge(env);
         for (key, value) in overrides {

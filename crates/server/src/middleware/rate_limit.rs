@@ -46,6 +46,31 @@ impl Default for RateLimitSettings {
     }
 }
 
+/// A request refused for lack of tokens: answered with 429 and `Retry-After`.
+#[derive(Debug, Clone, Copy)]
+pub struct Refused {
+    wait_secs: u64,
+    limit: u32,
+}
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        let wait = self.wait_secs;
+        let mut response = Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            format!("too many requests; retry in {wait} s"),
+        )
+        .into_response();
+        let h = response.headers_mut();
+        h.insert("retry-after", HeaderValue::from(wait));
+        h.insert("ratelimit-limit", HeaderValue::from(self.limit));
+        h.insert("ratelimit-remaining", HeaderValue::from(0));
+        h.insert("ratelimit-reset", HeaderValue::from(wait));
+        response
+    }
+}
+
 type Keyed<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock, StateInformationMiddleware>;
 
 pub struct RateLimits {
@@ -84,12 +109,12 @@ impl RateLimits {
         }
     }
 
-    /// Takes one token for `key`; on success the headers describing the bucket, else a 429 response.
+    /// Takes one token for `key`; on success the headers describing the bucket.
     fn take<K: std::hash::Hash + Eq + Clone>(
         &self,
         limiter: &Keyed<K>,
         key: &K,
-    ) -> Result<HeaderMap, Response> {
+    ) -> Result<HeaderMap, Refused> {
         let mut headers = HeaderMap::new();
         match limiter.check_key(key) {
             Ok(snapshot) => {
@@ -104,33 +129,19 @@ impl RateLimits {
                 headers.insert("ratelimit-reset", HeaderValue::from(reset));
                 Ok(headers)
             }
-            Err(not_until) => {
-                let wait = not_until
+            Err(not_until) => Err(Refused {
+                wait_secs: not_until
                     .wait_time_from(self.clock.now())
                     .as_secs_f64()
                     .ceil()
-                    .max(1.0) as u64;
-                let mut response = Problem::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "rate_limited",
-                    format!("too many requests; retry in {wait} s"),
-                )
-                .into_response();
-                let h = response.headers_mut();
-                h.insert("retry-after", HeaderValue::from(wait));
-                h.insert(
-                    "ratelimit-limit",
-                    HeaderValue::from(not_until.quota().burst_size().get()),
-                );
-                h.insert("ratelimit-remaining", HeaderValue::from(0));
-                h.insert("ratelimit-reset", HeaderValue::from(wait));
-                Err(response)
-            }
+                    .max(1.0) as u64,
+                limit: not_until.quota().burst_size().get(),
+            }),
         }
     }
 
     /// The per-user bucket, checked once the caller is authenticated.
-    pub fn check_user(&self, user_id: &str) -> Result<(), Response> {
+    pub fn check_user(&self, user_id: &str) -> Result<(), Refused> {
         if !self.enabled {
             return Ok(());
         }
@@ -165,7 +176,7 @@ pub async fn limit_by_ip(State(state): State<AppState>, req: Request, next: Next
             response.headers_mut().extend(headers);
             response
         }
-        Err(refused) => refused,
+        Err(refused) => refused.into_response(),
     }
 }
 

@@ -6,9 +6,13 @@ use crate::config::{mask_url_password, Config};
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let app = Application::build(&config).await?;
     let base = format!("http://{}", app.addr);
-    tracing::info!(address = %app.addr, database = %mask_url_password(&config.database_url()), "Wearhouse started");
-    println!("Wearhouse is listening on {base}");
-    println!("API docs: {base}/docs (Swagger UI), {base}/redoc, OpenAPI at {base}/api/v1/openapi.json");
+    let docs = format!("{base}/docs");
+    tracing::info!(address = %app.addr, %docs, database = %mask_url_password(&config.database_url()), "Wearhouse started");
+    // The banner is for people; with JSON logs standard output stays pure JSON lines.
+    if config.log.format == "text" {
+        println!("Wearhouse is listening on {base}");
+        println!("API docs: {docs} (Swagger UI), {base}/redoc, OpenAPI at {base}/api/v1/openapi.json");
+    }
     app.run(shutdown_signal()).await?;
     tracing::info!("Wearhouse stopped");
     Ok(())

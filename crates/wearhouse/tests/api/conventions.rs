@@ -1,0 +1,309 @@
+//! Cross-cutting HTTP behaviour: token checks, problem documents, request ids, headers, limits,
+//! OpenAPI, probes and metrics.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use jsonwebtoken::{encode, EncodingKey, Header};
+use reqwest::Method;
+use secrecy::SecretString;
+use serde_json::{json, Value};
+
+use crate::harness::*;
+
+const KEY: &str = "test-signing-key-0123456789abcdef0123456789";
+
+async fn app_with_known_key() -> TestApp {
+    spawn_app_with(|c| c.auth.jwt_secret = Some(SecretString::from(KEY))).await
+}
+
+fn forge(claims: Value, key: &str) -> String {
+    encode(
+        &Header::default(),
+        &claims,
+        &EncodingKey::from_secret(key.as_bytes()),
+    )
+    .unwrap()
+}
+
+fn now() -> i64 {
+    jiff::Timestamp::now().as_second()
+}
+
+#[tokio::test]
+async fn expired_tampered_foreign_and_unsigned_tokens_are_refused() {
+    let app = app_with_known_key().await;
+    let me: Value = app.register("ana").await;
+    let id = me["id"].as_str().unwrap();
+    let valid = json!({"sub": id, "iat": now(), "exp": now() + 600, "iss": "wearhouse", "ep": 0, "sid": "s"});
+    assert_eq!(
+        app.get("/api/v1/me", Some(&forge(valid.clone(), KEY)))
+            .await
+            .status(),
+        200,
+        "control: forged with the real key"
+    );
+
+    let mut expired = valid.clone();
+    expired["iat"] = json!(now() - 3600);
+    expired["exp"] = json!(now() - 1800);
+    assert_problem(
+        app.get("/api/v1/me", Some(&forge(expired, KEY))).await,
+        401,
+        "token_expired",
+    )
+    .await;
+
+    let foreign = forge(valid.clone(), "another-key-0123456789abcdef0123456789abc");
+    assert_problem(app.get("/api/v1/me", Some(&foreign)).await, 401, "invalid_token").await;
+
+    // Same signature, different payload (another subject).
+    let real = forge(valid.clone(), KEY);
+    let parts: Vec<&str> = real.split('.').collect();
+    let mut other = valid.clone();
+    other["sub"] = json!("usr_0000000000000000000000000000000f");
+    let tampered = format!(
+        "{}.{}.{}",
+        parts[0],
+        URL_SAFE_NO_PAD.encode(other.to_string()),
+        parts[2]
+    );
+    assert_problem(app.get("/api/v1/me", Some(&tampered)).await, 401, "invalid_token").await;
+
+    // `alg: none`, with and without a signature part.
+    let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);
+    let payload = URL_SAFE_NO_PAD.encode(valid.to_string());
+    for unsigned in [format!("{header}.{payload}."), format!("{header}.{payload}")] {
+        let res = app.get("/api/v1/me", Some(&unsigned)).await;
+        assert_eq!(res.headers()["www-authenticate"], "Bearer");
+        assert_problem(res, 401, "invalid_token").await;
+    }
+    assert_problem(
+        app.get("/api/v1/me", Some("not.a.jwt")).await,
+        401,
+        "invalid_token",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_are_problems() {
+    let app = spawn_app().await;
+    assert_problem(app.get("/api/v1/nothing-here", None).await, 404, "not_found").await;
+    let res = app
+        .request(Method::PUT, "/api/v1/auth/login", None, Some(json!({})))
+        .await;
+    assert_problem(res, 405, "method_not_allowed").await;
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused_with_413() {
+    let app = spawn_app_with(|c| c.http.body_limit_bytes = 1024).await;
+    let body = json!({"username": "ana", "email": "ana@example.org", "password": "x".repeat(4096)});
+    assert_problem(
+        app.post("/api/v1/auth/register", None, body).await,
+        413,
+        "payload_too_large",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn request_ids_are_generated_or_propagated() {
+    let app = spawn_app().await;
+    let res = app.get("/healthz", None).await;
+    let generated = res.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert_eq!(generated.len(), 36, "a UUID: {generated}");
+    let res = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .header("x-request-id", "trace-me-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()["x-request-id"],
+        "trace-me-42",
+        "kept on error responses too"
+    );
+}
+
+#[tokio::test]
+async fn security_headers_and_optional_hsts() {
+    let app = spawn_app().await;
+    let res = app.get("/healthz", None).await;
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(res.headers()["x-frame-options"], "DENY");
+    assert_eq!(res.headers()["referrer-policy"], "no-referrer");
+    assert!(res.headers().get("strict-transport-security").is_none());
+    let behind_tls = spawn_app_with(|c| c.http.hsts = true).await;
+    let res = behind_tls.get("/healthz", None).await;
+    assert!(res.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap()
+        .starts_with("max-age="));
+}
+
+#[tokio::test]
+async fn cors_is_off_by_default_and_configurable() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .get(app.url("/healthz"))
+        .header("origin", "https://app.example")
+        .send()
+        .await
+        .unwrap();
+    assert!(res.headers().get("access-control-allow-origin").is_none());
+    let app = spawn_app_with(|c| c.http.cors_origins = vec!["https://app.example".into()]).await;
+    let res = app
+        .client
+        .request(Method::OPTIONS, app.url("/api/v1/me"))
+        .header("origin", "https://app.example")
+        .header("access-control-request-method", "GET")
+        .header("access-control-request-headers", "authorization")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()["access-control-allow-origin"],
+        "https://app.example"
+    );
+}
+
+#[tokio::test]
+async fn auth_endpoints_have_a_strict_limit_with_retry_after() {
+    let app = spawn_app_with(|c| {
+        c.rate_limit.auth_burst = 3;
+        c.rate_limit.auth_per_minute = 1;
+    })
+    .await;
+    for i in 0..3 {
+        let res = app.login("nobody", "wrong password here", None).await;
+        assert_eq!(res.status(), 401, "attempt {i}");
+        assert_eq!(res.headers()["ratelimit-limit"], "3");
+        assert_eq!(res.headers()["ratelimit-remaining"], (2 - i).to_string().as_str());
+    }
+    let res = app.login("nobody", "wrong password here", None).await;
+    let retry_after: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    assert_problem(res, 429, "rate_limited").await;
+    // Other routes use their own, more generous bucket.
+    assert_eq!(app.get("/healthz", None).await.status(), 200);
+}
+
+#[tokio::test]
+async fn each_user_has_a_bucket_of_their_own() {
+    let app = spawn_app_with(|c| {
+        c.rate_limit.per_user_burst = 2;
+        c.rate_limit.per_user_per_second = 1;
+    })
+    .await;
+    let ana = app.signed_up("ana").await;
+    let bruno = app.signed_up("bruno").await;
+    assert_eq!(app.get("/api/v1/me", Some(&ana.access)).await.status(), 200);
+    assert_eq!(app.get("/api/v1/me", Some(&ana.access)).await.status(), 200);
+    let res = app.get("/api/v1/me", Some(&ana.access)).await;
+    assert!(res.headers().contains_key("retry-after"));
+    assert_problem(res, 429, "rate_limited").await;
+    assert_eq!(app.get("/api/v1/me", Some(&bruno.access)).await.status(), 200);
+}
+
+/// Every operation of the contract, as (method, path template).
+const CONTRACT: &[(&str, &str)] = &[
+    ("post", "/api/v1/auth/register"),
+    ("post", "/api/v1/auth/login"),
+    ("post", "/api/v1/auth/refresh"),
+    ("post", "/api/v1/auth/logout"),
+    ("post", "/api/v1/auth/logout-all"),
+    ("post", "/api/v1/me/mfa/totp"),
+    ("post", "/api/v1/me/mfa/totp/confirm"),
+    ("delete", "/api/v1/me/mfa/totp"),
+    ("get", "/api/v1/admin/users"),
+    ("patch", "/api/v1/admin/users/{id}"),
+    ("get", "/api/v1/me"),
+    ("patch", "/api/v1/me"),
+    ("delete", "/api/v1/me"),
+    ("put", "/api/v1/me/avatar"),
+    ("get", "/api/v1/me/avatar"),
+    ("delete", "/api/v1/me/avatar"),
+    ("get", "/api/v1/users/{username}"),
+    ("get", "/api/v1/users/{username}/avatar"),
+];
+
+#[tokio::test]
+async fn openapi_documents_every_served_route() {
+    let app = spawn_app().await;
+    let res = app.get("/api/v1/openapi.json", None).await;
+    assert_eq!(res.status(), 200);
+    let doc: Value = res.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    assert!(doc["components"]["schemas"]["Problem"].is_object());
+
+    let paths = doc["paths"].as_object().unwrap();
+    for (method, path) in CONTRACT {
+        assert!(
+            paths.get(*path).and_then(|p| p.get(*method)).is_some(),
+            "{method} {path} is not documented"
+        );
+    }
+    // And every documented operation is really served: the router answers neither 404 nor 405.
+    let mut documented = 0;
+    for (path, ops) in paths {
+        for method in ops.as_object().unwrap().keys() {
+            documented += 1;
+            let concrete = path
+                .replace("{id}", "usr_0000000000000000000000000000000f")
+                .replace("{username}", "ghost");
+            let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let res = app.request(method.clone(), &concrete, None, None).await;
+            // Without a token every route answers 401 or a body problem before looking anything up, so a
+            // 404 or 405 here can only mean the router does not serve the documented operation.
+            let status = res.status().as_u16();
+            assert!(
+                status != 404 && status != 405,
+                "{method} {path} is documented but not served ({status})"
+            );
+        }
+    }
+    assert_eq!(
+        documented,
+        CONTRACT.len(),
+        "documented operations beyond the contract list: update CONTRACT"
+    );
+}
+
+#[tokio::test]
+async fn docs_are_served_from_the_binary() {
+    let app = spawn_app().await;
+    let res = app.get("/docs/", None).await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("swagger-ui"), "{html}");
+    assert!(
+        !html.contains("unpkg.com") && !html.contains("cdn.jsdelivr"),
+        "Swagger UI must not need the internet"
+    );
+    assert_eq!(app.get("/docs/swagger-ui-bundle.js", None).await.status(), 200);
+    assert_eq!(app.get("/redoc", None).await.status(), 200);
+}
+
+#[tokio::test]
+async fn probes_and_metrics() {
+    let app = spawn_app().await;
+    assert_eq!(
+        app.get("/healthz", None).await.json::<Value>().await.unwrap()["status"],
+        "ok"
+    );
+    assert_eq!(
+        app.get("/readyz", None).await.json::<Value>().await.unwrap()["status"],
+        "ready"
+    );
+    app.register("ana").await;
+    let text = app.get("/metrics", None).await.text().await.unwrap();
+    assert!(
+        text.contains(r#"http_requests_total{method="POST",route="/api/v1/auth/register",status="201"} 1"#),
+        "{text}"
+    );
+    assert!(text.contains("http_request_duration_seconds_bucket"), "{text}");
+}

@@ -1,0 +1,187 @@
+//! `spawn_app()` and typed helpers, so tests read like the API docs.
+
+use reqwest::{Client, Method, Response};
+use serde_json::{json, Value};
+use tokio::sync::oneshot;
+use wearhouse::bootstrap::Application;
+use wearhouse::config::Config;
+use wearhouse_store::testing::{TestDatabase, POSTGRES_URL_VAR};
+use wearhouse_store::Backend;
+
+pub const PASSWORD: &str = "granite kettle orbit";
+
+pub struct TestApp {
+    pub base: String,
+    pub client: Client,
+    pub config: Config,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    _db: TestDatabase,
+}
+
+pub struct Tokens {
+    pub access: String,
+    pub refresh: String,
+}
+
+/// The application with limits generous enough not to interfere with tests.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// The application with `adjust` applied to the configuration first.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let backend = if std::env::var_os(POSTGRES_URL_VAR).is_some() {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    };
+    let db = TestDatabase::create(backend).await;
+    let mut config = Config {
+        listen: "127.0.0.1:0".into(),
+        database_url: db.url.clone(),
+        ..Config::default()
+    };
+    config.database.max_connections = 4;
+    config.rate_limit.per_ip_burst = 10_000;
+    config.rate_limit.auth_burst = 1_000;
+    config.rate_limit.per_user_burst = 10_000;
+    adjust(&mut config);
+    let app = Application::build(&config).await.expect("application starts");
+    let base = format!("http://{}", app.addr);
+    let (tx, rx) = oneshot::channel();
+    let server = tokio::spawn(app.run(async move {
+        let _ = rx.await;
+    }));
+    TestApp {
+        base,
+        client: Client::new(),
+        config,
+        shutdown: Some(tx),
+        server: Some(server),
+        _db: db,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Response {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        req.send().await.expect("request sent")
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        self.request(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Response {
+        self.request(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> Response {
+        self.request(Method::PATCH, path, token, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>, body: Option<Value>) -> Response {
+        self.request(Method::DELETE, path, token, body).await
+    }
+
+    /// Registers `username` with [`PASSWORD`] and `username@example.org`; asserts 201.
+    pub async fn register(&self, username: &str) -> Value {
+        let body =
+            json!({"username": username, "email": format!("{username}@example.org"), "password": PASSWORD});
+        let res = self.post("/api/v1/auth/register", None, body).await;
+        assert_eq!(res.status(), 201, "register {username}");
+        res.json().await.unwrap()
+    }
+
+    pub async fn login(&self, login: &str, password: &str, totp: Option<&str>) -> Response {
+        self.post(
+            "/api/v1/auth/login",
+            None,
+            json!({"login": login, "password": password, "totp_code": totp}),
+        )
+        .await
+    }
+
+    /// Registers and logs in; returns the tokens.
+    pub async fn signed_up(&self, username: &str) -> Tokens {
+        self.register(username).await;
+        let res = self.login(username, PASSWORD, None).await;
+        assert_eq!(res.status(), 200);
+        tokens(res).await
+    }
+
+    /// Creates an administrator the way `wearhouse user create --admin` does, and logs in.
+    pub async fn admin(&self, username: &str) -> Tokens {
+        let store = wearhouse::bootstrap::open_store(&self.config).await.unwrap();
+        let accounts = wearhouse::bootstrap::account_service(&self.config, store.clone())
+            .await
+            .unwrap();
+        accounts
+            .register(
+                username,
+                &format!("{username}@example.org"),
+                PASSWORD,
+                None,
+                wearhouse_model::Roles::admin(),
+            )
+            .await
+            .unwrap();
+        store.close().await;
+        tokens(self.login(username, PASSWORD, None).await).await
+    }
+}
+
+pub async fn tokens(res: Response) -> Tokens {
+    assert_eq!(res.status(), 200, "expected a token pair");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["token_type"], "Bearer");
+    Tokens {
+        access: body["access_token"].as_str().unwrap().to_owned(),
+        refresh: body["refresh_token"].as_str().unwrap().to_owned(),
+    }
+}
+
+/// Asserts a problem+json response with `status` and `code`; returns the body.
+pub async fn assert_problem(res: Response, status: u16, code: &str) -> Value {
+    assert_eq!(
+        res.status().as_u16(),
+        status,
+        "status for expected problem {code}"
+    );
+    let content_type = res.headers()["content-type"].to_str().unwrap().to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["code"], code, "{body}");
+    assert_eq!(body["status"], status);
+    assert!(body["type"].as_str().unwrap().ends_with(code));
+    assert!(body["title"].is_string() && body["detail"].is_string());
+    body
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! HTTP integration suite: each test starts the real application (same wiring as `wearhouse serve`)
+//! on a random port with a fresh database, and drives it over HTTP. SQLite by default; PostgreSQL when
+//! `WEARHOUSE_TEST_DATABASE_URL` is set (and then it must be reachable).
+
+// Test code: a failed unwrap is a failed test, in helpers as much as in test bodies.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod admin;
+mod auth;
+mod conventions;
+mod harness;
+mod me;
+mod mfa;

@@ -1,0 +1,269 @@
+//! The `wearhouse` binary's subcommands, run as a user would run them.
+
+// Test code: a failed unwrap is a failed test, in helpers as much as in test bodies.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn wearhouse(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wearhouse"));
+    cmd.current_dir(dir)
+        .env_remove("WEARHOUSE_DATABASE_URL")
+        .env_remove("RUST_LOG");
+    cmd
+}
+
+#[test]
+fn user_create_makes_an_admin_who_can_log_in_through_the_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = wearhouse(dir.path())
+        .args([
+            "--data-dir",
+            "data",
+            "user",
+            "create",
+            "--username",
+            "root",
+            "--email",
+            "root@example.org",
+        ])
+        .args(["--admin", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"granite kettle orbit\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("created user root") && stdout.contains("user,admin"),
+        "{stdout}"
+    );
+    assert!(dir.path().join("data/wearhouse.db").exists());
+
+    // The same username again fails with one clear line.
+    let mut child = wearhouse(dir.path())
+        .args([
+            "--data-dir",
+            "data",
+            "user",
+            "create",
+            "--username",
+            "ROOT",
+            "--email",
+            "x@example.org",
+        ])
+        .arg("--password-stdin")
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"granite kettle orbit\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.trim().lines().last().unwrap(),
+        "error: cannot create user 'ROOT': this username is already taken"
+    );
+}
+
+#[test]
+fn weak_passwords_are_refused_on_the_command_line_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = wearhouse(dir.path())
+        .args([
+            "--data-dir",
+            "data",
+            "user",
+            "create",
+            "--username",
+            "root",
+            "--email",
+            "root@example.org",
+        ])
+        .arg("--password-stdin")
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"password123\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("error: cannot create user 'root': password: password is too common"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn config_print_shows_effective_values_with_secrets_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("wearhouse.toml"),
+        "listen = \"0.0.0.0:9000\"\n[auth]\njwt_secret = \"file-secret-0123456789abcdef0123456789\"\n",
+    )
+    .unwrap();
+    let out = wearhouse(dir.path())
+        .args(["config", "--print"])
+        .env("WEARHOUSE_RATE_LIMIT__PER_IP_BURST", "777")
+        .env("WEARHOUSE_DATABASE_URL", "postgres://app:hunter2@db/wh")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        printed.contains("listen = \"0.0.0.0:9000\""),
+        "file value: {printed}"
+    );
+    assert!(
+        printed.contains("per_ip_burst = 777"),
+        "environment value: {printed}"
+    );
+    assert!(printed.contains("postgres://app:********@db/wh"), "{printed}");
+    assert!(
+        !printed.contains("hunter2") && !printed.contains("file-secret"),
+        "{printed}"
+    );
+}
+
+#[test]
+fn bad_configuration_is_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("wearhouse.toml"), "lisen = \"oops\"\n").unwrap();
+    let out = wearhouse(dir.path())
+        .args(["config", "--print"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: configuration:") && stderr.contains("lisen"),
+        "{stderr}"
+    );
+
+    let out = wearhouse(dir.path())
+        .args(["--config", "missing.toml", "migrate"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.toml does not exist"));
+}
+
+#[test]
+fn migrate_creates_and_updates_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    for _ in 0..2 {
+        let out = wearhouse(dir.path())
+            .args(["--data-dir", "d", "migrate"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("is up to date"));
+    }
+}
+
+/// A running `serve`, killed and reaped when dropped so a failing test leaves no server behind.
+struct Server {
+    child: std::process::Child,
+    addr: String,
+    /// Kept open: the server logs to it, and a closed pipe would make its writes fail.
+    stdout: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `serve` with JSON logs on a free port and waits for its "started" event.
+fn start_server(dir: &std::path::Path) -> Server {
+    use std::io::BufRead;
+    let mut child = wearhouse(dir)
+        .args([
+            "--data-dir",
+            "data",
+            "--log-format",
+            "json",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut server = Server {
+        child,
+        addr: String::new(),
+        stdout,
+    };
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(
+            server.stdout.read_line(&mut line).unwrap() > 0,
+            "server exited before it started"
+        );
+        let event: serde_json::Value = serde_json::from_str(&line).expect("every log line is JSON");
+        if event["fields"]["message"] == "Wearhouse started" {
+            server.addr = event["fields"]["address"].as_str().unwrap().to_owned();
+            assert!(event["fields"]["docs"].as_str().unwrap().ends_with("/docs"));
+            return server;
+        }
+    }
+}
+
+#[test]
+fn sigterm_lets_requests_in_flight_finish() {
+    use std::io::Read;
+    use std::net::TcpStream;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = start_server(dir.path());
+    let addr = server.addr.clone();
+    let body = br#"{"username":"ana","email":"ana@example.org","password":"granite kettle orbit"}"#;
+    let mut conn = TcpStream::connect(&addr).unwrap();
+    let head = format!(
+        "POST /api/v1/auth/register HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    conn.write_all(head.as_bytes()).unwrap();
+    conn.write_all(&body[..10]).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+
+    // The request is in flight (its body half sent) when the server is asked to stop.
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    conn.write_all(&body[10..]).unwrap();
+    let mut response = String::new();
+    conn.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 201"), "{response}");
+
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "server exits cleanly after SIGTERM: {status}");
+    // New connections are refused once it is gone.
+    assert!(TcpStream::connect(&addr).is_err());
+}
