@@ -146,16 +146,26 @@ if curl -s -o /dev/null --max-time 1 "$BASE_URL/healthz"; then
 fi
 
 log "starting server on 127.0.0.1:$PORT (data dir $DATA_DIR)"
-WEARHOUSE_LISTEN="127.0.0.1:$PORT" \
-WEARHOUSE_DATA_DIR="$DATA_DIR" \
-RUST_LOG=warn \
-WEARHOUSE_LOG_LEVEL=warn \
-WEARHOUSE_RATE_LIMIT__PER_IP_PER_SECOND=1000000 \
-WEARHOUSE_RATE_LIMIT__PER_IP_BURST=1000000 \
-WEARHOUSE_RATE_LIMIT__PER_USER_PER_SECOND=1000000 \
-WEARHOUSE_RATE_LIMIT__PER_USER_BURST=1000000 \
-    ${SERVER_PIN[@]+"${SERVER_PIN[@]}"} "$BIN" serve --listen "127.0.0.1:$PORT" --data-dir "$DATA_DIR" \
-    >"$SERVER_LOG" 2>&1 &
+# The server runs with the temp dir as its working directory and without
+# WEARHOUSE_CONFIG / WEARHOUSE_DATABASE_URL, so a ./wearhouse.toml or a
+# database URL from the caller's environment cannot redirect it away from the
+# fresh embedded SQLite database. The exec keeps $! equal to the server's PID.
+BIN_PATH="$PWD/$BIN"
+(
+    cd "$DATA_DIR"
+    unset WEARHOUSE_CONFIG WEARHOUSE_DATABASE_URL
+    export WEARHOUSE_LISTEN="127.0.0.1:$PORT"
+    export WEARHOUSE_DATA_DIR="$DATA_DIR"
+    export RUST_LOG=warn
+    export WEARHOUSE_LOG_LEVEL=warn
+    export WEARHOUSE_LOG__LEVEL=warn
+    export WEARHOUSE_RATE_LIMIT__PER_IP_PER_SECOND=1000000
+    export WEARHOUSE_RATE_LIMIT__PER_IP_BURST=1000000
+    export WEARHOUSE_RATE_LIMIT__PER_USER_PER_SECOND=1000000
+    export WEARHOUSE_RATE_LIMIT__PER_USER_BURST=1000000
+    exec ${SERVER_PIN[@]+"${SERVER_PIN[@]}"} "$BIN_PATH" serve \
+        --listen "127.0.0.1:$PORT" --data-dir "$DATA_DIR"
+) >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 
 # Poll /healthz for up to ~30 s.

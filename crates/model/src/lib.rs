@@ -6,13 +6,19 @@
 pub mod account;
 pub mod ids;
 pub mod invalid;
+pub mod metric;
 pub mod password;
 pub mod profile;
 pub mod role;
+pub mod sleep;
+pub mod unit;
 
 pub use account::{Email, Username};
 pub use ids::UserId;
 pub use invalid::InvalidInput;
+pub use metric::{Metric, MetricKind, MetricSpec, RawValue};
 pub use password::{Password, PasswordPolicy};
 pub use profile::{Bio, BirthYear, DisplayName, HeightCm, Sex, TimeZoneName, UnitSystem};
 pub use role::{Role, Roles};
+pub use sleep::SleepStage;
+pub use unit::{Dimension, Unit};
