@@ -4,6 +4,7 @@
 //! rest of the system never re-checks it ("parse, don't validate").
 
 pub mod account;
+pub mod activity_type;
 pub mod ids;
 pub mod invalid;
 pub mod metric;

@@ -1,0 +1,11 @@
+//! Pure computations over Wearhouse data: which local day a record belongs to, how overlapping sources
+//! merge, and how values roll up. No I/O, no clock: every input is a parameter, so every rule here has
+//! known-answer tests.
+
+pub mod local_day;
+pub mod merge;
+pub mod zones;
+
+pub use local_day::{local_date, sleep_date, split_by_local_day, DayShare};
+pub use merge::{merge_intervals, MergedPiece, SourcedInterval};
+pub use zones::ZoneHistory;
