@@ -12,6 +12,7 @@ pub mod password;
 pub mod profile;
 pub mod role;
 pub mod sleep;
+pub mod source;
 pub mod unit;
 
 pub use account::{Email, Username};
@@ -22,4 +23,5 @@ pub use password::{Password, PasswordPolicy};
 pub use profile::{Bio, BirthYear, DisplayName, HeightCm, Sex, TimeZoneName, UnitSystem};
 pub use role::{Role, Roles};
 pub use sleep::SleepStage;
+pub use source::{DeviceKind, Provider, SourceDescriptor};
 pub use unit::{Dimension, Unit};

@@ -39,7 +39,7 @@ pub struct MetricSpec {
 }
 
 macro_rules! catalogue {
-    ($( $variant:ident => $name:literal, $kind:ident, $unit:ident, $min:expr, $max:expr, $desc:literal ;)*) => {
+    ($( $variant:ident = $code:literal => $name:literal, $kind:ident, $unit:ident, $min:expr, $max:expr, $desc:literal ;)*) => {
         /// A metric of the catalogue.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
         #[serde(rename_all = "snake_case")]
@@ -65,6 +65,15 @@ macro_rules! catalogue {
             pub fn as_str(self) -> &'static str {
                 match self { $(Metric::$variant => $name),* }
             }
+
+            /// The stable number stored in the database. Never reuse or renumber a code.
+            pub fn code(self) -> i16 {
+                match self { $(Metric::$variant => $code),* }
+            }
+
+            pub fn from_code(code: i16) -> Option<Metric> {
+                match code { $($code => Some(Metric::$variant),)* _ => None }
+            }
         }
     };
 }
@@ -72,38 +81,38 @@ macro_rules! catalogue {
 // Ranges are per sample and deliberately wide: they catch unit mix-ups and sensor garbage (a heart rate
 // of 400, negative steps), not unusual people.
 catalogue! {
-    Steps => "steps", Cumulative, Count, 0.0, 200_000.0, "Steps taken";
-    Distance => "distance", Cumulative, Meter, 0.0, 1_000_000.0, "Distance covered on foot, by bike or swimming";
-    ActiveEnergy => "active_energy", Cumulative, Kilocalorie, 0.0, 20_000.0, "Energy burned by activity";
-    BasalEnergy => "basal_energy", Cumulative, Kilocalorie, 0.0, 10_000.0, "Energy burned at rest";
-    HeartRate => "heart_rate", Instantaneous, PerMinute, 20.0, 260.0, "Heart rate";
-    RestingHeartRate => "resting_heart_rate", Instantaneous, PerMinute, 20.0, 200.0, "Resting heart rate";
-    WalkingHeartRate => "walking_heart_rate", Instantaneous, PerMinute, 30.0, 230.0, "Average heart rate while walking";
-    HrvSdnn => "hrv_sdnn", Instantaneous, Millisecond, 1.0, 500.0, "Heart rate variability (SDNN)";
-    HrvRmssd => "hrv_rmssd", Instantaneous, Millisecond, 1.0, 500.0, "Heart rate variability (RMSSD)";
-    Spo2 => "spo2", Instantaneous, Percent, 50.0, 100.0, "Blood oxygen saturation";
-    RespiratoryRate => "respiratory_rate", Instantaneous, PerMinute, 3.0, 80.0, "Breaths per minute";
-    BodyMass => "body_mass", Instantaneous, Kilogram, 2.0, 650.0, "Body weight";
-    Height => "height", Instantaneous, Centimeter, 30.0, 275.0, "Body height";
-    BodyFatPercentage => "body_fat_percentage", Instantaneous, Percent, 1.0, 75.0, "Body fat percentage";
-    LeanBodyMass => "lean_body_mass", Instantaneous, Kilogram, 1.0, 300.0, "Lean body mass";
-    Bmi => "bmi", Instantaneous, KilogramPerSquareMeter, 5.0, 150.0, "Body mass index";
-    Met => "met", Instantaneous, MetabolicEquivalent, 0.5, 30.0, "Metabolic equivalent of task";
-    Vo2max => "vo2max", Instantaneous, MilliliterPerKilogramMinute, 5.0, 100.0, "Maximal oxygen uptake";
-    Floors => "floors", Cumulative, Count, 0.0, 1_000.0, "Floors climbed";
-    ElevationGain => "elevation_gain", Cumulative, Meter, 0.0, 10_000.0, "Elevation gained";
-    Speed => "speed", Instantaneous, MeterPerSecond, 0.0, 100.0, "Speed";
-    Cadence => "cadence", Instantaneous, PerMinute, 0.0, 300.0, "Steps or pedal revolutions per minute";
-    Power => "power", Instantaneous, Watt, 0.0, 3_000.0, "Power output";
-    BloodPressureSystolic => "blood_pressure_systolic", Instantaneous, MillimeterOfMercury, 50.0, 300.0, "Systolic blood pressure";
-    BloodPressureDiastolic => "blood_pressure_diastolic", Instantaneous, MillimeterOfMercury, 20.0, 200.0, "Diastolic blood pressure";
-    BloodGlucose => "blood_glucose", Instantaneous, MillimolePerLiter, 0.5, 50.0, "Blood glucose";
-    BodyTemperature => "body_temperature", Instantaneous, Celsius, 25.0, 45.0, "Body temperature";
-    Water => "water", Cumulative, Milliliter, 0.0, 10_000.0, "Water drunk";
-    ExerciseMinutes => "exercise_minutes", Cumulative, Minute, 0.0, 1_440.0, "Minutes of exercise";
-    StandHours => "stand_hours", Cumulative, Count, 0.0, 24.0, "Hours with standing and moving";
-    MindfulMinutes => "mindful_minutes", Cumulative, Minute, 0.0, 1_440.0, "Minutes of mindfulness";
-    Sleep => "sleep", Category, Category, 0.0, 5.0, "Sleep stages (in_bed, asleep, awake, core/light, deep, rem)";
+    Steps = 1 => "steps", Cumulative, Count, 0.0, 200_000.0, "Steps taken";
+    Distance = 2 => "distance", Cumulative, Meter, 0.0, 1_000_000.0, "Distance covered on foot, by bike or swimming";
+    ActiveEnergy = 3 => "active_energy", Cumulative, Kilocalorie, 0.0, 20_000.0, "Energy burned by activity";
+    BasalEnergy = 4 => "basal_energy", Cumulative, Kilocalorie, 0.0, 10_000.0, "Energy burned at rest";
+    HeartRate = 5 => "heart_rate", Instantaneous, PerMinute, 20.0, 260.0, "Heart rate";
+    RestingHeartRate = 6 => "resting_heart_rate", Instantaneous, PerMinute, 20.0, 200.0, "Resting heart rate";
+    WalkingHeartRate = 7 => "walking_heart_rate", Instantaneous, PerMinute, 30.0, 230.0, "Average heart rate while walking";
+    HrvSdnn = 8 => "hrv_sdnn", Instantaneous, Millisecond, 1.0, 500.0, "Heart rate variability (SDNN)";
+    HrvRmssd = 9 => "hrv_rmssd", Instantaneous, Millisecond, 1.0, 500.0, "Heart rate variability (RMSSD)";
+    Spo2 = 10 => "spo2", Instantaneous, Percent, 50.0, 100.0, "Blood oxygen saturation";
+    RespiratoryRate = 11 => "respiratory_rate", Instantaneous, PerMinute, 3.0, 80.0, "Breaths per minute";
+    BodyMass = 12 => "body_mass", Instantaneous, Kilogram, 2.0, 650.0, "Body weight";
+    Height = 13 => "height", Instantaneous, Centimeter, 30.0, 275.0, "Body height";
+    BodyFatPercentage = 14 => "body_fat_percentage", Instantaneous, Percent, 1.0, 75.0, "Body fat percentage";
+    LeanBodyMass = 15 => "lean_body_mass", Instantaneous, Kilogram, 1.0, 300.0, "Lean body mass";
+    Bmi = 16 => "bmi", Instantaneous, KilogramPerSquareMeter, 5.0, 150.0, "Body mass index";
+    Met = 17 => "met", Instantaneous, MetabolicEquivalent, 0.5, 30.0, "Metabolic equivalent of task";
+    Vo2max = 18 => "vo2max", Instantaneous, MilliliterPerKilogramMinute, 5.0, 100.0, "Maximal oxygen uptake";
+    Floors = 19 => "floors", Cumulative, Count, 0.0, 1_000.0, "Floors climbed";
+    ElevationGain = 20 => "elevation_gain", Cumulative, Meter, 0.0, 10_000.0, "Elevation gained";
+    Speed = 21 => "speed", Instantaneous, MeterPerSecond, 0.0, 100.0, "Speed";
+    Cadence = 22 => "cadence", Instantaneous, PerMinute, 0.0, 300.0, "Steps or pedal revolutions per minute";
+    Power = 23 => "power", Instantaneous, Watt, 0.0, 3_000.0, "Power output";
+    BloodPressureSystolic = 24 => "blood_pressure_systolic", Instantaneous, MillimeterOfMercury, 50.0, 300.0, "Systolic blood pressure";
+    BloodPressureDiastolic = 25 => "blood_pressure_diastolic", Instantaneous, MillimeterOfMercury, 20.0, 200.0, "Diastolic blood pressure";
+    BloodGlucose = 26 => "blood_glucose", Instantaneous, MillimolePerLiter, 0.5, 50.0, "Blood glucose";
+    BodyTemperature = 27 => "body_temperature", Instantaneous, Celsius, 25.0, 45.0, "Body temperature";
+    Water = 28 => "water", Cumulative, Milliliter, 0.0, 10_000.0, "Water drunk";
+    ExerciseMinutes = 29 => "exercise_minutes", Cumulative, Minute, 0.0, 1_440.0, "Minutes of exercise";
+    StandHours = 30 => "stand_hours", Cumulative, Count, 0.0, 24.0, "Hours with standing and moving";
+    MindfulMinutes = 31 => "mindful_minutes", Cumulative, Minute, 0.0, 1_440.0, "Minutes of mindfulness";
+    Sleep = 32 => "sleep", Category, Category, 0.0, 5.0, "Sleep stages (in_bed, asleep, awake, core/light, deep, rem)";
 }
 
 /// A value as sent by a client: a number, or a category name for category metrics.
@@ -258,7 +267,11 @@ mod tests {
             assert!(names.contains(&name), "{name}");
             assert_eq!(name.parse::<Metric>().unwrap().as_str(), name);
         }
+        let codes: std::collections::HashSet<i16> = Metric::ALL.iter().map(|m| m.code()).collect();
+        assert_eq!(codes.len(), Metric::ALL.len(), "codes are unique");
+        assert_eq!(Metric::HeartRate.code(), 5, "stored codes never change");
         for m in Metric::ALL {
+            assert_eq!(Metric::from_code(m.code()), Some(*m));
             let spec = m.spec();
             assert!(spec.min <= spec.max, "{m}");
             assert!(m.accepts(spec.unit), "{m} accepts its own unit");

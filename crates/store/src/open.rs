@@ -8,7 +8,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::sql::{PgStore, SqliteStore};
-use crate::{AccountStore, SessionStore, SettingsStore, StoreError};
+use crate::{AccountStore, SampleStore, SessionStore, SettingsStore, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -54,6 +54,7 @@ pub struct Store {
     pub backend: Backend,
     pub accounts: Arc<dyn AccountStore>,
     pub sessions: Arc<dyn SessionStore>,
+    pub samples: Arc<dyn SampleStore>,
     pub settings: Arc<dyn SettingsStore>,
     pool: Pool,
 }
@@ -99,6 +100,7 @@ pub async fn open(url: &str, options: &StoreOptions) -> Result<Store, StoreError
                 backend: Backend::Sqlite,
                 accounts: Arc::new(store.clone()),
                 sessions: Arc::new(store.clone()),
+                samples: Arc::new(store.clone()),
                 settings: Arc::new(store),
                 pool: Pool::Sqlite(pool),
             })
@@ -116,6 +118,7 @@ pub async fn open(url: &str, options: &StoreOptions) -> Result<Store, StoreError
                 backend: Backend::Postgres,
                 accounts: Arc::new(store.clone()),
                 sessions: Arc::new(store.clone()),
+                samples: Arc::new(store.clone()),
                 settings: Arc::new(store),
                 pool: Pool::Postgres(pool),
             })

@@ -1,10 +1,12 @@
 //! Row shapes shared by both backends and their conversion into domain types. Every column type here
 //! decodes the same way from SQLite and PostgreSQL (TEXT, 64-bit integers, doubles, booleans, bytes).
 
-use wearhouse_model::{Email, Roles, Sex, TimeZoneName, UnitSystem, UserId, Username};
+use wearhouse_model::{
+    Email, Metric, Roles, Sex, SourceDescriptor, TimeZoneName, UnitSystem, UserId, Username,
+};
 
 use crate::time::from_micros;
-use crate::{Avatar, StoreError, UserRecord};
+use crate::{Avatar, SourceRecord, StoreError, StoredSample, UserRecord};
 
 /// Columns selected for a user, in this order, by every backend (see `USER_COLUMNS`).
 pub(crate) const USER_COLUMNS: &str = "id, username, email, password_hash, display_name, bio, time_zone, \
@@ -108,5 +110,67 @@ pub(crate) struct TokenRow {
 impl TokenRow {
     pub(crate) fn user(&self) -> Result<UserId, StoreError> {
         UserId::parse(&self.user_id).map_err(corrupt("refresh_tokens.user_id"))
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct SourceRow {
+    id: i64,
+    provider: String,
+    kind: String,
+    name: String,
+    model: Option<String>,
+    app: Option<String>,
+    created_at: i64,
+}
+
+impl TryFrom<SourceRow> for SourceRecord {
+    type Error = StoreError;
+
+    fn try_from(row: SourceRow) -> Result<Self, Self::Error> {
+        let bad = |e: wearhouse_model::InvalidInput| StoreError::Corrupt(format!("sources.{}: {e}", row.id));
+        let descriptor = SourceDescriptor::new(
+            row.provider.parse().map_err(bad)?,
+            row.kind.parse().map_err(bad)?,
+            &row.name,
+            row.model.as_deref(),
+            row.app.as_deref(),
+        )
+        .map_err(bad)?;
+        Ok(SourceRecord {
+            id: row.id,
+            descriptor,
+            created_at: from_micros(row.created_at)?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct SampleRow {
+    source_id: i64,
+    metric: i16,
+    start_s: i64,
+    end_s: i64,
+    value: f64,
+    offset_min: Option<i16>,
+    external_id: Option<String>,
+    ingested_at: i64,
+}
+
+impl TryFrom<SampleRow> for StoredSample {
+    type Error = StoreError;
+
+    fn try_from(row: SampleRow) -> Result<Self, Self::Error> {
+        Ok(StoredSample {
+            source_id: row.source_id,
+            metric: Metric::from_code(row.metric)
+                .ok_or_else(|| StoreError::Corrupt(format!("samples.metric: unknown code {}", row.metric)))?,
+            start: row.start_s,
+            end: row.end_s,
+            value: row.value,
+            offset_minutes: row.offset_min,
+            external_id: row.external_id,
+            ingested_at: from_micros(row.ingested_at)?,
+        })
     }
 }

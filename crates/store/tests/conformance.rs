@@ -1,6 +1,9 @@
 //! One conformance suite for every storage backend: each test runs against a fresh SQLite file and,
 //! when `WEARHOUSE_TEST_DATABASE_URL` is set, a fresh PostgreSQL schema.
 
+// Test code: a failed unwrap is a failed test, in helpers as much as in test bodies.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use jiff::{Timestamp, ToSpan};
 use wearhouse_model::*;
 use wearhouse_store::testing::{backends, TestDatabase};
@@ -529,5 +532,279 @@ async fn settings_keep_the_first_value() {
 async fn migrations_can_run_twice() {
     for_each_backend!(|store| {
         store.migrate().await.unwrap();
+    });
+}
+
+fn watch() -> SourceDescriptor {
+    SourceDescriptor::new(
+        Provider::AppleHealth,
+        DeviceKind::Watch,
+        "Ana's Watch",
+        Some("Watch7,1"),
+        None,
+    )
+    .unwrap()
+}
+
+fn phone() -> SourceDescriptor {
+    SourceDescriptor::new(
+        Provider::AppleHealth,
+        DeviceKind::Phone,
+        "Ana's iPhone",
+        None,
+        None,
+    )
+    .unwrap()
+}
+
+fn hr(source_id: i64, start: i64, value: f64) -> NewSample {
+    NewSample {
+        source_id,
+        metric: Metric::HeartRate,
+        start,
+        end: start,
+        value,
+        offset_minutes: Some(120),
+        external_id: None,
+    }
+}
+
+fn query(metric: Metric, after: Option<SampleCursor>, limit: u32) -> SampleQuery {
+    SampleQuery {
+        metric,
+        from: 0,
+        to: i64::MAX,
+        source: None,
+        after,
+        limit,
+    }
+}
+
+#[tokio::test]
+async fn sources_are_created_once_per_description_and_per_user() {
+    for_each_backend!(|store| {
+        let ana = store.accounts.create_user(new_user("ana")).await.unwrap();
+        let bruno = store.accounts.create_user(new_user("bruno")).await.unwrap();
+        let w1 = store
+            .samples
+            .ensure_source(&ana.id, &watch(), t0())
+            .await
+            .unwrap();
+        let w2 = store
+            .samples
+            .ensure_source(&ana.id, &watch(), t0() + 1.hour())
+            .await
+            .unwrap();
+        let p = store
+            .samples
+            .ensure_source(&ana.id, &phone(), t0())
+            .await
+            .unwrap();
+        let other = store
+            .samples
+            .ensure_source(&bruno.id, &watch(), t0())
+            .await
+            .unwrap();
+        assert_eq!(w1, w2);
+        assert_ne!(w1, p);
+        assert_ne!(w1, other, "sources are per user");
+        let listed = store.samples.sources(&ana.id).await.unwrap();
+        assert_eq!(listed.iter().map(|s| s.id).collect::<Vec<_>>(), vec![w1, p]);
+        assert_eq!(listed[0].descriptor, watch());
+        assert_eq!(listed[0].created_at, t0());
+    });
+}
+
+#[tokio::test]
+async fn samples_are_stored_once_and_read_back_in_order() {
+    for_each_backend!(|store| {
+        let ana = store.accounts.create_user(new_user("ana")).await.unwrap();
+        let w = store
+            .samples
+            .ensure_source(&ana.id, &watch(), t0())
+            .await
+            .unwrap();
+        let p = store
+            .samples
+            .ensure_source(&ana.id, &phone(), t0())
+            .await
+            .unwrap();
+        let steps = NewSample {
+            source_id: p,
+            metric: Metric::Steps,
+            start: 1_000,
+            end: 1_060,
+            value: 120.0,
+            offset_minutes: None,
+            external_id: Some("step-1".into()),
+        };
+        let batch = vec![
+            hr(w, 1_000, 61.0),
+            hr(p, 1_000, 63.5),
+            hr(w, 940, 60.0),
+            steps.clone(),
+            hr(w, 1_000, 99.0),
+        ];
+        // The last item repeats the key of the first: only the first is kept.
+        assert_eq!(
+            store.samples.insert_samples(&ana.id, &batch, t0()).await.unwrap(),
+            4
+        );
+        assert_eq!(
+            store.samples.insert_samples(&ana.id, &batch, t0()).await.unwrap(),
+            0,
+            "idempotent"
+        );
+        // Same external id, different times: a duplicate too.
+        let moved = NewSample {
+            start: 2_000,
+            end: 2_060,
+            ..steps.clone()
+        };
+        assert_eq!(
+            store
+                .samples
+                .insert_samples(&ana.id, &[moved], t0())
+                .await
+                .unwrap(),
+            0
+        );
+
+        let got = store
+            .samples
+            .samples(&ana.id, &query(Metric::HeartRate, None, 10))
+            .await
+            .unwrap();
+        let keys: Vec<(i64, i64, f64)> = got.iter().map(|s| (s.start, s.source_id, s.value)).collect();
+        assert_eq!(keys, vec![(940, w, 60.0), (1_000, w, 61.0), (1_000, p, 63.5)]);
+        assert_eq!(got[0].offset_minutes, Some(120));
+        assert_eq!(got[0].ingested_at, t0());
+        let steps_back = store
+            .samples
+            .samples(&ana.id, &query(Metric::Steps, None, 10))
+            .await
+            .unwrap();
+        assert_eq!(steps_back.len(), 1);
+        assert_eq!(
+            (steps_back[0].end, steps_back[0].external_id.as_deref()),
+            (1_060, Some("step-1"))
+        );
+
+        let only_phone = SampleQuery {
+            source: Some(p),
+            ..query(Metric::HeartRate, None, 10)
+        };
+        assert_eq!(
+            store.samples.samples(&ana.id, &only_phone).await.unwrap().len(),
+            1
+        );
+        let window = SampleQuery {
+            from: 950,
+            to: 1_001,
+            ..query(Metric::HeartRate, None, 10)
+        };
+        assert_eq!(store.samples.samples(&ana.id, &window).await.unwrap().len(), 2);
+
+        let bruno = store.accounts.create_user(new_user("bruno")).await.unwrap();
+        assert!(store
+            .samples
+            .samples(&bruno.id, &query(Metric::HeartRate, None, 10))
+            .await
+            .unwrap()
+            .is_empty());
+    });
+}
+
+#[tokio::test]
+async fn cursor_pages_neither_skip_nor_repeat_under_concurrent_inserts() {
+    for_each_backend!(|store| {
+        let ana = store.accounts.create_user(new_user("ana")).await.unwrap();
+        let w = store
+            .samples
+            .ensure_source(&ana.id, &watch(), t0())
+            .await
+            .unwrap();
+        let p = store
+            .samples
+            .ensure_source(&ana.id, &phone(), t0())
+            .await
+            .unwrap();
+        let batch: Vec<NewSample> = (0..50)
+            .flat_map(|i| [hr(w, i * 60, 60.0), hr(p, i * 60, 70.0)])
+            .collect();
+        store.samples.insert_samples(&ana.id, &batch, t0()).await.unwrap();
+
+        let mut seen = Vec::new();
+        let mut after = None;
+        let mut pages = 0;
+        loop {
+            let page = store
+                .samples
+                .samples(&ana.id, &query(Metric::HeartRate, after, 7))
+                .await
+                .unwrap();
+            if page.is_empty() {
+                break;
+            }
+            pages += 1;
+            // Meanwhile new samples arrive during the first pages: some before the cursor (never seen),
+            // some after it (seen once).
+            if pages <= 5 {
+                let late = [hr(w, -(pages * 60), 50.0), hr(w, 10_000 + pages * 60, 80.0)];
+                store.samples.insert_samples(&ana.id, &late, t0()).await.unwrap();
+            }
+            let last = page.last().unwrap();
+            after = Some(SampleCursor {
+                start: last.start,
+                source_id: last.source_id,
+                end: last.end,
+            });
+            seen.extend(page.into_iter().map(|s| (s.start, s.source_id)));
+        }
+        let unique: std::collections::HashSet<_> = seen.iter().collect();
+        assert_eq!(unique.len(), seen.len(), "no sample repeated");
+        for i in 0..50 {
+            assert!(
+                seen.contains(&(i * 60, w)) && seen.contains(&(i * 60, p)),
+                "no original sample skipped"
+            );
+        }
+        for late in 1..=5 {
+            assert!(
+                seen.contains(&(10_000 + late * 60, w)),
+                "samples inserted after the cursor are seen"
+            );
+            assert!(
+                !seen.contains(&(-(late * 60), w)),
+                "samples inserted before the cursor are not"
+            );
+        }
+        assert!(seen.windows(2).all(|pair| pair[0] < pair[1]), "strictly ordered");
+    });
+}
+
+#[tokio::test]
+async fn deleting_a_user_deletes_their_sources_and_samples() {
+    for_each_backend!(|store| {
+        let ana = store.accounts.create_user(new_user("ana")).await.unwrap();
+        let w = store
+            .samples
+            .ensure_source(&ana.id, &watch(), t0())
+            .await
+            .unwrap();
+        store
+            .samples
+            .insert_samples(&ana.id, &[hr(w, 0, 60.0)], t0())
+            .await
+            .unwrap();
+        store.accounts.delete_user(&ana.id).await.unwrap();
+        let again = store.accounts.create_user(new_user("ana")).await.unwrap();
+        assert!(store.samples.sources(&again.id).await.unwrap().is_empty());
+        assert!(store
+            .samples
+            .samples(&again.id, &query(Metric::HeartRate, None, 10))
+            .await
+            .unwrap()
+            .is_empty());
     });
 }

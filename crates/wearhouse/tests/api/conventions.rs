@@ -307,3 +307,30 @@ async fn probes_and_metrics() {
     );
     assert!(text.contains("http_request_duration_seconds_bucket"), "{text}");
 }
+
+#[tokio::test]
+async fn the_generated_signing_key_is_shared_by_restarts_and_sibling_processes() {
+    let app = spawn_app().await;
+    let tokens = app.signed_up("ana").await;
+    // A second application on the same database, as after a restart or beside the first behind a
+    // load balancer: it must accept the first one's tokens, so the key came from the database.
+    let sibling = wearhouse::bootstrap::Application::build(&app.config)
+        .await
+        .unwrap();
+    let base = format!("http://{}", sibling.addr);
+    let server = tokio::spawn(sibling.run(std::future::pending()));
+    let res = app
+        .client
+        .get(format!("{base}/api/v1/me"))
+        .bearer_auth(&tokens.access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let refreshed = app
+        .client
+        .post(format!("{base}/api/v1/auth/refresh"))
+        .json(&json!({"refresh_token": tokens.refresh}));
+    assert_eq!(refreshed.send().await.unwrap().status(), 200);
+    server.abort();
+}

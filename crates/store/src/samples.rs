@@ -1,0 +1,87 @@
+//! The samples aggregate: a user's sources and the health samples recorded by them.
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use wearhouse_model::{Metric, SourceDescriptor, UserId};
+
+use crate::StoreError;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceRecord {
+    pub id: i64,
+    pub descriptor: SourceDescriptor,
+    pub created_at: Timestamp,
+}
+
+/// A validated sample ready to store: canonical value, whole-second UTC times.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewSample {
+    /// One of the inserting user's sources (from [`SampleStore::ensure_source`]).
+    pub source_id: i64,
+    pub metric: Metric,
+    /// Unix seconds; `end == start` for an instant.
+    pub start: i64,
+    pub end: i64,
+    pub value: f64,
+    /// Offset from UTC observed when measured, in minutes, when known.
+    pub offset_minutes: Option<i16>,
+    pub external_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredSample {
+    pub source_id: i64,
+    pub metric: Metric,
+    pub start: i64,
+    pub end: i64,
+    pub value: f64,
+    pub offset_minutes: Option<i16>,
+    pub external_id: Option<String>,
+    pub ingested_at: Timestamp,
+}
+
+/// Position after the last sample of a page, in the listing's order (start, source, end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SampleCursor {
+    pub start: i64,
+    pub source_id: i64,
+    pub end: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct SampleQuery {
+    pub metric: Metric,
+    /// Samples starting in `[from, to)`, Unix seconds.
+    pub from: i64,
+    pub to: i64,
+    pub source: Option<i64>,
+    pub after: Option<SampleCursor>,
+    pub limit: u32,
+}
+
+#[async_trait]
+pub trait SampleStore: Send + Sync {
+    /// The id of the user's source with this description, created if new.
+    async fn ensure_source(
+        &self,
+        user: &UserId,
+        source: &SourceDescriptor,
+        now: Timestamp,
+    ) -> Result<i64, StoreError>;
+
+    /// The user's sources, oldest first.
+    async fn sources(&self, user: &UserId) -> Result<Vec<SourceRecord>, StoreError>;
+
+    /// Stores the samples in one transaction, skipping any that already exist (same source, metric,
+    /// start and end, or same source, metric and external id). Returns how many were new. Every
+    /// `source_id` must belong to `user`.
+    async fn insert_samples(
+        &self,
+        user: &UserId,
+        samples: &[NewSample],
+        now: Timestamp,
+    ) -> Result<u64, StoreError>;
+
+    /// The user's samples of one metric, ordered by (start, source, end), one page at a time.
+    async fn samples(&self, user: &UserId, query: &SampleQuery) -> Result<Vec<StoredSample>, StoreError>;
+}

@@ -1,0 +1,120 @@
+//! `SampleStore` in SQL common to both backends.
+
+/// Rows per INSERT statement: 8 parameters each, well under SQLite's 32,766 and PostgreSQL's 65,535
+/// parameter limits, and large enough that per-statement overhead vanishes.
+pub(crate) const INSERT_CHUNK: usize = 1000;
+
+macro_rules! impl_sample_store {
+    ($store:ty, $db:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::SampleStore for $store {
+            async fn ensure_source(
+                &self,
+                user: &wearhouse_model::UserId,
+                source: &wearhouse_model::SourceDescriptor,
+                now: jiff::Timestamp,
+            ) -> Result<i64, $crate::StoreError> {
+                let key = source.natural_key();
+                sqlx::query(
+                    "INSERT INTO sources (user_id, natural_key, provider, kind, name, model, app, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (user_id, natural_key) DO NOTHING",
+                )
+                .bind(user.as_str())
+                .bind(&key)
+                .bind(source.provider.as_str())
+                .bind(source.kind.as_str())
+                .bind(&source.name)
+                .bind(source.model.as_deref())
+                .bind(source.app.as_deref())
+                .bind($crate::time::to_micros(now))
+                .execute(&self.pool)
+                .await?;
+                let id: i64 = sqlx::query_scalar("SELECT id FROM sources WHERE user_id = $1 AND natural_key = $2")
+                    .bind(user.as_str())
+                    .bind(&key)
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(id)
+            }
+
+            async fn sources(
+                &self,
+                user: &wearhouse_model::UserId,
+            ) -> Result<Vec<$crate::SourceRecord>, $crate::StoreError> {
+                let rows: Vec<$crate::rows::SourceRow> = sqlx::query_as(
+                    "SELECT id, provider, kind, name, model, app, created_at FROM sources \
+                     WHERE user_id = $1 ORDER BY id",
+                )
+                .bind(user.as_str())
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map($crate::SourceRecord::try_from).collect()
+            }
+
+            async fn insert_samples(
+                &self,
+                user: &wearhouse_model::UserId,
+                samples: &[$crate::NewSample],
+                now: jiff::Timestamp,
+            ) -> Result<u64, $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let batch: i64 =
+                    sqlx::query_scalar("INSERT INTO ingest_batches (user_id, ingested_at) VALUES ($1, $2) RETURNING id")
+                        .bind(user.as_str())
+                        .bind($crate::time::to_micros(now))
+                        .fetch_one(&mut *tx)
+                        .await?;
+                let mut inserted = 0;
+                for chunk in samples.chunks($crate::sql::samples::INSERT_CHUNK) {
+                    let mut insert = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO samples (source_id, metric, start_s, end_s, value, batch_id, offset_min, external_id) ",
+                    );
+                    insert.push_values(chunk, |mut row, s| {
+                        row.push_bind(s.source_id)
+                            .push_bind(s.metric.code())
+                            .push_bind(s.start)
+                            .push_bind(s.end)
+                            .push_bind(s.value)
+                            .push_bind(batch)
+                            .push_bind(s.offset_minutes)
+                            .push_bind(s.external_id.as_deref());
+                    });
+                    insert.push(" ON CONFLICT DO NOTHING");
+                    inserted += insert.build().execute(&mut *tx).await?.rows_affected();
+                }
+                tx.commit().await?;
+                Ok(inserted)
+            }
+
+            async fn samples(
+                &self,
+                user: &wearhouse_model::UserId,
+                q: &$crate::SampleQuery,
+            ) -> Result<Vec<$crate::StoredSample>, $crate::StoreError> {
+                let after = q.after.unwrap_or($crate::SampleCursor { start: i64::MIN, source_id: i64::MIN, end: i64::MIN });
+                let rows: Vec<$crate::rows::SampleRow> = sqlx::query_as(
+                    "SELECT s.source_id, s.metric, s.start_s, s.end_s, s.value, s.offset_min, s.external_id, \
+                     b.ingested_at \
+                     FROM samples s JOIN sources src ON src.id = s.source_id \
+                     JOIN ingest_batches b ON b.id = s.batch_id \
+                     WHERE src.user_id = $1 AND s.metric = $2 AND s.start_s >= $3 AND s.start_s < $4 \
+                     AND ($5 = 0 OR s.source_id = $5) \
+                     AND (s.start_s > $6 OR (s.start_s = $6 AND (s.source_id > $7 OR (s.source_id = $7 AND s.end_s > $8)))) \
+                     ORDER BY s.start_s, s.source_id, s.end_s LIMIT $9",
+                )
+                .bind(user.as_str())
+                .bind(q.metric.code())
+                .bind(q.from)
+                .bind(q.to)
+                .bind(q.source.unwrap_or(0))
+                .bind(after.start)
+                .bind(after.source_id)
+                .bind(after.end)
+                .bind(i64::from(q.limit))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map($crate::StoredSample::try_from).collect()
+            }
+        }
+    };
+}
