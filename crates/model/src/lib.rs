@@ -13,6 +13,7 @@ pub mod profile;
 pub mod role;
 pub mod sleep;
 pub mod source;
+pub mod time;
 pub mod unit;
 
 pub use account::{Email, Username};
@@ -24,4 +25,5 @@ pub use profile::{Bio, BirthYear, DisplayName, HeightCm, Sex, TimeZoneName, Unit
 pub use role::{Role, Roles};
 pub use sleep::SleepStage;
 pub use source::{DeviceKind, Provider, SourceDescriptor};
+pub use time::{parse_observed, ObservedInstant};
 pub use unit::{Dimension, Unit};

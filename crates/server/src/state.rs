@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use wearhouse_services::AccountService;
+use wearhouse_services::{AccountService, SampleService};
 
 use crate::middleware::metrics::HttpMetrics;
 use crate::middleware::rate_limit::{RateLimitSettings, RateLimits};
@@ -39,15 +39,17 @@ impl Default for HttpSettings {
 #[derive(Clone)]
 pub struct AppState {
     pub accounts: Arc<AccountService>,
+    pub samples: Arc<SampleService>,
     pub rate_limits: Arc<RateLimits>,
     pub metrics: Arc<HttpMetrics>,
     pub settings: Arc<HttpSettings>,
 }
 
 impl AppState {
-    pub fn new(accounts: Arc<AccountService>, settings: HttpSettings) -> Self {
+    pub fn new(accounts: Arc<AccountService>, samples: Arc<SampleService>, settings: HttpSettings) -> Self {
         Self {
             accounts,
+            samples,
             rate_limits: Arc::new(RateLimits::new(&settings.rate_limits)),
             metrics: Arc::new(HttpMetrics::new()),
             settings: Arc::new(settings),

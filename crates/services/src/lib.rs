@@ -9,6 +9,7 @@ pub mod error;
 pub mod mfa;
 pub mod passwords;
 pub mod profile;
+pub mod samples;
 pub mod tokens;
 
 pub use accounts::{AccountService, AccountSettings, AuthenticatedUser};
@@ -17,3 +18,6 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{FieldError, ServiceError};
 pub use passwords::PasswordHashing;
 pub use profile::ProfilePatch;
+pub use samples::{
+    IngestOutcome, Rejection, SampleInput, SampleListRequest, SamplePage, SampleService, SourceInput,
+};

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod health;
 pub mod me;
 pub mod mfa;
+pub mod samples;
 pub mod users;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -17,6 +18,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(auth::router())
         .merge(me::router())
         .merge(mfa::router())
+        .merge(samples::router())
         .merge(users::router())
         .merge(admin::router())
 }

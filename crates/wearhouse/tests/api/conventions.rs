@@ -228,6 +228,9 @@ const CONTRACT: &[(&str, &str)] = &[
     ("delete", "/api/v1/me/avatar"),
     ("get", "/api/v1/users/{username}"),
     ("get", "/api/v1/users/{username}/avatar"),
+    ("post", "/api/v1/samples"),
+    ("get", "/api/v1/samples"),
+    ("get", "/api/v1/sources"),
 ];
 
 #[tokio::test]

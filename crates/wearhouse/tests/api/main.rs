@@ -11,3 +11,4 @@ mod conventions;
 mod harness;
 mod me;
 mod mfa;
+mod samples;

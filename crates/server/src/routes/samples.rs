@@ -1,0 +1,339 @@
+//! `/api/v1/samples` and `/api/v1/sources`: batch ingestion of health samples and listing them.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use jiff::tz::{Offset, TimeZone};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
+use wearhouse_model::{DeviceKind, Metric, Provider, RawValue};
+use wearhouse_services::samples::MAX_BATCH;
+use wearhouse_services::{SampleInput, SampleListRequest, SourceInput};
+use wearhouse_store::{SourceRecord, StoredSample};
+
+use crate::extract::{body_rejection, parse_json, Auth, Json, Query};
+use crate::problem::{ApiError, ApiResult, Problem};
+use crate::state::AppState;
+
+/// A full batch of 50,000 samples as JSON is about 15 MB; leave room for verbose clients.
+const SAMPLES_BODY_LIMIT: usize = 64 * 1024 * 1024;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(ingest, list).layer(DefaultBodyLimit::max(SAMPLES_BODY_LIMIT)))
+        .routes(routes!(sources))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SourceBody {
+    /// Shown to the user, e.g. "Ana's Apple Watch".
+    pub name: String,
+    /// watch, ring, band, chest_strap, bike_computer, scale, blood_pressure_monitor, glucometer, phone,
+    /// app, manual, other. Decides the default priority when sources overlap.
+    #[schema(value_type = Option<DeviceKind>)]
+    pub kind: Option<String>,
+    #[schema(value_type = Option<Provider>)]
+    pub provider: Option<String>,
+    pub model: Option<String>,
+    pub app: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SampleBody {
+    /// A metric of the catalogue (`steps`, `heart_rate`, `sleep` …).
+    #[schema(value_type = Metric)]
+    pub metric: String,
+    /// A number, or for `sleep` a stage name (in_bed, asleep, awake, core/light, deep, rem).
+    pub value: RawValue,
+    /// Any unit of the metric's kind (`km`, `mi`, `lb`, `kJ`, `mg/dL`, `degF` …); the metric's canonical unit
+    /// when omitted.
+    pub unit: Option<String>,
+    /// RFC 3339 with offset. A numeric offset is kept as the offset observed at measurement and decides
+    /// the local day; `Z` means the local offset is unknown and the user's time zone decides.
+    pub start: String,
+    /// Required for interval metrics (steps, energy, sleep …); instantaneous ones may omit it.
+    pub end: Option<String>,
+    /// Where the sample comes from; "API" (kind app) when omitted.
+    pub source: Option<SourceBody>,
+    /// The client's own id: a second sample with the same id from the same source is a duplicate.
+    pub external_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SampleBatch {
+    /// At most 50,000 samples.
+    pub samples: Vec<SampleBody>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RejectionView {
+    /// Position of the item in the batch (0-based).
+    pub index: usize,
+    /// `unknown_metric`, `bad_unit`, `bad_value`, `bad_category`, `implausible_value`, `invalid_time`,
+    /// `missing_end`, `end_before_start`, `interval_too_long`, `in_future`, `invalid_source`, …
+    pub code: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IngestResponse {
+    /// Samples newly stored.
+    pub accepted: u64,
+    /// Valid samples that were already stored (same source, metric, start and end, or same external id).
+    pub duplicates: u64,
+    pub rejected: Vec<RejectionView>,
+}
+
+impl From<SampleBody> for SampleInput {
+    fn from(b: SampleBody) -> Self {
+        SampleInput {
+            metric: b.metric,
+            value: b.value,
+            unit: b.unit,
+            start: b.start,
+            end: b.end,
+            source: b.source.map(|s| SourceInput {
+                name: s.name,
+                kind: s.kind,
+                provider: s.provider,
+                model: s.model,
+                app: s.app,
+            }),
+            external_id: b.external_id,
+        }
+    }
+}
+
+/// Store a batch of samples. Each item is validated on its own: valid items are stored together
+/// (atomically), invalid ones are listed with their index and reason. Idempotent: sending the same
+/// batch again stores nothing new. Send `application/json` (`{"samples": [...]}`) or
+/// `application/x-ndjson` (one sample object per line).
+#[utoipa::path(post, path = "/samples", tag = "samples", security(("bearer" = [])), request_body = SampleBatch,
+    responses(
+        (status = 200, body = IngestResponse),
+        (status = 400, description = "`malformed_json`", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "`payload_too_large`: more than 50,000 samples or 64 MB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "`unsupported_media_type`", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn ingest(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<IngestResponse>> {
+    let body = body.map_err(body_rejection)?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let items: Vec<SampleBody> = if content_type.starts_with("application/json") {
+        parse_json::<SampleBatch>(&body)?.samples
+    } else if content_type.starts_with("application/x-ndjson")
+        || content_type.starts_with("application/jsonl")
+    {
+        parse_ndjson(&body)?
+    } else {
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send application/json ({\"samples\": [...]}) or application/x-ndjson",
+        )
+        .into());
+    };
+    if items.len() > MAX_BATCH {
+        return Err(Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_many_samples",
+            format!("at most {MAX_BATCH} samples per request; split the batch"),
+        )
+        .into());
+    }
+    let outcome = state
+        .samples
+        .ingest(actor.id(), items.into_iter().map(SampleInput::from).collect())
+        .await?;
+    Ok(Json(IngestResponse {
+        accepted: outcome.accepted,
+        duplicates: outcome.duplicates,
+        rejected: outcome
+            .rejected
+            .into_iter()
+            .map(|r| RejectionView {
+                index: r.index,
+                code: r.code.to_owned(),
+                detail: r.detail,
+            })
+            .collect(),
+    }))
+}
+
+/// One JSON object per non-empty line; an unparsable line fails the request and is named.
+fn parse_ndjson(body: &[u8]) -> Result<Vec<SampleBody>, ApiError> {
+    let mut items = Vec::new();
+    for (number, line) in body.split(|b| *b == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let item = parse_json::<SampleBody>(line).map_err(|e| {
+            let mut problem = *e.0;
+            problem.detail = format!("line {}: {}", number + 1, problem.detail);
+            ApiError::from(problem)
+        })?;
+        items.push(item);
+    }
+    Ok(items)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ListParams {
+    /// The metric to list.
+    pub metric: String,
+    /// Samples starting at or after this RFC 3339 instant.
+    pub from: Option<String>,
+    /// Samples starting before this RFC 3339 instant.
+    pub to: Option<String>,
+    /// Only this source (an id from `GET /api/v1/sources`).
+    pub source: Option<i64>,
+    /// `raw` (the default) lists samples as stored.
+    pub resolution: Option<String>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// 1–10,000, default 1,000.
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SampleView {
+    #[schema(value_type = Metric)]
+    pub metric: &'static str,
+    /// In `unit`, the metric's canonical unit; for `sleep`, the stage code (see `SleepStage`).
+    pub value: f64,
+    pub unit: String,
+    /// RFC 3339, with the observed offset when known (else UTC, `Z`).
+    pub start: String,
+    pub end: String,
+    pub source_id: i64,
+    pub external_id: Option<String>,
+    pub ingested_at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SamplePageView {
+    pub items: Vec<SampleView>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+fn rfc3339(unix_seconds: i64, offset_minutes: Option<i16>) -> String {
+    let Ok(ts) = Timestamp::from_second(unix_seconds) else {
+        return unix_seconds.to_string();
+    };
+    match offset_minutes.and_then(|m| Offset::from_seconds(i32::from(m) * 60).ok()) {
+        Some(offset) => ts
+            .to_zoned(TimeZone::fixed(offset))
+            .strftime("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string(),
+        None => ts.to_string(),
+    }
+}
+
+impl From<&StoredSample> for SampleView {
+    fn from(s: &StoredSample) -> Self {
+        SampleView {
+            metric: s.metric.as_str(),
+            value: s.value,
+            unit: s.metric.unit().symbol().to_owned(),
+            start: rfc3339(s.start, s.offset_minutes),
+            end: rfc3339(s.end, s.offset_minutes),
+            source_id: s.source_id,
+            external_id: s.external_id.clone(),
+            ingested_at: s.ingested_at.to_string(),
+        }
+    }
+}
+
+/// List raw samples of one metric, oldest first, with cursor pagination that neither skips nor
+/// repeats items while new samples arrive.
+#[utoipa::path(get, path = "/samples", tag = "samples", security(("bearer" = [])), params(ListParams),
+    responses(
+        (status = 200, body = SamplePageView),
+        (status = 400, description = "`unsupported_resolution`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: unknown metric, bad time or cursor", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn list(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    Query(p): Query<ListParams>,
+) -> ApiResult<Json<SamplePageView>> {
+    if p.resolution.as_deref().is_some_and(|r| r != "raw") {
+        return Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "unsupported_resolution",
+            "only resolution=raw is available so far",
+        )
+        .into());
+    }
+    let request = SampleListRequest {
+        metric: &p.metric,
+        from: p.from.as_deref(),
+        to: p.to.as_deref(),
+        source: p.source,
+        cursor: p.cursor.as_deref(),
+        limit: p.limit.unwrap_or(1000),
+    };
+    let page = state.samples.list(actor.id(), request).await?;
+    Ok(Json(SamplePageView {
+        items: page.items.iter().map(SampleView::from).collect(),
+        next_cursor: page.next_cursor,
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SourceView {
+    pub id: i64,
+    pub provider: Provider,
+    pub kind: DeviceKind,
+    pub name: String,
+    pub model: Option<String>,
+    pub app: Option<String>,
+    /// Default priority when sources overlap: lower wins (wearables before phones, apps and manual entries).
+    pub default_rank: u32,
+    pub created_at: String,
+}
+
+impl From<&SourceRecord> for SourceView {
+    fn from(s: &SourceRecord) -> Self {
+        SourceView {
+            id: s.id,
+            provider: s.descriptor.provider,
+            kind: s.descriptor.kind,
+            name: s.descriptor.name.clone(),
+            model: s.descriptor.model.clone(),
+            app: s.descriptor.app.clone(),
+            default_rank: s.descriptor.kind.default_rank(),
+            created_at: s.created_at.to_string(),
+        }
+    }
+}
+
+/// The user's data sources.
+#[utoipa::path(get, path = "/sources", tag = "samples", security(("bearer" = [])),
+    responses((status = 200, body = Vec<SourceView>)))]
+async fn sources(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Vec<SourceView>>> {
+    Ok(Json(
+        state
+            .samples
+            .sources(actor.id())
+            .await?
+            .iter()
+            .map(SourceView::from)
+            .collect(),
+    ))
+}
