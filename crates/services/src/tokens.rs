@@ -141,9 +141,14 @@ mod tests {
         let other = AccessTokens::new(b"fedcba9876543210fedcba9876543210", 900);
         let jwt = other.issue(&UserId::generate(), 0, "f", now()).unwrap();
         assert!(tokens.verify(&jwt, now()).is_err());
-        let mut tampered = tokens.issue(&UserId::generate(), 0, "f", now()).unwrap();
-        tampered.pop();
-        tampered.push('A');
+        // Change a character in the middle of the signature (the last one may only carry padding bits)
+        // to a different one, so the decoded signature really differs.
+        let jwt = tokens.issue(&UserId::generate(), 0, "f", now()).unwrap();
+        let signature_start = jwt.rfind('.').unwrap() + 1;
+        let middle = signature_start + (jwt.len() - signature_start) / 2;
+        let replacement = if &jwt[middle..=middle] == "A" { "B" } else { "A" };
+        let tampered = format!("{}{replacement}{}", &jwt[..middle], &jwt[middle + 1..]);
+        assert_ne!(tampered, jwt);
         assert!(tokens.verify(&tampered, now()).is_err());
     }
 

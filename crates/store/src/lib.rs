@@ -18,7 +18,7 @@ mod time;
 
 pub use accounts::{AccountStore, AdminUserUpdate, Avatar, NewUser, ProfileUpdate, UserRecord};
 pub use error::StoreError;
-pub use open::{open, Backend, Store, StoreOptions};
+pub use open::{open, Backend, StorageUsage, Store, StoreOptions};
 pub use samples::{NewSample, SampleCursor, SampleQuery, SampleStore, SourceRecord, StoredSample};
 pub use sessions::{NewRefreshToken, RotateOutcome, SessionStore};
 pub use settings::SettingsStore;

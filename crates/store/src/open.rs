@@ -144,3 +144,48 @@ impl Store {
         }
     }
 }
+
+/// Space the health samples take on disk, for capacity planning and the storage benchmark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StorageUsage {
+    /// Bytes of the samples table and all its indexes.
+    pub bytes: u64,
+    pub rows: u64,
+}
+
+impl Store {
+    /// Measures the samples table. SQLite counts the pages of the table and its indexes (`dbstat`);
+    /// PostgreSQL reports `pg_total_relation_size` (table, indexes and TOAST).
+    pub async fn sample_storage(&self) -> Result<StorageUsage, StoreError> {
+        let (bytes, rows): (i64, i64) = match &self.pool {
+            Pool::Sqlite(pool) => {
+                let bytes = sqlx::query_scalar(
+                    "SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name IN ('samples', 'samples_external_id')",
+                )
+                .fetch_one(pool)
+                .await?;
+                (
+                    bytes,
+                    sqlx::query_scalar("SELECT COUNT(*) FROM samples")
+                        .fetch_one(pool)
+                        .await?,
+                )
+            }
+            Pool::Postgres(pool) => {
+                let bytes = sqlx::query_scalar("SELECT pg_total_relation_size('samples')::BIGINT")
+                    .fetch_one(pool)
+                    .await?;
+                (
+                    bytes,
+                    sqlx::query_scalar("SELECT COUNT(*) FROM samples")
+                        .fetch_one(pool)
+                        .await?,
+                )
+            }
+        };
+        Ok(StorageUsage {
+            bytes: bytes.max(0) as u64,
+            rows: rows.max(0) as u64,
+        })
+    }
+}

@@ -47,6 +47,26 @@ pub enum Command {
     User(UserCommand),
     /// Show configuration.
     Config(ConfigArgs),
+    /// Measure performance and print the figures.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Batch ingestion over HTTP (JSON, one client) and on-disk size per sample. Uses a temporary SQLite
+    /// database unless --database-url names another (which then gets a throw-away bench user).
+    Ingest(BenchIngestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchIngestArgs {
+    /// Number of batches posted one after another.
+    #[arg(long, default_value_t = 50)]
+    pub batches: usize,
+    /// Samples per batch.
+    #[arg(long, default_value_t = 10_000)]
+    pub batch_size: usize,
 }
 
 #[derive(Debug, Args)]

@@ -24,12 +24,12 @@ CREATE TABLE samples (
     source_id   BIGINT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
     metric      SMALLINT NOT NULL,
     start_s     BIGINT NOT NULL,
-    end_s       BIGINT NOT NULL,
+    dur_s       BIGINT NOT NULL,
     value       DOUBLE PRECISION NOT NULL,
     batch_id    BIGINT NOT NULL,
     offset_min  SMALLINT,
     external_id TEXT,
-    PRIMARY KEY (source_id, metric, start_s, end_s)
+    PRIMARY KEY (source_id, metric, start_s, dur_s)
 );
 
 CREATE UNIQUE INDEX samples_external_id ON samples (source_id, metric, external_id)

@@ -1,9 +1,10 @@
 -- Sources and health samples.
 --
--- Samples are narrow rows clustered by (source, metric, start, end): the key is also what makes
+-- Samples are narrow rows clustered by (source, metric, start, duration): the key is also what makes
 -- re-ingesting the same sample a no-op. The table is WITHOUT ROWID so the key is the table (no second
--- index), times are whole seconds, and REAL values without a fraction are written as small integers by
--- SQLite, which keeps a heart-rate sample near 20 bytes on disk. A sample belongs to a user through its
+-- index); times are whole seconds; the end is stored as a duration, which for an instant is 0 and takes
+-- no bytes in SQLite's record format; REAL values without a fraction are written as small integers.
+-- Together that keeps a heart-rate sample near 22 bytes on disk. A sample belongs to a user through its
 -- source; the batch gives its ingestion time.
 
 CREATE TABLE sources (
@@ -30,12 +31,12 @@ CREATE TABLE samples (
     source_id   INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
     metric      INTEGER NOT NULL,
     start_s     INTEGER NOT NULL,
-    end_s       INTEGER NOT NULL,
+    dur_s       INTEGER NOT NULL,
     value       REAL NOT NULL,
     batch_id    INTEGER NOT NULL,
     offset_min  INTEGER,
     external_id TEXT,
-    PRIMARY KEY (source_id, metric, start_s, end_s)
+    PRIMARY KEY (source_id, metric, start_s, dur_s)
 ) WITHOUT ROWID;
 
 CREATE UNIQUE INDEX samples_external_id ON samples (source_id, metric, external_id)

@@ -67,13 +67,13 @@ macro_rules! impl_sample_store {
                 let mut inserted = 0;
                 for chunk in samples.chunks($crate::sql::samples::INSERT_CHUNK) {
                     let mut insert = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO samples (source_id, metric, start_s, end_s, value, batch_id, offset_min, external_id) ",
+                        "INSERT INTO samples (source_id, metric, start_s, dur_s, value, batch_id, offset_min, external_id) ",
                     );
                     insert.push_values(chunk, |mut row, s| {
                         row.push_bind(s.source_id)
                             .push_bind(s.metric.code())
                             .push_bind(s.start)
-                            .push_bind(s.end)
+                            .push_bind(s.end - s.start)
                             .push_bind(s.value)
                             .push_bind(batch)
                             .push_bind(s.offset_minutes)
@@ -93,14 +93,15 @@ macro_rules! impl_sample_store {
             ) -> Result<Vec<$crate::StoredSample>, $crate::StoreError> {
                 let after = q.after.unwrap_or($crate::SampleCursor { start: i64::MIN, source_id: i64::MIN, end: i64::MIN });
                 let rows: Vec<$crate::rows::SampleRow> = sqlx::query_as(
-                    "SELECT s.source_id, s.metric, s.start_s, s.end_s, s.value, s.offset_min, s.external_id, \
+                    "SELECT s.source_id, s.metric, s.start_s, s.start_s + s.dur_s AS end_s, s.value, s.offset_min, \
+                     s.external_id, \
                      b.ingested_at \
                      FROM samples s JOIN sources src ON src.id = s.source_id \
                      JOIN ingest_batches b ON b.id = s.batch_id \
                      WHERE src.user_id = $1 AND s.metric = $2 AND s.start_s >= $3 AND s.start_s < $4 \
                      AND ($5 = 0 OR s.source_id = $5) \
-                     AND (s.start_s > $6 OR (s.start_s = $6 AND (s.source_id > $7 OR (s.source_id = $7 AND s.end_s > $8)))) \
-                     ORDER BY s.start_s, s.source_id, s.end_s LIMIT $9",
+                     AND (s.start_s > $6 OR (s.start_s = $6 AND (s.source_id > $7 OR (s.source_id = $7 AND s.dur_s > $8 - $6)))) \
+                     ORDER BY s.start_s, s.source_id, s.dur_s LIMIT $9",
                 )
                 .bind(user.as_str())
                 .bind(q.metric.code())
