@@ -12,6 +12,8 @@ pub struct SourcedInterval {
     pub source: u32,
     /// Lower wins. Ties are broken by the lower source id, so the result never depends on input order.
     pub rank: u32,
+    /// Offset from UTC observed when measured, in minutes, when known (decides the local day).
+    pub offset_minutes: Option<i16>,
 }
 
 /// A piece of the merged series: the time slice `[start, end)`, the value attributed to it, and the
@@ -22,6 +24,7 @@ pub struct MergedPiece {
     pub end: i64,
     pub value: f64,
     pub source: u32,
+    pub offset_minutes: Option<i16>,
 }
 
 /// An instant is treated as covering one microsecond, so it survives unless a higher-priority source
@@ -68,9 +71,17 @@ pub fn merge_intervals(intervals: &[SourcedInterval]) -> Vec<MergedPiece> {
         };
         let best = active
             .iter()
-            .map(|a| (intervals[*a].rank, intervals[*a].source))
+            .map(|a| {
+                (
+                    intervals[*a].rank,
+                    intervals[*a].source,
+                    intervals[*a].offset_minutes,
+                )
+            })
             .min();
-        let Some((_, best_source)) = best else { continue };
+        let Some((_, best_source, offset_minutes)) = best else {
+            continue;
+        };
         let slice = (next - at) as f64;
         let value: f64 = active
             .iter()
@@ -79,7 +90,9 @@ pub fn merge_intervals(intervals: &[SourcedInterval]) -> Vec<MergedPiece> {
             .map(|iv| iv.value * slice / (effective_end(iv) - iv.start) as f64)
             .sum();
         match pieces.last_mut() {
-            Some(last) if last.source == best_source && last.end == at => {
+            Some(last)
+                if last.source == best_source && last.end == at && last.offset_minutes == offset_minutes =>
+            {
                 last.end = next;
                 last.value += value;
             }
@@ -88,6 +101,7 @@ pub fn merge_intervals(intervals: &[SourcedInterval]) -> Vec<MergedPiece> {
                 end: next,
                 value,
                 source: best_source,
+                offset_minutes,
             }),
         }
     }
@@ -111,6 +125,7 @@ mod tests {
             value,
             source,
             rank,
+            offset_minutes: None,
         }
     }
 
@@ -130,13 +145,15 @@ mod tests {
                     start: 540 * MIN,
                     end: 600 * MIN,
                     value: 1000.0,
-                    source: WATCH
+                    source: WATCH,
+                    offset_minutes: None,
                 },
                 MergedPiece {
                     start: 600 * MIN,
                     end: 630 * MIN,
                     value: 400.0,
-                    source: PHONE
+                    source: PHONE,
+                    offset_minutes: None,
                 },
             ]
         );
@@ -184,6 +201,7 @@ mod tests {
             value: 300.0,
             source: 9,
             rank: 5,
+            offset_minutes: None,
         };
         assert_eq!(total(&merge_intervals(&[manual])), 300.0);
         assert_eq!(total(&merge_intervals(&[manual, iv(0, 10, 100.0, WATCH)])), 100.0);
@@ -202,6 +220,7 @@ mod tests {
             value: 10.0,
             source: 7,
             rank: 0,
+            offset_minutes: None,
         };
         let b = SourcedInterval {
             start: 0,
@@ -209,6 +228,7 @@ mod tests {
             value: 99.0,
             source: 3,
             rank: 0,
+            offset_minutes: None,
         };
         assert_eq!(merge_intervals(&[a, b]), merge_intervals(&[b, a]));
         assert_eq!(merge_intervals(&[a, b])[0].source, 3);
@@ -223,6 +243,7 @@ mod tests {
             value: f64::NAN,
             source: 1,
             rank: 0,
+            offset_minutes: None,
         };
         assert!(merge_intervals(&[bad]).is_empty());
     }

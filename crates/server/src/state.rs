@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use wearhouse_services::{AccountService, SampleService};
+use wearhouse_services::{AccountService, SampleService, SummaryService};
 
 use crate::middleware::metrics::HttpMetrics;
 use crate::middleware::rate_limit::{RateLimitSettings, RateLimits};
@@ -40,16 +40,23 @@ impl Default for HttpSettings {
 pub struct AppState {
     pub accounts: Arc<AccountService>,
     pub samples: Arc<SampleService>,
+    pub summaries: Arc<SummaryService>,
     pub rate_limits: Arc<RateLimits>,
     pub metrics: Arc<HttpMetrics>,
     pub settings: Arc<HttpSettings>,
 }
 
 impl AppState {
-    pub fn new(accounts: Arc<AccountService>, samples: Arc<SampleService>, settings: HttpSettings) -> Self {
+    pub fn new(
+        accounts: Arc<AccountService>,
+        samples: Arc<SampleService>,
+        summaries: Arc<SummaryService>,
+        settings: HttpSettings,
+    ) -> Self {
         Self {
             accounts,
             samples,
+            summaries,
             rate_limits: Arc::new(RateLimits::new(&settings.rate_limits)),
             metrics: Arc::new(HttpMetrics::new()),
             settings: Arc::new(settings),

@@ -9,7 +9,9 @@ pub mod error;
 pub mod mfa;
 pub mod passwords;
 pub mod profile;
+pub mod rollups;
 pub mod samples;
+pub mod summaries;
 pub mod tokens;
 
 pub use accounts::{AccountService, AccountSettings, AuthenticatedUser};
@@ -21,3 +23,4 @@ pub use profile::ProfilePatch;
 pub use samples::{
     IngestOutcome, Rejection, SampleInput, SampleListRequest, SamplePage, SampleService, SourceInput,
 };
+pub use summaries::{DaySummary, SummaryService};

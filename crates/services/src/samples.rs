@@ -12,6 +12,7 @@ use wearhouse_model::{
 };
 use wearhouse_store::{NewSample, SampleCursor, SampleQuery, SourceRecord, Store, StoredSample};
 
+use crate::rollups::Rollups;
 use crate::{Clock, FieldError, ServiceError};
 
 /// The most samples one request may carry.
@@ -78,6 +79,7 @@ pub struct SamplePage {
 pub struct SampleService {
     store: Store,
     clock: Arc<dyn Clock>,
+    rollups: Rollups,
 }
 
 struct ValidSample {
@@ -87,7 +89,11 @@ struct ValidSample {
 
 impl SampleService {
     pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
-        Self { store, clock }
+        Self {
+            rollups: Rollups::new(store.clone()),
+            store,
+            clock,
+        }
     }
 
     #[tracing::instrument(skip(self, items), fields(user = %user, items = items.len()))]
@@ -138,6 +144,17 @@ impl SampleService {
         } else {
             self.store.samples.insert_samples(user, &samples, now).await?
         };
+        if accepted > 0 {
+            // Recompute the local days the batch touched, per metric, so summaries stay current.
+            let mut spans: HashMap<Metric, (i64, i64)> = HashMap::new();
+            for s in &samples {
+                let span = spans.entry(s.metric).or_insert((s.start, s.end));
+                *span = (span.0.min(s.start), span.1.max(s.end));
+            }
+            for (metric, (min_start, max_end)) in spans {
+                self.rollups.refresh(user, metric, min_start, max_end).await?;
+            }
+        }
         Ok(IngestOutcome {
             accepted,
             duplicates: samples.len() as u64 - accepted,

@@ -86,6 +86,10 @@ pub trait AccountStore: Send + Sync {
     /// Looks a user up by username (case-insensitive) or e-mail address.
     async fn user_by_login(&self, login: &str) -> Result<Option<UserRecord>, StoreError>;
 
+    /// The user's time-zone periods, oldest first: `(valid_from, zone)`. Creating an account starts the
+    /// first period; changing the profile's zone starts a new one.
+    async fn zone_history(&self, id: &UserId) -> Result<Vec<(Timestamp, TimeZoneName)>, StoreError>;
+
     async fn update_profile(
         &self,
         id: &UserId,

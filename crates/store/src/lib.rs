@@ -8,6 +8,7 @@
 mod accounts;
 mod error;
 mod open;
+mod rollups;
 mod rows;
 mod samples;
 mod sessions;
@@ -19,6 +20,7 @@ mod time;
 pub use accounts::{AccountStore, AdminUserUpdate, Avatar, NewUser, ProfileUpdate, UserRecord};
 pub use error::StoreError;
 pub use open::{open, Backend, StorageUsage, Store, StoreOptions};
+pub use rollups::{DailyRollup, RollupStore};
 pub use samples::{NewSample, SampleCursor, SampleQuery, SampleStore, SourceRecord, StoredSample};
 pub use sessions::{NewRefreshToken, RotateOutcome, SessionStore};
 pub use settings::SettingsStore;

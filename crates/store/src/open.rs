@@ -8,7 +8,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::sql::{PgStore, SqliteStore};
-use crate::{AccountStore, SampleStore, SessionStore, SettingsStore, StoreError};
+use crate::{AccountStore, RollupStore, SampleStore, SessionStore, SettingsStore, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -55,6 +55,7 @@ pub struct Store {
     pub accounts: Arc<dyn AccountStore>,
     pub sessions: Arc<dyn SessionStore>,
     pub samples: Arc<dyn SampleStore>,
+    pub rollups: Arc<dyn RollupStore>,
     pub settings: Arc<dyn SettingsStore>,
     pool: Pool,
 }
@@ -101,6 +102,7 @@ pub async fn open(url: &str, options: &StoreOptions) -> Result<Store, StoreError
                 accounts: Arc::new(store.clone()),
                 sessions: Arc::new(store.clone()),
                 samples: Arc::new(store.clone()),
+                rollups: Arc::new(store.clone()),
                 settings: Arc::new(store),
                 pool: Pool::Sqlite(pool),
             })
@@ -119,6 +121,7 @@ pub async fn open(url: &str, options: &StoreOptions) -> Result<Store, StoreError
                 accounts: Arc::new(store.clone()),
                 sessions: Arc::new(store.clone()),
                 samples: Arc::new(store.clone()),
+                rollups: Arc::new(store.clone()),
                 settings: Arc::new(store),
                 pool: Pool::Postgres(pool),
             })

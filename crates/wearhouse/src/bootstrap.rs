@@ -8,7 +8,9 @@ use std::time::Duration;
 use anyhow::Context;
 use secrecy::ExposeSecret;
 use wearhouse_server::{AppState, HttpSettings, RateLimitSettings};
-use wearhouse_services::{AccountService, AccountSettings, PasswordHashing, SampleService, SystemClock};
+use wearhouse_services::{
+    AccountService, AccountSettings, PasswordHashing, SampleService, SummaryService, SystemClock,
+};
 use wearhouse_store::{Backend, Store, StoreOptions};
 
 use crate::config::Config;
@@ -85,7 +87,8 @@ impl Application {
         let store = open_store(config).await?;
         let accounts = Arc::new(account_service(config, store.clone()).await?);
         let samples = Arc::new(SampleService::new(store.clone(), Arc::new(SystemClock)));
-        let state = AppState::new(accounts, samples, http_settings(config));
+        let summaries = Arc::new(SummaryService::new(store.clone()));
+        let state = AppState::new(accounts, samples, summaries, http_settings(config));
         let listener = tokio::net::TcpListener::bind(&config.listen)
             .await
             .with_context(|| format!("cannot listen on {}", config.listen))?;

@@ -47,9 +47,22 @@ pub enum Command {
     User(UserCommand),
     /// Show configuration.
     Config(ConfigArgs),
+    /// Maintain derived data.
+    #[command(subcommand)]
+    Summaries(SummariesCommand),
     /// Measure performance and print the figures.
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SummariesCommand {
+    /// Recompute daily rollups from raw samples (all users, or one).
+    Rebuild {
+        /// Only this user (username or e-mail).
+        #[arg(long)]
+        user: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,7 +1,7 @@
 //! `wearhouse`: one binary, several roles (serve, migrate, user, config).
 
 use clap::Parser;
-use wearhouse::cli::{BenchCommand, Cli, Command, UserCommand};
+use wearhouse::cli::{BenchCommand, Cli, Command, SummariesCommand, UserCommand};
 use wearhouse::commands::{self, load_config};
 use wearhouse::{bootstrap, telemetry};
 
@@ -37,6 +37,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Ok(())
             }
             Command::User(UserCommand::Create(args)) => commands::user::create(&config, args).await,
+            Command::Summaries(SummariesCommand::Rebuild { user }) => {
+                commands::summaries::rebuild(&config, user.as_deref()).await
+            }
             Command::Bench(BenchCommand::Ingest(args)) => commands::bench::ingest(&config, args).await,
             Command::Config(_) => Ok(()),
         }

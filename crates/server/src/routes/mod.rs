@@ -6,6 +6,7 @@ pub mod health;
 pub mod me;
 pub mod mfa;
 pub mod samples;
+pub mod summaries;
 pub mod users;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -19,6 +20,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(me::router())
         .merge(mfa::router())
         .merge(samples::router())
+        .merge(summaries::router())
         .merge(users::router())
         .merge(admin::router())
 }

@@ -36,6 +36,7 @@ macro_rules! impl_account_store {
                 user: $crate::NewUser,
             ) -> Result<$crate::UserRecord, $crate::StoreError> {
                 let at = $crate::time::to_micros(user.created_at);
+                let mut tx = self.pool.begin().await?;
                 sqlx::query(
                     "INSERT INTO users (id, username, username_key, email, password_hash, roles, time_zone, \
                      created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
@@ -48,9 +49,35 @@ macro_rules! impl_account_store {
                 .bind(user.roles.to_csv())
                 .bind(user.time_zone.as_str())
                 .bind(at)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
+                sqlx::query("INSERT INTO user_time_zones (user_id, valid_from, zone) VALUES ($1, $2, $3)")
+                    .bind(user.id.as_str())
+                    .bind(at)
+                    .bind(user.time_zone.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
                 self.existing_user(&user.id).await
+            }
+
+            async fn zone_history(
+                &self,
+                id: &wearhouse_model::UserId,
+            ) -> Result<Vec<(jiff::Timestamp, wearhouse_model::TimeZoneName)>, $crate::StoreError> {
+                let rows: Vec<(i64, String)> = sqlx::query_as(
+                    "SELECT valid_from, zone FROM user_time_zones WHERE user_id = $1 ORDER BY valid_from",
+                )
+                .bind(id.as_str())
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|(from, zone)| {
+                        let zone = wearhouse_model::TimeZoneName::parse(&zone)
+                            .map_err(|e| $crate::StoreError::Corrupt(format!("user_time_zones.zone: {e}")))?;
+                        Ok(($crate::time::from_micros(from)?, zone))
+                    })
+                    .collect()
             }
 
             async fn user_by_id(
@@ -78,6 +105,20 @@ macro_rules! impl_account_store {
                 // One statement with a "change this column?" flag per field keeps the update atomic
                 // without a read-modify-write transaction.
                 let p = update;
+                let mut tx = self.pool.begin().await?;
+                if let Some(zone) = &p.time_zone {
+                    // A new zone starts a new period; data recorded before keeps the zone of its time.
+                    sqlx::query(
+                        "INSERT INTO user_time_zones (user_id, valid_from, zone) \
+                         SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM users WHERE id = $1 AND time_zone <> $3) \
+                         ON CONFLICT (user_id, valid_from) DO UPDATE SET zone = excluded.zone",
+                    )
+                    .bind(id.as_str())
+                    .bind($crate::time::to_micros(now))
+                    .bind(zone.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 let done = sqlx::query(
                     "UPDATE users SET \
                      display_name = CASE WHEN $2 THEN $3 ELSE display_name END, \
@@ -104,11 +145,13 @@ macro_rules! impl_account_store {
                 .bind(p.height_cm.is_some())
                 .bind(p.height_cm.flatten().map(|v| v.get()))
                 .bind($crate::time::to_micros(now))
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
                 if done.rows_affected() == 0 {
+                    tx.rollback().await?;
                     return Err($crate::StoreError::NotFound);
                 }
+                tx.commit().await?;
                 self.existing_user(id).await
             }
 

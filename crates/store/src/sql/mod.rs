@@ -8,6 +8,8 @@ mod accounts;
 #[macro_use]
 mod sessions;
 #[macro_use]
+mod rollups;
+#[macro_use]
 pub(crate) mod samples;
 #[macro_use]
 mod settings;
@@ -32,5 +34,7 @@ impl_session_store!(SqliteStore);
 impl_session_store!(PgStore);
 impl_sample_store!(SqliteStore, sqlx::Sqlite);
 impl_sample_store!(PgStore, sqlx::Postgres);
+impl_rollup_store!(SqliteStore, sqlx::Sqlite);
+impl_rollup_store!(PgStore, sqlx::Postgres);
 impl_settings_store!(SqliteStore);
 impl_settings_store!(PgStore);

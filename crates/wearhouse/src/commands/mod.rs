@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod config;
 pub mod serve;
+pub mod summaries;
 pub mod user;
 
 use crate::cli::{Cli, Command};

@@ -231,6 +231,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("post", "/api/v1/samples"),
     ("get", "/api/v1/samples"),
     ("get", "/api/v1/sources"),
+    ("get", "/api/v1/summaries/daily"),
 ];
 
 #[tokio::test]

@@ -12,3 +12,4 @@ mod harness;
 mod me;
 mod mfa;
 mod samples;
+mod summaries;

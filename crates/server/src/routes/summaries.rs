@@ -1,0 +1,138 @@
+//! `/api/v1/summaries/*`: per-local-day figures, read from rollups of the merged series.
+
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use wearhouse_model::{Metric, MetricKind};
+use wearhouse_services::DaySummary;
+
+use crate::extract::{Auth, Json, Query};
+use crate::problem::{ApiResult, Problem};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(daily))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct DailyParams {
+    /// First local day, `YYYY-MM-DD`.
+    pub from: String,
+    /// Last local day, inclusive (at most 1,000 days after `from`).
+    pub to: String,
+}
+
+/// One local day. Totals for amounts (steps, distance, energy in kcal, minutes, mL); averages, minima and
+/// maxima for readings. A figure is absent when nothing was recorded that day.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct DailySummaryView {
+    /// The local date, `YYYY-MM-DD`.
+    pub date: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub steps: Option<f64>,
+    /// Metres.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active_energy: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basal_energy: Option<f64>,
+    /// Active plus basal energy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_energy: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub floors: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elevation_gain: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exercise_minutes: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stand_hours: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mindful_minutes: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub water: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub heart_rate_avg: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub heart_rate_min: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub heart_rate_max: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resting_heart_rate: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub walking_heart_rate: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hrv_sdnn: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hrv_rmssd: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spo2: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub respiratory_rate: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_mass: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vo2max: Option<f64>,
+}
+
+impl From<&DaySummary> for DailySummaryView {
+    fn from(day: &DaySummary) -> Self {
+        // Amounts are the day's total; readings the day's average.
+        let figure = |m: Metric| {
+            day.figures.get(&m).map(|f| match m.kind() {
+                MetricKind::Instantaneous => f.total / f.count.max(1) as f64,
+                _ => f.total,
+            })
+        };
+        let heart = day.figures.get(&Metric::HeartRate);
+        let (active, basal) = (figure(Metric::ActiveEnergy), figure(Metric::BasalEnergy));
+        DailySummaryView {
+            date: day.date.to_string(),
+            steps: figure(Metric::Steps),
+            distance: figure(Metric::Distance),
+            active_energy: active,
+            basal_energy: basal,
+            total_energy: (active.is_some() || basal.is_some())
+                .then(|| active.unwrap_or(0.0) + basal.unwrap_or(0.0)),
+            floors: figure(Metric::Floors),
+            elevation_gain: figure(Metric::ElevationGain),
+            exercise_minutes: figure(Metric::ExerciseMinutes),
+            stand_hours: figure(Metric::StandHours),
+            mindful_minutes: figure(Metric::MindfulMinutes),
+            water: figure(Metric::Water),
+            heart_rate_avg: figure(Metric::HeartRate),
+            heart_rate_min: heart.map(|f| f.minimum),
+            heart_rate_max: heart.map(|f| f.maximum),
+            resting_heart_rate: figure(Metric::RestingHeartRate),
+            walking_heart_rate: figure(Metric::WalkingHeartRate),
+            hrv_sdnn: figure(Metric::HrvSdnn),
+            hrv_rmssd: figure(Metric::HrvRmssd),
+            spo2: figure(Metric::Spo2),
+            respiratory_rate: figure(Metric::RespiratoryRate),
+            body_mass: figure(Metric::BodyMass),
+            vo2max: figure(Metric::Vo2max),
+        }
+    }
+}
+
+/// Figures per local day from `from` to `to`, every day listed. Local days follow one rule: the offset
+/// observed at measurement when the sample carried one, else the user's time zone at that instant
+/// (DST-correct; a zone change in the profile applies from then on). Amounts that cross local midnight
+/// are split in proportion to time. Where sources overlap, each moment counts once, from the
+/// highest-priority source with data then (wearables before phones, apps and manual entries).
+#[utoipa::path(get, path = "/summaries/daily", tag = "summaries", security(("bearer" = [])), params(DailyParams),
+    responses(
+        (status = 200, body = Vec<DailySummaryView>),
+        (status = 422, description = "`validation_failed`: bad date or range", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn daily(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    Query(p): Query<DailyParams>,
+) -> ApiResult<Json<Vec<DailySummaryView>>> {
+    let days = state.summaries.daily(actor.id(), &p.from, &p.to).await?;
+    Ok(Json(days.iter().map(DailySummaryView::from).collect()))
+}

@@ -1,0 +1,36 @@
+//! Daily rollups: per user, metric and local day, figures of the merged series, maintained as samples
+//! arrive so that summaries never read raw samples.
+
+use async_trait::async_trait;
+use wearhouse_model::{Metric, UserId};
+
+use crate::StoreError;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DailyRollup {
+    pub metric: Metric,
+    /// Local day as days since 1970-01-01.
+    pub day: i32,
+    /// Sum over the day (cumulative metrics), or sum of readings (instantaneous: average = total / count).
+    pub total: f64,
+    pub minimum: f64,
+    pub maximum: f64,
+    pub count: i64,
+}
+
+#[async_trait]
+pub trait RollupStore: Send + Sync {
+    /// Replaces the user's rollups of `metric` for days `from_day..=to_day` with `rows` (days without a
+    /// row end up with none), atomically.
+    async fn replace_daily(
+        &self,
+        user: &UserId,
+        metric: Metric,
+        from_day: i32,
+        to_day: i32,
+        rows: &[DailyRollup],
+    ) -> Result<(), StoreError>;
+
+    /// The user's rollups for days `from_day..=to_day`, ordered by day then metric.
+    async fn daily(&self, user: &UserId, from_day: i32, to_day: i32) -> Result<Vec<DailyRollup>, StoreError>;
+}

@@ -1,0 +1,249 @@
+//! `/api/v1/summaries/daily`: known answers for merged sources, local days across DST and observed
+//! offsets, and incremental rollups equal to a full rebuild.
+
+use serde_json::{json, Value};
+
+use crate::harness::*;
+
+const WATCH: &str = r#"{"name": "Ana's Watch", "kind": "watch"}"#;
+const PHONE: &str = r#"{"name": "Ana's Phone", "kind": "phone"}"#;
+
+fn src(s: &str) -> Value {
+    serde_json::from_str(s).unwrap()
+}
+
+fn steps(start: &str, end: &str, value: f64, source: &str) -> Value {
+    json!({"metric": "steps", "value": value, "start": start, "end": end, "source": src(source)})
+}
+
+fn hr(at: &str, value: f64, source: &str) -> Value {
+    json!({"metric": "heart_rate", "value": value, "start": at, "source": src(source)})
+}
+
+/// A user in Europe/Berlin.
+async fn berliner(app: &TestApp) -> Tokens {
+    let body = json!({"username": "ana", "email": "ana@example.org", "password": PASSWORD, "time_zone": "Europe/Berlin"});
+    assert_eq!(app.post("/api/v1/auth/register", None, body).await.status(), 201);
+    tokens(app.login("ana", PASSWORD, None).await).await
+}
+
+async fn ingest(app: &TestApp, token: &str, samples: Value) {
+    let res = app
+        .post("/api/v1/samples", Some(token), json!({ "samples": samples }))
+        .await;
+    assert_eq!(res.status(), 200);
+    let outcome: Value = res.json().await.unwrap();
+    assert_eq!(outcome["rejected"], json!([]), "{outcome}");
+}
+
+async fn daily(app: &TestApp, token: &str, from: &str, to: &str) -> Vec<Value> {
+    let res = app
+        .get(
+            &format!("/api/v1/summaries/daily?from={from}&to={to}"),
+            Some(token),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    res.json::<Vec<Value>>().await.unwrap()
+}
+
+#[tokio::test]
+async fn overlapping_watch_and_phone_count_each_moment_once() {
+    let app = spawn_app().await;
+    let t = berliner(&app).await;
+    // Watch 09:00–10:00 local: 1000 steps. Phone 09:30–10:30: 800 steps. The phone only adds 10:00–10:30.
+    ingest(
+        &app,
+        &t.access,
+        json!([
+            steps(
+                "2026-05-04T09:00:00+02:00",
+                "2026-05-04T10:00:00+02:00",
+                1000.0,
+                WATCH
+            ),
+            steps(
+                "2026-05-04T09:30:00+02:00",
+                "2026-05-04T10:30:00+02:00",
+                800.0,
+                PHONE
+            ),
+        ]),
+    )
+    .await;
+    let days = daily(&app, &t.access, "2026-05-04", "2026-05-04").await;
+    assert_eq!(days[0]["steps"], 1400.0, "not the naive 1800");
+}
+
+#[tokio::test]
+async fn local_days_follow_the_zone_across_the_dst_change_and_split_at_midnight() {
+    let app = spawn_app().await;
+    let t = berliner(&app).await;
+    ingest(
+        &app,
+        &t.access,
+        json!([
+            // 23:30 CET on the 28th to 00:30 CET on the 29th (sent as UTC: the profile's zone decides).
+            steps("2026-03-28T22:30:00Z", "2026-03-28T23:30:00Z", 60.0, WATCH),
+            // 22:30 UTC on the 29th is 00:30 CEST on the 30th, after the spring-forward change.
+            steps("2026-03-29T22:30:00Z", "2026-03-29T22:40:00Z", 100.0, WATCH),
+            // 21:50 UTC on the 29th is 23:50 CEST, still the 29th.
+            steps("2026-03-29T21:50:00Z", "2026-03-29T21:55:00Z", 7.0, WATCH),
+        ]),
+    )
+    .await;
+    let days = daily(&app, &t.access, "2026-03-28", "2026-03-30").await;
+    let got: Vec<(&str, f64)> = days
+        .iter()
+        .map(|d| (d["date"].as_str().unwrap(), d["steps"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![("2026-03-28", 30.0), ("2026-03-29", 37.0), ("2026-03-30", 100.0)]
+    );
+}
+
+#[tokio::test]
+async fn an_observed_offset_decides_the_day_over_the_profile_zone() {
+    let app = spawn_app().await;
+    let t = berliner(&app).await;
+    // 05:00 in Tokyo on the 5th is 20:00 UTC on the 4th, 22:00 in Berlin (the 4th): the observed +09:00
+    // puts it on the 5th. A sample stamped in UTC at 19:00 has no observed offset, so the profile's zone
+    // (Berlin, 21:00) puts it on the 4th. The two do not overlap in time, so both count.
+    ingest(
+        &app,
+        &t.access,
+        json!([steps(
+            "2026-05-05T05:00:00+09:00",
+            "2026-05-05T05:10:00+09:00",
+            50.0,
+            WATCH
+        )]),
+    )
+    .await;
+    ingest(
+        &app,
+        &t.access,
+        json!([steps("2026-05-04T19:00:00Z", "2026-05-04T19:10:00Z", 8.0, PHONE)]),
+    )
+    .await;
+    let days = daily(&app, &t.access, "2026-05-04", "2026-05-05").await;
+    assert_eq!(
+        days[0]["steps"], 8.0,
+        "the UTC-stamped sample falls on the Berlin day"
+    );
+    assert_eq!(days[1]["steps"], 50.0, "the Tokyo sample falls on the Tokyo day");
+}
+
+#[tokio::test]
+async fn heart_rate_figures_come_from_the_best_source_per_minute() {
+    let app = spawn_app().await;
+    let t = berliner(&app).await;
+    ingest(
+        &app,
+        &t.access,
+        json!([
+            hr("2026-05-04T10:00:10+02:00", 60.0, WATCH),
+            hr("2026-05-04T10:00:20+02:00", 90.0, PHONE),
+            hr("2026-05-04T10:01:05+02:00", 100.0, PHONE),
+            hr("2026-05-04T10:02:00+02:00", 70.0, WATCH),
+            hr("2026-05-04T10:02:30+02:00", 72.0, WATCH),
+        ]),
+    )
+    .await;
+    let day = &daily(&app, &t.access, "2026-05-04", "2026-05-04").await[0];
+    assert_eq!(day["heart_rate_avg"], 75.5, "(60 + 100 + 70 + 72) / 4");
+    assert_eq!(day["heart_rate_min"], 60.0);
+    assert_eq!(day["heart_rate_max"], 100.0);
+}
+
+#[tokio::test]
+async fn every_day_is_listed_and_reingesting_changes_nothing() {
+    let app = spawn_app().await;
+    let t = berliner(&app).await;
+    let batch = json!([
+        steps(
+            "2026-05-04T09:00:00+02:00",
+            "2026-05-04T09:10:00+02:00",
+            300.0,
+            WATCH
+        ),
+        json!({"metric": "active_energy", "value": 418.4, "unit": "kJ", "start": "2026-05-04T09:00:00+02:00", "end": "2026-05-04T09:10:00+02:00"}),
+        json!({"metric": "basal_energy", "value": 1500, "start": "2026-05-04T00:00:00+02:00", "end": "2026-05-04T23:59:59+02:00"}),
+    ]);
+    ingest(&app, &t.access, batch.clone()).await;
+    ingest(&app, &t.access, batch).await;
+    let days = daily(&app, &t.access, "2026-05-03", "2026-05-05").await;
+    assert_eq!(days.len(), 3);
+    assert_eq!(days[0], json!({"date": "2026-05-03"}));
+    assert_eq!(days[1]["steps"], 300.0);
+    assert!((days[1]["active_energy"].as_f64().unwrap() - 100.0).abs() < 1e-9);
+    assert!((days[1]["total_energy"].as_f64().unwrap() - 1600.0).abs() < 1e-9);
+    assert_eq!(days[2], json!({"date": "2026-05-05"}));
+}
+
+#[tokio::test]
+async fn bad_dates_and_ranges_are_refused() {
+    let app = spawn_app().await;
+    let t = berliner(&app).await;
+    let res = app
+        .get(
+            "/api/v1/summaries/daily?from=2026-13-01&to=yesterday",
+            Some(&t.access),
+        )
+        .await;
+    let problem = assert_problem(res, 422, "validation_failed").await;
+    assert_eq!(problem["errors"].as_array().unwrap().len(), 2);
+    let res = app
+        .get(
+            "/api/v1/summaries/daily?from=2026-05-05&to=2026-05-04",
+            Some(&t.access),
+        )
+        .await;
+    assert_problem(res, 422, "validation_failed").await;
+    let res = app
+        .get(
+            "/api/v1/summaries/daily?from=2020-01-01&to=2026-01-01",
+            Some(&t.access),
+        )
+        .await;
+    assert_problem(res, 422, "validation_failed").await;
+}
+
+#[tokio::test]
+async fn incremental_rollups_equal_a_full_rebuild() {
+    let app = spawn_app().await;
+    let t = berliner(&app).await;
+    // Three days of overlapping watch and phone data, sent in batches out of order.
+    let mut batches: Vec<Value> = Vec::new();
+    for day in [6, 4, 5] {
+        let mut batch = Vec::new();
+        for hour in 0..24 {
+            let at = |m: u32| format!("2026-05-{day:02}T{hour:02}:{m:02}:00+02:00");
+            batch.push(steps(&at(0), &at(30), f64::from(100 + hour), WATCH));
+            batch.push(steps(&at(15), &at(45), f64::from(80 + hour), PHONE));
+            batch.push(hr(&at(5), f64::from(60 + hour), WATCH));
+            batch.push(hr(&at(5), f64::from(90 + hour), PHONE));
+        }
+        batches.push(json!(batch));
+    }
+    for batch in batches {
+        ingest(&app, &t.access, batch).await;
+    }
+    let incremental = daily(&app, &t.access, "2026-05-03", "2026-05-07").await;
+
+    let store = wearhouse::bootstrap::open_store(&app.config).await.unwrap();
+    let user = store.accounts.user_by_login("ana").await.unwrap().unwrap();
+    wearhouse_services::SummaryService::new(store.clone())
+        .rebuild(&user.id)
+        .await
+        .unwrap();
+    store.close().await;
+    let rebuilt = daily(&app, &t.access, "2026-05-03", "2026-05-07").await;
+    assert_eq!(incremental, rebuilt);
+    assert!(
+        incremental[2]["steps"].as_f64().unwrap() > 0.0,
+        "{:?}",
+        incremental[2]
+    );
+}
