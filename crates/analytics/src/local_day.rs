@@ -22,9 +22,11 @@ fn zone_for(instant: Timestamp, observed: Option<Offset>, zones: &ZoneHistory) -
     }
 }
 
-/// The local date of `instant`.
+/// The local date of `instant`. Runs for every sample a rollup reads, so it works from the offset
+/// alone (a civil date is plain arithmetic from there) instead of building a zoned datetime.
 pub fn local_date(instant: Timestamp, observed: Option<Offset>, zones: &ZoneHistory) -> Date {
-    instant.to_zoned(zone_for(instant, observed, zones)).date()
+    let offset = observed.unwrap_or_else(|| zones.zone_at(instant).to_offset(instant));
+    offset.to_datetime(instant).date()
 }
 
 /// The local date a sleep session counts for: the day on which it ends.

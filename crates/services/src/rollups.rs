@@ -5,28 +5,39 @@
 use std::collections::HashMap;
 
 use jiff::civil::{date, Date};
+use jiff::tz::Offset;
 use jiff::tz::TimeZone;
-use jiff::{Span, Timestamp, ToSpan};
+use jiff::{Span, Timestamp};
 use wearhouse_analytics::rollup::micros;
 use wearhouse_analytics::{
     daily_cumulative, daily_readings, local_date, merge_intervals, merge_readings, DayFigures,
     SourcedInterval, ZoneHistory,
 };
 use wearhouse_model::{Metric, MetricKind, UserId};
-use wearhouse_store::{DailyRollup, SampleCursor, SampleQuery, Store, StoredSample};
+use wearhouse_store::{DailyRollup, NewSample, SampleValue, Store};
 
 use crate::ServiceError;
 
-/// Samples are read this far beyond the recomputed days, so intervals that cross into them are seen.
-/// Longer intervals (rare: multi-day totals) are picked up by a rebuild.
-const MARGIN_DAYS: i64 = 2;
-const PAGE: u32 = 50_000;
+/// How far beyond the recomputed days cumulative samples are read, so intervals that start earlier and
+/// cross into those days are seen. Longer intervals (rare: multi-day totals) are picked up by a rebuild.
+const INTERVAL_MARGIN_HOURS: i64 = 24;
+/// Observed offsets range over UTC−12…UTC+14: a local day's instants lie within these hours around its
+/// UTC day.
+const OFFSET_SPAN_HOURS: (i64, i64) = (14, 12);
 /// Instantaneous readings are merged per minute: within a minute, the best source present wins.
 const READING_SLICE_SECS: i64 = 60;
 
 #[derive(Clone)]
 pub struct Rollups {
     store: Store,
+}
+
+fn at(seconds: i64) -> Timestamp {
+    Timestamp::from_second(seconds).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+fn offset_of(minutes: Option<i16>) -> Option<Offset> {
+    minutes.and_then(|m| Offset::from_seconds(i32::from(m) * 60).ok())
 }
 
 pub(crate) fn epoch_day(d: Date) -> i32 {
@@ -54,23 +65,21 @@ impl Rollups {
         ))
     }
 
-    /// Recomputes the days that samples of `metric` in `[min_start, max_end]` (Unix seconds) fall on.
+    /// Recomputes the local days that `samples` (all of one metric, just stored) fall on, each judged by
+    /// its own observed offset or the user's zone at its time.
     pub async fn refresh(
         &self,
         user: &UserId,
         metric: Metric,
-        min_start: i64,
-        max_end: i64,
+        samples: &[&NewSample],
     ) -> Result<(), ServiceError> {
         let zones = self.zones(user).await?;
-        let at = |s: i64| Timestamp::from_second(s).unwrap_or(Timestamp::UNIX_EPOCH);
-        // One extra day each side covers observed offsets that differ from the profile's zone.
-        let first = local_date(at(min_start), None, &zones)
-            .yesterday()
-            .unwrap_or(date(1970, 1, 1));
-        let last = local_date(at(max_end), None, &zones)
-            .tomorrow()
-            .unwrap_or(date(9999, 1, 1));
+        let day_of = |s: i64, offset: Option<i16>| local_date(at(s), offset_of(offset), &zones);
+        let mut days = samples
+            .iter()
+            .flat_map(|s| [day_of(s.start, s.offset_minutes), day_of(s.end, s.offset_minutes)]);
+        let Some(first) = days.next() else { return Ok(()) };
+        let (first, last) = days.fold((first, first), |(lo, hi), d| (lo.min(d), hi.max(d)));
         self.recompute(user, metric, &zones, first, last).await
     }
 
@@ -78,20 +87,20 @@ impl Rollups {
     pub async fn rebuild(&self, user: &UserId) -> Result<(), ServiceError> {
         let zones = self.zones(user).await?;
         for metric in Metric::ALL {
-            let samples = self.fetch(user, *metric, i64::MIN, i64::MAX).await?;
-            let (Some(first), Some(last)) = (
-                samples.iter().map(|s| s.start).min(),
-                samples.iter().map(|s| s.end).max(),
-            ) else {
-                continue;
-            };
-            let at = |s: i64| Timestamp::from_second(s).unwrap_or(Timestamp::UNIX_EPOCH);
-            let first = local_date(at(first), None, &zones)
-                .yesterday()
-                .unwrap_or(date(1970, 1, 1));
-            let last = local_date(at(last), None, &zones)
-                .tomorrow()
-                .unwrap_or(date(9999, 1, 1));
+            let samples = self
+                .store
+                .samples
+                .sample_values(user, *metric, i64::MIN, i64::MAX)
+                .await?;
+            let mut days = samples.iter().flat_map(|s| {
+                let offset = offset_of(s.offset_minutes);
+                [
+                    local_date(at(s.start), offset, &zones),
+                    local_date(at(s.end), offset, &zones),
+                ]
+            });
+            let Some(first) = days.next() else { continue };
+            let (first, last) = days.fold((first, first), |(lo, hi), d| (lo.min(d), hi.max(d)));
             let rows = self.rows(user, *metric, &zones, &samples, first, last).await?;
             self.store
                 .rollups
@@ -109,17 +118,19 @@ impl Rollups {
         first: Date,
         last: Date,
     ) -> Result<(), ServiceError> {
-        let from = first
-            .to_zoned(TimeZone::UTC)
-            .map(|z| z.timestamp())
-            .unwrap_or(Timestamp::MIN)
-            - (24 * (MARGIN_DAYS + 1)).hours();
-        let to = last
-            .to_zoned(TimeZone::UTC)
-            .map(|z| z.timestamp())
-            .unwrap_or(Timestamp::MAX)
-            + (24 * (MARGIN_DAYS + 1)).hours();
-        let samples = self.fetch(user, metric, from.as_second(), to.as_second()).await?;
+        let utc_midnight = |d: Date| {
+            d.to_zoned(TimeZone::UTC)
+                .map(|z| z.timestamp().as_second())
+                .unwrap_or(0)
+        };
+        let margin = if metric.kind() == MetricKind::Instantaneous {
+            0
+        } else {
+            INTERVAL_MARGIN_HOURS
+        };
+        let from = utc_midnight(first) - (OFFSET_SPAN_HOURS.0 + margin) * 3600;
+        let to = utc_midnight(last) + (24 + OFFSET_SPAN_HOURS.1) * 3600;
+        let samples = self.store.samples.sample_values(user, metric, from, to).await?;
         let rows = self.rows(user, metric, zones, &samples, first, last).await?;
         self.store
             .rollups
@@ -128,45 +139,13 @@ impl Rollups {
         Ok(())
     }
 
-    async fn fetch(
-        &self,
-        user: &UserId,
-        metric: Metric,
-        from: i64,
-        to: i64,
-    ) -> Result<Vec<StoredSample>, ServiceError> {
-        let mut all = Vec::new();
-        let mut after = None;
-        loop {
-            let query = SampleQuery {
-                metric,
-                from,
-                to,
-                source: None,
-                after,
-                limit: PAGE,
-            };
-            let page = self.store.samples.samples(user, &query).await?;
-            let full = page.len() == PAGE as usize;
-            after = page.last().map(|s| SampleCursor {
-                start: s.start,
-                source_id: s.source_id,
-                end: s.end,
-            });
-            all.extend(page);
-            if !full {
-                return Ok(all);
-            }
-        }
-    }
-
     /// The rollup rows for days `first..=last` from the samples given.
     async fn rows(
         &self,
         user: &UserId,
         metric: Metric,
         zones: &ZoneHistory,
-        samples: &[StoredSample],
+        samples: &[SampleValue],
         first: Date,
         last: Date,
     ) -> Result<Vec<DailyRollup>, ServiceError> {

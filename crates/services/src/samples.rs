@@ -146,13 +146,12 @@ impl SampleService {
         };
         if accepted > 0 {
             // Recompute the local days the batch touched, per metric, so summaries stay current.
-            let mut spans: HashMap<Metric, (i64, i64)> = HashMap::new();
+            let mut by_metric: HashMap<Metric, Vec<&NewSample>> = HashMap::new();
             for s in &samples {
-                let span = spans.entry(s.metric).or_insert((s.start, s.end));
-                *span = (span.0.min(s.start), span.1.max(s.end));
+                by_metric.entry(s.metric).or_default().push(s);
             }
-            for (metric, (min_start, max_end)) in spans {
-                self.rollups.refresh(user, metric, min_start, max_end).await?;
+            for (metric, touched) in by_metric {
+                self.rollups.refresh(user, metric, &touched).await?;
             }
         }
         Ok(IngestOutcome {

@@ -21,6 +21,8 @@ pub use accounts::{AccountStore, AdminUserUpdate, Avatar, NewUser, ProfileUpdate
 pub use error::StoreError;
 pub use open::{open, Backend, StorageUsage, Store, StoreOptions};
 pub use rollups::{DailyRollup, RollupStore};
-pub use samples::{NewSample, SampleCursor, SampleQuery, SampleStore, SourceRecord, StoredSample};
+pub use samples::{
+    NewSample, SampleCursor, SampleQuery, SampleStore, SampleValue, SourceRecord, StoredSample,
+};
 pub use sessions::{NewRefreshToken, RotateOutcome, SessionStore};
 pub use settings::SettingsStore;

@@ -40,6 +40,16 @@ pub struct StoredSample {
     pub ingested_at: Timestamp,
 }
 
+/// The fields of a sample that rollups need.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SampleValue {
+    pub source_id: i64,
+    pub start: i64,
+    pub end: i64,
+    pub value: f64,
+    pub offset_minutes: Option<i16>,
+}
+
 /// Position after the last sample of a page, in the listing's order (start, source, end).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SampleCursor {
@@ -81,6 +91,16 @@ pub trait SampleStore: Send + Sync {
         samples: &[NewSample],
         now: Timestamp,
     ) -> Result<u64, StoreError>;
+
+    /// Every sample of one metric starting in `[from, to)` (Unix seconds), in no particular order: the
+    /// input of rollup computations, which sort as they merge.
+    async fn sample_values(
+        &self,
+        user: &UserId,
+        metric: Metric,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<SampleValue>, StoreError>;
 
     /// The user's samples of one metric, ordered by (start, source, end), one page at a time.
     async fn samples(&self, user: &UserId, query: &SampleQuery) -> Result<Vec<StoredSample>, StoreError>;
