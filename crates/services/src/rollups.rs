@@ -1,8 +1,14 @@
-//! Keeps daily rollups in step with raw samples. After an ingest, the local days the new samples touch
-//! are recomputed from the raw samples of all sources (merged by priority), so summaries only ever read
-//! rollups. `rebuild` recomputes a user's whole history; a test proves both give identical rows.
+//! Keeps daily rollups in step with raw samples. An ingest marks the local days its samples touch, in
+//! the same transaction as the samples; a background worker recomputes marked days from the raw samples
+//! of all sources (merged by priority), and a summary read first recomputes the reader's own marked
+//! days, so summaries read only rollups yet always reflect what was stored. `rebuild` recomputes a
+//! user's whole history; a test proves both give identical rows.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::Notify;
 
 use jiff::civil::{date, Date};
 use jiff::tz::Offset;
@@ -26,11 +32,8 @@ const INTERVAL_MARGIN_HOURS: i64 = 24;
 const OFFSET_SPAN_HOURS: (i64, i64) = (14, 12);
 /// Instantaneous readings are merged per minute: within a minute, the best source present wins.
 const READING_SLICE_SECS: i64 = 60;
-
-#[derive(Clone)]
-pub struct Rollups {
-    store: Store,
-}
+/// How often the worker looks for marked days when nobody wakes it.
+const WORKER_POLL: Duration = Duration::from_secs(5);
 
 fn at(seconds: i64) -> Timestamp {
     Timestamp::from_second(seconds).unwrap_or(Timestamp::UNIX_EPOCH)
@@ -50,9 +53,107 @@ pub(crate) fn from_epoch_day(day: i32) -> Date {
         .unwrap_or(date(1970, 1, 1))
 }
 
+/// Rollup maintenance, shared by ingestion (marks days), summaries (flush before reading) and the
+/// background worker (drains marks). Clones share the per-user locks and the worker's wake-up.
+#[derive(Clone)]
+pub struct Rollups {
+    store: Store,
+    /// One lock per user, so the worker and a reader never recompute the same user's days at once.
+    locks: Arc<Mutex<HashMap<UserId, Arc<tokio::sync::Mutex<()>>>>>,
+    wake: Arc<Notify>,
+}
+
 impl Rollups {
     pub fn new(store: Store) -> Self {
-        Self { store }
+        Self {
+            store,
+            locks: Arc::default(),
+            wake: Arc::new(Notify::new()),
+        }
+    }
+
+    fn user_lock(&self, user: &UserId) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self.locks.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        locks.entry(user.clone()).or_default().clone()
+    }
+
+    /// The (metric, local day) pairs `samples` fall on, each judged by its own observed offset or the
+    /// user's zone at its time; an interval marks every day it spans.
+    pub async fn touched_days(
+        &self,
+        user: &UserId,
+        samples: &[NewSample],
+    ) -> Result<Vec<(Metric, i32)>, ServiceError> {
+        let zones = self.zones(user).await?;
+        let mut days = BTreeSet::new();
+        for s in samples {
+            let offset = offset_of(s.offset_minutes);
+            let first = epoch_day(local_date(at(s.start), offset, &zones));
+            let last = epoch_day(local_date(at(s.end), offset, &zones));
+            days.extend((first..=last).map(|d| (s.metric, d)));
+        }
+        Ok(days.into_iter().collect())
+    }
+
+    /// Tells the worker that days were marked.
+    pub fn wake_worker(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Recomputes the user's marked days now (before a read, so users see their own writes).
+    pub async fn flush(&self, user: &UserId) -> Result<(), ServiceError> {
+        let lock = self.user_lock(user);
+        let _guard = lock.lock().await;
+        let marks = self.store.rollups.dirty_days(user).await?;
+        if marks.is_empty() {
+            return Ok(());
+        }
+        let zones = self.zones(user).await?;
+        // Contiguous runs of days per metric, each recomputed in one pass.
+        let mut runs: Vec<(Metric, i32, i32)> = Vec::new();
+        for (metric, day, _) in &marks {
+            match runs.last_mut() {
+                Some((m, _, last)) if m == metric && *last + 1 == *day => *last = *day,
+                _ => runs.push((*metric, *day, *day)),
+            }
+        }
+        for (metric, first, last) in runs {
+            self.recompute(user, metric, &zones, from_epoch_day(first), from_epoch_day(last))
+                .await?;
+        }
+        self.store.rollups.clear_dirty(user, &marks).await?;
+        Ok(())
+    }
+
+    /// Runs until the process ends: whenever woken (or every few seconds, which also picks up marks left
+    /// by a previous process), recomputes marked days of every user.
+    pub async fn run_worker(self) {
+        loop {
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(WORKER_POLL) => {}
+            }
+            loop {
+                let users = match self.store.rollups.users_with_dirty_days(100).await {
+                    Ok(users) if !users.is_empty() => users,
+                    Ok(_) => break,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "rollup worker cannot read marked days");
+                        break;
+                    }
+                };
+                let mut progressed = false;
+                for user in users {
+                    match self.flush(&user).await {
+                        Ok(()) => progressed = true,
+                        Err(e) => tracing::warn!(user = %user, error = %e, "recomputing rollups failed"),
+                    }
+                }
+                if !progressed {
+                    break; // every user failed: wait for the next tick rather than spin
+                }
+            }
+        }
     }
 
     pub(crate) async fn zones(&self, user: &UserId) -> Result<ZoneHistory, ServiceError> {
@@ -65,26 +166,12 @@ impl Rollups {
         ))
     }
 
-    /// Recomputes the local days that `samples` (all of one metric, just stored) fall on, each judged by
-    /// its own observed offset or the user's zone at its time.
-    pub async fn refresh(
-        &self,
-        user: &UserId,
-        metric: Metric,
-        samples: &[&NewSample],
-    ) -> Result<(), ServiceError> {
-        let zones = self.zones(user).await?;
-        let day_of = |s: i64, offset: Option<i16>| local_date(at(s), offset_of(offset), &zones);
-        let mut days = samples
-            .iter()
-            .flat_map(|s| [day_of(s.start, s.offset_minutes), day_of(s.end, s.offset_minutes)]);
-        let Some(first) = days.next() else { return Ok(()) };
-        let (first, last) = days.fold((first, first), |(lo, hi), d| (lo.min(d), hi.max(d)));
-        self.recompute(user, metric, &zones, first, last).await
-    }
-
     /// Recomputes every day of every metric the user has samples for.
     pub async fn rebuild(&self, user: &UserId) -> Result<(), ServiceError> {
+        let lock = self.user_lock(user);
+        let _guard = lock.lock().await;
+        // Marks made while rebuilding stay, and are recomputed after.
+        let marks = self.store.rollups.dirty_days(user).await?;
         let zones = self.zones(user).await?;
         for metric in Metric::ALL {
             let samples = self
@@ -107,6 +194,7 @@ impl Rollups {
                 .replace_daily(user, *metric, epoch_day(first), epoch_day(last), &rows)
                 .await?;
         }
+        self.store.rollups.clear_dirty(user, &marks).await?;
         Ok(())
     }
 

@@ -88,11 +88,11 @@ struct ValidSample {
 }
 
 impl SampleService {
-    pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(store: Store, clock: Arc<dyn Clock>, rollups: Rollups) -> Self {
         Self {
-            rollups: Rollups::new(store.clone()),
             store,
             clock,
+            rollups,
         }
     }
 
@@ -142,18 +142,15 @@ impl SampleService {
         let accepted = if samples.is_empty() {
             0
         } else {
-            self.store.samples.insert_samples(user, &samples, now).await?
+            let touched = self.rollups.touched_days(user, &samples).await?;
+            let accepted = self
+                .store
+                .samples
+                .insert_samples(user, &samples, &touched, now)
+                .await?;
+            self.rollups.wake_worker();
+            accepted
         };
-        if accepted > 0 {
-            // Recompute the local days the batch touched, per metric, so summaries stay current.
-            let mut by_metric: HashMap<Metric, Vec<&NewSample>> = HashMap::new();
-            for s in &samples {
-                by_metric.entry(s.metric).or_default().push(s);
-            }
-            for (metric, touched) in by_metric {
-                self.rollups.refresh(user, metric, &touched).await?;
-            }
-        }
         Ok(IngestOutcome {
             accepted,
             duplicates: samples.len() as u64 - accepted,

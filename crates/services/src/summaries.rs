@@ -35,11 +35,8 @@ fn parse_date(field: &str, raw: &str) -> Result<Date, FieldError> {
 }
 
 impl SummaryService {
-    pub fn new(store: Store) -> Self {
-        Self {
-            rollups: Rollups::new(store.clone()),
-            store,
-        }
+    pub fn new(store: Store, rollups: Rollups) -> Self {
+        Self { store, rollups }
     }
 
     /// Every local day from `from` to `to` inclusive, with the figures recorded on it.
@@ -62,6 +59,8 @@ impl SummaryService {
                 ),
             ));
         }
+        // The reader's own recent writes are folded in before reading.
+        self.rollups.flush(user).await?;
         let mut days: BTreeMap<i32, BTreeMap<Metric, DayFigures>> =
             (first..=last).map(|d| (d, BTreeMap::new())).collect();
         for r in self.store.rollups.daily(user, first, last).await? {

@@ -31,6 +31,18 @@ pub trait RollupStore: Send + Sync {
         rows: &[DailyRollup],
     ) -> Result<(), StoreError>;
 
+    /// Up to `limit` users with days waiting for recomputation.
+    async fn users_with_dirty_days(&self, limit: u32) -> Result<Vec<UserId>, StoreError>;
+
+    /// The user's days waiting for recomputation: `(metric, day, seq)`.
+    async fn dirty_days(&self, user: &UserId) -> Result<Vec<(Metric, i32, i64)>, StoreError>;
+
+    /// Forgets the marks of `days` (`(metric, day, seq)` as read), unless a day was marked again since.
+    async fn clear_dirty(&self, user: &UserId, days: &[(Metric, i32, i64)]) -> Result<(), StoreError>;
+
+    /// Forgets every mark of the user (after a full rebuild).
+    async fn clear_all_dirty(&self, user: &UserId) -> Result<(), StoreError>;
+
     /// The user's rollups for days `from_day..=to_day`, ordered by day then metric.
     async fn daily(&self, user: &UserId, from_day: i32, to_day: i32) -> Result<Vec<DailyRollup>, StoreError>;
 }

@@ -83,12 +83,14 @@ pub trait SampleStore: Send + Sync {
     async fn sources(&self, user: &UserId) -> Result<Vec<SourceRecord>, StoreError>;
 
     /// Stores the samples in one transaction, skipping any that already exist (same source, metric,
-    /// start and end, or same source, metric and external id). Returns how many were new. Every
-    /// `source_id` must belong to `user`.
+    /// start and end, or same source, metric and external id), and in the same transaction marks
+    /// `touched` (metric, local day) pairs for rollup recomputation. Returns how many samples were new.
+    /// Every `source_id` must belong to `user`.
     async fn insert_samples(
         &self,
         user: &UserId,
         samples: &[NewSample],
+        touched: &[(Metric, i32)],
         now: Timestamp,
     ) -> Result<u64, StoreError>;
 

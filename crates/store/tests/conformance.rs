@@ -647,11 +647,19 @@ async fn samples_are_stored_once_and_read_back_in_order() {
         ];
         // The last item repeats the key of the first: only the first is kept.
         assert_eq!(
-            store.samples.insert_samples(&ana.id, &batch, t0()).await.unwrap(),
+            store
+                .samples
+                .insert_samples(&ana.id, &batch, &[], t0())
+                .await
+                .unwrap(),
             4
         );
         assert_eq!(
-            store.samples.insert_samples(&ana.id, &batch, t0()).await.unwrap(),
+            store
+                .samples
+                .insert_samples(&ana.id, &batch, &[], t0())
+                .await
+                .unwrap(),
             0,
             "idempotent"
         );
@@ -664,7 +672,7 @@ async fn samples_are_stored_once_and_read_back_in_order() {
         assert_eq!(
             store
                 .samples
-                .insert_samples(&ana.id, &[moved], t0())
+                .insert_samples(&ana.id, &[moved], &[], t0())
                 .await
                 .unwrap(),
             0
@@ -732,7 +740,11 @@ async fn cursor_pages_neither_skip_nor_repeat_under_concurrent_inserts() {
         let batch: Vec<NewSample> = (0..50)
             .flat_map(|i| [hr(w, i * 60, 60.0), hr(p, i * 60, 70.0)])
             .collect();
-        store.samples.insert_samples(&ana.id, &batch, t0()).await.unwrap();
+        store
+            .samples
+            .insert_samples(&ana.id, &batch, &[], t0())
+            .await
+            .unwrap();
 
         let mut seen = Vec::new();
         let mut after = None;
@@ -751,7 +763,11 @@ async fn cursor_pages_neither_skip_nor_repeat_under_concurrent_inserts() {
             // some after it (seen once).
             if pages <= 5 {
                 let late = [hr(w, -(pages * 60), 50.0), hr(w, 10_000 + pages * 60, 80.0)];
-                store.samples.insert_samples(&ana.id, &late, t0()).await.unwrap();
+                store
+                    .samples
+                    .insert_samples(&ana.id, &late, &[], t0())
+                    .await
+                    .unwrap();
             }
             let last = page.last().unwrap();
             after = Some(SampleCursor {
@@ -794,7 +810,7 @@ async fn deleting_a_user_deletes_their_sources_and_samples() {
             .unwrap();
         store
             .samples
-            .insert_samples(&ana.id, &[hr(w, 0, 60.0)], t0())
+            .insert_samples(&ana.id, &[hr(w, 0, 60.0)], &[], t0())
             .await
             .unwrap();
         store.accounts.delete_user(&ana.id).await.unwrap();
@@ -806,5 +822,56 @@ async fn deleting_a_user_deletes_their_sources_and_samples() {
             .await
             .unwrap()
             .is_empty());
+    });
+}
+
+#[tokio::test]
+async fn ingests_mark_days_for_rollups_and_a_newer_mark_survives_clearing_an_older_one() {
+    for_each_backend!(|store| {
+        let ana = store.accounts.create_user(new_user("ana")).await.unwrap();
+        let w = store
+            .samples
+            .ensure_source(&ana.id, &watch(), t0())
+            .await
+            .unwrap();
+        let touched = [(Metric::HeartRate, 20_000), (Metric::HeartRate, 20_001)];
+        store
+            .samples
+            .insert_samples(&ana.id, &[hr(w, 0, 60.0)], &touched, t0())
+            .await
+            .unwrap();
+        assert_eq!(
+            store.rollups.users_with_dirty_days(10).await.unwrap(),
+            vec![ana.id.clone()]
+        );
+        let first = store.rollups.dirty_days(&ana.id).await.unwrap();
+        assert_eq!(
+            first.iter().map(|(m, d, _)| (*m, *d)).collect::<Vec<_>>(),
+            touched
+        );
+
+        // A batch of duplicates stores nothing and marks nothing.
+        let other = [(Metric::Steps, 1)];
+        store
+            .samples
+            .insert_samples(&ana.id, &[hr(w, 0, 60.0)], &other, t0())
+            .await
+            .unwrap();
+        assert_eq!(store.rollups.dirty_days(&ana.id).await.unwrap().len(), 2);
+
+        // Day 20,001 is marked again by a later batch while the first marks are being processed.
+        store
+            .samples
+            .insert_samples(&ana.id, &[hr(w, 60, 61.0)], &touched[1..], t0())
+            .await
+            .unwrap();
+        store.rollups.clear_dirty(&ana.id, &first).await.unwrap();
+        let left = store.rollups.dirty_days(&ana.id).await.unwrap();
+        assert_eq!(
+            left.iter().map(|(m, d, _)| (*m, *d)).collect::<Vec<_>>(),
+            vec![(Metric::HeartRate, 20_001)]
+        );
+        store.rollups.clear_all_dirty(&ana.id).await.unwrap();
+        assert!(store.rollups.users_with_dirty_days(10).await.unwrap().is_empty());
     });
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::Context;
 use secrecy::ExposeSecret;
 use wearhouse_server::{AppState, HttpSettings, RateLimitSettings};
+use wearhouse_services::rollups::Rollups;
 use wearhouse_services::{
     AccountService, AccountSettings, PasswordHashing, SampleService, SummaryService, SystemClock,
 };
@@ -79,6 +80,7 @@ pub struct Application {
     pub addr: SocketAddr,
     pub store: Store,
     pub state: AppState,
+    rollups: Rollups,
     listener: tokio::net::TcpListener,
 }
 
@@ -86,8 +88,13 @@ impl Application {
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
         let store = open_store(config).await?;
         let accounts = Arc::new(account_service(config, store.clone()).await?);
-        let samples = Arc::new(SampleService::new(store.clone(), Arc::new(SystemClock)));
-        let summaries = Arc::new(SummaryService::new(store.clone()));
+        let rollups = Rollups::new(store.clone());
+        let samples = Arc::new(SampleService::new(
+            store.clone(),
+            Arc::new(SystemClock),
+            rollups.clone(),
+        ));
+        let summaries = Arc::new(SummaryService::new(store.clone(), rollups.clone()));
         let state = AppState::new(accounts, samples, summaries, http_settings(config));
         let listener = tokio::net::TcpListener::bind(&config.listen)
             .await
@@ -97,6 +104,7 @@ impl Application {
             addr,
             store,
             state,
+            rollups,
             listener,
         })
     }
@@ -106,7 +114,10 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
+        // Recomputes rollups of marked days in the background, including marks left by a previous run.
+        let worker = tokio::spawn(self.rollups.run_worker());
         wearhouse_server::serve(self.listener, self.state, shutdown).await?;
+        worker.abort();
         self.store.close().await;
         Ok(())
     }

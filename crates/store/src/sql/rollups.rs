@@ -41,6 +41,72 @@ macro_rules! impl_rollup_store {
                 Ok(())
             }
 
+            async fn users_with_dirty_days(
+                &self,
+                limit: u32,
+            ) -> Result<Vec<wearhouse_model::UserId>, $crate::StoreError> {
+                let ids: Vec<String> = sqlx::query_scalar("SELECT DISTINCT user_id FROM rollup_dirty LIMIT $1")
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await?;
+                ids.iter()
+                    .map(|id| {
+                        wearhouse_model::UserId::parse(id)
+                            .map_err(|e| $crate::StoreError::Corrupt(format!("rollup_dirty.user_id: {e}")))
+                    })
+                    .collect()
+            }
+
+            async fn dirty_days(
+                &self,
+                user: &wearhouse_model::UserId,
+            ) -> Result<Vec<(wearhouse_model::Metric, i32, i64)>, $crate::StoreError> {
+                let rows: Vec<(i16, i64, i64)> =
+                    sqlx::query_as("SELECT metric, day, seq FROM rollup_dirty WHERE user_id = $1 ORDER BY metric, day")
+                        .bind(user.as_str())
+                        .fetch_all(&self.pool)
+                        .await?;
+                rows.into_iter()
+                    .map(|(metric, day, seq)| {
+                        let metric = wearhouse_model::Metric::from_code(metric).ok_or_else(|| {
+                            $crate::StoreError::Corrupt(format!("rollup_dirty.metric: unknown code {metric}"))
+                        })?;
+                        let day = i32::try_from(day)
+                            .map_err(|_| $crate::StoreError::Corrupt(format!("rollup_dirty.day: {day}")))?;
+                        Ok((metric, day, seq))
+                    })
+                    .collect()
+            }
+
+            async fn clear_dirty(
+                &self,
+                user: &wearhouse_model::UserId,
+                days: &[(wearhouse_model::Metric, i32, i64)],
+            ) -> Result<(), $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                for (metric, day, seq) in days {
+                    sqlx::query(
+                        "DELETE FROM rollup_dirty WHERE user_id = $1 AND metric = $2 AND day = $3 AND seq <= $4",
+                    )
+                    .bind(user.as_str())
+                    .bind(metric.code())
+                    .bind(i64::from(*day))
+                    .bind(*seq)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn clear_all_dirty(&self, user: &wearhouse_model::UserId) -> Result<(), $crate::StoreError> {
+                sqlx::query("DELETE FROM rollup_dirty WHERE user_id = $1")
+                    .bind(user.as_str())
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
             async fn daily(
                 &self,
                 user: &wearhouse_model::UserId,

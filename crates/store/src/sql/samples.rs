@@ -55,6 +55,7 @@ macro_rules! impl_sample_store {
                 &self,
                 user: &wearhouse_model::UserId,
                 samples: &[$crate::NewSample],
+                touched: &[(wearhouse_model::Metric, i32)],
                 now: jiff::Timestamp,
             ) -> Result<u64, $crate::StoreError> {
                 let mut tx = self.pool.begin().await?;
@@ -81,6 +82,20 @@ macro_rules! impl_sample_store {
                     });
                     insert.push(" ON CONFLICT DO NOTHING");
                     inserted += insert.build().execute(&mut *tx).await?.rows_affected();
+                }
+                if inserted > 0 {
+                    for chunk in touched.chunks($crate::sql::samples::INSERT_CHUNK) {
+                        let mut mark =
+                            sqlx::QueryBuilder::<$db>::new("INSERT INTO rollup_dirty (user_id, metric, day, seq) ");
+                        mark.push_values(chunk, |mut row, (metric, day)| {
+                            row.push_bind(user.as_str())
+                                .push_bind(metric.code())
+                                .push_bind(i64::from(*day))
+                                .push_bind(batch);
+                        });
+                        mark.push(" ON CONFLICT (user_id, metric, day) DO UPDATE SET seq = excluded.seq");
+                        mark.build().execute(&mut *tx).await?;
+                    }
                 }
                 tx.commit().await?;
                 Ok(inserted)

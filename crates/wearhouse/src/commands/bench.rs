@@ -101,6 +101,22 @@ pub async fn ingest(config: &Config, args: BenchIngestArgs) -> anyhow::Result<()
         per_batch.push(sent.elapsed());
     }
     let elapsed = started.elapsed();
+    // Reading the summaries recomputes whatever the background worker has not reached yet, so this is
+    // the moment every daily figure reflects every sample.
+    let last_day = 1_735_689_600 + (args.batches * args.batch_size / 2) as i64 * 60;
+    let last_day = jiff::Timestamp::from_second(last_day).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let to = last_day.to_zoned(jiff::tz::TimeZone::UTC).date();
+    let res = client
+        .get(format!("{base}/api/v1/summaries/daily?from=2025-01-01&to={to}"))
+        .bearer_auth(&token)
+        .send()
+        .await?;
+    ensure!(
+        res.status().is_success(),
+        "reading summaries failed: {}",
+        res.text().await?
+    );
+    let current = started.elapsed();
     let after = store.sample_storage().await?;
     server.abort();
 
@@ -121,6 +137,11 @@ pub async fn ingest(config: &Config, args: BenchIngestArgs) -> anyhow::Result<()
         json_bytes as f64 / 1e6 / elapsed.as_secs_f64(),
         ms(per_batch[per_batch.len() / 2]),
         ms(per_batch[per_batch.len() - 1]),
+    );
+    println!(
+        "  until daily summaries include every sample: {:.3} s -> {:.0} samples/s",
+        current.as_secs_f64(),
+        total as f64 / current.as_secs_f64()
     );
     println!(
         "  storage: {stored} rows take {bytes} bytes (samples table and indexes) -> {:.1} bytes/sample",

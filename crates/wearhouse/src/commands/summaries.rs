@@ -2,6 +2,7 @@
 //! source priorities, or to check that incremental maintenance agrees with a full recomputation.
 
 use anyhow::Context;
+use wearhouse_services::rollups::Rollups;
 use wearhouse_services::SummaryService;
 
 use crate::bootstrap::open_store;
@@ -9,7 +10,7 @@ use crate::config::Config;
 
 pub async fn rebuild(config: &Config, user: Option<&str>) -> anyhow::Result<()> {
     let store = open_store(config).await?;
-    let summaries = SummaryService::new(store.clone());
+    let summaries = SummaryService::new(store.clone(), Rollups::new(store.clone()));
     let mut users = Vec::new();
     match user {
         Some(login) => {

@@ -234,7 +234,8 @@ async fn incremental_rollups_equal_a_full_rebuild() {
 
     let store = wearhouse::bootstrap::open_store(&app.config).await.unwrap();
     let user = store.accounts.user_by_login("ana").await.unwrap().unwrap();
-    wearhouse_services::SummaryService::new(store.clone())
+    let rollups = wearhouse_services::rollups::Rollups::new(store.clone());
+    wearhouse_services::SummaryService::new(store.clone(), rollups)
         .rebuild(&user.id)
         .await
         .unwrap();
