@@ -243,7 +243,7 @@ impl Rollups {
             .sources(user)
             .await?
             .into_iter()
-            .map(|s| (s.id, s.descriptor.kind.default_rank()))
+            .map(|s| (s.id, s.rank()))
             .collect();
         let intervals: Vec<SourcedInterval> = samples
             .iter()

@@ -162,6 +162,45 @@ impl SampleService {
         Ok(self.store.samples.sources(user).await?)
     }
 
+    /// The user's sources in priority order (highest first).
+    pub async fn source_priority(&self, user: &UserId) -> Result<Vec<SourceRecord>, ServiceError> {
+        let mut sources = self.store.samples.sources(user).await?;
+        sources.sort_by_key(|s| (s.rank(), s.id));
+        Ok(sources)
+    }
+
+    /// Sets the user's source order (`order[0]` wins overlaps) and recomputes their summaries, which
+    /// depend on it. Sources left out keep their default rank, after every listed one.
+    pub async fn set_source_priority(
+        &self,
+        user: &UserId,
+        order: &[i64],
+    ) -> Result<Vec<SourceRecord>, ServiceError> {
+        let mut seen = std::collections::HashSet::new();
+        if let Some(dup) = order.iter().find(|id| !seen.insert(**id)) {
+            return Err(ServiceError::invalid(
+                "order",
+                InvalidInput::new("duplicate_source", format!("source {dup} is listed twice")),
+            ));
+        }
+        self.store
+            .samples
+            .set_source_order(user, order)
+            .await
+            .map_err(|e| match e {
+                wearhouse_store::StoreError::NotFound => ServiceError::invalid(
+                    "order",
+                    InvalidInput::new(
+                        "unknown_source",
+                        "every id must be one of your sources (GET /api/v1/sources)",
+                    ),
+                ),
+                other => other.into(),
+            })?;
+        self.rollups.rebuild(user).await?;
+        self.source_priority(user).await
+    }
+
     /// Raw samples of one metric starting in `[from, to)`, ordered by start, one page at a time.
     pub async fn list(
         &self,

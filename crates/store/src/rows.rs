@@ -121,6 +121,7 @@ pub(crate) struct SourceRow {
     name: String,
     model: Option<String>,
     app: Option<String>,
+    priority: Option<i64>,
     created_at: i64,
 }
 
@@ -140,6 +141,7 @@ impl TryFrom<SourceRow> for SourceRecord {
         Ok(SourceRecord {
             id: row.id,
             descriptor,
+            priority: row.priority,
             created_at: from_micros(row.created_at)?,
         })
     }

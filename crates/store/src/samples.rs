@@ -10,7 +10,20 @@ use crate::StoreError;
 pub struct SourceRecord {
     pub id: i64,
     pub descriptor: SourceDescriptor,
+    /// Position in the user's explicit order, if they set one.
+    pub priority: Option<i64>,
     pub created_at: Timestamp,
+}
+
+impl SourceRecord {
+    /// Where this source stands when sources overlap: lower wins. An explicit order comes before every
+    /// default, and defaults follow the device kind (wearables, instruments, phones, apps, manual).
+    pub fn rank(&self) -> u32 {
+        match self.priority {
+            Some(p) => u32::try_from(p).unwrap_or(u32::MAX / 2).min(999),
+            None => 1_000 + self.descriptor.kind.default_rank(),
+        }
+    }
 }
 
 /// A validated sample ready to store: canonical value, whole-second UTC times.
@@ -81,6 +94,10 @@ pub trait SampleStore: Send + Sync {
 
     /// The user's sources, oldest first.
     async fn sources(&self, user: &UserId) -> Result<Vec<SourceRecord>, StoreError>;
+
+    /// Sets the user's explicit source order: `order[0]` first. Sources not listed go back to their
+    /// default rank. Fails with `NotFound` if an id is not one of the user's sources.
+    async fn set_source_order(&self, user: &UserId, order: &[i64]) -> Result<(), StoreError>;
 
     /// Stores the samples in one transaction, skipping any that already exist (same source, metric,
     /// start and end, or same source, metric and external id), and in the same transaction marks

@@ -875,3 +875,49 @@ async fn ingests_mark_days_for_rollups_and_a_newer_mark_survives_clearing_an_old
         assert!(store.rollups.users_with_dirty_days(10).await.unwrap().is_empty());
     });
 }
+
+#[tokio::test]
+async fn an_explicit_source_order_outranks_defaults_and_only_takes_own_sources() {
+    for_each_backend!(|store| {
+        let ana = store.accounts.create_user(new_user("ana")).await.unwrap();
+        let bruno = store.accounts.create_user(new_user("bruno")).await.unwrap();
+        let w = store
+            .samples
+            .ensure_source(&ana.id, &watch(), t0())
+            .await
+            .unwrap();
+        let p = store
+            .samples
+            .ensure_source(&ana.id, &phone(), t0())
+            .await
+            .unwrap();
+        let theirs = store
+            .samples
+            .ensure_source(&bruno.id, &watch(), t0())
+            .await
+            .unwrap();
+        let rank = |sources: &[SourceRecord], id: i64| sources.iter().find(|s| s.id == id).unwrap().rank();
+
+        let defaults = store.samples.sources(&ana.id).await.unwrap();
+        assert!(
+            rank(&defaults, w) < rank(&defaults, p),
+            "watch before phone by default"
+        );
+        store.samples.set_source_order(&ana.id, &[p]).await.unwrap();
+        let ordered = store.samples.sources(&ana.id).await.unwrap();
+        assert!(
+            rank(&ordered, p) < rank(&ordered, w),
+            "an explicit order wins over any default"
+        );
+        assert_eq!(ordered.iter().find(|s| s.id == p).unwrap().priority, Some(0));
+
+        let err = store
+            .samples
+            .set_source_order(&ana.id, &[w, theirs])
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        let unchanged = store.samples.sources(&ana.id).await.unwrap();
+        assert_eq!(unchanged, ordered, "a refused order changes nothing");
+    });
+}

@@ -26,6 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(ingest, list).layer(DefaultBodyLimit::max(SAMPLES_BODY_LIMIT)))
         .routes(routes!(sources))
+        .routes(routes!(get_priority, put_priority))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -305,6 +306,10 @@ pub struct SourceView {
     pub app: Option<String>,
     /// Default priority when sources overlap: lower wins (wearables before phones, apps and manual entries).
     pub default_rank: u32,
+    /// Position in the user's explicit order (`PUT /api/v1/sources/priority`), if set.
+    pub priority: Option<i64>,
+    /// Effective rank used when sources overlap: lower wins; an explicit order comes first.
+    pub rank: u32,
     pub created_at: String,
 }
 
@@ -318,6 +323,8 @@ impl From<&SourceRecord> for SourceView {
             model: s.descriptor.model.clone(),
             app: s.descriptor.app.clone(),
             default_rank: s.descriptor.kind.default_rank(),
+            priority: s.priority,
+            rank: s.rank(),
             created_at: s.created_at.to_string(),
         }
     }
@@ -336,4 +343,42 @@ async fn sources(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult<
             .map(SourceView::from)
             .collect(),
     ))
+}
+
+/// The user's sources, highest priority first. Where sources overlap, each moment is taken from the
+/// highest-priority source with data then.
+#[utoipa::path(get, path = "/sources/priority", tag = "samples", security(("bearer" = [])),
+    responses((status = 200, body = Vec<SourceView>)))]
+async fn get_priority(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Vec<SourceView>>> {
+    Ok(Json(
+        state
+            .samples
+            .source_priority(actor.id())
+            .await?
+            .iter()
+            .map(SourceView::from)
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PriorityBody {
+    /// Source ids, highest priority first. Sources not listed keep their default order after these.
+    pub order: Vec<i64>,
+}
+
+/// Set the source priority. Summaries are recomputed with the new order before this returns.
+#[utoipa::path(put, path = "/sources/priority", tag = "samples", security(("bearer" = [])), request_body = PriorityBody,
+    responses(
+        (status = 200, body = Vec<SourceView>),
+        (status = 422, description = "`validation_failed`: `unknown_source` or `duplicate_source`", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn put_priority(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    Json(body): Json<PriorityBody>,
+) -> ApiResult<Json<Vec<SourceView>>> {
+    let sources = state.samples.set_source_priority(actor.id(), &body.order).await?;
+    Ok(Json(sources.iter().map(SourceView::from).collect()))
 }

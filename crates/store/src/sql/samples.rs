@@ -42,13 +42,39 @@ macro_rules! impl_sample_store {
                 user: &wearhouse_model::UserId,
             ) -> Result<Vec<$crate::SourceRecord>, $crate::StoreError> {
                 let rows: Vec<$crate::rows::SourceRow> = sqlx::query_as(
-                    "SELECT id, provider, kind, name, model, app, created_at FROM sources \
+                    "SELECT id, provider, kind, name, model, app, priority, created_at FROM sources \
                      WHERE user_id = $1 ORDER BY id",
                 )
                 .bind(user.as_str())
                 .fetch_all(&self.pool)
                 .await?;
                 rows.into_iter().map($crate::SourceRecord::try_from).collect()
+            }
+
+            async fn set_source_order(
+                &self,
+                user: &wearhouse_model::UserId,
+                order: &[i64],
+            ) -> Result<(), $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("UPDATE sources SET priority = NULL WHERE user_id = $1")
+                    .bind(user.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                for (position, id) in order.iter().enumerate() {
+                    let done = sqlx::query("UPDATE sources SET priority = $3 WHERE user_id = $1 AND id = $2")
+                        .bind(user.as_str())
+                        .bind(*id)
+                        .bind(position as i64)
+                        .execute(&mut *tx)
+                        .await?;
+                    if done.rows_affected() == 0 {
+                        tx.rollback().await?;
+                        return Err($crate::StoreError::NotFound);
+                    }
+                }
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn insert_samples(

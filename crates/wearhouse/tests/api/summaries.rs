@@ -248,3 +248,85 @@ async fn incremental_rollups_equal_a_full_rebuild() {
         incremental[2]
     );
 }
+
+#[tokio::test]
+async fn a_user_chosen_priority_changes_which_source_wins_and_summaries_follow() {
+    let app = spawn_app().await;
+    let t = berliner(&app).await;
+    ingest(
+        &app,
+        &t.access,
+        json!([
+            steps(
+                "2026-05-04T09:00:00+02:00",
+                "2026-05-04T10:00:00+02:00",
+                1000.0,
+                WATCH
+            ),
+            steps(
+                "2026-05-04T09:30:00+02:00",
+                "2026-05-04T10:30:00+02:00",
+                800.0,
+                PHONE
+            ),
+        ]),
+    )
+    .await;
+    let order: Vec<Value> = app
+        .get("/api/v1/sources/priority", Some(&t.access))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = order.iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        ["Ana's Watch", "Ana's Phone"],
+        "wearables first by default"
+    );
+    let (watch, phone) = (order[0]["id"].as_i64().unwrap(), order[1]["id"].as_i64().unwrap());
+
+    let res = app
+        .request(
+            reqwest::Method::PUT,
+            "/api/v1/sources/priority",
+            Some(&t.access),
+            Some(json!({"order": [phone]})),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let order: Vec<Value> = res.json().await.unwrap();
+    assert_eq!(order[0]["id"], phone);
+    assert_eq!(order[0]["priority"], 0);
+    assert_eq!(order[1]["id"], watch);
+    // Now the phone wins 09:30–10:30 (800) and the watch only adds 09:00–09:30 (500).
+    let days = daily(&app, &t.access, "2026-05-04", "2026-05-04").await;
+    assert_eq!(days[0]["steps"], 1300.0);
+
+    for (body, code) in [
+        (json!({"order": [phone, phone]}), "duplicate_source"),
+        (json!({"order": [99_999]}), "unknown_source"),
+    ] {
+        let res = app
+            .request(
+                reqwest::Method::PUT,
+                "/api/v1/sources/priority",
+                Some(&t.access),
+                Some(body),
+            )
+            .await;
+        let problem = assert_problem(res, 422, "validation_failed").await;
+        assert_eq!(problem["errors"][0]["code"], code);
+    }
+    // Another user's source ids are unknown here.
+    let bruno = app.signed_up("bruno").await;
+    let res = app
+        .request(
+            reqwest::Method::PUT,
+            "/api/v1/sources/priority",
+            Some(&bruno.access),
+            Some(json!({"order": [watch]})),
+        )
+        .await;
+    assert_problem(res, 422, "validation_failed").await;
+}
