@@ -70,6 +70,12 @@ pub enum BenchCommand {
     /// Batch ingestion over HTTP (JSON, one client) and on-disk size per sample. Uses a temporary SQLite
     /// database unless --database-url names another (which then gets a throw-away bench user).
     Ingest(BenchIngestArgs),
+    /// Daily summaries over a year of minute-level data from two sources (~1.4 M samples loaded first).
+    Summaries {
+        /// Timed requests after loading.
+        #[arg(long, default_value_t = 200)]
+        requests: usize,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -9,12 +9,123 @@ use serde_json::{json, Value};
 use crate::bootstrap::Application;
 use crate::cli::BenchIngestArgs;
 use crate::config::Config;
+use wearhouse_store::Store;
 
 const PASSWORD: &str = "granite kettle orbit 42";
+/// 2025-01-01T00:00:00Z, the first instant of generated data.
+const DATA_START: i64 = 1_735_689_600;
+
+/// A server on a throw-away database with one signed-in user.
+struct BenchServer {
+    base: String,
+    token: String,
+    client: reqwest::Client,
+    store: Store,
+    server: tokio::task::JoinHandle<anyhow::Result<()>>,
+    _dir: tempfile::TempDir,
+}
+
+impl BenchServer {
+    async fn start(config: &Config) -> anyhow::Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let mut config = config.clone();
+        config.listen = "127.0.0.1:0".into();
+        if config.database_url.trim().is_empty() {
+            config.data_dir = dir.path().to_owned();
+        }
+        config.rate_limit.enabled = false;
+        let app = Application::build(&config).await?;
+        let base = format!("http://{}", app.addr);
+        let store = app.store.clone();
+        let server = tokio::spawn(app.run(std::future::pending()));
+        let client = reqwest::Client::new();
+        let user = format!("bench_{}", jiff::Timestamp::now().as_millisecond());
+        let register = json!({"username": user, "email": format!("{user}@example.org"), "password": PASSWORD, "time_zone": "Europe/Berlin"});
+        let res = client
+            .post(format!("{base}/api/v1/auth/register"))
+            .json(&register)
+            .send()
+            .await?;
+        ensure!(
+            res.status().is_success(),
+            "registering the bench user failed: {}",
+            res.text().await?
+        );
+        let login: Value = client
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&json!({"login": user, "password": PASSWORD}))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let token = login["access_token"]
+            .as_str()
+            .context("login returned no token")?
+            .to_owned();
+        Ok(Self {
+            base,
+            token,
+            client,
+            store,
+            server,
+            _dir: dir,
+        })
+    }
+
+    /// Posts one JSON batch; returns how long the server took to answer.
+    async fn post(&self, body: String, expected: usize) -> anyhow::Result<Duration> {
+        let sent = Instant::now();
+        let res = self
+            .client
+            .post(format!("{}/api/v1/samples", self.base))
+            .bearer_auth(&self.token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await?;
+        ensure!(res.status().is_success(), "ingest failed: {}", res.text().await?);
+        let outcome: Value = res.json().await?;
+        ensure!(
+            outcome["accepted"] == expected,
+            "not every sample was accepted: {outcome}"
+        );
+        Ok(sent.elapsed())
+    }
+
+    async fn get(&self, path: &str) -> anyhow::Result<Value> {
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await?;
+        ensure!(
+            res.status().is_success(),
+            "GET {path} failed: {}",
+            res.text().await?
+        );
+        Ok(res.json().await?)
+    }
+}
+
+impl Drop for BenchServer {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+fn at_minute(minute: i64) -> String {
+    let at = jiff::Timestamp::from_second(DATA_START + minute * 60).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    at.to_string()
+}
+
+/// A plausible heart rate for a minute: a daily rhythm plus jitter.
+fn heart_rate(minute: i64, salt: i64) -> i64 {
+    55 + (minute % 1440) / 20 + (minute * 7919 + salt) % 13
+}
 
 /// Minute-level heart rate from a watch and a phone, interleaved, as JSON batches of `batch_size`.
 fn heart_rate_batches(batches: usize, batch_size: usize) -> Vec<String> {
-    let start = jiff::Timestamp::from_second(1_735_689_600).unwrap_or(jiff::Timestamp::UNIX_EPOCH); // 2025-01-01
     let sources = [
         json!({"name": "Bench Watch", "kind": "watch"}),
         json!({"name": "Bench Phone", "kind": "phone"}),
@@ -25,10 +136,7 @@ fn heart_rate_batches(batches: usize, batch_size: usize) -> Vec<String> {
                 .map(|i| {
                     let k = b * batch_size + i;
                     let minute = (k / 2) as i64;
-                    let at = start + jiff::SignedDuration::from_secs(minute * 60);
-                    // Plausible, varying values: a daily rhythm plus noise-like jitter.
-                    let value = 55 + (minute % 1440) / 20 + ((k * 7919) % 13) as i64;
-                    json!({"metric": "heart_rate", "value": value, "start": at.to_string(), "source": sources[k % 2]})
+                    json!({"metric": "heart_rate", "value": heart_rate(minute, k as i64), "start": at_minute(minute), "source": sources[k % 2]})
                 })
                 .collect();
             json!({ "samples": samples }).to_string()
@@ -36,96 +144,45 @@ fn heart_rate_batches(batches: usize, batch_size: usize) -> Vec<String> {
         .collect()
 }
 
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
 pub async fn ingest(config: &Config, args: BenchIngestArgs) -> anyhow::Result<()> {
     ensure!(
         args.batches > 0 && (1..=50_000).contains(&args.batch_size),
         "batches ≥ 1 and batch size 1–50,000"
     );
-    let dir = tempfile::tempdir()?;
-    let mut config = config.clone();
-    config.listen = "127.0.0.1:0".into();
-    if config.database_url.trim().is_empty() {
-        config.data_dir = dir.path().to_owned();
-    }
-    config.rate_limit.enabled = false;
-    let app = Application::build(&config).await?;
-    let base = format!("http://{}", app.addr);
-    let store = app.store.clone();
-    let before = store.sample_storage().await?;
-    let server = tokio::spawn(app.run(std::future::pending()));
-
-    let client = reqwest::Client::new();
-    let user = format!("bench_{}", jiff::Timestamp::now().as_millisecond());
-    let register = json!({"username": user, "email": format!("{user}@example.org"), "password": PASSWORD});
-    let res = client
-        .post(format!("{base}/api/v1/auth/register"))
-        .json(&register)
-        .send()
-        .await?;
-    ensure!(
-        res.status().is_success(),
-        "registering the bench user failed: {}",
-        res.text().await?
-    );
-    let login: Value = client
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"login": user, "password": PASSWORD}))
-        .send()
-        .await?
-        .json()
-        .await?;
-    let token = login["access_token"]
-        .as_str()
-        .context("login returned no token")?
-        .to_owned();
-
+    let bench = BenchServer::start(config).await?;
+    let before = bench.store.sample_storage().await?;
     let bodies = heart_rate_batches(args.batches, args.batch_size);
     let json_bytes: usize = bodies.iter().map(String::len).sum();
     let mut per_batch = Vec::with_capacity(bodies.len());
     let started = Instant::now();
     for body in bodies {
-        let sent = Instant::now();
-        let res = client
-            .post(format!("{base}/api/v1/samples"))
-            .bearer_auth(&token)
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await?;
-        ensure!(res.status().is_success(), "ingest failed: {}", res.text().await?);
-        let outcome: Value = res.json().await?;
-        ensure!(
-            outcome["accepted"] == args.batch_size,
-            "not every sample was accepted: {outcome}"
-        );
-        per_batch.push(sent.elapsed());
+        per_batch.push(bench.post(body, args.batch_size).await?);
     }
     let elapsed = started.elapsed();
     // Reading the summaries recomputes whatever the background worker has not reached yet, so this is
     // the moment every daily figure reflects every sample.
-    let last_day = 1_735_689_600 + (args.batches * args.batch_size / 2) as i64 * 60;
-    let last_day = jiff::Timestamp::from_second(last_day).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-    let to = last_day.to_zoned(jiff::tz::TimeZone::UTC).date();
-    let res = client
-        .get(format!("{base}/api/v1/summaries/daily?from=2025-01-01&to={to}"))
-        .bearer_auth(&token)
-        .send()
-        .await?;
-    ensure!(
-        res.status().is_success(),
-        "reading summaries failed: {}",
-        res.text().await?
-    );
-    let current = started.elapsed();
-    let after = store.sample_storage().await?;
-    server.abort();
-
     let total = args.batches * args.batch_size;
+    let last = jiff::Timestamp::from_second(DATA_START + (total / 2) as i64 * 60)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let to = last.to_zoned(jiff::tz::TimeZone::UTC).date();
+    bench
+        .get(&format!("/api/v1/summaries/daily?from=2025-01-01&to={to}"))
+        .await?;
+    let current = started.elapsed();
+    let after = bench.store.sample_storage().await?;
+
     per_batch.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let stored = after.rows.saturating_sub(before.rows);
     let bytes = after.bytes.saturating_sub(before.bytes);
-    println!("wearhouse bench ingest ({:?} backend)", store.backend);
+    println!("wearhouse bench ingest ({:?} backend)", bench.store.backend);
     println!(
         "  {total} heart-rate samples (watch + phone, minute level) in {} JSON batches of {}",
         args.batches, args.batch_size
@@ -135,7 +192,7 @@ pub async fn ingest(config: &Config, args: BenchIngestArgs) -> anyhow::Result<()
         elapsed.as_secs_f64(),
         total as f64 / elapsed.as_secs_f64(),
         json_bytes as f64 / 1e6 / elapsed.as_secs_f64(),
-        ms(per_batch[per_batch.len() / 2]),
+        ms(percentile(&per_batch, 0.5)),
         ms(per_batch[per_batch.len() - 1]),
     );
     println!(
@@ -146,6 +203,62 @@ pub async fn ingest(config: &Config, args: BenchIngestArgs) -> anyhow::Result<()
     println!(
         "  storage: {stored} rows take {bytes} bytes (samples table and indexes) -> {:.1} bytes/sample",
         bytes as f64 / stored.max(1) as f64
+    );
+    Ok(())
+}
+
+/// A year of minute-level data from two overlapping sources: heart rate every minute from the watch and
+/// every other minute from the phone; steps per minute from the watch and per five minutes from the
+/// phone (~1.4 M samples). Then times `GET /summaries/daily` over the 365 days.
+pub async fn summaries(config: &Config, requests: usize) -> anyhow::Result<()> {
+    let bench = BenchServer::start(config).await?;
+    let watch = json!({"name": "Bench Watch", "kind": "watch"});
+    let phone = json!({"name": "Bench Phone", "kind": "phone"});
+    let minutes = 365 * 1440;
+    let mut samples: Vec<Value> = Vec::with_capacity(1_500_000);
+    for m in 0..minutes {
+        samples.push(json!({"metric": "heart_rate", "value": heart_rate(m, 1), "start": at_minute(m), "source": watch}));
+        if m % 2 == 0 {
+            samples.push(json!({"metric": "heart_rate", "value": heart_rate(m, 2), "start": at_minute(m), "source": phone}));
+        }
+        let steps = if (m % 1440) / 60 >= 7 && (m % 1440) / 60 < 22 {
+            (m * 31) % 90
+        } else {
+            0
+        };
+        samples.push(json!({"metric": "steps", "value": steps, "start": at_minute(m), "end": at_minute(m + 1), "source": watch}));
+        if m % 5 == 0 {
+            samples.push(json!({"metric": "steps", "value": steps * 4, "start": at_minute(m), "end": at_minute(m + 5), "source": phone}));
+        }
+    }
+    let total = samples.len();
+    let started = Instant::now();
+    for chunk in samples.chunks(10_000) {
+        bench
+            .post(json!({ "samples": chunk }).to_string(), chunk.len())
+            .await?;
+    }
+    let path = "/api/v1/summaries/daily?from=2025-01-01&to=2025-12-31";
+    let first = bench.get(path).await?;
+    ensure!(first.as_array().map(Vec::len) == Some(365), "expected 365 days");
+    let loaded = started.elapsed();
+    let mut times = Vec::with_capacity(requests);
+    for _ in 0..requests {
+        let sent = Instant::now();
+        bench.get(path).await?;
+        times.push(sent.elapsed());
+    }
+    times.sort();
+    println!("wearhouse bench summaries ({:?} backend)", bench.store.backend);
+    println!(
+        "  {total} samples (a year of minute-level heart rate and steps, watch + phone) loaded in {:.1} s",
+        loaded.as_secs_f64()
+    );
+    println!(
+        "  GET /api/v1/summaries/daily for 365 days, {requests} requests: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms (round trip on loopback)",
+        ms(percentile(&times, 0.5)),
+        ms(percentile(&times, 0.99)),
+        ms(times[times.len() - 1])
     );
     Ok(())
 }
