@@ -21,7 +21,7 @@ pub use ids::UserId;
 pub use invalid::InvalidInput;
 pub use metric::{Metric, MetricKind, MetricSpec, RawValue};
 pub use password::{Password, PasswordPolicy};
-pub use profile::{Bio, BirthYear, DisplayName, HeightCm, Sex, TimeZoneName, UnitSystem};
+pub use profile::{Bio, BirthYear, DisplayName, FirstWeekday, HeightCm, Sex, TimeZoneName, UnitSystem};
 pub use role::{Role, Roles};
 pub use sleep::SleepStage;
 pub use source::{DeviceKind, Provider, SourceDescriptor};

@@ -133,6 +133,46 @@ impl UnitSystem {
     }
 }
 
+/// The day weeks start on in weekly summaries. The three conventions in use around the world.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FirstWeekday {
+    #[default]
+    Monday,
+    Sunday,
+    Saturday,
+}
+
+impl FirstWeekday {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FirstWeekday::Monday => "monday",
+            FirstWeekday::Sunday => "sunday",
+            FirstWeekday::Saturday => "saturday",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
+        match raw {
+            "monday" => Ok(Self::Monday),
+            "sunday" => Ok(Self::Sunday),
+            "saturday" => Ok(Self::Saturday),
+            _ => Err(InvalidInput::new(
+                "invalid_first_weekday",
+                "first weekday must be monday, sunday or saturday",
+            )),
+        }
+    }
+
+    pub fn weekday(self) -> jiff::civil::Weekday {
+        match self {
+            FirstWeekday::Monday => jiff::civil::Weekday::Monday,
+            FirstWeekday::Sunday => jiff::civil::Weekday::Sunday,
+            FirstWeekday::Saturday => jiff::civil::Weekday::Saturday,
+        }
+    }
+}
+
 /// Sex as used by physiological formulas (energy expenditure, heart-rate zones); optional.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 use utoipa::ToSchema;
-use wearhouse_model::{Role, Sex, UnitSystem};
+use wearhouse_model::{FirstWeekday, Role, Sex, UnitSystem};
 use wearhouse_store::UserRecord;
 
 /// Activity statistics on a profile, filled in as workouts are recorded.
@@ -27,6 +27,8 @@ pub struct MeView {
     /// IANA time zone, e.g. `Europe/Berlin`.
     pub time_zone: String,
     pub unit_system: UnitSystem,
+    /// The day weeks start on in weekly summaries.
+    pub first_weekday: FirstWeekday,
     pub birth_year: Option<i16>,
     pub sex: Option<Sex>,
     pub height_cm: Option<f64>,
@@ -49,6 +51,7 @@ impl From<&UserRecord> for MeView {
             bio: u.bio.clone(),
             time_zone: u.time_zone.to_string(),
             unit_system: u.unit_system,
+            first_weekday: u.first_weekday,
             birth_year: u.birth_year,
             sex: u.sex,
             height_cm: u.height_cm,

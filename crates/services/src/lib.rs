@@ -23,4 +23,4 @@ pub use profile::ProfilePatch;
 pub use samples::{
     IngestOutcome, Rejection, SampleInput, SampleListRequest, SamplePage, SampleService, SourceInput,
 };
-pub use summaries::{DaySummary, SummaryService};
+pub use summaries::{DaySummary, Period, PeriodSummary, SummaryService};

@@ -1,7 +1,7 @@
 //! The user's own profile, other users' public profiles, and avatars.
 
 use jiff::tz::TimeZone;
-use wearhouse_model::{Bio, BirthYear, DisplayName, HeightCm, Sex, TimeZoneName, UnitSystem};
+use wearhouse_model::{Bio, BirthYear, DisplayName, FirstWeekday, HeightCm, Sex, TimeZoneName, UnitSystem};
 use wearhouse_store::{Avatar, ProfileUpdate, UserRecord};
 
 use crate::accounts::{AccountService, AuthenticatedUser};
@@ -14,6 +14,7 @@ pub struct ProfilePatch {
     pub bio: Option<Option<String>>,
     pub time_zone: Option<String>,
     pub unit_system: Option<UnitSystem>,
+    pub first_weekday: Option<FirstWeekday>,
     pub birth_year: Option<Option<i64>>,
     pub sex: Option<Option<Sex>>,
     pub height_cm: Option<Option<f64>>,
@@ -43,6 +44,7 @@ impl AccountService {
         let current_year = now.to_zoned(TimeZone::UTC).year();
         let mut update = ProfileUpdate {
             unit_system: patch.unit_system,
+            first_weekday: patch.first_weekday,
             sex: patch.sex,
             ..Default::default()
         };

@@ -3,7 +3,8 @@
 use async_trait::async_trait;
 use jiff::Timestamp;
 use wearhouse_model::{
-    Bio, BirthYear, DisplayName, Email, HeightCm, Roles, Sex, TimeZoneName, UnitSystem, UserId, Username,
+    Bio, BirthYear, DisplayName, Email, FirstWeekday, HeightCm, Roles, Sex, TimeZoneName, UnitSystem, UserId,
+    Username,
 };
 
 use crate::StoreError;
@@ -20,6 +21,7 @@ pub struct UserRecord {
     pub bio: Option<String>,
     pub time_zone: TimeZoneName,
     pub unit_system: UnitSystem,
+    pub first_weekday: FirstWeekday,
     pub birth_year: Option<i16>,
     pub sex: Option<Sex>,
     pub height_cm: Option<f64>,
@@ -55,6 +57,7 @@ pub struct ProfileUpdate {
     pub bio: Option<Option<Bio>>,
     pub time_zone: Option<TimeZoneName>,
     pub unit_system: Option<UnitSystem>,
+    pub first_weekday: Option<FirstWeekday>,
     pub birth_year: Option<Option<BirthYear>>,
     pub sex: Option<Option<Sex>>,
     pub height_cm: Option<Option<HeightCm>>,

@@ -2,7 +2,7 @@
 //! decodes the same way from SQLite and PostgreSQL (TEXT, 64-bit integers, doubles, booleans, bytes).
 
 use wearhouse_model::{
-    Email, Metric, Roles, Sex, SourceDescriptor, TimeZoneName, UnitSystem, UserId, Username,
+    Email, FirstWeekday, Metric, Roles, Sex, SourceDescriptor, TimeZoneName, UnitSystem, UserId, Username,
 };
 
 use crate::time::from_micros;
@@ -10,7 +10,7 @@ use crate::{Avatar, SourceRecord, StoreError, StoredSample, UserRecord};
 
 /// Columns selected for a user, in this order, by every backend (see `USER_COLUMNS`).
 pub(crate) const USER_COLUMNS: &str = "id, username, email, password_hash, display_name, bio, time_zone, \
-    unit_system, birth_year, sex, height_cm, roles, active, token_epoch, totp_secret, totp_enabled, \
+    unit_system, first_weekday, birth_year, sex, height_cm, roles, active, token_epoch, totp_secret, totp_enabled, \
     totp_last_step, created_at, updated_at, \
     EXISTS (SELECT 1 FROM avatars a WHERE a.user_id = users.id) AS has_avatar";
 
@@ -24,6 +24,7 @@ pub(crate) struct UserRow {
     bio: Option<String>,
     time_zone: String,
     unit_system: String,
+    first_weekday: String,
     birth_year: Option<i64>,
     sex: Option<String>,
     height_cm: Option<f64>,
@@ -55,6 +56,7 @@ impl TryFrom<UserRow> for UserRecord {
             bio: row.bio,
             time_zone: TimeZoneName::parse(&row.time_zone).map_err(corrupt("time_zone"))?,
             unit_system: UnitSystem::parse(&row.unit_system).map_err(corrupt("unit_system"))?,
+            first_weekday: FirstWeekday::parse(&row.first_weekday).map_err(corrupt("first_weekday"))?,
             birth_year: row
                 .birth_year
                 .map(|y| i16::try_from(y).map_err(|_| StoreError::Corrupt(format!("users.birth_year: {y}"))))

@@ -100,6 +100,7 @@ async fn profile_updates_set_keep_and_clear_fields() {
             bio: Some(Some(Bio::parse("Marathoner").unwrap())),
             time_zone: Some(TimeZoneName::parse("America/New_York").unwrap()),
             unit_system: Some(UnitSystem::Imperial),
+            first_weekday: Some(FirstWeekday::Sunday),
             birth_year: Some(Some(BirthYear::parse(1990, 2026).unwrap())),
             sex: Some(Some(Sex::Female)),
             height_cm: Some(Some(HeightCm::parse(168.5).unwrap())),
@@ -113,6 +114,7 @@ async fn profile_updates_set_keep_and_clear_fields() {
         assert_eq!(updated.bio.as_deref(), Some("Marathoner"));
         assert_eq!(updated.time_zone.as_str(), "America/New_York");
         assert_eq!(updated.unit_system, UnitSystem::Imperial);
+        assert_eq!(updated.first_weekday, FirstWeekday::Sunday);
         assert_eq!(updated.birth_year, Some(1990));
         assert_eq!(updated.sex, Some(Sex::Female));
         assert_eq!(updated.height_cm, Some(168.5));

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
-use wearhouse_model::{Sex, UnitSystem};
+use wearhouse_model::{FirstWeekday, Sex, UnitSystem};
 use wearhouse_services::ProfilePatch;
 use wearhouse_store::Avatar;
 
@@ -53,6 +53,8 @@ pub struct MePatch {
     /// IANA time zone name.
     pub time_zone: Option<String>,
     pub unit_system: Option<UnitSystem>,
+    /// The day weeks start on in weekly summaries.
+    pub first_weekday: Option<FirstWeekday>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<i64>)]
     pub birth_year: Option<Option<i64>>,
@@ -81,6 +83,7 @@ async fn patch_me(
         bio: body.bio,
         time_zone: body.time_zone,
         unit_system: body.unit_system,
+        first_weekday: body.first_weekday,
         birth_year: body.birth_year,
         sex: body.sex,
         height_cm: body.height_cm,

@@ -2,18 +2,24 @@
 
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+
+use wearhouse_analytics::DayFigures;
 use wearhouse_model::{Metric, MetricKind};
-use wearhouse_services::DaySummary;
+use wearhouse_services::{DaySummary, Period, PeriodSummary};
 
 use crate::extract::{Auth, Json, Query};
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(daily))
+    OpenApiRouter::new()
+        .routes(routes!(daily))
+        .routes(routes!(weekly))
+        .routes(routes!(monthly))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -24,12 +30,10 @@ pub struct DailyParams {
     pub to: String,
 }
 
-/// One local day. Totals for amounts (steps, distance, energy in kcal, minutes, mL); averages, minima and
-/// maxima for readings. A figure is absent when nothing was recorded that day.
+/// Figures of a day, week or month. Totals for amounts (steps, distance, energy in kcal, minutes, mL);
+/// averages, minima and maxima for readings. A figure is absent when nothing was recorded.
 #[derive(Debug, Default, Serialize, ToSchema)]
-pub struct DailySummaryView {
-    /// The local date, `YYYY-MM-DD`.
-    pub date: String,
+pub struct Figures {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub steps: Option<f64>,
     /// Metres.
@@ -78,19 +82,55 @@ pub struct DailySummaryView {
     pub vo2max: Option<f64>,
 }
 
+/// One local day.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DailySummaryView {
+    /// The local date, `YYYY-MM-DD`.
+    pub date: String,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+/// One week or month (whole periods, first and last day inclusive).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PeriodSummaryView {
+    pub start: String,
+    pub end: String,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
 impl From<&DaySummary> for DailySummaryView {
     fn from(day: &DaySummary) -> Self {
-        // Amounts are the day's total; readings the day's average.
+        DailySummaryView {
+            date: day.date.to_string(),
+            figures: Figures::from(&day.figures),
+        }
+    }
+}
+
+impl From<&PeriodSummary> for PeriodSummaryView {
+    fn from(p: &PeriodSummary) -> Self {
+        PeriodSummaryView {
+            start: p.start.to_string(),
+            end: p.end.to_string(),
+            figures: Figures::from(&p.figures),
+        }
+    }
+}
+
+impl From<&BTreeMap<Metric, DayFigures>> for Figures {
+    fn from(figures: &BTreeMap<Metric, DayFigures>) -> Self {
+        // Amounts are the period's total; readings the period's average.
         let figure = |m: Metric| {
-            day.figures.get(&m).map(|f| match m.kind() {
+            figures.get(&m).map(|f| match m.kind() {
                 MetricKind::Instantaneous => f.total / f.count.max(1) as f64,
                 _ => f.total,
             })
         };
-        let heart = day.figures.get(&Metric::HeartRate);
+        let heart = figures.get(&Metric::HeartRate);
         let (active, basal) = (figure(Metric::ActiveEnergy), figure(Metric::BasalEnergy));
-        DailySummaryView {
-            date: day.date.to_string(),
+        Figures {
             steps: figure(Metric::Steps),
             distance: figure(Metric::Distance),
             active_energy: active,
@@ -135,4 +175,42 @@ async fn daily(
 ) -> ApiResult<Json<Vec<DailySummaryView>>> {
     let days = state.summaries.daily(actor.id(), &p.from, &p.to).await?;
     Ok(Json(days.iter().map(DailySummaryView::from).collect()))
+}
+
+/// Figures per week from `from` to `to`, weeks starting on the user's first weekday (profile
+/// `first_weekday`). Whole weeks: the first starts on or before `from`.
+#[utoipa::path(get, path = "/summaries/weekly", tag = "summaries", security(("bearer" = [])), params(DailyParams),
+    responses(
+        (status = 200, body = Vec<PeriodSummaryView>),
+        (status = 422, description = "`validation_failed`: bad date or range", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn weekly(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    Query(p): Query<DailyParams>,
+) -> ApiResult<Json<Vec<PeriodSummaryView>>> {
+    let period = Period::Week(actor.user.first_weekday);
+    let weeks = state
+        .summaries
+        .periods(actor.id(), period, &p.from, &p.to)
+        .await?;
+    Ok(Json(weeks.iter().map(PeriodSummaryView::from).collect()))
+}
+
+/// Figures per calendar month from `from` to `to` (whole months).
+#[utoipa::path(get, path = "/summaries/monthly", tag = "summaries", security(("bearer" = [])), params(DailyParams),
+    responses(
+        (status = 200, body = Vec<PeriodSummaryView>),
+        (status = 422, description = "`validation_failed`: bad date or range", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn monthly(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    Query(p): Query<DailyParams>,
+) -> ApiResult<Json<Vec<PeriodSummaryView>>> {
+    let months = state
+        .summaries
+        .periods(actor.id(), Period::Month, &p.from, &p.to)
+        .await?;
+    Ok(Json(months.iter().map(PeriodSummaryView::from).collect()))
 }

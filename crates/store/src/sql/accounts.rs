@@ -128,7 +128,8 @@ macro_rules! impl_account_store {
                      birth_year = CASE WHEN $8 THEN $9 ELSE birth_year END, \
                      sex = CASE WHEN $10 THEN $11 ELSE sex END, \
                      height_cm = CASE WHEN $12 THEN $13 ELSE height_cm END, \
-                     updated_at = $14 \
+                     updated_at = $14, \
+                     first_weekday = COALESCE($15, first_weekday) \
                      WHERE id = $1",
                 )
                 .bind(id.as_str())
@@ -145,6 +146,7 @@ macro_rules! impl_account_store {
                 .bind(p.height_cm.is_some())
                 .bind(p.height_cm.flatten().map(|v| v.get()))
                 .bind($crate::time::to_micros(now))
+                .bind(p.first_weekday.map(|v| v.as_str()))
                 .execute(&mut *tx)
                 .await?;
                 if done.rows_affected() == 0 {

@@ -232,6 +232,8 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/v1/samples"),
     ("get", "/api/v1/sources"),
     ("get", "/api/v1/summaries/daily"),
+    ("get", "/api/v1/summaries/weekly"),
+    ("get", "/api/v1/summaries/monthly"),
     ("get", "/api/v1/sources/priority"),
     ("put", "/api/v1/sources/priority"),
 ];

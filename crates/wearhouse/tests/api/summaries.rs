@@ -330,3 +330,125 @@ async fn a_user_chosen_priority_changes_which_source_wins_and_summaries_follow()
         .await;
     assert_problem(res, 422, "validation_failed").await;
 }
+
+#[tokio::test]
+async fn weeks_start_on_the_users_first_weekday_and_months_are_whole() {
+    let app = spawn_app().await;
+    let t = berliner(&app).await;
+    // 2026-05-02 is a Saturday, 05-03 a Sunday, 05-04 a Monday; 2026-06-01 a Monday in the next month.
+    ingest(
+        &app,
+        &t.access,
+        json!([
+            steps(
+                "2026-05-02T10:00:00+02:00",
+                "2026-05-02T10:10:00+02:00",
+                100.0,
+                WATCH
+            ),
+            steps(
+                "2026-05-03T10:00:00+02:00",
+                "2026-05-03T10:10:00+02:00",
+                200.0,
+                WATCH
+            ),
+            steps(
+                "2026-05-04T10:00:00+02:00",
+                "2026-05-04T10:10:00+02:00",
+                400.0,
+                WATCH
+            ),
+            steps(
+                "2026-06-01T10:00:00+02:00",
+                "2026-06-01T10:10:00+02:00",
+                800.0,
+                WATCH
+            ),
+            hr("2026-05-03T10:00:00+02:00", 60.0, WATCH),
+            hr("2026-05-04T10:00:00+02:00", 80.0, WATCH),
+            hr("2026-05-04T10:05:00+02:00", 90.0, WATCH),
+        ]),
+    )
+    .await;
+    let get = |path: String| {
+        let app = &app;
+        let token = t.access.clone();
+        async move {
+            let res = app.get(&path, Some(&token)).await;
+            assert_eq!(res.status(), 200);
+            res.json::<Vec<Value>>().await.unwrap()
+        }
+    };
+    // Monday weeks (the default): 04-27..05-03 holds Saturday and Sunday; 05-04..05-10 holds Monday.
+    let weeks = get("/api/v1/summaries/weekly?from=2026-05-02&to=2026-05-04".into()).await;
+    let got: Vec<(&str, &str, f64)> = weeks
+        .iter()
+        .map(|w| {
+            (
+                w["start"].as_str().unwrap(),
+                w["end"].as_str().unwrap(),
+                w["steps"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("2026-04-27", "2026-05-03", 300.0),
+            ("2026-05-04", "2026-05-10", 400.0)
+        ]
+    );
+    assert_eq!(weeks[1]["heart_rate_avg"], 85.0);
+
+    // Sunday weeks: Saturday ends one week, Sunday and Monday share the next.
+    let res = app
+        .patch("/api/v1/me", Some(&t.access), json!({"first_weekday": "sunday"}))
+        .await;
+    assert_eq!(res.json::<Value>().await.unwrap()["first_weekday"], "sunday");
+    let weeks = get("/api/v1/summaries/weekly?from=2026-05-02&to=2026-05-04".into()).await;
+    let got: Vec<(&str, f64)> = weeks
+        .iter()
+        .map(|w| (w["start"].as_str().unwrap(), w["steps"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(got, vec![("2026-04-26", 100.0), ("2026-05-03", 600.0)]);
+    // The week's heart rate combines its days by count: (60 + 80 + 90) / 3.
+    assert!((weeks[1]["heart_rate_avg"].as_f64().unwrap() - 230.0 / 3.0).abs() < 1e-9);
+    assert_eq!(
+        (
+            weeks[1]["heart_rate_min"].as_f64(),
+            weeks[1]["heart_rate_max"].as_f64()
+        ),
+        (Some(60.0), Some(90.0))
+    );
+
+    let months = get("/api/v1/summaries/monthly?from=2026-05-15&to=2026-06-15".into()).await;
+    let got: Vec<(&str, &str, f64)> = months
+        .iter()
+        .map(|m| {
+            (
+                m["start"].as_str().unwrap(),
+                m["end"].as_str().unwrap(),
+                m["steps"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("2026-05-01", "2026-05-31", 700.0),
+            ("2026-06-01", "2026-06-30", 800.0)
+        ]
+    );
+
+    let bad = app
+        .patch("/api/v1/me", Some(&t.access), json!({"first_weekday": "friday"}))
+        .await;
+    assert_problem(bad, 422, "invalid_body").await;
+    let res = app
+        .get(
+            "/api/v1/summaries/weekly?from=2000-01-01&to=2026-01-01",
+            Some(&t.access),
+        )
+        .await;
+    assert_problem(res, 422, "validation_failed").await;
+}
