@@ -66,7 +66,10 @@ impl PasswordPolicy {
         }
         // zxcvbn carries a ranked list of ~30,000 leaked passwords and recognises them through l33t
         // substitutions, reversal and appended digits; its warnings name exactly that case.
-        let entropy = zxcvbn::zxcvbn(raw, &[username.as_str(), email.as_str()]);
+        // zxcvbn's matching grows faster than linearly with length; its authors advise judging at most
+        // ~100 characters, which is far beyond any guessable prefix anyway.
+        let judged: String = raw.chars().take(100).collect();
+        let entropy = zxcvbn::zxcvbn(&judged, &[username.as_str(), email.as_str()]);
         let warning = entropy.feedback().and_then(|f| f.warning());
         if matches!(
             warning,

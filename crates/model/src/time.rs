@@ -28,8 +28,16 @@ pub fn parse_observed(raw: &str) -> Result<ObservedInstant, InvalidInput> {
         Some(PiecesOffset::Numeric(numeric))
             if !(numeric.is_negative() && numeric.offset().seconds() == 0) =>
         {
-            // Offsets are within ±25:59 by construction, so minutes fit an i16.
-            i16::try_from(numeric.offset().seconds() / 60).ok()
+            let minutes = numeric.offset().seconds() / 60;
+            // Real UTC offsets lie between −12:00 and +14:00; anything beyond is a client bug, and would put
+            // a sample on a local day outside every window its day's figures are computed from.
+            if !(-12 * 60..=14 * 60).contains(&minutes) {
+                return Err(InvalidInput::new(
+                    "invalid_time",
+                    format!("'{raw}' has an offset outside −12:00…+14:00, which no place on Earth uses"),
+                ));
+            }
+            i16::try_from(minutes).ok()
         }
         _ => None,
     };
@@ -87,6 +95,8 @@ mod tests {
             "yesterday",
             "",
             "2026-13-40T09:00:00Z",
+            "2026-03-29T09:00:00+20:00",
+            "2026-03-29T09:00:00-13:00",
         ] {
             assert_eq!(parse_observed(bad).unwrap_err().code, "invalid_time", "{bad}");
         }

@@ -111,7 +111,7 @@ impl AccountService {
     }
 
     /// Validates and creates an account. Every invalid field is reported, not just the first.
-    #[tracing::instrument(skip(self, password))]
+    #[tracing::instrument(skip(self, password, email))]
     pub async fn register(
         &self,
         username: &str,
@@ -194,7 +194,7 @@ impl AccountService {
 
     /// Deletes the account and all its data, after re-checking the password (and the second factor
     /// when MFA is on: deleting everything deserves the same proof as logging in).
-    #[tracing::instrument(skip(self, password, mfa_code), fields(user = %actor.id()))]
+    #[tracing::instrument(skip_all, fields(user = %actor.id()))]
     pub async fn delete_account(
         &self,
         actor: &AuthenticatedUser,

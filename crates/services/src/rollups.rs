@@ -24,9 +24,9 @@ use wearhouse_store::{DailyRollup, NewSample, SampleValue, Store};
 
 use crate::ServiceError;
 
-/// How far beyond the recomputed days cumulative samples are read, so intervals that start earlier and
-/// cross into those days are seen. Longer intervals (rare: multi-day totals) are picked up by a rebuild.
-const INTERVAL_MARGIN_HOURS: i64 = 24;
+/// How far before the recomputed days interval samples are read, so intervals that start earlier and
+/// cross into those days are seen: the longest interval a sample may span (see `samples::MAX_INTERVAL`).
+const INTERVAL_MARGIN_HOURS: i64 = 48;
 /// Observed offsets range over UTC−12…UTC+14: a local day's instants lie within these hours around its
 /// UTC day.
 const OFFSET_SPAN_HOURS: (i64, i64) = (14, 12);
@@ -88,9 +88,10 @@ impl Rollups {
         let mut days = BTreeSet::new();
         for s in samples {
             let offset = offset_of(s.offset_minutes);
-            let first = epoch_day(local_date(at(s.start), offset, &zones));
-            let last = epoch_day(local_date(at(s.end), offset, &zones));
-            days.extend((first..=last).map(|d| (s.metric, d)));
+            let a = epoch_day(local_date(at(s.start), offset, &zones));
+            let b = epoch_day(local_date(at(s.end), offset, &zones));
+            // Across a zone change from east to west the end's date can precede the start's.
+            days.extend((a.min(b)..=a.max(b)).map(|d| (s.metric, d)));
         }
         Ok(days.into_iter().collect())
     }
@@ -170,6 +171,23 @@ impl Rollups {
     pub async fn rebuild(&self, user: &UserId) -> Result<(), ServiceError> {
         let lock = self.user_lock(user);
         let _guard = lock.lock().await;
+        self.rebuild_locked(user).await
+    }
+
+    /// Starts a rebuild that outlives the caller (a request's deadline or a client disconnect cannot cut
+    /// it short). The user's lock is taken before this returns, so summary reads wait for the rebuild.
+    pub async fn rebuild_in_background(&self, user: &UserId) {
+        let guard = self.user_lock(user).lock_owned().await;
+        let (this, user) = (self.clone(), user.clone());
+        tokio::spawn(async move {
+            let _guard = guard;
+            if let Err(e) = this.rebuild_locked(&user).await {
+                tracing::error!(user = %user, error = %e, "rebuilding rollups failed; run `wearhouse summaries rebuild`");
+            }
+        });
+    }
+
+    async fn rebuild_locked(&self, user: &UserId) -> Result<(), ServiceError> {
         // Marks made while rebuilding stay, and are recomputed after.
         let marks = self.store.rollups.dirty_days(user).await?;
         let zones = self.zones(user).await?;

@@ -17,8 +17,10 @@ use crate::{Clock, FieldError, ServiceError};
 
 /// The most samples one request may carry.
 pub const MAX_BATCH: usize = 50_000;
-/// The longest interval a single sample may span.
-const MAX_INTERVAL: SignedDuration = SignedDuration::from_hours(31 * 24);
+/// The longest interval a single sample may span: a day's total plus slack for time zones. Daily
+/// rollups recompute a day from samples starting up to this long before it, so a longer interval could
+/// be missed; multi-day totals are better sent per day anyway.
+pub const MAX_INTERVAL: SignedDuration = SignedDuration::from_hours(48);
 /// How far ahead of the server's clock a sample may start (clock skew, time zones done wrong).
 const FUTURE_TOLERANCE: SignedDuration = SignedDuration::from_hours(24);
 const MAX_EXTERNAL_ID: usize = 255;
@@ -170,7 +172,7 @@ impl SampleService {
     }
 
     /// Sets the user's source order (`order[0]` wins overlaps) and recomputes their summaries, which
-    /// depend on it. Sources left out keep their default rank, after every listed one.
+    /// depend on it, in the background (summary reads wait for it). Sources left out keep their default rank, after every listed one.
     pub async fn set_source_priority(
         &self,
         user: &UserId,
@@ -197,7 +199,7 @@ impl SampleService {
                 ),
                 other => other.into(),
             })?;
-        self.rollups.rebuild(user).await?;
+        self.rollups.rebuild_in_background(user).await;
         self.source_priority(user).await
     }
 
@@ -299,7 +301,7 @@ fn validate(item: SampleInput, now: Timestamp) -> Result<ValidSample, InvalidInp
     if end.instant.duration_since(start.instant) > MAX_INTERVAL {
         return Err(InvalidInput::new(
             "interval_too_long",
-            "a sample may span at most 31 days",
+            "a sample may span at most 48 hours",
         ));
     }
     if start.instant.duration_since(now) > FUTURE_TOLERANCE {

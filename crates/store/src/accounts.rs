@@ -10,8 +10,9 @@ use wearhouse_model::{
 use crate::StoreError;
 
 /// A user as stored. Secrets (password hash, TOTP secret) are here because the services need them;
-/// the HTTP layer never serialises this type directly.
-#[derive(Debug, Clone)]
+/// the HTTP layer never serialises this type directly, and `Debug` redacts them so a log line or a
+/// tracing span can never carry them.
+#[derive(Clone)]
 pub struct UserRecord {
     pub id: UserId,
     pub username: Username,
@@ -39,7 +40,22 @@ pub struct UserRecord {
     pub updated_at: Timestamp,
 }
 
-#[derive(Debug, Clone)]
+impl std::fmt::Debug for UserRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRecord")
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("roles", &self.roles)
+            .field("active", &self.active)
+            .field("totp_enabled", &self.totp_enabled)
+            .field("password_hash", &"<redacted>")
+            .field("totp_secret", &self.totp_secret.as_ref().map(|_| "<redacted>"))
+            .finish_non_exhaustive()
+    }
+}
+
+/// `Debug` redacts the password hash.
+#[derive(Clone)]
 pub struct NewUser {
     pub id: UserId,
     pub username: Username,
@@ -48,6 +64,15 @@ pub struct NewUser {
     pub roles: Roles,
     pub time_zone: TimeZoneName,
     pub created_at: Timestamp,
+}
+
+impl std::fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewUser")
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A partial profile change. `None` leaves a field alone; `Some(None)` clears it.

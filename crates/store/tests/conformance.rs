@@ -51,6 +51,11 @@ macro_rules! for_each_backend {
 async fn users_are_created_and_found_by_id_username_or_email() {
     for_each_backend!(|store| {
         let created = store.accounts.create_user(new_user("Ana_Runner")).await.unwrap();
+        let shown = format!("{created:?}");
+        assert!(
+            !shown.contains("$argon2id$fake") && shown.contains("<redacted>"),
+            "Debug redacts secrets: {shown}"
+        );
         assert_eq!(created.username.as_str(), "Ana_Runner");
         assert_eq!(created.roles, Roles::user());
         assert!(created.active && !created.totp_enabled && !created.has_avatar);

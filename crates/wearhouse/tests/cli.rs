@@ -242,6 +242,14 @@ fn sigterm_lets_requests_in_flight_finish() {
     let addr = server.addr.clone();
     let body = br#"{"username":"ana","email":"ana@example.org","password":"granite kettle orbit"}"#;
     let mut conn = TcpStream::connect(&addr).unwrap();
+    // A complete first request on the same keep-alive connection proves the server accepted it.
+    conn.write_all(format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes())
+        .unwrap();
+    let mut first = [0u8; 1024];
+    let n = conn.read(&mut first).unwrap();
+    assert!(std::str::from_utf8(&first[..n])
+        .unwrap()
+        .starts_with("HTTP/1.1 200"));
     let head = format!(
         "POST /api/v1/auth/register HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()

@@ -19,8 +19,9 @@ use crate::extract::{body_rejection, parse_json, Auth, Json, Query};
 use crate::problem::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
 
-/// A full batch of 50,000 samples as JSON is about 15 MB; leave room for verbose clients.
-const SAMPLES_BODY_LIMIT: usize = 64 * 1024 * 1024;
+/// A full batch of 50,000 samples as JSON is about 6–15 MB. The limit leaves room for verbose clients
+/// but bounds what one request can make the server allocate while parsing (items are counted after).
+const SAMPLES_BODY_LIMIT: usize = 24 * 1024 * 1024;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -120,7 +121,7 @@ impl From<SampleBody> for SampleInput {
     responses(
         (status = 200, body = IngestResponse),
         (status = 400, description = "`malformed_json`", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "`payload_too_large`: more than 50,000 samples or 64 MB", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "`payload_too_large`: more than 50,000 samples or 24 MB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "`unsupported_media_type`", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn ingest(
@@ -368,7 +369,8 @@ pub struct PriorityBody {
     pub order: Vec<i64>,
 }
 
-/// Set the source priority. Summaries are recomputed with the new order before this returns.
+/// Set the source priority. Summaries are recomputed with the new order in the background; summary
+/// reads wait until that is done.
 #[utoipa::path(put, path = "/sources/priority", tag = "samples", security(("bearer" = [])), request_body = PriorityBody,
     responses(
         (status = 200, body = Vec<SourceView>),

@@ -119,7 +119,13 @@ macro_rules! impl_sample_store {
                                 .push_bind(i64::from(*day))
                                 .push_bind(batch);
                         });
-                        mark.push(" ON CONFLICT (user_id, metric, day) DO UPDATE SET seq = excluded.seq");
+                        // Always raise the mark, never lower it: on PostgreSQL batch ids are handed out at insert, not
+                        // at commit, so a slower transaction can commit an older id after the worker read a newer
+                        // one; a mark that only grows is never cleared by a worker that read it before.
+                        mark.push(
+                            " ON CONFLICT (user_id, metric, day) DO UPDATE SET seq = CASE \
+                             WHEN rollup_dirty.seq >= excluded.seq THEN rollup_dirty.seq + 1 ELSE excluded.seq END",
+                        );
                         mark.build().execute(&mut *tx).await?;
                     }
                 }
@@ -171,7 +177,7 @@ macro_rules! impl_sample_store {
                      JOIN ingest_batches b ON b.id = s.batch_id \
                      WHERE src.user_id = $1 AND s.metric = $2 AND s.start_s >= $3 AND s.start_s < $4 \
                      AND ($5 = 0 OR s.source_id = $5) \
-                     AND (s.start_s > $6 OR (s.start_s = $6 AND (s.source_id > $7 OR (s.source_id = $7 AND s.dur_s > $8 - $6)))) \
+                     AND (s.start_s > $6 OR (s.start_s = $6 AND (s.source_id > $7 OR (s.source_id = $7 AND s.start_s + s.dur_s > $8)))) \
                      ORDER BY s.start_s, s.source_id, s.dur_s LIMIT $9",
                 )
                 .bind(user.as_str())
