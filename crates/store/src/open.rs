@@ -96,16 +96,11 @@ pub async fn open(url: &str, options: &StoreOptions) -> Result<Store, StoreError
                 .connect_with(connect)
                 .await
                 .map_err(|e| StoreError::Open(e.to_string()))?;
-            let store = SqliteStore { pool: pool.clone() };
-            Ok(Store {
-                backend: Backend::Sqlite,
-                accounts: Arc::new(store.clone()),
-                sessions: Arc::new(store.clone()),
-                samples: Arc::new(store.clone()),
-                rollups: Arc::new(store.clone()),
-                settings: Arc::new(store),
-                pool: Pool::Sqlite(pool),
-            })
+            Ok(assemble(
+                Backend::Sqlite,
+                SqliteStore { pool: pool.clone() },
+                Pool::Sqlite(pool),
+            ))
         }
         Backend::Postgres => {
             let connect = PgConnectOptions::from_str(url).map_err(|e| StoreError::Open(e.to_string()))?;
@@ -115,17 +110,28 @@ pub async fn open(url: &str, options: &StoreOptions) -> Result<Store, StoreError
                 .connect_with(connect)
                 .await
                 .map_err(|e| StoreError::Open(e.to_string()))?;
-            let store = PgStore { pool: pool.clone() };
-            Ok(Store {
-                backend: Backend::Postgres,
-                accounts: Arc::new(store.clone()),
-                sessions: Arc::new(store.clone()),
-                samples: Arc::new(store.clone()),
-                rollups: Arc::new(store.clone()),
-                settings: Arc::new(store),
-                pool: Pool::Postgres(pool),
-            })
+            Ok(assemble(
+                Backend::Postgres,
+                PgStore { pool: pool.clone() },
+                Pool::Postgres(pool),
+            ))
         }
+    }
+}
+
+/// One backend's store seen through every per-aggregate interface.
+fn assemble<S>(backend: Backend, store: S, pool: Pool) -> Store
+where
+    S: AccountStore + SessionStore + SampleStore + RollupStore + SettingsStore + Clone + 'static,
+{
+    Store {
+        backend,
+        accounts: Arc::new(store.clone()),
+        sessions: Arc::new(store.clone()),
+        samples: Arc::new(store.clone()),
+        rollups: Arc::new(store.clone()),
+        settings: Arc::new(store),
+        pool,
     }
 }
 
