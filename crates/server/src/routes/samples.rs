@@ -115,12 +115,13 @@ impl From<SampleBody> for SampleInput {
 
 /// Store a batch of samples. Each item is validated on its own: valid items are stored together
 /// (atomically), invalid ones are listed with their index and reason. Idempotent: sending the same
-/// batch again stores nothing new. Send `application/json` (`{"samples": [...]}`) or
-/// `application/x-ndjson` (one sample object per line).
+/// batch again stores nothing new. Send `application/json` (`{"samples": [...]}`),
+/// `application/x-ndjson` (one sample object per line) or `text/csv` (header row with columns metric,
+/// value, unit, start, end, source, source_kind, source_provider, source_model, external_id).
 #[utoipa::path(post, path = "/samples", tag = "samples", security(("bearer" = [])), request_body = SampleBatch,
     responses(
         (status = 200, body = IngestResponse),
-        (status = 400, description = "`malformed_json`", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "`malformed_json` or `malformed_csv`", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "`payload_too_large`: more than 50,000 samples or 24 MB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "`unsupported_media_type`", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -141,11 +142,13 @@ async fn ingest(
         || content_type.starts_with("application/jsonl")
     {
         parse_ndjson(&body)?
+    } else if content_type.starts_with("text/csv") {
+        parse_csv(&body)?
     } else {
         return Err(Problem::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
-            "send application/json ({\"samples\": [...]}) or application/x-ndjson",
+            "send application/json ({\"samples\": [...]}), application/x-ndjson or text/csv",
         )
         .into());
     };
@@ -174,6 +177,82 @@ async fn ingest(
             })
             .collect(),
     }))
+}
+
+/// The columns a CSV upload may have (header row required; only `metric`, `value` and `start` are
+/// mandatory). Empty cells count as absent.
+const CSV_COLUMNS: [&str; 10] = [
+    "metric",
+    "value",
+    "unit",
+    "start",
+    "end",
+    "source",
+    "source_kind",
+    "source_provider",
+    "source_model",
+    "external_id",
+];
+
+/// CSV with a header row naming columns from [`CSV_COLUMNS`] in any order. A value that parses as a
+/// number is a number, otherwise text (sleep stages). A malformed file fails the request, naming the line.
+fn parse_csv(body: &[u8]) -> Result<Vec<SampleBody>, ApiError> {
+    let bad = |detail: String| ApiError::from(Problem::new(StatusCode::BAD_REQUEST, "malformed_csv", detail));
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(false)
+        .from_reader(body);
+    let headers = reader
+        .headers()
+        .map_err(|e| bad(format!("header row: {e}")))?
+        .clone();
+    let mut index = std::collections::HashMap::new();
+    for (i, name) in headers.iter().enumerate() {
+        if !CSV_COLUMNS.contains(&name) {
+            return Err(bad(format!(
+                "unknown column '{name}'; known columns: {}",
+                CSV_COLUMNS.join(", ")
+            )));
+        }
+        index.insert(name, i);
+    }
+    for required in ["metric", "value", "start"] {
+        if !index.contains_key(required) {
+            return Err(bad(format!("the header row needs a '{required}' column")));
+        }
+    }
+    let mut items = Vec::new();
+    for (n, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| bad(format!("line {}: {e}", n + 2)))?;
+        let cell = |name: &str| {
+            index
+                .get(name)
+                .and_then(|i| record.get(*i))
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        let value = cell("value").unwrap_or_default();
+        let source = cell("source").map(|name| SourceBody {
+            name,
+            kind: cell("source_kind"),
+            provider: cell("source_provider"),
+            model: cell("source_model"),
+            app: None,
+        });
+        items.push(SampleBody {
+            metric: cell("metric").unwrap_or_default(),
+            value: value
+                .parse::<f64>()
+                .map(RawValue::Number)
+                .unwrap_or(RawValue::Text(value)),
+            unit: cell("unit"),
+            start: cell("start").unwrap_or_default(),
+            end: cell("end"),
+            source,
+            external_id: cell("external_id"),
+        });
+    }
+    Ok(items)
 }
 
 /// One JSON object per non-empty line; an unparsable line fails the request and is named.

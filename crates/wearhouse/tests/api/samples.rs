@@ -286,3 +286,88 @@ async fn users_see_only_their_own_samples() {
     )
     .await;
 }
+
+async fn post_csv(app: &TestApp, token: &str, body: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/samples"))
+        .bearer_auth(token)
+        .header("content-type", "text/csv")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn csv_with_a_header_row_is_accepted() {
+    let app = spawn_app().await;
+    let t = app.signed_up("ana").await;
+    let csv = "metric,value,unit,start,end,source,source_kind,external_id\n\
+               distance, 5 ,km,2026-03-29T09:00:00+02:00,2026-03-29T09:30:00+02:00,Ana's Watch,watch,run-1\n\
+               sleep,deep,,2026-03-29T01:00:00+02:00,2026-03-29T02:00:00+02:00,Ana's Ring,ring,\n\
+               heart_rate,400,,2026-03-29T09:00:00+02:00,,,,\n";
+    let res = post_csv(&app, &t.access, csv).await;
+    assert_eq!(res.status(), 200);
+    let outcome: Value = res.json().await.unwrap();
+    assert_eq!(outcome["accepted"], 2);
+    assert_eq!(
+        outcome["rejected"],
+        json!([{"index": 2, "code": "implausible_value", "detail": outcome["rejected"][0]["detail"]}])
+    );
+    let page = list(&app, &t.access, "metric=distance").await;
+    assert_eq!(page["items"][0]["value"], 5000.0);
+    assert_eq!(page["items"][0]["external_id"], "run-1");
+    let sources: Value = app
+        .get("/api/v1/sources", Some(&t.access))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = sources
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["watch", "ring"]);
+}
+
+#[tokio::test]
+async fn malformed_csv_is_refused_naming_the_problem() {
+    let app = spawn_app().await;
+    let t = app.signed_up("ana").await;
+    let problem = assert_problem(
+        post_csv(
+            &app,
+            &t.access,
+            "metric,value,start,colour\nsteps,1,2026-03-29T09:00:00Z,red\n",
+        )
+        .await,
+        400,
+        "malformed_csv",
+    )
+    .await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("unknown column 'colour'"),
+        "{problem}"
+    );
+    let problem = assert_problem(
+        post_csv(&app, &t.access, "metric,start\nsteps,2026-03-29T09:00:00Z\n").await,
+        400,
+        "malformed_csv",
+    )
+    .await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains("'value'"),
+        "{problem}"
+    );
+    let ragged = "metric,value,start\nheart_rate,60,2026-03-29T09:00:00Z\nheart_rate,61\n";
+    let problem = assert_problem(post_csv(&app, &t.access, ragged).await, 400, "malformed_csv").await;
+    assert!(
+        problem["detail"].as_str().unwrap().starts_with("line 3:"),
+        "{problem}"
+    );
+}
