@@ -14,21 +14,30 @@ fn wearhouse(dir: &std::path::Path) -> Command {
     cmd
 }
 
-#[test]
-fn user_create_makes_an_admin_who_can_log_in_through_the_service() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = wearhouse(dir.path())
-        .args([
-            "--data-dir",
-            "data",
-            "user",
-            "create",
-            "--username",
-            "root",
-            "--email",
-            "root@example.org",
-        ])
-        .args(["--admin", "--password-stdin"])
+/// Runs `wearhouse user create` in `dir` with the password given on standard input.
+fn create_user(
+    dir: &std::path::Path,
+    username: &str,
+    email: &str,
+    password: &str,
+    admin: bool,
+) -> std::process::Output {
+    let mut cmd = wearhouse(dir);
+    cmd.args([
+        "--data-dir",
+        "data",
+        "user",
+        "create",
+        "--username",
+        username,
+        "--email",
+        email,
+        "--password-stdin",
+    ]);
+    if admin {
+        cmd.arg("--admin");
+    }
+    let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -38,9 +47,21 @@ fn user_create_makes_an_admin_who_can_log_in_through_the_service() {
         .stdin
         .take()
         .unwrap()
-        .write_all(b"granite kettle orbit\n")
+        .write_all(format!("{password}\n").as_bytes())
         .unwrap();
-    let out = child.wait_with_output().unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn user_create_makes_an_admin_who_can_log_in_through_the_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = create_user(
+        dir.path(),
+        "root",
+        "root@example.org",
+        "granite kettle orbit",
+        true,
+    );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -50,29 +71,7 @@ fn user_create_makes_an_admin_who_can_log_in_through_the_service() {
     assert!(dir.path().join("data/wearhouse.db").exists());
 
     // The same username again fails with one clear line.
-    let mut child = wearhouse(dir.path())
-        .args([
-            "--data-dir",
-            "data",
-            "user",
-            "create",
-            "--username",
-            "ROOT",
-            "--email",
-            "x@example.org",
-        ])
-        .arg("--password-stdin")
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"granite kettle orbit\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = create_user(dir.path(), "ROOT", "x@example.org", "granite kettle orbit", false);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
@@ -84,24 +83,7 @@ fn user_create_makes_an_admin_who_can_log_in_through_the_service() {
 #[test]
 fn weak_passwords_are_refused_on_the_command_line_too() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = wearhouse(dir.path())
-        .args([
-            "--data-dir",
-            "data",
-            "user",
-            "create",
-            "--username",
-            "root",
-            "--email",
-            "root@example.org",
-        ])
-        .arg("--password-stdin")
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(b"password123\n").unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = create_user(dir.path(), "root", "root@example.org", "password123", false);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
