@@ -4,6 +4,7 @@
 //! rest of the system never re-checks it ("parse, don't validate").
 
 pub mod account;
+pub mod activity;
 pub mod activity_type;
 pub mod ids;
 pub mod invalid;
@@ -17,6 +18,8 @@ pub mod time;
 pub mod unit;
 
 pub use account::{Email, Username};
+pub use activity::{Intensity, Lap, StreamKey, StreamResolution, Streams, StrengthSet, Visibility};
+pub use activity_type::{ActivityFamily, ActivityType};
 pub use ids::UserId;
 pub use invalid::InvalidInput;
 pub use metric::{Metric, MetricKind, MetricSpec, RawValue};

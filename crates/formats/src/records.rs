@@ -1,0 +1,88 @@
+//! What readers produce. Values are already in the model's canonical units (metres, kcal, seconds, bpm,
+//! canonical metric units), so the import service only deduplicates and stores.
+
+use jiff::Timestamp;
+use wearhouse_model::{ActivityType, Lap, Metric, Streams, StrengthSet};
+
+use crate::Warning;
+
+/// One workout read from a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedActivity {
+    pub activity_type: ActivityType,
+    /// The platform's own name for the sport, as written in the file ("running", "Biking", "HKWorkoutActivityTypeYoga").
+    pub sport_label: Option<String>,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    /// UTC offset at the workout's start in minutes, when the file records it (FIT `local_timestamp`,
+    /// HealthKit `HKTimeZone`); `None` when it does not (GPX and TCX times are UTC only).
+    pub offset_minutes: Option<i16>,
+    pub title: Option<String>,
+    pub notes: Option<String>,
+    /// The recording device or app as the file names it ("Garmin Forerunner 945", "StravaGPX iPhone").
+    pub device: Option<String>,
+    /// An identifier the file gives the workout, stable across re-exports (TCX `Id`, FIT serial+time).
+    pub external_id: Option<String>,
+    /// Device-computed totals, kept as recorded: metres, kcal, bpm, metres, seconds.
+    pub distance: Option<f64>,
+    pub energy: Option<f64>,
+    pub avg_heart_rate: Option<f64>,
+    pub max_heart_rate: Option<f64>,
+    pub elevation_gain: Option<f64>,
+    pub moving_time: Option<f64>,
+    pub laps: Vec<Lap>,
+    pub sets: Vec<StrengthSet>,
+    pub streams: Streams,
+}
+
+impl ParsedActivity {
+    /// An activity with only its type and times; readers fill in the rest.
+    pub fn new(activity_type: ActivityType, start: Timestamp, end: Timestamp) -> Self {
+        Self {
+            activity_type,
+            sport_label: None,
+            start,
+            end,
+            offset_minutes: None,
+            title: None,
+            notes: None,
+            device: None,
+            external_id: None,
+            distance: None,
+            energy: None,
+            avg_heart_rate: None,
+            max_heart_rate: None,
+            elevation_gain: None,
+            moving_time: None,
+            laps: Vec::new(),
+            sets: Vec::new(),
+            streams: Streams::default(),
+        }
+    }
+}
+
+/// One health sample read from a file (a FIT monitoring record, a HealthKit `Record`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedSample {
+    pub metric: Metric,
+    pub start: Timestamp,
+    /// Equal to `start` for an instantaneous reading.
+    pub end: Timestamp,
+    /// In the metric's canonical unit (for `sleep`, the [`wearhouse_model::SleepStage`] code).
+    pub value: f64,
+    pub offset_minutes: Option<i16>,
+    /// Device or app name as the file gives it, when it differs per sample (Apple Health `sourceName`).
+    pub source_name: Option<String>,
+    pub device: Option<String>,
+    pub external_id: Option<String>,
+}
+
+/// Everything read from one activity-style file (FIT, GPX, TCX).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ParsedFile {
+    pub activities: Vec<ParsedActivity>,
+    pub samples: Vec<ParsedSample>,
+    /// Device or creator named by the file as a whole.
+    pub device: Option<String>,
+    pub warnings: Vec<Warning>,
+}
