@@ -4,9 +4,13 @@
 //! they arose. No I/O beyond the reader handed in, no clock, no database: the import service decides what
 //! to store, and these readers can be fuzzed and benchmarked in isolation.
 
+pub mod apple_health;
 pub mod detect;
 pub mod error;
+pub mod fit;
+pub mod gpx;
 pub mod records;
+pub mod tcx;
 
 pub use detect::{detect, Format};
 pub use error::{FormatError, Location, Warning};
