@@ -11,7 +11,9 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::InvalidInput;
+use jiff::Timestamp;
+
+use crate::{ActivityType, InvalidInput};
 
 /// How hard a workout felt, on the three-step scale most platforms show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -346,6 +348,186 @@ impl StreamResolution {
     }
 }
 
+/// Everything about a workout a user can edit, validated together. Stored as the activity's current
+/// state and as each revision's snapshot, so a restore is a plain copy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActivityFields {
+    pub activity_type: ActivityType,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    /// UTC offset observed at the start, in minutes, when the client or file said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset_minutes: Option<i16>,
+    /// IANA zone the workout took place in, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// Seconds in motion (≤ the elapsed duration).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moving_time: Option<f64>,
+    /// Metres.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distance: Option<f64>,
+    /// kcal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub energy: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avg_heart_rate: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_heart_rate: Option<f64>,
+    /// Metres climbed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elevation_gain: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intensity: Option<Intensity>,
+    /// Rating of perceived exertion, 1–10.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rpe: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub visibility: Visibility,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub laps: Vec<Lap>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sets: Vec<StrengthSet>,
+}
+
+/// Limits on one activity. Generous for real workouts (a multi-day ultra, a 10,000-lap track session)
+/// and tight enough that one record cannot exhaust memory.
+pub const MAX_ACTIVITY_DAYS: i64 = 14;
+pub const MAX_LAPS: usize = 10_000;
+pub const MAX_SETS: usize = 1_000;
+pub const MAX_TITLE_CHARS: usize = 200;
+pub const MAX_NOTES_CHARS: usize = 10_000;
+
+impl ActivityFields {
+    /// An activity with only its type and times.
+    pub fn new(activity_type: ActivityType, start: Timestamp, end: Timestamp) -> Self {
+        Self {
+            activity_type,
+            start,
+            end,
+            offset_minutes: None,
+            time_zone: None,
+            moving_time: None,
+            distance: None,
+            energy: None,
+            avg_heart_rate: None,
+            max_heart_rate: None,
+            elevation_gain: None,
+            intensity: None,
+            rpe: None,
+            title: None,
+            notes: None,
+            visibility: Visibility::Private,
+            laps: Vec::new(),
+            sets: Vec::new(),
+        }
+    }
+
+    /// Elapsed seconds from start to end.
+    pub fn duration(&self) -> i64 {
+        self.end.as_second() - self.start.as_second()
+    }
+
+    /// Checks every field and the rules between them; the first problem found is returned.
+    pub fn validate(&self) -> Result<(), InvalidInput> {
+        fn range(field: &str, value: Option<f64>, lo: f64, hi: f64) -> Result<(), InvalidInput> {
+            match value {
+                Some(v) if !(v.is_finite() && (lo..=hi).contains(&v)) => Err(InvalidInput::new(
+                    "implausible_value",
+                    format!("{field} must be between {lo} and {hi}, not {v}"),
+                )),
+                _ => Ok(()),
+            }
+        }
+        let duration = self.duration();
+        if duration <= 0 {
+            return Err(InvalidInput::new(
+                "end_before_start",
+                "an activity must end after it starts",
+            ));
+        }
+        if duration > MAX_ACTIVITY_DAYS * 86_400 {
+            return Err(InvalidInput::new(
+                "interval_too_long",
+                format!("an activity may last at most {MAX_ACTIVITY_DAYS} days"),
+            ));
+        }
+        if self
+            .offset_minutes
+            .is_some_and(|m| !(-12 * 60..=14 * 60).contains(&m))
+        {
+            return Err(InvalidInput::new(
+                "invalid_offset",
+                "offsets lie between −12:00 and +14:00",
+            ));
+        }
+        if let Some(zone) = &self.time_zone {
+            crate::TimeZoneName::parse(zone)?;
+        }
+        range("moving_time", self.moving_time, 0.0, duration as f64)?;
+        range("distance", self.distance, 0.0, 10_000_000.0)?;
+        range("energy", self.energy, 0.0, 100_000.0)?;
+        range("avg_heart_rate", self.avg_heart_rate, 20.0, 250.0)?;
+        range("max_heart_rate", self.max_heart_rate, 20.0, 250.0)?;
+        range("elevation_gain", self.elevation_gain, 0.0, 100_000.0)?;
+        if let (Some(avg), Some(max)) = (self.avg_heart_rate, self.max_heart_rate) {
+            if avg > max {
+                return Err(InvalidInput::new(
+                    "implausible_value",
+                    "avg_heart_rate cannot exceed max_heart_rate",
+                ));
+            }
+        }
+        if self.rpe.is_some_and(|r| !(1..=10).contains(&r)) {
+            return Err(InvalidInput::new("invalid_rpe", "rpe is a rating from 1 to 10"));
+        }
+        let text = |field: &str, value: &Option<String>, max: usize| match value {
+            Some(v) if v.chars().count() > max => Err(InvalidInput::new(
+                "too_long",
+                format!("{field} is at most {max} characters"),
+            )),
+            _ => Ok(()),
+        };
+        text("title", &self.title, MAX_TITLE_CHARS)?;
+        text("notes", &self.notes, MAX_NOTES_CHARS)?;
+        if self.laps.len() > MAX_LAPS {
+            return Err(InvalidInput::new(
+                "too_many_laps",
+                format!("at most {MAX_LAPS} laps"),
+            ));
+        }
+        for lap in &self.laps {
+            let fits = lap.start_offset.is_finite()
+                && lap.duration.is_finite()
+                && lap.start_offset >= 0.0
+                && lap.duration >= 0.0
+                // One second of slack: devices round lap times independently of the activity's.
+                && lap.start_offset + lap.duration <= duration as f64 + 1.0;
+            if !fits {
+                return Err(InvalidInput::new(
+                    "invalid_lap",
+                    "every lap must lie within the activity",
+                ));
+            }
+            range("lap distance", lap.distance, 0.0, 10_000_000.0)?;
+            range("lap energy", lap.energy, 0.0, 100_000.0)?;
+            range("lap avg_heart_rate", lap.avg_heart_rate, 20.0, 250.0)?;
+            range("lap max_heart_rate", lap.max_heart_rate, 20.0, 250.0)?;
+        }
+        if self.sets.len() > MAX_SETS {
+            return Err(InvalidInput::new(
+                "too_many_sets",
+                format!("at most {MAX_SETS} sets"),
+            ));
+        }
+        self.sets.iter().try_for_each(StrengthSet::validate)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -404,6 +586,47 @@ mod tests {
             json,
             serde_json::json!({"time": [0.0, 1.0], "heart_rate": [100.0, 101.0]})
         );
+    }
+
+    #[test]
+    fn activity_fields_validate_ranges_and_relations() {
+        let start: Timestamp = "2026-03-29T16:00:00Z".parse().unwrap();
+        let end: Timestamp = "2026-03-29T16:45:00Z".parse().unwrap();
+        let ok = ActivityFields::new(ActivityType::Running, start, end);
+        assert!(ok.validate().is_ok());
+        assert_eq!(ok.duration(), 2700);
+        let backwards = ActivityFields::new(ActivityType::Running, end, start);
+        assert_eq!(backwards.validate().unwrap_err().code, "end_before_start");
+        let hr = ActivityFields {
+            avg_heart_rate: Some(400.0),
+            ..ok.clone()
+        };
+        assert_eq!(hr.validate().unwrap_err().code, "implausible_value");
+        let avg_over_max = ActivityFields {
+            avg_heart_rate: Some(160.0),
+            max_heart_rate: Some(150.0),
+            ..ok.clone()
+        };
+        assert!(avg_over_max.validate().is_err());
+        let lap_outside = ActivityFields {
+            laps: vec![Lap {
+                start_offset: 2000.0,
+                duration: 1000.0,
+                ..Lap::default()
+            }],
+            ..ok.clone()
+        };
+        assert_eq!(lap_outside.validate().unwrap_err().code, "invalid_lap");
+        let rpe = ActivityFields {
+            rpe: Some(11),
+            ..ok.clone()
+        };
+        assert_eq!(rpe.validate().unwrap_err().code, "invalid_rpe");
+        let moving = ActivityFields {
+            moving_time: Some(2800.0),
+            ..ok
+        };
+        assert!(moving.validate().is_err());
     }
 
     #[test]

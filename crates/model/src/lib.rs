@@ -18,9 +18,11 @@ pub mod time;
 pub mod unit;
 
 pub use account::{Email, Username};
-pub use activity::{Intensity, Lap, StreamKey, StreamResolution, Streams, StrengthSet, Visibility};
+pub use activity::{
+    ActivityFields, Intensity, Lap, StreamKey, StreamResolution, Streams, StrengthSet, Visibility,
+};
 pub use activity_type::{ActivityFamily, ActivityType};
-pub use ids::UserId;
+pub use ids::{ActivityId, UserId};
 pub use invalid::InvalidInput;
 pub use metric::{Metric, MetricKind, MetricSpec, RawValue};
 pub use password::{Password, PasswordPolicy};

@@ -6,7 +6,9 @@
 //! where they differ, each backend gets its own code.
 
 mod accounts;
+mod activities;
 mod error;
+mod idempotency;
 mod open;
 mod rollups;
 mod rows;
@@ -14,11 +16,17 @@ mod samples;
 mod sessions;
 mod settings;
 mod sql;
+mod stream_codec;
 pub mod testing;
 mod time;
 
 pub use accounts::{AccountStore, AdminUserUpdate, Avatar, NewUser, ProfileUpdate, UserRecord};
+pub use activities::{
+    ActivityCursor, ActivityQuery, ActivityRecord, ActivityRevision, ActivitySort, ActivityStore, Created,
+    NewActivity, RevisionChange,
+};
 pub use error::StoreError;
+pub use idempotency::{IdempotencyStore, KeyClaim, StoredResponse};
 pub use open::{open, Backend, StorageUsage, Store, StoreOptions};
 pub use rollups::{DailyRollup, RollupStore};
 pub use samples::{

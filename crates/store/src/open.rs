@@ -8,7 +8,10 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::sql::{PgStore, SqliteStore};
-use crate::{AccountStore, RollupStore, SampleStore, SessionStore, SettingsStore, StoreError};
+use crate::{
+    AccountStore, ActivityStore, IdempotencyStore, RollupStore, SampleStore, SessionStore, SettingsStore,
+    StoreError,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -55,6 +58,8 @@ pub struct Store {
     pub accounts: Arc<dyn AccountStore>,
     pub sessions: Arc<dyn SessionStore>,
     pub samples: Arc<dyn SampleStore>,
+    pub activities: Arc<dyn ActivityStore>,
+    pub idempotency: Arc<dyn IdempotencyStore>,
     pub rollups: Arc<dyn RollupStore>,
     pub settings: Arc<dyn SettingsStore>,
     pool: Pool,
@@ -122,13 +127,23 @@ pub async fn open(url: &str, options: &StoreOptions) -> Result<Store, StoreError
 /// One backend's store seen through every per-aggregate interface.
 fn assemble<S>(backend: Backend, store: S, pool: Pool) -> Store
 where
-    S: AccountStore + SessionStore + SampleStore + RollupStore + SettingsStore + Clone + 'static,
+    S: AccountStore
+        + SessionStore
+        + SampleStore
+        + ActivityStore
+        + IdempotencyStore
+        + RollupStore
+        + SettingsStore
+        + Clone
+        + 'static,
 {
     Store {
         backend,
         accounts: Arc::new(store.clone()),
         sessions: Arc::new(store.clone()),
         samples: Arc::new(store.clone()),
+        activities: Arc::new(store.clone()),
+        idempotency: Arc::new(store.clone()),
         rollups: Arc::new(store.clone()),
         settings: Arc::new(store),
         pool,

@@ -2,11 +2,15 @@
 //! decodes the same way from SQLite and PostgreSQL (TEXT, 64-bit integers, doubles, booleans, bytes).
 
 use wearhouse_model::{
-    Email, FirstWeekday, Metric, Roles, Sex, SourceDescriptor, TimeZoneName, UnitSystem, UserId, Username,
+    ActivityFields, ActivityId, Email, FirstWeekday, Metric, Roles, Sex, SourceDescriptor, TimeZoneName,
+    UnitSystem, UserId, Username,
 };
 
 use crate::time::from_micros;
-use crate::{Avatar, SourceRecord, StoreError, StoredSample, UserRecord};
+use crate::{
+    ActivityRecord, ActivityRevision, Avatar, RevisionChange, SourceRecord, StoreError, StoredSample,
+    UserRecord,
+};
 
 /// Columns selected for a user, in this order, by every backend (see `USER_COLUMNS`).
 pub(crate) const USER_COLUMNS: &str = "id, username, email, password_hash, display_name, bio, time_zone, \
@@ -175,6 +179,79 @@ impl TryFrom<SampleRow> for StoredSample {
             offset_minutes: row.offset_min,
             external_id: row.external_id,
             ingested_at: from_micros(row.ingested_at)?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ActivityRow {
+    id: String,
+    body: String,
+    source_id: Option<i64>,
+    external_id: Option<String>,
+    revision: i64,
+    stream_points: i64,
+    created_at: i64,
+    updated_at: i64,
+    deleted_at: Option<i64>,
+}
+
+/// The stored JSON form of an activity's editable fields (current state and revision snapshots).
+pub(crate) fn activity_body(fields: &ActivityFields) -> Result<String, StoreError> {
+    serde_json::to_string(fields).map_err(|e| StoreError::Corrupt(format!("activity body: {e}")))
+}
+
+pub(crate) fn parse_activity_body(body: &str) -> Result<ActivityFields, StoreError> {
+    serde_json::from_str(body).map_err(|e| StoreError::Corrupt(format!("activity body: {e}")))
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+pub(crate) fn like_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl TryFrom<ActivityRow> for ActivityRecord {
+    type Error = StoreError;
+    fn try_from(row: ActivityRow) -> Result<Self, Self::Error> {
+        Ok(ActivityRecord {
+            id: ActivityId::parse(&row.id).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            fields: parse_activity_body(&row.body)?,
+            source_id: row.source_id,
+            external_id: row.external_id,
+            revision: row.revision,
+            stream_points: row.stream_points,
+            created_at: from_micros(row.created_at)?,
+            updated_at: from_micros(row.updated_at)?,
+            deleted_at: row.deleted_at.map(from_micros).transpose()?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct RevisionRow {
+    revision: i64,
+    change: String,
+    deleted: bool,
+    body: String,
+    created_at: i64,
+}
+
+impl TryFrom<RevisionRow> for ActivityRevision {
+    type Error = StoreError;
+    fn try_from(row: RevisionRow) -> Result<Self, Self::Error> {
+        Ok(ActivityRevision {
+            revision: row.revision,
+            change: RevisionChange::parse(&row.change)?,
+            deleted: row.deleted,
+            fields: parse_activity_body(&row.body)?,
+            created_at: from_micros(row.created_at)?,
         })
     }
 }

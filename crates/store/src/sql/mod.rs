@@ -6,6 +6,8 @@
 #[macro_use]
 mod accounts;
 #[macro_use]
+pub(crate) mod activities;
+#[macro_use]
 mod sessions;
 #[macro_use]
 mod rollups;
@@ -38,3 +40,5 @@ impl_rollup_store!(SqliteStore, sqlx::Sqlite);
 impl_rollup_store!(PgStore, sqlx::Postgres);
 impl_settings_store!(SqliteStore);
 impl_settings_store!(PgStore);
+impl_activity_store!(SqliteStore, sqlx::Sqlite);
+impl_activity_store!(PgStore, sqlx::Postgres);

@@ -47,6 +47,8 @@ macro_rules! for_each_backend {
     };
 }
 
+mod activities;
+
 #[tokio::test]
 async fn users_are_created_and_found_by_id_username_or_email() {
     for_each_backend!(|store| {

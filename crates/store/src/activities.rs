@@ -1,0 +1,196 @@
+//! The activities aggregate: workouts with their revisions, trash and streams.
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use wearhouse_model::{ActivityFields, ActivityId, ActivityType, Streams, UserId, Visibility};
+
+use crate::StoreError;
+
+/// An activity to create.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewActivity {
+    pub id: ActivityId,
+    pub fields: ActivityFields,
+    pub source_id: Option<i64>,
+    /// The client's or file's id for it; a second activity with the same external id is not created.
+    pub external_id: Option<String>,
+    pub streams: Option<Streams>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityRecord {
+    pub id: ActivityId,
+    pub fields: ActivityFields,
+    pub source_id: Option<i64>,
+    pub external_id: Option<String>,
+    /// Starts at 1 and grows by one with every change (update, delete, restore).
+    pub revision: i64,
+    /// Points in the stored streams (0 when there are none).
+    pub stream_points: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    /// Set while the activity is in the trash.
+    pub deleted_at: Option<Timestamp>,
+}
+
+/// What a create did for one item.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Created {
+    New(ActivityRecord),
+    /// An activity with this external id already existed; it is returned unchanged.
+    Existing(ActivityRecord),
+}
+
+/// Why a revision was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevisionChange {
+    Create,
+    Update,
+    Delete,
+    Restore,
+}
+
+impl RevisionChange {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevisionChange::Create => "create",
+            RevisionChange::Update => "update",
+            RevisionChange::Delete => "delete",
+            RevisionChange::Restore => "restore",
+        }
+    }
+
+    pub(crate) fn parse(raw: &str) -> Result<Self, StoreError> {
+        match raw {
+            "create" => Ok(RevisionChange::Create),
+            "update" => Ok(RevisionChange::Update),
+            "delete" => Ok(RevisionChange::Delete),
+            "restore" => Ok(RevisionChange::Restore),
+            other => Err(StoreError::Corrupt(format!("revision change {other:?}"))),
+        }
+    }
+}
+
+/// The state of an activity after one change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityRevision {
+    pub revision: i64,
+    pub change: RevisionChange,
+    pub deleted: bool,
+    pub fields: ActivityFields,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ActivitySort {
+    /// Newest first.
+    #[default]
+    StartDesc,
+    StartAsc,
+    DistanceDesc,
+    DurationDesc,
+}
+
+/// Position after the last activity of a page: the sort key (start, distance in mm, or duration) and id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityCursor {
+    pub key: i64,
+    pub id: String,
+}
+
+/// Filters of `GET /activities`; every bound is inclusive and optional.
+#[derive(Debug, Clone, Default)]
+pub struct ActivityQuery {
+    pub types: Vec<ActivityType>,
+    /// Activities starting in `[from, to)`, Unix seconds.
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub min_distance: Option<f64>,
+    pub max_distance: Option<f64>,
+    pub min_duration: Option<i64>,
+    pub max_duration: Option<i64>,
+    pub min_avg_hr: Option<f64>,
+    pub max_avg_hr: Option<f64>,
+    /// Case-insensitive substring of the title or notes.
+    pub text: Option<String>,
+    pub visibility: Option<Visibility>,
+    pub sort: ActivitySort,
+    pub after: Option<ActivityCursor>,
+    pub limit: u32,
+}
+
+#[async_trait]
+pub trait ActivityStore: Send + Sync {
+    /// Creates the activities atomically (all or none), each with revision 1. Items whose external id
+    /// the user already has (or that repeat one earlier in `items`) come back as [`Created::Existing`].
+    async fn create_activities(
+        &self,
+        user: &UserId,
+        items: &[NewActivity],
+        now: Timestamp,
+    ) -> Result<Vec<Created>, StoreError>;
+
+    /// One activity of the user; a trashed one only when `include_deleted`.
+    async fn activity(
+        &self,
+        user: &UserId,
+        id: &ActivityId,
+        include_deleted: bool,
+    ) -> Result<ActivityRecord, StoreError>;
+
+    /// Replaces the editable fields of a live activity if its revision is still `expected_revision`,
+    /// writing a revision. [`StoreError::Conflict`] when someone changed it meanwhile.
+    async fn update_activity(
+        &self,
+        user: &UserId,
+        id: &ActivityId,
+        expected_revision: i64,
+        fields: &ActivityFields,
+        now: Timestamp,
+    ) -> Result<ActivityRecord, StoreError>;
+
+    /// Moves a live activity to the trash, writing a revision.
+    async fn delete_activity(
+        &self,
+        user: &UserId,
+        id: &ActivityId,
+        now: Timestamp,
+    ) -> Result<ActivityRecord, StoreError>;
+
+    /// Sets the activity (live or trashed) to the fields of `revision` and takes it out of the trash,
+    /// writing a new revision.
+    async fn restore_activity(
+        &self,
+        user: &UserId,
+        id: &ActivityId,
+        revision: i64,
+        now: Timestamp,
+    ) -> Result<ActivityRecord, StoreError>;
+
+    /// Every revision of the activity, oldest first.
+    async fn revisions(&self, user: &UserId, id: &ActivityId) -> Result<Vec<ActivityRevision>, StoreError>;
+
+    /// Live activities matching `query`, in its order.
+    async fn list_activities(
+        &self,
+        user: &UserId,
+        query: &ActivityQuery,
+    ) -> Result<Vec<ActivityRecord>, StoreError>;
+
+    /// Live activities overlapping `[from, to)` (Unix seconds), by start: what day summaries need.
+    async fn activities_between(
+        &self,
+        user: &UserId,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<ActivityRecord>, StoreError>;
+
+    /// Trashed activities, most recently deleted first.
+    async fn trash(&self, user: &UserId) -> Result<Vec<ActivityRecord>, StoreError>;
+
+    /// Permanently removes activities trashed before `deleted_before`; returns how many.
+    async fn purge_trash(&self, deleted_before: Timestamp) -> Result<u64, StoreError>;
+
+    /// The activity's streams, if it has any.
+    async fn streams(&self, user: &UserId, id: &ActivityId) -> Result<Option<Streams>, StoreError>;
+}

@@ -1,0 +1,455 @@
+//! `ActivityStore` and `IdempotencyStore` in SQL common to both backends.
+
+/// Columns selected for an activity, in the order of `rows::ActivityRow`.
+pub(crate) const ACTIVITY_COLUMNS: &str =
+    "id, body, source_id, external_id, revision, stream_points, created_at, updated_at, deleted_at";
+
+macro_rules! impl_activity_store {
+    ($store:ty, $db:ty) => {
+        impl $store {
+            async fn insert_revision(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                record: &$crate::ActivityRecord,
+                change: $crate::RevisionChange,
+                now: jiff::Timestamp,
+            ) -> Result<(), $crate::StoreError> {
+                sqlx::query(
+                    "INSERT INTO activity_revisions (activity_id, revision, change, deleted, body, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(record.id.as_str())
+                .bind(record.revision)
+                .bind(change.as_str())
+                .bind(record.deleted_at.is_some())
+                .bind($crate::rows::activity_body(&record.fields)?)
+                .bind($crate::time::to_micros(now))
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            }
+
+            /// Writes `fields` over a live or trashed activity whose revision is `expected`, bumping the
+            /// revision; `undelete` also takes it out of the trash.
+            async fn overwrite(
+                &self,
+                user: &wearhouse_model::UserId,
+                id: &wearhouse_model::ActivityId,
+                expected: i64,
+                fields: &wearhouse_model::ActivityFields,
+                change: $crate::RevisionChange,
+                now: jiff::Timestamp,
+            ) -> Result<$crate::ActivityRecord, $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let live_only = if change == $crate::RevisionChange::Restore { "" } else { " AND deleted_at IS NULL" };
+                let row: Option<$crate::rows::ActivityRow> = sqlx::query_as(&format!(
+                    "UPDATE activities SET activity_type = $4, start_s = $5, end_s = $6, distance = $7, avg_hr = $8, \
+                     visibility = $9, title = $10, notes = $11, body = $12, updated_at = $13, deleted_at = NULL, \
+                     revision = revision + 1 \
+                     WHERE user_id = $1 AND id = $2 AND revision = $3{live_only} RETURNING {}",
+                    $crate::sql::activities::ACTIVITY_COLUMNS
+                ))
+                .bind(user.as_str())
+                .bind(id.as_str())
+                .bind(expected)
+                .bind(fields.activity_type.as_str())
+                .bind(fields.start.as_second())
+                .bind(fields.end.as_second())
+                .bind(fields.distance)
+                .bind(fields.avg_heart_rate)
+                .bind(fields.visibility.as_str())
+                .bind(fields.title.as_deref())
+                .bind(fields.notes.as_deref())
+                .bind($crate::rows::activity_body(fields)?)
+                .bind($crate::time::to_micros(now))
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(row) = row else {
+                    tx.rollback().await?;
+                    // Either it is gone (or trashed) or someone else changed it first.
+                    $crate::ActivityStore::activity(self, user, id, change == $crate::RevisionChange::Restore).await?;
+                    return Err($crate::StoreError::Conflict { what: "revision" });
+                };
+                let record = $crate::ActivityRecord::try_from(row)?;
+                Self::insert_revision(&mut tx, &record, change, now).await?;
+                tx.commit().await?;
+                Ok(record)
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::ActivityStore for $store {
+            async fn create_activities(
+                &self,
+                user: &wearhouse_model::UserId,
+                items: &[$crate::NewActivity],
+                now: jiff::Timestamp,
+            ) -> Result<Vec<$crate::Created>, $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let mut out = Vec::with_capacity(items.len());
+                let at = $crate::time::to_micros(now);
+                for item in items {
+                    let points = item.streams.as_ref().map_or(0, |s| s.len() as i64);
+                    // Write first: in SQLite this takes the write lock before anything is read.
+                    let inserted = sqlx::query(
+                        "INSERT INTO activities (id, user_id, activity_type, start_s, end_s, distance, avg_hr, \
+                         visibility, title, notes, source_id, external_id, revision, stream_points, body, \
+                         created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $14, $15, $15) \
+                         ON CONFLICT DO NOTHING",
+                    )
+                    .bind(item.id.as_str())
+                    .bind(user.as_str())
+                    .bind(item.fields.activity_type.as_str())
+                    .bind(item.fields.start.as_second())
+                    .bind(item.fields.end.as_second())
+                    .bind(item.fields.distance)
+                    .bind(item.fields.avg_heart_rate)
+                    .bind(item.fields.visibility.as_str())
+                    .bind(item.fields.title.as_deref())
+                    .bind(item.fields.notes.as_deref())
+                    .bind(item.source_id)
+                    .bind(item.external_id.as_deref())
+                    .bind(points)
+                    .bind($crate::rows::activity_body(&item.fields)?)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if inserted == 0 {
+                        let row: $crate::rows::ActivityRow = sqlx::query_as(&format!(
+                            "SELECT {} FROM activities WHERE user_id = $1 AND external_id = $2",
+                            $crate::sql::activities::ACTIVITY_COLUMNS
+                        ))
+                        .bind(user.as_str())
+                        .bind(item.external_id.as_deref())
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        out.push($crate::Created::Existing(row.try_into()?));
+                        continue;
+                    }
+                    if let Some(streams) = item.streams.as_ref().filter(|s| !s.is_empty()) {
+                        sqlx::query("INSERT INTO activity_streams (activity_id, data) VALUES ($1, $2)")
+                            .bind(item.id.as_str())
+                            .bind($crate::stream_codec::encode(streams))
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    let record = $crate::ActivityRecord {
+                        id: item.id.clone(),
+                        fields: item.fields.clone(),
+                        source_id: item.source_id,
+                        external_id: item.external_id.clone(),
+                        revision: 1,
+                        stream_points: points,
+                        created_at: now,
+                        updated_at: now,
+                        deleted_at: None,
+                    };
+                    Self::insert_revision(&mut tx, &record, $crate::RevisionChange::Create, now).await?;
+                    out.push($crate::Created::New(record));
+                }
+                tx.commit().await?;
+                Ok(out)
+            }
+
+            async fn activity(
+                &self,
+                user: &wearhouse_model::UserId,
+                id: &wearhouse_model::ActivityId,
+                include_deleted: bool,
+            ) -> Result<$crate::ActivityRecord, $crate::StoreError> {
+                let live_only = if include_deleted { "" } else { " AND deleted_at IS NULL" };
+                let row: $crate::rows::ActivityRow = sqlx::query_as(&format!(
+                    "SELECT {} FROM activities WHERE user_id = $1 AND id = $2{live_only}",
+                    $crate::sql::activities::ACTIVITY_COLUMNS
+                ))
+                .bind(user.as_str())
+                .bind(id.as_str())
+                .fetch_one(&self.pool)
+                .await?;
+                row.try_into()
+            }
+
+            async fn update_activity(
+                &self,
+                user: &wearhouse_model::UserId,
+                id: &wearhouse_model::ActivityId,
+                expected_revision: i64,
+                fields: &wearhouse_model::ActivityFields,
+                now: jiff::Timestamp,
+            ) -> Result<$crate::ActivityRecord, $crate::StoreError> {
+                self.overwrite(user, id, expected_revision, fields, $crate::RevisionChange::Update, now)
+                    .await
+            }
+
+            async fn delete_activity(
+                &self,
+                user: &wearhouse_model::UserId,
+                id: &wearhouse_model::ActivityId,
+                now: jiff::Timestamp,
+            ) -> Result<$crate::ActivityRecord, $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let row: $crate::rows::ActivityRow = sqlx::query_as(&format!(
+                    "UPDATE activities SET deleted_at = $3, updated_at = $3, revision = revision + 1 \
+                     WHERE user_id = $1 AND id = $2 AND deleted_at IS NULL RETURNING {}",
+                    $crate::sql::activities::ACTIVITY_COLUMNS
+                ))
+                .bind(user.as_str())
+                .bind(id.as_str())
+                .bind($crate::time::to_micros(now))
+                .fetch_one(&mut *tx)
+                .await?;
+                let record = $crate::ActivityRecord::try_from(row)?;
+                Self::insert_revision(&mut tx, &record, $crate::RevisionChange::Delete, now).await?;
+                tx.commit().await?;
+                Ok(record)
+            }
+
+            async fn restore_activity(
+                &self,
+                user: &wearhouse_model::UserId,
+                id: &wearhouse_model::ActivityId,
+                revision: i64,
+                now: jiff::Timestamp,
+            ) -> Result<$crate::ActivityRecord, $crate::StoreError> {
+                // Revisions never change, so reading the target outside the transaction is safe; the
+                // current revision is checked again by the write.
+                let current = self.activity(user, id, true).await?;
+                let body: String = sqlx::query_scalar(
+                    "SELECT body FROM activity_revisions WHERE activity_id = $1 AND revision = $2",
+                )
+                .bind(id.as_str())
+                .bind(revision)
+                .fetch_one(&self.pool)
+                .await?;
+                let fields = $crate::rows::parse_activity_body(&body)?;
+                self.overwrite(user, id, current.revision, &fields, $crate::RevisionChange::Restore, now)
+                    .await
+            }
+
+            async fn revisions(
+                &self,
+                user: &wearhouse_model::UserId,
+                id: &wearhouse_model::ActivityId,
+            ) -> Result<Vec<$crate::ActivityRevision>, $crate::StoreError> {
+                self.activity(user, id, true).await?;
+                let rows: Vec<$crate::rows::RevisionRow> = sqlx::query_as(
+                    "SELECT revision, change, deleted, body, created_at FROM activity_revisions \
+                     WHERE activity_id = $1 ORDER BY revision",
+                )
+                .bind(id.as_str())
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map($crate::ActivityRevision::try_from).collect()
+            }
+
+            async fn list_activities(
+                &self,
+                user: &wearhouse_model::UserId,
+                query: &$crate::ActivityQuery,
+            ) -> Result<Vec<$crate::ActivityRecord>, $crate::StoreError> {
+                use $crate::ActivitySort;
+                let (key, descending) = match query.sort {
+                    ActivitySort::StartDesc => ("start_s", true),
+                    ActivitySort::StartAsc => ("start_s", false),
+                    ActivitySort::DistanceDesc => ("CAST(ROUND(COALESCE(distance, -1) * 1000) AS BIGINT)", true),
+                    ActivitySort::DurationDesc => ("(end_s - start_s)", true),
+                };
+                let mut sql = sqlx::QueryBuilder::<$db>::new(format!(
+                    "SELECT {} FROM activities WHERE deleted_at IS NULL AND user_id = ",
+                    $crate::sql::activities::ACTIVITY_COLUMNS
+                ));
+                sql.push_bind(user.as_str());
+                if !query.types.is_empty() {
+                    sql.push(" AND activity_type IN (");
+                    let mut list = sql.separated(", ");
+                    for t in &query.types {
+                        list.push_bind(t.as_str());
+                    }
+                    sql.push(")");
+                }
+                let bound = |sql: &mut sqlx::QueryBuilder<'_, $db>, clause: &str, value: Option<f64>| {
+                    if let Some(v) = value {
+                        sql.push(clause).push_bind(v);
+                    }
+                };
+                bound(&mut sql, " AND start_s >= ", query.from.map(|v| v as f64));
+                bound(&mut sql, " AND start_s < ", query.to.map(|v| v as f64));
+                bound(&mut sql, " AND distance >= ", query.min_distance);
+                bound(&mut sql, " AND distance <= ", query.max_distance);
+                bound(&mut sql, " AND (end_s - start_s) >= ", query.min_duration.map(|v| v as f64));
+                bound(&mut sql, " AND (end_s - start_s) <= ", query.max_duration.map(|v| v as f64));
+                bound(&mut sql, " AND avg_hr >= ", query.min_avg_hr);
+                bound(&mut sql, " AND avg_hr <= ", query.max_avg_hr);
+                if let Some(text) = &query.text {
+                    let pattern = format!("%{}%", $crate::rows::like_escape(&text.to_lowercase()));
+                    sql.push(" AND (LOWER(COALESCE(title, '')) LIKE ")
+                        .push_bind(pattern.clone())
+                        .push(" ESCAPE '\\' OR LOWER(COALESCE(notes, '')) LIKE ")
+                        .push_bind(pattern)
+                        .push(" ESCAPE '\\')");
+                }
+                if let Some(v) = query.visibility {
+                    sql.push(" AND visibility = ").push_bind(v.as_str());
+                }
+                let (before, order) = if descending { ("<", "DESC") } else { (">", "ASC") };
+                if let Some(after) = &query.after {
+                    sql.push(format!(" AND ({key} {before} "))
+                        .push_bind(after.key)
+                        .push(format!(" OR ({key} = "))
+                        .push_bind(after.key)
+                        .push(format!(" AND id {before} "))
+                        .push_bind(after.id.clone())
+                        .push("))");
+                }
+                sql.push(format!(" ORDER BY {key} {order}, id {order} LIMIT "))
+                    .push_bind(i64::from(query.limit));
+                let rows: Vec<$crate::rows::ActivityRow> = sql.build_query_as().fetch_all(&self.pool).await?;
+                rows.into_iter().map($crate::ActivityRecord::try_from).collect()
+            }
+
+            async fn activities_between(
+                &self,
+                user: &wearhouse_model::UserId,
+                from: i64,
+                to: i64,
+            ) -> Result<Vec<$crate::ActivityRecord>, $crate::StoreError> {
+                // Activities last at most MAX_ACTIVITY_DAYS, which bounds the index range scanned.
+                let earliest = from.saturating_sub(wearhouse_model::activity::MAX_ACTIVITY_DAYS * 86_400);
+                let rows: Vec<$crate::rows::ActivityRow> = sqlx::query_as(&format!(
+                    "SELECT {} FROM activities WHERE user_id = $1 AND deleted_at IS NULL \
+                     AND start_s >= $2 AND start_s < $3 AND end_s > $4 ORDER BY start_s, id",
+                    $crate::sql::activities::ACTIVITY_COLUMNS
+                ))
+                .bind(user.as_str())
+                .bind(earliest)
+                .bind(to)
+                .bind(from)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map($crate::ActivityRecord::try_from).collect()
+            }
+
+            async fn trash(
+                &self,
+                user: &wearhouse_model::UserId,
+            ) -> Result<Vec<$crate::ActivityRecord>, $crate::StoreError> {
+                let rows: Vec<$crate::rows::ActivityRow> = sqlx::query_as(&format!(
+                    "SELECT {} FROM activities WHERE user_id = $1 AND deleted_at IS NOT NULL \
+                     ORDER BY deleted_at DESC, id DESC",
+                    $crate::sql::activities::ACTIVITY_COLUMNS
+                ))
+                .bind(user.as_str())
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map($crate::ActivityRecord::try_from).collect()
+            }
+
+            async fn purge_trash(&self, deleted_before: jiff::Timestamp) -> Result<u64, $crate::StoreError> {
+                Ok(sqlx::query("DELETE FROM activities WHERE deleted_at < $1")
+                    .bind($crate::time::to_micros(deleted_before))
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected())
+            }
+
+            async fn streams(
+                &self,
+                user: &wearhouse_model::UserId,
+                id: &wearhouse_model::ActivityId,
+            ) -> Result<Option<wearhouse_model::Streams>, $crate::StoreError> {
+                self.activity(user, id, false).await?;
+                let blob: Option<Vec<u8>> =
+                    sqlx::query_scalar("SELECT data FROM activity_streams WHERE activity_id = $1")
+                        .bind(id.as_str())
+                        .fetch_optional(&self.pool)
+                        .await?;
+                blob.map(|b| $crate::stream_codec::decode(&b)).transpose()
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::IdempotencyStore for $store {
+            async fn claim_key(
+                &self,
+                user: &wearhouse_model::UserId,
+                key: &str,
+                fingerprint: &str,
+                now: jiff::Timestamp,
+            ) -> Result<$crate::KeyClaim, $crate::StoreError> {
+                let claimed = sqlx::query(
+                    "INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(user.as_str())
+                .bind(key)
+                .bind(fingerprint)
+                .bind($crate::time::to_micros(now))
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+                if claimed == 1 {
+                    return Ok($crate::KeyClaim::Claimed);
+                }
+                let row: Option<(String, Option<i32>, Option<String>, Option<Vec<u8>>)> = sqlx::query_as(
+                    "SELECT fingerprint, status, content_type, body FROM idempotency_keys \
+                     WHERE user_id = $1 AND key = $2",
+                )
+                .bind(user.as_str())
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(match row {
+                    // Released between our insert and read: the caller may simply retry.
+                    None => $crate::KeyClaim::InProgress,
+                    Some((stored, _, _, _)) if stored != fingerprint => $crate::KeyClaim::Mismatch,
+                    Some((_, Some(status), content_type, body)) => {
+                        $crate::KeyClaim::Completed($crate::StoredResponse {
+                            status: u16::try_from(status).unwrap_or(500),
+                            content_type,
+                            body: body.unwrap_or_default(),
+                        })
+                    }
+                    Some(_) => $crate::KeyClaim::InProgress,
+                })
+            }
+
+            async fn complete(
+                &self,
+                user: &wearhouse_model::UserId,
+                key: &str,
+                response: &$crate::StoredResponse,
+            ) -> Result<(), $crate::StoreError> {
+                sqlx::query(
+                    "UPDATE idempotency_keys SET status = $3, content_type = $4, body = $5 \
+                     WHERE user_id = $1 AND key = $2",
+                )
+                .bind(user.as_str())
+                .bind(key)
+                .bind(i32::from(response.status))
+                .bind(response.content_type.as_deref())
+                .bind(&response.body)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn release(&self, user: &wearhouse_model::UserId, key: &str) -> Result<(), $crate::StoreError> {
+                sqlx::query("DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status IS NULL")
+                    .bind(user.as_str())
+                    .bind(key)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn expire_keys(&self, before: jiff::Timestamp) -> Result<u64, $crate::StoreError> {
+                Ok(sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
+                    .bind($crate::time::to_micros(before))
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected())
+            }
+        }
+    };
+}
