@@ -4,6 +4,7 @@
 
 mod app;
 mod extract;
+mod idempotency;
 pub mod middleware;
 mod openapi;
 pub mod problem;
@@ -16,7 +17,7 @@ use std::net::SocketAddr;
 
 pub use app::{openapi, router, OPENAPI_PATH};
 pub use middleware::rate_limit::RateLimitSettings;
-pub use state::{AppState, HttpSettings};
+pub use state::{AppState, HttpSettings, Services};
 
 /// Serves `state`'s application on `listener` until `shutdown` completes; requests in flight then
 /// finish before this returns.

@@ -3,7 +3,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use wearhouse_services::{AccountService, SampleService, SummaryService};
+use wearhouse_services::{
+    AccountService, ActivityService, IdempotencyService, SampleService, SummaryService,
+};
 
 use crate::middleware::metrics::HttpMetrics;
 use crate::middleware::rate_limit::{RateLimitSettings, RateLimits};
@@ -36,27 +38,43 @@ impl Default for HttpSettings {
     }
 }
 
+/// The use cases the HTTP layer translates to.
+#[derive(Clone)]
+pub struct Services {
+    pub accounts: Arc<AccountService>,
+    pub samples: Arc<SampleService>,
+    pub summaries: Arc<SummaryService>,
+    pub activities: Arc<ActivityService>,
+    pub idempotency: Arc<IdempotencyService>,
+}
+
 #[derive(Clone)]
 pub struct AppState {
     pub accounts: Arc<AccountService>,
     pub samples: Arc<SampleService>,
     pub summaries: Arc<SummaryService>,
+    pub activities: Arc<ActivityService>,
+    pub idempotency: Arc<IdempotencyService>,
     pub rate_limits: Arc<RateLimits>,
     pub metrics: Arc<HttpMetrics>,
     pub settings: Arc<HttpSettings>,
 }
 
 impl AppState {
-    pub fn new(
-        accounts: Arc<AccountService>,
-        samples: Arc<SampleService>,
-        summaries: Arc<SummaryService>,
-        settings: HttpSettings,
-    ) -> Self {
+    pub fn new(services: Services, settings: HttpSettings) -> Self {
+        let Services {
+            accounts,
+            samples,
+            summaries,
+            activities,
+            idempotency,
+        } = services;
         Self {
             accounts,
             samples,
             summaries,
+            activities,
+            idempotency,
             rate_limits: Arc::new(RateLimits::new(&settings.rate_limits)),
             metrics: Arc::new(HttpMetrics::new()),
             settings: Arc::new(settings),

@@ -2,10 +2,12 @@
 //! avatars and administration. The HTTP layer and the CLI both call these; rules live here, once.
 
 pub mod accounts;
+pub mod activities;
 pub mod admin;
 pub mod auth;
 pub mod clock;
 pub mod error;
+pub mod idempotency;
 pub mod mfa;
 pub mod passwords;
 pub mod profile;
@@ -15,9 +17,13 @@ pub mod summaries;
 pub mod tokens;
 
 pub use accounts::{AccountService, AccountSettings, AuthenticatedUser};
+pub use activities::{
+    ActivityInput, ActivityListRequest, ActivityPage, ActivityService, BatchOutcome, NewActivityInput,
+};
 pub use auth::{LoginRequest, TokenPair, TotpEnrolment};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{FieldError, ServiceError};
+pub use idempotency::IdempotencyService;
 pub use passwords::PasswordHashing;
 pub use profile::ProfilePatch;
 pub use samples::{

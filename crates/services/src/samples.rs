@@ -320,8 +320,26 @@ fn validate(item: SampleInput, now: Timestamp) -> Result<ValidSample, InvalidInp
             "external ids are at most 255 bytes",
         ));
     }
-    let source = match item.source {
-        None => SourceDescriptor::api_default(),
+    let source = source_descriptor(item.source)?;
+    Ok(ValidSample {
+        source,
+        sample: NewSample {
+            source_id: 0,
+            metric,
+            // Whole seconds: wearables report no finer, and the second is part of the identity key.
+            start: start.instant.as_second(),
+            end: end.instant.as_second(),
+            value,
+            offset_minutes: start.offset_minutes,
+            external_id,
+        },
+    })
+}
+
+/// The source a client described, or the API itself when it described none.
+pub(crate) fn source_descriptor(input: Option<SourceInput>) -> Result<SourceDescriptor, InvalidInput> {
+    match input {
+        None => Ok(SourceDescriptor::api_default()),
         Some(s) => SourceDescriptor::new(
             s.provider
                 .as_deref()
@@ -336,19 +354,6 @@ fn validate(item: SampleInput, now: Timestamp) -> Result<ValidSample, InvalidInp
             &s.name,
             s.model.as_deref(),
             s.app.as_deref(),
-        )?,
-    };
-    Ok(ValidSample {
-        source,
-        sample: NewSample {
-            source_id: 0,
-            metric,
-            // Whole seconds: wearables report no finer, and the second is part of the identity key.
-            start: start.instant.as_second(),
-            end: end.instant.as_second(),
-            value,
-            offset_minutes: start.offset_minutes,
-            external_id,
-        },
-    })
+        ),
+    }
 }

@@ -7,10 +7,11 @@ use std::time::Duration;
 
 use anyhow::Context;
 use secrecy::ExposeSecret;
-use wearhouse_server::{AppState, HttpSettings, RateLimitSettings};
+use wearhouse_server::{AppState, HttpSettings, RateLimitSettings, Services};
 use wearhouse_services::rollups::Rollups;
 use wearhouse_services::{
-    AccountService, AccountSettings, PasswordHashing, SampleService, SummaryService, SystemClock,
+    AccountService, AccountSettings, ActivityService, IdempotencyService, PasswordHashing, SampleService,
+    SummaryService, SystemClock,
 };
 use wearhouse_store::{Backend, Store, StoreOptions};
 
@@ -95,7 +96,14 @@ impl Application {
             rollups.clone(),
         ));
         let summaries = Arc::new(SummaryService::new(store.clone(), rollups.clone()));
-        let state = AppState::new(accounts, samples, summaries, http_settings(config));
+        let services = Services {
+            accounts,
+            samples,
+            summaries,
+            activities: Arc::new(ActivityService::new(store.clone(), Arc::new(SystemClock))),
+            idempotency: Arc::new(IdempotencyService::new(store.clone(), Arc::new(SystemClock))),
+        };
+        let state = AppState::new(services, http_settings(config));
         let listener = tokio::net::TcpListener::bind(&config.listen)
             .await
             .with_context(|| format!("cannot listen on {}", config.listen))?;
@@ -116,9 +124,25 @@ impl Application {
     ) -> anyhow::Result<()> {
         // Recomputes rollups of marked days in the background, including marks left by a previous run.
         let worker = tokio::spawn(self.rollups.run_worker());
+        let purge = tokio::spawn(purge_periodically(self.state.activities.clone()));
         wearhouse_server::serve(self.listener, self.state, shutdown).await?;
         worker.abort();
+        purge.abort();
         self.store.close().await;
         Ok(())
+    }
+}
+
+/// Empties the trash of activities deleted more than 30 days ago and forgets stale idempotency keys,
+/// at start and then hourly.
+async fn purge_periodically(activities: Arc<ActivityService>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        match activities.purge().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(activities = n, "purged the trash"),
+            Err(e) => tracing::warn!(error = %e, "purging the trash failed"),
+        }
     }
 }

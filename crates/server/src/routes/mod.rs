@@ -1,5 +1,6 @@
 //! One file per resource; each exports `router()` with its routes and their OpenAPI operations.
 
+pub mod activities;
 pub mod admin;
 pub mod auth;
 pub mod health;
@@ -19,6 +20,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(auth::router())
         .merge(me::router())
         .merge(mfa::router())
+        .merge(activities::router())
         .merge(samples::router())
         .merge(summaries::router())
         .merge(users::router())

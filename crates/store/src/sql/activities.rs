@@ -141,8 +141,9 @@ macro_rules! impl_activity_store {
                         external_id: item.external_id.clone(),
                         revision: 1,
                         stream_points: points,
-                        created_at: now,
-                        updated_at: now,
+                        // As read back: stored instants have microsecond precision.
+                        created_at: $crate::time::from_micros(at)?,
+                        updated_at: $crate::time::from_micros(at)?,
                         deleted_at: None,
                     };
                     Self::insert_revision(&mut tx, &record, $crate::RevisionChange::Create, now).await?;

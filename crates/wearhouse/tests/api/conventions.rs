@@ -236,6 +236,16 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/v1/summaries/monthly"),
     ("get", "/api/v1/sources/priority"),
     ("put", "/api/v1/sources/priority"),
+    ("post", "/api/v1/activities"),
+    ("post", "/api/v1/activities/batch"),
+    ("get", "/api/v1/activities"),
+    ("get", "/api/v1/activities/{id}"),
+    ("patch", "/api/v1/activities/{id}"),
+    ("delete", "/api/v1/activities/{id}"),
+    ("get", "/api/v1/activities/{id}/revisions"),
+    ("post", "/api/v1/activities/{id}/restore"),
+    ("get", "/api/v1/activities/{id}/streams"),
+    ("get", "/api/v1/trash"),
 ];
 
 #[tokio::test]

@@ -5,6 +5,7 @@
 // Test code: a failed unwrap is a failed test, in helpers as much as in test bodies.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod activities;
 mod admin;
 mod auth;
 mod conventions;

@@ -1,0 +1,489 @@
+//! `/api/v1/activities` and `/api/v1/trash`: workouts, their revisions, streams and the trash.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
+use wearhouse_model::Streams;
+use wearhouse_services::activities::{editable_view, MAX_BATCH, TRASH_RETENTION};
+use wearhouse_services::{ActivityInput, ActivityListRequest, NewActivityInput, SourceInput};
+use wearhouse_store::{ActivityRecord, ActivityRevision};
+
+use crate::extract::{body_rejection, parse_json, Auth, Json, Query};
+use crate::idempotency::idempotent;
+use crate::problem::{ApiError, ApiResult, Problem, ProblemField};
+use crate::routes::samples::{RejectionView, SourceBody};
+use crate::state::AppState;
+
+/// A batch of 1,000 activities with streams can be large; single activities with a long track too.
+const ACTIVITIES_BODY_LIMIT: usize = 64 * 1024 * 1024;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create, list).layer(DefaultBodyLimit::max(ACTIVITIES_BODY_LIMIT)))
+        .routes(routes!(create_batch).layer(DefaultBodyLimit::max(ACTIVITIES_BODY_LIMIT)))
+        .routes(routes!(get_one, patch_one, delete_one))
+        .routes(routes!(revisions))
+        .routes(routes!(restore))
+        .routes(routes!(streams))
+        .routes(routes!(trash))
+}
+
+/// A new activity.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ActivityBody {
+    #[serde(flatten)]
+    pub fields: ActivityInput,
+    /// The device or app that recorded it; "API" when omitted.
+    #[serde(default)]
+    pub source: Option<SourceBody>,
+    /// The client's id for it: creating a second activity with the same external id returns the first.
+    #[serde(default)]
+    pub external_id: Option<String>,
+    /// Time-aligned arrays: `time` (seconds from the start) and any of lat, lon, altitude, heart_rate,
+    /// cadence, power, speed, distance, temperature (null where the device had no value).
+    #[serde(default)]
+    pub streams: Option<Streams>,
+    /// Whatever else was sent: refused (serde's `deny_unknown_fields` does not work through `flatten`).
+    #[serde(flatten)]
+    #[schema(ignore)]
+    pub unknown: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl ActivityBody {
+    fn parse(bytes: &[u8]) -> Result<Self, ApiError> {
+        let body: ActivityBody = parse_json(bytes)?;
+        body.check_known()?;
+        Ok(body)
+    }
+
+    fn check_known(&self) -> Result<(), ApiError> {
+        match self.unknown.keys().next() {
+            None => Ok(()),
+            Some(field) => Err(Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                format!("unknown field `{field}`"),
+            )
+            .with_fields(vec![ProblemField {
+                field: field.clone(),
+                code: "unknown_field".into(),
+                detail: format!("unknown field `{field}`"),
+            }])
+            .into()),
+        }
+    }
+}
+
+impl From<ActivityBody> for NewActivityInput {
+    fn from(b: ActivityBody) -> Self {
+        NewActivityInput {
+            fields: b.fields,
+            source: b.source.map(|s| SourceInput {
+                name: s.name,
+                kind: s.kind,
+                provider: s.provider,
+                model: s.model,
+                app: s.app,
+            }),
+            external_id: b.external_id,
+            streams: b.streams,
+        }
+    }
+}
+
+/// An activity as stored.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActivityView {
+    pub id: String,
+    #[serde(flatten)]
+    pub fields: ActivityInput,
+    pub source_id: Option<i64>,
+    pub external_id: Option<String>,
+    /// Grows by one with every change; see `/activities/{id}/revisions`.
+    pub revision: i64,
+    /// Points in the stored streams; 0 when the activity has none.
+    pub stream_points: i64,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Set while the activity is in the trash.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<String>,
+    /// When a trashed activity will be removed for good.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purge_at: Option<String>,
+}
+
+impl From<&ActivityRecord> for ActivityView {
+    fn from(r: &ActivityRecord) -> Self {
+        Self {
+            id: r.id.to_string(),
+            fields: editable_view(&r.fields),
+            source_id: r.source_id,
+            external_id: r.external_id.clone(),
+            revision: r.revision,
+            stream_points: r.stream_points,
+            created_at: r.created_at.to_string(),
+            updated_at: r.updated_at.to_string(),
+            deleted_at: r.deleted_at.map(|d| d.to_string()),
+            purge_at: r.deleted_at.map(|d| (d + TRASH_RETENTION).to_string()),
+        }
+    }
+}
+
+fn view(record: &ActivityRecord) -> ActivityView {
+    ActivityView::from(record)
+}
+
+/// Create an activity. Honours `Idempotency-Key`. An activity whose `external_id` already exists is
+/// returned with 200 instead of being created again.
+#[utoipa::path(post, path = "/activities", tag = "activities", security(("bearer" = [])), request_body = ActivityBody,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a POST safely: the same key and body return the first response")),
+    responses(
+        (status = 201, body = ActivityView),
+        (status = 200, description = "An activity with this external id already exists", body = ActivityView),
+        (status = 422, description = "`invalid_fields`", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn create(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body.map_err(body_rejection) {
+        Ok(body) => body,
+        Err(e) => return e.into_response(),
+    };
+    let run = async {
+        let result: ApiResult<Response> = async {
+            let input = ActivityBody::parse(&body)?;
+            let (record, new) = state.activities.create(actor.id(), input.into()).await?;
+            let status = if new { StatusCode::CREATED } else { StatusCode::OK };
+            Ok((status, Json(view(&record))).into_response())
+        }
+        .await;
+        result.unwrap_or_else(IntoResponse::into_response)
+    };
+    idempotent(&state, actor.id(), &headers, "POST /activities", &body, run).await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityBatch {
+    /// At most 1,000 activities.
+    pub activities: Vec<ActivityBody>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchResponse {
+    /// Activities newly created.
+    pub created: usize,
+    /// Valid activities whose external id already existed.
+    pub duplicates: usize,
+    pub rejected: Vec<RejectionView>,
+    /// The created activities, then the existing ones.
+    pub activities: Vec<ActivityView>,
+}
+
+/// Create up to 1,000 activities. Each is validated on its own; the valid ones are stored together.
+/// Honours `Idempotency-Key`.
+#[utoipa::path(post, path = "/activities/batch", tag = "activities", security(("bearer" = [])), request_body = ActivityBatch,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a POST safely")),
+    responses(
+        (status = 200, body = BatchResponse),
+        (status = 413, description = "`too_many_activities`", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn create_batch(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body.map_err(body_rejection) {
+        Ok(body) => body,
+        Err(e) => return e.into_response(),
+    };
+    let run = async {
+        let result: ApiResult<Response> = async {
+            let batch: ActivityBatch = parse_json(&body)?;
+            if batch.activities.len() > MAX_BATCH {
+                return Err(ApiError::from(Problem::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "too_many_activities",
+                    format!("at most {MAX_BATCH} activities per batch; split it"),
+                )));
+            }
+            batch.activities.iter().try_for_each(ActivityBody::check_known)?;
+            let inputs = batch.activities.into_iter().map(NewActivityInput::from).collect();
+            let outcome = state.activities.create_batch(actor.id(), inputs).await?;
+            Ok(Json(BatchResponse {
+                created: outcome.created.len(),
+                duplicates: outcome.existing.len(),
+                rejected: outcome
+                    .rejected
+                    .into_iter()
+                    .map(|r| RejectionView {
+                        index: r.index,
+                        code: r.code.to_owned(),
+                        detail: r.detail,
+                    })
+                    .collect(),
+                activities: outcome
+                    .created
+                    .iter()
+                    .chain(&outcome.existing)
+                    .map(view)
+                    .collect(),
+            })
+            .into_response())
+        }
+        .await;
+        result.unwrap_or_else(IntoResponse::into_response)
+    };
+    idempotent(&state, actor.id(), &headers, "POST /activities/batch", &body, run).await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Comma-separated activity types.
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub activity_type: Option<String>,
+    /// Activities starting at or after this instant (RFC 3339).
+    pub from: Option<String>,
+    /// Activities starting before this instant.
+    pub to: Option<String>,
+    /// Metres.
+    pub min_distance: Option<f64>,
+    pub max_distance: Option<f64>,
+    /// Elapsed seconds.
+    pub min_duration: Option<i64>,
+    pub max_duration: Option<i64>,
+    pub min_avg_hr: Option<f64>,
+    pub max_avg_hr: Option<f64>,
+    /// Words to find in the title or notes (case-insensitive).
+    pub q: Option<String>,
+    pub visibility: Option<String>,
+    /// `-start` (newest first, the default), `start`, `-distance` or `-duration`.
+    pub sort: Option<String>,
+    pub cursor: Option<String>,
+    /// 1–500, default 50.
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActivityList {
+    pub items: Vec<ActivityView>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// The user's activities, filtered and sorted, a page at a time.
+#[utoipa::path(get, path = "/activities", tag = "activities", security(("bearer" = [])), params(ListParams),
+    responses((status = 200, body = ActivityList)))]
+async fn list(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    Query(p): Query<ListParams>,
+) -> ApiResult<Json<ActivityList>> {
+    let page = state
+        .activities
+        .list(
+            actor.id(),
+            ActivityListRequest {
+                types: p.activity_type,
+                from: p.from,
+                to: p.to,
+                min_distance: p.min_distance,
+                max_distance: p.max_distance,
+                min_duration: p.min_duration,
+                max_duration: p.max_duration,
+                min_avg_hr: p.min_avg_hr,
+                max_avg_hr: p.max_avg_hr,
+                q: p.q,
+                visibility: p.visibility,
+                sort: p.sort,
+                cursor: p.cursor,
+                limit: p.limit.unwrap_or(50),
+            },
+        )
+        .await?;
+    Ok(Json(ActivityList {
+        items: page.items.iter().map(view).collect(),
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// One activity.
+#[utoipa::path(get, path = "/activities/{id}", tag = "activities", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, body = ActivityView),
+        (status = 404, description = "`activity_not_found`", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn get_one(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ActivityView>> {
+    Ok(Json(view(&state.activities.get(actor.id(), &id).await?)))
+}
+
+/// Edit an activity with a JSON merge patch (RFC 7396): fields present replace, `null` clears, absent
+/// fields stay. The previous state is kept as a revision.
+#[utoipa::path(patch, path = "/activities/{id}", tag = "activities", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = Object,
+    responses(
+        (status = 200, body = ActivityView),
+        (status = 404, description = "`activity_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_fields`", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn patch_one(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    Path(id): Path<String>,
+    Json(patch): Json<serde_json::Map<String, serde_json::Value>>,
+) -> ApiResult<Json<ActivityView>> {
+    Ok(Json(view(&state.activities.patch(actor.id(), &id, patch).await?)))
+}
+
+/// Move an activity to the trash. It can be restored for 30 days (`POST /activities/{id}/restore`).
+#[utoipa::path(delete, path = "/activities/{id}", tag = "activities", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "The activity as trashed", body = ActivityView),
+        (status = 404, description = "`activity_not_found`", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn delete_one(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ActivityView>> {
+    Ok(Json(view(&state.activities.delete(actor.id(), &id).await?)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevisionView {
+    pub revision: i64,
+    /// create, update, delete or restore.
+    pub change: String,
+    /// Whether the activity was in the trash after this change.
+    pub deleted: bool,
+    pub created_at: String,
+    /// The activity's fields after this change.
+    pub activity: ActivityInput,
+}
+
+impl From<&ActivityRevision> for RevisionView {
+    fn from(r: &ActivityRevision) -> Self {
+        Self {
+            revision: r.revision,
+            change: r.change.as_str().to_owned(),
+            deleted: r.deleted,
+            created_at: r.created_at.to_string(),
+            activity: editable_view(&r.fields),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevisionList {
+    pub items: Vec<RevisionView>,
+}
+
+/// Every state the activity has had, oldest first (also for an activity in the trash).
+#[utoipa::path(get, path = "/activities/{id}/revisions", tag = "activities", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200, body = RevisionList)))]
+async fn revisions(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<RevisionList>> {
+    let items = state.activities.revisions(actor.id(), &id).await?;
+    Ok(Json(RevisionList {
+        items: items.iter().map(RevisionView::from).collect(),
+    }))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RestoreBody {
+    /// The revision whose fields to restore; the latest (undelete only) when omitted.
+    pub revision: Option<i64>,
+}
+
+/// Restore an earlier revision, or take the activity out of the trash. Writes a new revision.
+#[utoipa::path(post, path = "/activities/{id}/restore", tag = "activities", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = RestoreBody,
+    responses(
+        (status = 200, body = ActivityView),
+        (status = 404, description = "`activity_not_found` or `revision_not_found`", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn restore(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<ActivityView>> {
+    let body = body.map_err(body_rejection)?;
+    let restore: RestoreBody = if body.iter().all(u8::is_ascii_whitespace) {
+        RestoreBody::default()
+    } else {
+        parse_json(&body)?
+    };
+    Ok(Json(view(
+        &state
+            .activities
+            .restore(actor.id(), &id, restore.revision)
+            .await?,
+    )))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StreamParams {
+    /// Comma-separated channels (lat, lon, altitude, heart_rate, cadence, power, speed, distance,
+    /// temperature); all when omitted. `time` is always included.
+    pub keys: Option<String>,
+    /// low (≤ 100 points), medium (≤ 1,000) or high (every point, the default).
+    pub resolution: Option<String>,
+}
+
+/// The activity's streams as time-aligned arrays.
+#[utoipa::path(get, path = "/activities/{id}/streams", tag = "activities", security(("bearer" = [])),
+    params(("id" = String, Path), StreamParams),
+    responses(
+        (status = 200, body = Streams),
+        (status = 404, description = "`activity_not_found` or `no_streams`", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn streams(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    Path(id): Path<String>,
+    Query(p): Query<StreamParams>,
+) -> ApiResult<Json<Streams>> {
+    Ok(Json(
+        state
+            .activities
+            .streams(actor.id(), &id, p.keys.as_deref(), p.resolution.as_deref())
+            .await?,
+    ))
+}
+
+/// Activities in the trash, most recently deleted first, each with the time it will be purged.
+#[utoipa::path(get, path = "/trash", tag = "activities", security(("bearer" = [])),
+    responses((status = 200, body = ActivityList)))]
+async fn trash(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<ActivityList>> {
+    let items = state.activities.trash(actor.id()).await?;
+    Ok(Json(ActivityList {
+        items: items.iter().map(view).collect(),
+        next_cursor: None,
+    }))
+}
