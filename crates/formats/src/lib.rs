@@ -11,6 +11,7 @@ pub mod fit;
 pub mod gpx;
 pub mod records;
 pub mod tcx;
+mod track;
 
 pub use detect::{detect, Format};
 pub use error::{FormatError, Location, Warning};
