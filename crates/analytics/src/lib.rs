@@ -5,9 +5,11 @@
 pub mod local_day;
 pub mod merge;
 pub mod rollup;
+pub mod sleep;
 pub mod zones;
 
 pub use local_day::{local_date, sleep_date, split_by_local_day, DayShare};
 pub use merge::{merge_intervals, MergedPiece, SourcedInterval};
 pub use rollup::{daily_cumulative, daily_readings, merge_readings, DayFigures};
+pub use sleep::{daily_sleep, sleep_sessions, SleepDay, SleepSession, StageInterval};
 pub use zones::ZoneHistory;

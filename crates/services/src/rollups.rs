@@ -16,11 +16,11 @@ use jiff::tz::TimeZone;
 use jiff::{Span, Timestamp};
 use wearhouse_analytics::rollup::micros;
 use wearhouse_analytics::{
-    daily_cumulative, daily_readings, local_date, merge_intervals, merge_readings, DayFigures,
-    SourcedInterval, ZoneHistory,
+    daily_cumulative, daily_readings, daily_sleep, local_date, merge_intervals, merge_readings,
+    sleep_sessions, DayFigures, SleepSession, SourcedInterval, StageInterval, ZoneHistory,
 };
-use wearhouse_model::{Metric, MetricKind, UserId};
-use wearhouse_store::{DailyRollup, NewSample, SampleValue, Store};
+use wearhouse_model::{Metric, MetricKind, SleepStage, UserId};
+use wearhouse_store::{DailyRollup, NewSample, SampleValue, SleepRollup, Store};
 
 use crate::ServiceError;
 
@@ -41,6 +41,12 @@ fn at(seconds: i64) -> Timestamp {
 
 fn offset_of(minutes: Option<i16>) -> Option<Offset> {
     minutes.and_then(|m| Offset::from_seconds(i32::from(m) * 60).ok())
+}
+
+fn utc_midnight(d: Date) -> i64 {
+    d.to_zoned(TimeZone::UTC)
+        .map(|z| z.timestamp().as_second())
+        .unwrap_or(0)
 }
 
 pub(crate) fn epoch_day(d: Date) -> i32 {
@@ -91,7 +97,13 @@ impl Rollups {
             let a = epoch_day(local_date(at(s.start), offset, &zones));
             let b = epoch_day(local_date(at(s.end), offset, &zones));
             // Across a zone change from east to west the end's date can precede the start's.
-            days.extend((a.min(b)..=a.max(b)).map(|d| (s.metric, d)));
+            let (mut lo, mut hi) = (a.min(b), a.max(b));
+            if s.metric == Metric::Sleep {
+                // A stage sample can extend a session that ends the next day, or join the previous
+                // day's session to this one.
+                (lo, hi) = (lo - 1, hi + 1);
+            }
+            days.extend((lo..=hi).map(|d| (s.metric, d)));
         }
         Ok(days.into_iter().collect())
     }
@@ -206,6 +218,18 @@ impl Rollups {
             });
             let Some(first) = days.next() else { continue };
             let (first, last) = days.fold((first, first), |(lo, hi), d| (lo.min(d), hi.max(d)));
+            if *metric == Metric::Sleep {
+                let (first, last) = (
+                    first.yesterday().unwrap_or(first),
+                    last.tomorrow().unwrap_or(last),
+                );
+                let rows = self.sleep_rows(user, &zones, &samples, first, last).await?;
+                self.store
+                    .rollups
+                    .replace_sleep(user, epoch_day(first), epoch_day(last), &rows)
+                    .await?;
+                continue;
+            }
             let rows = self.rows(user, *metric, &zones, &samples, first, last).await?;
             self.store
                 .rollups
@@ -224,11 +248,15 @@ impl Rollups {
         first: Date,
         last: Date,
     ) -> Result<(), ServiceError> {
-        let utc_midnight = |d: Date| {
-            d.to_zoned(TimeZone::UTC)
-                .map(|z| z.timestamp().as_second())
-                .unwrap_or(0)
-        };
+        if metric == Metric::Sleep {
+            let samples = self.sleep_samples(user, first, last).await?;
+            let rows = self.sleep_rows(user, zones, &samples, first, last).await?;
+            self.store
+                .rollups
+                .replace_sleep(user, epoch_day(first), epoch_day(last), &rows)
+                .await?;
+            return Ok(());
+        }
         let margin = if metric.kind() == MetricKind::Instantaneous {
             0
         } else {
@@ -245,6 +273,100 @@ impl Rollups {
         Ok(())
     }
 
+    /// Sleep samples that can belong to sessions ending on days `first..=last`: a session may start a
+    /// day before it ends, its samples may be long, and it may continue past the last day's midnight.
+    async fn sleep_samples(
+        &self,
+        user: &UserId,
+        first: Date,
+        last: Date,
+    ) -> Result<Vec<SampleValue>, ServiceError> {
+        let from = utc_midnight(first) - (OFFSET_SPAN_HOURS.0 + INTERVAL_MARGIN_HOURS + 24) * 3600;
+        let to = utc_midnight(last) + (24 + OFFSET_SPAN_HOURS.1 + 24) * 3600;
+        Ok(self
+            .store
+            .samples
+            .sample_values(user, Metric::Sleep, from, to)
+            .await?)
+    }
+
+    /// The sleep sessions ending on days `first..=last`.
+    pub async fn sleep_sessions(
+        &self,
+        user: &UserId,
+        first: Date,
+        last: Date,
+    ) -> Result<Vec<SleepSession>, ServiceError> {
+        let zones = self.zones(user).await?;
+        let samples = self.sleep_samples(user, first, last).await?;
+        let mut sessions = self.sessions(user, &zones, &samples).await?;
+        sessions.retain(|s| (first..=last).contains(&s.date));
+        Ok(sessions)
+    }
+
+    async fn sessions(
+        &self,
+        user: &UserId,
+        zones: &ZoneHistory,
+        samples: &[SampleValue],
+    ) -> Result<Vec<SleepSession>, ServiceError> {
+        let ranks = self.ranks(user).await?;
+        let stages: Vec<StageInterval> = samples
+            .iter()
+            .filter_map(|s| {
+                Some(StageInterval {
+                    start: s.start,
+                    end: s.end,
+                    stage: SleepStage::from_code(u8::try_from(s.value as i64).ok()?)?,
+                    source: u32::try_from(s.source_id).unwrap_or(u32::MAX),
+                    rank: ranks.get(&s.source_id).copied().unwrap_or(u32::MAX),
+                    offset_minutes: s.offset_minutes,
+                })
+            })
+            .collect();
+        Ok(sleep_sessions(&stages, zones))
+    }
+
+    async fn sleep_rows(
+        &self,
+        user: &UserId,
+        zones: &ZoneHistory,
+        samples: &[SampleValue],
+        first: Date,
+        last: Date,
+    ) -> Result<Vec<SleepRollup>, ServiceError> {
+        let sessions = self.sessions(user, zones, samples).await?;
+        Ok(daily_sleep(&sessions)
+            .into_iter()
+            .filter(|(d, _)| (first..=last).contains(d))
+            .map(|(d, day)| {
+                let stage = |s: SleepStage| day.stages.get(&s).copied().unwrap_or(0.0);
+                SleepRollup {
+                    day: epoch_day(d),
+                    sessions: i64::from(day.sessions),
+                    in_bed: day.in_bed,
+                    asleep: day.asleep,
+                    awake: day.awake,
+                    unspecified: stage(SleepStage::Asleep),
+                    core: stage(SleepStage::Core),
+                    deep: stage(SleepStage::Deep),
+                    rem: stage(SleepStage::Rem),
+                }
+            })
+            .collect())
+    }
+
+    async fn ranks(&self, user: &UserId) -> Result<HashMap<i64, u32>, ServiceError> {
+        Ok(self
+            .store
+            .samples
+            .sources(user)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.rank()))
+            .collect())
+    }
+
     /// The rollup rows for days `first..=last` from the samples given.
     async fn rows(
         &self,
@@ -255,14 +377,7 @@ impl Rollups {
         first: Date,
         last: Date,
     ) -> Result<Vec<DailyRollup>, ServiceError> {
-        let ranks: HashMap<i64, u32> = self
-            .store
-            .samples
-            .sources(user)
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s.rank()))
-            .collect();
+        let ranks = self.ranks(user).await?;
         let intervals: Vec<SourcedInterval> = samples
             .iter()
             .map(|s| SourcedInterval {

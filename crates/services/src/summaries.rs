@@ -3,10 +3,11 @@
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
+use jiff::tz::{Offset, TimeZone};
 use jiff::ToSpan;
-use wearhouse_analytics::DayFigures;
+use wearhouse_analytics::{local_date, DayFigures, SleepSession};
 use wearhouse_model::{FirstWeekday, InvalidInput, Metric, UserId};
-use wearhouse_store::Store;
+use wearhouse_store::{SleepRollup, Store};
 
 use crate::rollups::{epoch_day, from_epoch_day, Rollups};
 use crate::{FieldError, ServiceError};
@@ -14,11 +15,46 @@ use crate::{FieldError, ServiceError};
 /// The longest range one request may ask for.
 pub const MAX_DAYS: i32 = 1000;
 
-/// One local day: the figures of every metric with data that day.
+/// One local day: the figures of every metric with data that day, its sleep and its workouts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DaySummary {
     pub date: Date,
     pub figures: BTreeMap<Metric, DayFigures>,
+    /// Sessions ending that day.
+    pub sleep: Option<SleepRollup>,
+    pub workouts: Option<WorkoutFigures>,
+}
+
+/// Workouts of a day or period. A workout counts, whole, for the local day it starts on.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct WorkoutFigures {
+    pub count: u32,
+    /// Elapsed seconds.
+    pub duration: f64,
+    /// Metres, of the workouts that record a distance.
+    pub distance: f64,
+    /// kcal, of the workouts that record energy.
+    pub energy: f64,
+}
+
+impl WorkoutFigures {
+    fn combine(&mut self, other: &WorkoutFigures) {
+        self.count += other.count;
+        self.duration += other.duration;
+        self.distance += other.distance;
+        self.energy += other.energy;
+    }
+}
+
+fn combine_sleep(into: &mut SleepRollup, day: &SleepRollup) {
+    into.sessions += day.sessions;
+    into.in_bed += day.in_bed;
+    into.asleep += day.asleep;
+    into.awake += day.awake;
+    into.unspecified += day.unspecified;
+    into.core += day.core;
+    into.deep += day.deep;
+    into.rem += day.rem;
 }
 
 /// Figures over a week or a month: amounts summed, readings combined (count-weighted average, lowest
@@ -29,6 +65,8 @@ pub struct PeriodSummary {
     /// Last day, inclusive.
     pub end: Date,
     pub figures: BTreeMap<Metric, DayFigures>,
+    pub sleep: Option<SleepRollup>,
+    pub workouts: Option<WorkoutFigures>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,11 +160,22 @@ impl SummaryService {
                 );
             }
         }
+        let mut sleep: BTreeMap<i32, SleepRollup> = self
+            .store
+            .rollups
+            .sleep_daily(user, first, last)
+            .await?
+            .into_iter()
+            .map(|r| (r.day, r))
+            .collect();
+        let mut workouts = self.workouts(user, from, to).await?;
         Ok(days
             .into_iter()
             .map(|(d, figures)| DaySummary {
                 date: from_epoch_day(d),
                 figures,
+                sleep: sleep.remove(&d),
+                workouts: workouts.remove(&d),
             })
             .collect())
     }
@@ -168,6 +217,8 @@ impl SummaryService {
                 start,
                 end,
                 figures: BTreeMap::new(),
+                sleep: None,
+                workouts: None,
             });
             if periods.len() > MAX_PERIODS {
                 return Err(range_error());
@@ -202,7 +253,92 @@ impl SummaryService {
                 .and_modify(|f| combine(f, &figures))
                 .or_insert(figures);
         }
+        let sleep = self
+            .store
+            .rollups
+            .sleep_daily(user, epoch_day(first), epoch_day(last))
+            .await?;
+        let workouts = self.workouts(user, first, last).await?;
+        for p in &mut periods {
+            let (a, b) = (epoch_day(p.start), epoch_day(p.end));
+            for r in sleep.iter().filter(|r| (a..=b).contains(&r.day)) {
+                combine_sleep(
+                    p.sleep.get_or_insert(SleepRollup {
+                        day: a,
+                        ..Default::default()
+                    }),
+                    r,
+                );
+            }
+            for (_, w) in workouts.range(a..=b) {
+                p.workouts.get_or_insert_with(WorkoutFigures::default).combine(w);
+            }
+        }
         Ok(periods)
+    }
+
+    /// Workouts per local day (of their start) for days `first..=last`.
+    async fn workouts(
+        &self,
+        user: &UserId,
+        first: Date,
+        last: Date,
+    ) -> Result<BTreeMap<i32, WorkoutFigures>, ServiceError> {
+        let midnight = |d: Date| {
+            d.to_zoned(TimeZone::UTC)
+                .map(|z| z.timestamp().as_second())
+                .unwrap_or(0)
+        };
+        // Local days lie within UTC−12…+14 of their UTC day.
+        let from = midnight(first) - 14 * 3600;
+        let to = midnight(last) + 36 * 3600;
+        let activities = self.store.activities.activities_between(user, from, to).await?;
+        let zones = self.rollups.zones(user).await?;
+        let (a, b) = (epoch_day(first), epoch_day(last));
+        let mut days: BTreeMap<i32, WorkoutFigures> = BTreeMap::new();
+        for activity in activities {
+            let f = &activity.fields;
+            let offset = f
+                .offset_minutes
+                .and_then(|m| Offset::from_seconds(i32::from(m) * 60).ok());
+            let day = epoch_day(local_date(f.start, offset, &zones));
+            if !(a..=b).contains(&day) {
+                continue;
+            }
+            let w = days.entry(day).or_default();
+            w.count += 1;
+            w.duration += f.duration() as f64;
+            w.distance += f.distance.unwrap_or(0.0);
+            w.energy += f.energy.unwrap_or(0.0);
+        }
+        Ok(days)
+    }
+
+    /// Sleep sessions ending on local days `from..=to` (at most 366 days), with stage totals.
+    pub async fn sleep_sessions(
+        &self,
+        user: &UserId,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<SleepSession>, ServiceError> {
+        let (from, to) = match (parse_date("from", from), parse_date("to", to)) {
+            (Ok(f), Ok(t)) => (f, t),
+            (f, t) => {
+                return Err(ServiceError::Invalid(
+                    f.err().into_iter().chain(t.err()).collect(),
+                ))
+            }
+        };
+        if to < from || epoch_day(to) - epoch_day(from) > 366 {
+            return Err(ServiceError::invalid(
+                "to",
+                InvalidInput::new(
+                    "invalid_range",
+                    "`to` must be on or after `from`, at most 366 days later",
+                ),
+            ));
+        }
+        self.rollups.sleep_sessions(user, from, to).await
     }
 
     /// Recomputes all of the user's rollups from raw samples.

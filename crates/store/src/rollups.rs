@@ -18,6 +18,21 @@ pub struct DailyRollup {
     pub count: i64,
 }
 
+/// Sleep of one local day: sessions ending that day, seconds per state.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct SleepRollup {
+    pub day: i32,
+    pub sessions: i64,
+    pub in_bed: f64,
+    pub asleep: f64,
+    pub awake: f64,
+    /// Asleep with the stage unknown.
+    pub unspecified: f64,
+    pub core: f64,
+    pub deep: f64,
+    pub rem: f64,
+}
+
 #[async_trait]
 pub trait RollupStore: Send + Sync {
     /// Replaces the user's rollups of `metric` for days `from_day..=to_day` with `rows` (days without a
@@ -45,4 +60,21 @@ pub trait RollupStore: Send + Sync {
 
     /// The user's rollups for days `from_day..=to_day`, ordered by day then metric.
     async fn daily(&self, user: &UserId, from_day: i32, to_day: i32) -> Result<Vec<DailyRollup>, StoreError>;
+
+    /// Replaces the user's sleep rollups for days `from_day..=to_day` with `rows`, atomically.
+    async fn replace_sleep(
+        &self,
+        user: &UserId,
+        from_day: i32,
+        to_day: i32,
+        rows: &[SleepRollup],
+    ) -> Result<(), StoreError>;
+
+    /// The user's sleep rollups for days `from_day..=to_day`, by day.
+    async fn sleep_daily(
+        &self,
+        user: &UserId,
+        from_day: i32,
+        to_day: i32,
+    ) -> Result<Vec<SleepRollup>, StoreError>;
 }

@@ -9,7 +9,9 @@ use utoipa_axum::routes;
 
 use wearhouse_analytics::DayFigures;
 use wearhouse_model::{Metric, MetricKind};
+use wearhouse_services::summaries::WorkoutFigures;
 use wearhouse_services::{DaySummary, Period, PeriodSummary};
+use wearhouse_store::SleepRollup;
 
 use crate::extract::{Auth, Json, Query};
 use crate::problem::{ApiResult, Problem};
@@ -20,6 +22,67 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(daily))
         .routes(routes!(weekly))
         .routes(routes!(monthly))
+        .routes(routes!(sleep))
+}
+
+/// One sleep session.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SleepSessionView {
+    pub start: String,
+    pub end: String,
+    /// The local day the session counts for: the day it ends.
+    pub date: String,
+    /// Seconds.
+    pub in_bed: f64,
+    pub asleep: f64,
+    pub awake: f64,
+    /// Seconds per stage present (asleep, core, deep, rem, awake).
+    pub stages: BTreeMap<String, f64>,
+    /// Asleep ÷ in bed.
+    pub efficiency: f64,
+    /// Ids of the sources whose samples made the session.
+    pub sources: Vec<u32>,
+}
+
+/// Sleep sessions ending on local days `from` to `to` (at most 366 days), built from `sleep` samples
+/// merged across sources by priority. Samples less than an hour apart form one session; a session
+/// belongs to the local day on which it ends.
+#[utoipa::path(get, path = "/sleep", tag = "summaries", security(("bearer" = [])), params(DailyParams),
+    responses(
+        (status = 200, body = Vec<SleepSessionView>),
+        (status = 422, description = "`validation_failed`: bad date or range", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn sleep(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    Query(p): Query<DailyParams>,
+) -> ApiResult<Json<Vec<SleepSessionView>>> {
+    let sessions = state.summaries.sleep_sessions(actor.id(), &p.from, &p.to).await?;
+    let instant = |s: i64| {
+        jiff::Timestamp::from_second(s)
+            .map(|t| t.to_string())
+            .unwrap_or_default()
+    };
+    Ok(Json(
+        sessions
+            .into_iter()
+            .map(|s| SleepSessionView {
+                start: instant(s.start),
+                end: instant(s.end),
+                date: s.date.to_string(),
+                in_bed: s.in_bed,
+                asleep: s.asleep,
+                awake: s.awake,
+                stages: s
+                    .stages
+                    .iter()
+                    .map(|(k, v)| (k.as_str().to_owned(), *v))
+                    .collect(),
+                efficiency: s.efficiency,
+                sources: s.sources,
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -80,6 +143,60 @@ pub struct Figures {
     pub body_mass: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vo2max: Option<f64>,
+    /// Seconds asleep (any stage) in sessions ending that day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sleep_asleep: Option<f64>,
+    /// Seconds in bed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sleep_in_bed: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sleep_awake: Option<f64>,
+    /// Seconds of light/core sleep.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sleep_core: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sleep_deep: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sleep_rem: Option<f64>,
+    /// Asleep with the stage unknown (older devices).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sleep_unspecified: Option<f64>,
+    /// Asleep ÷ in bed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sleep_efficiency: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sleep_sessions: Option<i64>,
+    /// Workouts started that day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workout_count: Option<u32>,
+    /// Elapsed seconds of those workouts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workout_duration: Option<f64>,
+    /// Metres covered in those workouts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workout_distance: Option<f64>,
+}
+
+impl Figures {
+    fn with(mut self, sleep: Option<&SleepRollup>, workouts: Option<&WorkoutFigures>) -> Self {
+        if let Some(s) = sleep {
+            self.sleep_asleep = Some(s.asleep);
+            self.sleep_in_bed = Some(s.in_bed);
+            self.sleep_awake = Some(s.awake);
+            self.sleep_core = Some(s.core);
+            self.sleep_deep = Some(s.deep);
+            self.sleep_rem = Some(s.rem);
+            self.sleep_unspecified = Some(s.unspecified);
+            self.sleep_efficiency = (s.in_bed > 0.0).then(|| (s.asleep / s.in_bed).min(1.0));
+            self.sleep_sessions = Some(s.sessions);
+        }
+        if let Some(w) = workouts {
+            self.workout_count = Some(w.count);
+            self.workout_duration = Some(w.duration);
+            self.workout_distance = Some(w.distance);
+        }
+        self
+    }
 }
 
 /// One local day.
@@ -104,7 +221,7 @@ impl From<&DaySummary> for DailySummaryView {
     fn from(day: &DaySummary) -> Self {
         DailySummaryView {
             date: day.date.to_string(),
-            figures: Figures::from(&day.figures),
+            figures: Figures::from(&day.figures).with(day.sleep.as_ref(), day.workouts.as_ref()),
         }
     }
 }
@@ -114,7 +231,7 @@ impl From<&PeriodSummary> for PeriodSummaryView {
         PeriodSummaryView {
             start: p.start.to_string(),
             end: p.end.to_string(),
-            figures: Figures::from(&p.figures),
+            figures: Figures::from(&p.figures).with(p.sleep.as_ref(), p.workouts.as_ref()),
         }
     }
 }
@@ -154,6 +271,7 @@ impl From<&BTreeMap<Metric, DayFigures>> for Figures {
             respiratory_rate: figure(Metric::RespiratoryRate),
             body_mass: figure(Metric::BodyMass),
             vo2max: figure(Metric::Vo2max),
+            ..Figures::default()
         }
     }
 }

@@ -142,6 +142,75 @@ macro_rules! impl_rollup_store {
                     })
                     .collect()
             }
+
+            async fn replace_sleep(
+                &self,
+                user: &wearhouse_model::UserId,
+                from_day: i32,
+                to_day: i32,
+                rows: &[$crate::SleepRollup],
+            ) -> Result<(), $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("DELETE FROM daily_sleep WHERE user_id = $1 AND day BETWEEN $2 AND $3")
+                    .bind(user.as_str())
+                    .bind(i64::from(from_day))
+                    .bind(i64::from(to_day))
+                    .execute(&mut *tx)
+                    .await?;
+                for chunk in rows.chunks(1000) {
+                    let mut insert = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO daily_sleep (user_id, day, sessions, in_bed, asleep, awake, unspecified, core, deep, rem) ",
+                    );
+                    insert.push_values(chunk, |mut row, r| {
+                        row.push_bind(user.as_str())
+                            .push_bind(i64::from(r.day))
+                            .push_bind(r.sessions)
+                            .push_bind(r.in_bed)
+                            .push_bind(r.asleep)
+                            .push_bind(r.awake)
+                            .push_bind(r.unspecified)
+                            .push_bind(r.core)
+                            .push_bind(r.deep)
+                            .push_bind(r.rem);
+                    });
+                    insert.build().execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn sleep_daily(
+                &self,
+                user: &wearhouse_model::UserId,
+                from_day: i32,
+                to_day: i32,
+            ) -> Result<Vec<$crate::SleepRollup>, $crate::StoreError> {
+                let rows: Vec<(i64, i64, f64, f64, f64, f64, f64, f64, f64)> = sqlx::query_as(
+                    "SELECT day, sessions, in_bed, asleep, awake, unspecified, core, deep, rem FROM daily_sleep \
+                     WHERE user_id = $1 AND day BETWEEN $2 AND $3 ORDER BY day",
+                )
+                .bind(user.as_str())
+                .bind(i64::from(from_day))
+                .bind(i64::from(to_day))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|(day, sessions, in_bed, asleep, awake, unspecified, core, deep, rem)| {
+                        Ok($crate::SleepRollup {
+                            day: i32::try_from(day)
+                                .map_err(|_| $crate::StoreError::Corrupt(format!("daily_sleep.day: {day}")))?,
+                            sessions,
+                            in_bed,
+                            asleep,
+                            awake,
+                            unspecified,
+                            core,
+                            deep,
+                            rem,
+                        })
+                    })
+                    .collect()
+            }
         }
     };
 }

@@ -246,6 +246,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("post", "/api/v1/activities/{id}/restore"),
     ("get", "/api/v1/activities/{id}/streams"),
     ("get", "/api/v1/trash"),
+    ("get", "/api/v1/sleep"),
 ];
 
 #[tokio::test]

@@ -452,3 +452,133 @@ async fn weeks_start_on_the_users_first_weekday_and_months_are_whole() {
         .await;
     assert_problem(res, 422, "validation_failed").await;
 }
+
+fn stage(start: &str, end: &str, stage: &str, source: &str) -> Value {
+    json!({"metric": "sleep", "value": stage, "start": start, "end": end, "source": src(source)})
+}
+
+#[tokio::test]
+async fn sleep_counts_for_the_day_it_ends_with_stages_merged_across_sources() {
+    let app = spawn_app().await;
+    let t = berliner(&app).await;
+    // The phone's in-bed period wraps the watch's stages; a ring also records the night (lower rank).
+    let ring = r#"{"name": "Ana's Ring", "kind": "ring"}"#;
+    ingest(
+        &app,
+        &t.access,
+        json!([
+            stage(
+                "2026-05-03T22:30:00+02:00",
+                "2026-05-04T06:45:00+02:00",
+                "in_bed",
+                PHONE
+            ),
+            stage(
+                "2026-05-03T23:00:00+02:00",
+                "2026-05-04T01:00:00+02:00",
+                "core",
+                WATCH
+            ),
+            stage(
+                "2026-05-04T01:00:00+02:00",
+                "2026-05-04T02:30:00+02:00",
+                "deep",
+                WATCH
+            ),
+            stage(
+                "2026-05-04T02:30:00+02:00",
+                "2026-05-04T02:45:00+02:00",
+                "awake",
+                WATCH
+            ),
+            stage(
+                "2026-05-04T02:45:00+02:00",
+                "2026-05-04T06:30:00+02:00",
+                "rem",
+                WATCH
+            ),
+            stage(
+                "2026-05-03T23:00:00+02:00",
+                "2026-05-04T06:30:00+02:00",
+                "asleep",
+                ring
+            ),
+            // An afternoon nap the same day.
+            stage(
+                "2026-05-04T14:00:00+02:00",
+                "2026-05-04T14:30:00+02:00",
+                "asleep",
+                WATCH
+            ),
+        ]),
+    )
+    .await;
+    let days = daily(&app, &t.access, "2026-05-03", "2026-05-04").await;
+    assert!(
+        days[0].get("sleep_asleep").is_none(),
+        "nothing ends on the 3rd: {}",
+        days[0]
+    );
+    let day = &days[1];
+    assert_eq!(day["sleep_sessions"], 2);
+    assert_eq!(day["sleep_core"], 2.0 * 3600.0);
+    assert_eq!(day["sleep_deep"], 1.5 * 3600.0);
+    assert_eq!(day["sleep_rem"], 3.75 * 3600.0);
+    assert_eq!(day["sleep_awake"], 0.25 * 3600.0);
+    // 7.25 h of the night (the ring adds nothing where the watch has stages) plus the 0.5 h nap.
+    assert_eq!(day["sleep_asleep"], 7.75 * 3600.0);
+    assert_eq!(day["sleep_in_bed"], 8.25 * 3600.0 + 0.5 * 3600.0);
+    let res = app
+        .get("/api/v1/sleep?from=2026-05-04&to=2026-05-04", Some(&t.access))
+        .await;
+    assert_eq!(res.status(), 200);
+    let sessions: Vec<Value> = res.json().await.unwrap();
+    assert_eq!(sessions.len(), 2);
+    assert_eq!(sessions[0]["date"], "2026-05-04");
+    assert_eq!(sessions[0]["start"], "2026-05-03T20:30:00Z");
+    assert_eq!(sessions[0]["stages"]["deep"], 1.5 * 3600.0);
+    assert!((sessions[0]["efficiency"].as_f64().unwrap() - 7.25 / 8.25).abs() < 1e-9);
+    // A rebuild from raw samples gives the same figures.
+    let before = daily(&app, &t.access, "2026-05-03", "2026-05-04").await;
+    let store = wearhouse::bootstrap::open_store(&app.config).await.unwrap();
+    let user = store.accounts.user_by_login("ana").await.unwrap().unwrap().id;
+    wearhouse_services::rollups::Rollups::new(store.clone())
+        .rebuild(&user)
+        .await
+        .unwrap();
+    store.close().await;
+    assert_eq!(daily(&app, &t.access, "2026-05-03", "2026-05-04").await, before);
+}
+
+#[tokio::test]
+async fn workouts_count_for_the_local_day_they_start() {
+    let app = spawn_app().await;
+    let t = berliner(&app).await;
+    for (start, minutes, distance) in [
+        ("2026-05-04T07:00:00+02:00", 30, 5000.0),
+        ("2026-05-04T18:00:00+02:00", 45, 8000.0),
+        // 23:30 local on the 4th is the 5th in UTC's eyes only.
+        ("2026-05-04T23:30:00+02:00", 60, 0.0),
+    ] {
+        let body = json!({"type": "running", "start": start, "duration": minutes * 60, "distance": distance});
+        assert_eq!(
+            app.post("/api/v1/activities", Some(&t.access), body)
+                .await
+                .status(),
+            201
+        );
+    }
+    let days = daily(&app, &t.access, "2026-05-04", "2026-05-05").await;
+    assert_eq!(days[0]["workout_count"], 3);
+    assert_eq!(days[0]["workout_duration"], (30 + 45 + 60) as f64 * 60.0);
+    assert_eq!(days[0]["workout_distance"], 13000.0);
+    assert!(days[1].get("workout_count").is_none());
+    let res = app
+        .get(
+            "/api/v1/summaries/monthly?from=2026-05-01&to=2026-05-31",
+            Some(&t.access),
+        )
+        .await;
+    let months: Vec<Value> = res.json().await.unwrap();
+    assert_eq!(months[0]["workout_count"], 3);
+}
