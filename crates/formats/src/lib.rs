@@ -8,6 +8,8 @@ pub mod apple_health;
 pub mod detect;
 pub mod error;
 pub mod fit;
+pub mod fitbit;
+pub mod google_fit;
 pub mod gpx;
 pub mod records;
 pub mod tcx;
