@@ -21,14 +21,14 @@ pub struct DayFigures {
 }
 
 impl DayFigures {
-    fn add(&mut self, value: f64) {
+    pub(crate) fn add(&mut self, value: f64) {
         self.total += value;
         self.minimum = self.minimum.min(value);
         self.maximum = self.maximum.max(value);
         self.count += 1;
     }
 
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             total: 0.0,
             minimum: f64::INFINITY,

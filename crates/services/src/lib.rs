@@ -13,6 +13,7 @@ pub mod passwords;
 pub mod profile;
 pub mod rollups;
 pub mod samples;
+pub mod series;
 pub mod summaries;
 pub mod tokens;
 

@@ -16,11 +16,12 @@ use jiff::tz::TimeZone;
 use jiff::{Span, Timestamp};
 use wearhouse_analytics::rollup::micros;
 use wearhouse_analytics::{
-    daily_cumulative, daily_readings, daily_sleep, local_date, merge_intervals, merge_readings,
-    sleep_sessions, DayFigures, SleepSession, SourcedInterval, StageInterval, ZoneHistory,
+    bucket_cumulative, bucket_readings, daily_cumulative, daily_readings, daily_sleep, local_date,
+    merge_intervals, merge_readings, sleep_sessions, DayFigures, SleepSession, SourcedInterval,
+    StageInterval, ZoneHistory,
 };
 use wearhouse_model::{Metric, MetricKind, SleepStage, UserId};
-use wearhouse_store::{DailyRollup, NewSample, SampleValue, SleepRollup, Store};
+use wearhouse_store::{DailyRollup, HourlyRollup, NewSample, SampleValue, SleepRollup, Store};
 
 use crate::ServiceError;
 
@@ -230,10 +231,25 @@ impl Rollups {
                     .await?;
                 continue;
             }
-            let rows = self.rows(user, *metric, &zones, &samples, first, last).await?;
+            let hours = (
+                samples
+                    .iter()
+                    .map(|s| s.start)
+                    .min()
+                    .unwrap_or(0)
+                    .div_euclid(3600),
+                samples.iter().map(|s| s.end).max().unwrap_or(0).div_euclid(3600),
+            );
+            let (daily, hourly) = self
+                .rows(user, *metric, &zones, &samples, (first, last), hours)
+                .await?;
             self.store
                 .rollups
-                .replace_daily(user, *metric, epoch_day(first), epoch_day(last), &rows)
+                .replace_daily(user, *metric, epoch_day(first), epoch_day(last), &daily)
+                .await?;
+            self.store
+                .rollups
+                .replace_hourly(user, *metric, hours.0, hours.1, &hourly)
                 .await?;
         }
         self.store.rollups.clear_dirty(user, &marks).await?;
@@ -265,10 +281,22 @@ impl Rollups {
         let from = utc_midnight(first) - (OFFSET_SPAN_HOURS.0 + margin) * 3600;
         let to = utc_midnight(last) + (24 + OFFSET_SPAN_HOURS.1) * 3600;
         let samples = self.store.samples.sample_values(user, metric, from, to).await?;
-        let rows = self.rows(user, metric, zones, &samples, first, last).await?;
+        // Every hour from 14 h before the first day's UTC midnight to 12 h after the last's end: local
+        // days lie within, and the samples read cover each of these hours completely.
+        let hours = (
+            (utc_midnight(first) - OFFSET_SPAN_HOURS.0 * 3600).div_euclid(3600),
+            (utc_midnight(last) + (24 + OFFSET_SPAN_HOURS.1) * 3600).div_euclid(3600) - 1,
+        );
+        let (daily, hourly) = self
+            .rows(user, metric, zones, &samples, (first, last), hours)
+            .await?;
         self.store
             .rollups
-            .replace_daily(user, metric, epoch_day(first), epoch_day(last), &rows)
+            .replace_daily(user, metric, epoch_day(first), epoch_day(last), &daily)
+            .await?;
+        self.store
+            .rollups
+            .replace_hourly(user, metric, hours.0, hours.1, &hourly)
             .await?;
         Ok(())
     }
@@ -374,9 +402,9 @@ impl Rollups {
         metric: Metric,
         zones: &ZoneHistory,
         samples: &[SampleValue],
-        first: Date,
-        last: Date,
-    ) -> Result<Vec<DailyRollup>, ServiceError> {
+        (first, last): (Date, Date),
+        hour_range: (i64, i64),
+    ) -> Result<(Vec<DailyRollup>, Vec<HourlyRollup>), ServiceError> {
         let ranks = self.ranks(user).await?;
         let intervals: Vec<SourcedInterval> = samples
             .iter()
@@ -390,15 +418,40 @@ impl Rollups {
                 offset_minutes: s.offset_minutes,
             })
             .collect();
-        let days = match metric.kind() {
-            MetricKind::Cumulative => daily_cumulative(&merge_intervals(&intervals), zones),
+        let (days, hours) = match metric.kind() {
+            MetricKind::Cumulative => {
+                let merged = merge_intervals(&intervals);
+                (
+                    daily_cumulative(&merged, zones),
+                    bucket_cumulative(&merged, micros(3600)),
+                )
+            }
             MetricKind::Instantaneous => {
-                daily_readings(&merge_readings(&intervals, micros(READING_SLICE_SECS)), zones)
+                let merged = merge_readings(&intervals, micros(READING_SLICE_SECS));
+                (
+                    daily_readings(&merged, zones),
+                    bucket_readings(&merged, micros(3600)),
+                )
             }
             // Sleep stages get their own summary (per night, per stage); not rolled up per day here.
             MetricKind::Category => Default::default(),
         };
-        Ok(days
+        let (first_hour, last_hour) = hour_range;
+        let hourly = hours
+            .into_iter()
+            .map(|(start, b)| (start.div_euclid(micros(3600)), b))
+            .filter(|(hour, _)| (first_hour..=last_hour).contains(hour))
+            .map(|(hour, b)| HourlyRollup {
+                metric,
+                hour,
+                total: b.figures.total,
+                minimum: b.figures.minimum,
+                maximum: b.figures.maximum,
+                count: b.figures.count,
+                sources: b.sources.into_iter().map(i64::from).collect(),
+            })
+            .collect();
+        let daily = days
             .into_iter()
             .filter(|(d, _)| (first..=last).contains(d))
             .map(|(d, f): (Date, DayFigures)| DailyRollup {
@@ -409,6 +462,7 @@ impl Rollups {
                 maximum: f.maximum,
                 count: f.count,
             })
-            .collect())
+            .collect();
+        Ok((daily, hourly))
     }
 }

@@ -105,8 +105,8 @@ fn combine(into: &mut DayFigures, day: &DayFigures) {
 }
 
 pub struct SummaryService {
-    store: Store,
-    rollups: Rollups,
+    pub(crate) store: Store,
+    pub(crate) rollups: Rollups,
 }
 
 fn parse_date(field: &str, raw: &str) -> Result<Date, FieldError> {

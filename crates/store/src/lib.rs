@@ -28,7 +28,7 @@ pub use activities::{
 pub use error::StoreError;
 pub use idempotency::{IdempotencyStore, KeyClaim, StoredResponse};
 pub use open::{open, Backend, StorageUsage, Store, StoreOptions};
-pub use rollups::{DailyRollup, RollupStore, SleepRollup};
+pub use rollups::{DailyRollup, HourlyRollup, RollupStore, SleepRollup};
 pub use samples::{
     NewSample, SampleCursor, SampleQuery, SampleStore, SampleValue, SourceRecord, StoredSample,
 };

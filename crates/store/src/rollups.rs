@@ -18,6 +18,20 @@ pub struct DailyRollup {
     pub count: i64,
 }
 
+/// One UTC hour of a metric's merged series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HourlyRollup {
+    pub metric: Metric,
+    /// UTC hours since the epoch.
+    pub hour: i64,
+    pub total: f64,
+    pub minimum: f64,
+    pub maximum: f64,
+    pub count: i64,
+    /// Ids of the sources the value came from, ascending.
+    pub sources: Vec<i64>,
+}
+
 /// Sleep of one local day: sessions ending that day, seconds per state.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct SleepRollup {
@@ -77,4 +91,23 @@ pub trait RollupStore: Send + Sync {
         from_day: i32,
         to_day: i32,
     ) -> Result<Vec<SleepRollup>, StoreError>;
+
+    /// Replaces the user's hourly rollups of `metric` for hours `from_hour..=to_hour`, atomically.
+    async fn replace_hourly(
+        &self,
+        user: &UserId,
+        metric: Metric,
+        from_hour: i64,
+        to_hour: i64,
+        rows: &[HourlyRollup],
+    ) -> Result<(), StoreError>;
+
+    /// The user's hourly rollups of `metric` for hours `from_hour..=to_hour`, by hour.
+    async fn hourly(
+        &self,
+        user: &UserId,
+        metric: Metric,
+        from_hour: i64,
+        to_hour: i64,
+    ) -> Result<Vec<HourlyRollup>, StoreError>;
 }

@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
-use wearhouse_model::{DeviceKind, Metric, Provider, RawValue};
+use wearhouse_model::{DeviceKind, Metric, MetricKind, Provider, RawValue};
 use wearhouse_services::samples::MAX_BATCH;
+use wearhouse_services::series::{Resolution, SeriesRequest};
 use wearhouse_services::{SampleInput, SampleListRequest, SourceInput};
 use wearhouse_store::{SourceRecord, StoredSample};
 
@@ -282,8 +283,12 @@ pub struct ListParams {
     pub to: Option<String>,
     /// Only this source (an id from `GET /api/v1/sources`).
     pub source: Option<i64>,
-    /// `raw` (the default) lists samples as stored.
+    /// `raw` (the default) lists samples as stored, every source's. `minute`, `hour` and `day` give buckets
+    /// (sum for amounts; average, minimum and maximum for readings); `day` buckets are local days.
     pub resolution: Option<String>,
+    /// For buckets: `true` (the default) merges sources by priority, each moment from the best source with
+    /// data; `false` gives every source's own buckets side by side.
+    pub merge: Option<bool>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// 1–10,000, default 1,000.
@@ -303,6 +308,46 @@ pub struct SampleView {
     pub source_id: i64,
     pub external_id: Option<String>,
     pub ingested_at: String,
+}
+
+/// A bucket of a series.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BucketView {
+    /// RFC 3339 (UTC).
+    pub start: String,
+    pub end: String,
+    /// The local date, for `resolution=day`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// The sum (amounts) or the average (readings), in the metric's canonical unit.
+    pub value: f64,
+    pub min: f64,
+    pub max: f64,
+    /// Readings (or merged pieces of amounts) in the bucket.
+    pub count: i64,
+    /// Ids of the sources the merged value came from.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<i64>,
+    /// The source of an unmerged bucket (`merge=false` or `source=`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_id: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BucketListView {
+    #[schema(value_type = Metric)]
+    pub metric: &'static str,
+    pub unit: String,
+    pub resolution: String,
+    pub buckets: Vec<BucketView>,
+}
+
+/// Raw samples a page at a time, or a bucketed series.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum SampleListView {
+    Raw(SamplePageView),
+    Buckets(BucketListView),
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -340,26 +385,68 @@ impl From<&StoredSample> for SampleView {
     }
 }
 
-/// List raw samples of one metric, oldest first, with cursor pagination that neither skips nor
-/// repeats items while new samples arrive.
+/// List samples of one metric. `resolution=raw` (the default): samples as stored, oldest first, with
+/// cursor pagination that neither skips nor repeats items while new samples arrive. `minute`, `hour`,
+/// `day`: buckets over `from`..`to` (at most 7, 366 and 1,000 days), of the merged series unless
+/// `merge=false` or `source=` asks for sources' own.
 #[utoipa::path(get, path = "/samples", tag = "samples", security(("bearer" = [])), params(ListParams),
     responses(
-        (status = 200, body = SamplePageView),
+        (status = 200, body = SampleListView),
         (status = 400, description = "`unsupported_resolution`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`: unknown metric, bad time or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: unknown metric, bad time, range or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn list(
     State(state): State<AppState>,
     Auth(actor): Auth,
     Query(p): Query<ListParams>,
-) -> ApiResult<Json<SamplePageView>> {
-    if p.resolution.as_deref().is_some_and(|r| r != "raw") {
-        return Err(Problem::new(
-            StatusCode::BAD_REQUEST,
-            "unsupported_resolution",
-            "only resolution=raw is available so far",
-        )
-        .into());
+) -> ApiResult<Json<SampleListView>> {
+    let resolution = p.resolution.as_deref().unwrap_or("raw");
+    if resolution != "raw" {
+        let Some(bucketed) = Resolution::parse(resolution) else {
+            return Err(Problem::new(
+                StatusCode::BAD_REQUEST,
+                "unsupported_resolution",
+                "resolution is raw, minute, hour or day",
+            )
+            .into());
+        };
+        let request = SeriesRequest {
+            metric: &p.metric,
+            from: p.from.as_deref(),
+            to: p.to.as_deref(),
+            resolution: bucketed,
+            source: p.source,
+            merge: p.merge.unwrap_or(true),
+        };
+        let buckets = state.summaries.series(actor.id(), request).await?;
+        let metric = p.metric.parse::<Metric>().ok();
+        let instant = |s: i64| {
+            Timestamp::from_second(s)
+                .map(|t| t.to_string())
+                .unwrap_or_default()
+        };
+        return Ok(Json(SampleListView::Buckets(BucketListView {
+            metric: metric.map(|m| m.as_str()).unwrap_or_default(),
+            unit: metric.map(|m| m.unit().symbol().to_owned()).unwrap_or_default(),
+            resolution: resolution.to_owned(),
+            buckets: buckets
+                .into_iter()
+                .map(|b| BucketView {
+                    start: instant(b.start),
+                    end: instant(b.end),
+                    date: b.date.map(|d| d.to_string()),
+                    value: match metric.map(|m| m.kind()) {
+                        Some(MetricKind::Instantaneous) => b.figures.total / b.figures.count.max(1) as f64,
+                        _ => b.figures.total,
+                    },
+                    min: b.figures.minimum,
+                    max: b.figures.maximum,
+                    count: b.figures.count,
+                    sources: b.sources,
+                    source_id: b.source,
+                })
+                .collect(),
+        })));
     }
     let request = SampleListRequest {
         metric: &p.metric,
@@ -370,10 +457,10 @@ async fn list(
         limit: p.limit.unwrap_or(1000),
     };
     let page = state.samples.list(actor.id(), request).await?;
-    Ok(Json(SamplePageView {
+    Ok(Json(SampleListView::Raw(SamplePageView {
         items: page.items.iter().map(SampleView::from).collect(),
         next_cursor: page.next_cursor,
-    }))
+    })))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -211,6 +211,75 @@ macro_rules! impl_rollup_store {
                     })
                     .collect()
             }
+
+            async fn replace_hourly(
+                &self,
+                user: &wearhouse_model::UserId,
+                metric: wearhouse_model::Metric,
+                from_hour: i64,
+                to_hour: i64,
+                rows: &[$crate::HourlyRollup],
+            ) -> Result<(), $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(
+                    "DELETE FROM hourly_rollups WHERE user_id = $1 AND metric = $2 AND hour BETWEEN $3 AND $4",
+                )
+                .bind(user.as_str())
+                .bind(metric.code())
+                .bind(from_hour)
+                .bind(to_hour)
+                .execute(&mut *tx)
+                .await?;
+                for chunk in rows.chunks(1000) {
+                    let mut insert = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO hourly_rollups (user_id, metric, hour, total, minimum, maximum, count, sources) ",
+                    );
+                    insert.push_values(chunk, |mut row, r| {
+                        let sources: Vec<String> = r.sources.iter().map(i64::to_string).collect();
+                        row.push_bind(user.as_str())
+                            .push_bind(r.metric.code())
+                            .push_bind(r.hour)
+                            .push_bind(r.total)
+                            .push_bind(r.minimum)
+                            .push_bind(r.maximum)
+                            .push_bind(r.count)
+                            .push_bind(sources.join(","));
+                    });
+                    insert.build().execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn hourly(
+                &self,
+                user: &wearhouse_model::UserId,
+                metric: wearhouse_model::Metric,
+                from_hour: i64,
+                to_hour: i64,
+            ) -> Result<Vec<$crate::HourlyRollup>, $crate::StoreError> {
+                let rows: Vec<(i64, f64, f64, f64, i64, String)> = sqlx::query_as(
+                    "SELECT hour, total, minimum, maximum, count, sources FROM hourly_rollups \
+                     WHERE user_id = $1 AND metric = $2 AND hour BETWEEN $3 AND $4 ORDER BY hour",
+                )
+                .bind(user.as_str())
+                .bind(metric.code())
+                .bind(from_hour)
+                .bind(to_hour)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|(hour, total, minimum, maximum, count, sources)| {
+                        let sources = sources
+                            .split(',')
+                            .filter(|s| !s.is_empty())
+                            .map(|s| s.parse::<i64>())
+                            .collect::<Result<Vec<_>, _>>()
+                            .map_err(|_| $crate::StoreError::Corrupt(format!("hourly_rollups.sources: {sources}")))?;
+                        Ok($crate::HourlyRollup { metric, hour, total, minimum, maximum, count, sources })
+                    })
+                    .collect()
+            }
         }
     };
 }

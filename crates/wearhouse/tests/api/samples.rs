@@ -203,7 +203,7 @@ async fn listing_pages_with_a_cursor_and_filters() {
     )
     .await;
     assert_problem(
-        app.get("/api/v1/samples?metric=steps&resolution=hour", Some(&t.access))
+        app.get("/api/v1/samples?metric=steps&resolution=week", Some(&t.access))
             .await,
         400,
         "unsupported_resolution",

@@ -231,6 +231,14 @@ async fn incremental_rollups_equal_a_full_rebuild() {
         ingest(&app, &t.access, batch).await;
     }
     let incremental = daily(&app, &t.access, "2026-05-03", "2026-05-07").await;
+    let range = "from=2026-05-03T00:00:00Z&to=2026-05-08T00:00:00Z";
+    let hourly_steps = format!("metric=steps&resolution=hour&{range}");
+    let hourly_hr = format!("metric=heart_rate&resolution=hour&{range}");
+    let incremental_hours = (
+        series(&app, &t.access, &hourly_steps).await,
+        series(&app, &t.access, &hourly_hr).await,
+    );
+    assert_eq!(incremental_hours.0["buckets"].as_array().unwrap().len(), 72);
 
     let store = wearhouse::bootstrap::open_store(&app.config).await.unwrap();
     let user = store.accounts.user_by_login("ana").await.unwrap().unwrap();
@@ -242,6 +250,11 @@ async fn incremental_rollups_equal_a_full_rebuild() {
     store.close().await;
     let rebuilt = daily(&app, &t.access, "2026-05-03", "2026-05-07").await;
     assert_eq!(incremental, rebuilt);
+    let rebuilt_hours = (
+        series(&app, &t.access, &hourly_steps).await,
+        series(&app, &t.access, &hourly_hr).await,
+    );
+    assert_eq!(incremental_hours, rebuilt_hours);
     assert!(
         incremental[2]["steps"].as_f64().unwrap() > 0.0,
         "{:?}",
@@ -581,4 +594,112 @@ async fn workouts_count_for_the_local_day_they_start() {
         .await;
     let months: Vec<Value> = res.json().await.unwrap();
     assert_eq!(months[0]["workout_count"], 3);
+}
+
+async fn series(app: &TestApp, token: &str, query: &str) -> Value {
+    let res = app.get(&format!("/api/v1/samples?{query}"), Some(token)).await;
+    assert_eq!(res.status(), 200, "{query}");
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn bucketed_series_merge_sources_by_hour_minute_and_day() {
+    let app = spawn_app().await;
+    let t = berliner(&app).await;
+    // Watch 09:30–10:30 local (07:30–08:30 UTC): 1200 steps. Phone 09:00–11:00: 2400 steps.
+    ingest(
+        &app,
+        &t.access,
+        json!([
+            steps(
+                "2026-05-04T09:30:00+02:00",
+                "2026-05-04T10:30:00+02:00",
+                1200.0,
+                WATCH
+            ),
+            steps(
+                "2026-05-04T09:00:00+02:00",
+                "2026-05-04T11:00:00+02:00",
+                2400.0,
+                PHONE
+            ),
+            hr("2026-05-04T09:00:10+02:00", 60.0, WATCH),
+            hr("2026-05-04T09:00:40+02:00", 90.0, PHONE),
+            hr("2026-05-04T09:01:10+02:00", 100.0, PHONE),
+        ]),
+    )
+    .await;
+    let range = "from=2026-05-04T00:00:00Z&to=2026-05-05T00:00:00Z";
+    let hours = series(&app, &t.access, &format!("metric=steps&resolution=hour&{range}")).await;
+    let buckets = hours["buckets"].as_array().unwrap();
+    let values: Vec<(&str, f64)> = buckets
+        .iter()
+        .map(|b| (b["start"].as_str().unwrap(), b["value"].as_f64().unwrap()))
+        .collect();
+    // 07:00 UTC: phone 07:00–07:30 (600) + watch 07:30–08:00 (600); 08:00: watch 600 + phone 08:30–09:00 (600).
+    assert_eq!(
+        values,
+        [("2026-05-04T07:00:00Z", 1200.0), ("2026-05-04T08:00:00Z", 1200.0)]
+    );
+    assert_eq!(
+        buckets[0]["sources"].as_array().unwrap().len(),
+        2,
+        "both sources made the value"
+    );
+    assert_eq!(hours["unit"], "count");
+    // Every source on its own: the plain per-source totals (the naive view).
+    let apart = series(
+        &app,
+        &t.access,
+        &format!("metric=steps&resolution=hour&merge=false&{range}"),
+    )
+    .await;
+    let total: f64 = apart["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["value"].as_f64().unwrap())
+        .sum();
+    assert_eq!(total, 3600.0);
+    assert!(apart["buckets"][0]["source_id"].is_number());
+    // Days agree with the daily summary.
+    let days = series(&app, &t.access, &format!("metric=steps&resolution=day&{range}")).await;
+    assert_eq!(days["buckets"][0]["date"], "2026-05-04");
+    assert_eq!(days["buckets"][0]["value"], 2400.0);
+    assert_eq!(
+        days["buckets"][0]["start"], "2026-05-03T22:00:00Z",
+        "local midnight in Berlin"
+    );
+    // Heart rate per minute: the watch wins the first minute, the phone fills the second.
+    let minutes = series(
+        &app,
+        &t.access,
+        &format!("metric=heart_rate&resolution=minute&{range}"),
+    )
+    .await;
+    let values: Vec<f64> = minutes["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["value"].as_f64().unwrap())
+        .collect();
+    assert_eq!(values, [60.0, 100.0]);
+    let hourly_hr = series(
+        &app,
+        &t.access,
+        &format!("metric=heart_rate&resolution=hour&{range}"),
+    )
+    .await;
+    assert_eq!(hourly_hr["buckets"][0]["value"], 80.0);
+    assert_eq!(hourly_hr["buckets"][0]["min"], 60.0);
+    assert_eq!(hourly_hr["buckets"][0]["count"], 2);
+    // Ranges are bounded per resolution and required.
+    let res = app
+        .get("/api/v1/samples?metric=steps&resolution=minute&from=2026-05-01T00:00:00Z&to=2026-05-30T00:00:00Z", Some(&t.access))
+        .await;
+    assert_problem(res, 422, "validation_failed").await;
+    let res = app
+        .get("/api/v1/samples?metric=steps&resolution=hour", Some(&t.access))
+        .await;
+    assert_problem(res, 422, "validation_failed").await;
 }
