@@ -24,6 +24,7 @@ use crate::problem::{Problem, ProblemField};
         (name = "me", description = "The signed-in user's profile and account"),
         (name = "mfa", description = "TOTP two-factor authentication"),
         (name = "samples", description = "Health samples: batch ingestion, listing, sources"),
+        (name = "imports", description = "File imports: Apple Health, FIT, GPX, TCX, zip archives"),
         (name = "activities", description = "Workouts: create, edit with revisions, trash and restore, streams"),
         (name = "summaries", description = "Per-local-day figures from merged sources"),
         (name = "users", description = "Other users' public profiles"),

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use wearhouse_services::{
-    AccountService, ActivityService, IdempotencyService, SampleService, SummaryService,
+    AccountService, ActivityService, IdempotencyService, ImportService, SampleService, SummaryService,
 };
 
 use crate::middleware::metrics::HttpMetrics;
@@ -46,6 +46,7 @@ pub struct Services {
     pub summaries: Arc<SummaryService>,
     pub activities: Arc<ActivityService>,
     pub idempotency: Arc<IdempotencyService>,
+    pub imports: Arc<ImportService>,
 }
 
 #[derive(Clone)]
@@ -55,6 +56,7 @@ pub struct AppState {
     pub summaries: Arc<SummaryService>,
     pub activities: Arc<ActivityService>,
     pub idempotency: Arc<IdempotencyService>,
+    pub imports: Arc<ImportService>,
     pub rate_limits: Arc<RateLimits>,
     pub metrics: Arc<HttpMetrics>,
     pub settings: Arc<HttpSettings>,
@@ -68,6 +70,7 @@ impl AppState {
             summaries,
             activities,
             idempotency,
+            imports,
         } = services;
         Self {
             accounts,
@@ -75,6 +78,7 @@ impl AppState {
             summaries,
             activities,
             idempotency,
+            imports,
             rate_limits: Arc::new(RateLimits::new(&settings.rate_limits)),
             metrics: Arc::new(HttpMetrics::new()),
             settings: Arc::new(settings),

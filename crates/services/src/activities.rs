@@ -539,6 +539,7 @@ impl ActivityService {
             source_id: Some(source_id),
             external_id,
             streams: input.streams.filter(|s| !s.is_empty()),
+            import_id: None,
         })
     }
 }

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod clock;
 pub mod error;
 pub mod idempotency;
+pub mod imports;
 pub mod mfa;
 pub mod passwords;
 pub mod profile;
@@ -25,6 +26,7 @@ pub use auth::{LoginRequest, TokenPair, TotpEnrolment};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{FieldError, ServiceError};
 pub use idempotency::IdempotencyService;
+pub use imports::{ImportService, Upload};
 pub use passwords::PasswordHashing;
 pub use profile::ProfilePatch;
 pub use samples::{

@@ -148,7 +148,7 @@ impl SampleService {
             let accepted = self
                 .store
                 .samples
-                .insert_samples(user, &samples, &touched, now)
+                .insert_samples(user, &samples, &touched, now, None)
                 .await?;
             self.rollups.wake_worker();
             accepted

@@ -15,6 +15,8 @@ pub struct NewActivity {
     /// The client's or file's id for it; a second activity with the same external id is not created.
     pub external_id: Option<String>,
     pub streams: Option<Streams>,
+    /// The import that wrote it, so a failed import can be rolled back.
+    pub import_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -9,6 +9,7 @@ mod accounts;
 mod activities;
 mod error;
 mod idempotency;
+mod imports;
 mod open;
 mod rollups;
 mod rows;
@@ -27,6 +28,7 @@ pub use activities::{
 };
 pub use error::StoreError;
 pub use idempotency::{IdempotencyStore, KeyClaim, StoredResponse};
+pub use imports::{ImportProgress, ImportRecord, ImportStatus, ImportStore, NewImport};
 pub use open::{open, Backend, StorageUsage, Store, StoreOptions};
 pub use rollups::{DailyRollup, HourlyRollup, RollupStore, SleepRollup};
 pub use samples::{

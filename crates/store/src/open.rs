@@ -8,6 +8,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::sql::{PgStore, SqliteStore};
+use crate::ImportStore;
 use crate::{
     AccountStore, ActivityStore, IdempotencyStore, RollupStore, SampleStore, SessionStore, SettingsStore,
     StoreError,
@@ -60,6 +61,7 @@ pub struct Store {
     pub samples: Arc<dyn SampleStore>,
     pub activities: Arc<dyn ActivityStore>,
     pub idempotency: Arc<dyn IdempotencyStore>,
+    pub imports: Arc<dyn ImportStore>,
     pub rollups: Arc<dyn RollupStore>,
     pub settings: Arc<dyn SettingsStore>,
     pool: Pool,
@@ -132,6 +134,7 @@ where
         + SampleStore
         + ActivityStore
         + IdempotencyStore
+        + ImportStore
         + RollupStore
         + SettingsStore
         + Clone
@@ -144,6 +147,7 @@ where
         samples: Arc::new(store.clone()),
         activities: Arc::new(store.clone()),
         idempotency: Arc::new(store.clone()),
+        imports: Arc::new(store.clone()),
         rollups: Arc::new(store.clone()),
         settings: Arc::new(store),
         pool,

@@ -8,8 +8,8 @@ use wearhouse_model::{
 
 use crate::time::from_micros;
 use crate::{
-    ActivityRecord, ActivityRevision, Avatar, RevisionChange, SourceRecord, StoreError, StoredSample,
-    UserRecord,
+    ActivityRecord, ActivityRevision, Avatar, ImportProgress, ImportRecord, ImportStatus, RevisionChange,
+    SourceRecord, StoreError, StoredSample, UserRecord,
 };
 
 /// Columns selected for a user, in this order, by every backend (see `USER_COLUMNS`).
@@ -252,6 +252,52 @@ impl TryFrom<RevisionRow> for ActivityRevision {
             deleted: row.deleted,
             fields: parse_activity_body(&row.body)?,
             created_at: from_micros(row.created_at)?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ImportRow {
+    id: String,
+    user_id: String,
+    status: String,
+    format: String,
+    file_name: Option<String>,
+    sha256: String,
+    bytes_total: i64,
+    bytes_read: i64,
+    records_read: i64,
+    imported: i64,
+    duplicates: i64,
+    activities: i64,
+    report: String,
+    created_at: i64,
+    started_at: Option<i64>,
+    finished_at: Option<i64>,
+}
+
+impl TryFrom<ImportRow> for ImportRecord {
+    type Error = StoreError;
+    fn try_from(r: ImportRow) -> Result<Self, Self::Error> {
+        Ok(ImportRecord {
+            id: r.id,
+            user_id: UserId::parse(&r.user_id).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            status: ImportStatus::parse(&r.status)?,
+            format: r.format,
+            file_name: r.file_name,
+            sha256: r.sha256,
+            bytes_total: r.bytes_total,
+            progress: ImportProgress {
+                bytes_read: r.bytes_read,
+                records_read: r.records_read,
+                imported: r.imported,
+                duplicates: r.duplicates,
+                activities: r.activities,
+            },
+            report: r.report,
+            created_at: from_micros(r.created_at)?,
+            started_at: r.started_at.map(from_micros).transpose()?,
+            finished_at: r.finished_at.map(from_micros).transpose()?,
         })
     }
 }

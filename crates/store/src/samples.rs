@@ -109,6 +109,7 @@ pub trait SampleStore: Send + Sync {
         samples: &[NewSample],
         touched: &[(Metric, i32)],
         now: Timestamp,
+        import_id: Option<&str>,
     ) -> Result<u64, StoreError>;
 
     /// Every sample of one metric starting in `[from, to)` (Unix seconds), in no particular order: the

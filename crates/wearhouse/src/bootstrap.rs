@@ -10,8 +10,8 @@ use secrecy::ExposeSecret;
 use wearhouse_server::{AppState, HttpSettings, RateLimitSettings, Services};
 use wearhouse_services::rollups::Rollups;
 use wearhouse_services::{
-    AccountService, AccountSettings, ActivityService, IdempotencyService, PasswordHashing, SampleService,
-    SummaryService, SystemClock,
+    AccountService, AccountSettings, ActivityService, IdempotencyService, ImportService, PasswordHashing,
+    SampleService, SummaryService, SystemClock,
 };
 use wearhouse_store::{Backend, Store, StoreOptions};
 
@@ -54,6 +54,16 @@ pub async fn account_service(config: &Config, store: Store) -> anyhow::Result<Ac
     };
     let key = auth.jwt_secret.clone().filter(|k| !k.expose_secret().is_empty());
     Ok(AccountService::new(store, Arc::new(SystemClock), hashing, key, settings).await?)
+}
+
+/// Imports keep uploaded files under `<data_dir>/imports` while they wait and run.
+pub fn import_service(config: &Config, store: Store, rollups: Rollups) -> ImportService {
+    ImportService::new(
+        store,
+        Arc::new(SystemClock),
+        rollups,
+        config.data_dir.join("imports"),
+    )
 }
 
 pub fn http_settings(config: &Config) -> HttpSettings {
@@ -102,6 +112,7 @@ impl Application {
             summaries,
             activities: Arc::new(ActivityService::new(store.clone(), Arc::new(SystemClock))),
             idempotency: Arc::new(IdempotencyService::new(store.clone(), Arc::new(SystemClock))),
+            imports: Arc::new(import_service(config, store.clone(), rollups.clone())),
         };
         let state = AppState::new(services, http_settings(config));
         let listener = tokio::net::TcpListener::bind(&config.listen)
@@ -125,9 +136,11 @@ impl Application {
         // Recomputes rollups of marked days in the background, including marks left by a previous run.
         let worker = tokio::spawn(self.rollups.run_worker());
         let purge = tokio::spawn(purge_periodically(self.state.activities.clone()));
+        let imports = tokio::spawn(self.state.imports.clone().run_worker());
         wearhouse_server::serve(self.listener, self.state, shutdown).await?;
         worker.abort();
         purge.abort();
+        imports.abort();
         self.store.close().await;
         Ok(())
     }

@@ -47,12 +47,27 @@ pub enum Command {
     User(UserCommand),
     /// Show configuration.
     Config(ConfigArgs),
+    /// Import files (Apple Health export.zip/export.xml, FIT, GPX, TCX) for a user, with progress.
+    Import(ImportArgs),
     /// Maintain derived data.
     #[command(subcommand)]
     Summaries(SummariesCommand),
     /// Measure performance and print the figures.
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The account to import into (username or e-mail).
+    #[arg(long)]
+    pub user: String,
+    /// Files to import, one after another.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// No progress bar (for scripts); the summary is still printed.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]

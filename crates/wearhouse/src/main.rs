@@ -42,6 +42,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Ok(())
             }
             Command::User(UserCommand::Create(args)) => commands::user::create(&config, args).await,
+            Command::Import(args) => commands::import::run(&config, &args).await,
             Command::Summaries(SummariesCommand::Rebuild { user }) => {
                 commands::summaries::rebuild(&config, user.as_deref()).await
             }

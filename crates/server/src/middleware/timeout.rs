@@ -8,7 +8,15 @@ use axum::response::{IntoResponse, Response};
 use crate::problem::Problem;
 use crate::state::AppState;
 
+/// Uploads of large files (imports) stream for as long as the client sends; only they are exempt.
+fn is_upload(req: &Request) -> bool {
+    req.method() == axum::http::Method::POST && req.uri().path() == "/api/v1/imports"
+}
+
 pub async fn deadline(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if is_upload(&req) {
+        return next.run(req).await;
+    }
     match tokio::time::timeout(state.settings.request_timeout, next.run(req)).await {
         Ok(response) => response,
         Err(_) => Problem::new(

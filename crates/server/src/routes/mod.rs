@@ -4,6 +4,7 @@ pub mod activities;
 pub mod admin;
 pub mod auth;
 pub mod health;
+pub mod imports;
 pub mod me;
 pub mod mfa;
 pub mod samples;
@@ -21,6 +22,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(me::router())
         .merge(mfa::router())
         .merge(activities::router())
+        .merge(imports::router())
         .merge(samples::router())
         .merge(summaries::router())
         .merge(users::router())

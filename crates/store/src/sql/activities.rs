@@ -93,8 +93,8 @@ macro_rules! impl_activity_store {
                     let inserted = sqlx::query(
                         "INSERT INTO activities (id, user_id, activity_type, start_s, end_s, distance, avg_hr, \
                          visibility, title, notes, source_id, external_id, revision, stream_points, body, \
-                         created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $14, $15, $15) \
+                         created_at, updated_at, import_id) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $14, $15, $15, $16) \
                          ON CONFLICT DO NOTHING",
                     )
                     .bind(item.id.as_str())
@@ -112,6 +112,7 @@ macro_rules! impl_activity_store {
                     .bind(points)
                     .bind($crate::rows::activity_body(&item.fields)?)
                     .bind(at)
+                    .bind(item.import_id.as_deref())
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();

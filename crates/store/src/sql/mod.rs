@@ -10,6 +10,8 @@ pub(crate) mod activities;
 #[macro_use]
 mod sessions;
 #[macro_use]
+pub(crate) mod imports;
+#[macro_use]
 mod rollups;
 #[macro_use]
 pub(crate) mod samples;
@@ -42,3 +44,5 @@ impl_settings_store!(SqliteStore);
 impl_settings_store!(PgStore);
 impl_activity_store!(SqliteStore, sqlx::Sqlite);
 impl_activity_store!(PgStore, sqlx::Postgres);
+impl_import_store!(SqliteStore);
+impl_import_store!(PgStore);

@@ -83,12 +83,15 @@ macro_rules! impl_sample_store {
                 samples: &[$crate::NewSample],
                 touched: &[(wearhouse_model::Metric, i32)],
                 now: jiff::Timestamp,
+                import_id: Option<&str>,
             ) -> Result<u64, $crate::StoreError> {
                 let mut tx = self.pool.begin().await?;
-                let batch: i64 =
-                    sqlx::query_scalar("INSERT INTO ingest_batches (user_id, ingested_at) VALUES ($1, $2) RETURNING id")
+                let batch: i64 = sqlx::query_scalar(
+                    "INSERT INTO ingest_batches (user_id, ingested_at, import_id) VALUES ($1, $2, $3) RETURNING id",
+                )
                         .bind(user.as_str())
                         .bind($crate::time::to_micros(now))
+                        .bind(import_id)
                         .fetch_one(&mut *tx)
                         .await?;
                 let mut inserted = 0;

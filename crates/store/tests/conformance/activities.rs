@@ -23,6 +23,7 @@ fn new_activity(f: ActivityFields, external_id: Option<&str>) -> NewActivity {
         source_id: None,
         external_id: external_id.map(str::to_owned),
         streams: None,
+        import_id: None,
     }
 }
 

@@ -658,7 +658,7 @@ async fn samples_are_stored_once_and_read_back_in_order() {
         assert_eq!(
             store
                 .samples
-                .insert_samples(&ana.id, &batch, &[], t0())
+                .insert_samples(&ana.id, &batch, &[], t0(), None)
                 .await
                 .unwrap(),
             4
@@ -666,7 +666,7 @@ async fn samples_are_stored_once_and_read_back_in_order() {
         assert_eq!(
             store
                 .samples
-                .insert_samples(&ana.id, &batch, &[], t0())
+                .insert_samples(&ana.id, &batch, &[], t0(), None)
                 .await
                 .unwrap(),
             0,
@@ -681,7 +681,7 @@ async fn samples_are_stored_once_and_read_back_in_order() {
         assert_eq!(
             store
                 .samples
-                .insert_samples(&ana.id, &[moved], &[], t0())
+                .insert_samples(&ana.id, &[moved], &[], t0(), None)
                 .await
                 .unwrap(),
             0
@@ -751,7 +751,7 @@ async fn cursor_pages_neither_skip_nor_repeat_under_concurrent_inserts() {
             .collect();
         store
             .samples
-            .insert_samples(&ana.id, &batch, &[], t0())
+            .insert_samples(&ana.id, &batch, &[], t0(), None)
             .await
             .unwrap();
 
@@ -774,7 +774,7 @@ async fn cursor_pages_neither_skip_nor_repeat_under_concurrent_inserts() {
                 let late = [hr(w, -(pages * 60), 50.0), hr(w, 10_000 + pages * 60, 80.0)];
                 store
                     .samples
-                    .insert_samples(&ana.id, &late, &[], t0())
+                    .insert_samples(&ana.id, &late, &[], t0(), None)
                     .await
                     .unwrap();
             }
@@ -819,7 +819,7 @@ async fn deleting_a_user_deletes_their_sources_and_samples() {
             .unwrap();
         store
             .samples
-            .insert_samples(&ana.id, &[hr(w, 0, 60.0)], &[], t0())
+            .insert_samples(&ana.id, &[hr(w, 0, 60.0)], &[], t0(), None)
             .await
             .unwrap();
         store.accounts.delete_user(&ana.id).await.unwrap();
@@ -846,7 +846,7 @@ async fn ingests_mark_days_for_rollups_and_a_newer_mark_survives_clearing_an_old
         let touched = [(Metric::HeartRate, 20_000), (Metric::HeartRate, 20_001)];
         store
             .samples
-            .insert_samples(&ana.id, &[hr(w, 0, 60.0)], &touched, t0())
+            .insert_samples(&ana.id, &[hr(w, 0, 60.0)], &touched, t0(), None)
             .await
             .unwrap();
         assert_eq!(
@@ -863,7 +863,7 @@ async fn ingests_mark_days_for_rollups_and_a_newer_mark_survives_clearing_an_old
         let other = [(Metric::Steps, 1)];
         store
             .samples
-            .insert_samples(&ana.id, &[hr(w, 0, 60.0)], &other, t0())
+            .insert_samples(&ana.id, &[hr(w, 0, 60.0)], &other, t0(), None)
             .await
             .unwrap();
         assert_eq!(store.rollups.dirty_days(&ana.id).await.unwrap().len(), 2);
@@ -871,7 +871,7 @@ async fn ingests_mark_days_for_rollups_and_a_newer_mark_survives_clearing_an_old
         // Day 20,001 is marked again by a later batch while the first marks are being processed.
         store
             .samples
-            .insert_samples(&ana.id, &[hr(w, 60, 61.0)], &touched[1..], t0())
+            .insert_samples(&ana.id, &[hr(w, 60, 61.0)], &touched[1..], t0(), None)
             .await
             .unwrap();
         store.rollups.clear_dirty(&ana.id, &first).await.unwrap();

@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod config;
+pub mod import;
 pub mod serve;
 pub mod summaries;
 pub mod user;

@@ -247,6 +247,9 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/v1/activities/{id}/streams"),
     ("get", "/api/v1/trash"),
     ("get", "/api/v1/sleep"),
+    ("post", "/api/v1/imports"),
+    ("get", "/api/v1/imports"),
+    ("get", "/api/v1/imports/{id}"),
 ];
 
 #[tokio::test]

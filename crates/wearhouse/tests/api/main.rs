@@ -10,6 +10,7 @@ mod admin;
 mod auth;
 mod conventions;
 mod harness;
+mod imports;
 mod me;
 mod mfa;
 mod samples;

@@ -1,0 +1,242 @@
+//! `/api/v1/imports`: upload an export or activity file; it is imported in the background.
+
+use std::path::Path;
+
+use axum::body::Body;
+use axum::extract::{FromRequest, Multipart, Path as UrlPath, Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use http_body_util::BodyExt;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use wearhouse_services::imports::hex;
+use wearhouse_services::Upload;
+use wearhouse_store::ImportRecord;
+
+use crate::extract::{Auth, Json};
+use crate::problem::{ApiError, ApiResult, Problem};
+use crate::state::AppState;
+
+/// The largest upload accepted (a decade of Apple Health export, zipped, is well under 1 GB).
+const MAX_UPLOAD: u64 = 4 * 1024 * 1024 * 1024;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(upload, list))
+        .routes(routes!(status))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportView {
+    pub id: String,
+    /// queued, running, done or failed.
+    pub status: String,
+    /// Detected from the content: apple_health, zip, fit, gpx or tcx.
+    pub format: String,
+    pub file_name: Option<String>,
+    pub status_url: String,
+    pub bytes_total: i64,
+    pub bytes_read: i64,
+    pub records_read: i64,
+    /// Samples newly stored.
+    pub imported: i64,
+    /// Activities newly stored.
+    pub activities: i64,
+    /// Records that were already stored.
+    pub duplicates: i64,
+    /// Records skipped, by reason; warnings (first 200, with location) and their counts; the error that
+    /// failed the import, if one did.
+    #[schema(value_type = Object)]
+    pub report: serde_json::Value,
+    pub created_at: String,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+}
+
+impl From<&ImportRecord> for ImportView {
+    fn from(r: &ImportRecord) -> Self {
+        Self {
+            id: r.id.clone(),
+            status: r.status.as_str().to_owned(),
+            format: r.format.clone(),
+            file_name: r.file_name.clone(),
+            status_url: format!("/api/v1/imports/{}", r.id),
+            bytes_total: r.bytes_total,
+            bytes_read: r.progress.bytes_read,
+            records_read: r.progress.records_read,
+            imported: r.progress.imported,
+            activities: r.progress.activities,
+            duplicates: r.progress.duplicates,
+            report: serde_json::from_str(&r.report).unwrap_or_default(),
+            created_at: r.created_at.to_string(),
+            started_at: r.started_at.map(|t| t.to_string()),
+            finished_at: r.finished_at.map(|t| t.to_string()),
+        }
+    }
+}
+
+fn too_large() -> ApiError {
+    Problem::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        "uploads are at most 4 GB",
+    )
+    .into()
+}
+
+fn broken(e: impl std::fmt::Display) -> ApiError {
+    Problem::new(
+        StatusCode::BAD_REQUEST,
+        "unreadable_body",
+        format!("the upload broke off: {e}"),
+    )
+    .into()
+}
+
+/// Writes chunks to `path`, hashing as they pass; never holds more than one chunk in memory.
+struct Sink {
+    file: tokio::fs::File,
+    hash: Sha256,
+    size: u64,
+}
+
+impl Sink {
+    async fn create(path: &Path) -> Result<Self, ApiError> {
+        let file = tokio::fs::File::create(path)
+            .await
+            .map_err(|e| ApiError::from(wearhouse_services::ServiceError::Internal(e.to_string())))?;
+        Ok(Self {
+            file,
+            hash: Sha256::new(),
+            size: 0,
+        })
+    }
+
+    async fn write(&mut self, chunk: &[u8]) -> Result<(), ApiError> {
+        self.size += chunk.len() as u64;
+        if self.size > MAX_UPLOAD {
+            return Err(too_large());
+        }
+        self.hash.update(chunk);
+        self.file
+            .write_all(chunk)
+            .await
+            .map_err(|e| ApiError::from(wearhouse_services::ServiceError::Internal(e.to_string())))
+    }
+
+    async fn finish(mut self) -> Result<(String, u64), ApiError> {
+        self.file
+            .flush()
+            .await
+            .map_err(|e| ApiError::from(wearhouse_services::ServiceError::Internal(e.to_string())))?;
+        Ok((hex(&self.hash.finalize()), self.size))
+    }
+}
+
+/// Streams the request body (raw, or the first file of a multipart form) to `path`.
+async fn receive(req: Request, path: &Path) -> Result<(Option<String>, String, u64), ApiError> {
+    let is_multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("multipart/form-data"));
+    let mut sink = Sink::create(path).await?;
+    if is_multipart {
+        let mut form = Multipart::from_request(req, &()).await.map_err(broken)?;
+        loop {
+            let Some(mut field) = form.next_field().await.map_err(broken)? else {
+                return Err(
+                    Problem::new(StatusCode::BAD_REQUEST, "no_file", "the form has no file field").into(),
+                );
+            };
+            let Some(name) = field.file_name().map(str::to_owned) else {
+                continue;
+            };
+            while let Some(chunk) = field.chunk().await.map_err(broken)? {
+                sink.write(&chunk).await?;
+            }
+            let (sha, size) = sink.finish().await?;
+            return Ok((Some(name), sha, size));
+        }
+    }
+    let file_name = req
+        .headers()
+        .get("x-file-name")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let mut body: Body = req.into_body();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(broken)?;
+        if let Some(data) = frame.data_ref() {
+            sink.write(data).await?;
+        }
+    }
+    let (sha, size) = sink.finish().await?;
+    Ok((file_name, sha, size))
+}
+
+/// Upload a file to import: an Apple Health `export.zip` or `export.xml`, or a FIT, GPX or TCX file, as
+/// the raw body (name it with `X-File-Name`) or as a `multipart/form-data` file field, up to 4 GB. The
+/// format is detected from the content. The file is written to disk as it arrives and imported in the
+/// background: follow `status_url`. A file already imported is not imported again (200 with the
+/// earlier import).
+#[utoipa::path(post, path = "/imports", tag = "imports", security(("bearer" = [])),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses(
+        (status = 202, description = "Queued", body = ImportView),
+        (status = 200, description = "This file was imported before", body = ImportView),
+        (status = 413, description = "`payload_too_large`", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "`unsupported_media_type`: not a format Wearhouse reads", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn upload(State(state): State<AppState>, Auth(actor): Auth, req: Request) -> ApiResult<Response> {
+    let path = state.imports.incoming_path().await?;
+    let received = receive(req, &path).await;
+    let (file_name, sha256, size) = match received {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = tokio::fs::remove_file(&path).await;
+            return Err(e);
+        }
+    };
+    let (record, new) = state
+        .imports
+        .submit(
+            actor.id(),
+            Upload {
+                path,
+                file_name,
+                sha256,
+                size,
+            },
+        )
+        .await?;
+    let status = if new { StatusCode::ACCEPTED } else { StatusCode::OK };
+    Ok((status, Json(ImportView::from(&record))).into_response())
+}
+
+/// The user's imports, newest first (the last 100).
+#[utoipa::path(get, path = "/imports", tag = "imports", security(("bearer" = [])),
+    responses((status = 200, body = Vec<ImportView>)))]
+async fn list(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Vec<ImportView>>> {
+    let items = state.imports.list(actor.id()).await?;
+    Ok(Json(items.iter().map(ImportView::from).collect()))
+}
+
+/// One import: status, progress (bytes and records), counts and report.
+#[utoipa::path(get, path = "/imports/{id}", tag = "imports", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, body = ImportView),
+        (status = 404, description = "`import_not_found`", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn status(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    UrlPath(id): UrlPath<String>,
+) -> ApiResult<Json<ImportView>> {
+    Ok(Json(ImportView::from(&state.imports.get(actor.id(), &id).await?)))
+}

@@ -1,0 +1,393 @@
+//! File imports: uploads become queued imports that a background worker runs (or the CLI runs in the
+//! foreground). Reading and storing overlap: a blocking thread parses the file into batches while the
+//! async side stores them.
+//!
+//! Guarantees:
+//! - Idempotent: a file already imported (same SHA-256) is not imported again, and every record has a
+//!   natural key or external id, so an overlapping later export stores only what is new.
+//! - Atomic in effect: rows an import writes carry its id; if it fails, all of them are deleted. An
+//!   import cut short by a stopped process is queued again at the next start and re-run, which (being
+//!   idempotent) completes it with exactly one copy of everything.
+
+mod read;
+mod write;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+use tokio::sync::Notify;
+use wearhouse_model::{InvalidInput, UserId};
+use wearhouse_store::{ImportProgress, ImportRecord, ImportStatus, NewImport, Store, StoreError};
+
+pub use read::ArchiveLimits;
+pub use write::Report;
+
+use crate::rollups::Rollups;
+use crate::{Clock, ServiceError};
+use read::Chunk;
+use write::{ReportedWarning, Writer};
+
+/// How often progress is written to the database while an import runs.
+const PROGRESS_EVERY: Duration = Duration::from_millis(500);
+
+/// Called as an import advances (the CLI's progress bar).
+pub type ProgressFn<'a> = dyn Fn(&ImportRecord, &ImportProgress) + Sync + 'a;
+
+/// A file received and on disk, not yet registered.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub path: PathBuf,
+    pub file_name: Option<String>,
+    pub sha256: String,
+    pub size: u64,
+}
+
+pub struct ImportService {
+    pub(crate) store: Store,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) rollups: Rollups,
+    dir: PathBuf,
+    limits: ArchiveLimits,
+    wake: Arc<Notify>,
+}
+
+impl ImportService {
+    /// `dir` holds uploaded files while they wait and run; it is created if missing.
+    pub fn new(store: Store, clock: Arc<dyn Clock>, rollups: Rollups, dir: PathBuf) -> Self {
+        Self {
+            store,
+            clock,
+            rollups,
+            dir,
+            limits: ArchiveLimits::default(),
+            wake: Arc::new(Notify::new()),
+        }
+    }
+
+    /// Where an upload in progress should be written.
+    pub async fn incoming_path(&self) -> Result<PathBuf, ServiceError> {
+        tokio::fs::create_dir_all(&self.dir)
+            .await
+            .map_err(|e| ServiceError::Internal(format!("cannot create {}: {e}", self.dir.display())))?;
+        Ok(self
+            .dir
+            .join(format!("incoming-{}", uuid::Uuid::now_v7().simple())))
+    }
+
+    fn file_of(&self, id: &str) -> PathBuf {
+        self.dir.join(id)
+    }
+
+    /// Registers an uploaded file as a queued import. A file this user already imported is not imported
+    /// again: the earlier import is returned with `false`.
+    pub async fn submit(&self, user: &UserId, upload: Upload) -> Result<(ImportRecord, bool), ServiceError> {
+        let format = match read::sniff(&upload.path) {
+            Ok(Some(f)) => f,
+            Ok(None) => {
+                let _ = tokio::fs::remove_file(&upload.path).await;
+                return Err(ServiceError::UnsupportedMedia {
+                    detail: "the file is not a format Wearhouse reads (Apple Health export.xml or zip, FIT, GPX, TCX)"
+                        .into(),
+                });
+            }
+            Err(e) => return Err(ServiceError::Internal(format!("cannot read the upload: {e}"))),
+        };
+        if let Some(done) = self
+            .store
+            .imports
+            .done_import_by_hash(user, &upload.sha256)
+            .await?
+        {
+            let _ = tokio::fs::remove_file(&upload.path).await;
+            return Ok((done, false));
+        }
+        let id = format!("imp_{}", uuid::Uuid::now_v7().simple());
+        tokio::fs::rename(&upload.path, self.file_of(&id))
+            .await
+            .map_err(|e| ServiceError::Internal(format!("cannot keep the upload: {e}")))?;
+        let record = self
+            .store
+            .imports
+            .create_import(
+                user,
+                &NewImport {
+                    id,
+                    format: format.as_str().to_owned(),
+                    file_name: upload.file_name,
+                    sha256: upload.sha256,
+                    bytes_total: i64::try_from(upload.size).unwrap_or(i64::MAX),
+                },
+                self.clock.now(),
+            )
+            .await?;
+        self.wake.notify_one();
+        Ok((record, true))
+    }
+
+    /// Imports a file from disk now (the CLI), reporting progress as it goes; copies it into the import
+    /// folder first so the file can be removed or changed meanwhile without harm.
+    pub async fn import_now(
+        &self,
+        user: &UserId,
+        path: &Path,
+        progress: &ProgressFn<'_>,
+    ) -> Result<ImportRecord, ServiceError> {
+        let incoming = self.incoming_path().await?;
+        let (sha256, size) = copy_hashing(path, &incoming).await?;
+        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let (record, new) = self
+            .submit(
+                user,
+                Upload {
+                    path: incoming,
+                    file_name,
+                    sha256,
+                    size,
+                },
+            )
+            .await?;
+        if !new {
+            return Ok(record);
+        }
+        // Claim it ourselves unless a worker already did.
+        let claimed = self.store.imports.claim_queued(self.clock.now()).await?;
+        match claimed {
+            Some(r) if r.id == record.id => {
+                self.run(&r, Some(progress)).await;
+            }
+            Some(other) => {
+                // Another queued import came first: run it too, then ours.
+                self.run(&other, None).await;
+                if let Some(r) = self.store.imports.claim_queued(self.clock.now()).await? {
+                    self.run(&r, Some(progress)).await;
+                }
+            }
+            None => {}
+        }
+        self.rollups.flush(user).await?;
+        Ok(self.store.imports.import(user, &record.id).await?)
+    }
+
+    pub async fn get(&self, user: &UserId, id: &str) -> Result<ImportRecord, ServiceError> {
+        self.store.imports.import(user, id).await.map_err(|e| match e {
+            StoreError::NotFound => ServiceError::not_found("import_not_found", format!("no import {id}")),
+            other => other.into(),
+        })
+    }
+
+    pub async fn list(&self, user: &UserId) -> Result<Vec<ImportRecord>, ServiceError> {
+        Ok(self.store.imports.imports(user, 100).await?)
+    }
+
+    /// Runs queued imports one at a time until the process ends. Imports left running by a previous
+    /// process are queued again first.
+    pub async fn run_worker(self: Arc<Self>) {
+        match self.store.imports.requeue_running().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(imports = n, "resuming imports interrupted by the last shutdown"),
+            Err(e) => tracing::warn!(error = %e, "cannot look for interrupted imports"),
+        }
+        loop {
+            match self.store.imports.claim_queued(self.clock.now()).await {
+                Ok(Some(record)) => {
+                    self.run(&record, None).await;
+                    continue;
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "cannot read the import queue"),
+            }
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+            }
+        }
+    }
+
+    /// Runs one claimed import to its end and records the outcome; never returns an error (a failed
+    /// import is a result, recorded in its report).
+    async fn run(&self, record: &ImportRecord, progress: Option<&ProgressFn<'_>>) {
+        let user = &record.user_id;
+        let mut writer = Writer::new(self, user, &record.id);
+        let outcome = self.read_and_write(record, &mut writer, progress).await;
+        let now = self.clock.now();
+        let (status, report) = match outcome {
+            Ok(()) => (ImportStatus::Done, writer.report),
+            Err(e) => {
+                tracing::warn!(import = %record.id, error = %e.detail, "import failed; rolling back");
+                if let Err(err) = self.store.imports.roll_back_import(&record.id).await {
+                    tracing::error!(import = %record.id, error = %err, "rolling back a failed import failed");
+                }
+                // Rows it wrote are gone; recompute the user's rollups from what remains.
+                self.rollups.rebuild_in_background(user).await;
+                let mut report = writer.report;
+                report.error = Some(ReportedWarning {
+                    code: e.code.to_owned(),
+                    detail: e.detail,
+                    location: None,
+                });
+                writer.progress = ImportProgress {
+                    bytes_read: writer.progress.bytes_read,
+                    ..Default::default()
+                };
+                (ImportStatus::Failed, report)
+            }
+        };
+        let report = serde_json::to_string(&report).unwrap_or_else(|_| "{}".into());
+        if let Err(e) = self
+            .store
+            .imports
+            .finish_import(&record.id, status, &writer.progress, &report, now)
+            .await
+        {
+            tracing::error!(import = %record.id, error = %e, "cannot record the end of an import");
+        }
+        if status == ImportStatus::Done {
+            let _ = tokio::fs::remove_file(self.file_of(&record.id)).await;
+        }
+        self.rollups.wake_worker();
+    }
+
+    async fn read_and_write(
+        &self,
+        record: &ImportRecord,
+        writer: &mut Writer<'_>,
+        progress: Option<&ProgressFn<'_>>,
+    ) -> Result<(), Failure> {
+        let path = self.file_of(&record.id);
+        let format = match read::sniff(&path) {
+            Ok(Some(f)) => f,
+            Ok(None) => {
+                return Err(Failure::new(
+                    "unsupported_format",
+                    "the file is not a format Wearhouse reads",
+                ))
+            }
+            Err(e) => {
+                return Err(Failure::new(
+                    "file_missing",
+                    format!("the uploaded file is gone: {e}"),
+                ))
+            }
+        };
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Chunk>(4);
+        let limits = self.limits;
+        let reader = tokio::task::spawn_blocking(move || read::read_file(&path, format, limits, &tx));
+        let mut last_progress = Instant::now();
+        let mut failure = None;
+        while let Some(chunk) = rx.recv().await {
+            let stored = match chunk {
+                Chunk::Samples { provider, samples } => {
+                    writer.progress.records_read += samples.len() as i64;
+                    writer.samples(provider, samples).await
+                }
+                Chunk::Activity {
+                    provider,
+                    format,
+                    activity,
+                    source_name,
+                } => {
+                    writer.progress.records_read += 1;
+                    writer.activity(provider, format, *activity, source_name).await
+                }
+                Chunk::Skipped { reason, count } => {
+                    writer.progress.records_read += count as i64;
+                    writer.report.skip(reason, count);
+                    Ok(())
+                }
+                Chunk::Warnings(w) => {
+                    writer.report.warn(w);
+                    Ok(())
+                }
+                Chunk::Progress { bytes } => {
+                    writer.progress.bytes_read = i64::try_from(bytes).unwrap_or(i64::MAX);
+                    Ok(())
+                }
+            };
+            if let Err(e) = stored {
+                failure = Some(Failure::new("storage_failed", e.to_string()));
+                break;
+            }
+            if last_progress.elapsed() >= PROGRESS_EVERY {
+                last_progress = Instant::now();
+                let _ = self
+                    .store
+                    .imports
+                    .record_progress(&record.id, &writer.progress)
+                    .await;
+                if let Some(report) = progress {
+                    report(record, &writer.progress);
+                }
+            }
+        }
+        drop(rx);
+        let read = reader
+            .await
+            .map_err(|e| Failure::new("reader_crashed", e.to_string()))?;
+        if let Some(f) = failure {
+            return Err(f);
+        }
+        read.map_err(|e| Failure::new(e.code, e.detail))?;
+        writer.progress.bytes_read = record.bytes_total;
+        if let Some(report) = progress {
+            report(record, &writer.progress);
+        }
+        Ok(())
+    }
+}
+
+struct Failure {
+    code: &'static str,
+    detail: String,
+}
+
+impl Failure {
+    fn new(code: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            code,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// Copies `from` to `to`, returning the SHA-256 (hex) and size of the bytes copied.
+async fn copy_hashing(from: &Path, to: &Path) -> Result<(String, u64), ServiceError> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut input = tokio::fs::File::open(from).await.map_err(|e| {
+        ServiceError::invalid(
+            "file",
+            InvalidInput::new("unreadable_file", format!("{}: {e}", from.display())),
+        )
+    })?;
+    let mut output = tokio::fs::File::create(to)
+        .await
+        .map_err(|e| ServiceError::Internal(format!("{}: {e}", to.display())))?;
+    let mut hash = Sha256::new();
+    let mut buf = vec![0u8; 1024 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = input
+            .read(&mut buf)
+            .await
+            .map_err(|e| ServiceError::Internal(format!("{}: {e}", from.display())))?;
+        if n == 0 {
+            break;
+        }
+        hash.update(&buf[..n]);
+        output
+            .write_all(&buf[..n])
+            .await
+            .map_err(|e| ServiceError::Internal(format!("{}: {e}", to.display())))?;
+        size += n as u64;
+    }
+    output
+        .flush()
+        .await
+        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    Ok((hex(&hash.finalize()), size))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,114 @@
+//! File imports: their lifecycle (queued → running → done | failed), progress and report.
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use wearhouse_model::UserId;
+
+use crate::StoreError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportStatus {
+    Queued,
+    Running,
+    Done,
+    Failed,
+}
+
+impl ImportStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportStatus::Queued => "queued",
+            ImportStatus::Running => "running",
+            ImportStatus::Done => "done",
+            ImportStatus::Failed => "failed",
+        }
+    }
+
+    pub(crate) fn parse(raw: &str) -> Result<Self, StoreError> {
+        match raw {
+            "queued" => Ok(ImportStatus::Queued),
+            "running" => Ok(ImportStatus::Running),
+            "done" => Ok(ImportStatus::Done),
+            "failed" => Ok(ImportStatus::Failed),
+            other => Err(StoreError::Corrupt(format!("import status {other:?}"))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewImport {
+    pub id: String,
+    pub format: String,
+    pub file_name: Option<String>,
+    pub sha256: String,
+    pub bytes_total: i64,
+}
+
+/// Counters an import advances as it goes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportProgress {
+    pub bytes_read: i64,
+    pub records_read: i64,
+    pub imported: i64,
+    pub duplicates: i64,
+    pub activities: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportRecord {
+    pub id: String,
+    pub user_id: UserId,
+    pub status: ImportStatus,
+    pub format: String,
+    pub file_name: Option<String>,
+    pub sha256: String,
+    pub bytes_total: i64,
+    pub progress: ImportProgress,
+    /// JSON: skipped counts by reason, warnings and errors with their location.
+    pub report: String,
+    pub created_at: Timestamp,
+    pub started_at: Option<Timestamp>,
+    pub finished_at: Option<Timestamp>,
+}
+
+#[async_trait]
+pub trait ImportStore: Send + Sync {
+    async fn create_import(
+        &self,
+        user: &UserId,
+        import: &NewImport,
+        now: Timestamp,
+    ) -> Result<ImportRecord, StoreError>;
+
+    async fn import(&self, user: &UserId, id: &str) -> Result<ImportRecord, StoreError>;
+
+    /// The user's imports, newest first.
+    async fn imports(&self, user: &UserId, limit: u32) -> Result<Vec<ImportRecord>, StoreError>;
+
+    /// The user's finished import of a file with this hash, if any.
+    async fn done_import_by_hash(
+        &self,
+        user: &UserId,
+        sha256: &str,
+    ) -> Result<Option<ImportRecord>, StoreError>;
+
+    /// Takes the oldest queued import and marks it running.
+    async fn claim_queued(&self, now: Timestamp) -> Result<Option<ImportRecord>, StoreError>;
+
+    /// Puts imports left running by a process that stopped back in the queue; returns how many.
+    async fn requeue_running(&self) -> Result<u64, StoreError>;
+
+    async fn record_progress(&self, id: &str, progress: &ImportProgress) -> Result<(), StoreError>;
+
+    async fn finish_import(
+        &self,
+        id: &str,
+        status: ImportStatus,
+        progress: &ImportProgress,
+        report: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+
+    /// Deletes every sample and activity the import wrote; returns how many rows went.
+    async fn roll_back_import(&self, id: &str) -> Result<u64, StoreError>;
+}

@@ -1,0 +1,186 @@
+//! `ImportStore` in SQL common to both backends.
+
+pub(crate) const IMPORT_COLUMNS: &str =
+    "id, user_id, status, format, file_name, sha256, bytes_total, bytes_read, \
+    records_read, imported, duplicates, activities, report, created_at, started_at, finished_at";
+
+macro_rules! impl_import_store {
+    ($store:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::ImportStore for $store {
+            async fn create_import(
+                &self,
+                user: &wearhouse_model::UserId,
+                import: &$crate::NewImport,
+                now: jiff::Timestamp,
+            ) -> Result<$crate::ImportRecord, $crate::StoreError> {
+                sqlx::query(
+                    "INSERT INTO imports (id, user_id, status, format, file_name, sha256, bytes_total, created_at) \
+                     VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7)",
+                )
+                .bind(&import.id)
+                .bind(user.as_str())
+                .bind(&import.format)
+                .bind(import.file_name.as_deref())
+                .bind(&import.sha256)
+                .bind(import.bytes_total)
+                .bind($crate::time::to_micros(now))
+                .execute(&self.pool)
+                .await?;
+                $crate::ImportStore::import(self, user, &import.id).await
+            }
+
+            async fn import(
+                &self,
+                user: &wearhouse_model::UserId,
+                id: &str,
+            ) -> Result<$crate::ImportRecord, $crate::StoreError> {
+                let row: $crate::rows::ImportRow = sqlx::query_as(&format!(
+                    "SELECT {} FROM imports WHERE user_id = $1 AND id = $2",
+                    $crate::sql::imports::IMPORT_COLUMNS
+                ))
+                .bind(user.as_str())
+                .bind(id)
+                .fetch_one(&self.pool)
+                .await?;
+                row.try_into()
+            }
+
+            async fn imports(
+                &self,
+                user: &wearhouse_model::UserId,
+                limit: u32,
+            ) -> Result<Vec<$crate::ImportRecord>, $crate::StoreError> {
+                let rows: Vec<$crate::rows::ImportRow> = sqlx::query_as(&format!(
+                    "SELECT {} FROM imports WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+                    $crate::sql::imports::IMPORT_COLUMNS
+                ))
+                .bind(user.as_str())
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map($crate::ImportRecord::try_from).collect()
+            }
+
+            async fn done_import_by_hash(
+                &self,
+                user: &wearhouse_model::UserId,
+                sha256: &str,
+            ) -> Result<Option<$crate::ImportRecord>, $crate::StoreError> {
+                let row: Option<$crate::rows::ImportRow> = sqlx::query_as(&format!(
+                    "SELECT {} FROM imports WHERE user_id = $1 AND sha256 = $2 AND status = 'done' \
+                     ORDER BY created_at LIMIT 1",
+                    $crate::sql::imports::IMPORT_COLUMNS
+                ))
+                .bind(user.as_str())
+                .bind(sha256)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map($crate::ImportRecord::try_from).transpose()
+            }
+
+            async fn claim_queued(
+                &self,
+                now: jiff::Timestamp,
+            ) -> Result<Option<$crate::ImportRecord>, $crate::StoreError> {
+                // The status check in the UPDATE makes the claim safe when several workers race.
+                loop {
+                    let next: Option<(String, String)> = sqlx::query_as(
+                        "SELECT id, user_id FROM imports WHERE status = 'queued' ORDER BY created_at, id LIMIT 1",
+                    )
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    let Some((id, user_id)) = next else { return Ok(None) };
+                    let claimed = sqlx::query(
+                        "UPDATE imports SET status = 'running', started_at = $2 WHERE id = $1 AND status = 'queued'",
+                    )
+                    .bind(&id)
+                    .bind($crate::time::to_micros(now))
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected();
+                    if claimed == 1 {
+                        let user = wearhouse_model::UserId::parse(&user_id)
+                            .map_err(|e| $crate::StoreError::Corrupt(e.to_string()))?;
+                        return $crate::ImportStore::import(self, &user, &id).await.map(Some);
+                    }
+                }
+            }
+
+            async fn requeue_running(&self) -> Result<u64, $crate::StoreError> {
+                Ok(sqlx::query("UPDATE imports SET status = 'queued' WHERE status = 'running'")
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected())
+            }
+
+            async fn record_progress(
+                &self,
+                id: &str,
+                p: &$crate::ImportProgress,
+            ) -> Result<(), $crate::StoreError> {
+                sqlx::query(
+                    "UPDATE imports SET bytes_read = $2, records_read = $3, imported = $4, duplicates = $5, \
+                     activities = $6 WHERE id = $1",
+                )
+                .bind(id)
+                .bind(p.bytes_read)
+                .bind(p.records_read)
+                .bind(p.imported)
+                .bind(p.duplicates)
+                .bind(p.activities)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn finish_import(
+                &self,
+                id: &str,
+                status: $crate::ImportStatus,
+                p: &$crate::ImportProgress,
+                report: &str,
+                now: jiff::Timestamp,
+            ) -> Result<(), $crate::StoreError> {
+                sqlx::query(
+                    "UPDATE imports SET status = $2, bytes_read = $3, records_read = $4, imported = $5, \
+                     duplicates = $6, activities = $7, report = $8, finished_at = $9 WHERE id = $1",
+                )
+                .bind(id)
+                .bind(status.as_str())
+                .bind(p.bytes_read)
+                .bind(p.records_read)
+                .bind(p.imported)
+                .bind(p.duplicates)
+                .bind(p.activities)
+                .bind(report)
+                .bind($crate::time::to_micros(now))
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn roll_back_import(&self, id: &str) -> Result<u64, $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let samples = sqlx::query(
+                    "DELETE FROM samples WHERE batch_id IN (SELECT id FROM ingest_batches WHERE import_id = $1)",
+                )
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                sqlx::query("DELETE FROM ingest_batches WHERE import_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                let activities = sqlx::query("DELETE FROM activities WHERE import_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                tx.commit().await?;
+                Ok(samples + activities)
+            }
+        }
+    };
+}

@@ -1,0 +1,381 @@
+//! `/api/v1/imports`: uploads are detected by content, imported in the background, idempotent, and
+//! failures leave nothing behind.
+
+use std::io::Write;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::harness::{assert_problem, spawn_app, TestApp};
+
+const GPX: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<gpx version="1.1" creator="Test Watch" xmlns="http://www.topografix.com/GPX/1/1"
+     xmlns:gpxtpx="http://www.garmin.com/xmlschemas/TrackPointExtension/v1">
+  <trk><name>Morning run</name><type>running</type><trkseg>
+    <trkpt lat="52.5200" lon="13.4050"><ele>34</ele><time>2026-03-01T07:00:00Z</time>
+      <extensions><gpxtpx:TrackPointExtension><gpxtpx:hr>120</gpxtpx:hr></gpxtpx:TrackPointExtension></extensions></trkpt>
+    <trkpt lat="52.5210" lon="13.4050"><ele>35</ele><time>2026-03-01T07:01:00Z</time>
+      <extensions><gpxtpx:TrackPointExtension><gpxtpx:hr>130</gpxtpx:hr></gpxtpx:TrackPointExtension></extensions></trkpt>
+    <trkpt lat="52.5220" lon="13.4050"><ele>37</ele><time>2026-03-01T07:02:00Z</time>
+      <extensions><gpxtpx:TrackPointExtension><gpxtpx:hr>140</gpxtpx:hr></gpxtpx:TrackPointExtension></extensions></trkpt>
+  </trkseg></trk>
+</gpx>"#;
+
+const EXPORT: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE HealthData [
+<!ELEMENT HealthData (ExportDate,Me,(Record|Correlation|Workout|ActivitySummary)*)>
+]>
+<HealthData locale="en_US">
+ <ExportDate value="2026-03-05 10:00:00 +0100"/>
+ <Me HKCharacteristicTypeIdentifierDateOfBirth="1990-01-01" HKCharacteristicTypeIdentifierBiologicalSex="HKBiologicalSexFemale"/>
+ <Record type="HKQuantityTypeIdentifierStepCount" sourceName="Ana's Apple Watch" unit="count" creationDate="2026-03-01 10:00:00 +0100" startDate="2026-03-01 09:00:00 +0100" endDate="2026-03-01 09:30:00 +0100" value="1200"/>
+ <Record type="HKQuantityTypeIdentifierStepCount" sourceName="Ana's iPhone" unit="count" creationDate="2026-03-01 10:00:00 +0100" startDate="2026-03-01 09:15:00 +0100" endDate="2026-03-01 09:45:00 +0100" value="900"/>
+ <Record type="HKQuantityTypeIdentifierHeartRate" sourceName="Ana's Apple Watch" unit="count/min" creationDate="2026-03-01 10:00:00 +0100" startDate="2026-03-01 09:10:00 +0100" endDate="2026-03-01 09:10:00 +0100" value="95"/>
+ <Record type="HKQuantityTypeIdentifierHeartRate" sourceName="Ana's Apple Watch" unit="count/min" creationDate="2026-03-01 10:00:00 +0100" startDate="2026-03-01 09:20:00 +0100" endDate="2026-03-01 09:20:00 +0100" value="400"/>
+ <Record type="HKQuantityTypeIdentifierWalkingStepLength" sourceName="Ana's iPhone" unit="cm" creationDate="2026-03-01 10:00:00 +0100" startDate="2026-03-01 09:15:00 +0100" endDate="2026-03-01 09:45:00 +0100" value="70"/>
+ <Workout workoutActivityType="HKWorkoutActivityTypeRunning" duration="30" durationUnit="min" totalDistance="5" totalDistanceUnit="km" totalEnergyBurned="300" totalEnergyBurnedUnit="kcal" sourceName="Ana's Apple Watch" creationDate="2026-03-01 08:00:00 +0100" startDate="2026-03-01 07:00:00 +0100" endDate="2026-03-01 07:30:00 +0100">
+  <WorkoutRoute sourceName="Ana's Apple Watch" creationDate="2026-03-01 08:00:00 +0100" startDate="2026-03-01 07:00:00 +0100" endDate="2026-03-01 07:30:00 +0100">
+   <FileReference path="/workout-routes/route_2026-03-01_7.00am.gpx"/>
+  </WorkoutRoute>
+ </Workout>
+</HealthData>
+"#;
+
+const ROUTE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<gpx version="1.1" creator="Apple Health Export" xmlns="http://www.topografix.com/GPX/1/1">
+ <trk><name>Route 2026-03-01 7:00am</name><trkseg>
+  <trkpt lon="13.405" lat="52.520"><ele>34</ele><time>2026-03-01T06:00:05Z</time><extensions><speed>2.9</speed></extensions></trkpt>
+  <trkpt lon="13.405" lat="52.521"><ele>35</ele><time>2026-03-01T06:00:45Z</time><extensions><speed>3.1</speed></extensions></trkpt>
+ </trkseg></trk>
+</gpx>
+"#;
+
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut buffer = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut buffer);
+        let options =
+            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        for (name, bytes) in entries {
+            zip.start_file(*name, options).unwrap();
+            zip.write_all(bytes).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    buffer.into_inner()
+}
+
+async fn upload(app: &TestApp, token: &str, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/imports"))
+        .bearer_auth(token)
+        .header("content-type", "application/octet-stream")
+        .header("x-file-name", name)
+        .body(bytes)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Polls the import until it is done or failed.
+async fn finished(app: &TestApp, token: &str, id: &str) -> Value {
+    for _ in 0..200 {
+        let status: Value = app
+            .get(&format!("/api/v1/imports/{id}"), Some(token))
+            .await
+            .json()
+            .await
+            .unwrap();
+        if status["status"] == "done" || status["status"] == "failed" {
+            return status;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("import {id} did not finish");
+}
+
+#[tokio::test]
+async fn a_gpx_upload_becomes_an_activity_with_streams_and_is_not_imported_twice() {
+    let app = spawn_app().await;
+    let ana = app.signed_up("ana").await;
+    let res = upload(&app, &ana.access, "run.gpx", GPX.as_bytes().to_vec()).await;
+    assert_eq!(res.status(), 202);
+    let queued: Value = res.json().await.unwrap();
+    assert_eq!(queued["format"], "gpx", "detected from the content");
+    let id = queued["id"].as_str().unwrap().to_owned();
+    assert_eq!(queued["status_url"], format!("/api/v1/imports/{id}"));
+    let done = finished(&app, &ana.access, &id).await;
+    assert_eq!(done["status"], "done", "{done}");
+    assert_eq!(done["activities"], 1);
+    assert_eq!(done["bytes_read"], GPX.len());
+    let list: Value = app
+        .get("/api/v1/activities", Some(&ana.access))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let activity = &list["items"][0];
+    assert_eq!(activity["type"], "running");
+    assert_eq!(activity["title"], "Morning run");
+    assert_eq!(activity["stream_points"], 3);
+    let streams: Value = app
+        .get(
+            &format!(
+                "/api/v1/activities/{}/streams?keys=heart_rate",
+                activity["id"].as_str().unwrap()
+            ),
+            Some(&ana.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(streams["heart_rate"], serde_json::json!([120.0, 130.0, 140.0]));
+    // The same file again: the earlier import answers, nothing new is stored.
+    let again = upload(&app, &ana.access, "copy.gpx", GPX.as_bytes().to_vec()).await;
+    assert_eq!(again.status(), 200);
+    assert_eq!(again.json::<Value>().await.unwrap()["id"], id.as_str());
+    let listed: Value = app
+        .get("/api/v1/imports", Some(&ana.access))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    // A changed copy of the same run (different bytes, same workout) adds no second activity.
+    let edited = GPX.replace("Morning run", "Morning run (edited)");
+    let res = upload(&app, &ana.access, "edited.gpx", edited.into_bytes()).await;
+    let second = finished(
+        &app,
+        &ana.access,
+        res.json::<Value>().await.unwrap()["id"].as_str().unwrap(),
+    )
+    .await;
+    assert_eq!(second["activities"], 0);
+    assert_eq!(second["duplicates"], 1);
+    // Others cannot see the import.
+    let ben = app.signed_up("ben").await;
+    assert_problem(
+        app.get(&format!("/api/v1/imports/{id}"), Some(&ben.access)).await,
+        404,
+        "import_not_found",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_apple_health_zip_imports_records_workouts_and_routes_with_a_report() {
+    let app = spawn_app().await;
+    let ana = app.signed_up("ana").await;
+    let zip = zip_of(&[
+        ("apple_health_export/export.xml", EXPORT.as_bytes()),
+        (
+            "apple_health_export/workout-routes/route_2026-03-01_7.00am.gpx",
+            ROUTE.as_bytes(),
+        ),
+    ]);
+    let res = upload(&app, &ana.access, "export.zip", zip).await;
+    assert_eq!(res.status(), 202);
+    let id = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let done = finished(&app, &ana.access, &id).await;
+    assert_eq!(done["status"], "done", "{done}");
+    assert_eq!(done["format"], "zip");
+    assert_eq!(done["imported"], 3, "two step records and one heart rate: {done}");
+    assert_eq!(done["activities"], 1);
+    assert_eq!(done["report"]["skipped"]["implausible_value:heart_rate"], 1);
+    assert_eq!(
+        done["report"]["skipped"]["unmapped_type:HKQuantityTypeIdentifierWalkingStepLength"],
+        1
+    );
+    // Merged by priority: watch 09:00–09:30 (1200), the phone (900 over 09:15–09:45) adds 09:30–09:45
+    // (450): 1650, not the naive 2100.
+    let days: Vec<Value> = app
+        .get(
+            "/api/v1/summaries/daily?from=2026-03-01&to=2026-03-01",
+            Some(&ana.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(days[0]["steps"], 1650.0);
+    assert_eq!(days[0]["workout_count"], 1);
+    let list: Value = app
+        .get("/api/v1/activities", Some(&ana.access))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let workout = &list["items"][0];
+    assert_eq!(workout["distance"], 5000.0);
+    assert_eq!(
+        workout["stream_points"], 2,
+        "the route file became the workout's streams"
+    );
+    let streams: Value = app
+        .get(
+            &format!("/api/v1/activities/{}/streams", workout["id"].as_str().unwrap()),
+            Some(&ana.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(streams["time"], serde_json::json!([5.0, 45.0]));
+}
+
+#[tokio::test]
+async fn unreadable_uploads_and_zip_bombs_are_refused_and_leave_nothing() {
+    let app = spawn_app().await;
+    let ana = app.signed_up("ana").await;
+    let res = upload(&app, &ana.access, "notes.txt", b"just some text".to_vec()).await;
+    assert_problem(res, 415, "unsupported_media_type").await;
+    // 64 MB of zeros compress about 1000-fold: refused before anything is read.
+    let zeros = vec![0u8; 64 * 1024 * 1024];
+    let bomb = zip_of(&[("export.xml", &zeros)]);
+    let res = upload(&app, &ana.access, "bomb.zip", bomb).await;
+    assert_eq!(res.status(), 202);
+    let id = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let failed = finished(&app, &ana.access, &id).await;
+    assert_eq!(failed["status"], "failed");
+    assert_eq!(failed["report"]["error"]["code"], "archive_too_large", "{failed}");
+    // A broken export fails and its partial rows are rolled back.
+    let broken = format!(
+        "{}<Record type=\"HKQuantityTypeIdentifierStepCount\"",
+        &EXPORT[..EXPORT.find("<Workout").unwrap()]
+    );
+    let zip = zip_of(&[
+        ("export.xml", broken.as_bytes()),
+        ("garbage.fit", b"\x0e\x10\x00\x00\x00\x00\x00\x00.FIT"),
+    ]);
+    let res = upload(&app, &ana.access, "broken.zip", zip).await;
+    let id = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let outcome = finished(&app, &ana.access, &id).await;
+    if outcome["status"] == "failed" {
+        let days: Vec<Value> = app
+            .get(
+                "/api/v1/summaries/daily?from=2026-03-01&to=2026-03-01",
+                Some(&ana.access),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            days[0].get("steps").is_none(),
+            "a failed import leaves no data: {}",
+            days[0]
+        );
+    } else {
+        // Read leniently: what was complete is imported and the damage reported.
+        assert!(
+            outcome["report"]["warning_counts"]
+                .as_object()
+                .is_some_and(|w| !w.is_empty()),
+            "{outcome}"
+        );
+    }
+}
+
+/// Every public sample file through the whole import path (detect, read, validate, store): the readable
+/// ones import, the corrupt ones fail cleanly or import what is complete with a warning, and FIT
+/// activities keep exactly the records of their ground truth.
+#[tokio::test]
+async fn every_public_sample_file_imports_through_the_whole_pipeline() {
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/samples");
+    if !samples.is_dir() {
+        eprintln!(
+            "SKIPPED: no public samples at {} (CI has them)",
+            samples.display()
+        );
+        return;
+    }
+    let app = spawn_app().await;
+    let ana = app.signed_up("ana").await;
+    let store = wearhouse::bootstrap::open_store(&app.config).await.unwrap();
+    let user = store.accounts.user_by_login("ana").await.unwrap().unwrap().id;
+    let imports = wearhouse::bootstrap::import_service(
+        &app.config,
+        store.clone(),
+        wearhouse_services::rollups::Rollups::new(store.clone()),
+    );
+    let mut files: Vec<_> = ["apple_health", "fit", "gpx", "tcx"]
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(samples.join(dir)).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_none_or(|e| e != "csv"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 30, "{} files", files.len());
+    let mut activities_by_file = std::collections::BTreeMap::new();
+    for path in &files {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let result = imports.import_now(&user, path, &|_, _| {}).await;
+        if name.starts_with("NEGATIVE_") {
+            assert!(result.is_err(), "{name} must be refused");
+            continue;
+        }
+        let record = result.unwrap_or_else(|e| panic!("{name}: {e}"));
+        let report: Value = serde_json::from_str(&record.report).unwrap();
+        if name.contains("unexpected-eof") || name.contains("corruptheader") {
+            assert!(
+                !report["warning_counts"].as_object().unwrap().is_empty(),
+                "{name} reports the damage"
+            );
+        }
+        assert_eq!(record.status.as_str(), "done", "{name}: {report}");
+        activities_by_file.insert(name, record.progress);
+    }
+    let hk = &activities_by_file["hkimport_export_v3_2017.xml"];
+    assert_eq!(hk.activities, 60, "61 workouts, one of them zero-length");
+    assert!(hk.imported > 10_000, "{hk:?}");
+    assert_eq!(
+        activities_by_file["activity-large-fenxi2-multisport.fit"].activities,
+        7
+    );
+    // Records kept per FIT activity equal the ground-truth CSV rows.
+    let list: Value = app
+        .get("/api/v1/activities?limit=500&sort=start", Some(&ana.access))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let points: Vec<i64> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["stream_points"].as_i64().unwrap())
+        .collect();
+    for expected in [21, 15, 10_686] {
+        assert!(
+            points.contains(&expected),
+            "an activity with {expected} points: {points:?}"
+        );
+    }
+    // Importing everything again adds nothing.
+    let before = list["items"].as_array().unwrap().len();
+    for path in files
+        .iter()
+        .filter(|p| !p.to_string_lossy().contains("NEGATIVE_"))
+    {
+        let again = imports.import_now(&user, path, &|_, _| {}).await.unwrap();
+        assert_eq!(again.status.as_str(), "done");
+    }
+    let after: Value = app
+        .get("/api/v1/activities?limit=500", Some(&ana.access))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(after["items"].as_array().unwrap().len(), before);
+    store.close().await;
+}
