@@ -243,9 +243,8 @@ impl ImportService {
         {
             tracing::error!(import = %record.id, error = %e, "cannot record the end of an import");
         }
-        if status == ImportStatus::Done {
-            let _ = tokio::fs::remove_file(self.file_of(&record.id)).await;
-        }
+        // Finished either way: a failed import is retried by uploading again.
+        let _ = tokio::fs::remove_file(self.file_of(&record.id)).await;
         self.rollups.wake_worker();
     }
 

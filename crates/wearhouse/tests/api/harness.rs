@@ -17,6 +17,8 @@ pub struct TestApp {
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     _db: TestDatabase,
+    /// Uploaded files live here while imports run.
+    _data_dir: tempfile::TempDir,
 }
 
 pub struct Tokens {
@@ -37,9 +39,11 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         Backend::Sqlite
     };
     let db = TestDatabase::create(backend).await;
+    let data_dir = tempfile::tempdir().expect("temporary data folder");
     let mut config = Config {
         listen: "127.0.0.1:0".into(),
         database_url: db.url.clone(),
+        data_dir: data_dir.path().to_owned(),
         ..Config::default()
     };
     config.database.max_connections = 4;
@@ -60,6 +64,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         shutdown: Some(tx),
         server: Some(server),
         _db: db,
+        _data_dir: data_dir,
     }
 }
 
