@@ -25,7 +25,11 @@ fuzz_target!(|data: &[u8]| {
     let path = PATHS[usize::from(pick) % PATHS.len()];
     let ctx = FitbitContext {
         time_zone: jiff::tz::TimeZone::get("America/New_York").unwrap_or(jiff::tz::TimeZone::UTC),
-        weight_unit: if pick % 2 == 0 { WeightUnit::Kilogram } else { WeightUnit::Pound },
+        weight_unit: if pick % 2 == 0 {
+            WeightUnit::Kilogram
+        } else {
+            WeightUnit::Pound
+        },
     };
     if let Ok(file) = read_fitbit_entry(path, bytes, &ctx) {
         for sample in &file.samples {

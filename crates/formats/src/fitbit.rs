@@ -1,1 +1,0 @@
-//! (reader being written)

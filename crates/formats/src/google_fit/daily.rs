@@ -1,0 +1,202 @@
+//! Google Fit's activity-metrics CSVs: the daily summary (`Daily activity metrics.csv`: `Date, Move
+//! Minutes count, Calories (kcal), Distance (m), Heart Points, …, Step count, …`) and the per-day files
+//! (`2020-01-01.csv`: `Start time, End time, …` in 15-minute rows, times like `07:15:00.000+05:30`).
+//!
+//! Imported columns: `Step count` → steps, `Distance (m)` → distance, `Move Minutes count` → exercise
+//! minutes (Google's move minutes are its active minutes). Calories and heart points are not (see the
+//! `google_fit` module docs), nor are the heart-rate, speed and weight columns: they are averages,
+//! minima and maxima of readings that `All Data` holds one by one. Empty cells and zeros are skipped.
+//!
+//! A daily row spans its local day in the user's zone; a per-day row spans its start and end, read with
+//! the offsets written in them (the rows' offset is kept as the observed offset), on the date in the file
+//! name — the last row ends at the next midnight. The two files total the points of `All Data` again, so
+//! their samples carry their own source names, "Google Fit (daily)" and "Google Fit (15-minute)", and the
+//! source-priority merge counts one of them at a time. Columns are found by their English names; Takeout
+//! translates them for accounts in other languages, and such a file fails with `unexpected_shape`
+//! naming the columns it needs.
+
+use jiff::civil::{Date, Time};
+use jiff::tz::{Offset, TimeZone};
+use jiff::{SignedDuration, Timestamp};
+use wearhouse_model::Metric;
+
+use crate::fitbit::shared::{local_day, sample, Diagnostics};
+use crate::{FormatError, Location, ParsedFile};
+
+const DAILY_SOURCE: &str = "Google Fit (daily)";
+const INTERVAL_SOURCE: &str = "Google Fit (15-minute)";
+
+/// The value columns read, by English header.
+const COLUMNS: [(&str, Metric); 3] = [
+    ("Step count", Metric::Steps),
+    ("Distance (m)", Metric::Distance),
+    ("Move Minutes count", Metric::ExerciseMinutes),
+];
+
+/// Reads `Daily activity metrics.csv`.
+pub(crate) fn read_summary(
+    path: &str,
+    bytes: &[u8],
+    time_zone: &TimeZone,
+) -> Result<ParsedFile, FormatError> {
+    read_rows(path, bytes, &["Date"], DAILY_SOURCE, |cells, diag, line| {
+        let date = cells.first().copied().unwrap_or_default().trim();
+        match date.parse::<Date>().ok().and_then(|d| local_day(time_zone, d)) {
+            Some((start, end)) => Some((start, end, None)),
+            None => {
+                diag.warn_at("unparsable_date", Location::Line(line), || {
+                    format!("'{date}' is not a date (YYYY-MM-DD)")
+                });
+                None
+            }
+        }
+    })
+}
+
+/// Reads a per-day `YYYY-MM-DD.csv` of interval rows.
+pub(crate) fn read_day(path: &str, bytes: &[u8], date: Date) -> Result<ParsedFile, FormatError> {
+    read_rows(
+        path,
+        bytes,
+        &["Start time", "End time"],
+        INTERVAL_SOURCE,
+        |cells, diag, line| {
+            let start_cell = cells.first().copied().unwrap_or_default();
+            let end_cell = cells.get(1).copied().unwrap_or_default();
+            let start = time_on(date, start_cell);
+            let end = time_on(date, end_cell).map(|(end, offset)| {
+                // The last row of the day ends at the next midnight, written as 00:00.
+                match start {
+                    Some((start, _)) if end <= start => (
+                        end.checked_add(SignedDuration::from_hours(24)).unwrap_or(end),
+                        offset,
+                    ),
+                    _ => (end, offset),
+                }
+            });
+            match start.zip(end) {
+                Some(((start, offset), (end, _))) if start < end => Some((start, end, Some(offset))),
+                _ => {
+                    diag.warn_at("unparsable_date", Location::Line(line), || {
+                        format!("'{start_cell}'–'{end_cell}' is not an interval of {date}")
+                    });
+                    None
+                }
+            }
+        },
+    )
+}
+
+/// The rows of a metrics CSV: `key_columns` locate each row in time (through `when`, which gets their
+/// cells), the [`COLUMNS`] give its values.
+fn read_rows(
+    path: &str,
+    bytes: &[u8],
+    key_columns: &[&str],
+    source: &str,
+    mut when: impl FnMut(&[&str], &mut Diagnostics, u64) -> Option<(Timestamp, Timestamp, Option<i16>)>,
+) -> Result<ParsedFile, FormatError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    let headers = reader.headers().map_err(|e| malformed(path, &e))?.clone();
+    let position = |name: &str| headers.iter().position(|h| h.trim() == name);
+    let keys: Option<Vec<usize>> = key_columns.iter().map(|k| position(k)).collect();
+    let Some(keys) = keys else {
+        return Err(FormatError::new(
+            "unexpected_shape",
+            format!(
+                "{path} has no {key_columns:?} column (columns are matched by their English names; \
+                 exports in other languages are not supported yet)"
+            ),
+            Location::Line(1),
+        ));
+    };
+    let values: Vec<(usize, Metric)> = COLUMNS
+        .iter()
+        .filter_map(|(name, metric)| position(name).map(|i| (i, *metric)))
+        .collect();
+    let mut diag = Diagnostics::new(path);
+    let mut file = ParsedFile::default();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                // A broken row (bad UTF-8, say) is skipped; the reader carries on with the next one.
+                let line = e.position().map_or(0, csv::Position::line);
+                diag.warn_at("malformed_row", Location::Line(line), || e.to_string());
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    break;
+                }
+                continue;
+            }
+        }
+        let line = record.position().map_or(0, csv::Position::line);
+        let cells: Vec<&str> = keys.iter().map(|&k| record.get(k).unwrap_or_default()).collect();
+        if values.iter().all(|&(i, _)| is_empty_or_zero(record.get(i))) {
+            continue;
+        }
+        let Some((start, end, offset)) = when(&cells, &mut diag, line) else {
+            continue;
+        };
+        for &(i, metric) in &values {
+            let cell = record.get(i).unwrap_or_default().trim();
+            if is_empty_or_zero(Some(cell)) {
+                continue;
+            }
+            let Ok(value) = cell.parse::<f64>() else {
+                diag.warn_at("bad_value", Location::Line(line), || {
+                    format!("'{cell}' is not a number ({metric})")
+                });
+                continue;
+            };
+            match sample(metric, value, None, start, end) {
+                Ok(mut s) => {
+                    s.source_name = Some(source.to_owned());
+                    s.offset_minutes = offset;
+                    file.samples.push(s);
+                }
+                Err(e) => diag.warn_at(e.code, Location::Line(line), || format!("{metric}: {}", e.detail)),
+            }
+        }
+    }
+    file.warnings = diag.finish();
+    Ok(file)
+}
+
+fn is_empty_or_zero(cell: Option<&str>) -> bool {
+    cell.map(str::trim)
+        .is_none_or(|c| c.is_empty() || c.parse::<f64>().is_ok_and(|v| v == 0.0))
+}
+
+fn malformed(path: &str, e: &csv::Error) -> FormatError {
+    let line = e.position().map_or(1, csv::Position::line);
+    FormatError::new("malformed_csv", format!("{path}: {e}"), Location::Line(line))
+}
+
+/// `HH:MM:SS[.fff](±HH:MM|Z)` on `date`: the instant and its offset in minutes.
+fn time_on(date: Date, cell: &str) -> Option<(Timestamp, i16)> {
+    let cell = cell.trim();
+    let (time, offset) = if let Some(time) = cell.strip_suffix('Z') {
+        (time, 0)
+    } else {
+        let split = cell.len().checked_sub(6)?;
+        let (time, tail) = (cell.get(..split)?, cell.get(split..)?);
+        let sign = match tail.as_bytes().first()? {
+            b'+' => 1,
+            b'-' => -1,
+            _ => return None,
+        };
+        let hours: i16 = tail.get(1..3)?.parse().ok()?;
+        let minutes: i16 = tail.get(4..6)?.parse().ok()?;
+        if tail.get(3..4)? != ":" || hours > 14 || minutes > 59 {
+            return None;
+        }
+        (time, sign * (hours * 60 + minutes))
+    };
+    let time: Time = time.parse().ok()?;
+    let utc_offset = Offset::from_seconds(i32::from(offset) * 60).ok()?;
+    let at = utc_offset.to_timestamp(date.to_datetime(time)).ok()?;
+    Some((at, offset))
+}

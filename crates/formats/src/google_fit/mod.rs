@@ -1,0 +1,156 @@
+//! Google Fit Takeout reader: one entry of `Takeout/Fit/` at a time (the importer walks the ZIP or
+//! directory). Pure: bytes in, records out.
+//!
+//! Takeout translates its folder names ("All Data" is "Все данные" in Russian, "Daily activity metrics"
+//! is "일일 활동 측정항목" in Korean), so entries are recognised by their file names, which are not
+//! translated — except for the daily summary CSV, recognised by its English name:
+//!
+//! - `All Data/raw_com.google.…json`, `derived_com.google.…json` — data points: see the `all_data` module.
+//! - `All Sessions/2020-01-01T07_00_00+01_00_RUNNING.json` — one session each: workouts become
+//!   activities, sleep sessions become sleep samples; see the `sessions` module.
+//! - `Daily activity metrics/Daily activity metrics.csv` (older exports: `Daily Aggregations/Daily
+//!   Summaries.csv`) and the per-day `2020-01-01.csv` files of 15-minute rows: see the `daily` module.
+//! - `Activities/*.tcx` — delegated to [`crate::tcx::read_tcx`]; the activity's external id is then set to
+//!   the one its `All Sessions` JSON gets (`googlefit:{start in ms}`), because both files describe the
+//!   same workout and the importer should keep one.
+//!
+//! **The same data arrives several times.** All Data holds each app's raw stream and the streams Google
+//! Fit merged from them (`derived_…_merge_step_deltas`, `…_estimated_steps`); the daily and per-day CSVs
+//! total the same points again. Every reading is kept as read, and each stream is its own source
+//! (`source_name`): All Data samples are named after their file's data source, the CSV samples
+//! "Google Fit (daily)" and "Google Fit (15-minute)". The import's source-priority merge then counts one
+//! source per time slice; the importer should rank the merged `derived_…com.google.android.gms_merge_…`
+//! streams first (they are what the Google Fit app shows) and the CSVs last.
+//!
+//! **Energy is not imported.** `com.google.calories.expended` (and the CSVs' "Calories (kcal)") is total
+//! energy, basal rate included; Wearhouse keeps active and basal energy apart and cannot split a total
+//! after the fact, so those points are skipped with an `unmapped_type` warning rather than stored as
+//! active energy ~1,500 kcal too high per day. "Heart Points" have no metric either.
+
+mod all_data;
+mod daily;
+mod sessions;
+#[cfg(test)]
+mod tests;
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+
+use crate::fitbit::shared::file_name;
+use crate::{FormatError, Location, ParsedFile};
+
+/// What kind of Takeout entry a path is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EntryKind {
+    AllData,
+    Session,
+    DailySummary,
+    /// A per-day CSV of 15-minute rows; the file name gives the date its rows' times belong to.
+    DayIntervals(Date),
+    Tcx,
+}
+
+/// Whether `path` is a Google Fit Takeout entry this reader reads (by file name; see the module docs).
+pub fn is_google_fit_entry(path: &str) -> bool {
+    classify(path).is_some()
+}
+
+/// Reads one Takeout entry. `time_zone` places the daily CSV's local days. Fails when the path is not
+/// a Google Fit entry, when the bytes are not the format the entry should be (`malformed_json`,
+/// `malformed_csv`, a TCX error) or not its shape (`unexpected_shape`).
+pub fn read_google_fit_entry(
+    path: &str,
+    bytes: &[u8],
+    time_zone: &TimeZone,
+) -> Result<ParsedFile, FormatError> {
+    let kind = classify(path).ok_or_else(|| {
+        FormatError::new(
+            "not_google_fit",
+            format!("{path} is not a Google Fit Takeout entry this reader knows"),
+            Location::Entry(path.to_owned()),
+        )
+    })?;
+    match kind {
+        EntryKind::AllData => all_data::read(path, bytes),
+        EntryKind::Session => sessions::read(path, bytes, session_name_offset(file_name(path))),
+        EntryKind::DailySummary => daily::read_summary(path, bytes, time_zone),
+        EntryKind::DayIntervals(date) => daily::read_day(path, bytes, date),
+        EntryKind::Tcx => {
+            let mut file = crate::tcx::read_tcx(bytes)?;
+            for activity in &mut file.activities {
+                activity.external_id = Some(session_external_id(None, activity.start));
+            }
+            Ok(file)
+        }
+    }
+}
+
+/// The external id of a session: Google's own id when the file has one, else its start in milliseconds,
+/// which the session's JSON and its TCX share.
+pub(crate) fn session_external_id(id: Option<&str>, start: Timestamp) -> String {
+    match id {
+        Some(id) if !id.trim().is_empty() => format!("googlefit:{}", id.trim()),
+        _ => format!("googlefit:{}", start.as_millisecond()),
+    }
+}
+
+fn classify(path: &str) -> Option<EntryKind> {
+    let name = file_name(path);
+    if let Some(stem) = name.strip_suffix(".json") {
+        if stem.starts_with("raw_com.google.") || stem.starts_with("derived_com.google.") {
+            return Some(EntryKind::AllData);
+        }
+        return session_name_offset(name).map(|_| EntryKind::Session);
+    }
+    if name == "Daily activity metrics.csv" || name == "Daily Summaries.csv" {
+        return Some(EntryKind::DailySummary);
+    }
+    if let Some(stem) = name.strip_suffix(".csv") {
+        let date = stem.parse::<Date>().ok().filter(|_| stem.len() == 10)?;
+        return in_fit_folder(path).then_some(EntryKind::DayIntervals(date));
+    }
+    if let Some(stem) = name.strip_suffix(".tcx") {
+        let named = session_name_offset(&format!("{stem}.json")).is_some();
+        return (named || in_fit_folder(path)).then_some(EntryKind::Tcx);
+    }
+    None
+}
+
+/// Whether a folder of the path is Takeout's `Fit` (the product name is not translated), so that a
+/// `2020-01-01.csv` or `.tcx` from elsewhere is not taken for Google Fit's.
+fn in_fit_folder(path: &str) -> bool {
+    let mut folders = path.split(['/', '\\']).rev().skip(1);
+    folders.any(|folder| folder == "Fit" || folder == "Google Fit")
+}
+
+/// For a session file name `YYYY-MM-DDTHH_MM_SS[.fff](Z|±HH_MM)_ACTIVITY.json`, the UTC offset in
+/// minutes it was recorded at (`Some(None)` for `Z`); `None` when the name is not a session's.
+fn session_name_offset(name: &str) -> Option<Option<i16>> {
+    let stem = name.strip_suffix(".json")?;
+    let (stamp, rest) = (stem.get(..19)?, stem.get(19..)?);
+    let local = stamp.replacen('_', ":", 2);
+    local.parse::<jiff::civil::DateTime>().ok()?;
+    // Optional fraction of a second.
+    let rest = match rest.strip_prefix('.') {
+        Some(fraction) => fraction.trim_start_matches(|c: char| c.is_ascii_digit()),
+        None => rest,
+    };
+    let (offset, activity) = if let Some(after) = rest.strip_prefix('Z') {
+        (None, after)
+    } else {
+        let sign = match rest.as_bytes().first()? {
+            b'+' => 1,
+            b'-' => -1,
+            _ => return None,
+        };
+        let hours: i16 = rest.get(1..3)?.parse().ok()?;
+        let minutes: i16 = rest.get(4..6)?.parse().ok()?;
+        if rest.get(3..4)? != "_" || hours > 14 || minutes > 59 {
+            return None;
+        }
+        (Some(sign * (hours * 60 + minutes)), rest.get(6..)?)
+    };
+    let activity = activity.strip_prefix('_')?;
+    (!activity.is_empty()).then_some(offset)
+}
