@@ -33,6 +33,8 @@ const INTERVAL_MARGIN_HOURS: i64 = 48;
 const OFFSET_SPAN_HOURS: (i64, i64) = (14, 12);
 /// Instantaneous readings are merged per minute: within a minute, the best source present wins.
 const READING_SLICE_SECS: i64 = 60;
+/// Marked days of one metric closer than this are recomputed in one pass.
+const RUN_GAP_DAYS: i32 = 31;
 /// How often the worker looks for marked days when nobody wakes it.
 const WORKER_POLL: Duration = Duration::from_secs(5);
 
@@ -123,14 +125,18 @@ impl Rollups {
             return Ok(());
         }
         let zones = self.zones(user).await?;
-        // Contiguous runs of days per metric, each recomputed in one pass.
+        // Runs of days per metric, each recomputed in one pass. Marks up to a month apart share a run:
+        // recomputing an unmarked day in between is harmless (a rollup is a pure function of the raw
+        // samples) and far cheaper than one pass per day for sparse metrics like weight.
         let mut runs: Vec<(Metric, i32, i32)> = Vec::new();
         for (metric, day, _) in &marks {
             match runs.last_mut() {
-                Some((m, _, last)) if m == metric && *last + 1 == *day => *last = *day,
+                Some((m, _, last)) if m == metric && *day <= *last + RUN_GAP_DAYS => *last = *day,
                 _ => runs.push((*metric, *day, *day)),
             }
         }
+        // One metric after another: on a small machine recomputing several at once was no faster (the
+        // work is CPU-bound) and raised peak memory.
         for (metric, first, last) in runs {
             self.recompute(user, metric, &zones, from_epoch_day(first), from_epoch_day(last))
                 .await?;

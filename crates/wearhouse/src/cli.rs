@@ -85,6 +85,15 @@ pub enum BenchCommand {
     /// Batch ingestion over HTTP (JSON, one client) and on-disk size per sample. Uses a temporary SQLite
     /// database unless --database-url names another (which then gets a throw-away bench user).
     Ingest(BenchIngestArgs),
+    /// File imports end to end: a synthetic Apple Health export, and the public FIT/GPX/TCX samples.
+    Import {
+        /// Days of synthetic Apple Health export (365 is about 600,000 records, 240 MB).
+        #[arg(long, default_value_t = 365)]
+        days: u32,
+        /// Folder of the public sample files (…/samples with fit/, gpx/, tcx/).
+        #[arg(long)]
+        samples: Option<PathBuf>,
+    },
     /// Daily summaries over a year of minute-level data from two sources (~1.4 M samples loaded first).
     Summaries {
         /// Timed requests after loading.

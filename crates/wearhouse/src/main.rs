@@ -47,6 +47,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 commands::summaries::rebuild(&config, user.as_deref()).await
             }
             Command::Bench(BenchCommand::Ingest(args)) => commands::bench::ingest(&config, args).await,
+            Command::Bench(BenchCommand::Import { days, samples }) => {
+                commands::bench_import::run(&config, days, samples.as_deref()).await
+            }
             Command::Bench(BenchCommand::Summaries { requests }) => {
                 commands::bench::summaries(&config, requests).await
             }

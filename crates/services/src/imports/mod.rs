@@ -166,7 +166,12 @@ impl ImportService {
             }
             None => {}
         }
+        let flushing = Instant::now();
         self.rollups.flush(user).await?;
+        tracing::debug!(
+            seconds = flushing.elapsed().as_secs_f64(),
+            "rollups of the import recomputed"
+        );
         Ok(self.store.imports.import(user, &record.id).await?)
     }
 
@@ -270,7 +275,8 @@ impl ImportService {
                 ))
             }
         };
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<Chunk>(4);
+        // Two batches in flight: enough to keep reader and writer busy, little memory.
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Chunk>(2);
         let limits = self.limits;
         let reader = tokio::task::spawn_blocking(move || read::read_file(&path, format, limits, &tx));
         let mut last_progress = Instant::now();

@@ -140,12 +140,12 @@ pub(crate) fn read_file(
     let result = match format {
         Format::AppleHealthXml => {
             let file = File::open(path)?;
-            read_apple_health(
-                BufReader::with_capacity(256 * 1024, file),
-                &out,
-                0,
-                &mut HashMap::new(),
-            )
+            let mut pending = PendingRoutes::new();
+            match read_apple_health(BufReader::with_capacity(256 * 1024, file), &out, 0, &mut pending) {
+                // A bare export.xml has no route files: its workouts are stored without streams.
+                Ok(Ok(())) => send_pending(pending, &out).map(Ok),
+                other => other,
+            }
         }
         Format::Zip => read_zip(File::open(path)?, limits, &out),
         Format::Fit | Format::Gpx | Format::Tcx => {
@@ -459,16 +459,7 @@ fn read_zip<R: Read + Seek>(
         out.send(Chunk::Progress { bytes: read_bytes })?;
     }
     // Workouts whose route file was missing still count.
-    for (_, workouts) in pending {
-        for (activity, source_name) in workouts {
-            out.send(Chunk::Activity {
-                provider: "apple_health",
-                format: "apple_health",
-                activity,
-                source_name,
-            })?;
-        }
-    }
+    send_pending(pending, out)?;
     Ok(Ok(()))
 }
 
@@ -505,4 +496,19 @@ fn attach_route(activity: &mut ParsedActivity, route: &ParsedActivity) {
         .map(|(t, _)| *t)
         .collect();
     activity.streams.channels = streams.channels.iter().map(|(k, v)| (*k, filter(v))).collect();
+}
+
+/// Sends workouts still waiting for a route file, without one.
+fn send_pending(pending: PendingRoutes, out: &Out<'_>) -> Result<(), Closed> {
+    for (_, workouts) in pending {
+        for (activity, source_name) in workouts {
+            out.send(Chunk::Activity {
+                provider: "apple_health",
+                format: "apple_health",
+                activity,
+                source_name,
+            })?;
+        }
+    }
+    Ok(())
 }

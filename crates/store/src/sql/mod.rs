@@ -15,6 +15,7 @@ pub(crate) mod imports;
 mod rollups;
 #[macro_use]
 pub(crate) mod samples;
+mod sample_values;
 #[macro_use]
 mod settings;
 

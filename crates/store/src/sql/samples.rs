@@ -143,27 +143,7 @@ macro_rules! impl_sample_store {
                 from: i64,
                 to: i64,
             ) -> Result<Vec<$crate::SampleValue>, $crate::StoreError> {
-                let rows: Vec<(i64, i64, i64, f64, Option<i16>)> = sqlx::query_as(
-                    "SELECT s.source_id, s.start_s, s.dur_s, s.value, s.offset_min \
-                     FROM samples s JOIN sources src ON src.id = s.source_id \
-                     WHERE src.user_id = $1 AND s.metric = $2 AND s.start_s >= $3 AND s.start_s < $4",
-                )
-                .bind(user.as_str())
-                .bind(metric.code())
-                .bind(from)
-                .bind(to)
-                .fetch_all(&self.pool)
-                .await?;
-                Ok(rows
-                    .into_iter()
-                    .map(|(source_id, start, dur, value, offset_minutes)| $crate::SampleValue {
-                        source_id,
-                        start,
-                        end: start + dur,
-                        value,
-                        offset_minutes,
-                    })
-                    .collect())
+                self.read_sample_values(user, metric, from, to).await
             }
 
             async fn samples(

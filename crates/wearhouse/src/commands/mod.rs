@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod bench;
+pub mod bench_import;
 pub mod config;
 pub mod import;
 pub mod serve;

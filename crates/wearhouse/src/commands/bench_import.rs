@@ -1,0 +1,148 @@
+//! `wearhouse bench import`: file imports end to end (parse, normalize, dedup, store, rollups) on a
+//! throw-away database: a synthetic Apple Health export of N days, and the public FIT and GPX samples
+//! when their folder is given.
+
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context;
+use wearhouse_formats::apple_health::{synthetic, AppleHealthReader};
+use wearhouse_model::Roles;
+use wearhouse_services::rollups::Rollups;
+use wearhouse_store::ImportStatus;
+
+use crate::bootstrap::{account_service, import_service, open_store};
+use crate::config::Config;
+
+/// Peak resident memory of this process so far, in MiB (Linux `VmHWM`).
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// Resets the peak so the next reading covers only what follows (Linux `clear_refs` 5).
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+pub async fn run(config: &Config, days: u32, samples: Option<&Path>) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let mut config = config.clone();
+    // A temporary SQLite database unless --database-url names another; uploads go to the temp folder.
+    config.data_dir = dir.path().to_owned();
+    let export = dir.path().join("export.xml");
+    let started = Instant::now();
+    let stats = synthetic::write_export(BufWriter::new(std::fs::File::create(&export)?), days, 1)?;
+    println!(
+        "generated a {days}-day Apple Health export: {:.1} MB, {} records, {} workouts ({:.2} s)",
+        stats.bytes as f64 / 1e6,
+        stats.record_elements,
+        stats.workouts,
+        started.elapsed().as_secs_f64()
+    );
+
+    // Parsing alone, from a warm page cache.
+    let mut best = f64::MAX;
+    for _ in 0..3 {
+        let file = std::fs::File::open(&export)?;
+        let t = Instant::now();
+        let mut reader = AppleHealthReader::new(std::io::BufReader::with_capacity(256 * 1024, file));
+        let mut n = 0u64;
+        while reader.next_record()?.is_some() {
+            n += 1;
+        }
+        best = best.min(t.elapsed().as_secs_f64());
+        anyhow::ensure!(n > 0, "the reader found nothing");
+    }
+    println!(
+        "parse only: {:.3} s, {:.0} MB/s",
+        best,
+        stats.bytes as f64 / 1e6 / best
+    );
+
+    let store = open_store(&config).await?;
+    let accounts = account_service(&config, store.clone()).await?;
+    let imports = import_service(&config, store.clone(), Rollups::new(store.clone()));
+    let mut user_no = 0;
+    let mut next_user = || {
+        user_no += 1;
+        let name = format!("bench{user_no}");
+        let accounts = &accounts;
+        async move {
+            accounts
+                .register(
+                    &name,
+                    &format!("{name}@example.org"),
+                    "granite kettle orbit 42",
+                    Some("Europe/Berlin"),
+                    Roles::user(),
+                )
+                .await
+                .map(|u| u.id)
+                .context("creating a bench user")
+        }
+    };
+
+    let user = next_user().await?;
+    reset_peak_rss();
+    let t = Instant::now();
+    let record = imports.import_now(&user, &export, &|_, _| {}).await?;
+    let seconds = t.elapsed().as_secs_f64();
+    anyhow::ensure!(
+        record.status == ImportStatus::Done,
+        "the import failed: {}",
+        record.report
+    );
+    println!(
+        "import end to end (parse, normalize, dedup, store, rollups current): {seconds:.2} s, {} samples + {} workouts stored, {:.0} records/s, peak RSS {:.0} MiB",
+        record.progress.imported,
+        record.progress.activities,
+        record.progress.records_read as f64 / seconds,
+        peak_rss_mib().unwrap_or(f64::NAN)
+    );
+    let report: serde_json::Value = serde_json::from_str(&record.report).unwrap_or_default();
+    println!("  skipped: {}", report["skipped"]);
+    let t = Instant::now();
+    let again = imports.import_now(&user, &export, &|_, _| {}).await?;
+    println!(
+        "same file again: {:.3} s (recognised by its hash as import {})",
+        t.elapsed().as_secs_f64(),
+        again.id
+    );
+
+    if let Some(samples) = samples {
+        for (file, label) in [
+            (
+                "fit/activity-large-fenxi2-multisport.fit",
+                "FIT 1.0 MB multisport",
+            ),
+            ("fit/bench-sample-1h-run.fit", "FIT 258 KB 1-hour run"),
+            ("gpx/garmin-connect-activity.gpx", "GPX 367 KB"),
+            ("tcx/20210308_virtual_ride_with_power.tcx", "TCX 1.0 MB"),
+        ] {
+            let path: PathBuf = samples.join(file);
+            if !path.exists() {
+                println!("{label}: {} not found, skipped", path.display());
+                continue;
+            }
+            let mut times = Vec::new();
+            for _ in 0..5 {
+                let user = next_user().await?;
+                let t = Instant::now();
+                let r = imports.import_now(&user, &path, &|_, _| {}).await?;
+                times.push(t.elapsed().as_secs_f64() * 1000.0);
+                anyhow::ensure!(r.status == ImportStatus::Done, "{label} failed: {}", r.report);
+            }
+            times.sort_by(f64::total_cmp);
+            println!(
+                "{label}: end to end median {:.1} ms (best {:.1} ms) over 5 fresh users",
+                times[2], times[0]
+            );
+        }
+    }
+    store.close().await;
+    Ok(())
+}
