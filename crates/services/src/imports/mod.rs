@@ -278,7 +278,17 @@ impl ImportService {
         // Two batches in flight: enough to keep reader and writer busy, little memory.
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Chunk>(2);
         let limits = self.limits;
-        let reader = tokio::task::spawn_blocking(move || read::read_file(&path, format, limits, &tx));
+        // Files with wall-clock times and no zone (Fitbit, Google Fit) are read in the user's zone.
+        let zone = self
+            .store
+            .accounts
+            .user_by_id(&record.user_id)
+            .await
+            .ok()
+            .flatten()
+            .and_then(|u| jiff::tz::TimeZone::get(u.time_zone.as_str()).ok())
+            .unwrap_or(jiff::tz::TimeZone::UTC);
+        let reader = tokio::task::spawn_blocking(move || read::read_file(&path, format, limits, &zone, &tx));
         let mut last_progress = Instant::now();
         let mut failure = None;
         while let Some(chunk) = rx.recv().await {

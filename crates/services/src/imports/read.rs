@@ -7,11 +7,13 @@ use std::fs::File;
 use std::io::{BufReader, Read, Seek};
 use std::path::Path;
 
+use jiff::tz::TimeZone;
 use tokio::sync::mpsc::Sender;
 use wearhouse_formats::apple_health::{AppleHealthReader, HealthRecord};
 use wearhouse_formats::{
     detect, Format, FormatError, Location, ParsedActivity, ParsedFile, ParsedSample, Warning,
 };
+use wearhouse_formats::{fitbit, google_fit};
 
 /// Samples per batch sent to the writer: large enough that per-transaction costs vanish, small enough to
 /// keep memory low.
@@ -134,6 +136,7 @@ pub(crate) fn read_file(
     path: &Path,
     format: Format,
     limits: ArchiveLimits,
+    zone: &TimeZone,
     tx: &Sender<Chunk>,
 ) -> Result<(), ReadError> {
     let out = Out { tx };
@@ -147,7 +150,7 @@ pub(crate) fn read_file(
                 other => other,
             }
         }
-        Format::Zip => read_zip(File::open(path)?, limits, &out),
+        Format::Zip => read_zip(File::open(path)?, limits, zone, &out),
         Format::Fit | Format::Gpx | Format::Tcx => {
             let size = std::fs::metadata(path)?.len();
             if size > MAX_ACTIVITY_FILE {
@@ -190,35 +193,43 @@ fn read_activity_file(
         Format::Tcx => wearhouse_formats::tcx::read_tcx(bytes),
         _ => return Ok(Ok(())),
     };
-    let mut file = match parsed {
-        Ok(file) => file,
-        Err(e) => return Ok(Err(e.into())),
-    };
+    match parsed {
+        Ok(file) => send_parsed(file, provider_of(format), format.as_str(), entry, out).map(Ok),
+        Err(e) => Ok(Err(e.into())),
+    }
+}
+
+/// Sends what a reader found in one file (or archive entry).
+fn send_parsed(
+    mut file: ParsedFile,
+    provider: &'static str,
+    format: &'static str,
+    entry: Option<&str>,
+    out: &Out<'_>,
+) -> Result<(), Closed> {
     if let Some(entry) = entry {
         for w in &mut file.warnings {
             w.detail = format!("{entry}: {}", w.detail);
         }
     }
-    let provider = provider_of(format);
-    let format_name = format.as_str();
     if !file.warnings.is_empty() {
         out.send(Chunk::Warnings(std::mem::take(&mut file.warnings)))?;
     }
     for activity in file.activities {
         out.send(Chunk::Activity {
             provider,
-            format: format_name,
+            format,
             source_name: activity.device.clone().or_else(|| file.device.clone()),
             activity: Box::new(activity),
         })?;
     }
-    if !file.samples.is_empty() {
+    for samples in file.samples.chunks(BATCH) {
         out.send(Chunk::Samples {
             provider,
-            samples: file.samples,
+            samples: samples.to_vec(),
         })?;
     }
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// Streams an Apple Health `export.xml`. Workouts whose routes live in separate files of the archive are
@@ -308,11 +319,13 @@ fn read_apple_health<R: std::io::BufRead>(
     Ok(Ok(()))
 }
 
-/// Reads a ZIP archive: an Apple Health export (export.xml plus workout routes) and any FIT, GPX and
-/// TCX files in it, enforcing [`ArchiveLimits`].
+/// Reads a ZIP archive: an Apple Health export (export.xml plus workout routes), Fitbit and Google Fit
+/// Takeout entries (their zone-less times read in `zone`), and any FIT, GPX and TCX files in it,
+/// enforcing [`ArchiveLimits`].
 fn read_zip<R: Read + Seek>(
     input: R,
     limits: ArchiveLimits,
+    zone: &TimeZone,
     out: &Out<'_>,
 ) -> Result<Result<(), ReadError>, Closed> {
     let mut archive = match zip::ZipArchive::new(input) {
@@ -386,6 +399,40 @@ fn read_zip<R: Read + Seek>(
                 }
             }
             read_bytes += declared;
+            continue;
+        }
+        if fitbit::is_fitbit_entry(name) || google_fit::is_google_fit_entry(name) {
+            let mut bytes = Vec::new();
+            if let Err(e) = limited.read_to_end(&mut bytes) {
+                out.send(Chunk::Warnings(vec![Warning {
+                    code: "unreadable_entry",
+                    detail: format!("{name}: {e}"),
+                    location: Location::Entry(name.clone()),
+                }]))?;
+                continue;
+            }
+            read_bytes += declared;
+            let (parsed, provider) = if fitbit::is_fitbit_entry(name) {
+                let context = fitbit::FitbitContext {
+                    time_zone: zone.clone(),
+                    weight_unit: fitbit::WeightUnit::default(),
+                };
+                (fitbit::read_fitbit_entry(name, &bytes, &context), "fitbit")
+            } else {
+                (
+                    google_fit::read_google_fit_entry(name, &bytes, zone),
+                    "google_fit",
+                )
+            };
+            match parsed {
+                Ok(file) => send_parsed(file, provider, provider, Some(name), out)?,
+                Err(e) => out.send(Chunk::Warnings(vec![Warning {
+                    code: e.code,
+                    detail: format!("{name}: {}", e.detail),
+                    location: Location::Entry(name.clone()),
+                }]))?,
+            }
+            out.send(Chunk::Progress { bytes: read_bytes })?;
             continue;
         }
         let format = if lower.ends_with(".fit") {

@@ -379,3 +379,70 @@ async fn every_public_sample_file_imports_through_the_whole_pipeline() {
     assert_eq!(after["items"].as_array().unwrap().len(), before);
     store.close().await;
 }
+
+#[tokio::test]
+async fn a_bare_export_xml_keeps_workouts_whose_route_files_are_elsewhere() {
+    let app = spawn_app().await;
+    let ana = app.signed_up("ana").await;
+    let res = upload(&app, &ana.access, "export.xml", EXPORT.as_bytes().to_vec()).await;
+    assert_eq!(res.status(), 202);
+    let queued: Value = res.json().await.unwrap();
+    assert_eq!(queued["format"], "apple_health");
+    let done = finished(&app, &ana.access, queued["id"].as_str().unwrap()).await;
+    assert_eq!(done["activities"], 1, "{done}");
+    assert_eq!(done["imported"], 3);
+}
+
+#[tokio::test]
+async fn takeout_archives_import_fitbit_and_google_fit_entries_in_the_users_zone() {
+    let app = spawn_app().await;
+    let body = serde_json::json!({"username": "ana", "email": "ana@example.org", "password": crate::harness::PASSWORD, "time_zone": "America/New_York"});
+    assert_eq!(app.post("/api/v1/auth/register", None, body).await.status(), 201);
+    let ana = crate::harness::tokens(app.login("ana", crate::harness::PASSWORD, None).await).await;
+    // Fitbit's resting heart rate is a local date: it belongs to that day in the user's zone.
+    let resting =
+        r#"[{"dateTime":"03/01/26 00:00:00","value":{"date":"03/01/26","value":52.5,"error":6.8}}]"#;
+    let steps = r#"{"Data Source": "derived:com.google.step_count.delta:com.google.android.gms:estimated_steps",
+      "Data Points": [{"fitValue": [{"value": {"intVal": 1200}}], "dataTypeName": "com.google.step_count.delta",
+        "startTimeNanos": 1772373600000000000, "endTimeNanos": 1772377200000000000}]}"#;
+    let zip = zip_of(&[
+        ("Takeout/Fitbit/Global Export Data/resting_heart_rate-2026-03-01.json", resting.as_bytes()),
+        (
+            "Takeout/Fit/All Data/derived_com.google.step_count.delta_com.google.android.gms_estimated_steps.json",
+            steps.as_bytes(),
+        ),
+    ]);
+    let res = upload(&app, &ana.access, "takeout.zip", zip).await;
+    assert_eq!(res.status(), 202);
+    let done = finished(
+        &app,
+        &ana.access,
+        res.json::<Value>().await.unwrap()["id"].as_str().unwrap(),
+    )
+    .await;
+    assert_eq!(done["status"], "done", "{done}");
+    assert_eq!(done["imported"], 2, "{done}");
+    let days: Vec<Value> = app
+        .get(
+            "/api/v1/summaries/daily?from=2026-03-01&to=2026-03-01",
+            Some(&ana.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(days[0]["resting_heart_rate"], 52.5, "{}", days[0]);
+    // 2026-03-01T14:00Z–15:00Z is 09:00–10:00 in New York.
+    assert_eq!(days[0]["steps"], 1200.0);
+    let sources: Vec<Value> = app
+        .get("/api/v1/sources", Some(&ana.access))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let providers: Vec<&str> = sources.iter().map(|s| s["provider"].as_str().unwrap()).collect();
+    assert!(
+        providers.contains(&"fitbit") && providers.contains(&"google_fit"),
+        "{providers:?}"
+    );
+}
