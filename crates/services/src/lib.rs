@@ -7,6 +7,7 @@ pub mod admin;
 pub mod auth;
 pub mod clock;
 pub mod error;
+pub mod history;
 pub mod idempotency;
 pub mod imports;
 pub mod mfa;
@@ -17,6 +18,7 @@ pub mod samples;
 pub mod series;
 pub mod summaries;
 pub mod tokens;
+pub mod totals;
 
 pub use accounts::{AccountService, AccountSettings, AuthenticatedUser};
 pub use activities::{

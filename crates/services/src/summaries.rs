@@ -6,7 +6,7 @@ use jiff::civil::Date;
 use jiff::tz::{Offset, TimeZone};
 use jiff::ToSpan;
 use wearhouse_analytics::{local_date, DayFigures, SleepSession};
-use wearhouse_model::{FirstWeekday, InvalidInput, Metric, UserId};
+use wearhouse_model::{ActivityFields, ActivityType, FirstWeekday, InvalidInput, Metric, UserId};
 use wearhouse_store::{SleepRollup, Store};
 
 use crate::rollups::{epoch_day, from_epoch_day, Rollups};
@@ -277,13 +277,13 @@ impl SummaryService {
         Ok(periods)
     }
 
-    /// Workouts per local day (of their start) for days `first..=last`.
-    async fn workouts(
+    /// Live activities starting on local days `first..=last`, with that day (days since 1970).
+    pub(crate) async fn activities_on_days(
         &self,
         user: &UserId,
         first: Date,
         last: Date,
-    ) -> Result<BTreeMap<i32, WorkoutFigures>, ServiceError> {
+    ) -> Result<Vec<(i32, ActivityFields)>, ServiceError> {
         let midnight = |d: Date| {
             d.to_zoned(TimeZone::UTC)
                 .map(|z| z.timestamp().as_second())
@@ -295,16 +295,43 @@ impl SummaryService {
         let activities = self.store.activities.activities_between(user, from, to).await?;
         let zones = self.rollups.zones(user).await?;
         let (a, b) = (epoch_day(first), epoch_day(last));
+        Ok(activities
+            .into_iter()
+            .filter_map(|activity| {
+                let f = activity.fields;
+                let offset = f
+                    .offset_minutes
+                    .and_then(|m| Offset::from_seconds(i32::from(m) * 60).ok());
+                let day = epoch_day(local_date(f.start, offset, &zones));
+                (a..=b).contains(&day).then_some((day, f))
+            })
+            .collect())
+    }
+
+    /// Activities of days `first..=last` with their types.
+    pub(crate) async fn workouts_by_type(
+        &self,
+        user: &UserId,
+        first: Date,
+        last: Date,
+    ) -> Result<Vec<(ActivityType, ActivityFields)>, ServiceError> {
+        Ok(self
+            .activities_on_days(user, first, last)
+            .await?
+            .into_iter()
+            .map(|(_, f)| (f.activity_type, f))
+            .collect())
+    }
+
+    /// Workouts per local day (of their start) for days `first..=last`.
+    async fn workouts(
+        &self,
+        user: &UserId,
+        first: Date,
+        last: Date,
+    ) -> Result<BTreeMap<i32, WorkoutFigures>, ServiceError> {
         let mut days: BTreeMap<i32, WorkoutFigures> = BTreeMap::new();
-        for activity in activities {
-            let f = &activity.fields;
-            let offset = f
-                .offset_minutes
-                .and_then(|m| Offset::from_seconds(i32::from(m) * 60).ok());
-            let day = epoch_day(local_date(f.start, offset, &zones));
-            if !(a..=b).contains(&day) {
-                continue;
-            }
+        for (day, f) in self.activities_on_days(user, first, last).await? {
             let w = days.entry(day).or_default();
             w.count += 1;
             w.duration += f.duration() as f64;

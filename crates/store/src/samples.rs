@@ -124,4 +124,7 @@ pub trait SampleStore: Send + Sync {
 
     /// The user's samples of one metric, ordered by (start, source, end), one page at a time.
     async fn samples(&self, user: &UserId, query: &SampleQuery) -> Result<Vec<StoredSample>, StoreError>;
+
+    /// The user's most recent samples (by start) across every metric and source, newest first.
+    async fn latest_samples(&self, user: &UserId, limit: u32) -> Result<Vec<StoredSample>, StoreError>;
 }

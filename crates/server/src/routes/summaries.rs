@@ -9,7 +9,9 @@ use utoipa_axum::routes;
 
 use wearhouse_analytics::DayFigures;
 use wearhouse_model::{Metric, MetricKind};
+use wearhouse_services::history::HistoryEntry;
 use wearhouse_services::summaries::WorkoutFigures;
+use wearhouse_services::totals::TotalsRequest;
 use wearhouse_services::{DaySummary, Period, PeriodSummary};
 use wearhouse_store::SleepRollup;
 
@@ -23,6 +25,156 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(weekly))
         .routes(routes!(monthly))
         .routes(routes!(sleep))
+        .routes(routes!(totals))
+        .routes(routes!(history))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct TotalsParams {
+    /// A metric of the catalogue (`steps`, `distance`, `heart_rate` …), or with `group_by=activity_type`
+    /// a workout figure: `distance`, `energy`, `duration`, `elevation_gain` or `count`.
+    pub metric: String,
+    /// day, week (from the user's first weekday), month or year.
+    pub period: String,
+    /// Any day in the period, `YYYY-MM-DD`.
+    pub date: String,
+    /// `activity_type`: workout figures per type.
+    pub group_by: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TotalsGroupView {
+    #[serde(rename = "type")]
+    pub activity_type: String,
+    pub total: f64,
+    /// Workouts of this type in the period.
+    pub count: u32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TotalsView {
+    pub metric: String,
+    pub unit: String,
+    /// First and last local day of the period.
+    pub start: String,
+    pub end: String,
+    /// Sum for amounts and workout figures, average for readings; null without data.
+    pub total: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<TotalsGroupView>>,
+}
+
+/// One total over a period, e.g. the distance covered this month (`metric=distance&period=month`), or
+/// per activity type (`&group_by=activity_type`).
+#[utoipa::path(get, path = "/summaries/totals", tag = "summaries", security(("bearer" = [])), params(TotalsParams),
+    responses(
+        (status = 200, body = TotalsView),
+        (status = 422, description = "`validation_failed`", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn totals(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    Query(p): Query<TotalsParams>,
+) -> ApiResult<Json<TotalsView>> {
+    let request = TotalsRequest {
+        metric: &p.metric,
+        period: &p.period,
+        date: &p.date,
+        group_by: p.group_by.as_deref(),
+    };
+    let t = state
+        .summaries
+        .totals(actor.id(), actor.user.first_weekday, request)
+        .await?;
+    Ok(Json(TotalsView {
+        metric: t.metric,
+        unit: t.unit,
+        start: t.start.to_string(),
+        end: t.end.to_string(),
+        total: t.total,
+        groups: t.groups.map(|groups| {
+            groups
+                .into_iter()
+                .map(|g| TotalsGroupView {
+                    activity_type: g.activity_type.as_str().to_owned(),
+                    total: g.total,
+                    count: g.count,
+                })
+                .collect()
+        }),
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct HistoryParams {
+    /// 1–100, default 15.
+    pub limit: Option<u32>,
+}
+
+/// One entry of the history: a sample or an activity.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryEntryView {
+    /// `sample` or `activity`.
+    pub kind: &'static str,
+    /// RFC 3339 start (UTC).
+    pub start: String,
+    pub end: String,
+    /// The sample's metric, or the activity's type.
+    pub name: String,
+    /// The sample's value in `unit`; for an activity, its distance in metres when it has one.
+    pub value: Option<f64>,
+    pub unit: Option<String>,
+    pub source_id: Option<i64>,
+    /// The activity's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+/// The latest entries across samples and activities, newest first.
+#[utoipa::path(get, path = "/history", tag = "summaries", security(("bearer" = [])), params(HistoryParams),
+    responses((status = 200, body = Vec<HistoryEntryView>)))]
+async fn history(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    Query(p): Query<HistoryParams>,
+) -> ApiResult<Json<Vec<HistoryEntryView>>> {
+    let entries = state.summaries.history(actor.id(), p.limit.unwrap_or(15)).await?;
+    let instant = |s: i64| {
+        jiff::Timestamp::from_second(s)
+            .map(|t| t.to_string())
+            .unwrap_or_default()
+    };
+    Ok(Json(
+        entries
+            .into_iter()
+            .map(|e| match e {
+                HistoryEntry::Sample(s) => HistoryEntryView {
+                    kind: "sample",
+                    start: instant(s.start),
+                    end: instant(s.end),
+                    name: s.metric.as_str().to_owned(),
+                    value: Some(s.value),
+                    unit: Some(s.metric.unit().symbol().to_owned()),
+                    source_id: Some(s.source_id),
+                    id: None,
+                    title: None,
+                },
+                HistoryEntry::Activity(a) => HistoryEntryView {
+                    kind: "activity",
+                    start: a.fields.start.to_string(),
+                    end: a.fields.end.to_string(),
+                    name: a.fields.activity_type.as_str().to_owned(),
+                    value: a.fields.distance,
+                    unit: a.fields.distance.map(|_| "m".to_owned()),
+                    source_id: a.source_id,
+                    id: Some(a.id.to_string()),
+                    title: a.fields.title.clone(),
+                },
+            })
+            .collect(),
+    ))
 }
 
 /// One sleep session.

@@ -146,6 +146,41 @@ macro_rules! impl_sample_store {
                 self.read_sample_values(user, metric, from, to).await
             }
 
+            async fn latest_samples(
+                &self,
+                user: &wearhouse_model::UserId,
+                limit: u32,
+            ) -> Result<Vec<$crate::StoredSample>, $crate::StoreError> {
+                // One backward range scan of the clustered key per source and metric: each is a handful
+                // of index steps, where one query over all the user's samples would sort millions.
+                let sources: Vec<i64> = sqlx::query_scalar("SELECT id FROM sources WHERE user_id = $1")
+                    .bind(user.as_str())
+                    .fetch_all(&self.pool)
+                    .await?;
+                let mut found = Vec::new();
+                for source in sources {
+                    for metric in wearhouse_model::Metric::ALL {
+                        let rows: Vec<$crate::rows::SampleRow> = sqlx::query_as(
+                            "SELECT s.source_id, s.metric, s.start_s, s.start_s + s.dur_s AS end_s, s.value, \
+                             s.offset_min, s.external_id, b.ingested_at \
+                             FROM samples s JOIN ingest_batches b ON b.id = s.batch_id \
+                             WHERE s.source_id = $1 AND s.metric = $2 ORDER BY s.start_s DESC, s.dur_s DESC LIMIT $3",
+                        )
+                        .bind(source)
+                        .bind(metric.code())
+                        .bind(i64::from(limit))
+                        .fetch_all(&self.pool)
+                        .await?;
+                        for row in rows {
+                            found.push($crate::StoredSample::try_from(row)?);
+                        }
+                    }
+                }
+                found.sort_by(|a: &$crate::StoredSample, b| b.start.cmp(&a.start).then(b.source_id.cmp(&a.source_id)));
+                found.truncate(limit as usize);
+                Ok(found)
+            }
+
             async fn samples(
                 &self,
                 user: &wearhouse_model::UserId,

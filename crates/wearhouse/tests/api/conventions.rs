@@ -247,6 +247,8 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/v1/activities/{id}/streams"),
     ("get", "/api/v1/trash"),
     ("get", "/api/v1/sleep"),
+    ("get", "/api/v1/summaries/totals"),
+    ("get", "/api/v1/history"),
     ("post", "/api/v1/imports"),
     ("get", "/api/v1/imports"),
     ("get", "/api/v1/imports/{id}"),

@@ -703,3 +703,159 @@ async fn bucketed_series_merge_sources_by_hour_minute_and_day() {
         .await;
     assert_problem(res, 422, "validation_failed").await;
 }
+
+#[tokio::test]
+async fn totals_sum_a_period_and_group_workouts_by_type() {
+    let app = spawn_app().await;
+    let t = berliner(&app).await;
+    for (start, kind, distance) in [
+        ("2026-11-02T07:00:00+01:00", "running", 8000.0),
+        ("2026-11-15T07:00:00+01:00", "running", 12000.0),
+        ("2026-11-20T17:00:00+01:00", "cycling", 30000.0),
+        // Late on 31 October local time: not November's, although it is 1 November in some zones.
+        ("2026-10-31T23:30:00+01:00", "running", 5000.0),
+    ] {
+        let body = json!({"type": kind, "start": start, "duration": 3600, "distance": distance});
+        assert_eq!(
+            app.post("/api/v1/activities", Some(&t.access), body)
+                .await
+                .status(),
+            201
+        );
+    }
+    let res = app
+        .get(
+            "/api/v1/summaries/totals?metric=distance&period=month&date=2026-11-01&group_by=activity_type",
+            Some(&t.access),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let totals: Value = res.json().await.unwrap();
+    assert_eq!(totals["start"], "2026-11-01");
+    assert_eq!(totals["end"], "2026-11-30");
+    assert_eq!(totals["total"], 50000.0);
+    assert_eq!(
+        totals["groups"],
+        json!([
+            {"type": "cycling", "total": 30000.0, "count": 1},
+            {"type": "running", "total": 20000.0, "count": 2},
+        ])
+    );
+    // A catalogue metric over a week, from the daily rollups.
+    ingest(
+        &app,
+        &t.access,
+        json!([
+            steps(
+                "2026-11-16T09:00:00+01:00",
+                "2026-11-16T10:00:00+01:00",
+                4000.0,
+                WATCH
+            ),
+            steps(
+                "2026-11-18T09:00:00+01:00",
+                "2026-11-18T10:00:00+01:00",
+                6000.0,
+                WATCH
+            ),
+            steps(
+                "2026-11-23T09:00:00+01:00",
+                "2026-11-23T10:00:00+01:00",
+                999.0,
+                WATCH
+            ),
+        ]),
+    )
+    .await;
+    let week: Value = app
+        .get(
+            "/api/v1/summaries/totals?metric=steps&period=week&date=2026-11-19",
+            Some(&t.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (week["start"].as_str(), week["end"].as_str()),
+        (Some("2026-11-16"), Some("2026-11-22"))
+    );
+    assert_eq!(week["total"], 10000.0);
+    let none: Value = app
+        .get(
+            "/api/v1/summaries/totals?metric=steps&period=year&date=2020-05-05",
+            Some(&t.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(none["total"].is_null());
+    let res = app
+        .get(
+            "/api/v1/summaries/totals?metric=heart_rate&period=month&date=2026-11-01&group_by=activity_type",
+            Some(&t.access),
+        )
+        .await;
+    assert_problem(res, 422, "validation_failed").await;
+    let res = app
+        .get(
+            "/api/v1/summaries/totals?metric=steps&period=fortnight&date=2026-11-01",
+            Some(&t.access),
+        )
+        .await;
+    assert_problem(res, 422, "validation_failed").await;
+}
+
+#[tokio::test]
+async fn history_lists_the_latest_samples_and_activities_together() {
+    let app = spawn_app().await;
+    let t = berliner(&app).await;
+    ingest(
+        &app,
+        &t.access,
+        json!([
+            hr("2026-05-04T08:00:00+02:00", 60.0, WATCH),
+            hr("2026-05-04T09:00:00+02:00", 61.0, WATCH),
+            steps(
+                "2026-05-04T10:00:00+02:00",
+                "2026-05-04T10:10:00+02:00",
+                500.0,
+                PHONE
+            ),
+            hr("2026-05-04T12:00:00+02:00", 62.0, WATCH),
+        ]),
+    )
+    .await;
+    let body = json!({"type": "running", "start": "2026-05-04T11:00:00+02:00", "duration": 1800, "title": "Lunch run"});
+    assert_eq!(
+        app.post("/api/v1/activities", Some(&t.access), body)
+            .await
+            .status(),
+        201
+    );
+    let res = app.get("/api/v1/history?limit=3", Some(&t.access)).await;
+    assert_eq!(res.status(), 200);
+    let entries: Vec<Value> = res.json().await.unwrap();
+    let names: Vec<(&str, &str)> = entries
+        .iter()
+        .map(|e| (e["kind"].as_str().unwrap(), e["name"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("sample", "heart_rate"),
+            ("activity", "running"),
+            ("sample", "steps")
+        ]
+    );
+    assert_eq!(entries[0]["value"], 62.0);
+    assert_eq!(entries[1]["title"], "Lunch run");
+    let all: Vec<Value> = app
+        .get("/api/v1/history", Some(&t.access))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 5);
+}
