@@ -26,6 +26,10 @@ use crate::{Clock, FieldError, ServiceError, SourceInput};
 pub const MAX_BATCH: usize = 1_000;
 /// How long a deleted activity stays restorable in the trash.
 pub const TRASH_RETENTION: SignedDuration = SignedDuration::from_hours(30 * 24);
+/// Two recordings of one workout start within this many seconds of each other.
+const DUPLICATE_START_WINDOW_SECS: i64 = 60;
+/// Activities scanned for duplicates (a decade of daily workouts, and more).
+const MAX_SCANNED: u32 = 100_000;
 /// How far ahead of the server's clock an activity may start.
 const FUTURE_TOLERANCE: SignedDuration = SignedDuration::from_hours(24);
 const MAX_EXTERNAL_ID: usize = 255;
@@ -481,6 +485,130 @@ impl ActivityService {
             })
             .flatten();
         Ok(ActivityPage { items, next_cursor })
+    }
+
+    /// Pairs of live activities that look like the same workout recorded twice (say by a watch and by
+    /// a phone app): activity types of the same family, starts within a minute, overlapping times. Pairs
+    /// the user marked distinct are left out.
+    pub async fn duplicates(
+        &self,
+        user: &UserId,
+    ) -> Result<Vec<(ActivityRecord, ActivityRecord)>, ServiceError> {
+        let query = ActivityQuery {
+            sort: ActivitySort::StartAsc,
+            limit: MAX_SCANNED,
+            ..Default::default()
+        };
+        let all = self.store.activities.list_activities(user, &query).await?;
+        let distinct: std::collections::HashSet<(String, String)> = self
+            .store
+            .activities
+            .distinct_pairs(user)
+            .await?
+            .into_iter()
+            .collect();
+        let mut pairs = Vec::new();
+        for (i, a) in all.iter().enumerate() {
+            for b in all[i + 1..].iter() {
+                let gap = b.fields.start.as_second() - a.fields.start.as_second();
+                if gap > DUPLICATE_START_WINDOW_SECS {
+                    break; // sorted by start: no later one can be close enough
+                }
+                let same_family = a.fields.activity_type.family() == b.fields.activity_type.family();
+                let overlap = a.fields.start < b.fields.end && b.fields.start < a.fields.end;
+                let key = if a.id.as_str() <= b.id.as_str() {
+                    (a.id.to_string(), b.id.to_string())
+                } else {
+                    (b.id.to_string(), a.id.to_string())
+                };
+                if same_family && overlap && !distinct.contains(&key) {
+                    pairs.push((a.clone(), b.clone()));
+                }
+            }
+        }
+        Ok(pairs)
+    }
+
+    /// Merges `other` into `id` (hidden from lists and summaries, counted once), or with `keep_both`
+    /// records that they are two workouts. The kept activity fills fields it lacks from the other and
+    /// takes its streams if it has none; its own (device-recorded) values are never overwritten.
+    pub async fn merge(
+        &self,
+        user: &UserId,
+        id: &str,
+        other: &str,
+        keep_both: bool,
+    ) -> Result<ActivityRecord, ServiceError> {
+        let (keep, other) = (parse_id(id)?, parse_id(other)?);
+        if keep == other {
+            return Err(ServiceError::invalid(
+                "other",
+                InvalidInput::new("same_activity", "an activity cannot be merged with itself"),
+            ));
+        }
+        let copy = self
+            .store
+            .activities
+            .activity(user, &other, false)
+            .await
+            .map_err(not_found)?;
+        if keep_both {
+            self.store
+                .activities
+                .activity(user, &keep, false)
+                .await
+                .map_err(not_found)?;
+            self.store.activities.mark_distinct(user, &keep, &other).await?;
+            return self
+                .store
+                .activities
+                .activity(user, &keep, false)
+                .await
+                .map_err(not_found);
+        }
+        let now = self.clock.now();
+        self.store
+            .activities
+            .merge_activity(user, &keep, &other, now)
+            .await
+            .map_err(not_found)?;
+        for _ in 0..5 {
+            let current = self
+                .store
+                .activities
+                .activity(user, &keep, false)
+                .await
+                .map_err(not_found)?;
+            let mut fields = current.fields.clone();
+            let c = &copy.fields;
+            fields.distance = fields.distance.or(c.distance);
+            fields.energy = fields.energy.or(c.energy);
+            fields.avg_heart_rate = fields.avg_heart_rate.or(c.avg_heart_rate);
+            fields.max_heart_rate = fields.max_heart_rate.or(c.max_heart_rate);
+            fields.elevation_gain = fields.elevation_gain.or(c.elevation_gain);
+            fields.moving_time = fields.moving_time.or(c.moving_time);
+            fields.title = fields.title.or_else(|| c.title.clone());
+            fields.notes = fields.notes.or_else(|| c.notes.clone());
+            if fields.laps.is_empty() {
+                fields.laps = c.laps.clone();
+            }
+            if fields == current.fields || fields.validate().is_err() {
+                return Ok(current);
+            }
+            match self
+                .store
+                .activities
+                .update_activity(user, &keep, current.revision, &fields, now)
+                .await
+            {
+                Err(StoreError::Conflict { .. }) => continue,
+                other => return other.map_err(not_found),
+            }
+        }
+        Err(ServiceError::conflict(
+            "edit_conflict",
+            "the activity kept changing; try again",
+        ))
     }
 
     /// Validates an item and resolves its source; every problem found is returned.

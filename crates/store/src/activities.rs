@@ -33,6 +33,8 @@ pub struct ActivityRecord {
     pub updated_at: Timestamp,
     /// Set while the activity is in the trash.
     pub deleted_at: Option<Timestamp>,
+    /// Set when the user merged this copy into another activity (it is then hidden from lists).
+    pub merged_into: Option<ActivityId>,
 }
 
 /// What a create did for one item.
@@ -192,6 +194,21 @@ pub trait ActivityStore: Send + Sync {
 
     /// Permanently removes activities trashed before `deleted_before`; returns how many.
     async fn purge_trash(&self, deleted_before: Timestamp) -> Result<u64, StoreError>;
+
+    /// Hides `other` as a copy of `keep` (both live); `keep` takes `other`'s streams if it has none.
+    async fn merge_activity(
+        &self,
+        user: &UserId,
+        keep: &ActivityId,
+        other: &ActivityId,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+
+    /// Records that two activities are not the same workout, whatever their times say.
+    async fn mark_distinct(&self, user: &UserId, a: &ActivityId, b: &ActivityId) -> Result<(), StoreError>;
+
+    /// Pairs marked distinct, each as (lower id, higher id).
+    async fn distinct_pairs(&self, user: &UserId) -> Result<Vec<(String, String)>, StoreError>;
 
     /// The activity's streams, if it has any.
     async fn streams(&self, user: &UserId, id: &ActivityId) -> Result<Option<Streams>, StoreError>;

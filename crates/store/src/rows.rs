@@ -194,6 +194,7 @@ pub(crate) struct ActivityRow {
     created_at: i64,
     updated_at: i64,
     deleted_at: Option<i64>,
+    merged_into: Option<String>,
 }
 
 /// The stored JSON form of an activity's editable fields (current state and revision snapshots).
@@ -230,6 +231,10 @@ impl TryFrom<ActivityRow> for ActivityRecord {
             created_at: from_micros(row.created_at)?,
             updated_at: from_micros(row.updated_at)?,
             deleted_at: row.deleted_at.map(from_micros).transpose()?,
+            merged_into: row
+                .merged_into
+                .map(|id| ActivityId::parse(&id).map_err(|e| StoreError::Corrupt(e.to_string())))
+                .transpose()?,
         })
     }
 }

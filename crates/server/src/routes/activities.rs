@@ -32,6 +32,65 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(restore))
         .routes(routes!(streams))
         .routes(routes!(trash))
+        .routes(routes!(duplicates))
+        .routes(routes!(merge))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DuplicatePair {
+    /// The earlier-starting activity.
+    pub first: ActivityView,
+    pub second: ActivityView,
+}
+
+/// Activities that look like the same workout recorded twice (say a Garmin FIT and the Apple Health copy
+/// of it): types of the same family, starts within 60 s, overlapping times. Resolve each pair with
+/// `POST /activities/{id}/merge`.
+#[utoipa::path(get, path = "/activities/duplicates", tag = "activities", security(("bearer" = [])),
+    responses((status = 200, body = Vec<DuplicatePair>)))]
+async fn duplicates(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Vec<DuplicatePair>>> {
+    let pairs = state.activities.duplicates(actor.id()).await?;
+    Ok(Json(
+        pairs
+            .iter()
+            .map(|(a, b)| DuplicatePair {
+                first: view(a),
+                second: view(b),
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeBody {
+    /// The other recording of the same workout; it is hidden and this activity kept.
+    pub other: String,
+    /// `true`: they are two workouts after all; keep both and stop suggesting the pair.
+    #[serde(default)]
+    pub keep_both: bool,
+}
+
+/// Merge another recording of the same workout into this one: the other is hidden from lists and
+/// summaries (counted once), this one keeps its own recorded totals, fills the fields it lacks from the
+/// other and takes its streams if it has none. With `keep_both`, both stay.
+#[utoipa::path(post, path = "/activities/{id}/merge", tag = "activities", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = MergeBody,
+    responses(
+        (status = 200, description = "The kept activity", body = ActivityView),
+        (status = 404, description = "`activity_not_found`", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn merge(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    Path(id): Path<String>,
+    Json(body): Json<MergeBody>,
+) -> ApiResult<Json<ActivityView>> {
+    let kept = state
+        .activities
+        .merge(actor.id(), &id, &body.other, body.keep_both)
+        .await?;
+    Ok(Json(view(&kept)))
 }
 
 /// A new activity.
@@ -117,6 +176,9 @@ pub struct ActivityView {
     /// When a trashed activity will be removed for good.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub purge_at: Option<String>,
+    /// The activity this copy was merged into.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<String>,
 }
 
 impl From<&ActivityRecord> for ActivityView {
@@ -132,6 +194,7 @@ impl From<&ActivityRecord> for ActivityView {
             updated_at: r.updated_at.to_string(),
             deleted_at: r.deleted_at.map(|d| d.to_string()),
             purge_at: r.deleted_at.map(|d| (d + TRASH_RETENTION).to_string()),
+            merged_into: r.merged_into.as_ref().map(ToString::to_string),
         }
     }
 }

@@ -2,7 +2,7 @@
 
 /// Columns selected for an activity, in the order of `rows::ActivityRow`.
 pub(crate) const ACTIVITY_COLUMNS: &str =
-    "id, body, source_id, external_id, revision, stream_points, created_at, updated_at, deleted_at";
+    "id, body, source_id, external_id, revision, stream_points, created_at, updated_at, deleted_at, merged_into";
 
 macro_rules! impl_activity_store {
     ($store:ty, $db:ty) => {
@@ -146,6 +146,7 @@ macro_rules! impl_activity_store {
                         created_at: $crate::time::from_micros(at)?,
                         updated_at: $crate::time::from_micros(at)?,
                         deleted_at: None,
+                        merged_into: None,
                     };
                     Self::insert_revision(&mut tx, &record, $crate::RevisionChange::Create, now).await?;
                     out.push($crate::Created::New(record));
@@ -258,7 +259,7 @@ macro_rules! impl_activity_store {
                     ActivitySort::DurationDesc => ("(end_s - start_s)", true),
                 };
                 let mut sql = sqlx::QueryBuilder::<$db>::new(format!(
-                    "SELECT {} FROM activities WHERE deleted_at IS NULL AND user_id = ",
+                    "SELECT {} FROM activities WHERE deleted_at IS NULL AND merged_into IS NULL AND user_id = ",
                     $crate::sql::activities::ACTIVITY_COLUMNS
                 ));
                 sql.push_bind(user.as_str());
@@ -319,7 +320,7 @@ macro_rules! impl_activity_store {
                 // Activities last at most MAX_ACTIVITY_DAYS, which bounds the index range scanned.
                 let earliest = from.saturating_sub(wearhouse_model::activity::MAX_ACTIVITY_DAYS * 86_400);
                 let rows: Vec<$crate::rows::ActivityRow> = sqlx::query_as(&format!(
-                    "SELECT {} FROM activities WHERE user_id = $1 AND deleted_at IS NULL \
+                    "SELECT {} FROM activities WHERE user_id = $1 AND deleted_at IS NULL AND merged_into IS NULL \
                      AND start_s >= $2 AND start_s < $3 AND end_s > $4 ORDER BY start_s, id",
                     $crate::sql::activities::ACTIVITY_COLUMNS
                 ))
@@ -353,6 +354,81 @@ macro_rules! impl_activity_store {
                     .execute(&self.pool)
                     .await?
                     .rows_affected())
+            }
+
+            async fn merge_activity(
+                &self,
+                user: &wearhouse_model::UserId,
+                keep: &wearhouse_model::ActivityId,
+                other: &wearhouse_model::ActivityId,
+                now: jiff::Timestamp,
+            ) -> Result<(), $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let merged = sqlx::query(
+                    "UPDATE activities SET merged_into = $3, updated_at = $4 \
+                     WHERE user_id = $1 AND id = $2 AND deleted_at IS NULL AND merged_into IS NULL \
+                     AND EXISTS (SELECT 1 FROM activities k WHERE k.user_id = $1 AND k.id = $3 \
+                                 AND k.deleted_at IS NULL AND k.merged_into IS NULL)",
+                )
+                .bind(user.as_str())
+                .bind(other.as_str())
+                .bind(keep.as_str())
+                .bind($crate::time::to_micros(now))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if merged == 0 {
+                    tx.rollback().await?;
+                    return Err($crate::StoreError::NotFound);
+                }
+                // The kept copy takes the other's track if it has none.
+                sqlx::query(
+                    "UPDATE activity_streams SET activity_id = $1 WHERE activity_id = $2 \
+                     AND NOT EXISTS (SELECT 1 FROM activity_streams k WHERE k.activity_id = $1)",
+                )
+                .bind(keep.as_str())
+                .bind(other.as_str())
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "UPDATE activities SET stream_points = (SELECT stream_points FROM activities o WHERE o.id = $2) \
+                     WHERE id = $1 AND stream_points = 0 \
+                     AND EXISTS (SELECT 1 FROM activity_streams s WHERE s.activity_id = $1)",
+                )
+                .bind(keep.as_str())
+                .bind(other.as_str())
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn mark_distinct(
+                &self,
+                user: &wearhouse_model::UserId,
+                a: &wearhouse_model::ActivityId,
+                b: &wearhouse_model::ActivityId,
+            ) -> Result<(), $crate::StoreError> {
+                let (first, second) = if a.as_str() <= b.as_str() { (a, b) } else { (b, a) };
+                sqlx::query(
+                    "INSERT INTO activity_distinct (user_id, first, second) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                )
+                .bind(user.as_str())
+                .bind(first.as_str())
+                .bind(second.as_str())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn distinct_pairs(
+                &self,
+                user: &wearhouse_model::UserId,
+            ) -> Result<Vec<(String, String)>, $crate::StoreError> {
+                Ok(sqlx::query_as("SELECT first, second FROM activity_distinct WHERE user_id = $1")
+                    .bind(user.as_str())
+                    .fetch_all(&self.pool)
+                    .await?)
             }
 
             async fn streams(

@@ -391,3 +391,133 @@ async fn streams_are_stored_and_served_by_key_and_resolution() {
     let problem = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["code"], "invalid_streams");
 }
+
+#[tokio::test]
+async fn the_same_workout_from_two_sources_is_found_and_merged_or_kept() {
+    let app = spawn_app().await;
+    let ana = app.signed_up("ana").await;
+    let garmin = json!({"type": "running", "start": "2026-03-29T16:00:00Z", "end": "2026-03-29T16:45:00Z",
+                        "distance": 8200, "avg_heart_rate": 151, "source": {"name": "Forerunner", "kind": "watch"},
+                        "streams": {"time": [0, 60, 120], "heart_rate": [120, 140, 150]}});
+    let apple = json!({"type": "trail_running", "start": "2026-03-29T16:00:40Z", "end": "2026-03-29T16:45:10Z",
+                       "distance": 8150, "energy": 610, "source": {"name": "iPhone", "kind": "phone"}});
+    let ride = json!({"type": "cycling", "start": "2026-03-29T16:00:20Z", "duration": 600});
+    let later = json!({"type": "running", "start": "2026-03-29T16:02:00Z", "duration": 600});
+    let kept = create(&app, &ana.access, apple).await;
+    let copy = create(&app, &ana.access, garmin).await;
+    create(&app, &ana.access, ride).await;
+    create(&app, &ana.access, later).await;
+    let pairs: Vec<Value> = app
+        .get("/api/v1/activities/duplicates", Some(&ana.access))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        pairs.len(),
+        1,
+        "same family, within a minute, overlapping: {pairs:?}"
+    );
+    assert_eq!(pairs[0]["first"]["id"], copy["id"]);
+    assert_eq!(pairs[0]["second"]["id"], kept["id"]);
+    let kept_id = kept["id"].as_str().unwrap();
+    let res = app
+        .post(
+            &format!("/api/v1/activities/{kept_id}/merge"),
+            Some(&ana.access),
+            json!({"other": copy["id"]}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let merged: Value = res.json().await.unwrap();
+    assert_eq!(merged["distance"], 8150.0, "its own recorded total stays");
+    assert_eq!(
+        merged["avg_heart_rate"], 151.0,
+        "a missing one is filled from the copy"
+    );
+    assert_eq!(merged["stream_points"], 3, "and the copy's track comes along");
+    let list: Value = app
+        .get("/api/v1/activities?limit=50", Some(&ana.access))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["items"].as_array().unwrap().len(), 3, "the copy is hidden");
+    let days: Vec<Value> = app
+        .get(
+            "/api/v1/summaries/daily?from=2026-03-29&to=2026-03-29",
+            Some(&ana.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(days[0]["workout_count"], 3);
+    let copy_view: Value = app
+        .get(
+            &format!("/api/v1/activities/{}", copy["id"].as_str().unwrap()),
+            Some(&ana.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(copy_view["merged_into"], kept_id);
+    let pairs: Vec<Value> = app
+        .get("/api/v1/activities/duplicates", Some(&ana.access))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(pairs.is_empty());
+    // Two sessions at the same time that really are two: keep both.
+    let a = create(
+        &app,
+        &ana.access,
+        json!({"type": "yoga", "start": "2026-03-30T07:00:00Z", "duration": 1800}),
+    )
+    .await;
+    let b = create(
+        &app,
+        &ana.access,
+        json!({"type": "pilates", "start": "2026-03-30T07:00:30Z", "duration": 1800}),
+    )
+    .await;
+    let pairs: Vec<Value> = app
+        .get("/api/v1/activities/duplicates", Some(&ana.access))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(pairs.len(), 1);
+    let res = app
+        .post(
+            &format!("/api/v1/activities/{}/merge", a["id"].as_str().unwrap()),
+            Some(&ana.access),
+            json!({"other": b["id"], "keep_both": true}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let pairs: Vec<Value> = app
+        .get("/api/v1/activities/duplicates", Some(&ana.access))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(pairs.is_empty());
+    let list: Value = app
+        .get("/api/v1/activities?limit=50", Some(&ana.access))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["items"].as_array().unwrap().len(), 5);
+    let res = app
+        .post(
+            &format!("/api/v1/activities/{kept_id}/merge"),
+            Some(&ana.access),
+            json!({"other": kept_id}),
+        )
+        .await;
+    assert_problem(res, 422, "validation_failed").await;
+}

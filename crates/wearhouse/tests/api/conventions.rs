@@ -249,6 +249,8 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/v1/sleep"),
     ("get", "/api/v1/summaries/totals"),
     ("get", "/api/v1/history"),
+    ("get", "/api/v1/activities/duplicates"),
+    ("post", "/api/v1/activities/{id}/merge"),
     ("post", "/api/v1/imports"),
     ("get", "/api/v1/imports"),
     ("get", "/api/v1/imports/{id}"),
