@@ -229,6 +229,34 @@ pub async fn ingest(config: &Config, args: BenchIngestArgs) -> anyhow::Result<()
     Ok(())
 }
 
+/// Times `requests` GETs of `path`: round trips on loopback, and the server's own mean from its latency
+/// histogram for `route`.
+async fn time_route(
+    bench: &BenchServer,
+    path: &str,
+    route: &str,
+    label: &str,
+    requests: usize,
+) -> anyhow::Result<()> {
+    let before = bench.route_time(route).await?;
+    let mut times = Vec::with_capacity(requests);
+    for _ in 0..requests {
+        let sent = Instant::now();
+        bench.get(path).await?;
+        times.push(sent.elapsed());
+    }
+    let after = bench.route_time(route).await?;
+    let server_mean = (after.0 - before.0) / (after.1 - before.1).max(1.0) * 1000.0;
+    times.sort();
+    println!(
+        "  {label}, {requests} requests: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms (round trip on loopback); server mean {server_mean:.2} ms",
+        ms(percentile(&times, 0.5)),
+        ms(percentile(&times, 0.99)),
+        ms(times[times.len() - 1])
+    );
+    Ok(())
+}
+
 /// A year of minute-level data from two overlapping sources: heart rate every minute from the watch and
 /// every other minute from the phone; steps per minute from the watch and per five minutes from the
 /// phone (~1.4 M samples). Then times `GET /summaries/daily` over the 365 days.
@@ -264,27 +292,42 @@ pub async fn summaries(config: &Config, requests: usize) -> anyhow::Result<()> {
     let first = bench.get(path).await?;
     ensure!(first.as_array().map(Vec::len) == Some(365), "expected 365 days");
     let loaded = started.elapsed();
-    let before = bench.route_time("/api/v1/summaries/daily").await?;
-    let mut times = Vec::with_capacity(requests);
-    for _ in 0..requests {
-        let sent = Instant::now();
-        bench.get(path).await?;
-        times.push(sent.elapsed());
-    }
-    let after = bench.route_time("/api/v1/summaries/daily").await?;
-    let server_mean = (after.0 - before.0) / (after.1 - before.1).max(1.0) * 1000.0;
-    times.sort();
     println!("wearhouse bench summaries ({:?} backend)", bench.store.backend);
     println!(
         "  {total} samples (a year of minute-level heart rate and steps, watch + phone) loaded in {:.1} s",
         loaded.as_secs_f64()
     );
-    println!(
-        "  GET /api/v1/summaries/daily for 365 days, {requests} requests: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms (round trip on loopback)",
-        ms(percentile(&times, 0.5)),
-        ms(percentile(&times, 0.99)),
-                ms(times[times.len() - 1])
+    time_route(
+        &bench,
+        path,
+        "/api/v1/summaries/daily",
+        "GET /api/v1/summaries/daily for 365 days",
+        requests,
+    )
+    .await?;
+    let june = "from=2025-06-01T00:00:00Z&to=2025-07-01T00:00:00Z";
+    let hourly = format!("/api/v1/samples?metric=heart_rate&resolution=hour&{june}");
+    let buckets = bench.get(&hourly).await?;
+    ensure!(
+        buckets["buckets"].as_array().map(Vec::len) == Some(720),
+        "expected 720 hourly buckets in June"
     );
-    println!("  server time (from the server's own latency histogram): mean {server_mean:.2} ms");
+    time_route(
+        &bench,
+        &hourly,
+        "/api/v1/samples",
+        "GET /api/v1/samples?resolution=hour, heart rate, one month",
+        requests,
+    )
+    .await?;
+    let steps = format!("/api/v1/samples?metric=steps&resolution=hour&{june}");
+    time_route(
+        &bench,
+        &steps,
+        "/api/v1/samples",
+        "GET /api/v1/samples?resolution=hour, steps, one month",
+        requests,
+    )
+    .await?;
     Ok(())
 }
