@@ -221,12 +221,17 @@ impl ImportService {
             Ok(()) => (ImportStatus::Done, writer.report),
             Err(e) => {
                 tracing::warn!(import = %record.id, error = %e.detail, "import failed; rolling back");
-                if let Err(err) = self.store.imports.roll_back_import(&record.id).await {
-                    tracing::error!(import = %record.id, error = %err, "rolling back a failed import failed");
-                }
+                let rolled_back = match self.store.imports.roll_back_import(&record.id).await {
+                    Ok(n) => Some(n),
+                    Err(err) => {
+                        tracing::error!(import = %record.id, error = %err, "rolling back a failed import failed");
+                        None
+                    }
+                };
                 // Rows it wrote are gone; recompute the user's rollups from what remains.
                 self.rollups.rebuild_in_background(user).await;
                 let mut report = writer.report;
+                report.rolled_back = rolled_back;
                 report.error = Some(ReportedWarning {
                     code: e.code.to_owned(),
                     detail: e.detail,

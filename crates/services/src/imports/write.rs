@@ -23,6 +23,9 @@ pub struct Report {
     pub warnings: Vec<ReportedWarning>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ReportedWarning>,
+    /// Rows a failed import had stored and that were removed again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rolled_back: Option<u64>,
 }
 
 #[derive(Debug, serde::Serialize)]

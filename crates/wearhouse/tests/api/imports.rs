@@ -446,3 +446,128 @@ async fn takeout_archives_import_fitbit_and_google_fit_entries_in_the_users_zone
         "{providers:?}"
     );
 }
+
+/// A synthetic export of `days` days, zipped.
+fn synthetic_zip(days: u32) -> Vec<u8> {
+    let mut xml = Vec::new();
+    wearhouse_formats::apple_health::synthetic::write_export(&mut xml, days, 7).unwrap();
+    zip_of(&[("apple_health_export/export.xml", &xml)])
+}
+
+#[tokio::test]
+async fn an_import_that_fails_after_storing_batches_leaves_no_data() {
+    let app = spawn_app().await;
+    let ana = app.signed_up("ana").await;
+    // Large enough for several batches to be stored before the end, where the archive's checksum
+    // fails: one flipped bit in the last quarter of the compressed data.
+    let mut zip = synthetic_zip(40);
+    let at = zip.len() * 3 / 4;
+    zip[at] ^= 0x10;
+    let res = upload(&app, &ana.access, "export.zip", zip).await;
+    assert_eq!(res.status(), 202);
+    let id = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let failed = finished(&app, &ana.access, &id).await;
+    assert_eq!(failed["status"], "failed", "{}", failed["report"]);
+    assert!(
+        failed["report"]["rolled_back"].as_i64().unwrap() > 20_000,
+        "batches were stored before it failed, then removed: {failed}"
+    );
+    assert_eq!(failed["imported"], 0);
+    let samples: Value = app
+        .get("/api/v1/samples?metric=heart_rate&limit=10", Some(&ana.access))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        samples["items"],
+        serde_json::json!([]),
+        "every row the import wrote is gone"
+    );
+    let activities: Value = app
+        .get("/api/v1/activities", Some(&ana.access))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(activities["items"], serde_json::json!([]));
+    // The intact file imports afterwards (a failed import does not block its hash).
+    let res = upload(&app, &ana.access, "export.zip", synthetic_zip(40)).await;
+    let done = finished(
+        &app,
+        &ana.access,
+        res.json::<Value>().await.unwrap()["id"].as_str().unwrap(),
+    )
+    .await;
+    assert_eq!(done["status"], "done");
+    assert!(done["imported"].as_i64().unwrap() > 20_000);
+}
+
+#[tokio::test]
+async fn an_import_interrupted_by_a_stop_is_resumed_at_the_next_start_without_duplicates() {
+    let app = spawn_app().await;
+    let ana = app.signed_up("ana").await;
+    let store = wearhouse::bootstrap::open_store(&app.config).await.unwrap();
+    let user = store.accounts.user_by_login("ana").await.unwrap().unwrap().id;
+    let rollups = wearhouse_services::rollups::Rollups::new(store.clone());
+    // A first run stored part of the file, then the process stopped: the row says running.
+    let xml = {
+        let mut xml = Vec::new();
+        wearhouse_formats::apple_health::synthetic::write_export(&mut xml, 3, 7).unwrap();
+        xml
+    };
+    let partial = wearhouse::bootstrap::import_service(&app.config, store.clone(), rollups.clone());
+    let path = app.config.data_dir.join("export.xml");
+    std::fs::write(&path, &xml).unwrap();
+    let first = partial.import_now(&user, &path, &|_, _| {}).await.unwrap();
+    let full_count = first.progress.imported;
+    assert!(full_count > 1000);
+    let id = "imp_0000000000000000000000000000abcd";
+    std::fs::create_dir_all(app.config.data_dir.join("imports")).unwrap();
+    std::fs::write(app.config.data_dir.join("imports").join(id), &xml).unwrap();
+    store
+        .imports
+        .create_import(
+            &user,
+            &wearhouse_store::NewImport {
+                id: id.into(),
+                format: "apple_health".into(),
+                file_name: Some("export.xml".into()),
+                sha256: "interrupted".into(),
+                bytes_total: xml.len() as i64,
+            },
+            jiff::Timestamp::now(),
+        )
+        .await
+        .unwrap();
+    store
+        .imports
+        .claim_queued(jiff::Timestamp::now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store.imports.import(&user, id).await.unwrap().status.as_str(),
+        "running"
+    );
+    // The next start: a fresh worker finds it, queues it again and completes it.
+    let restarted = std::sync::Arc::new(wearhouse::bootstrap::import_service(
+        &app.config,
+        store.clone(),
+        rollups,
+    ));
+    let worker = tokio::spawn(restarted.run_worker());
+    let done = finished(&app, &ana.access, id).await;
+    worker.abort();
+    assert_eq!(done["status"], "done", "{done}");
+    assert_eq!(
+        done["imported"], 0,
+        "everything was already there: resumed without duplicates"
+    );
+    let everything = full_count + first.progress.activities + first.progress.duplicates;
+    assert_eq!(done["duplicates"].as_i64().unwrap(), everything);
+    store.close().await;
+}
