@@ -35,6 +35,9 @@ const OFFSET_SPAN_HOURS: (i64, i64) = (14, 12);
 const READING_SLICE_SECS: i64 = 60;
 /// Marked days of one metric closer than this are recomputed in one pass.
 const RUN_GAP_DAYS: i32 = 31;
+/// The longest run recomputed in one pass: bounds the samples held in memory (two months of
+/// minute-level data from a few sources is tens of MB), whatever the history imported.
+const MAX_RUN_DAYS: i32 = 62;
 /// How often the worker looks for marked days when nobody wakes it.
 const WORKER_POLL: Duration = Duration::from_secs(5);
 
@@ -131,7 +134,11 @@ impl Rollups {
         let mut runs: Vec<(Metric, i32, i32)> = Vec::new();
         for (metric, day, _) in &marks {
             match runs.last_mut() {
-                Some((m, _, last)) if m == metric && *day <= *last + RUN_GAP_DAYS => *last = *day,
+                Some((m, first, last))
+                    if m == metric && *day <= *last + RUN_GAP_DAYS && *day - *first < MAX_RUN_DAYS =>
+                {
+                    *last = *day
+                }
                 _ => runs.push((*metric, *day, *day)),
             }
         }
