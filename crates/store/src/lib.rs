@@ -11,6 +11,7 @@ mod error;
 mod idempotency;
 mod imports;
 mod open;
+mod raw;
 mod rollups;
 mod rows;
 mod samples;
@@ -30,6 +31,7 @@ pub use error::StoreError;
 pub use idempotency::{IdempotencyStore, KeyClaim, StoredResponse};
 pub use imports::{ImportProgress, ImportRecord, ImportStatus, ImportStore, NewImport};
 pub use open::{open, Backend, StorageUsage, Store, StoreOptions};
+pub use raw::{RawQuery, RawRecord, RawStore};
 pub use rollups::{DailyRollup, HourlyRollup, RollupStore, SleepRollup};
 pub use samples::{
     NewSample, SampleCursor, SampleQuery, SampleStore, SampleValue, SourceRecord, StoredSample,

@@ -8,11 +8,11 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::sql::{PgStore, SqliteStore};
-use crate::ImportStore;
 use crate::{
     AccountStore, ActivityStore, IdempotencyStore, RollupStore, SampleStore, SessionStore, SettingsStore,
     StoreError,
 };
+use crate::{ImportStore, RawStore};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -62,6 +62,7 @@ pub struct Store {
     pub activities: Arc<dyn ActivityStore>,
     pub idempotency: Arc<dyn IdempotencyStore>,
     pub imports: Arc<dyn ImportStore>,
+    pub raw: Arc<dyn RawStore>,
     pub rollups: Arc<dyn RollupStore>,
     pub settings: Arc<dyn SettingsStore>,
     pool: Pool,
@@ -135,6 +136,7 @@ where
         + ActivityStore
         + IdempotencyStore
         + ImportStore
+        + RawStore
         + RollupStore
         + SettingsStore
         + Clone
@@ -148,6 +150,7 @@ where
         activities: Arc::new(store.clone()),
         idempotency: Arc::new(store.clone()),
         imports: Arc::new(store.clone()),
+        raw: Arc::new(store.clone()),
         rollups: Arc::new(store.clone()),
         settings: Arc::new(store),
         pool,

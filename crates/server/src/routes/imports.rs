@@ -28,6 +28,101 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(upload, list))
         .routes(routes!(status))
+        .routes(routes!(raw_types))
+        .routes(routes!(raw_records))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RawTypeView {
+    #[serde(rename = "type")]
+    pub record_type: String,
+    pub count: i64,
+}
+
+/// Types of records imports kept raw because the metric catalogue does not map them (e.g. HealthKit's
+/// dietary values), with how many of each.
+#[utoipa::path(get, path = "/raw-records/types", tag = "imports", security(("bearer" = [])),
+    responses((status = 200, body = Vec<RawTypeView>)))]
+async fn raw_types(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Vec<RawTypeView>>> {
+    let types = state.imports.raw_types(actor.id()).await?;
+    Ok(Json(
+        types
+            .into_iter()
+            .map(|(record_type, count)| RawTypeView { record_type, count })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct RawParams {
+    /// The record type, as `GET /raw-records/types` lists it.
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub record_type: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub cursor: Option<String>,
+    /// 1–10,000, default 1,000.
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RawRecordView {
+    #[serde(rename = "type")]
+    pub record_type: String,
+    pub start: String,
+    pub end: String,
+    /// As the file wrote it.
+    pub value: String,
+    pub unit: String,
+    pub source: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RawPageView {
+    pub items: Vec<RawRecordView>,
+    pub next_cursor: Option<String>,
+}
+
+/// Raw records of one type, oldest first, with cursor pagination.
+#[utoipa::path(get, path = "/raw-records", tag = "imports", security(("bearer" = [])), params(RawParams),
+    responses((status = 200, body = RawPageView)))]
+async fn raw_records(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    crate::extract::Query(p): crate::extract::Query<RawParams>,
+) -> ApiResult<Json<RawPageView>> {
+    let page = state
+        .imports
+        .raw_records(
+            actor.id(),
+            &p.record_type,
+            p.from.as_deref(),
+            p.to.as_deref(),
+            p.cursor.as_deref(),
+            p.limit.unwrap_or(1000),
+        )
+        .await?;
+    let instant = |s: i64| {
+        jiff::Timestamp::from_second(s)
+            .map(|t| t.to_string())
+            .unwrap_or_default()
+    };
+    Ok(Json(RawPageView {
+        items: page
+            .items
+            .into_iter()
+            .map(|r| RawRecordView {
+                record_type: r.record_type,
+                start: instant(r.start),
+                end: instant(r.end),
+                value: r.value,
+                unit: r.unit,
+                source: r.source_name,
+            })
+            .collect(),
+        next_cursor: page.next_cursor,
+    }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

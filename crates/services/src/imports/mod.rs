@@ -9,6 +9,7 @@
 //!   import cut short by a stopped process is queued again at the next start and re-run, which (being
 //!   idempotent) completes it with exactly one copy of everything.
 
+mod raw;
 mod read;
 mod write;
 
@@ -21,6 +22,7 @@ use tokio::sync::Notify;
 use wearhouse_model::{InvalidInput, UserId};
 use wearhouse_store::{ImportProgress, ImportRecord, ImportStatus, NewImport, Store, StoreError};
 
+pub use raw::RawPage;
 pub use read::ArchiveLimits;
 pub use write::Report;
 
@@ -310,6 +312,10 @@ impl ImportService {
                 } => {
                     writer.progress.records_read += 1;
                     writer.activity(provider, format, *activity, source_name).await
+                }
+                Chunk::Raw(records) => {
+                    writer.progress.records_read += records.len() as i64;
+                    writer.raw(records).await
                 }
                 Chunk::Skipped { reason, count } => {
                     writer.progress.records_read += count as i64;

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use jiff::tz::TimeZone;
 use tokio::sync::mpsc::Sender;
-use wearhouse_formats::apple_health::{AppleHealthReader, HealthRecord};
+use wearhouse_formats::apple_health::{AppleHealthReader, HealthRecord, UnmappedRecord};
 use wearhouse_formats::{
     detect, Format, FormatError, Location, ParsedActivity, ParsedFile, ParsedSample, Warning,
 };
@@ -54,6 +54,8 @@ pub(crate) enum Chunk {
         activity: Box<ParsedActivity>,
         source_name: Option<String>,
     },
+    /// Records of types the catalogue does not map, kept raw.
+    Raw(Vec<UnmappedRecord>),
     /// Records seen but not imported, by reason.
     Skipped {
         reason: String,
@@ -243,6 +245,7 @@ fn read_apple_health<R: std::io::BufRead>(
     let mut reader = AppleHealthReader::new(input);
     let mut batch: Vec<ParsedSample> = Vec::with_capacity(BATCH);
     let mut unmapped: HashMap<String, u64> = HashMap::new();
+    let mut raw: Vec<UnmappedRecord> = Vec::new();
     loop {
         let record = match reader.next_record() {
             Ok(Some(r)) => r,
@@ -263,7 +266,12 @@ fn read_apple_health<R: std::io::BufRead>(
                     })?;
                 }
             }
-            HealthRecord::Unmapped(u) => *unmapped.entry(u.record_type).or_default() += 1,
+            HealthRecord::Unmapped(u) => {
+                raw.push(u);
+                if raw.len() == BATCH {
+                    out.send(Chunk::Raw(std::mem::take(&mut raw)))?;
+                }
+            }
             HealthRecord::Workout(w) => {
                 let w = *w;
                 let activity = Box::new(w.activity);
@@ -291,6 +299,9 @@ fn read_apple_health<R: std::io::BufRead>(
             provider: "apple_health",
             samples: batch,
         })?;
+    }
+    if !raw.is_empty() {
+        out.send(Chunk::Raw(raw))?;
     }
     for (kind, count) in unmapped {
         out.send(Chunk::Skipped {

@@ -18,6 +18,8 @@ const MAX_REPORTED_WARNINGS: usize = 200;
 pub struct Report {
     /// Records not imported, by reason (`implausible_value:heart_rate`, `unmapped_type:HK…`).
     pub skipped: BTreeMap<String, u64>,
+    /// Records of types the catalogue does not map, kept as read (`GET /api/v1/raw-records`), by type.
+    pub raw: BTreeMap<String, u64>,
     pub warning_counts: BTreeMap<String, u64>,
     /// The first warnings, each with where it arose.
     pub warnings: Vec<ReportedWarning>,
@@ -171,6 +173,34 @@ impl<'a> Writer<'a> {
             .insert_samples(self.user, &rows, &touched, now, Some(self.import_id))
             .await?;
         self.progress.imported += inserted as i64;
+        self.progress.duplicates += rows.len() as i64 - inserted as i64;
+        Ok(())
+    }
+
+    pub async fn raw(
+        &mut self,
+        records: Vec<wearhouse_formats::apple_health::UnmappedRecord>,
+    ) -> Result<(), ServiceError> {
+        let rows: Vec<wearhouse_store::RawRecord> = records
+            .into_iter()
+            .map(|u| wearhouse_store::RawRecord {
+                record_type: u.record_type,
+                start: u.start.as_second(),
+                end: u.end.as_second().max(u.start.as_second()),
+                value: u.value.unwrap_or_default(),
+                unit: u.unit.unwrap_or_default(),
+                source_name: u.source_name.or(u.device).unwrap_or_default(),
+            })
+            .collect();
+        for r in &rows {
+            *self.report.raw.entry(r.record_type.clone()).or_default() += 1;
+        }
+        let inserted = self
+            .service
+            .store
+            .raw
+            .insert_raw(self.user, Some(self.import_id), &rows)
+            .await?;
         self.progress.duplicates += rows.len() as i64 - inserted as i64;
         Ok(())
     }

@@ -173,13 +173,18 @@ macro_rules! impl_import_store {
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
+                let raw = sqlx::query("DELETE FROM raw_records WHERE import_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
                 let activities = sqlx::query("DELETE FROM activities WHERE import_id = $1")
                     .bind(id)
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
                 tx.commit().await?;
-                Ok(samples + activities)
+                Ok(samples + activities + raw)
             }
         }
     };

@@ -12,6 +12,8 @@ mod sessions;
 #[macro_use]
 pub(crate) mod imports;
 #[macro_use]
+mod raw;
+#[macro_use]
 mod rollups;
 #[macro_use]
 pub(crate) mod samples;
@@ -47,3 +49,5 @@ impl_activity_store!(SqliteStore, sqlx::Sqlite);
 impl_activity_store!(PgStore, sqlx::Postgres);
 impl_import_store!(SqliteStore);
 impl_import_store!(PgStore);
+impl_raw_store!(SqliteStore, sqlx::Sqlite);
+impl_raw_store!(PgStore, sqlx::Postgres);

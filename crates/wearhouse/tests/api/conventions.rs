@@ -254,6 +254,8 @@ const CONTRACT: &[(&str, &str)] = &[
     ("post", "/api/v1/imports"),
     ("get", "/api/v1/imports"),
     ("get", "/api/v1/imports/{id}"),
+    ("get", "/api/v1/raw-records"),
+    ("get", "/api/v1/raw-records/types"),
 ];
 
 #[tokio::test]

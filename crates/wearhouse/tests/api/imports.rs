@@ -187,9 +187,33 @@ async fn an_apple_health_zip_imports_records_workouts_and_routes_with_a_report()
     assert_eq!(done["activities"], 1);
     assert_eq!(done["report"]["skipped"]["implausible_value:heart_rate"], 1);
     assert_eq!(
-        done["report"]["skipped"]["unmapped_type:HKQuantityTypeIdentifierWalkingStepLength"],
+        done["report"]["raw"]["HKQuantityTypeIdentifierWalkingStepLength"],
         1
     );
+    // Types the catalogue does not map are kept as read and can be listed.
+    let types: Vec<Value> = app
+        .get("/api/v1/raw-records/types", Some(&ana.access))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        types,
+        vec![serde_json::json!({"type": "HKQuantityTypeIdentifierWalkingStepLength", "count": 1})]
+    );
+    let raw: Value = app
+        .get(
+            "/api/v1/raw-records?type=HKQuantityTypeIdentifierWalkingStepLength",
+            Some(&ana.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(raw["items"][0]["value"], "70");
+    assert_eq!(raw["items"][0]["unit"], "cm");
+    assert_eq!(raw["items"][0]["start"], "2026-03-01T08:15:00Z");
+    assert_eq!(raw["items"][0]["source"], "Ana's iPhone");
     // Merged by priority: watch 09:00–09:30 (1200), the phone (900 over 09:15–09:45) adds 09:30–09:45
     // (450): 1650, not the naive 2100.
     let days: Vec<Value> = app
@@ -567,7 +591,15 @@ async fn an_import_interrupted_by_a_stop_is_resumed_at_the_next_start_without_du
         done["imported"], 0,
         "everything was already there: resumed without duplicates"
     );
-    let everything = full_count + first.progress.activities + first.progress.duplicates;
+    let first_report: Value = serde_json::from_str(&first.report).unwrap();
+    let raw: i64 = first_report["raw"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_i64().unwrap())
+        .sum();
+    assert!(raw > 0, "unmapped types were kept raw");
+    let everything = full_count + first.progress.activities + first.progress.duplicates + raw;
     assert_eq!(done["duplicates"].as_i64().unwrap(), everything);
     store.close().await;
 }

@@ -1,0 +1,78 @@
+//! `RawStore` in SQL common to both backends.
+
+macro_rules! impl_raw_store {
+    ($store:ty, $db:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::RawStore for $store {
+            async fn insert_raw(
+                &self,
+                user: &wearhouse_model::UserId,
+                import_id: Option<&str>,
+                records: &[$crate::RawRecord],
+            ) -> Result<u64, $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let mut inserted = 0;
+                // 8 parameters a row, well under both databases' limits.
+                for chunk in records.chunks(1000) {
+                    let mut insert = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO raw_records (user_id, import_id, record_type, start_s, end_s, value, unit, source_name) ",
+                    );
+                    insert.push_values(chunk, |mut row, r| {
+                        row.push_bind(user.as_str())
+                            .push_bind(import_id)
+                            .push_bind(&r.record_type)
+                            .push_bind(r.start)
+                            .push_bind(r.end)
+                            .push_bind(&r.value)
+                            .push_bind(&r.unit)
+                            .push_bind(&r.source_name);
+                    });
+                    insert.push(" ON CONFLICT DO NOTHING");
+                    inserted += insert.build().execute(&mut *tx).await?.rows_affected();
+                }
+                tx.commit().await?;
+                Ok(inserted)
+            }
+
+            async fn raw_records(
+                &self,
+                user: &wearhouse_model::UserId,
+                q: &$crate::RawQuery,
+            ) -> Result<Vec<(i64, $crate::RawRecord)>, $crate::StoreError> {
+                let (after_start, after_id) = q.after.unwrap_or((i64::MIN, i64::MIN));
+                let rows: Vec<(i64, String, i64, i64, String, String, String)> = sqlx::query_as(
+                    "SELECT id, record_type, start_s, end_s, value, unit, source_name FROM raw_records \
+                     WHERE user_id = $1 AND record_type = $2 AND start_s >= $3 AND start_s < $4 \
+                     AND (start_s > $5 OR (start_s = $5 AND id > $6)) ORDER BY start_s, id LIMIT $7",
+                )
+                .bind(user.as_str())
+                .bind(&q.record_type)
+                .bind(q.from)
+                .bind(q.to)
+                .bind(after_start)
+                .bind(after_id)
+                .bind(i64::from(q.limit))
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, record_type, start, end, value, unit, source_name)| {
+                        (id, $crate::RawRecord { record_type, start, end, value, unit, source_name })
+                    })
+                    .collect())
+            }
+
+            async fn raw_types(
+                &self,
+                user: &wearhouse_model::UserId,
+            ) -> Result<Vec<(String, i64)>, $crate::StoreError> {
+                Ok(sqlx::query_as(
+                    "SELECT record_type, COUNT(*) FROM raw_records WHERE user_id = $1 GROUP BY record_type ORDER BY record_type",
+                )
+                .bind(user.as_str())
+                .fetch_all(&self.pool)
+                .await?)
+            }
+        }
+    };
+}
