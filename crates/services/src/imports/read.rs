@@ -196,7 +196,21 @@ fn read_activity_file(
         _ => return Ok(Ok(())),
     };
     match parsed {
-        Ok(file) => send_parsed(file, provider_of(format), format.as_str(), entry, out).map(Ok),
+        Ok(mut file) => {
+            // HRV measured during exercise is far lower than resting HRV and would drag the day's
+            // figure down; it stays in the file, not in the daily series.
+            let before = file.samples.len();
+            file.samples
+                .retain(|s| s.metric != wearhouse_model::Metric::HrvRmssd);
+            let dropped = (before - file.samples.len()) as u64;
+            if dropped > 0 {
+                out.send(Chunk::Skipped {
+                    reason: "exercise_hrv".into(),
+                    count: dropped,
+                })?;
+            }
+            send_parsed(file, provider_of(format), format.as_str(), entry, out).map(Ok)
+        }
         Err(e) => Ok(Err(e.into())),
     }
 }

@@ -357,6 +357,12 @@ async fn every_public_sample_file_imports_through_the_whole_pipeline() {
             );
         }
         assert_eq!(record.status.as_str(), "done", "{name}: {report}");
+        if name == "hrv-activity.fit" {
+            assert_eq!(
+                report["skipped"]["exercise_hrv"], 1,
+                "exercise HRV stays out of the daily series"
+            );
+        }
         activities_by_file.insert(name, record.progress);
     }
     let hk = &activities_by_file["hkimport_export_v3_2017.xml"];
