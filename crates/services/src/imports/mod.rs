@@ -136,6 +136,11 @@ impl ImportService {
         path: &Path,
         progress: &ProgressFn<'_>,
     ) -> Result<ImportRecord, ServiceError> {
+        // A file imported before is recognised by its hash without copying it.
+        let (known, _) = hash_file(path).await?;
+        if let Some(done) = self.store.imports.done_import_by_hash(user, &known).await? {
+            return Ok(done);
+        }
         let incoming = self.incoming_path().await?;
         let (sha256, size) = copy_hashing(path, &incoming).await?;
         let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
@@ -375,6 +380,32 @@ impl Failure {
             detail: detail.into(),
         }
     }
+}
+
+/// The SHA-256 (hex) and size of a file.
+async fn hash_file(path: &Path) -> Result<(String, u64), ServiceError> {
+    use tokio::io::AsyncReadExt;
+    let mut input = tokio::fs::File::open(path).await.map_err(|e| {
+        ServiceError::invalid(
+            "file",
+            InvalidInput::new("unreadable_file", format!("{}: {e}", path.display())),
+        )
+    })?;
+    let mut hash = Sha256::new();
+    let mut buf = vec![0u8; 1024 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = input
+            .read(&mut buf)
+            .await
+            .map_err(|e| ServiceError::Internal(format!("{}: {e}", path.display())))?;
+        if n == 0 {
+            break;
+        }
+        hash.update(&buf[..n]);
+        size += n as u64;
+    }
+    Ok((hex(&hash.finalize()), size))
 }
 
 /// Copies `from` to `to`, returning the SHA-256 (hex) and size of the bytes copied.
