@@ -1,6 +1,6 @@
 //! Throughput of the Apple Health reader. The target: parsing alone at ≥ 400 MB/s, so that a 365-day
 //! export (~600,000 records, ~245 MB) imports end to end in ≤ 1 s. Measured on a synthetic 30-day export
-//! generated in memory and on the real hkimport export from `/work/shared/samples/apple_health`.
+//! generated in memory and on the real hkimport export from `../shared/samples/apple_health`.
 //!
 //! `WEARHOUSE_BENCH_FULL_YEAR=1` also times one pass over a generated 365-day export (about 245 MB held
 //! in memory) and prints records per second.

@@ -1,4 +1,4 @@
-//! Throughput of the FIT reader on real files from `/work/shared/samples/fit`. The target: a 2.8 MB
+//! Throughput of the FIT reader on real files from `../shared/samples/fit`. The target: a 2.8 MB
 //! activity imported end to end in ≤ 60 ms, so parsing should run at ≥ 100 MB/s; the `fitparser`
 //! crate measured 9–14 MB/s on the same files.
 

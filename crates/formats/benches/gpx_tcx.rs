@@ -1,4 +1,4 @@
-//! Throughput of the GPX and TCX readers on real files from `/work/shared/samples`. The target is a
+//! Throughput of the GPX and TCX readers on real files from `../shared/samples`. The target is a
 //! 370 KB Garmin Connect GPX in well under 15 ms (>150 MB/s hoped for; the `gpx` crate does ~20 MB/s).
 
 use std::path::Path;

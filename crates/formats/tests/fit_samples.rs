@@ -1,4 +1,4 @@
-//! Conformance of the FIT reader on real files from /work/shared/samples/fit (see SOURCES.md there):
+//! Conformance of the FIT reader on real files from ../shared/samples/fit (see SOURCES.md there):
 //! record-by-record agreement with python-fitparse's ground truth CSVs, multisport and chained files,
 //! and clean errors or warnings for the damaged ones.
 #![allow(clippy::unwrap_used, clippy::expect_used)]

@@ -1,4 +1,4 @@
-//! Conformance of the GPX and TCX readers against real files in `/work/shared/samples` (see its
+//! Conformance of the GPX and TCX readers against real files in `../shared/samples` (see its
 //! SOURCES.md). Every expected value below was checked by reading the file itself: point counts by
 //! counting `<trkpt`/`<Trackpoint>`, times from the first and last point, totals from the laps.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
