@@ -137,12 +137,12 @@ impl ImportService {
         progress: &ProgressFn<'_>,
     ) -> Result<ImportRecord, ServiceError> {
         // A file imported before is recognised by its hash without copying it.
-        let (known, _) = hash_file(path).await?;
+        let (known, _) = hash_file(path, None).await?;
         if let Some(done) = self.store.imports.done_import_by_hash(user, &known).await? {
             return Ok(done);
         }
         let incoming = self.incoming_path().await?;
-        let (sha256, size) = copy_hashing(path, &incoming).await?;
+        let (sha256, size) = hash_file(path, Some(&incoming)).await?;
         let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
         let (record, new) = self
             .submit(
@@ -382,34 +382,8 @@ impl Failure {
     }
 }
 
-/// The SHA-256 (hex) and size of a file.
-async fn hash_file(path: &Path) -> Result<(String, u64), ServiceError> {
-    use tokio::io::AsyncReadExt;
-    let mut input = tokio::fs::File::open(path).await.map_err(|e| {
-        ServiceError::invalid(
-            "file",
-            InvalidInput::new("unreadable_file", format!("{}: {e}", path.display())),
-        )
-    })?;
-    let mut hash = Sha256::new();
-    let mut buf = vec![0u8; 1024 * 1024];
-    let mut size = 0u64;
-    loop {
-        let n = input
-            .read(&mut buf)
-            .await
-            .map_err(|e| ServiceError::Internal(format!("{}: {e}", path.display())))?;
-        if n == 0 {
-            break;
-        }
-        hash.update(&buf[..n]);
-        size += n as u64;
-    }
-    Ok((hex(&hash.finalize()), size))
-}
-
-/// Copies `from` to `to`, returning the SHA-256 (hex) and size of the bytes copied.
-async fn copy_hashing(from: &Path, to: &Path) -> Result<(String, u64), ServiceError> {
+/// The SHA-256 (hex) and size of the file at `from`, copying it to `to` on the way when one is given.
+async fn hash_file(from: &Path, to: Option<&Path>) -> Result<(String, u64), ServiceError> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut input = tokio::fs::File::open(from).await.map_err(|e| {
         ServiceError::invalid(
@@ -417,9 +391,14 @@ async fn copy_hashing(from: &Path, to: &Path) -> Result<(String, u64), ServiceEr
             InvalidInput::new("unreadable_file", format!("{}: {e}", from.display())),
         )
     })?;
-    let mut output = tokio::fs::File::create(to)
-        .await
-        .map_err(|e| ServiceError::Internal(format!("{}: {e}", to.display())))?;
+    let mut output = match to {
+        Some(to) => Some(
+            tokio::fs::File::create(to)
+                .await
+                .map_err(|e| ServiceError::Internal(format!("{}: {e}", to.display())))?,
+        ),
+        None => None,
+    };
     let mut hash = Sha256::new();
     let mut buf = vec![0u8; 1024 * 1024];
     let mut size = 0u64;
@@ -432,16 +411,18 @@ async fn copy_hashing(from: &Path, to: &Path) -> Result<(String, u64), ServiceEr
             break;
         }
         hash.update(&buf[..n]);
-        output
-            .write_all(&buf[..n])
-            .await
-            .map_err(|e| ServiceError::Internal(format!("{}: {e}", to.display())))?;
+        if let Some(out) = output.as_mut() {
+            out.write_all(&buf[..n])
+                .await
+                .map_err(|e| ServiceError::Internal(format!("copying {}: {e}", from.display())))?;
+        }
         size += n as u64;
     }
-    output
-        .flush()
-        .await
-        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    if let Some(out) = output.as_mut() {
+        out.flush()
+            .await
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    }
     Ok((hex(&hash.finalize()), size))
 }
 

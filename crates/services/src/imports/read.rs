@@ -429,11 +429,7 @@ fn read_zip<R: Read + Seek>(
         if fitbit::is_fitbit_entry(name) || google_fit::is_google_fit_entry(name) {
             let mut bytes = Vec::new();
             if let Err(e) = limited.read_to_end(&mut bytes) {
-                out.send(Chunk::Warnings(vec![Warning {
-                    code: "unreadable_entry",
-                    detail: format!("{name}: {e}"),
-                    location: Location::Entry(name.clone()),
-                }]))?;
+                out.send(entry_warning("unreadable_entry", name, format!("{name}: {e}")))?;
                 continue;
             }
             read_bytes += declared;
@@ -451,11 +447,7 @@ fn read_zip<R: Read + Seek>(
             };
             match parsed {
                 Ok(file) => send_parsed(file, provider, provider, Some(name), out)?,
-                Err(e) => out.send(Chunk::Warnings(vec![Warning {
-                    code: e.code,
-                    detail: format!("{name}: {}", e.detail),
-                    location: Location::Entry(name.clone()),
-                }]))?,
+                Err(e) => out.send(entry_warning(e.code, name, format!("{name}: {}", e.detail)))?,
             }
             out.send(Chunk::Progress { bytes: read_bytes })?;
             continue;
@@ -474,20 +466,16 @@ fn read_zip<R: Read + Seek>(
             continue;
         };
         if declared > MAX_ACTIVITY_FILE {
-            out.send(Chunk::Warnings(vec![Warning {
-                code: "entry_too_large",
-                detail: format!("{name}: {declared} bytes, skipped"),
-                location: Location::Entry(name.clone()),
-            }]))?;
+            out.send(entry_warning(
+                "entry_too_large",
+                name,
+                format!("{name}: {declared} bytes, skipped"),
+            ))?;
             continue;
         }
         let mut bytes = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
         if let Err(e) = limited.read_to_end(&mut bytes) {
-            out.send(Chunk::Warnings(vec![Warning {
-                code: "unreadable_entry",
-                detail: format!("{name}: {e}"),
-                location: Location::Entry(name.clone()),
-            }]))?;
+            out.send(entry_warning("unreadable_entry", name, format!("{name}: {e}")))?;
             continue;
         }
         read_bytes += declared;
@@ -520,11 +508,7 @@ fn read_zip<R: Read + Seek>(
                 }
                 match read_activity_file(format, &bytes, Some(name), out)? {
                     Ok(()) => {}
-                    Err(e) => out.send(Chunk::Warnings(vec![Warning {
-                        code: e.code,
-                        detail: format!("{name}: {}", e.detail),
-                        location: Location::Entry(name.clone()),
-                    }]))?,
+                    Err(e) => out.send(entry_warning(e.code, name, format!("{name}: {}", e.detail)))?,
                 }
             }
         }
@@ -583,4 +567,13 @@ fn send_pending(pending: PendingRoutes, out: &Out<'_>) -> Result<(), Closed> {
         }
     }
     Ok(())
+}
+
+/// A warning about one archive entry.
+fn entry_warning(code: &'static str, name: &str, detail: String) -> Chunk {
+    Chunk::Warnings(vec![Warning {
+        code,
+        detail,
+        location: Location::Entry(name.to_owned()),
+    }])
 }
