@@ -125,7 +125,7 @@ impl From<ServiceError> for ApiError {
                 Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", detail)
             }
             // 503: the database is down or overloaded; retrying later may work. Details go to the log only.
-            ServiceError::Store(StoreError::Database(e)) => {
+            ServiceError::Store(e @ (StoreError::Database(_) | StoreError::Native(_))) => {
                 tracing::error!(error = %e, "database error");
                 Problem::new(
                     StatusCode::SERVICE_UNAVAILABLE,

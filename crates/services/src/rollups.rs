@@ -65,6 +65,76 @@ pub(crate) fn from_epoch_day(day: i32) -> Date {
         .unwrap_or(date(1970, 1, 1))
 }
 
+/// The (metric, local day) pairs `samples` fall on, each judged by its own observed offset or the
+/// user's zone at its time; an interval marks every day it spans.
+pub(crate) fn days_touched(zones: &ZoneHistory, samples: &[NewSample]) -> Vec<(Metric, i32)> {
+    // Runs for every sample stored, so the local day is plain arithmetic on the offset.
+    let local_day = |seconds: i64, offset: Option<i16>| -> i32 {
+        let offset = match offset_of(offset) {
+            Some(o) => o,
+            None => zones.zone_at(at(seconds)).to_offset(at(seconds)),
+        };
+        let day = (seconds + i64::from(offset.seconds())).div_euclid(86_400);
+        i32::try_from(day).unwrap_or(if day < 0 { i32::MIN } else { i32::MAX })
+    };
+    let mut days = BTreeSet::new();
+    let mut last = None;
+    for s in samples {
+        let a = local_day(s.start, s.offset_minutes);
+        let b = if s.end == s.start {
+            a
+        } else {
+            local_day(s.end, s.offset_minutes)
+        };
+        // Samples arrive in runs of one metric on one day: skip what was just marked.
+        if last == Some((s.metric, a, b)) {
+            continue;
+        }
+        last = Some((s.metric, a, b));
+        // Across a zone change from east to west the end's date can precede the start's.
+        let (mut lo, mut hi) = (a.min(b), a.max(b));
+        if s.metric == Metric::Sleep {
+            // A stage sample can extend a session that ends the next day, or join the previous
+            // day's session to this one.
+            (lo, hi) = (lo - 1, hi + 1);
+        }
+        days.extend((lo..=hi).map(|d| (s.metric, d)));
+    }
+    days.into_iter().collect()
+}
+
+/// Days `first..=last` of one metric, recomputed together.
+type Run = (Metric, Date, Date);
+
+/// Work running on a task of its own.
+type Pending<T> = tokio::task::JoinHandle<Result<T, ServiceError>>;
+
+/// Waits for pending work and passes on its result.
+async fn settle<T>(pending: Pending<T>) -> Result<T, ServiceError> {
+    pending
+        .await
+        .map_err(|e| ServiceError::Internal(format!("rollup task stopped: {e}")))?
+}
+
+/// The rows of one run, ready to store.
+enum Computed {
+    Sleep(Vec<SleepRollup>),
+    Series {
+        daily: Vec<DailyRollup>,
+        hours: (i64, i64),
+        hourly: Vec<HourlyRollup>,
+    },
+}
+
+/// Sleep samples that can belong to sessions ending on days `first..=last`: a session may start a day
+/// before it ends, its samples may be long, and it may continue past the last day's midnight.
+fn sleep_window(first: Date, last: Date) -> (i64, i64) {
+    (
+        utc_midnight(first) - (OFFSET_SPAN_HOURS.0 + INTERVAL_MARGIN_HOURS + 24) * 3600,
+        utc_midnight(last) + (24 + OFFSET_SPAN_HOURS.1 + 24) * 3600,
+    )
+}
+
 /// Rollup maintenance, shared by ingestion (marks days), summaries (flush before reading) and the
 /// background worker (drains marks). Clones share the per-user locks and the worker's wake-up.
 #[derive(Clone)]
@@ -96,22 +166,7 @@ impl Rollups {
         user: &UserId,
         samples: &[NewSample],
     ) -> Result<Vec<(Metric, i32)>, ServiceError> {
-        let zones = self.zones(user).await?;
-        let mut days = BTreeSet::new();
-        for s in samples {
-            let offset = offset_of(s.offset_minutes);
-            let a = epoch_day(local_date(at(s.start), offset, &zones));
-            let b = epoch_day(local_date(at(s.end), offset, &zones));
-            // Across a zone change from east to west the end's date can precede the start's.
-            let (mut lo, mut hi) = (a.min(b), a.max(b));
-            if s.metric == Metric::Sleep {
-                // A stage sample can extend a session that ends the next day, or join the previous
-                // day's session to this one.
-                (lo, hi) = (lo - 1, hi + 1);
-            }
-            days.extend((lo..=hi).map(|d| (s.metric, d)));
-        }
-        Ok(days.into_iter().collect())
+        Ok(days_touched(&self.zones(user).await?, samples))
     }
 
     /// Tells the worker that days were marked.
@@ -128,6 +183,7 @@ impl Rollups {
             return Ok(());
         }
         let zones = self.zones(user).await?;
+        let ranks = self.ranks(user).await?;
         // Runs of days per metric, each recomputed in one pass. Marks up to a month apart share a run:
         // recomputing an unmarked day in between is harmless (a rollup is a pure function of the raw
         // samples) and far cheaper than one pass per day for sparse metrics like weight.
@@ -142,11 +198,30 @@ impl Rollups {
                 _ => runs.push((*metric, *day, *day)),
             }
         }
-        // One metric after another: on a small machine recomputing several at once was no faster (the
-        // work is CPU-bound) and raised peak memory.
-        for (metric, first, last) in runs {
-            self.recompute(user, metric, &zones, from_epoch_day(first), from_epoch_day(last))
-                .await?;
+        // One run after another, but pipelined: while a run is computed here, the next one's samples
+        // are read and the previous one's rows written, each on a thread of its own. (Computing several
+        // runs at once was no faster on a small machine and raised peak memory.)
+        let runs: Vec<Run> = runs
+            .into_iter()
+            .map(|(m, first, last)| (m, from_epoch_day(first), from_epoch_day(last)))
+            .collect();
+        let mut reading = runs.first().map(|run| self.read_ahead(user, *run));
+        let mut writing: Option<Pending<()>> = None;
+        for (i, run) in runs.iter().enumerate() {
+            let samples = match reading.take() {
+                Some(read) => settle(read).await?,
+                None => Vec::new(),
+            };
+            reading = runs.get(i + 1).map(|next| self.read_ahead(user, *next));
+            let rows = self.compute(*run, &zones, &ranks, &samples);
+            drop(samples);
+            if let Some(write) = writing.take() {
+                settle(write).await?;
+            }
+            writing = Some(self.write_behind(user, *run, rows));
+        }
+        if let Some(write) = writing {
+            settle(write).await?;
         }
         self.store.rollups.clear_dirty(user, &marks).await?;
         Ok(())
@@ -217,6 +292,7 @@ impl Rollups {
         // Marks made while rebuilding stay, and are recomputed after.
         let marks = self.store.rollups.dirty_days(user).await?;
         let zones = self.zones(user).await?;
+        let ranks = self.ranks(user).await?;
         for metric in Metric::ALL {
             let samples = self
                 .store
@@ -237,7 +313,7 @@ impl Rollups {
                     first.yesterday().unwrap_or(first),
                     last.tomorrow().unwrap_or(last),
                 );
-                let rows = self.sleep_rows(user, &zones, &samples, first, last).await?;
+                let rows = self.sleep_rows(&zones, &ranks, &samples, first, last);
                 self.store
                     .rollups
                     .replace_sleep(user, epoch_day(first), epoch_day(last), &rows)
@@ -253,9 +329,7 @@ impl Rollups {
                     .div_euclid(3600),
                 samples.iter().map(|s| s.end).max().unwrap_or(0).div_euclid(3600),
             );
-            let (daily, hourly) = self
-                .rows(user, *metric, &zones, &samples, (first, last), hours)
-                .await?;
+            let (daily, hourly) = self.rows(*metric, &zones, &ranks, &samples, (first, last), hours);
             self.store
                 .rollups
                 .replace_daily(user, *metric, epoch_day(first), epoch_day(last), &daily)
@@ -269,49 +343,72 @@ impl Rollups {
         Ok(())
     }
 
-    async fn recompute(
-        &self,
-        user: &UserId,
-        metric: Metric,
-        zones: &ZoneHistory,
-        first: Date,
-        last: Date,
-    ) -> Result<(), ServiceError> {
+    /// The samples a recompute of days `first..=last` of `metric` must read: starting from
+    /// `from` (inclusive) to `to` (exclusive).
+    fn read_window(metric: Metric, first: Date, last: Date) -> (i64, i64) {
         if metric == Metric::Sleep {
-            let samples = self.sleep_samples(user, first, last).await?;
-            let rows = self.sleep_rows(user, zones, &samples, first, last).await?;
-            self.store
-                .rollups
-                .replace_sleep(user, epoch_day(first), epoch_day(last), &rows)
-                .await?;
-            return Ok(());
+            return sleep_window(first, last);
         }
         let margin = if metric.kind() == MetricKind::Instantaneous {
             0
         } else {
             INTERVAL_MARGIN_HOURS
         };
-        let from = utc_midnight(first) - (OFFSET_SPAN_HOURS.0 + margin) * 3600;
-        let to = utc_midnight(last) + (24 + OFFSET_SPAN_HOURS.1) * 3600;
-        let samples = self.store.samples.sample_values(user, metric, from, to).await?;
+        (
+            utc_midnight(first) - (OFFSET_SPAN_HOURS.0 + margin) * 3600,
+            utc_midnight(last) + (24 + OFFSET_SPAN_HOURS.1) * 3600,
+        )
+    }
+
+    /// Starts reading the samples a recompute needs, on its own task, so it proceeds while the caller
+    /// computes the previous run.
+    fn read_ahead(&self, user: &UserId, (metric, first, last): Run) -> Pending<Vec<SampleValue>> {
+        let (store, user) = (self.store.clone(), user.clone());
+        let (from, to) = Self::read_window(metric, first, last);
+        tokio::spawn(async move { Ok(store.samples.sample_values(&user, metric, from, to).await?) })
+    }
+
+    /// Computes the rollup rows of a run from its samples.
+    fn compute(
+        &self,
+        (metric, first, last): Run,
+        zones: &ZoneHistory,
+        ranks: &HashMap<i64, u32>,
+        samples: &[SampleValue],
+    ) -> Computed {
+        if metric == Metric::Sleep {
+            return Computed::Sleep(self.sleep_rows(zones, ranks, samples, first, last));
+        }
         // Every hour from 14 h before the first day's UTC midnight to 12 h after the last's end: local
         // days lie within, and the samples read cover each of these hours completely.
         let hours = (
             (utc_midnight(first) - OFFSET_SPAN_HOURS.0 * 3600).div_euclid(3600),
             (utc_midnight(last) + (24 + OFFSET_SPAN_HOURS.1) * 3600).div_euclid(3600) - 1,
         );
-        let (daily, hourly) = self
-            .rows(user, metric, zones, &samples, (first, last), hours)
-            .await?;
-        self.store
-            .rollups
-            .replace_daily(user, metric, epoch_day(first), epoch_day(last), &daily)
-            .await?;
-        self.store
-            .rollups
-            .replace_hourly(user, metric, hours.0, hours.1, &hourly)
-            .await?;
-        Ok(())
+        let (daily, hourly) = self.rows(metric, zones, ranks, samples, (first, last), hours);
+        Computed::Series { daily, hours, hourly }
+    }
+
+    /// Stores a run's rows on a task of its own, so the next run is computed meanwhile.
+    fn write_behind(&self, user: &UserId, (metric, first, last): Run, rows: Computed) -> Pending<()> {
+        let (store, user) = (self.store.clone(), user.clone());
+        tokio::spawn(async move {
+            let days = (epoch_day(first), epoch_day(last));
+            match rows {
+                Computed::Sleep(rows) => store.rollups.replace_sleep(&user, days.0, days.1, &rows).await?,
+                Computed::Series { daily, hours, hourly } => {
+                    store
+                        .rollups
+                        .replace_daily(&user, metric, days.0, days.1, &daily)
+                        .await?;
+                    store
+                        .rollups
+                        .replace_hourly(&user, metric, hours.0, hours.1, &hourly)
+                        .await?;
+                }
+            }
+            Ok(())
+        })
     }
 
     /// Sleep samples that can belong to sessions ending on days `first..=last`: a session may start a
@@ -322,8 +419,7 @@ impl Rollups {
         first: Date,
         last: Date,
     ) -> Result<Vec<SampleValue>, ServiceError> {
-        let from = utc_midnight(first) - (OFFSET_SPAN_HOURS.0 + INTERVAL_MARGIN_HOURS + 24) * 3600;
-        let to = utc_midnight(last) + (24 + OFFSET_SPAN_HOURS.1 + 24) * 3600;
+        let (from, to) = sleep_window(first, last);
         Ok(self
             .store
             .samples
@@ -340,18 +436,18 @@ impl Rollups {
     ) -> Result<Vec<SleepSession>, ServiceError> {
         let zones = self.zones(user).await?;
         let samples = self.sleep_samples(user, first, last).await?;
-        let mut sessions = self.sessions(user, &zones, &samples).await?;
+        let ranks = self.ranks(user).await?;
+        let mut sessions = self.sessions(&zones, &ranks, &samples);
         sessions.retain(|s| (first..=last).contains(&s.date));
         Ok(sessions)
     }
 
-    async fn sessions(
+    fn sessions(
         &self,
-        user: &UserId,
         zones: &ZoneHistory,
+        ranks: &HashMap<i64, u32>,
         samples: &[SampleValue],
-    ) -> Result<Vec<SleepSession>, ServiceError> {
-        let ranks = self.ranks(user).await?;
+    ) -> Vec<SleepSession> {
         let stages: Vec<StageInterval> = samples
             .iter()
             .filter_map(|s| {
@@ -365,19 +461,19 @@ impl Rollups {
                 })
             })
             .collect();
-        Ok(sleep_sessions(&stages, zones))
+        sleep_sessions(&stages, zones)
     }
 
-    async fn sleep_rows(
+    fn sleep_rows(
         &self,
-        user: &UserId,
         zones: &ZoneHistory,
+        ranks: &HashMap<i64, u32>,
         samples: &[SampleValue],
         first: Date,
         last: Date,
-    ) -> Result<Vec<SleepRollup>, ServiceError> {
-        let sessions = self.sessions(user, zones, samples).await?;
-        Ok(daily_sleep(&sessions)
+    ) -> Vec<SleepRollup> {
+        let sessions = self.sessions(zones, ranks, samples);
+        daily_sleep(&sessions)
             .into_iter()
             .filter(|(d, _)| (first..=last).contains(d))
             .map(|(d, day)| {
@@ -394,7 +490,7 @@ impl Rollups {
                     rem: stage(SleepStage::Rem),
                 }
             })
-            .collect())
+            .collect()
     }
 
     async fn ranks(&self, user: &UserId) -> Result<HashMap<i64, u32>, ServiceError> {
@@ -409,16 +505,15 @@ impl Rollups {
     }
 
     /// The rollup rows for days `first..=last` from the samples given.
-    async fn rows(
+    fn rows(
         &self,
-        user: &UserId,
         metric: Metric,
         zones: &ZoneHistory,
+        ranks: &HashMap<i64, u32>,
         samples: &[SampleValue],
         (first, last): (Date, Date),
         hour_range: (i64, i64),
-    ) -> Result<(Vec<DailyRollup>, Vec<HourlyRollup>), ServiceError> {
-        let ranks = self.ranks(user).await?;
+    ) -> (Vec<DailyRollup>, Vec<HourlyRollup>) {
         let intervals: Vec<SourcedInterval> = samples
             .iter()
             .map(|s| SourcedInterval {
@@ -476,6 +571,6 @@ impl Rollups {
                 count: f.count,
             })
             .collect();
-        Ok((daily, hourly))
+        (daily, hourly)
     }
 }

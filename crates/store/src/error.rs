@@ -17,6 +17,9 @@ pub enum StoreError {
     /// The database failed or is unreachable.
     #[error("database error")]
     Database(#[source] sqlx::Error),
+    /// The database failed on a native SQLite connection (the bulk sample paths).
+    #[error("database error: {0}")]
+    Native(String),
 }
 
 impl From<sqlx::Error> for StoreError {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use crate::sql::{PgStore, SqliteStore};
+use crate::sql::{NativeSqlite, PgStore, SqliteStore};
 use crate::{
     AccountStore, ActivityStore, IdempotencyStore, RollupStore, SampleStore, SessionStore, SettingsStore,
     StoreError,
@@ -98,6 +98,14 @@ pub async fn open(url: &str, options: &StoreOptions) -> Result<Store, StoreError
                 .foreign_keys(true)
                 .pragma("temp_store", "memory")
                 .pragma("cache_size", "-32768");
+            // The bulk paths open their own connections to the same file (see `sql::native`), so the
+            // database must be a file: an in-memory one would be a different database per connection.
+            let file = connect.get_filename().to_owned();
+            if url.contains(":memory:") || url.contains("mode=memory") || file.as_os_str().is_empty() {
+                return Err(StoreError::Open(
+                    "an in-memory SQLite database is not supported: use sqlite://PATH".into(),
+                ));
+            }
             let pool = SqlitePoolOptions::new()
                 .max_connections(options.max_connections)
                 .acquire_timeout(options.acquire_timeout)
@@ -106,7 +114,10 @@ pub async fn open(url: &str, options: &StoreOptions) -> Result<Store, StoreError
                 .map_err(|e| StoreError::Open(e.to_string()))?;
             Ok(assemble(
                 Backend::Sqlite,
-                SqliteStore { pool: pool.clone() },
+                SqliteStore {
+                    pool: pool.clone(),
+                    native: NativeSqlite::new(file, options.acquire_timeout),
+                },
                 Pool::Sqlite(pool),
             ))
         }
@@ -218,5 +229,22 @@ impl Store {
             bytes: bytes.max(0) as u64,
             rows: rows.max(0) as u64,
         })
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_in_memory_sqlite_database_is_refused_with_a_clear_error() {
+        for url in ["sqlite::memory:", "sqlite://file.db?mode=memory"] {
+            let err = open(url, &StoreOptions::default()).await.unwrap_err();
+            assert!(
+                matches!(&err, StoreError::Open(m) if m.contains("in-memory")),
+                "{url}: {err}"
+            );
+        }
     }
 }

@@ -3,11 +3,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use wearhouse_analytics::ZoneHistory;
 use wearhouse_formats::{ParsedActivity, ParsedSample, Warning};
 use wearhouse_model::{ActivityFields, ActivityId, DeviceKind, Provider, SourceDescriptor, UserId};
-use wearhouse_store::{Created, ImportProgress, NewActivity, NewSample};
+use wearhouse_store::{Created, ImportProgress, NewActivity, NewSample, StoreError};
 
 use super::ImportService;
+use crate::rollups::days_touched;
 use crate::ServiceError;
 
 /// Warnings kept in a report (the rest are only counted).
@@ -63,8 +65,27 @@ pub(crate) struct Writer<'a> {
     pub import_id: &'a str,
     pub progress: ImportProgress,
     pub report: Report,
-    sources: HashMap<(&'static str, Option<String>), i64>,
+    sources: HashMap<SourceKey, i64>,
+    last_source: Option<(SourceKey, i64)>,
+    /// The user's time zones, read once per import (rollup marks need local days).
+    zones: Option<ZoneHistory>,
+    /// The batch (of samples or raw records) being stored while the next one is read.
+    storing: Option<tokio::task::JoinHandle<Result<Stored, StoreError>>>,
+    /// Activities read and not yet stored (stored together, see `ACTIVITY_BATCH`).
+    activities: Vec<NewActivity>,
 }
+
+/// What storing one batch added.
+struct Stored {
+    imported: u64,
+    duplicates: u64,
+}
+
+/// Activities stored per transaction: an Apple Health export lists hundreds of workouts in a row.
+const ACTIVITY_BATCH: usize = 100;
+
+/// A source as files name it: the provider and the device or app name.
+type SourceKey = (&'static str, Option<String>);
 
 /// A device name's likely kind, so default priorities work for imported sources.
 fn kind_of(name: &str, provider: Provider) -> DeviceKind {
@@ -98,12 +119,23 @@ impl<'a> Writer<'a> {
             progress: ImportProgress::default(),
             report: Report::default(),
             sources: HashMap::new(),
+            last_source: None,
+            zones: None,
+            storing: None,
+            activities: Vec::new(),
         }
     }
 
     async fn source(&mut self, provider: &'static str, name: Option<&str>) -> Result<i64, ServiceError> {
+        // Records come in runs from one source: the last one answers most lookups without a key.
+        if let Some(((p, n), id)) = &self.last_source {
+            if *p == provider && n.as_deref() == name {
+                return Ok(*id);
+            }
+        }
         let key = (provider, name.map(str::to_owned));
         if let Some(id) = self.sources.get(&key) {
+            self.last_source = Some((key, *id));
             return Ok(*id);
         }
         let provider_value: Provider = provider.parse().unwrap_or(Provider::Other);
@@ -126,7 +158,8 @@ impl<'a> Writer<'a> {
             .samples
             .ensure_source(self.user, &descriptor, now)
             .await?;
-        self.sources.insert(key, id);
+        self.sources.insert(key.clone(), id);
+        self.last_source = Some((key, id));
         Ok(id)
     }
 
@@ -164,16 +197,44 @@ impl<'a> Writer<'a> {
         if rows.is_empty() {
             return Ok(());
         }
-        let touched = self.service.rollups.touched_days(self.user, &rows).await?;
+        let zones = match self.zones.take() {
+            Some(z) => z,
+            None => self.service.rollups.zones(self.user).await?,
+        };
+        let touched = days_touched(&zones, &rows);
+        self.zones = Some(zones);
+        // One batch is stored while the next is read and prepared.
+        self.settle().await?;
+        let (store, user, import_id) = (
+            self.service.store.clone(),
+            self.user.clone(),
+            self.import_id.to_owned(),
+        );
         let now = self.service.clock.now();
-        let inserted = self
-            .service
-            .store
-            .samples
-            .insert_samples(self.user, &rows, &touched, now, Some(self.import_id))
-            .await?;
-        self.progress.imported += inserted as i64;
-        self.progress.duplicates += rows.len() as i64 - inserted as i64;
+        self.storing = Some(tokio::spawn(async move {
+            let inserted = store
+                .samples
+                .insert_samples(&user, &rows, &touched, now, Some(&import_id))
+                .await?;
+            Ok(Stored {
+                imported: inserted,
+                duplicates: rows.len() as u64 - inserted,
+            })
+        }));
+        Ok(())
+    }
+
+    /// Waits for the batch being stored, if any, and counts what it stored. Called before anything
+    /// else is written, so batches are stored in order and one at a time.
+    async fn settle(&mut self) -> Result<(), ServiceError> {
+        let Some(storing) = self.storing.take() else {
+            return Ok(());
+        };
+        let stored = storing
+            .await
+            .map_err(|e| ServiceError::Internal(format!("storing a batch stopped: {e}")))??;
+        self.progress.imported += stored.imported as i64;
+        self.progress.duplicates += stored.duplicates as i64;
         Ok(())
     }
 
@@ -195,13 +256,19 @@ impl<'a> Writer<'a> {
         for r in &rows {
             *self.report.raw.entry(r.record_type.clone()).or_default() += 1;
         }
-        let inserted = self
-            .service
-            .store
-            .raw
-            .insert_raw(self.user, Some(self.import_id), &rows)
-            .await?;
-        self.progress.duplicates += rows.len() as i64 - inserted as i64;
+        self.settle().await?;
+        let (store, user, import_id) = (
+            self.service.store.clone(),
+            self.user.clone(),
+            self.import_id.to_owned(),
+        );
+        self.storing = Some(tokio::spawn(async move {
+            let inserted = store.raw.insert_raw(&user, Some(&import_id), &rows).await?;
+            Ok(Stored {
+                imported: 0,
+                duplicates: rows.len() as u64 - inserted,
+            })
+        }));
         Ok(())
     }
 
@@ -264,18 +331,40 @@ impl<'a> Writer<'a> {
             streams,
             import_id: Some(self.import_id.to_owned()),
         };
+        self.activities.push(item);
+        if self.activities.len() >= ACTIVITY_BATCH {
+            self.store_activities().await?;
+        }
+        Ok(())
+    }
+
+    /// Stores the activities collected so far, in one transaction.
+    async fn store_activities(&mut self) -> Result<(), ServiceError> {
+        if self.activities.is_empty() {
+            return Ok(());
+        }
+        self.settle().await?;
+        let items = std::mem::take(&mut self.activities);
         let now = self.service.clock.now();
-        match self
+        for created in self
             .service
             .store
             .activities
-            .create_activities(self.user, &[item], now)
+            .create_activities(self.user, &items, now)
             .await?
-            .pop()
         {
-            Some(Created::New(_)) => self.progress.activities += 1,
-            _ => self.progress.duplicates += 1,
+            match created {
+                Created::New(_) => self.progress.activities += 1,
+                Created::Existing(_) => self.progress.duplicates += 1,
+            }
         }
         Ok(())
+    }
+
+    /// Stores everything still held or in flight. Called at the end of the import, also when it
+    /// failed (a rollback must not race a batch still being written).
+    pub async fn finish(&mut self) -> Result<(), ServiceError> {
+        self.store_activities().await?;
+        self.settle().await
     }
 }

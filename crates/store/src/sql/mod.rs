@@ -17,16 +17,21 @@ mod raw;
 mod rollups;
 #[macro_use]
 pub(crate) mod samples;
-mod sample_values;
+mod bulk;
+mod native;
 #[macro_use]
 mod settings;
 
 use sqlx::{PgPool, SqlitePool};
 
+pub(crate) use native::NativeSqlite;
+
 /// The SQLite backend's stores.
 #[derive(Clone)]
 pub(crate) struct SqliteStore {
     pub(crate) pool: SqlitePool,
+    /// Connections of its own for the bulk sample paths (see `native`).
+    pub(crate) native: std::sync::Arc<native::NativeSqlite>,
 }
 
 /// The PostgreSQL backend's stores.

@@ -10,28 +10,7 @@ macro_rules! impl_raw_store {
                 import_id: Option<&str>,
                 records: &[$crate::RawRecord],
             ) -> Result<u64, $crate::StoreError> {
-                let mut tx = self.pool.begin().await?;
-                let mut inserted = 0;
-                // 8 parameters a row, well under both databases' limits.
-                for chunk in records.chunks(1000) {
-                    let mut insert = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO raw_records (user_id, import_id, record_type, start_s, end_s, value, unit, source_name) ",
-                    );
-                    insert.push_values(chunk, |mut row, r| {
-                        row.push_bind(user.as_str())
-                            .push_bind(import_id)
-                            .push_bind(&r.record_type)
-                            .push_bind(r.start)
-                            .push_bind(r.end)
-                            .push_bind(&r.value)
-                            .push_bind(&r.unit)
-                            .push_bind(&r.source_name);
-                    });
-                    insert.push(" ON CONFLICT DO NOTHING");
-                    inserted += insert.build().execute(&mut *tx).await?.rows_affected();
-                }
-                tx.commit().await?;
-                Ok(inserted)
+                self.write_raw(user, import_id, records).await
             }
 
             async fn raw_records(

@@ -12,33 +12,7 @@ macro_rules! impl_rollup_store {
                 to_day: i32,
                 rows: &[$crate::DailyRollup],
             ) -> Result<(), $crate::StoreError> {
-                let mut tx = self.pool.begin().await?;
-                sqlx::query(
-                    "DELETE FROM daily_rollups WHERE user_id = $1 AND metric = $2 AND day BETWEEN $3 AND $4",
-                )
-                .bind(user.as_str())
-                .bind(metric.code())
-                .bind(i64::from(from_day))
-                .bind(i64::from(to_day))
-                .execute(&mut *tx)
-                .await?;
-                for chunk in rows.chunks(1000) {
-                    let mut insert = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO daily_rollups (user_id, metric, day, total, minimum, maximum, count) ",
-                    );
-                    insert.push_values(chunk, |mut row, r| {
-                        row.push_bind(user.as_str())
-                            .push_bind(r.metric.code())
-                            .push_bind(i64::from(r.day))
-                            .push_bind(r.total)
-                            .push_bind(r.minimum)
-                            .push_bind(r.maximum)
-                            .push_bind(r.count);
-                    });
-                    insert.build().execute(&mut *tx).await?;
-                }
-                tx.commit().await?;
-                Ok(())
+                self.write_daily(user, metric, (from_day, to_day), rows).await
             }
 
             async fn users_with_dirty_days(
@@ -61,21 +35,7 @@ macro_rules! impl_rollup_store {
                 &self,
                 user: &wearhouse_model::UserId,
             ) -> Result<Vec<(wearhouse_model::Metric, i32, i64)>, $crate::StoreError> {
-                let rows: Vec<(i16, i64, i64)> =
-                    sqlx::query_as("SELECT metric, day, seq FROM rollup_dirty WHERE user_id = $1 ORDER BY metric, day")
-                        .bind(user.as_str())
-                        .fetch_all(&self.pool)
-                        .await?;
-                rows.into_iter()
-                    .map(|(metric, day, seq)| {
-                        let metric = wearhouse_model::Metric::from_code(metric).ok_or_else(|| {
-                            $crate::StoreError::Corrupt(format!("rollup_dirty.metric: unknown code {metric}"))
-                        })?;
-                        let day = i32::try_from(day)
-                            .map_err(|_| $crate::StoreError::Corrupt(format!("rollup_dirty.day: {day}")))?;
-                        Ok((metric, day, seq))
-                    })
-                    .collect()
+                self.read_dirty_days(user).await
             }
 
             async fn clear_dirty(
@@ -83,17 +43,18 @@ macro_rules! impl_rollup_store {
                 user: &wearhouse_model::UserId,
                 days: &[(wearhouse_model::Metric, i32, i64)],
             ) -> Result<(), $crate::StoreError> {
+                // Only marks still as read: a mark raised meanwhile (marks only grow) stays, so its day
+                // is recomputed again. One statement per thousand marks: a year's import leaves thousands.
                 let mut tx = self.pool.begin().await?;
-                for (metric, day, seq) in days {
-                    sqlx::query(
-                        "DELETE FROM rollup_dirty WHERE user_id = $1 AND metric = $2 AND day = $3 AND seq <= $4",
-                    )
-                    .bind(user.as_str())
-                    .bind(metric.code())
-                    .bind(i64::from(*day))
-                    .bind(*seq)
-                    .execute(&mut *tx)
-                    .await?;
+                for chunk in days.chunks(1000) {
+                    let mut delete = sqlx::QueryBuilder::<$db>::new("DELETE FROM rollup_dirty WHERE user_id = ");
+                    delete.push_bind(user.as_str());
+                    delete.push(" AND (metric, day, seq) IN (");
+                    delete.push_values(chunk, |mut row, (metric, day, seq)| {
+                        row.push_bind(metric.code()).push_bind(i64::from(*day)).push_bind(*seq);
+                    });
+                    delete.push(")");
+                    delete.build().execute(&mut *tx).await?;
                 }
                 tx.commit().await?;
                 Ok(())
@@ -220,35 +181,7 @@ macro_rules! impl_rollup_store {
                 to_hour: i64,
                 rows: &[$crate::HourlyRollup],
             ) -> Result<(), $crate::StoreError> {
-                let mut tx = self.pool.begin().await?;
-                sqlx::query(
-                    "DELETE FROM hourly_rollups WHERE user_id = $1 AND metric = $2 AND hour BETWEEN $3 AND $4",
-                )
-                .bind(user.as_str())
-                .bind(metric.code())
-                .bind(from_hour)
-                .bind(to_hour)
-                .execute(&mut *tx)
-                .await?;
-                for chunk in rows.chunks(1000) {
-                    let mut insert = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO hourly_rollups (user_id, metric, hour, total, minimum, maximum, count, sources) ",
-                    );
-                    insert.push_values(chunk, |mut row, r| {
-                        let sources: Vec<String> = r.sources.iter().map(i64::to_string).collect();
-                        row.push_bind(user.as_str())
-                            .push_bind(r.metric.code())
-                            .push_bind(r.hour)
-                            .push_bind(r.total)
-                            .push_bind(r.minimum)
-                            .push_bind(r.maximum)
-                            .push_bind(r.count)
-                            .push_bind(sources.join(","));
-                    });
-                    insert.build().execute(&mut *tx).await?;
-                }
-                tx.commit().await?;
-                Ok(())
+                self.write_hourly(user, metric, (from_hour, to_hour), rows).await
             }
 
             async fn hourly(

@@ -1,9 +1,5 @@
 //! `SampleStore` in SQL common to both backends.
 
-/// Rows per INSERT statement: 8 parameters each, well under SQLite's 32,766 and PostgreSQL's 65,535
-/// parameter limits, and large enough that per-statement overhead vanishes.
-pub(crate) const INSERT_CHUNK: usize = 1000;
-
 macro_rules! impl_sample_store {
     ($store:ty, $db:ty) => {
         #[async_trait::async_trait]
@@ -85,55 +81,7 @@ macro_rules! impl_sample_store {
                 now: jiff::Timestamp,
                 import_id: Option<&str>,
             ) -> Result<u64, $crate::StoreError> {
-                let mut tx = self.pool.begin().await?;
-                let batch: i64 = sqlx::query_scalar(
-                    "INSERT INTO ingest_batches (user_id, ingested_at, import_id) VALUES ($1, $2, $3) RETURNING id",
-                )
-                        .bind(user.as_str())
-                        .bind($crate::time::to_micros(now))
-                        .bind(import_id)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                let mut inserted = 0;
-                for chunk in samples.chunks($crate::sql::samples::INSERT_CHUNK) {
-                    let mut insert = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO samples (source_id, metric, start_s, dur_s, value, batch_id, offset_min, external_id) ",
-                    );
-                    insert.push_values(chunk, |mut row, s| {
-                        row.push_bind(s.source_id)
-                            .push_bind(s.metric.code())
-                            .push_bind(s.start)
-                            .push_bind(s.end - s.start)
-                            .push_bind(s.value)
-                            .push_bind(batch)
-                            .push_bind(s.offset_minutes)
-                            .push_bind(s.external_id.as_deref());
-                    });
-                    insert.push(" ON CONFLICT DO NOTHING");
-                    inserted += insert.build().execute(&mut *tx).await?.rows_affected();
-                }
-                if inserted > 0 {
-                    for chunk in touched.chunks($crate::sql::samples::INSERT_CHUNK) {
-                        let mut mark =
-                            sqlx::QueryBuilder::<$db>::new("INSERT INTO rollup_dirty (user_id, metric, day, seq) ");
-                        mark.push_values(chunk, |mut row, (metric, day)| {
-                            row.push_bind(user.as_str())
-                                .push_bind(metric.code())
-                                .push_bind(i64::from(*day))
-                                .push_bind(batch);
-                        });
-                        // Always raise the mark, never lower it: on PostgreSQL batch ids are handed out at insert, not
-                        // at commit, so a slower transaction can commit an older id after the worker read a newer
-                        // one; a mark that only grows is never cleared by a worker that read it before.
-                        mark.push(
-                            " ON CONFLICT (user_id, metric, day) DO UPDATE SET seq = CASE \
-                             WHEN rollup_dirty.seq >= excluded.seq THEN rollup_dirty.seq + 1 ELSE excluded.seq END",
-                        );
-                        mark.build().execute(&mut *tx).await?;
-                    }
-                }
-                tx.commit().await?;
-                Ok(inserted)
+                self.store_samples(user, samples, touched, now, import_id).await
             }
 
             async fn sample_values(

@@ -1,0 +1,284 @@
+//! The bulk paths, per backend: storing a batch of samples with its rollup marks, reading many samples
+//! back for rollups, writing the rollups, and storing raw records. SQLite runs them on native connections (see `native`); PostgreSQL
+//! sends multi-row statements and streams rows, which it does cheaply.
+
+use jiff::Timestamp;
+use wearhouse_model::{Metric, UserId};
+
+use super::{PgStore, SqliteStore};
+use crate::{DailyRollup, HourlyRollup, NewSample, RawRecord, SampleValue, StoreError};
+
+/// Rows per INSERT statement on PostgreSQL: 8 parameters each, well under its 65,535 parameter limit,
+/// and large enough that per-statement overhead vanishes.
+const INSERT_CHUNK: usize = 1000;
+
+impl SqliteStore {
+    pub(crate) async fn store_samples(
+        &self,
+        user: &UserId,
+        samples: &[NewSample],
+        touched: &[(Metric, i32)],
+        now: Timestamp,
+        import_id: Option<&str>,
+    ) -> Result<u64, StoreError> {
+        self.native
+            .insert_samples(user, samples, touched, crate::time::to_micros(now), import_id)
+            .await
+    }
+
+    pub(crate) async fn read_sample_values(
+        &self,
+        user: &UserId,
+        metric: Metric,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<SampleValue>, StoreError> {
+        self.native.sample_values(user, metric, from, to).await
+    }
+
+    pub(crate) async fn write_daily(
+        &self,
+        user: &UserId,
+        metric: Metric,
+        days: (i32, i32),
+        rows: &[DailyRollup],
+    ) -> Result<(), StoreError> {
+        self.native.replace_daily(user, metric, days, rows).await
+    }
+
+    pub(crate) async fn write_hourly(
+        &self,
+        user: &UserId,
+        metric: Metric,
+        hours: (i64, i64),
+        rows: &[HourlyRollup],
+    ) -> Result<(), StoreError> {
+        self.native.replace_hourly(user, metric, hours, rows).await
+    }
+
+    pub(crate) async fn write_raw(
+        &self,
+        user: &UserId,
+        import_id: Option<&str>,
+        records: &[RawRecord],
+    ) -> Result<u64, StoreError> {
+        self.native.insert_raw(user, import_id, records).await
+    }
+
+    pub(crate) async fn read_dirty_days(&self, user: &UserId) -> Result<Vec<(Metric, i32, i64)>, StoreError> {
+        self.native.dirty_days(user).await
+    }
+}
+
+impl PgStore {
+    pub(crate) async fn store_samples(
+        &self,
+        user: &UserId,
+        samples: &[NewSample],
+        touched: &[(Metric, i32)],
+        now: Timestamp,
+        import_id: Option<&str>,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let batch: i64 = sqlx::query_scalar(
+            "INSERT INTO ingest_batches (user_id, ingested_at, import_id) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(user.as_str())
+        .bind(crate::time::to_micros(now))
+        .bind(import_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut inserted = 0;
+        for chunk in samples.chunks(INSERT_CHUNK) {
+            let mut insert = sqlx::QueryBuilder::<sqlx::Postgres>::new(
+                "INSERT INTO samples (source_id, metric, start_s, dur_s, value, batch_id, offset_min, external_id) ",
+            );
+            insert.push_values(chunk, |mut row, s| {
+                row.push_bind(s.source_id)
+                    .push_bind(s.metric.code())
+                    .push_bind(s.start)
+                    .push_bind(s.end - s.start)
+                    .push_bind(s.value)
+                    .push_bind(batch)
+                    .push_bind(s.offset_minutes)
+                    .push_bind(s.external_id.as_deref());
+            });
+            insert.push(" ON CONFLICT DO NOTHING");
+            inserted += insert.build().execute(&mut *tx).await?.rows_affected();
+        }
+        if inserted > 0 {
+            for chunk in touched.chunks(INSERT_CHUNK) {
+                let mut mark = sqlx::QueryBuilder::<sqlx::Postgres>::new(
+                    "INSERT INTO rollup_dirty (user_id, metric, day, seq) ",
+                );
+                mark.push_values(chunk, |mut row, (metric, day)| {
+                    row.push_bind(user.as_str())
+                        .push_bind(metric.code())
+                        .push_bind(i64::from(*day))
+                        .push_bind(batch);
+                });
+                // Always raise the mark, never lower it: batch ids are handed out at insert, not at
+                // commit, so a slower transaction can commit an older id after the worker read a newer
+                // one; a mark that only grows is never cleared by a worker that read it before.
+                mark.push(
+                    " ON CONFLICT (user_id, metric, day) DO UPDATE SET seq = CASE \
+                     WHEN rollup_dirty.seq >= excluded.seq THEN rollup_dirty.seq + 1 ELSE excluded.seq END",
+                );
+                mark.build().execute(&mut *tx).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(inserted)
+    }
+
+    pub(crate) async fn read_sample_values(
+        &self,
+        user: &UserId,
+        metric: Metric,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<SampleValue>, StoreError> {
+        let rows: Vec<(i64, i64, i64, f64, Option<i16>)> = sqlx::query_as(
+            "SELECT s.source_id, s.start_s, s.dur_s, s.value, s.offset_min \
+             FROM samples s JOIN sources src ON src.id = s.source_id \
+             WHERE src.user_id = $1 AND s.metric = $2 AND s.start_s >= $3 AND s.start_s < $4",
+        )
+        .bind(user.as_str())
+        .bind(metric.code())
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(source_id, start, dur, value, offset_minutes)| SampleValue {
+                source_id,
+                start,
+                end: start + dur,
+                value,
+                offset_minutes,
+            })
+            .collect())
+    }
+
+    pub(crate) async fn write_daily(
+        &self,
+        user: &UserId,
+        metric: Metric,
+        (from_day, to_day): (i32, i32),
+        rows: &[DailyRollup],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM daily_rollups WHERE user_id = $1 AND metric = $2 AND day BETWEEN $3 AND $4")
+            .bind(user.as_str())
+            .bind(metric.code())
+            .bind(i64::from(from_day))
+            .bind(i64::from(to_day))
+            .execute(&mut *tx)
+            .await?;
+        for chunk in rows.chunks(1000) {
+            let mut insert = sqlx::QueryBuilder::<sqlx::Postgres>::new(
+                "INSERT INTO daily_rollups (user_id, metric, day, total, minimum, maximum, count) ",
+            );
+            insert.push_values(chunk, |mut row, r| {
+                row.push_bind(user.as_str())
+                    .push_bind(r.metric.code())
+                    .push_bind(i64::from(r.day))
+                    .push_bind(r.total)
+                    .push_bind(r.minimum)
+                    .push_bind(r.maximum)
+                    .push_bind(r.count);
+            });
+            insert.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub(crate) async fn write_hourly(
+        &self,
+        user: &UserId,
+        metric: Metric,
+        (from_hour, to_hour): (i64, i64),
+        rows: &[HourlyRollup],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "DELETE FROM hourly_rollups WHERE user_id = $1 AND metric = $2 AND hour BETWEEN $3 AND $4",
+        )
+        .bind(user.as_str())
+        .bind(metric.code())
+        .bind(from_hour)
+        .bind(to_hour)
+        .execute(&mut *tx)
+        .await?;
+        for chunk in rows.chunks(1000) {
+            let mut insert = sqlx::QueryBuilder::<sqlx::Postgres>::new(
+                "INSERT INTO hourly_rollups (user_id, metric, hour, total, minimum, maximum, count, sources) ",
+            );
+            insert.push_values(chunk, |mut row, r| {
+                let sources: Vec<String> = r.sources.iter().map(i64::to_string).collect();
+                row.push_bind(user.as_str())
+                    .push_bind(r.metric.code())
+                    .push_bind(r.hour)
+                    .push_bind(r.total)
+                    .push_bind(r.minimum)
+                    .push_bind(r.maximum)
+                    .push_bind(r.count)
+                    .push_bind(sources.join(","));
+            });
+            insert.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub(crate) async fn write_raw(
+        &self,
+        user: &UserId,
+        import_id: Option<&str>,
+        records: &[RawRecord],
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut inserted = 0;
+        // 8 parameters a row, well under both databases' limits.
+        for chunk in records.chunks(1000) {
+            let mut insert = sqlx::QueryBuilder::<sqlx::Postgres>::new(
+                "INSERT INTO raw_records (user_id, import_id, record_type, start_s, end_s, value, unit, source_name) ",
+            );
+            insert.push_values(chunk, |mut row, r| {
+                row.push_bind(user.as_str())
+                    .push_bind(import_id)
+                    .push_bind(&r.record_type)
+                    .push_bind(r.start)
+                    .push_bind(r.end)
+                    .push_bind(&r.value)
+                    .push_bind(&r.unit)
+                    .push_bind(&r.source_name);
+            });
+            insert.push(" ON CONFLICT DO NOTHING");
+            inserted += insert.build().execute(&mut *tx).await?.rows_affected();
+        }
+        tx.commit().await?;
+        Ok(inserted)
+    }
+
+    pub(crate) async fn read_dirty_days(&self, user: &UserId) -> Result<Vec<(Metric, i32, i64)>, StoreError> {
+        let rows: Vec<(i16, i64, i64)> = sqlx::query_as(
+            "SELECT metric, day, seq FROM rollup_dirty WHERE user_id = $1 ORDER BY metric, day",
+        )
+        .bind(user.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(metric, day, seq)| {
+                let metric = wearhouse_model::Metric::from_code(metric).ok_or_else(|| {
+                    crate::StoreError::Corrupt(format!("rollup_dirty.metric: unknown code {metric}"))
+                })?;
+                let day = i32::try_from(day)
+                    .map_err(|_| crate::StoreError::Corrupt(format!("rollup_dirty.day: {day}")))?;
+                Ok((metric, day, seq))
+            })
+            .collect()
+    }
+}
