@@ -52,6 +52,19 @@ pub enum ServiceError {
 }
 
 impl ServiceError {
+    /// The error with its causes, for logs: `Display` keeps storage details out of responses, a log
+    /// line needs them.
+    pub fn with_causes(&self) -> String {
+        let mut text = self.to_string();
+        let mut cause = std::error::Error::source(self);
+        while let Some(c) = cause {
+            text.push_str(": ");
+            text.push_str(&c.to_string());
+            cause = c.source();
+        }
+        text
+    }
+
     pub fn invalid(field: &str, invalid: InvalidInput) -> Self {
         Self::Invalid(vec![FieldError::new(field, invalid)])
     }

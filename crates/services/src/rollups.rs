@@ -248,7 +248,9 @@ impl Rollups {
                 for user in users {
                     match self.flush(&user).await {
                         Ok(()) => progressed = true,
-                        Err(e) => tracing::warn!(user = %user, error = %e, "recomputing rollups failed"),
+                        Err(e) => {
+                            tracing::warn!(user = %user, error = %e.with_causes(), "recomputing rollups failed")
+                        }
                     }
                 }
                 if !progressed {
@@ -283,7 +285,7 @@ impl Rollups {
         tokio::spawn(async move {
             let _guard = guard;
             if let Err(e) = this.rebuild_locked(&user).await {
-                tracing::error!(user = %user, error = %e, "rebuilding rollups failed; run `wearhouse summaries rebuild`");
+                tracing::error!(user = %user, error = %e.with_causes(), "rebuilding rollups failed; run `wearhouse summaries rebuild`");
             }
         });
     }
