@@ -257,7 +257,8 @@ fn fitbit_weight_is_converted_from_the_account_unit_with_fat_and_bmi() {
     assert!(close(fat[0].value, 24.002_000_808_715_82));
     assert_eq!(of(&file, Metric::Bmi).len(), 2);
 
-    // Read as kilograms, 191.8 at BMI 27.77 would be a 2.6 m person: the unit is flagged.
+    // Read as kilograms, 191.8 at BMI 27.77 would be a 2.6 m person, and in pounds a 1.77 m one: with
+    // the account's unit set to kilograms the logs are still read in pounds, and the report says so.
     let wrong = read_fitbit_entry(
         "weight-2017-07-05.json",
         WEIGHT.as_bytes(),
@@ -265,7 +266,28 @@ fn fitbit_weight_is_converted_from_the_account_unit_with_fat_and_bmi() {
     )
     .unwrap();
     assert_eq!(wrong.warnings.len(), 1);
-    assert_eq!(wrong.warnings[0].code, "suspect_weight_unit");
+    assert_eq!(wrong.warnings[0].code, "weight_unit_corrected");
+    assert!(
+        wrong.warnings[0].detail.starts_with("2 weights"),
+        "{}",
+        wrong.warnings[0].detail
+    );
+    let corrected = of(&wrong, Metric::BodyMass);
+    assert!(close(corrected[1].value, 193.9 * 0.453_592_37));
+
+    // A weight whose BMI fits both units (44.1 at BMI 20 is 1.48 m read as kilograms and 1.0 m read as
+    // pounds) is not second-guessed, and neither is one without a BMI.
+    let ambiguous = r#"[{"logId": 1, "weight": 44.1, "bmi": 20.0, "date": "07/05/17", "time": "08:00:00"},
+        {"logId": 2, "weight": 150.0, "date": "07/06/17", "time": "08:00:00"}]"#;
+    let kept = read_fitbit_entry(
+        "weight-2017-07-05.json",
+        ambiguous.as_bytes(),
+        &ctx("America/New_York", WeightUnit::Kilogram),
+    )
+    .unwrap();
+    assert!(kept.warnings.is_empty(), "{:?}", kept.warnings);
+    let kept = of(&kept, Metric::BodyMass);
+    assert!(close(kept[0].value, 44.1) && close(kept[1].value, 150.0));
 }
 
 /// A real stages log: caarmen/withings-slack tests/data/fitbit_sleep_response_1_item.json (the Web

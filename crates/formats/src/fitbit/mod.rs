@@ -33,8 +33,9 @@
 //!   half of the local day and very active minutes the second; the day's total is their sum, and neither
 //!   file tells the time of day anyway. A zero day is dropped.
 //! - **Weight** is in the account's unit, which the file does not name ([`FitbitContext::weight_unit`]);
-//!   when the BMI Fitbit stored beside it implies an impossible height for that unit but a possible one
-//!   for the other, a `suspect_weight_unit` warning says so. `fat` becomes body fat percentage and `bmi`
+//!   when the BMI Fitbit stored beside a weight implies an impossible height for that unit but a
+//!   possible one for the other, the weight is read in the other unit and a `weight_unit_corrected`
+//!   warning counts how many were. `fat` becomes body fat percentage and `bmi`
 //!   BMI, each with an external id from the log id.
 //! - **Sleep**: see the `sleep` module (stages and classic logs, `shortData` overlays).
 //! - **Exercise** becomes activities: see the `exercise` module.
@@ -71,6 +72,14 @@ pub enum WeightUnit {
 }
 
 impl WeightUnit {
+    /// Kilograms for pounds and pounds for kilograms.
+    pub fn other(self) -> Self {
+        match self {
+            WeightUnit::Kilogram => WeightUnit::Pound,
+            WeightUnit::Pound => WeightUnit::Kilogram,
+        }
+    }
+
     /// The catalogue unit, for conversion to kilograms.
     pub fn unit(self) -> Unit {
         match self {

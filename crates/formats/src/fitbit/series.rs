@@ -235,7 +235,7 @@ pub(super) fn read_weight(
     file: &mut ParsedFile,
 ) -> Result<(), FormatError> {
     let items = json_items(path, text, "a JSON array of weight logs")?;
-    let mut suspect = 0u32;
+    let mut corrected = 0u32;
     for (index, raw) in items.iter().enumerate() {
         let Some(log) = item::<WeightLog>(raw, index, diag) else {
             continue;
@@ -266,10 +266,16 @@ pub(super) fn read_weight(
             Err(e) => diag.invalid(|| format!("item {index} ({tag})"), e),
         };
         if let Some(Num(weight)) = log.weight {
-            push(Metric::BodyMass, weight, Some(ctx.weight_unit.unit()), "weight");
-            if let Some(Num(bmi)) = log.bmi {
-                suspect += u32::from(unit_looks_wrong(weight, bmi, ctx.weight_unit));
-            }
+            // The BMI stored beside a weight tells its unit when only one unit gives a possible height:
+            // a log written while the account showed the other unit is read in that one.
+            let unit = match log.bmi {
+                Some(Num(bmi)) if unit_looks_wrong(weight, bmi, ctx.weight_unit) => {
+                    corrected += 1;
+                    ctx.weight_unit.other()
+                }
+                _ => ctx.weight_unit,
+            };
+            push(Metric::BodyMass, weight, Some(unit.unit()), "weight");
         }
         if let Some(Num(fat)) = log.fat {
             push(Metric::BodyFatPercentage, fat, None, "fat");
@@ -278,12 +284,12 @@ pub(super) fn read_weight(
             push(Metric::Bmi, bmi, None, "bmi");
         }
     }
-    if suspect > 0 {
-        let unit = ctx.weight_unit.unit();
-        diag.warn("suspect_weight_unit", || {
+    if corrected > 0 {
+        let (unit, other) = (ctx.weight_unit.unit(), ctx.weight_unit.other().unit());
+        diag.warn("weight_unit_corrected", || {
             format!(
-                "{suspect} weights read as {unit} give, with the BMI Fitbit stored beside them, a height \
-                 outside {PLAUSIBLE_HEIGHT:?} m that the other unit would not: check the account's weight unit"
+                "{corrected} weights read as {unit} would give, with the BMI Fitbit stored beside them, a \
+                 height outside {PLAUSIBLE_HEIGHT:?} m that {other} does not: they were read as {other}"
             )
         });
     }
@@ -292,11 +298,7 @@ pub(super) fn read_weight(
 
 /// Whether `weight` in `unit` and `bmi` imply an implausible height while the other unit would not.
 fn unit_looks_wrong(weight: f64, bmi: f64, unit: super::WeightUnit) -> bool {
-    use super::WeightUnit::{Kilogram, Pound};
-    let other = match unit {
-        Kilogram => Pound,
-        Pound => Kilogram,
-    };
+    let other = unit.other();
     let height = |u: super::WeightUnit| {
         let kg = u.unit().to_canonical_value(weight);
         (kg / bmi).sqrt()

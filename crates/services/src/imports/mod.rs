@@ -19,7 +19,8 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 use tokio::sync::Notify;
-use wearhouse_model::{InvalidInput, UserId};
+use wearhouse_formats::fitbit::WeightUnit;
+use wearhouse_model::{InvalidInput, UnitSystem, UserId};
 use wearhouse_store::{ImportProgress, ImportRecord, ImportStatus, NewImport, Store, StoreError};
 
 pub use raw::RawPage;
@@ -291,17 +292,26 @@ impl ImportService {
         // Two batches in flight: enough to keep reader and writer busy, little memory.
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Chunk>(2);
         let limits = self.limits;
-        // Files with wall-clock times and no zone (Fitbit, Google Fit) are read in the user's zone.
-        let zone = self
+        // Files with wall-clock times and no zone (Fitbit, Google Fit) are read in the user's zone, and
+        // Fitbit weights in the user's units.
+        let account = self
             .store
             .accounts
             .user_by_id(&record.user_id)
             .await
             .ok()
-            .flatten()
-            .and_then(|u| jiff::tz::TimeZone::get(u.time_zone.as_str()).ok())
-            .unwrap_or(jiff::tz::TimeZone::UTC);
-        let reader = tokio::task::spawn_blocking(move || read::read_file(&path, format, limits, &zone, &tx));
+            .flatten();
+        let user = read::UserSettings {
+            zone: account
+                .as_ref()
+                .and_then(|u| jiff::tz::TimeZone::get(u.time_zone.as_str()).ok())
+                .unwrap_or(jiff::tz::TimeZone::UTC),
+            weight_unit: match account.map(|u| u.unit_system) {
+                Some(UnitSystem::Imperial) => WeightUnit::Pound,
+                _ => WeightUnit::Kilogram,
+            },
+        };
+        let reader = tokio::task::spawn_blocking(move || read::read_file(&path, format, limits, &user, &tx));
         let mut last_progress = Instant::now();
         let mut failure = None;
         while let Some(chunk) = rx.recv().await {

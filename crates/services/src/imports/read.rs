@@ -42,6 +42,13 @@ impl Default for ArchiveLimits {
     }
 }
 
+/// The importing user's settings, for files that name no zone or unit (Fitbit, Google Fit).
+pub(crate) struct UserSettings {
+    pub zone: TimeZone,
+    /// The unit Fitbit weights are read in unless their BMI says otherwise.
+    pub weight_unit: fitbit::WeightUnit,
+}
+
 /// What the reader hands the writer.
 pub(crate) enum Chunk {
     Samples {
@@ -138,7 +145,7 @@ pub(crate) fn read_file(
     path: &Path,
     format: Format,
     limits: ArchiveLimits,
-    zone: &TimeZone,
+    user: &UserSettings,
     tx: &Sender<Chunk>,
 ) -> Result<(), ReadError> {
     let out = Out { tx };
@@ -152,7 +159,7 @@ pub(crate) fn read_file(
                 other => other,
             }
         }
-        Format::Zip => read_zip(File::open(path)?, limits, zone, &out),
+        Format::Zip => read_zip(File::open(path)?, limits, user, &out),
         Format::Fit | Format::Gpx | Format::Tcx => {
             let size = std::fs::metadata(path)?.len();
             if size > MAX_ACTIVITY_FILE {
@@ -350,7 +357,7 @@ fn read_apple_health<R: std::io::BufRead>(
 fn read_zip<R: Read + Seek>(
     input: R,
     limits: ArchiveLimits,
-    zone: &TimeZone,
+    user: &UserSettings,
     out: &Out<'_>,
 ) -> Result<Result<(), ReadError>, Closed> {
     let mut archive = match zip::ZipArchive::new(input) {
@@ -435,13 +442,13 @@ fn read_zip<R: Read + Seek>(
             read_bytes += declared;
             let (parsed, provider) = if fitbit::is_fitbit_entry(name) {
                 let context = fitbit::FitbitContext {
-                    time_zone: zone.clone(),
-                    weight_unit: fitbit::WeightUnit::default(),
+                    time_zone: user.zone.clone(),
+                    weight_unit: user.weight_unit,
                 };
                 (fitbit::read_fitbit_entry(name, &bytes, &context), "fitbit")
             } else {
                 (
-                    google_fit::read_google_fit_entry(name, &bytes, zone),
+                    google_fit::read_google_fit_entry(name, &bytes, &user.zone),
                     "google_fit",
                 )
             };

@@ -477,6 +477,60 @@ async fn takeout_archives_import_fitbit_and_google_fit_entries_in_the_users_zone
     );
 }
 
+#[tokio::test]
+async fn fitbit_weights_are_read_in_the_users_units_unless_their_bmi_says_otherwise() {
+    let app = spawn_app().await;
+    let ana = app.signed_up("ana").await;
+    let res = app
+        .patch(
+            "/api/v1/me",
+            Some(&ana.access),
+            serde_json::json!({"unit_system": "imperial"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    // 180 without a BMI is read in the account's unit, pounds. 50 at BMI 23.8 would be a 0.98 m person
+    // in pounds but is a 1.45 m one in kilograms: that log was written in kilograms.
+    let weights = r#"[
+        {"logId": 1, "weight": 180.0, "date": "03/01/26", "time": "07:00:00"},
+        {"logId": 2, "weight": 50.0, "bmi": 23.8, "date": "03/02/26", "time": "07:00:00"}]"#;
+    let zip = zip_of(&[(
+        "Takeout/Fitbit/Global Export Data/weight-2026-03-01.json",
+        weights.as_bytes(),
+    )]);
+    let res = upload(&app, &ana.access, "takeout.zip", zip).await;
+    assert_eq!(res.status(), 202);
+    let done = finished(
+        &app,
+        &ana.access,
+        res.json::<Value>().await.unwrap()["id"].as_str().unwrap(),
+    )
+    .await;
+    assert_eq!(done["status"], "done", "{done}");
+    assert_eq!(
+        done["report"]["warning_counts"]["weight_unit_corrected"], 1,
+        "{done}"
+    );
+    let list: Value = app
+        .get(
+            "/api/v1/samples?metric=body_mass&from=2026-02-28T00:00:00Z&to=2026-03-04T00:00:00Z",
+            Some(&ana.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let values: Vec<f64> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["value"].as_f64().unwrap())
+        .collect();
+    assert_eq!(values.len(), 2, "{list}");
+    assert!((values[0] - 180.0 * 0.453_592_37).abs() < 1e-9, "{values:?}");
+    assert!((values[1] - 50.0).abs() < 1e-9, "{values:?}");
+}
+
 /// A synthetic export of `days` days, zipped.
 fn synthetic_zip(days: u32) -> Vec<u8> {
     let mut xml = Vec::new();
