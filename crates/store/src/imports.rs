@@ -92,6 +92,13 @@ pub trait ImportStore: Send + Sync {
         sha256: &str,
     ) -> Result<Option<ImportRecord>, StoreError>;
 
+    /// Whether the user finished importing a file of exactly this size: only then can a file be one
+    /// imported before, so only then is it worth hashing before importing.
+    async fn has_done_import_of_size(&self, user: &UserId, bytes: i64) -> Result<bool, StoreError>;
+
+    /// Records the hash of an import's file, for imports registered before it was known.
+    async fn set_import_hash(&self, id: &str, sha256: &str) -> Result<(), StoreError>;
+
     /// Takes the oldest queued import and marks it running.
     async fn claim_queued(&self, now: Timestamp) -> Result<Option<ImportRecord>, StoreError>;
 

@@ -97,12 +97,15 @@ impl ImportService {
             }
             Err(e) => return Err(ServiceError::Internal(format!("cannot read the upload: {e}"))),
         };
-        if let Some(done) = self
-            .store
-            .imports
-            .done_import_by_hash(user, &upload.sha256)
-            .await?
-        {
+        let known = if upload.sha256.is_empty() {
+            None
+        } else {
+            self.store
+                .imports
+                .done_import_by_hash(user, &upload.sha256)
+                .await?
+        };
+        if let Some(done) = known {
             let _ = tokio::fs::remove_file(&upload.path).await;
             return Ok((done, false));
         }
@@ -132,17 +135,40 @@ impl ImportService {
     /// Imports a file from disk now (the CLI), reporting progress as it goes. The file is linked (or,
     /// across file systems, copied) into the import folder first, so it can be removed meanwhile without
     /// harm and an import cut short can be resumed.
+    ///
+    /// A file imported before is recognised by its hash and not imported again. Only a file the size of
+    /// one the user imported before can be one, so only then is it hashed first; any other file is
+    /// hashed while it is imported (on a thread of its own), which keeps the hash off the critical path.
     pub async fn import_now(
         &self,
         user: &UserId,
         path: &Path,
         progress: &ProgressFn<'_>,
     ) -> Result<ImportRecord, ServiceError> {
-        // A file imported before is recognised by its hash before anything else is done.
-        let (sha256, size) = hash_file(path).await?;
-        if let Some(done) = self.store.imports.done_import_by_hash(user, &sha256).await? {
-            return Ok(done);
-        }
+        let size = tokio::fs::metadata(path)
+            .await
+            .map_err(|e| {
+                ServiceError::invalid(
+                    "file",
+                    InvalidInput::new("unreadable_file", format!("{}: {e}", path.display())),
+                )
+            })?
+            .len();
+        let sha256 = if self
+            .store
+            .imports
+            .has_done_import_of_size(user, i64::try_from(size).unwrap_or(i64::MAX))
+            .await?
+        {
+            let (sha256, _) = hash_file(path).await?;
+            if let Some(done) = self.store.imports.done_import_by_hash(user, &sha256).await? {
+                return Ok(done);
+            }
+            sha256
+        } else {
+            // Filled in by `run` once the file is hashed.
+            String::new()
+        };
         let incoming = self.incoming_path().await?;
         keep_file(path, &incoming).await?;
         let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
@@ -223,8 +249,31 @@ impl ImportService {
     /// import is a result, recorded in its report).
     async fn run(&self, record: &ImportRecord, progress: Option<&ProgressFn<'_>>) {
         let user = &record.user_id;
+        // A file registered without its hash (see `import_now`) is hashed while it is read.
+        let hashing = record
+            .sha256
+            .is_empty()
+            .then(|| tokio::spawn(hash_file_owned(self.file_of(&record.id))));
         let mut writer = Writer::new(self, user, &record.id);
-        let outcome = self.read_and_write(record, &mut writer, progress).await;
+        let mut outcome = self.read_and_write(record, &mut writer, progress).await;
+        if let (Some(hashing), true) = (hashing, outcome.is_ok()) {
+            let hashed = match hashing.await {
+                Ok(Ok((sha256, _))) => self
+                    .store
+                    .imports
+                    .set_import_hash(&record.id, &sha256)
+                    .await
+                    .map_err(|e| e.to_string()),
+                Ok(Err(e)) => Err(e.with_causes()),
+                Err(e) => Err(e.to_string()),
+            };
+            if let Err(e) = hashed {
+                outcome = Err(Failure::new(
+                    "hashing_failed",
+                    format!("the file could not be hashed: {e}"),
+                ));
+            }
+        }
         let now = self.clock.now();
         let (status, report) = match outcome {
             Ok(()) => (ImportStatus::Done, writer.report),
@@ -401,8 +450,11 @@ impl Failure {
 /// asynchronous file hands each buffer over from a thread of its own, which on a 244 MB export cost
 /// more than the hashing.
 async fn hash_file(path: &Path) -> Result<(String, u64), ServiceError> {
+    hash_file_owned(path.to_owned()).await
+}
+
+async fn hash_file_owned(path: PathBuf) -> Result<(String, u64), ServiceError> {
     use std::io::Read;
-    let path = path.to_owned();
     tokio::task::spawn_blocking(move || {
         let unreadable = |e: std::io::Error| {
             ServiceError::invalid(

@@ -79,6 +79,31 @@ macro_rules! impl_import_store {
                 row.map($crate::ImportRecord::try_from).transpose()
             }
 
+            async fn has_done_import_of_size(
+                &self,
+                user: &wearhouse_model::UserId,
+                bytes: i64,
+            ) -> Result<bool, $crate::StoreError> {
+                let found: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM imports \
+                     WHERE user_id = $1 AND bytes_total = $2 AND status = 'done' LIMIT 1) AS found",
+                )
+                .bind(user.as_str())
+                .bind(bytes)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(found > 0)
+            }
+
+            async fn set_import_hash(&self, id: &str, sha256: &str) -> Result<(), $crate::StoreError> {
+                sqlx::query("UPDATE imports SET sha256 = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(sha256)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
             async fn claim_queued(
                 &self,
                 now: jiff::Timestamp,

@@ -411,6 +411,46 @@ async fn every_public_sample_file_imports_through_the_whole_pipeline() {
 }
 
 #[tokio::test]
+async fn a_cli_import_hashes_the_file_while_importing_and_recognises_it_the_next_time() {
+    let app = spawn_app().await;
+    app.signed_up("ana").await;
+    let store = wearhouse::bootstrap::open_store(&app.config).await.unwrap();
+    let user = store.accounts.user_by_login("ana").await.unwrap().unwrap().id;
+    let imports = wearhouse::bootstrap::import_service(
+        &app.config,
+        store.clone(),
+        wearhouse_services::rollups::Rollups::new(store.clone()),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.gpx");
+    std::fs::write(&path, GPX).unwrap();
+    let first = imports.import_now(&user, &path, &|_, _| {}).await.unwrap();
+    assert_eq!(first.status.as_str(), "done", "{}", first.report);
+    assert_eq!(first.progress.activities, 1);
+    let expected = {
+        use sha2::Digest;
+        wearhouse_services::imports::hex(&sha2::Sha256::digest(GPX.as_bytes()))
+    };
+    assert_eq!(
+        first.sha256, expected,
+        "the hash is recorded once the import is done"
+    );
+    // The same bytes under another name: recognised by size and hash, not imported again.
+    let copy = dir.path().join("copy.gpx");
+    std::fs::copy(&path, &copy).unwrap();
+    let again = imports.import_now(&user, &copy, &|_, _| {}).await.unwrap();
+    assert_eq!(again.id, first.id);
+    // A file of the same size with other bytes is imported.
+    let other = dir.path().join("other.gpx");
+    std::fs::write(&other, GPX.replace("2026", "2025")).unwrap();
+    assert_eq!(std::fs::metadata(&other).unwrap().len(), GPX.len() as u64);
+    let third = imports.import_now(&user, &other, &|_, _| {}).await.unwrap();
+    assert_ne!(third.id, first.id);
+    assert_eq!(third.progress.activities, 1, "{}", third.report);
+    store.close().await;
+}
+
+#[tokio::test]
 async fn a_bare_export_xml_keeps_workouts_whose_route_files_are_elsewhere() {
     let app = spawn_app().await;
     let ana = app.signed_up("ana").await;
