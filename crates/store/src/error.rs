@@ -44,3 +44,9 @@ impl From<sqlx::Error> for StoreError {
         StoreError::Database(err)
     }
 }
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(err: rusqlite::Error) -> Self {
+        StoreError::Native(err.to_string())
+    }
+}

@@ -14,6 +14,7 @@ mod open;
 mod raw;
 mod rollups;
 mod rows;
+mod sample_chunk;
 mod samples;
 mod sessions;
 mod settings;
@@ -21,6 +22,7 @@ mod sql;
 mod stream_codec;
 pub mod testing;
 mod time;
+mod varint;
 
 pub use accounts::{AccountStore, AdminUserUpdate, Avatar, NewUser, ProfileUpdate, UserRecord};
 pub use activities::{

@@ -7,6 +7,7 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
+use crate::sql::legacy::LegacySamples;
 use crate::sql::{NativeSqlite, PgStore, SqliteStore};
 use crate::{
     AccountStore, ActivityStore, IdempotencyStore, RollupStore, SampleStore, SessionStore, SettingsStore,
@@ -65,11 +66,12 @@ pub struct Store {
     pub raw: Arc<dyn RawStore>,
     pub rollups: Arc<dyn RollupStore>,
     pub settings: Arc<dyn SettingsStore>,
-    pool: Pool,
+    legacy: Arc<dyn LegacySamples>,
+    pub(crate) pool: Pool,
 }
 
 #[derive(Clone)]
-enum Pool {
+pub(crate) enum Pool {
     Sqlite(sqlx::SqlitePool),
     Postgres(sqlx::PgPool),
 }
@@ -150,6 +152,7 @@ where
         + RawStore
         + RollupStore
         + SettingsStore
+        + LegacySamples
         + Clone
         + 'static,
 {
@@ -163,19 +166,23 @@ where
         imports: Arc::new(store.clone()),
         raw: Arc::new(store.clone()),
         rollups: Arc::new(store.clone()),
-        settings: Arc::new(store),
+        settings: Arc::new(store.clone()),
+        legacy: Arc::new(store),
         pool,
     }
 }
 
 impl Store {
-    /// Applies the backend's pending migrations. Safe to call on every start.
+    /// Applies the backend's pending migrations, then moves samples stored in the former
+    /// one-row-per-sample layout into day chunks. Safe to call on every start.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         let result = match &self.pool {
             Pool::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await,
             Pool::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await,
         };
-        result.map_err(|e| StoreError::Open(format!("migration failed: {e}")))
+        result.map_err(|e| StoreError::Open(format!("migration failed: {e}")))?;
+        self.legacy.move_legacy_samples().await?;
+        Ok(())
     }
 
     /// Waits for in-flight queries and closes every connection.
@@ -190,40 +197,38 @@ impl Store {
 /// Space the health samples take on disk, for capacity planning and the storage benchmark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StorageUsage {
-    /// Bytes of the samples table and all its indexes.
+    /// Bytes of the sample tables and all their indexes.
     pub bytes: u64,
     pub rows: u64,
 }
 
 impl Store {
-    /// Measures the samples table. SQLite counts the pages of the table and its indexes (`dbstat`);
-    /// PostgreSQL reports `pg_total_relation_size` (table, indexes and TOAST).
+    /// Measures the stored samples: their day chunks and external ids. SQLite counts the pages of the
+    /// tables and their indexes (`dbstat`); PostgreSQL reports `pg_total_relation_size` (tables, indexes
+    /// and TOAST).
     pub async fn sample_storage(&self) -> Result<StorageUsage, StoreError> {
         let (bytes, rows): (i64, i64) = match &self.pool {
-            Pool::Sqlite(pool) => {
-                let bytes = sqlx::query_scalar(
-                    "SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name IN ('samples', 'samples_external_id')",
+            Pool::Sqlite(pool) => (
+                sqlx::query_scalar(
+                    "SELECT COALESCE(SUM(pgsize), 0) FROM dbstat \
+                     WHERE name IN ('sample_chunks', 'sqlite_autoindex_sample_chunks_1', 'sample_external_ids')",
                 )
                 .fetch_one(pool)
-                .await?;
-                (
-                    bytes,
-                    sqlx::query_scalar("SELECT COUNT(*) FROM samples")
-                        .fetch_one(pool)
-                        .await?,
-                )
-            }
-            Pool::Postgres(pool) => {
-                let bytes = sqlx::query_scalar("SELECT pg_total_relation_size('samples')::BIGINT")
+                .await?,
+                sqlx::query_scalar("SELECT COALESCE(SUM(samples), 0) FROM sample_chunks")
                     .fetch_one(pool)
-                    .await?;
-                (
-                    bytes,
-                    sqlx::query_scalar("SELECT COUNT(*) FROM samples")
-                        .fetch_one(pool)
-                        .await?,
+                    .await?,
+            ),
+            Pool::Postgres(pool) => (
+                sqlx::query_scalar(
+                    "SELECT (pg_total_relation_size('sample_chunks') + pg_total_relation_size('sample_external_ids'))::BIGINT",
                 )
-            }
+                .fetch_one(pool)
+                .await?,
+                sqlx::query_scalar("SELECT COALESCE(SUM(samples), 0)::BIGINT FROM sample_chunks")
+                    .fetch_one(pool)
+                    .await?,
+            ),
         };
         Ok(StorageUsage {
             bytes: bytes.max(0) as u64,

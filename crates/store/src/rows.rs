@@ -2,14 +2,14 @@
 //! decodes the same way from SQLite and PostgreSQL (TEXT, 64-bit integers, doubles, booleans, bytes).
 
 use wearhouse_model::{
-    ActivityFields, ActivityId, Email, FirstWeekday, Metric, Roles, Sex, SourceDescriptor, TimeZoneName,
-    UnitSystem, UserId, Username,
+    ActivityFields, ActivityId, Email, FirstWeekday, Roles, Sex, SourceDescriptor, TimeZoneName, UnitSystem,
+    UserId, Username,
 };
 
 use crate::time::from_micros;
 use crate::{
     ActivityRecord, ActivityRevision, Avatar, ImportProgress, ImportRecord, ImportStatus, RevisionChange,
-    SourceRecord, StoreError, StoredSample, UserRecord,
+    SourceRecord, StoreError, UserRecord,
 };
 
 /// Columns selected for a user, in this order, by every backend (see `USER_COLUMNS`).
@@ -149,36 +149,6 @@ impl TryFrom<SourceRow> for SourceRecord {
             descriptor,
             priority: row.priority,
             created_at: from_micros(row.created_at)?,
-        })
-    }
-}
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct SampleRow {
-    source_id: i64,
-    metric: i16,
-    start_s: i64,
-    end_s: i64,
-    value: f64,
-    offset_min: Option<i16>,
-    external_id: Option<String>,
-    ingested_at: i64,
-}
-
-impl TryFrom<SampleRow> for StoredSample {
-    type Error = StoreError;
-
-    fn try_from(row: SampleRow) -> Result<Self, Self::Error> {
-        Ok(StoredSample {
-            source_id: row.source_id,
-            metric: Metric::from_code(row.metric)
-                .ok_or_else(|| StoreError::Corrupt(format!("samples.metric: unknown code {}", row.metric)))?,
-            start: row.start_s,
-            end: row.end_s,
-            value: row.value,
-            offset_minutes: row.offset_min,
-            external_id: row.external_id,
-            ingested_at: from_micros(row.ingested_at)?,
         })
     }
 }

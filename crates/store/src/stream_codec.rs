@@ -13,25 +13,10 @@ use std::collections::BTreeMap;
 
 use wearhouse_model::{activity::MAX_STREAM_POINTS, StreamKey, Streams};
 
+use crate::varint::{put_varint, zigzag, Reader};
 use crate::StoreError;
 
 const VERSION: u8 = 1;
-
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-fn zigzag(v: i64) -> u64 {
-    ((v << 1) ^ (v >> 63)) as u64
-}
-
-fn unzigzag(v: u64) -> i64 {
-    ((v >> 1) as i64) ^ -((v & 1) as i64)
-}
 
 fn put_deltas(out: &mut Vec<u8>, values: impl Iterator<Item = i64>) {
     let mut previous = 0i64;
@@ -77,65 +62,25 @@ pub(crate) fn encode(streams: &Streams) -> Vec<u8> {
     out
 }
 
-struct Cursor<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl Cursor<'_> {
-    fn corrupt(&self, what: &str) -> StoreError {
-        StoreError::Corrupt(format!("activity streams: {what} at byte {}", self.at))
-    }
-
-    fn byte(&mut self) -> Result<u8, StoreError> {
-        let b = *self
-            .bytes
-            .get(self.at)
-            .ok_or_else(|| self.corrupt("unexpected end"))?;
-        self.at += 1;
-        Ok(b)
-    }
-
-    fn varint(&mut self) -> Result<u64, StoreError> {
-        let mut value = 0u64;
-        for shift in (0..64).step_by(7) {
-            let b = self.byte()?;
-            value |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return Ok(value);
-            }
-        }
-        Err(self.corrupt("overlong varint"))
-    }
-
-    fn count(&mut self, limit: usize) -> Result<usize, StoreError> {
-        let v = self.varint()?;
-        usize::try_from(v)
-            .ok()
-            .filter(|v| *v <= limit)
-            .ok_or_else(|| self.corrupt("count out of range"))
-    }
-
-    fn deltas(&mut self, n: usize, scale: f64) -> Result<Vec<f64>, StoreError> {
-        let mut previous = 0i64;
-        (0..n)
-            .map(|_| {
-                previous = previous.wrapping_add(unzigzag(self.varint()?));
-                Ok(previous as f64 / scale)
-            })
-            .collect()
-    }
+fn read_deltas(c: &mut Reader<'_>, n: usize, scale: f64) -> Result<Vec<f64>, StoreError> {
+    let mut previous = 0i64;
+    (0..n)
+        .map(|_| {
+            previous = previous.wrapping_add(c.signed()?);
+            Ok(previous as f64 / scale)
+        })
+        .collect()
 }
 
 pub(crate) fn decode(bytes: &[u8]) -> Result<Streams, StoreError> {
-    let mut c = Cursor { bytes, at: 0 };
+    let mut c = Reader::new(bytes, "activity streams");
     if c.byte()? != VERSION {
         return Err(c.corrupt("unknown version"));
     }
     let n = c.count(MAX_STREAM_POINTS)?;
-    let time = c.deltas(n, 1000.0)?;
+    let time = read_deltas(&mut c, n, 1000.0)?;
     let mut channels = BTreeMap::new();
-    while c.at < bytes.len() {
+    while !c.is_done() {
         let tag = c.byte()?;
         let key = StreamKey::from_tag(tag).ok_or_else(|| c.corrupt("unknown channel"))?;
         let run_count = c.count(n + 1)?;
@@ -148,7 +93,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Streams, StoreError> {
             return Err(c.corrupt("runs do not cover the points"));
         }
         let present = mask.iter().filter(|p| **p).count();
-        let mut values = c.deltas(present, key.scale())?.into_iter();
+        let mut values = read_deltas(&mut c, present, key.scale())?.into_iter();
         let column = mask
             .into_iter()
             .map(|p| if p { values.next() } else { None })

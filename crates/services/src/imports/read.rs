@@ -17,7 +17,7 @@ use wearhouse_formats::{fitbit, google_fit};
 
 /// Samples per batch sent to the writer: large enough that per-transaction costs vanish, small enough to
 /// keep memory low.
-pub(crate) const BATCH: usize = 50_000;
+pub(crate) const BATCH: usize = 25_000;
 /// Largest single activity file (FIT, GPX, TCX) read whole into memory.
 const MAX_ACTIVITY_FILE: u64 = 512 * 1024 * 1024;
 

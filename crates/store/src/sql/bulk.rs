@@ -5,7 +5,10 @@
 use jiff::Timestamp;
 use wearhouse_model::{Metric, UserId};
 
+use std::collections::{BTreeMap, HashSet};
+
 use super::{PgStore, SqliteStore};
+use crate::sample_chunk::{self, ChunkKey};
 use crate::{DailyRollup, HourlyRollup, NewSample, RawRecord, SampleValue, StoreError};
 
 /// Rows per INSERT statement on PostgreSQL: 8 parameters each, well under its 65,535 parameter limit,
@@ -88,24 +91,85 @@ impl PgStore {
         .bind(import_id)
         .fetch_one(&mut *tx)
         .await?;
-        let mut inserted = 0;
-        for chunk in samples.chunks(INSERT_CHUNK) {
-            let mut insert = sqlx::QueryBuilder::<sqlx::Postgres>::new(
-                "INSERT INTO samples (source_id, metric, start_s, dur_s, value, batch_id, offset_min, external_id) ",
-            );
-            insert.push_values(chunk, |mut row, s| {
-                row.push_bind(s.source_id)
-                    .push_bind(s.metric.code())
-                    .push_bind(s.start)
-                    .push_bind(s.end - s.start)
-                    .push_bind(s.value)
-                    .push_bind(batch)
-                    .push_bind(s.offset_minutes)
-                    .push_bind(s.external_id.as_deref());
-            });
-            insert.push(" ON CONFLICT DO NOTHING");
-            inserted += insert.build().execute(&mut *tx).await?.rows_affected();
+        // Chunks are read, merged and rewritten: writers to the same sources take turns.
+        let keys = sample_chunk::keys_of(samples);
+        let mut sources: Vec<i64> = keys.iter().map(|k| k.source_id).collect();
+        sources.dedup();
+        sqlx::query(&format!(
+            "SELECT id FROM sources WHERE id = ANY($1) ORDER BY id{}",
+            Self::LOCK_FOR_WRITE
+        ))
+        .bind(&sources)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut stored = BTreeMap::new();
+        for run in keys.chunk_by(|a, b| (a.source_id, a.metric) == (b.source_id, b.metric)) {
+            let (first, last) = (run[0], run[run.len() - 1]);
+            let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(
+                "SELECT day, body FROM sample_chunks WHERE source_id = $1 AND metric = $2 AND day BETWEEN $3 AND $4",
+            )
+            .bind(first.source_id)
+            .bind(first.metric)
+            .bind(first.day)
+            .bind(last.day)
+            .fetch_all(&mut *tx)
+            .await?;
+            for (day, body) in rows {
+                let key = ChunkKey { day, ..first };
+                if run.binary_search(&key).is_ok() {
+                    stored.insert(key, sample_chunk::decode(day, &body)?);
+                }
+            }
         }
+        let mut taken = HashSet::new();
+        let with_ids: Vec<&NewSample> = samples.iter().filter(|s| s.external_id.is_some()).collect();
+        if !with_ids.is_empty() {
+            let rows: Vec<(i64, i16, String)> = sqlx::query_as(
+                "SELECT source_id, metric, external_id FROM sample_external_ids \
+                 WHERE (source_id, metric, external_id) IN \
+                 (SELECT * FROM UNNEST($1::BIGINT[], $2::SMALLINT[], $3::TEXT[]))",
+            )
+            .bind(with_ids.iter().map(|s| s.source_id).collect::<Vec<_>>())
+            .bind(with_ids.iter().map(|s| s.metric.code()).collect::<Vec<_>>())
+            .bind(
+                with_ids
+                    .iter()
+                    .map(|s| s.external_id.clone().unwrap_or_default())
+                    .collect::<Vec<_>>(),
+            )
+            .fetch_all(&mut *tx)
+            .await?;
+            taken.extend(rows);
+        }
+        let merge = sample_chunk::merge(samples, stored, taken, batch);
+        for chunk in merge.chunks.chunks(INSERT_CHUNK) {
+            let mut upsert = sqlx::QueryBuilder::<sqlx::Postgres>::new(
+                "INSERT INTO sample_chunks (source_id, metric, day, samples, max_batch, body) ",
+            );
+            upsert.push_values(chunk, |mut row, (key, c)| {
+                row.push_bind(key.source_id)
+                    .push_bind(key.metric)
+                    .push_bind(key.day)
+                    .push_bind(c.count)
+                    .push_bind(c.max_batch)
+                    .push_bind(&c.body);
+            });
+            upsert.push(
+                " ON CONFLICT (source_id, metric, day) DO UPDATE SET \
+                 samples = excluded.samples, max_batch = excluded.max_batch, body = excluded.body",
+            );
+            upsert.build().execute(&mut *tx).await?;
+        }
+        for chunk in merge.external_ids.chunks(INSERT_CHUNK) {
+            let mut insert = sqlx::QueryBuilder::<sqlx::Postgres>::new(
+                "INSERT INTO sample_external_ids (source_id, metric, external_id) ",
+            );
+            insert.push_values(chunk, |mut row, (source_id, metric, id)| {
+                row.push_bind(source_id).push_bind(metric).push_bind(id);
+            });
+            insert.build().execute(&mut *tx).await?;
+        }
+        let inserted = merge.added;
         if inserted > 0 {
             for chunk in touched.chunks(INSERT_CHUNK) {
                 let mut mark = sqlx::QueryBuilder::<sqlx::Postgres>::new(
@@ -138,27 +202,22 @@ impl PgStore {
         from: i64,
         to: i64,
     ) -> Result<Vec<SampleValue>, StoreError> {
-        let rows: Vec<(i64, i64, i64, f64, Option<i16>)> = sqlx::query_as(
-            "SELECT s.source_id, s.start_s, s.dur_s, s.value, s.offset_min \
-             FROM samples s JOIN sources src ON src.id = s.source_id \
-             WHERE src.user_id = $1 AND s.metric = $2 AND s.start_s >= $3 AND s.start_s < $4",
+        let (first_day, last_day) = sample_chunk::days_between(from, to);
+        let rows: Vec<(i64, i64, Vec<u8>)> = sqlx::query_as(
+            "SELECT c.source_id, c.day, c.body FROM sample_chunks c JOIN sources src ON src.id = c.source_id \
+             WHERE src.user_id = $1 AND c.metric = $2 AND c.day BETWEEN $3 AND $4",
         )
         .bind(user.as_str())
         .bind(metric.code())
-        .bind(from)
-        .bind(to)
+        .bind(first_day)
+        .bind(last_day)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(source_id, start, dur, value, offset_minutes)| SampleValue {
-                source_id,
-                start,
-                end: start + dur,
-                value,
-                offset_minutes,
-            })
-            .collect())
+        let mut found = Vec::new();
+        for (source_id, day, body) in rows {
+            sample_chunk::push_values(source_id, day, &body, (from, to), &mut found)?;
+        }
+        Ok(found)
     }
 
     pub(crate) async fn write_daily(

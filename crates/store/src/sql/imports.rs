@@ -187,17 +187,8 @@ macro_rules! impl_import_store {
 
             async fn roll_back_import(&self, id: &str) -> Result<u64, $crate::StoreError> {
                 let mut tx = self.pool.begin().await?;
-                let samples = sqlx::query(
-                    "DELETE FROM samples WHERE batch_id IN (SELECT id FROM ingest_batches WHERE import_id = $1)",
-                )
-                .bind(id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                sqlx::query("DELETE FROM ingest_batches WHERE import_id = $1")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                // Writes first: on SQLite the first write takes the database's write lock, so the chunks
+                // read below cannot change before they are rewritten.
                 let raw = sqlx::query("DELETE FROM raw_records WHERE import_id = $1")
                     .bind(id)
                     .execute(&mut *tx)
@@ -208,6 +199,84 @@ macro_rules! impl_import_store {
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
+                let batches: Vec<(i64, String)> =
+                    sqlx::query_as("SELECT id, user_id FROM ingest_batches WHERE import_id = $1 ORDER BY id")
+                        .bind(id)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                let mut samples = 0;
+                if let Some((first_batch, user)) = batches.first() {
+                    let ids: Vec<i64> = batches.iter().map(|(batch, _)| *batch).collect();
+                    sqlx::query(&format!("SELECT id FROM sources WHERE user_id = $1 ORDER BY id{}", Self::LOCK_FOR_WRITE))
+                        .bind(user)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                    // Only chunks written since the import's first batch can hold its samples; they are
+                    // read a page at a time by key.
+                    let mut after = (i64::MIN, i16::MIN, i64::MIN);
+                    loop {
+                        let rows: Vec<(i64, i16, i64, Vec<u8>)> = sqlx::query_as(
+                            "SELECT c.source_id, c.metric, c.day, c.body FROM sample_chunks c \
+                             JOIN sources src ON src.id = c.source_id \
+                             WHERE src.user_id = $1 AND c.max_batch >= $2 AND (c.source_id, c.metric, c.day) > ($3, $4, $5) \
+                             ORDER BY c.source_id, c.metric, c.day LIMIT 1000",
+                        )
+                        .bind(user)
+                        .bind(*first_batch)
+                        .bind(after.0)
+                        .bind(after.1)
+                        .bind(after.2)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                        let Some(last) = rows.last() else { break };
+                        after = (last.0, last.1, last.2);
+                        for (source_id, metric, day, body) in rows {
+                            let stored = $crate::sample_chunk::decode(day, &body)?;
+                            let (removed, kept): (Vec<_>, Vec<_>) =
+                                stored.into_iter().partition(|s| ids.binary_search(&s.batch).is_ok());
+                            if removed.is_empty() {
+                                continue;
+                            }
+                            samples += removed.len() as u64;
+                            if kept.is_empty() {
+                                sqlx::query("DELETE FROM sample_chunks WHERE source_id = $1 AND metric = $2 AND day = $3")
+                                    .bind(source_id)
+                                    .bind(metric)
+                                    .bind(day)
+                                    .execute(&mut *tx)
+                                    .await?;
+                            } else {
+                                let chunk = $crate::sample_chunk::encode(day, &kept);
+                                sqlx::query(
+                                    "UPDATE sample_chunks SET samples = $4, max_batch = $5, body = $6 \
+                                     WHERE source_id = $1 AND metric = $2 AND day = $3",
+                                )
+                                .bind(source_id)
+                                .bind(metric)
+                                .bind(day)
+                                .bind(chunk.count)
+                                .bind(chunk.max_batch)
+                                .bind(chunk.body)
+                                .execute(&mut *tx)
+                                .await?;
+                            }
+                            for external_id in removed.into_iter().filter_map(|s| s.external_id) {
+                                sqlx::query(
+                                    "DELETE FROM sample_external_ids WHERE source_id = $1 AND metric = $2 AND external_id = $3",
+                                )
+                                .bind(source_id)
+                                .bind(metric)
+                                .bind(external_id)
+                                .execute(&mut *tx)
+                                .await?;
+                            }
+                        }
+                    }
+                }
+                sqlx::query("DELETE FROM ingest_batches WHERE import_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
                 tx.commit().await?;
                 Ok(samples + activities + raw)
             }

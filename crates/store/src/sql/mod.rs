@@ -18,6 +18,8 @@ mod rollups;
 #[macro_use]
 pub(crate) mod samples;
 mod bulk;
+#[macro_use]
+pub(crate) mod legacy;
 mod native;
 #[macro_use]
 mod settings;
@@ -40,6 +42,22 @@ pub(crate) struct PgStore {
     pub(crate) pool: PgPool,
 }
 
+impl SqliteStore {
+    /// Appended to a query that reads rows this transaction will rewrite. SQLite has no row locks: a
+    /// write transaction holds the whole database, so nothing is needed.
+    pub(crate) const LOCK_FOR_WRITE: &'static str = "";
+    pub(crate) const LEGACY_SAMPLES_EXIST: &'static str =
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'samples'";
+}
+
+impl PgStore {
+    /// Appended to a query that reads rows this transaction will rewrite, so concurrent writers take
+    /// turns. NO KEY: rows that merely reference them (by foreign key) are not held up.
+    pub(crate) const LOCK_FOR_WRITE: &'static str = " FOR NO KEY UPDATE";
+    pub(crate) const LEGACY_SAMPLES_EXIST: &'static str =
+        "SELECT COUNT(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'samples'";
+}
+
 impl_account_store!(SqliteStore);
 impl_account_store!(PgStore);
 impl_session_store!(SqliteStore);
@@ -56,3 +74,5 @@ impl_import_store!(SqliteStore);
 impl_import_store!(PgStore);
 impl_raw_store!(SqliteStore, sqlx::Sqlite);
 impl_raw_store!(PgStore, sqlx::Postgres);
+impl_legacy_samples!(SqliteStore, sqlx::Sqlite);
+impl_legacy_samples!(PgStore, sqlx::Postgres);

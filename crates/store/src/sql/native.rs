@@ -8,6 +8,7 @@
 //! database file with cached statements. They are ordinary SQLite connections: transactions, WAL,
 //! foreign keys and the busy timeout behave exactly as on the pool's.
 
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -15,6 +16,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use wearhouse_model::{Metric, UserId};
 
+use crate::sample_chunk::{self, ChunkKey, ChunkSample, ExternalKey, Merge};
 use crate::{DailyRollup, HourlyRollup, NewSample, RawRecord, SampleValue, StoreError};
 
 /// Idle connections kept for reuse (each keeps its statement cache and page cache).
@@ -33,10 +35,6 @@ impl std::fmt::Debug for NativeSqlite {
             .field("path", &self.path)
             .finish_non_exhaustive()
     }
-}
-
-fn native_error(e: rusqlite::Error) -> StoreError {
-    StoreError::Native(e.to_string())
 }
 
 impl NativeSqlite {
@@ -64,10 +62,11 @@ impl NativeSqlite {
     }
 
     /// Runs `work` on a blocking thread with a connection of the pool.
-    pub(crate) async fn run<T, F>(self: &Arc<Self>, work: F) -> Result<T, StoreError>
+    pub(crate) async fn run<T, E, F>(self: &Arc<Self>, work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
+        E: Into<StoreError>,
+        F: FnOnce(&mut Connection) -> Result<T, E> + Send + 'static,
     {
         let this = Arc::clone(self);
         tokio::task::spawn_blocking(move || {
@@ -78,9 +77,9 @@ impl NativeSqlite {
                 .pop();
             let mut conn = match taken {
                 Some(c) => c,
-                None => this.connect().map_err(native_error)?,
+                None => this.connect()?,
             };
-            let result = work(&mut conn).map_err(native_error);
+            let result = work(&mut conn).map_err(Into::into);
             // A connection left inside a transaction by a failed statement is not reused.
             if conn.is_autocommit() {
                 let mut idle = this.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -108,31 +107,19 @@ impl NativeSqlite {
         let touched = touched.to_vec();
         let import_id = import_id.map(str::to_owned);
         self.run(move |conn| {
+            // Immediate: the chunks read below are rewritten in this transaction, so no other writer
+            // may come between the read and the write.
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let batch: i64 = tx
                 .prepare_cached(
                     "INSERT INTO ingest_batches (user_id, ingested_at, import_id) VALUES (?1, ?2, ?3) RETURNING id",
                 )?
                 .query_row(rusqlite::params![user, now_micros, import_id], |r| r.get(0))?;
-            let mut inserted = 0u64;
-            {
-                let mut insert = tx.prepare_cached(
-                    "INSERT INTO samples (source_id, metric, start_s, dur_s, value, batch_id, offset_min, external_id) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
-                )?;
-                for s in &samples {
-                    insert.raw_bind_parameter(1, s.source_id)?;
-                    insert.raw_bind_parameter(2, s.metric.code())?;
-                    insert.raw_bind_parameter(3, s.start)?;
-                    insert.raw_bind_parameter(4, s.end - s.start)?;
-                    insert.raw_bind_parameter(5, s.value)?;
-                    insert.raw_bind_parameter(6, batch)?;
-                    insert.raw_bind_parameter(7, s.offset_minutes)?;
-                    insert.raw_bind_parameter(8, s.external_id.as_deref())?;
-                    inserted += insert.raw_execute()? as u64;
-                }
-            }
-            if inserted > 0 {
+            let stored = read_chunks(&tx, &sample_chunk::keys_of(&samples))?;
+            let taken = taken_external_ids(&tx, &samples)?;
+            let merge = sample_chunk::merge(&samples, stored, taken, batch);
+            write_chunks(&tx, &merge)?;
+            if merge.added > 0 {
                 // Always raise the mark, never lower it (see the PostgreSQL path for why it matters).
                 let mut mark = tx.prepare_cached(
                     "INSERT INTO rollup_dirty (user_id, metric, day, seq) VALUES (?1, ?2, ?3, ?4) \
@@ -144,7 +131,7 @@ impl NativeSqlite {
                 }
             }
             tx.commit()?;
-            Ok(inserted)
+            Ok::<_, StoreError>(merge.added)
         })
         .await
     }
@@ -163,27 +150,23 @@ impl NativeSqlite {
                 .prepare_cached("SELECT id FROM sources WHERE user_id = ?1 ORDER BY id")?
                 .query_map([&user], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
-            // One range scan of the clustered key per source.
+            let (first_day, last_day) = sample_chunk::days_between(from, to);
+            // One range scan of the chunks' key per source.
             let mut read = conn.prepare_cached(
-                "SELECT start_s, dur_s, value, offset_min FROM samples \
-                 WHERE source_id = ?1 AND metric = ?2 AND start_s >= ?3 AND start_s < ?4",
+                "SELECT day, body FROM sample_chunks \
+                 WHERE source_id = ?1 AND metric = ?2 AND day BETWEEN ?3 AND ?4",
             )?;
             let mut found = Vec::new();
             for source_id in sources {
-                let mut rows = read.query(rusqlite::params![source_id, metric.code(), from, to])?;
+                let mut rows =
+                    read.query(rusqlite::params![source_id, metric.code(), first_day, last_day])?;
                 while let Some(row) = rows.next()? {
-                    let start: i64 = row.get(0)?;
-                    let duration: i64 = row.get(1)?;
-                    found.push(SampleValue {
-                        source_id,
-                        start,
-                        end: start + duration,
-                        value: row.get(2)?,
-                        offset_minutes: row.get(3)?,
-                    });
+                    let day: i64 = row.get(0)?;
+                    let body = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+                    sample_chunk::push_values(source_id, day, body, (from, to), &mut found)?;
                 }
             }
-            Ok(found)
+            Ok::<_, StoreError>(found)
         })
         .await
     }
@@ -305,7 +288,7 @@ impl NativeSqlite {
                 }
             }
             tx.commit()?;
-            Ok(inserted)
+            Ok::<_, rusqlite::Error>(inserted)
         })
         .await
     }
@@ -336,4 +319,80 @@ impl NativeSqlite {
             })
             .collect()
     }
+}
+
+/// The stored chunks among `keys` (sorted), decoded: one range scan per source and metric.
+fn read_chunks(
+    conn: &Connection,
+    keys: &[ChunkKey],
+) -> Result<BTreeMap<ChunkKey, Vec<ChunkSample>>, StoreError> {
+    let mut read = conn.prepare_cached(
+        "SELECT day, body FROM sample_chunks WHERE source_id = ?1 AND metric = ?2 AND day BETWEEN ?3 AND ?4",
+    )?;
+    let mut stored = BTreeMap::new();
+    for run in keys.chunk_by(|a, b| (a.source_id, a.metric) == (b.source_id, b.metric)) {
+        let (first, last) = (run[0], run[run.len() - 1]);
+        let mut rows = read.query(rusqlite::params![
+            first.source_id,
+            first.metric,
+            first.day,
+            last.day
+        ])?;
+        while let Some(row) = rows.next()? {
+            let key = ChunkKey {
+                day: row.get(0)?,
+                ..first
+            };
+            if run.binary_search(&key).is_ok() {
+                let body = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+                stored.insert(key, sample_chunk::decode(key.day, body)?);
+            }
+        }
+    }
+    Ok(stored)
+}
+
+/// The external ids of `samples` that are already stored.
+fn taken_external_ids(conn: &Connection, samples: &[NewSample]) -> Result<HashSet<ExternalKey>, StoreError> {
+    let mut taken = HashSet::new();
+    if samples.iter().all(|s| s.external_id.is_none()) {
+        return Ok(taken);
+    }
+    let mut exists = conn.prepare_cached(
+        "SELECT 1 FROM sample_external_ids WHERE source_id = ?1 AND metric = ?2 AND external_id = ?3",
+    )?;
+    for s in samples {
+        if let Some(id) = &s.external_id {
+            if exists.exists(rusqlite::params![s.source_id, s.metric.code(), id])? {
+                taken.insert((s.source_id, s.metric.code(), id.clone()));
+            }
+        }
+    }
+    Ok(taken)
+}
+
+/// Writes the chunks and external ids a merge produced.
+fn write_chunks(conn: &Connection, merge: &Merge) -> Result<(), StoreError> {
+    let mut upsert = conn.prepare_cached(
+        "INSERT INTO sample_chunks (source_id, metric, day, samples, max_batch, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+         ON CONFLICT (source_id, metric, day) DO UPDATE SET \
+         samples = excluded.samples, max_batch = excluded.max_batch, body = excluded.body",
+    )?;
+    for (key, chunk) in &merge.chunks {
+        upsert.execute(rusqlite::params![
+            key.source_id,
+            key.metric,
+            key.day,
+            chunk.count,
+            chunk.max_batch,
+            chunk.body
+        ])?;
+    }
+    let mut external = conn.prepare_cached(
+        "INSERT INTO sample_external_ids (source_id, metric, external_id) VALUES (?1, ?2, ?3)",
+    )?;
+    for (source_id, metric, id) in &merge.external_ids {
+        external.execute(rusqlite::params![source_id, metric, id])?;
+    }
+    Ok(())
 }

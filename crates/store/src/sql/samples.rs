@@ -99,34 +99,48 @@ macro_rules! impl_sample_store {
                 user: &wearhouse_model::UserId,
                 limit: u32,
             ) -> Result<Vec<$crate::StoredSample>, $crate::StoreError> {
-                // One backward range scan of the clustered key per source and metric: each is a handful
-                // of index steps, where one query over all the user's samples would sort millions.
+                // The newest chunks of each source and metric, read backwards a few at a time until they
+                // hold `limit` samples: a handful of index steps each, where one query over all the
+                // user's chunks would read their whole history.
+                const CHUNKS_PER_READ: i64 = 4;
                 let sources: Vec<i64> = sqlx::query_scalar("SELECT id FROM sources WHERE user_id = $1")
                     .bind(user.as_str())
                     .fetch_all(&self.pool)
                     .await?;
                 let mut found = Vec::new();
                 for source in sources {
-                    for metric in wearhouse_model::Metric::ALL {
-                        let rows: Vec<$crate::rows::SampleRow> = sqlx::query_as(
-                            "SELECT s.source_id, s.metric, s.start_s, s.start_s + s.dur_s AS end_s, s.value, \
-                             s.offset_min, s.external_id, b.ingested_at \
-                             FROM samples s JOIN ingest_batches b ON b.id = s.batch_id \
-                             WHERE s.source_id = $1 AND s.metric = $2 ORDER BY s.start_s DESC, s.dur_s DESC LIMIT $3",
-                        )
-                        .bind(source)
-                        .bind(metric.code())
-                        .bind(i64::from(limit))
-                        .fetch_all(&self.pool)
-                        .await?;
-                        for row in rows {
-                            found.push($crate::StoredSample::try_from(row)?);
+                    for metric in wearhouse_model::Metric::ALL.iter().copied() {
+                        let mut before = i64::MAX;
+                        let mut collected = 0usize;
+                        loop {
+                            let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(
+                                "SELECT day, body FROM sample_chunks WHERE source_id = $1 AND metric = $2 \
+                                 AND day < $3 ORDER BY day DESC LIMIT $4",
+                            )
+                            .bind(source)
+                            .bind(metric.code())
+                            .bind(before)
+                            .bind(CHUNKS_PER_READ)
+                            .fetch_all(&self.pool)
+                            .await?;
+                            let complete = (rows.len() as i64) < CHUNKS_PER_READ;
+                            for (day, body) in rows {
+                                let day_samples = $crate::sample_chunk::decode(day, &body)?;
+                                collected += day_samples.len();
+                                found.extend(day_samples.into_iter().map(|s| (source, metric, s)));
+                                before = day;
+                            }
+                            if complete || collected >= limit as usize {
+                                break;
+                            }
                         }
                     }
                 }
-                found.sort_by(|a: &$crate::StoredSample, b| b.start.cmp(&a.start).then(b.source_id.cmp(&a.source_id)));
+                found.sort_by(|(a_source, _, a), (b_source, _, b)| {
+                    b.start.cmp(&a.start).then(b_source.cmp(a_source)).then(b.duration.cmp(&a.duration))
+                });
                 found.truncate(limit as usize);
-                Ok(found)
+                self.with_ingest_times(found).await
             }
 
             async fn samples(
@@ -134,30 +148,103 @@ macro_rules! impl_sample_store {
                 user: &wearhouse_model::UserId,
                 q: &$crate::SampleQuery,
             ) -> Result<Vec<$crate::StoredSample>, $crate::StoreError> {
+                // Chunks are read in day order, a bounded number at a time and always whole days, so the
+                // samples of the days read so far sort into their final order on their own. A read starts
+                // small (a day of minute-level data fills a page) and doubles for sparse series.
+                const FIRST_READ: usize = 4;
+                const LARGEST_READ: usize = 256;
                 let after = q.after.unwrap_or($crate::SampleCursor { start: i64::MIN, source_id: i64::MIN, end: i64::MIN });
-                let rows: Vec<$crate::rows::SampleRow> = sqlx::query_as(
-                    "SELECT s.source_id, s.metric, s.start_s, s.start_s + s.dur_s AS end_s, s.value, s.offset_min, \
-                     s.external_id, \
-                     b.ingested_at \
-                     FROM samples s JOIN sources src ON src.id = s.source_id \
-                     JOIN ingest_batches b ON b.id = s.batch_id \
-                     WHERE src.user_id = $1 AND s.metric = $2 AND s.start_s >= $3 AND s.start_s < $4 \
-                     AND ($5 = 0 OR s.source_id = $5) \
-                     AND (s.start_s > $6 OR (s.start_s = $6 AND (s.source_id > $7 OR (s.source_id = $7 AND s.start_s + s.dur_s > $8)))) \
-                     ORDER BY s.start_s, s.source_id, s.dur_s LIMIT $9",
-                )
-                .bind(user.as_str())
-                .bind(q.metric.code())
-                .bind(q.from)
-                .bind(q.to)
-                .bind(q.source.unwrap_or(0))
-                .bind(after.start)
-                .bind(after.source_id)
-                .bind(after.end)
-                .bind(i64::from(q.limit))
-                .fetch_all(&self.pool)
-                .await?;
-                rows.into_iter().map($crate::StoredSample::try_from).collect()
+                let from = q.from.max(after.start);
+                let limit = q.limit as usize;
+                let mut found: Vec<(i64, wearhouse_model::Metric, $crate::sample_chunk::ChunkSample)> = Vec::new();
+                if from >= q.to || limit == 0 {
+                    return Ok(Vec::new());
+                }
+                let (mut day, last_day) = $crate::sample_chunk::days_between(from, q.to);
+                let read_days = |first: i64, last: i64, chunks: i64| {
+                    sqlx::query_as::<_, (i64, i64, Vec<u8>)>(
+                        "SELECT c.source_id, c.day, c.body FROM sample_chunks c JOIN sources src ON src.id = c.source_id \
+                         WHERE src.user_id = $1 AND c.metric = $2 AND c.day BETWEEN $3 AND $4 \
+                         AND ($5 = 0 OR c.source_id = $5) ORDER BY c.day, c.source_id LIMIT $6",
+                    )
+                    .bind(user.as_str())
+                    .bind(q.metric.code())
+                    .bind(first)
+                    .bind(last)
+                    .bind(q.source.unwrap_or(0))
+                    .bind(chunks)
+                    .fetch_all(&self.pool)
+                };
+                let mut chunks = FIRST_READ;
+                while day <= last_day && found.len() < limit {
+                    let mut rows = read_days(day, last_day, chunks as i64).await?;
+                    let Some(&(_, newest, _)) = rows.last() else { break };
+                    if rows.len() < chunks {
+                        day = last_day + 1;
+                    } else if rows[0].1 == newest {
+                        // A day with more chunks than one read holds (one per source): read it whole.
+                        rows = read_days(newest, newest, i64::MAX).await?;
+                        day = newest + 1;
+                    } else {
+                        // The newest day may be cut short: read it again next time.
+                        rows.retain(|r| r.1 != newest);
+                        day = newest;
+                    }
+                    let round = found.len();
+                    for (source_id, chunk_day, body) in rows {
+                        for s in $crate::sample_chunk::decode(chunk_day, &body)? {
+                            let position = (s.start, source_id, s.start + s.duration);
+                            if s.start >= q.from && s.start < q.to && position > (after.start, after.source_id, after.end) {
+                                found.push((source_id, q.metric, s));
+                            }
+                        }
+                    }
+                    found[round..].sort_by_key(|(source_id, _, s)| (s.start, *source_id, s.duration));
+                    chunks = (chunks * 2).min(LARGEST_READ);
+                }
+                found.truncate(limit);
+                self.with_ingest_times(found).await
+            }
+        }
+
+        impl $store {
+            /// Samples as the listings return them, with the time their batch was ingested.
+            async fn with_ingest_times(
+                &self,
+                found: Vec<(i64, wearhouse_model::Metric, $crate::sample_chunk::ChunkSample)>,
+            ) -> Result<Vec<$crate::StoredSample>, $crate::StoreError> {
+                let mut batches: Vec<i64> = found.iter().map(|(_, _, s)| s.batch).collect();
+                batches.sort_unstable();
+                batches.dedup();
+                let mut ingested = std::collections::HashMap::new();
+                for ids in batches.chunks(500) {
+                    let mut query = sqlx::QueryBuilder::<$db>::new("SELECT id, ingested_at FROM ingest_batches WHERE id IN (");
+                    let mut list = query.separated(", ");
+                    for id in ids {
+                        list.push_bind(*id);
+                    }
+                    query.push(")");
+                    let rows: Vec<(i64, i64)> = query.build_query_as().fetch_all(&self.pool).await?;
+                    ingested.extend(rows);
+                }
+                found
+                    .into_iter()
+                    .map(|(source_id, metric, s)| {
+                        let micros = *ingested.get(&s.batch).ok_or_else(|| {
+                            $crate::StoreError::Corrupt(format!("sample chunk: unknown ingest batch {}", s.batch))
+                        })?;
+                        Ok($crate::StoredSample {
+                            source_id,
+                            metric,
+                            start: s.start,
+                            end: s.start + s.duration,
+                            value: s.value,
+                            offset_minutes: s.offset_minutes,
+                            external_id: s.external_id,
+                            ingested_at: $crate::time::from_micros(micros)?,
+                        })
+                    })
+                    .collect()
             }
         }
     };

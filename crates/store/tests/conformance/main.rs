@@ -48,6 +48,7 @@ macro_rules! for_each_backend {
 }
 
 mod activities;
+mod sample_days;
 
 #[tokio::test]
 async fn users_are_created_and_found_by_id_username_or_email() {

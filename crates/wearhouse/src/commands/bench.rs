@@ -223,7 +223,7 @@ pub async fn ingest(config: &Config, args: BenchIngestArgs) -> anyhow::Result<()
         total as f64 / current.as_secs_f64()
     );
     println!(
-        "  storage: {stored} rows take {bytes} bytes (samples table and indexes) -> {:.1} bytes/sample",
+        "  storage: {stored} samples take {bytes} bytes (day chunks, external ids and their indexes) -> {:.1} bytes/sample",
         bytes as f64 / stored.max(1) as f64
     );
     Ok(())

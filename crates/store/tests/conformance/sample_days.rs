@@ -1,0 +1,240 @@
+//! Samples spread over many days: stored as day chunks, they must page, read back, list and roll back
+//! exactly as if each were a row.
+
+use std::collections::BTreeSet;
+
+use wearhouse_model::*;
+use wearhouse_store::testing::{backends, TestDatabase};
+use wearhouse_store::*;
+
+use super::{hr, new_user, phone, query, t0, watch};
+
+const DAY: i64 = 86_400;
+
+/// A small deterministic shuffle, so batches arrive out of order without a random seed.
+fn shuffled<T>(mut items: Vec<T>, mut state: u64) -> Vec<T> {
+    for i in (1..items.len()).rev() {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        items.swap(i, (state >> 33) as usize % (i + 1));
+    }
+    items
+}
+
+fn steps(source_id: i64, start: i64, value: f64) -> NewSample {
+    NewSample {
+        source_id,
+        metric: Metric::Steps,
+        start,
+        end: start + 60,
+        value,
+        offset_minutes: None,
+        external_id: None,
+    }
+}
+
+#[tokio::test]
+async fn samples_over_many_days_page_read_back_and_list_in_order() {
+    for_each_backend!(|store| {
+        let ana = store.accounts.create_user(new_user("ana")).await.unwrap();
+        let w = store
+            .samples
+            .ensure_source(&ana.id, &watch(), t0())
+            .await
+            .unwrap();
+        let p = store
+            .samples
+            .ensure_source(&ana.id, &phone(), t0())
+            .await
+            .unwrap();
+        // From two days before 1970 (negative times) over 150 days: 300 heart-rate chunks, more than
+        // one read of the listing takes.
+        let base = -2 * DAY;
+        let mut all = Vec::new();
+        for day in 0..150 {
+            let midnight = base + day * DAY;
+            for quarter in 0..4 {
+                let at = midnight + quarter * 6 * 3_600 + day;
+                all.push(hr(w, at, 60.0 + (day % 40) as f64 + 0.25 * quarter as f64));
+            }
+            // The phone records at the watch's first time every third day, and at its own times.
+            if day % 3 == 0 {
+                all.push(hr(p, midnight + day, 70.0));
+            }
+            all.push(hr(p, midnight + 40_000, 71.5));
+            all.push(steps(w, midnight + 3_600, 100.0 + day as f64));
+        }
+        // Three more sources on a few days: a day with more chunks than the listing's first read.
+        for n in 1..=3 {
+            let extra = SourceDescriptor::new(
+                Provider::Manual,
+                DeviceKind::Manual,
+                &format!("Extra {n}"),
+                None,
+                None,
+            )
+            .unwrap();
+            let id = store.samples.ensure_source(&ana.id, &extra, t0()).await.unwrap();
+            for day in [0, 10, 11] {
+                all.push(hr(id, base + day * DAY + 10 * 3_600 + day, 80.0 + n as f64));
+            }
+        }
+        let all = shuffled(all, 7);
+        let (first, second) = all.split_at(all.len() / 2);
+        let mut added = 0;
+        for batch in [first, second, first] {
+            added += store
+                .samples
+                .insert_samples(&ana.id, batch, &[], t0(), None)
+                .await
+                .unwrap();
+        }
+        assert_eq!(added as usize, all.len(), "the repeated batch adds nothing");
+
+        let model: BTreeSet<(i64, i64, i64, u64)> = all
+            .iter()
+            .filter(|s| s.metric == Metric::HeartRate)
+            .map(|s| (s.start, s.source_id, s.end, s.value.to_bits()))
+            .collect();
+        let from = base + 10 * DAY + 3 * 3_600;
+        let to = base + 120 * DAY + 3_600;
+        for source in [None, Some(p)] {
+            let expected: Vec<_> = model
+                .iter()
+                .filter(|(start, s, _, _)| *start >= from && *start < to && source.is_none_or(|p| p == *s))
+                .copied()
+                .collect();
+            let mut seen = Vec::new();
+            let mut after = None;
+            loop {
+                let q = SampleQuery {
+                    from,
+                    to,
+                    source,
+                    ..query(Metric::HeartRate, after, 7)
+                };
+                let page = store.samples.samples(&ana.id, &q).await.unwrap();
+                let Some(last) = page.last() else { break };
+                assert!(page.len() <= 7);
+                after = Some(SampleCursor {
+                    start: last.start,
+                    source_id: last.source_id,
+                    end: last.end,
+                });
+                seen.extend(
+                    page.iter()
+                        .map(|s| (s.start, s.source_id, s.end, s.value.to_bits())),
+                );
+            }
+            assert_eq!(seen, expected, "source filter {source:?}");
+        }
+        let big_page = store
+            .samples
+            .samples(
+                &ana.id,
+                &SampleQuery {
+                    from: i64::MIN,
+                    ..query(Metric::HeartRate, None, 1_000)
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(big_page.len(), model.len());
+        assert!(big_page[0].start < 0);
+
+        let mut values: Vec<(i64, i64, i64, u64)> = store
+            .samples
+            .sample_values(&ana.id, Metric::HeartRate, from, to)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|v| (v.start, v.source_id, v.end, v.value.to_bits()))
+            .collect();
+        values.sort();
+        let expected: Vec<_> = model
+            .iter()
+            .filter(|(start, ..)| *start >= from && *start < to)
+            .copied()
+            .collect();
+        assert_eq!(values, expected);
+
+        let latest = store.samples.latest_samples(&ana.id, 6).await.unwrap();
+        let mut newest: Vec<(i64, i64)> = all.iter().map(|s| (s.start, s.source_id)).collect();
+        newest.sort_by(|a, b| b.cmp(a));
+        newest.truncate(6);
+        assert_eq!(
+            latest.iter().map(|s| (s.start, s.source_id)).collect::<Vec<_>>(),
+            newest
+        );
+
+        let usage = store.sample_storage().await.unwrap();
+        assert_eq!(usage.rows as usize, all.len());
+        assert!(usage.bytes > 0);
+    });
+}
+
+#[tokio::test]
+async fn rolling_back_an_import_removes_its_samples_and_nothing_else() {
+    for_each_backend!(|store| {
+        let ana = store.accounts.create_user(new_user("ana")).await.unwrap();
+        let w = store
+            .samples
+            .ensure_source(&ana.id, &watch(), t0())
+            .await
+            .unwrap();
+        let day = 20_000 * DAY;
+        let by_hand = vec![hr(w, day, 60.0), hr(w, day + DAY, 61.0)];
+        let imported = vec![
+            hr(w, day, 99.0), // already there: stays the hand-entered one
+            hr(w, day + 60, 62.0),
+            hr(w, day + DAY + 60, 63.0),
+            NewSample {
+                external_id: Some("import-ext".into()),
+                ..hr(w, day + 2 * DAY, 64.0)
+            },
+        ];
+        let later_import = vec![hr(w, day + 2 * DAY + 60, 65.0)];
+        store
+            .samples
+            .insert_samples(&ana.id, &by_hand, &[], t0(), None)
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .samples
+                .insert_samples(&ana.id, &imported, &[], t0(), Some("imp-1"))
+                .await
+                .unwrap(),
+            3
+        );
+        store
+            .samples
+            .insert_samples(&ana.id, &later_import, &[], t0(), Some("imp-2"))
+            .await
+            .unwrap();
+
+        assert_eq!(store.imports.roll_back_import("imp-1").await.unwrap(), 3);
+        assert_eq!(store.imports.roll_back_import("unknown").await.unwrap(), 0);
+        let left: Vec<(i64, f64)> = store
+            .samples
+            .samples(&ana.id, &query(Metric::HeartRate, None, 100))
+            .await
+            .unwrap()
+            .iter()
+            .map(|s| (s.start - day, s.value))
+            .collect();
+        assert_eq!(left, vec![(0, 60.0), (DAY, 61.0), (2 * DAY + 60, 65.0)]);
+
+        // Running the import again stores its samples again, external id included.
+        assert_eq!(
+            store
+                .samples
+                .insert_samples(&ana.id, &imported, &[], t0(), Some("imp-3"))
+                .await
+                .unwrap(),
+            3
+        );
+        assert_eq!(store.sample_storage().await.unwrap().rows, 6);
+    });
+}
