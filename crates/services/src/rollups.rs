@@ -21,7 +21,7 @@ use wearhouse_analytics::{
     StageInterval, ZoneHistory,
 };
 use wearhouse_model::{Metric, MetricKind, SleepStage, UserId};
-use wearhouse_store::{DailyRollup, HourlyRollup, NewSample, SampleValue, SleepRollup, Store};
+use wearhouse_store::{DailyRollup, HourlyRollup, NewSample, SampleValue, SeriesRollups, SleepRollup, Store};
 
 use crate::ServiceError;
 
@@ -332,14 +332,14 @@ impl Rollups {
                 samples.iter().map(|s| s.end).max().unwrap_or(0).div_euclid(3600),
             );
             let (daily, hourly) = self.rows(*metric, &zones, &ranks, &samples, (first, last), hours);
-            self.store
-                .rollups
-                .replace_daily(user, *metric, epoch_day(first), epoch_day(last), &daily)
-                .await?;
-            self.store
-                .rollups
-                .replace_hourly(user, *metric, hours.0, hours.1, &hourly)
-                .await?;
+            let series = SeriesRollups {
+                metric: *metric,
+                days: (epoch_day(first), epoch_day(last)),
+                daily: &daily,
+                hours,
+                hourly: &hourly,
+            };
+            self.store.rollups.replace_series(user, &series).await?;
         }
         self.store.rollups.clear_dirty(user, &marks).await?;
         Ok(())
@@ -399,14 +399,14 @@ impl Rollups {
             match rows {
                 Computed::Sleep(rows) => store.rollups.replace_sleep(&user, days.0, days.1, &rows).await?,
                 Computed::Series { daily, hours, hourly } => {
-                    store
-                        .rollups
-                        .replace_daily(&user, metric, days.0, days.1, &daily)
-                        .await?;
-                    store
-                        .rollups
-                        .replace_hourly(&user, metric, hours.0, hours.1, &hourly)
-                        .await?;
+                    let series = SeriesRollups {
+                        metric,
+                        days,
+                        daily: &daily,
+                        hours,
+                        hourly: &hourly,
+                    };
+                    store.rollups.replace_series(&user, &series).await?
                 }
             }
             Ok(())

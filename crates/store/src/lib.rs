@@ -34,7 +34,7 @@ pub use idempotency::{IdempotencyStore, KeyClaim, StoredResponse};
 pub use imports::{ImportProgress, ImportRecord, ImportStatus, ImportStore, NewImport};
 pub use open::{open, Backend, StorageUsage, Store, StoreOptions};
 pub use raw::{RawQuery, RawRecord, RawStore};
-pub use rollups::{DailyRollup, HourlyRollup, RollupStore, SleepRollup};
+pub use rollups::{DailyRollup, HourlyRollup, RollupStore, SeriesRollups, SleepRollup};
 pub use samples::{
     NewSample, SampleCursor, SampleQuery, SampleStore, SampleValue, SourceRecord, StoredSample,
 };

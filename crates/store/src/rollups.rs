@@ -18,6 +18,17 @@ pub struct DailyRollup {
     pub count: i64,
 }
 
+/// What one recompute of a metric writes: its daily rows for days `days.0..=days.1` (local days since
+/// 1970-01-01) and its hourly rows for hours `hours.0..=hours.1` (UTC hours since the epoch).
+#[derive(Debug, Clone, Copy)]
+pub struct SeriesRollups<'a> {
+    pub metric: Metric,
+    pub days: (i32, i32),
+    pub daily: &'a [DailyRollup],
+    pub hours: (i64, i64),
+    pub hourly: &'a [HourlyRollup],
+}
+
 /// One UTC hour of a metric's merged series.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HourlyRollup {
@@ -49,16 +60,9 @@ pub struct SleepRollup {
 
 #[async_trait]
 pub trait RollupStore: Send + Sync {
-    /// Replaces the user's rollups of `metric` for days `from_day..=to_day` with `rows` (days without a
-    /// row end up with none), atomically.
-    async fn replace_daily(
-        &self,
-        user: &UserId,
-        metric: Metric,
-        from_day: i32,
-        to_day: i32,
-        rows: &[DailyRollup],
-    ) -> Result<(), StoreError>;
+    /// Replaces one recompute's rollups of a metric in one transaction: the daily rows of its days and
+    /// the hourly rows of its hours (days or hours without a row end up with none).
+    async fn replace_series(&self, user: &UserId, series: &SeriesRollups<'_>) -> Result<(), StoreError>;
 
     /// Up to `limit` users with days waiting for recomputation.
     async fn users_with_dirty_days(&self, limit: u32) -> Result<Vec<UserId>, StoreError>;
@@ -91,16 +95,6 @@ pub trait RollupStore: Send + Sync {
         from_day: i32,
         to_day: i32,
     ) -> Result<Vec<SleepRollup>, StoreError>;
-
-    /// Replaces the user's hourly rollups of `metric` for hours `from_hour..=to_hour`, atomically.
-    async fn replace_hourly(
-        &self,
-        user: &UserId,
-        metric: Metric,
-        from_hour: i64,
-        to_hour: i64,
-        rows: &[HourlyRollup],
-    ) -> Result<(), StoreError>;
 
     /// The user's hourly rollups of `metric` for hours `from_hour..=to_hour`, by hour.
     async fn hourly(

@@ -158,16 +158,15 @@ pub(crate) fn device_name(raw: &[u8], name_key: &memchr::memmem::Finder<'_>) -> 
         .map(|at| at + 5)
         .or_else(|| memchr::memmem::find(raw, b"model:").map(|at| at + 6))?;
     let tail = raw.get(start..)?;
-    let mut end = tail.len();
-    if let Some(comma) = memchr::memmem::find(tail, b", ") {
-        end = end.min(comma);
-    }
-    if let Some(gt) = memchr::memmem::find(tail, b"&gt;") {
-        end = end.min(gt);
-    }
-    if let Some(gt) = memchr::memchr(b'>', tail) {
-        end = end.min(gt);
-    }
+    // The name ends at the first ", ", "&gt;" or ">". One scan for their first bytes: this runs once per
+    // record, and `memmem::find` would build a new searcher for each of the two strings every time.
+    let end = memchr::memchr3_iter(b',', b'&', b'>', tail)
+        .find(|&at| match tail[at] {
+            b',' => tail.get(at + 1) == Some(&b' '),
+            b'&' => tail[at..].starts_with(b"&gt;"),
+            _ => true,
+        })
+        .unwrap_or(tail.len());
     let mut s = start;
     let mut e = start + end;
     while s < e && raw[s] == b' ' {
@@ -257,7 +256,12 @@ mod tests {
         let raw: &[u8] = b"<<HKDevice: 0x1>, manufacturer:Withings, model:WBS06>";
         let (s, e) = device_name(raw, &finder).unwrap();
         assert_eq!(&raw[s..e], b"WBS06");
+        // A comma without a space, an ampersand of another entity and a trailing name are all kept.
+        let raw: &[u8] = b"&lt;&lt;HKDevice: 0x1&gt;, name:Ana,Watch &amp; Co";
+        let (s, e) = device_name(raw, &finder).unwrap();
+        assert_eq!(&raw[s..e], b"Ana,Watch &amp; Co");
         assert_eq!(device_name(b"garbage", &finder), None);
         assert_eq!(device_name(b"name:", &finder), None);
+        assert_eq!(device_name(b"name:&", &finder).map(|(s, e)| e - s), Some(1));
     }
 }

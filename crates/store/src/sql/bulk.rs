@@ -1,5 +1,5 @@
 //! The bulk paths, per backend: storing a batch of samples with its rollup marks, reading many samples
-//! back for rollups, writing the rollups, and storing raw records. SQLite runs them on native connections (see `native`); PostgreSQL
+//! back for rollups, writing a recompute's rollups, and storing raw records. SQLite runs them on native connections (see `native`); PostgreSQL
 //! sends multi-row statements and streams rows, which it does cheaply.
 
 use jiff::Timestamp;
@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::{PgStore, SqliteStore};
 use crate::sample_chunk::{self, ChunkKey};
-use crate::{DailyRollup, HourlyRollup, NewSample, RawRecord, SampleValue, StoreError};
+use crate::{NewSample, RawRecord, SampleValue, SeriesRollups, StoreError};
 
 /// Rows per INSERT statement on PostgreSQL: 8 parameters each, well under its 65,535 parameter limit,
 /// and large enough that per-statement overhead vanishes.
@@ -39,24 +39,12 @@ impl SqliteStore {
         self.native.sample_values(user, metric, from, to).await
     }
 
-    pub(crate) async fn write_daily(
+    pub(crate) async fn write_series(
         &self,
         user: &UserId,
-        metric: Metric,
-        days: (i32, i32),
-        rows: &[DailyRollup],
+        series: &SeriesRollups<'_>,
     ) -> Result<(), StoreError> {
-        self.native.replace_daily(user, metric, days, rows).await
-    }
-
-    pub(crate) async fn write_hourly(
-        &self,
-        user: &UserId,
-        metric: Metric,
-        hours: (i64, i64),
-        rows: &[HourlyRollup],
-    ) -> Result<(), StoreError> {
-        self.native.replace_hourly(user, metric, hours, rows).await
+        self.native.replace_series(user, series).await
     }
 
     pub(crate) async fn write_raw(
@@ -104,21 +92,20 @@ impl PgStore {
         .await?;
         let mut stored = BTreeMap::new();
         for run in keys.chunk_by(|a, b| (a.source_id, a.metric) == (b.source_id, b.metric)) {
-            let (first, last) = (run[0], run[run.len() - 1]);
+            // The days by value, not as a range: a batch spread over years must not fetch every chunk
+            // in between.
+            let first = run[0];
+            let days: Vec<i64> = run.iter().map(|k| k.day).collect();
             let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(
-                "SELECT day, body FROM sample_chunks WHERE source_id = $1 AND metric = $2 AND day BETWEEN $3 AND $4",
+                "SELECT day, body FROM sample_chunks WHERE source_id = $1 AND metric = $2 AND day = ANY($3)",
             )
             .bind(first.source_id)
             .bind(first.metric)
-            .bind(first.day)
-            .bind(last.day)
+            .bind(&days)
             .fetch_all(&mut *tx)
             .await?;
             for (day, body) in rows {
-                let key = ChunkKey { day, ..first };
-                if run.binary_search(&key).is_ok() {
-                    stored.insert(key, sample_chunk::decode(day, &body)?);
-                }
+                stored.insert(ChunkKey { day, ..first }, sample_chunk::decode(day, &body)?);
             }
         }
         let mut taken = HashSet::new();
@@ -220,22 +207,21 @@ impl PgStore {
         Ok(found)
     }
 
-    pub(crate) async fn write_daily(
+    pub(crate) async fn write_series(
         &self,
         user: &UserId,
-        metric: Metric,
-        (from_day, to_day): (i32, i32),
-        rows: &[DailyRollup],
+        series: &SeriesRollups<'_>,
     ) -> Result<(), StoreError> {
+        let metric = series.metric.code();
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM daily_rollups WHERE user_id = $1 AND metric = $2 AND day BETWEEN $3 AND $4")
             .bind(user.as_str())
-            .bind(metric.code())
-            .bind(i64::from(from_day))
-            .bind(i64::from(to_day))
+            .bind(metric)
+            .bind(i64::from(series.days.0))
+            .bind(i64::from(series.days.1))
             .execute(&mut *tx)
             .await?;
-        for chunk in rows.chunks(1000) {
+        for chunk in series.daily.chunks(INSERT_CHUNK) {
             let mut insert = sqlx::QueryBuilder::<sqlx::Postgres>::new(
                 "INSERT INTO daily_rollups (user_id, metric, day, total, minimum, maximum, count) ",
             );
@@ -250,33 +236,20 @@ impl PgStore {
             });
             insert.build().execute(&mut *tx).await?;
         }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    pub(crate) async fn write_hourly(
-        &self,
-        user: &UserId,
-        metric: Metric,
-        (from_hour, to_hour): (i64, i64),
-        rows: &[HourlyRollup],
-    ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "DELETE FROM hourly_rollups WHERE user_id = $1 AND metric = $2 AND hour BETWEEN $3 AND $4",
         )
         .bind(user.as_str())
-        .bind(metric.code())
-        .bind(from_hour)
-        .bind(to_hour)
+        .bind(metric)
+        .bind(series.hours.0)
+        .bind(series.hours.1)
         .execute(&mut *tx)
         .await?;
-        for chunk in rows.chunks(1000) {
+        for chunk in series.hourly.chunks(INSERT_CHUNK) {
             let mut insert = sqlx::QueryBuilder::<sqlx::Postgres>::new(
                 "INSERT INTO hourly_rollups (user_id, metric, hour, total, minimum, maximum, count, sources) ",
             );
             insert.push_values(chunk, |mut row, r| {
-                let sources: Vec<String> = r.sources.iter().map(i64::to_string).collect();
                 row.push_bind(user.as_str())
                     .push_bind(r.metric.code())
                     .push_bind(r.hour)
@@ -284,7 +257,7 @@ impl PgStore {
                     .push_bind(r.minimum)
                     .push_bind(r.maximum)
                     .push_bind(r.count)
-                    .push_bind(sources.join(","));
+                    .push_bind(super::rollups::source_list(&r.sources));
             });
             insert.build().execute(&mut *tx).await?;
         }

@@ -17,7 +17,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use wearhouse_model::{Metric, UserId};
 
 use crate::sample_chunk::{self, ChunkKey, ChunkSample, ExternalKey, Merge};
-use crate::{DailyRollup, HourlyRollup, NewSample, RawRecord, SampleValue, StoreError};
+use crate::{NewSample, RawRecord, SampleValue, SeriesRollups, StoreError};
 
 /// Idle connections kept for reuse (each keeps its statement cache and page cache).
 const MAX_IDLE: usize = 4;
@@ -27,6 +27,8 @@ pub(crate) struct NativeSqlite {
     path: PathBuf,
     busy_timeout: Duration,
     idle: Mutex<Vec<Connection>>,
+    /// Taken by the write paths for their whole transaction (see `run_writing`).
+    writes: Mutex<()>,
 }
 
 impl std::fmt::Debug for NativeSqlite {
@@ -43,6 +45,7 @@ impl NativeSqlite {
             path,
             busy_timeout,
             idle: Mutex::new(Vec::new()),
+            writes: Mutex::new(()),
         })
     }
 
@@ -93,6 +96,27 @@ impl NativeSqlite {
         .map_err(|e| StoreError::Native(format!("storage task failed: {e}")))?
     }
 
+    /// Runs a write transaction like `run`, after the native writes before it. SQLite admits one writer
+    /// at a time and makes the others wait in its busy handler, which sleeps in growing steps (up to
+    /// 100 ms): a rollup write arriving during a 30 ms import batch would sleep far longer than the
+    /// batch holds the lock. Queued here, each write starts as soon as the one before it ends.
+    async fn run_writing<T, E, F>(self: &Arc<Self>, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        E: Into<StoreError>,
+        F: FnOnce(&mut Connection) -> Result<T, E> + Send + 'static,
+    {
+        let this = Arc::clone(self);
+        self.run(move |conn| {
+            let _turn = this
+                .writes
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            work(conn)
+        })
+        .await
+    }
+
     /// Stores samples and marks the days they touch, in one transaction; returns how many were new.
     pub(crate) async fn insert_samples(
         self: &Arc<Self>,
@@ -106,7 +130,7 @@ impl NativeSqlite {
         let samples = samples.to_vec();
         let touched = touched.to_vec();
         let import_id = import_id.map(str::to_owned);
-        self.run(move |conn| {
+        self.run_writing(move |conn| {
             // Immediate: the chunks read below are rewritten in this transaction, so no other writer
             // may come between the read and the write.
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -171,28 +195,29 @@ impl NativeSqlite {
         .await
     }
 
-    /// Replaces the rollups of `metric` for days `from_day..=to_day` with `rows`, atomically.
-    pub(crate) async fn replace_daily(
+    /// Replaces one recompute's daily and hourly rollups of a metric, in one transaction.
+    pub(crate) async fn replace_series(
         self: &Arc<Self>,
         user: &UserId,
-        metric: Metric,
-        (from_day, to_day): (i32, i32),
-        rows: &[DailyRollup],
+        series: &SeriesRollups<'_>,
     ) -> Result<(), StoreError> {
         let user = user.as_str().to_owned();
-        let rows = rows.to_vec();
-        self.run(move |conn| {
+        let metric = series.metric.code();
+        let (days, hours) = (series.days, series.hours);
+        let daily = series.daily.to_vec();
+        let hourly = series.hourly.to_vec();
+        self.run_writing(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.prepare_cached(
                 "DELETE FROM daily_rollups WHERE user_id = ?1 AND metric = ?2 AND day BETWEEN ?3 AND ?4",
             )?
-            .execute(rusqlite::params![user, metric.code(), from_day, to_day])?;
+            .execute(rusqlite::params![user, metric, days.0, days.1])?;
             {
                 let mut insert = tx.prepare_cached(
                     "INSERT INTO daily_rollups (user_id, metric, day, total, minimum, maximum, count) \
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 )?;
-                for r in &rows {
+                for r in &daily {
                     insert.execute(rusqlite::params![
                         user,
                         r.metric.code(),
@@ -204,41 +229,16 @@ impl NativeSqlite {
                     ])?;
                 }
             }
-            tx.commit()
-        })
-        .await
-    }
-
-    /// Replaces the hourly rollups of `metric` for hours `from_hour..=to_hour` with `rows`, atomically.
-    pub(crate) async fn replace_hourly(
-        self: &Arc<Self>,
-        user: &UserId,
-        metric: Metric,
-        (from_hour, to_hour): (i64, i64),
-        rows: &[HourlyRollup],
-    ) -> Result<(), StoreError> {
-        let user = user.as_str().to_owned();
-        let rows = rows.to_vec();
-        self.run(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.prepare_cached(
                 "DELETE FROM hourly_rollups WHERE user_id = ?1 AND metric = ?2 AND hour BETWEEN ?3 AND ?4",
             )?
-            .execute(rusqlite::params![user, metric.code(), from_hour, to_hour])?;
+            .execute(rusqlite::params![user, metric, hours.0, hours.1])?;
             {
                 let mut insert = tx.prepare_cached(
                     "INSERT INTO hourly_rollups (user_id, metric, hour, total, minimum, maximum, count, sources) \
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 )?;
-                let mut sources = String::new();
-                for r in &rows {
-                    sources.clear();
-                    for (i, id) in r.sources.iter().enumerate() {
-                        if i > 0 {
-                            sources.push(',');
-                        }
-                        sources.push_str(&id.to_string());
-                    }
+                for r in &hourly {
                     insert.execute(rusqlite::params![
                         user,
                         r.metric.code(),
@@ -247,7 +247,7 @@ impl NativeSqlite {
                         r.minimum,
                         r.maximum,
                         r.count,
-                        sources
+                        super::rollups::source_list(&r.sources)
                     ])?;
                 }
             }
@@ -266,7 +266,7 @@ impl NativeSqlite {
         let user = user.as_str().to_owned();
         let import_id = import_id.map(str::to_owned);
         let records = records.to_vec();
-        self.run(move |conn| {
+        self.run_writing(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let mut inserted = 0u64;
             {
@@ -321,31 +321,36 @@ impl NativeSqlite {
     }
 }
 
-/// The stored chunks among `keys` (sorted), decoded: one range scan per source and metric.
+/// The stored chunks among `keys` (sorted), decoded. Where a source and metric's days are dense (an
+/// import's batch) one range scan reads them; where they are sparse (a batch spread over years) each
+/// is read by its key, so the chunks in between are not read at all.
 fn read_chunks(
     conn: &Connection,
     keys: &[ChunkKey],
 ) -> Result<BTreeMap<ChunkKey, Vec<ChunkSample>>, StoreError> {
-    let mut read = conn.prepare_cached(
+    let mut range = conn.prepare_cached(
         "SELECT day, body FROM sample_chunks WHERE source_id = ?1 AND metric = ?2 AND day BETWEEN ?3 AND ?4",
     )?;
     let mut stored = BTreeMap::new();
     for run in keys.chunk_by(|a, b| (a.source_id, a.metric) == (b.source_id, b.metric)) {
         let (first, last) = (run[0], run[run.len() - 1]);
-        let mut rows = read.query(rusqlite::params![
-            first.source_id,
-            first.metric,
-            first.day,
-            last.day
-        ])?;
-        while let Some(row) = rows.next()? {
-            let key = ChunkKey {
-                day: row.get(0)?,
-                ..first
-            };
-            if run.binary_search(&key).is_ok() {
-                let body = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
-                stored.insert(key, sample_chunk::decode(key.day, body)?);
+        let span = last.day.saturating_sub(first.day).saturating_add(1);
+        let days: Vec<(i64, i64)> = if span <= 2 * run.len() as i64 {
+            vec![(first.day, last.day)]
+        } else {
+            run.iter().map(|k| (k.day, k.day)).collect()
+        };
+        for (from, to) in days {
+            let mut rows = range.query(rusqlite::params![first.source_id, first.metric, from, to])?;
+            while let Some(row) = rows.next()? {
+                let key = ChunkKey {
+                    day: row.get(0)?,
+                    ..first
+                };
+                if run.binary_search(&key).is_ok() {
+                    let body = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+                    stored.insert(key, sample_chunk::decode(key.day, body)?);
+                }
             }
         }
     }

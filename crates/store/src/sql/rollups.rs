@@ -1,18 +1,27 @@
 //! `RollupStore` in SQL common to both backends.
 
+/// The sources of an hourly rollup as stored: ids separated by commas.
+pub(crate) fn source_list(ids: &[i64]) -> String {
+    let mut list = String::new();
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            list.push(',');
+        }
+        list.push_str(&id.to_string());
+    }
+    list
+}
+
 macro_rules! impl_rollup_store {
     ($store:ty, $db:ty) => {
         #[async_trait::async_trait]
         impl $crate::RollupStore for $store {
-            async fn replace_daily(
+            async fn replace_series(
                 &self,
                 user: &wearhouse_model::UserId,
-                metric: wearhouse_model::Metric,
-                from_day: i32,
-                to_day: i32,
-                rows: &[$crate::DailyRollup],
+                series: &$crate::SeriesRollups<'_>,
             ) -> Result<(), $crate::StoreError> {
-                self.write_daily(user, metric, (from_day, to_day), rows).await
+                self.write_series(user, series).await
             }
 
             async fn users_with_dirty_days(
@@ -171,17 +180,6 @@ macro_rules! impl_rollup_store {
                         })
                     })
                     .collect()
-            }
-
-            async fn replace_hourly(
-                &self,
-                user: &wearhouse_model::UserId,
-                metric: wearhouse_model::Metric,
-                from_hour: i64,
-                to_hour: i64,
-                rows: &[$crate::HourlyRollup],
-            ) -> Result<(), $crate::StoreError> {
-                self.write_hourly(user, metric, (from_hour, to_hour), rows).await
             }
 
             async fn hourly(

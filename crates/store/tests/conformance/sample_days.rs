@@ -91,6 +91,22 @@ async fn samples_over_many_days_page_read_back_and_list_in_order() {
                 .unwrap();
         }
         assert_eq!(added as usize, all.len(), "the repeated batch adds nothing");
+        // A batch spread thinly over the days already stored: each day's chunk gains its sample, and
+        // the repeated one is still recognised.
+        let sparse: Vec<NewSample> = [0, 75, 149]
+            .iter()
+            .map(|day| hr(w, base + day * DAY + 12 * 3_600 + 1, 90.0))
+            .chain(std::iter::once(all[0].clone()))
+            .collect();
+        assert_eq!(
+            store
+                .samples
+                .insert_samples(&ana.id, &sparse, &[], t0(), None)
+                .await
+                .unwrap(),
+            3
+        );
+        let all: Vec<NewSample> = all.into_iter().chain(sparse.into_iter().take(3)).collect();
 
         let model: BTreeSet<(i64, i64, i64, u64)> = all
             .iter()
@@ -236,5 +252,68 @@ async fn rolling_back_an_import_removes_its_samples_and_nothing_else() {
             3
         );
         assert_eq!(store.sample_storage().await.unwrap().rows, 6);
+    });
+}
+
+#[tokio::test]
+async fn a_recompute_replaces_its_days_and_hours_and_nothing_else() {
+    for_each_backend!(|store| {
+        let ana = store.accounts.create_user(new_user("ana")).await.unwrap();
+        let day = |day: i32, total: f64| DailyRollup {
+            metric: Metric::Steps,
+            day,
+            total,
+            minimum: total,
+            maximum: total,
+            count: 1,
+        };
+        let hour = |hour: i64, total: f64| HourlyRollup {
+            metric: Metric::Steps,
+            hour,
+            total,
+            minimum: total,
+            maximum: total,
+            count: 1,
+            sources: vec![3, 11],
+        };
+        let first_daily = [day(10, 1.0), day(11, 2.0), day(12, 3.0)];
+        let first_hourly = [hour(240, 1.0), hour(265, 2.0), hour(290, 3.0)];
+        let first = SeriesRollups {
+            metric: Metric::Steps,
+            days: (10, 12),
+            daily: &first_daily,
+            hours: (240, 311),
+            hourly: &first_hourly,
+        };
+        store.rollups.replace_series(&ana.id, &first).await.unwrap();
+        // Recomputing day 11 alone: day 11 and its hours change, the rest stays.
+        let again_daily = [day(11, 20.0)];
+        let again = SeriesRollups {
+            metric: Metric::Steps,
+            days: (11, 11),
+            daily: &again_daily,
+            hours: (264, 287),
+            hourly: &[],
+        };
+        store.rollups.replace_series(&ana.id, &again).await.unwrap();
+        let daily: Vec<(i32, f64)> = store
+            .rollups
+            .daily(&ana.id, 0, 100)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| (r.day, r.total))
+            .collect();
+        assert_eq!(daily, vec![(10, 1.0), (11, 20.0), (12, 3.0)]);
+        let hourly = store
+            .rollups
+            .hourly(&ana.id, Metric::Steps, 0, 1_000)
+            .await
+            .unwrap();
+        assert_eq!(
+            hourly.iter().map(|r| (r.hour, r.total)).collect::<Vec<_>>(),
+            vec![(240, 1.0), (290, 3.0)]
+        );
+        assert_eq!(hourly[0].sources, vec![3, 11]);
     });
 }
