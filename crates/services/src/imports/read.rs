@@ -18,6 +18,10 @@ use wearhouse_formats::{fitbit, google_fit};
 /// Samples per batch sent to the writer: large enough that per-transaction costs vanish, small enough to
 /// keep memory low.
 pub(crate) const BATCH: usize = 25_000;
+/// Records of unmapped types per batch. Smaller than `BATCH`: each costs several times a sample to
+/// store (a wide unique key of text), and exports list them by type, often near the end, where a
+/// large last batch would be stored after everything else is done rather than while reading.
+const RAW_BATCH: usize = 5_000;
 /// Largest single activity file (FIT, GPX, TCX) read whole into memory.
 const MAX_ACTIVITY_FILE: u64 = 512 * 1024 * 1024;
 
@@ -289,7 +293,7 @@ fn read_apple_health<R: std::io::BufRead>(
             }
             HealthRecord::Unmapped(u) => {
                 raw.push(u);
-                if raw.len() == BATCH {
+                if raw.len() == RAW_BATCH {
                     out.send(Chunk::Raw(std::mem::take(&mut raw)))?;
                 }
             }
