@@ -75,6 +75,10 @@ pub struct ParsedSample {
     pub source_name: Option<String>,
     pub device: Option<String>,
     pub external_id: Option<String>,
+    /// A total over a period (a day, a quarter of an hour) of data the same provider may also give at a
+    /// finer resolution, like Google Fit's daily CSV rows beside its data points. The merge counts such a
+    /// total only for what the finer data inside it does not already account for.
+    pub summary: bool,
 }
 
 /// Everything read from one activity-style file (FIT, GPX, TCX).

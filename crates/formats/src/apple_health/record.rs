@@ -267,6 +267,7 @@ impl State {
                 source_name: record.source_name,
                 device: record.device,
                 external_id: None,
+                summary: false,
             }),
             Body::Unmapped {
                 type_index,

@@ -222,6 +222,7 @@ pub fn assemble(mut c: Collected) -> ParsedFile {
                 source_name: None,
                 device: activity.device.clone(),
                 external_id: None,
+                summary: false,
             });
         }
         activities.push(activity);
@@ -237,6 +238,7 @@ pub fn assemble(mut c: Collected) -> ParsedFile {
         source_name: None,
         device: device.clone(),
         external_id: None,
+        summary: false,
     }));
 
     ParsedFile {

@@ -256,6 +256,7 @@ pub(crate) fn sample(
         source_name: None,
         device: None,
         external_id: None,
+        summary: false,
     })
 }
 

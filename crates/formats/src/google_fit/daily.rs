@@ -155,6 +155,8 @@ fn read_rows(
                 Ok(mut s) => {
                     s.source_name = Some(source.to_owned());
                     s.offset_minutes = offset;
+                    // Both files total the data points of `All Data` again.
+                    s.summary = true;
                     file.samples.push(s);
                 }
                 Err(e) => diag.warn_at(e.code, Location::Line(line), || format!("{metric}: {}", e.detail)),
