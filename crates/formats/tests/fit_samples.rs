@@ -427,3 +427,38 @@ fn bench_file_reads_cleanly() {
     assert_eq!(file.device.as_deref(), Some("Garmin fenix 6X"));
     a.streams.validate().unwrap();
 }
+
+/// (file, end, moving time): a session ends when its timer stopped (start + `total_elapsed_time`), or at
+/// a record written after that, not when the session message was saved. None of the samples carries
+/// `total_moving_time`; their moving times are the records' (speed over 0.5 m/s, timer pauses and gaps
+/// over a minute left out), figures an independent computation over python-fitparse's decoding of the
+/// same files gives too.
+#[test]
+fn sessions_end_when_the_timer_stopped_and_move_as_long_as_the_records_say() {
+    let Some(dir) = samples_dir() else { return };
+    let cases: [(&str, &str, f64); 8] = [
+        // Saved 20 minutes after its stop: the session message says 19:43:30.
+        ("Edge810-Vector-2013-08-16.fit", "2013-08-16T19:23:30Z", 4_649.0),
+        ("garmin-fenix-5-run.fit", "2017-06-11T14:35:06Z", 55.0),
+        // 47 pauses; 10,641 s of timer time.
+        ("garmin-edge-500-activity.fit", "2011-09-25T16:31:53Z", 10_571.0),
+        ("compressed-speed-distance.fit", "1990-07-18T07:49:07Z", 3_480.0),
+        ("bench-sample-1h-run.fit", "2020-09-24T08:21:40Z", 4_248.0),
+        // The records count 65 s of moving; the timer ran 64.524 s.
+        ("garmin-edge-820-bike.fit", "2017-06-12T16:11:20Z", 64.524),
+        // No speed sensor: the timer time.
+        (
+            "sample-activity-indoor-trainer.fit",
+            "2011-11-02T13:32:02Z",
+            2_261.85,
+        ),
+        // Records survive for 5 of its 59 minutes: the timer time, not theirs.
+        ("strava-android-app.fit", "2021-09-27T15:12:28Z", 3_558.0),
+    ];
+    for (name, end, moving) in cases {
+        let file = read_fit(&read(&dir, name)).unwrap();
+        let a = &file.activities[0];
+        assert_eq!(a.end.to_string(), end, "{name}");
+        assert_eq!(a.moving_time, Some(moving), "{name}");
+    }
+}

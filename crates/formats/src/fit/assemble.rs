@@ -1,13 +1,17 @@
 //! Builds activities and samples from [`Collected`] messages: one activity per session, records and laps
 //! placed in the session whose time span holds them, streams relative to the session start, sleep stages
-//! as intervals, and RMSSD from the RR intervals.
+//! as intervals, and RMSSD from the RR intervals. When sessions end and how long they moved is
+//! [`timing`]'s to say, whose weight-scale readings to keep [`people`]'s.
 
+use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use wearhouse_model::activity::MAX_STREAM_POINTS;
 use wearhouse_model::{ActivityType, Lap, Metric, SleepStage, StreamKey, Streams};
 
 use super::collect::{Collected, FileId, Point, RawSample, Session};
+use super::people::{self, FitAccount};
 use super::profile;
+use super::timing;
 use crate::{Location, ParsedActivity, ParsedFile, ParsedSample, Warning};
 
 /// FIT seconds to an instant. Every `u32` is in jiff's range, so the fallback is never taken.
@@ -58,7 +62,13 @@ fn session_at(sessions: &[Session], t: u32) -> Option<usize> {
 /// How many seconds before a session's start a record may lie and still belong to it.
 const EARLY_RECORD_SLACK: u32 = 10;
 
-pub fn assemble(mut c: Collected) -> ParsedFile {
+/// FIT `date_time` values below this are seconds since the device powered on, not since the FIT epoch
+/// (its clock was not set yet): no calendar year can be read from them.
+const MIN_DATE_TIME: u32 = 0x1000_0000;
+
+/// `truncated`: the file was cut off (not merely damaged), so records after the last session are the
+/// start of a leg whose session was never written.
+pub fn assemble(mut c: Collected, account: Option<&FitAccount>, truncated: bool) -> ParsedFile {
     let mut warnings = Vec::new();
     let device = c
         .file_ids
@@ -69,27 +79,30 @@ pub fn assemble(mut c: Collected) -> ParsedFile {
 
     c.points.sort_by_key(|p| p.timestamp);
     fill_stored_heart_rate(&mut c.points, &mut c.stored_heart_rate);
-    if c.sessions.is_empty() {
-        // A watch that died mid-workout leaves records but no session: keep them as one activity.
-        if let (Some(first), Some(last)) = (c.points.first(), c.points.last()) {
-            let (sport, sub_sport, name) = c.sport.clone().unwrap_or((0, 0, None));
-            c.sessions.push(Session {
-                file_id: c.file_ids.len().checked_sub(1),
-                start: first.timestamp,
-                end: last.timestamp,
-                sport,
-                sub_sport,
-                profile_name: name,
-                timer: None,
-                distance: None,
-                calories: None,
-                avg_heart_rate: None,
-                max_heart_rate: None,
-                ascent: None,
-            });
-        }
-    }
     c.sessions.sort_by_key(|s| s.start);
+    // A watch that died mid-workout leaves records but no session: keep them as one activity. So does a
+    // file cut off in a later leg of a multisport recording (the 920XT writes each leg's session at the
+    // leg's end): the leg so far becomes an activity whose external id is the complete file's for it.
+    let written_end = c.sessions.iter().map(|s| s.end).max();
+    let unwritten_from = match written_end {
+        None => 0,
+        Some(_) if !truncated => c.points.len(),
+        Some(end) => c.points.partition_point(|p| p.timestamp <= end),
+    };
+    if let (Some(first), Some(last)) = (c.points.get(unwritten_from), c.points.last()) {
+        // A multisport recording writes a `sport` message as each leg begins: the leg's is the one after
+        // those of the legs already written.
+        let sport = match written_end {
+            None => c.sports.first(),
+            Some(_) => c.sports.get(c.sessions.len()),
+        };
+        c.sessions.push(Session::unwritten(
+            c.file_ids.len().checked_sub(1),
+            first.timestamp,
+            last.timestamp,
+            sport.cloned().unwrap_or((0, 0, None)),
+        ));
+    }
 
     // Indices rather than copies: a point is 160 bytes and a long ride has tens of thousands.
     let mut per_session: Vec<Vec<usize>> = vec![Vec::new(); c.sessions.len()];
@@ -147,9 +160,11 @@ pub fn assemble(mut c: Collected) -> ParsedFile {
         });
     }
     let rr_per_session = split_rr(&c.sessions, &c.rr_intervals);
+    let pauses = timing::pauses(&c.timer_events);
 
     // External ids: serial and creation time identify the file; a file with several sessions adds the
-    // session's position so each activity keeps its own id across re-imports.
+    // session's position so each activity keeps its own id across re-imports. So does a multisport leg
+    // alone in a file cut off after it, to keep the id it has in the complete file.
     let bases: Vec<Option<String>> = c
         .sessions
         .iter()
@@ -172,10 +187,12 @@ pub fn assemble(mut c: Collected) -> ParsedFile {
         .enumerate()
     {
         let file_id = session.file_id.and_then(|k| c.file_ids.get(k));
+        let last_record = points.last().and_then(|&k| c.points.get(k)).map(|p| p.timestamp);
+        let end = timing::session_end(session, last_record);
         let mut activity = ParsedActivity::new(
             ActivityType::from_fit(session.sport, session.sub_sport),
             instant(session.start),
-            instant(session.end),
+            instant(end),
         );
         activity.sport_label = session
             .profile_name
@@ -187,7 +204,7 @@ pub fn assemble(mut c: Collected) -> ParsedFile {
             .or_else(|| device.clone());
         activity.external_id = bases.get(i).cloned().flatten().map(|base| {
             let siblings = bases.iter().filter(|b| b.as_ref() == Some(&base)).count();
-            if siblings > 1 {
+            if siblings > 1 || session.leg_of_several {
                 format!("{base}:{i}")
             } else {
                 base
@@ -198,7 +215,8 @@ pub fn assemble(mut c: Collected) -> ParsedFile {
         activity.avg_heart_rate = session.avg_heart_rate;
         activity.max_heart_rate = session.max_heart_rate;
         activity.elevation_gain = session.ascent;
-        activity.moving_time = session.timer;
+        let duration = end.saturating_sub(session.start);
+        activity.moving_time = timing::moving_time(session, &c.points, &points, &pauses, duration);
         activity.laps = laps;
         activity.streams = streams(session.start, &c.points, &points);
         if activity.streams.len() > MAX_STREAM_POINTS {
@@ -228,7 +246,21 @@ pub fn assemble(mut c: Collected) -> ParsedFile {
         activities.push(activity);
     }
 
-    let raw = c.samples.iter().copied().chain(sleep_samples(&c.sleep_levels));
+    // The file's year, for the ages in its user profiles.
+    let year = c
+        .file_ids
+        .first()
+        .and_then(|id| id.time_created)
+        .into_iter()
+        .chain(c.weighings.first().map(|w| w.time))
+        .find(|&t| t >= MIN_DATE_TIME)
+        .map(|t| instant(t).to_zoned(TimeZone::UTC).year());
+    let (readings, mut skipped) = people::owners_readings(&c.weighings, &c.user_profiles, account, year);
+    warnings.append(&mut skipped);
+    let raw = readings
+        .into_iter()
+        .chain(c.samples.iter().copied())
+        .chain(sleep_samples(&c.sleep_levels));
     samples.extend(raw.map(|s| ParsedSample {
         metric: s.metric,
         start: instant(s.start),

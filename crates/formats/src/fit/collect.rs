@@ -3,9 +3,10 @@
 //! compressed speed/distance field, cumulative monitoring counters) but not how they become activities;
 //! that is [`super::assemble`].
 
-use wearhouse_model::Metric;
+use wearhouse_model::{Metric, Sex};
 
 use super::decode::{DataMessage, MessageSink};
+use super::people::{UserProfile, Weighing};
 use super::profile::{self, mesg};
 
 /// The creator as named by one `file_id` message.
@@ -23,17 +24,55 @@ pub struct Session {
     /// Index into [`Collected::file_ids`] of the file id in force when the session was written.
     pub file_id: Option<usize>,
     pub start: u32,
+    /// The last instant a record of this session may carry: the session message's timestamp (it is
+    /// written when the activity is saved, after the last record), else start + elapsed time.
     pub end: u32,
+    /// start + `total_elapsed_time`, rounded to the second and at most `end`: when the timer stopped. The
+    /// timestamp can be much later (the athlete saved the activity minutes after stopping: 20 minutes in
+    /// the Edge 810 sample), so it is not the activity's end.
+    pub elapsed_end: Option<u32>,
+    /// A multisport leg that another follows (the session's `trigger`): even alone in a file cut off
+    /// after it, it is one of several.
+    pub leg_of_several: bool,
     pub sport: u8,
     pub sub_sport: u8,
     pub profile_name: Option<String>,
     pub timer: Option<f64>,
+    /// `total_moving_time`, seconds, when the device computed it.
+    pub moving: Option<f64>,
     pub distance: Option<f64>,
     pub calories: Option<f64>,
     pub avg_heart_rate: Option<f64>,
     pub max_heart_rate: Option<f64>,
     pub ascent: Option<f64>,
 }
+
+impl Session {
+    /// A session the file never wrote (the recording stopped before it), spanning the records given.
+    pub fn unwritten(file_id: Option<usize>, start: u32, end: u32, sport: Sport) -> Self {
+        let (sport, sub_sport, profile_name) = sport;
+        Self {
+            file_id,
+            start,
+            end,
+            elapsed_end: None,
+            leg_of_several: false,
+            sport,
+            sub_sport,
+            profile_name,
+            timer: None,
+            moving: None,
+            distance: None,
+            calories: None,
+            avg_heart_rate: None,
+            max_heart_rate: None,
+            ascent: None,
+        }
+    }
+}
+
+/// A `sport` message: sport, sub-sport, the user's name for the profile.
+pub type Sport = (u8, u8, Option<String>);
 
 #[derive(Debug, Clone)]
 pub struct LapMsg {
@@ -75,8 +114,8 @@ pub struct Collected {
     pub file_ids: Vec<FileId>,
     /// `product_name` of the creator's `device_info` (device index 0), when the file_id has none.
     pub creator_product_name: Option<String>,
-    /// The first `sport` message: sport, sub-sport, the user's name for the profile.
-    pub sport: Option<(u8, u8, Option<String>)>,
+    /// The `sport` messages in file order. A multisport recording writes one before each leg.
+    pub sports: Vec<Sport>,
     /// Local time minus UTC at the activity's end, seconds (`activity.local_timestamp − timestamp`).
     pub activity_offset: Option<i64>,
     /// The same from `monitoring_info`, for daily health files.
@@ -91,6 +130,11 @@ pub struct Collected {
     /// Heart rate stored by a strap (`hr` messages): (FIT seconds with fraction, bpm), in file order.
     pub stored_heart_rate: Vec<(f64, f64)>,
     pub samples: Vec<RawSample>,
+    /// `weight_scale` readings, kept apart from `samples` until it is known whose they are.
+    pub weighings: Vec<Weighing>,
+    pub user_profiles: Vec<UserProfile>,
+    /// Timer events in file order: (time, whether the timer runs from then on).
+    pub timer_events: Vec<(u32, bool)>,
     /// `(timestamp, sleep_level)` in file order.
     pub sleep_levels: Vec<(u32, u8)>,
     /// Raw 12-bit distance of the last `compressed_speed_distance`, and the distance accumulated (1/16 m).
@@ -130,14 +174,24 @@ impl MessageSink for Collected {
             }
             mesg::SPORT => {
                 use profile::sport as f;
-                if self.sport.is_none() {
-                    self.sport = Some((
-                        msg.uint(f::SPORT).map_or(0, clamp_u8),
-                        msg.uint(f::SUB_SPORT).map_or(0, clamp_u8),
-                        msg.text(f::NAME),
-                    ));
+                self.sports.push((
+                    msg.uint(f::SPORT).map_or(0, clamp_u8),
+                    msg.uint(f::SUB_SPORT).map_or(0, clamp_u8),
+                    msg.text(f::NAME),
+                ));
+            }
+            mesg::EVENT => {
+                use profile::event as f;
+                let (Some(ts), Some(f::TIMER)) = (msg.timestamp, msg.uint(f::EVENT)) else {
+                    return;
+                };
+                match msg.uint(f::EVENT_TYPE) {
+                    Some(f::START) => self.timer_events.push((ts, true)),
+                    Some(t) if f::STOPS.contains(&t) => self.timer_events.push((ts, false)),
+                    _ => {}
                 }
             }
+            mesg::USER_PROFILE => self.user_profile(msg),
             mesg::ACTIVITY => {
                 if let (Some(utc), Some(local)) =
                     (msg.timestamp, msg.uint(profile::activity::LOCAL_TIMESTAMP))
@@ -216,26 +270,42 @@ impl Collected {
             .timestamp
             .zip(elapsed)
             .map(|(end, elapsed)| end.saturating_sub(elapsed.max(0.0).ceil() as u32));
-        let start = match (msg.uint(f::START_TIME), derived_start) {
+        let (start, derived) = match (msg.uint(f::START_TIME), derived_start) {
             // A start so late that the session would end over a minute after its own timestamp is
             // wrong (the Fenix 2 writes the first GPS fix's time); trust the end and the elapsed time.
-            (Some(start), Some(derived)) if start > derived.saturating_add(60) => Some(derived),
-            (start, derived) => start.or(derived),
+            (Some(start), Some(derived)) if start > derived.saturating_add(60) => (derived, true),
+            (Some(start), _) => (start, false),
+            (None, Some(derived)) => (derived, true),
+            (None, None) => return,
         };
-        let Some(start) = start else { return };
         let end = msg
             .timestamp
             .or_else(|| Some(start.saturating_add(elapsed?.max(0.0).round() as u32)))
             .unwrap_or(start)
             .max(start);
+        // Never after the message was written: rounding can overshoot it by a second (the 920XT's swim
+        // would overlap its transition), and a start derived from the timestamp ends at it.
+        let elapsed_end = if derived {
+            msg.timestamp
+        } else {
+            elapsed
+                .filter(|e| e.is_finite() && *e > 0.0)
+                .map(|e| start.saturating_add(e.round() as u32))
+                .map(|e| msg.timestamp.map_or(e, |ts| e.min(ts)).max(start))
+        };
         self.sessions.push(Session {
             file_id: self.file_ids.len().checked_sub(1),
             start,
             end,
+            elapsed_end,
+            leg_of_several: msg.uint(f::TRIGGER) == Some(f::AUTO_MULTI_SPORT),
             sport: msg.uint(f::SPORT).map_or(0, clamp_u8),
             sub_sport: msg.uint(f::SUB_SPORT).map_or(0, clamp_u8),
             profile_name: msg.text(f::SPORT_PROFILE_NAME),
             timer: msg.scaled(f::TOTAL_TIMER_TIME, 1000.0, 0.0),
+            moving: msg
+                .scaled(f::TOTAL_MOVING_TIME, 1000.0, 0.0)
+                .filter(|m| m.is_finite() && *m >= 0.0),
             distance: msg.scaled(f::TOTAL_DISTANCE, 100.0, 0.0),
             calories: msg.number(f::TOTAL_CALORIES),
             avg_heart_rate: msg.number(f::AVG_HEART_RATE),
@@ -278,13 +348,40 @@ impl Collected {
     fn weight(&mut self, msg: &DataMessage<'_>) {
         use profile::weight_scale as f;
         let Some(ts) = msg.timestamp else { return };
-        // 0xFFFE is the `weight` type's "calculating" marker, not a weight.
-        if let Some(kg) = msg.number(f::WEIGHT).filter(|&raw| raw != f64::from(0xFFFEu16)) {
-            self.push_sample(Metric::BodyMass, ts, ts, kg / 100.0);
-        }
-        if let Some(pct) = msg.scaled(f::PERCENT_FAT, 100.0, 0.0) {
-            self.push_sample(Metric::BodyFatPercentage, ts, ts, pct);
-        }
+        let finite = |v: &f64| v.is_finite();
+        self.weighings.push(Weighing {
+            profile: msg
+                .uint(f::USER_PROFILE_INDEX)
+                .map(|i| clamp_u16(i & profile::MESSAGE_INDEX_MASK)),
+            time: ts,
+            // 0xFFFE is the `weight` type's "calculating" marker, not a weight.
+            mass_kg: msg
+                .number(f::WEIGHT)
+                .filter(|&raw| raw != f64::from(0xFFFEu16))
+                .map(|raw| raw / 100.0)
+                .filter(finite),
+            fat_percent: msg.scaled(f::PERCENT_FAT, 100.0, 0.0).filter(finite),
+        });
+    }
+
+    fn user_profile(&mut self, msg: &DataMessage<'_>) {
+        use profile::user_profile as f;
+        // Without a message index, a profile is known by its position (the SDK numbers them so).
+        let index = msg
+            .uint(profile::MESSAGE_INDEX)
+            .map_or(self.user_profiles.len() as u32, |i| {
+                i & profile::MESSAGE_INDEX_MASK
+            });
+        self.user_profiles.push(UserProfile {
+            index: clamp_u16(index),
+            sex: match msg.uint(f::GENDER) {
+                Some(0) => Some(Sex::Female),
+                Some(1) => Some(Sex::Male),
+                _ => None,
+            },
+            age: msg.uint(f::AGE).map(clamp_u8),
+            height_m: msg.scaled(f::HEIGHT, 100.0, 0.0).filter(|h| *h > 0.0),
+        });
     }
 
     fn monitoring(&mut self, msg: &DataMessage<'_>) {

@@ -13,31 +13,61 @@
 //! What it maps: one activity per session (records and laps go to the session whose span holds them;
 //! a file with records but no session, as a watch that died mid-workout leaves, becomes one activity),
 //! strap-stored `hr` messages merged into records without heart rate (swims), RMSSD over the `hrv` RR
-//! intervals, and `weight_scale`, `monitoring` (heart rate, steps) and `sleep_level` as samples.
+//! intervals, and `weight_scale`, `monitoring` (heart rate, steps) and `sleep_level` as samples; a scale
+//! shared by several people gives only the account owner's readings (see [`FitAccount`]).
 //! Developer fields and every other message are skipped.
 //!
 //! Layout: `decode` is the container (headers, CRC, definitions, timestamps), `collect` gives the
-//! messages meaning and units, `assemble` builds activities and samples, `profile` holds the numbers.
+//! messages meaning and units, `assemble` builds activities and samples with `timing` (session end,
+//! moving time) and `people` (whose scale readings), `profile` holds the numbers, `completeness` compares
+//! a truncated upload with the complete file.
 
 mod assemble;
 mod collect;
+mod completeness;
 mod decode;
+mod people;
 mod profile;
+mod timing;
+
+pub use completeness::Completeness;
+pub use people::FitAccount;
 
 use crate::{FormatError, ParsedFile, Warning};
 
+/// Reads a FIT file (chained files included) into activities and samples, with no account to match a
+/// shared scale's people against: [`read_fit_with`] with `None`.
+pub fn read_fit(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
+    read_fit_with(bytes, None)
+}
+
 /// Reads a FIT file (chained files included) into activities and samples.
+///
+/// `account` tells the importing account's owner among the people of a weight-scale file that holds
+/// several `user_profile`s: only the matching profile's readings are kept, and every other person's are
+/// left out with an `other_person` warning naming them. A file with one profile or none is one person's,
+/// whatever the account. With several profiles and no account (or no profile matching it, or two
+/// matching it equally well), no reading is kept: importing a housemate's weight is worse than importing
+/// none, and the warnings say why.
+///
+/// A file cut off part-way (a `truncated` warning) still gives the activity recorded so far, with the same
+/// `external_id` as the complete file and an end no later than its end; [`Completeness`] tells which of
+/// the two to keep.
 ///
 /// Errors: `not_fit` (no FIT header), `corrupt_header`, `truncated` or `corrupt_record` when the file
 /// yields nothing usable. When it yields something, the same problems are [`Warning`]s instead, and so is
 /// a CRC mismatch (`crc_mismatch`).
-pub fn read_fit(bytes: &[u8]) -> Result<ParsedFile, FormatError> {
-    read_fit_counted(bytes).map(|(file, _)| file)
+pub fn read_fit_with(bytes: &[u8], account: Option<&FitAccount>) -> Result<ParsedFile, FormatError> {
+    read(bytes, account).map(|(file, _)| file)
 }
 
 /// [`read_fit`], also returning how many data messages were decoded (for tests and diagnostics).
 #[doc(hidden)]
 pub fn read_fit_counted(bytes: &[u8]) -> Result<(ParsedFile, usize), FormatError> {
+    read(bytes, None)
+}
+
+fn read(bytes: &[u8], account: Option<&FitAccount>) -> Result<(ParsedFile, usize), FormatError> {
     let mut collected = collect::Collected::default();
     // Activity files are mostly `record` messages, at least 12 bytes each. Reserving for that many up
     // front costs address space only (pages are touched as points are written), where growing the
@@ -45,7 +75,8 @@ pub fn read_fit_counted(bytes: &[u8]) -> Result<(ParsedFile, usize), FormatError
     // 3 MB import went to the kernel zeroing pages.
     collected.points.reserve((bytes.len() / 12).min(4_000_000));
     let outcome = decode::decode(bytes, &mut collected)?;
-    let mut file = assemble::assemble(collected);
+    let truncated = outcome.stopped.as_ref().is_some_and(|e| e.code == "truncated");
+    let mut file = assemble::assemble(collected, account, truncated);
     let mut warnings = outcome.warnings;
     warnings.append(&mut file.warnings);
     file.warnings = warnings;

@@ -10,12 +10,19 @@ pub const FIT_EPOCH_UNIX: i64 = 631_065_600;
 /// Field 253 is the timestamp in every message that has one.
 pub const TIMESTAMP: u8 = 253;
 
+/// Field 254 is `message_index` in every message that has one: its low 12 bits are the index, the top
+/// bit marks the selected entry.
+pub const MESSAGE_INDEX: u8 = 254;
+pub const MESSAGE_INDEX_MASK: u32 = 0x0FFF;
+
 pub mod mesg {
     pub const FILE_ID: u16 = 0;
+    pub const USER_PROFILE: u16 = 3;
     pub const SPORT: u16 = 12;
     pub const SESSION: u16 = 18;
     pub const LAP: u16 = 19;
     pub const RECORD: u16 = 20;
+    pub const EVENT: u16 = 21;
     pub const DEVICE_INFO: u16 = 23;
     pub const WEIGHT_SCALE: u16 = 30;
     pub const ACTIVITY: u16 = 34;
@@ -61,6 +68,11 @@ pub mod session {
     pub const AVG_HEART_RATE: u8 = 16;
     pub const MAX_HEART_RATE: u8 = 17;
     pub const TOTAL_ASCENT: u8 = 22;
+    /// Why the session ended; `AUTO_MULTI_SPORT` marks a leg of a multisport recording other than the last.
+    pub const TRIGGER: u8 = 28;
+    pub const AUTO_MULTI_SPORT: u32 = 2;
+    /// Seconds, scale 1000. Many files lack it (none of the public samples has it).
+    pub const TOTAL_MOVING_TIME: u8 = 59;
     pub const SPORT_PROFILE_NAME: u8 = 110;
 }
 
@@ -86,6 +98,18 @@ pub mod record {
     pub const TEMPERATURE: u8 = 13;
     pub const ENHANCED_SPEED: u8 = 73;
     pub const ENHANCED_ALTITUDE: u8 = 78;
+}
+
+/// `event`: only the timer's starts and stops are read, to tell pauses from recording.
+pub mod event {
+    pub const EVENT: u8 = 0;
+    pub const EVENT_TYPE: u8 = 1;
+    /// The `event` value of the timer (started, stopped, auto-paused).
+    pub const TIMER: u32 = 0;
+    /// `event_type` values: `start`, and the four kinds of stop (`stop`, `stop_all`, `stop_disable`,
+    /// `stop_disable_all`).
+    pub const START: u32 = 0;
+    pub const STOPS: [u32; 4] = [1, 4, 8, 9];
 }
 
 pub mod hrv {
@@ -120,6 +144,18 @@ pub mod monitoring_info {
 pub mod weight_scale {
     pub const WEIGHT: u8 = 0;
     pub const PERCENT_FAT: u8 = 1;
+    /// The `message_index` of the `user_profile` the reading belongs to (a scale shared by a household).
+    pub const USER_PROFILE_INDEX: u8 = 12;
+}
+
+/// `user_profile`: who a shared scale's readings belong to.
+pub mod user_profile {
+    /// `gender`: 0 female, 1 male.
+    pub const GENDER: u8 = 1;
+    /// Whole years.
+    pub const AGE: u8 = 2;
+    /// Metres, scale 100.
+    pub const HEIGHT: u8 = 3;
 }
 
 pub mod sleep_level {

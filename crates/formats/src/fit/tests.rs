@@ -464,3 +464,7 @@ proptest! {
         }
     }
 }
+
+mod session_times;
+mod shared_scale;
+mod truncation;
