@@ -1,8 +1,10 @@
 //! Which HealthKit types become which catalogue metrics, and how their units and category values
 //! convert. Conversions go through the model's [`Unit`]s; only HealthKit's own conventions (a `%` that
-//! holds a fraction, a BMI "count") are decided here.
+//! holds a fraction, a BMI "count", a molar mass inside a unit, iOS 8's averages) are decided here.
 
-use wearhouse_model::{Dimension, Metric, SleepStage, Unit};
+use wearhouse_model::{Dimension, Metric, MetricKind, SleepStage, Unit};
+
+use super::text::decoded;
 
 const QUANTITY_PREFIX: &[u8] = b"HKQuantityTypeIdentifier";
 const CATEGORY_PREFIX: &[u8] = b"HKCategoryTypeIdentifier";
@@ -84,8 +86,32 @@ fn quantity(name: &[u8]) -> Option<Metric> {
     })
 }
 
+/// Whether a record of this metric that has no `value` is read from its `average` instead.
+///
+/// iOS 8 wrote samples of HealthKit's *discrete* types (heart rate, body mass, blood pressure …) as
+/// `average`/`minimum`/`maximum` without a `value`, e.g. a heart rate of `average="1.25"
+/// unit="count/s"` over two minutes. Discrete is what the catalogue calls [`MetricKind::Instantaneous`]
+/// (its doc: "a reading at an instant or an average over a short interval"), so every such metric
+/// takes the average as its value, converted like a `value`. The sample keeps the record's start and
+/// end, as a record written with a `value` does: rollups read an instantaneous sample at its start, so
+/// it counts as one reading there, and the interval the average covers is not thrown away. The minimum
+/// and maximum have no place in a sample (when in the interval they occurred is unknown, and as
+/// readings of their own they would skew every average) and are dropped.
+///
+/// Cumulative metrics (steps, distance, energy …) do not: an average is not an amount, so such a
+/// record stays unmapped, with a warning, as before.
+pub(crate) fn reads_average_as_value(metric: Metric) -> bool {
+    metric.kind() == MetricKind::Instantaneous
+}
+
 /// The unit a HealthKit unit string means for a metric, or `None` when it cannot convert.
+///
+/// `unit` is the attribute as written: its entities are decoded here, because exports write
+/// HealthKit's glucose unit `mmol<180.1558800000541>/L` as `mmol&lt;180.1558800000541&gt;/L`. Callers
+/// cache the result per raw string, so the decoding is not paid per record.
 pub(crate) fn resolve_unit(metric: Metric, unit: &[u8]) -> Option<Unit> {
+    let unit = decoded(unit);
+    let unit = &*unit;
     let canonical = metric.unit();
     // HealthKit's percent unit holds a fraction: an SpO2 of 97 % is written value="0.97" unit="%".
     if unit == b"%" && canonical.dimension() == Dimension::Ratio {
@@ -95,8 +121,28 @@ pub(crate) fn resolve_unit(metric: Metric, unit: &[u8]) -> Option<Unit> {
     if metric == Metric::Bmi && unit == b"count" {
         return Some(canonical);
     }
-    let unit: Unit = std::str::from_utf8(unit).ok()?.parse().ok()?;
+    let text = std::str::from_utf8(unit).ok()?;
+    let unit: Unit = match text.parse() {
+        Ok(unit) => unit,
+        Err(_) => without_molar_mass(text)?.parse().ok()?,
+    };
     metric.accepts(unit).then_some(unit)
+}
+
+/// A molar unit with HealthKit's molar mass removed: `mmol<180.1558800000541>/L` → `mmol/L`.
+///
+/// HealthKit writes the molar mass (g/mol) it would use to convert to mass units inside the brackets.
+/// A concentration in mmol/L is the same whatever that mass, so any positive number is accepted; the
+/// model knows only glucose's exact spelling, and other exports round the mass differently. Only a
+/// bracket right after `mol` is removed, so nothing else that happens to hold `<…>` becomes a unit.
+fn without_molar_mass(unit: &str) -> Option<String> {
+    let open = unit.find("mol<")? + "mol".len();
+    let close = open + unit.get(open..)?.find('>')?;
+    let mass: f64 = unit.get(open + 1..close)?.trim().parse().ok()?;
+    if !(mass.is_finite() && mass > 0.0) {
+        return None;
+    }
+    Some(format!("{}{}", unit.get(..open)?, unit.get(close + 1..)?))
 }
 
 /// Converts a value in `unit` to the metric's canonical unit, with the model's conversions.
@@ -239,6 +285,63 @@ mod tests {
             convert("HKQuantityTypeIdentifierHeartRateVariabilitySDNN", "ms", 45.0),
             45.0
         ));
+    }
+
+    #[test]
+    fn glucose_units_are_read_with_entities_and_any_molar_mass() {
+        let mmol = Some(Unit::MillimolePerLiter);
+        for raw in [
+            &b"mmol<180.1558800000541>/L"[..],
+            b"mmol&lt;180.1558800000541&gt;/L",
+            b"mmol&lt;180.156&gt;/L",
+            b"mmol<180>/L",
+            b"mmol/L",
+        ] {
+            assert_eq!(
+                resolve_unit(Metric::BloodGlucose, raw),
+                mmol,
+                "{}",
+                String::from_utf8_lossy(raw)
+            );
+        }
+        assert_eq!(
+            resolve_unit(Metric::BloodGlucose, b"mg/dL"),
+            Some(Unit::MilligramPerDeciliter)
+        );
+        for raw in [
+            &b"mmol<>/L"[..],
+            b"mmol<-180>/L",
+            b"mmol<abc>/L",
+            b"mmol<180/L",
+            b"mmol&lt;180&gt;/dL",
+            b"g<180>/L",
+        ] {
+            assert_eq!(
+                resolve_unit(Metric::BloodGlucose, raw),
+                None,
+                "{}",
+                String::from_utf8_lossy(raw)
+            );
+        }
+        assert_eq!(
+            resolve_unit(Metric::HeartRate, b"mmol&lt;180.1558800000541&gt;/L"),
+            None,
+            "a glucose unit does not fit another metric"
+        );
+        assert_eq!(
+            resolve_unit(Metric::HeartRate, b"count&#47;min"),
+            Some(Unit::PerMinute)
+        );
+    }
+
+    #[test]
+    fn only_discrete_metrics_read_an_average_as_their_value() {
+        assert!(reads_average_as_value(Metric::HeartRate));
+        assert!(reads_average_as_value(Metric::BodyMass));
+        assert!(reads_average_as_value(Metric::BloodGlucose));
+        assert!(!reads_average_as_value(Metric::Steps));
+        assert!(!reads_average_as_value(Metric::ActiveEnergy));
+        assert!(!reads_average_as_value(Metric::Sleep));
     }
 
     #[test]

@@ -22,6 +22,13 @@
 //! without a metric, becomes an [`UnmappedRecord`] that keeps the raw strings: nothing is dropped except
 //! records without a readable start and end.
 //!
+//! **Entities.** Attribute values are borrowed as written, entities and all (`&lt;`, `&#8217;`), so
+//! every value read from the buffer must be decoded before it is matched: strings a record keeps go
+//! through `text::clean_string`; units, types and the attributes of workouts and summaries through
+//! `text::decoded`; numbers, dates and category names are read as written first and decoded only if
+//! that fails and they hold a `&` (`text::read_decoded`), which keeps the per-record path free of it.
+//! HealthKit's glucose unit is the case that needs it: `mmol&lt;180.1558800000541&gt;/L`.
+//!
 //! **Correlations.** Since export version 3 the records inside a `<Correlation>` (blood pressure, food)
 //! are also written at top level. Each is emitted once: for types that can belong to a correlation the
 //! reader remembers a 64-bit hash of the record's natural key (type, source, dates, unit, value) and

@@ -15,7 +15,7 @@ use super::cache::{Caches, Dedup};
 use super::diag::Diagnostics;
 use super::record::PendingRecord;
 use super::scan::{Scanner, Tag, TagKind};
-use super::text::{clean_string, parse_f64, Cleaned};
+use super::text::{clean_string, decoded, parse_f64, read_decoded, Cleaned};
 use super::workout::WorkoutBuilder;
 use super::{date, ActivitySummary, HealthRecord, ReadCounts};
 
@@ -77,7 +77,7 @@ pub(super) struct State {
 }
 
 pub(super) fn timestamp(raw: Option<&[u8]>) -> Option<Timestamp> {
-    let date = date::parse_stamped(raw?)?;
+    let date = read_decoded(raw?, date::parse_stamped)?;
     Timestamp::from_second(date.unix).ok()
 }
 
@@ -86,7 +86,18 @@ pub(super) fn offset_minutes(zone: Option<&TimeZone>, at: Timestamp) -> Option<i
 }
 
 pub(super) fn number(raw: Option<&[u8]>) -> Option<f64> {
-    raw.and_then(parse_f64)
+    raw.and_then(|raw| read_decoded(raw, parse_f64))
+}
+
+/// A `YYYY-MM-DD` civil date (`Me`'s birth date, an activity summary's day).
+fn civil_date(raw: Option<&[u8]>) -> Option<Date> {
+    let (y, m, d) = read_decoded(raw?, date::parse_civil_date)?;
+    Date::new(
+        i16::try_from(y).ok()?,
+        i8::try_from(m).ok()?,
+        i8::try_from(d).ok()?,
+    )
+    .ok()
 }
 
 pub(super) fn lossy(raw: Option<&[u8]>) -> String {
@@ -304,7 +315,7 @@ impl State {
         let (Some(key), Some(value)) = (key, value) else {
             return;
         };
-        let is_zone = key == b"HKTimeZone";
+        let is_zone = read_decoded(key, |k| (k == b"HKTimeZone").then_some(())).is_some();
         if let Some(pending) = &self.pending {
             if is_zone && matches!(pending, Pending::Record(_)) {
                 let zone = self.zone(value, value_at);
@@ -321,7 +332,7 @@ impl State {
                 if is_zone {
                     builder.time_zone = zone;
                 } else {
-                    builder.metadata(key, value);
+                    builder.metadata(&decoded(key), &decoded(value));
                 }
             }
         } else if self.correlation.is_some() && is_zone {
@@ -385,13 +396,13 @@ impl State {
         };
         match (name, child) {
             (b"WorkoutEvent", WorkoutChild::None) => builder.event(
-                get(b"type").unwrap_or_default(),
+                &decoded(get(b"type").unwrap_or_default()),
                 timestamp(get(b"date")),
                 number(get(b"duration")),
                 get(b"durationUnit"),
             ),
             (b"WorkoutStatistics", WorkoutChild::None) => builder.statistics(
-                get(b"type").unwrap_or_default(),
+                &decoded(get(b"type").unwrap_or_default()),
                 number(get(b"sum")),
                 number(get(b"average")),
                 number(get(b"maximum")),
@@ -441,10 +452,7 @@ impl State {
         tag: &Tag,
     ) -> Option<HealthRecord> {
         let get = |name: &[u8]| scan.attr(name);
-        let date = get(b"dateComponents")
-            .and_then(date::parse_civil_date)
-            .and_then(|(y, m, d)| Date::new(i16::try_from(y).ok()?, m as i8, d as i8).ok());
-        let Some(date) = date else {
+        let Some(date) = civil_date(get(b"dateComponents")) else {
             self.counts.skipped += 1;
             self.diag.warn("unparsable_date", tag.offset, || {
                 format!(
@@ -455,7 +463,7 @@ impl State {
             return None;
         };
         let energy_unit = get(b"activeEnergyBurnedUnit")
-            .and_then(|u| std::str::from_utf8(u).ok()?.parse::<Unit>().ok())
+            .and_then(|u| std::str::from_utf8(&decoded(u)).ok()?.parse::<Unit>().ok())
             .filter(|u| u.dimension() == Unit::Kilocalorie.dimension())
             .unwrap_or(Unit::Kilocalorie);
         let energy = |name: &[u8]| {
@@ -476,16 +484,15 @@ impl State {
     }
 
     pub(super) fn me<R: BufRead>(&mut self, scan: &Scanner<R>) -> HealthRecord {
-        let birth_date = scan
-            .attr(b"HKCharacteristicTypeIdentifierDateOfBirth")
-            .and_then(date::parse_civil_date)
-            .and_then(|(y, m, d)| Date::new(i16::try_from(y).ok()?, m as i8, d as i8).ok());
-        let sex = match scan.attr(b"HKCharacteristicTypeIdentifierBiologicalSex") {
-            Some(b"HKBiologicalSexFemale") => Some(Sex::Female),
-            Some(b"HKBiologicalSexMale") => Some(Sex::Male),
-            Some(b"HKBiologicalSexOther") => Some(Sex::Other),
-            _ => None,
-        };
+        let birth_date = civil_date(scan.attr(b"HKCharacteristicTypeIdentifierDateOfBirth"));
+        let sex = scan
+            .attr(b"HKCharacteristicTypeIdentifierBiologicalSex")
+            .and_then(|raw| match &*decoded(raw) {
+                b"HKBiologicalSexFemale" => Some(Sex::Female),
+                b"HKBiologicalSexMale" => Some(Sex::Male),
+                b"HKBiologicalSexOther" => Some(Sex::Other),
+                _ => None,
+            });
         HealthRecord::Me { birth_date, sex }
     }
 }

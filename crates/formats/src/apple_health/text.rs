@@ -103,6 +103,36 @@ pub(crate) fn clean_string(raw: &[u8]) -> (String, Cleaned) {
     (text, cleaned)
 }
 
+/// The bytes with XML entities decoded; borrowed unchanged when they hold no `&`, as nearly all do.
+/// For attributes read once per record at most (units behind a cache, types, workout and summary
+/// attributes), where one `memchr` is nothing next to the rest of the work.
+pub(crate) fn decoded(raw: &[u8]) -> Cow<'_, [u8]> {
+    if memchr::memchr(b'&', raw).is_some() {
+        Cow::Owned(decode_entities(raw))
+    } else {
+        Cow::Borrowed(raw)
+    }
+}
+
+/// `read` on the raw bytes, and only when that fails and they hold an `&`, on their decoded form. For
+/// values read on every record (numbers, dates, category names): the hot path never looks for an
+/// entity, since no number, date or HealthKit constant contains a raw `&` that could read wrongly.
+#[inline]
+pub(crate) fn read_decoded<T>(raw: &[u8], read: impl Fn(&[u8]) -> Option<T>) -> Option<T> {
+    match read(raw) {
+        Some(v) => Some(v),
+        None => read_decoded_again(raw, read),
+    }
+}
+
+/// The unusual half of [`read_decoded`], kept out of line so the usual half inlines into its callers.
+#[cold]
+#[inline(never)]
+fn read_decoded_again<T>(raw: &[u8], read: impl Fn(&[u8]) -> Option<T>) -> Option<T> {
+    memchr::memchr(b'&', raw)?;
+    read(&decode_entities(raw))
+}
+
 /// Replaces the predefined entities and numeric character references; anything unrecognised is kept
 /// as written (a lone `&` is common in hand-edited files).
 pub(crate) fn decode_entities(raw: &[u8]) -> Vec<u8> {
@@ -242,6 +272,19 @@ mod tests {
         let (s, c) = clean_string(b"caf\xe9");
         assert_eq!(s, "caf\u{fffd}");
         assert!(c.invalid_utf8);
+    }
+
+    #[test]
+    fn entities_are_decoded_only_when_present() {
+        assert!(matches!(decoded(b"count/min"), Cow::Borrowed(b"count/min")));
+        assert_eq!(
+            &*decoded(b"mmol&lt;180.1558800000541&gt;/L"),
+            b"mmol<180.1558800000541>/L"
+        );
+        assert_eq!(read_decoded(b"72", parse_f64), Some(72.0));
+        assert_eq!(read_decoded(b"&#55;2", parse_f64), Some(72.0));
+        assert_eq!(read_decoded(b"&bogus;", parse_f64), None);
+        assert_eq!(read_decoded(b"7x", parse_f64), None);
     }
 
     #[test]

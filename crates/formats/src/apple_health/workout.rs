@@ -10,7 +10,7 @@ use wearhouse_model::{ActivityType, Lap, StreamKey, Streams, Unit};
 
 use crate::ParsedActivity;
 
-use super::text::parse_f64;
+use super::text::{decoded, parse_f64};
 
 /// A workout read from `export.xml`, with what [`ParsedActivity`] has no room for.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,10 +24,16 @@ pub struct HealthWorkout {
 }
 
 /// Converts `value unit` with the model's units, or `None` if the unit is unknown or of another kind.
+/// `unit` is the attribute as written (entities are decoded here): this runs a few times per workout,
+/// not per record.
 fn convert(value: f64, unit: Option<&[u8]>, default: Unit, canonical: Unit) -> Option<f64> {
     let unit = match unit {
         None | Some(b"") => default,
-        Some(raw) => std::str::from_utf8(raw).ok()?.trim().parse::<Unit>().ok()?,
+        Some(raw) => std::str::from_utf8(&decoded(raw))
+            .ok()?
+            .trim()
+            .parse::<Unit>()
+            .ok()?,
     };
     (unit.dimension() == canonical.dimension())
         .then(|| canonical.from_canonical_value(unit.to_canonical_value(value)))
