@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use sha2::{Digest, Sha256};
 use tokio::sync::Notify;
 use wearhouse_formats::fitbit::WeightUnit;
+use wearhouse_formats::ReadContext;
 use wearhouse_model::{InvalidInput, UnitSystem, UserId};
 use wearhouse_store::{ImportProgress, ImportRecord, ImportStatus, NewImport, Store, StoreError};
 
@@ -91,7 +92,8 @@ impl ImportService {
             Ok(None) => {
                 let _ = tokio::fs::remove_file(&upload.path).await;
                 return Err(ServiceError::UnsupportedMedia {
-                    detail: "the file is not a format Wearhouse reads (Apple Health export.xml or zip, FIT, GPX, TCX)"
+                    detail: "the file is not a format Wearhouse reads (Apple Health export.xml or zip, FIT, GPX, TCX, \
+                             Fitbit or Google Takeout zip)"
                         .into(),
                 });
             }
@@ -120,7 +122,7 @@ impl ImportService {
                 user,
                 &NewImport {
                     id,
-                    format: format.as_str().to_owned(),
+                    format: format.label().to_owned(),
                     file_name: upload.file_name,
                     sha256: upload.sha256,
                     bytes_total: i64::try_from(upload.size).unwrap_or(i64::MAX),
@@ -323,7 +325,7 @@ impl ImportService {
         progress: Option<&ProgressFn<'_>>,
     ) -> Result<(), Failure> {
         let path = self.file_of(&record.id);
-        let format = match read::sniff(&path) {
+        let sniffed = match read::sniff(&path) {
             Ok(Some(f)) => f,
             Ok(None) => {
                 return Err(Failure::new(
@@ -350,17 +352,17 @@ impl ImportService {
             .await
             .ok()
             .flatten();
-        let user = read::UserSettings {
-            zone: account
+        let mut ctx = ReadContext::new(
+            account
                 .as_ref()
                 .and_then(|u| jiff::tz::TimeZone::get(u.time_zone.as_str()).ok())
                 .unwrap_or(jiff::tz::TimeZone::UTC),
-            weight_unit: match account.map(|u| u.unit_system) {
-                Some(UnitSystem::Imperial) => WeightUnit::Pound,
-                _ => WeightUnit::Kilogram,
-            },
+        );
+        ctx.weight_unit = match account.map(|u| u.unit_system) {
+            Some(UnitSystem::Imperial) => WeightUnit::Pound,
+            _ => WeightUnit::Kilogram,
         };
-        let reader = tokio::task::spawn_blocking(move || read::read_file(&path, format, limits, &user, &tx));
+        let reader = tokio::task::spawn_blocking(move || read::read_file(&path, sniffed, limits, &ctx, &tx));
         let mut last_progress = Instant::now();
         let mut failure = None;
         while let Some(chunk) = rx.recv().await {

@@ -1,19 +1,26 @@
-//! The reading half of an import: runs on a blocking thread, turns the file into batches of records and
-//! sends them to the writing half over a bounded channel, so parsing and storing overlap and memory
-//! stays flat (at most a few batches in flight).
+//! The reading half of an import: runs on a blocking thread, hands the file to the reader the
+//! registry names for it (`wearhouse_formats::registry`), and turns what the reader gives into batches
+//! sent to the writing half over a bounded channel, so parsing and storing overlap and memory stays flat
+//! (at most a few batches in flight).
+//!
+//! A ZIP archive is a container, walked here: each entry goes through the same registry, by its path and
+//! first bytes. Only two things belong to the archive rather than a reader: the zip-bomb limits, and
+//! Apple Health workouts whose routes are other entries of the export.
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufReader, Read, Seek};
+use std::io::{BufReader, Cursor, Read, Seek};
+use std::ops::ControlFlow;
 use std::path::Path;
 
-use jiff::tz::TimeZone;
 use tokio::sync::mpsc::Sender;
-use wearhouse_formats::apple_health::{AppleHealthReader, HealthRecord, UnmappedRecord};
+use wearhouse_formats::apple_health::UnmappedRecord;
+use wearhouse_formats::detect::{is_zip, SNIFF_LEN};
+use wearhouse_formats::readers::attach_route;
 use wearhouse_formats::{
-    detect, Format, FormatError, Location, ParsedActivity, ParsedFile, ParsedSample, Warning,
+    registry, ActivityRecord, Flow, FormatError, FormatReader, Location, ParsedActivity, ParsedSample,
+    ReadContext, RecordSink, Warning,
 };
-use wearhouse_formats::{fitbit, google_fit};
 
 /// Samples per batch sent to the writer: large enough that per-transaction costs vanish, small enough to
 /// keep memory low.
@@ -22,8 +29,8 @@ pub(crate) const BATCH: usize = 25_000;
 /// store (a wide unique key of text), and exports list them by type, often near the end, where a
 /// large last batch would be stored after everything else is done rather than while reading.
 const RAW_BATCH: usize = 5_000;
-/// Largest single activity file (FIT, GPX, TCX) read whole into memory.
-const MAX_ACTIVITY_FILE: u64 = 512 * 1024 * 1024;
+/// Read buffer for the file or entry being read: streaming readers scan it in large steps.
+const READ_BUFFER: usize = 256 * 1024;
 
 /// Zip-bomb limits: what an archive may expand to.
 #[derive(Debug, Clone, Copy)]
@@ -44,13 +51,6 @@ impl Default for ArchiveLimits {
             max_ratio: 200,
         }
     }
-}
-
-/// The importing user's settings, for files that name no zone or unit (Fitbit, Google Fit).
-pub(crate) struct UserSettings {
-    pub zone: TimeZone,
-    /// The unit Fitbit weights are read in unless their BMI says otherwise.
-    pub weight_unit: fitbit::WeightUnit,
 }
 
 /// What the reader hands the writer.
@@ -113,282 +113,116 @@ impl From<zip::result::ZipError> for ReadError {
     }
 }
 
-/// Workouts waiting for their route file (archive path → workouts with their source name).
-type PendingRoutes = HashMap<String, Vec<(Box<ParsedActivity>, Option<String>)>>;
-
-/// The writer hung up (it failed or the import was cancelled): stop reading quietly.
-struct Closed;
-
-struct Out<'a> {
-    tx: &'a Sender<Chunk>,
+/// What a file is, from its first bytes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Sniffed {
+    /// A ZIP archive, whose entries are detected and read one by one.
+    Archive,
+    File(&'static dyn FormatReader),
 }
 
-impl Out<'_> {
-    fn send(&self, chunk: Chunk) -> Result<(), Closed> {
-        self.tx.blocking_send(chunk).map_err(|_| Closed)
-    }
-}
-
-/// The file's format, from its first bytes.
-pub(crate) fn sniff(path: &Path) -> Result<Option<Format>, std::io::Error> {
-    let mut head = vec![0u8; wearhouse_formats::detect::SNIFF_LEN];
-    let mut file = File::open(path)?;
-    let mut filled = 0;
-    while filled < head.len() {
-        let n = file.read(&mut head[filled..])?;
-        if n == 0 {
-            break;
+impl Sniffed {
+    /// The import's `format`: `zip`, or the reader's id.
+    pub fn label(self) -> &'static str {
+        match self {
+            Sniffed::Archive => "zip",
+            Sniffed::File(reader) => reader.id(),
         }
-        filled += n;
     }
-    Ok(detect(&head[..filled]))
+}
+
+/// What the file at `path` is. A file on its own is recognised by its content only: its name is
+/// whatever the client called it (names decide only inside archives, where the exporter wrote them).
+pub(crate) fn sniff(path: &Path) -> Result<Option<Sniffed>, std::io::Error> {
+    let head = read_head(&mut File::open(path)?)?;
+    if is_zip(&head) {
+        return Ok(Some(Sniffed::Archive));
+    }
+    Ok(registry::detect("", &head).map(Sniffed::File))
+}
+
+/// Up to [`SNIFF_LEN`] leading bytes.
+fn read_head(input: &mut impl Read) -> Result<Vec<u8>, std::io::Error> {
+    let mut head = Vec::with_capacity(SNIFF_LEN);
+    input.take(SNIFF_LEN as u64).read_to_end(&mut head)?;
+    Ok(head)
 }
 
 /// Reads the whole file, sending chunks; returns when done, on a fatal error, or when the writer stops.
 pub(crate) fn read_file(
     path: &Path,
-    format: Format,
+    sniffed: Sniffed,
     limits: ArchiveLimits,
-    user: &UserSettings,
+    ctx: &ReadContext,
     tx: &Sender<Chunk>,
 ) -> Result<(), ReadError> {
-    let out = Out { tx };
-    let result = match format {
-        Format::AppleHealthXml => {
-            let file = File::open(path)?;
-            let mut pending = PendingRoutes::new();
-            match read_apple_health(BufReader::with_capacity(256 * 1024, file), &out, 0, &mut pending) {
-                // A bare export.xml has no route files: its workouts are stored without streams.
-                Ok(Ok(())) => send_pending(pending, &out).map(Ok),
-                other => other,
-            }
-        }
-        Format::Zip => read_zip(File::open(path)?, limits, user, &out),
-        Format::Fit | Format::Gpx | Format::Tcx => {
-            let size = std::fs::metadata(path)?.len();
-            if size > MAX_ACTIVITY_FILE {
-                return Err(ReadError {
-                    code: "file_too_large",
-                    detail: format!("{size} bytes; activity files are read up to 512 MB"),
-                });
-            }
-            let bytes = std::fs::read(path)?;
-            match read_activity_file(format, &bytes, None, &out) {
-                Ok(Ok(())) => out.send(Chunk::Progress { bytes: size }).map(Ok),
-                other => other,
-            }
-        }
+    let mut sink = ChunkSink::new(tx);
+    let result = match sniffed {
+        Sniffed::Archive => read_zip(File::open(path)?, limits, ctx, &mut sink),
+        Sniffed::File(reader) => read_bare(path, reader, ctx, &mut sink),
     };
-    match result {
-        Ok(Ok(())) | Err(Closed) => Ok(()),
-        Ok(Err(e)) => Err(e),
+    // The writer hung up (it failed or the import was cancelled): it reports why; stop quietly.
+    if sink.closed {
+        return Ok(());
     }
+    result
 }
 
-fn provider_of(format: Format) -> &'static str {
-    match format {
-        Format::AppleHealthXml => "apple_health",
-        Format::Fit => "garmin",
-        Format::Gpx | Format::Tcx | Format::Zip => "other",
+/// A file uploaded on its own: any failure to read it fails the import.
+fn read_bare(
+    path: &Path,
+    reader: &'static dyn FormatReader,
+    ctx: &ReadContext,
+    sink: &mut ChunkSink<'_>,
+) -> Result<(), ReadError> {
+    let size = std::fs::metadata(path)?.len();
+    if let Some(limit) = reader.size_limit().filter(|limit| size > *limit) {
+        return Err(ReadError {
+            code: "file_too_large",
+            detail: format!(
+                "{size} bytes; {} files are read up to {} MB",
+                reader.id(),
+                limit / (1024 * 1024)
+            ),
+        });
     }
-}
-
-/// Parses one FIT, GPX or TCX file and sends its activities and samples.
-fn read_activity_file(
-    format: Format,
-    bytes: &[u8],
-    entry: Option<&str>,
-    out: &Out<'_>,
-) -> Result<Result<(), ReadError>, Closed> {
-    let parsed: Result<ParsedFile, FormatError> = match format {
-        Format::Fit => wearhouse_formats::fit::read_fit(bytes),
-        Format::Gpx => wearhouse_formats::gpx::read_gpx(bytes),
-        Format::Tcx => wearhouse_formats::tcx::read_tcx(bytes),
-        _ => return Ok(Ok(())),
-    };
-    match parsed {
-        Ok(mut file) => {
-            // HRV measured during exercise is far lower than resting HRV and would drag the day's
-            // figure down; it stays in the file, not in the daily series.
-            let before = file.samples.len();
-            file.samples
-                .retain(|s| s.metric != wearhouse_model::Metric::HrvRmssd);
-            let dropped = (before - file.samples.len()) as u64;
-            if dropped > 0 {
-                out.send(Chunk::Skipped {
-                    reason: "exercise_hrv".into(),
-                    count: dropped,
-                })?;
-            }
-            send_parsed(file, provider_of(format), format.as_str(), entry, out).map(Ok)
-        }
-        Err(e) => Ok(Err(e.into())),
-    }
-}
-
-/// Sends what a reader found in one file (or archive entry).
-fn send_parsed(
-    mut file: ParsedFile,
-    provider: &'static str,
-    format: &'static str,
-    entry: Option<&str>,
-    out: &Out<'_>,
-) -> Result<(), Closed> {
-    if let Some(entry) = entry {
-        for w in &mut file.warnings {
-            w.detail = format!("{entry}: {}", w.detail);
-        }
-    }
-    if !file.warnings.is_empty() {
-        out.send(Chunk::Warnings(std::mem::take(&mut file.warnings)))?;
-    }
-    for activity in file.activities {
-        out.send(Chunk::Activity {
-            provider,
-            format,
-            source_name: activity.device.clone().or_else(|| file.device.clone()),
-            activity: Box::new(activity),
-        })?;
-    }
-    for samples in file.samples.chunks(BATCH) {
-        out.send(Chunk::Samples {
-            provider,
-            samples: samples.to_vec(),
-        })?;
-    }
+    let mut input = BufReader::with_capacity(READ_BUFFER, File::open(path)?);
+    sink.start(reader, None, 0);
+    reader.read(&mut input, "", ctx, sink)?;
+    // A file on its own has no route files: workouts referring to one are stored without streams.
+    let _ = sink.finish(size);
     Ok(())
 }
 
-/// Streams an Apple Health `export.xml`. Workouts whose routes live in separate files of the archive are
-/// handed back in `pending_routes` (route path → workouts) instead of being sent.
-fn read_apple_health<R: std::io::BufRead>(
-    input: R,
-    out: &Out<'_>,
-    base_bytes: u64,
-    pending_routes: &mut PendingRoutes,
-) -> Result<Result<(), ReadError>, Closed> {
-    let mut reader = AppleHealthReader::new(input);
-    let mut batch: Vec<ParsedSample> = Vec::with_capacity(BATCH);
-    let mut unmapped: HashMap<String, u64> = HashMap::new();
-    let mut raw: Vec<UnmappedRecord> = Vec::new();
-    loop {
-        let record = match reader.next_record() {
-            Ok(Some(r)) => r,
-            Ok(None) => break,
-            Err(e) => return Ok(Err(e.into())),
-        };
-        match record {
-            HealthRecord::Sample(s) => {
-                batch.push(s);
-                if batch.len() == BATCH {
-                    out.send(Chunk::Samples {
-                        provider: "apple_health",
-                        samples: std::mem::take(&mut batch),
-                    })?;
-                    batch.reserve(BATCH);
-                    out.send(Chunk::Progress {
-                        bytes: base_bytes + reader.bytes_read(),
-                    })?;
-                }
-            }
-            HealthRecord::Unmapped(u) => {
-                raw.push(u);
-                if raw.len() == RAW_BATCH {
-                    out.send(Chunk::Raw(std::mem::take(&mut raw)))?;
-                }
-            }
-            HealthRecord::Workout(w) => {
-                let w = *w;
-                let activity = Box::new(w.activity);
-                match w.route_files.first() {
-                    Some(route) => pending_routes
-                        .entry(route.trim_start_matches('/').to_owned())
-                        .or_default()
-                        .push((activity, w.source_name)),
-                    None => out.send(Chunk::Activity {
-                        provider: "apple_health",
-                        format: "apple_health",
-                        activity,
-                        source_name: w.source_name,
-                    })?,
-                }
-            }
-            // Activity rings and the profile are not imported as samples (they are derived or
-            // personal data the user enters in their profile).
-            HealthRecord::ActivitySummary(_) => *unmapped.entry("ActivitySummary".into()).or_default() += 1,
-            HealthRecord::Me { .. } => {}
-        }
-    }
-    if !batch.is_empty() {
-        out.send(Chunk::Samples {
-            provider: "apple_health",
-            samples: batch,
-        })?;
-    }
-    if !raw.is_empty() {
-        out.send(Chunk::Raw(raw))?;
-    }
-    for (kind, count) in unmapped {
-        out.send(Chunk::Skipped {
-            reason: format!("unmapped_type:{kind}"),
-            count,
-        })?;
-    }
-    let skipped = reader.counts().skipped;
-    if skipped > 0 {
-        out.send(Chunk::Skipped {
-            reason: "unreadable_record".into(),
-            count: skipped,
-        })?;
-    }
-    let duplicates = reader.counts().correlation_duplicates;
-    if duplicates > 0 {
-        out.send(Chunk::Skipped {
-            reason: "correlation_duplicate".into(),
-            count: duplicates,
-        })?;
-    }
-    out.send(Chunk::Warnings(reader.warnings().to_vec()))?;
-    out.send(Chunk::Progress {
-        bytes: base_bytes + reader.bytes_read(),
-    })?;
-    Ok(Ok(()))
-}
-
-/// Reads a ZIP archive: an Apple Health export (export.xml plus workout routes), Fitbit and Google Fit
-/// Takeout entries (their zone-less times read in `zone`), and any FIT, GPX and TCX files in it,
-/// enforcing [`ArchiveLimits`].
+/// Reads a ZIP archive entry by entry, each with the reader the registry names for its path and first
+/// bytes, enforcing [`ArchiveLimits`]. An entry no reader knows is skipped (`unknown_entry`); one that
+/// cannot be read is a warning, unless its reader had already given records, which could not be told
+/// apart from the ones it would have given: then the import fails (and is rolled back).
 fn read_zip<R: Read + Seek>(
     input: R,
     limits: ArchiveLimits,
-    user: &UserSettings,
-    out: &Out<'_>,
-) -> Result<Result<(), ReadError>, Closed> {
-    let mut archive = match zip::ZipArchive::new(input) {
-        Ok(a) => a,
-        Err(e) => return Ok(Err(e.into())),
-    };
+    ctx: &ReadContext,
+    sink: &mut ChunkSink<'_>,
+) -> Result<(), ReadError> {
+    let mut archive = zip::ZipArchive::new(input)?;
     if archive.len() > limits.max_entries {
-        return Ok(Err(ReadError {
+        return Err(ReadError {
             code: "archive_too_large",
             detail: format!(
                 "the archive has {} entries; at most {} are read",
                 archive.len(),
                 limits.max_entries
             ),
-        }));
+        });
     }
     // Check every entry's declared sizes before reading anything.
     let mut total = 0u64;
     for i in 0..archive.len() {
-        let entry = match archive.by_index_raw(i) {
-            Ok(e) => e,
-            Err(e) => return Ok(Err(e.into())),
-        };
+        let entry = archive.by_index_raw(i)?;
         total = total.saturating_add(entry.size());
         let ratio = entry.size() / entry.compressed_size().max(1);
         if ratio > limits.max_ratio || total > limits.max_total_bytes {
-            return Ok(Err(ReadError {
+            return Err(ReadError {
                 code: "archive_too_large",
                 detail: format!(
                     "entry {} expands {}× (to {} bytes); archives may expand at most {}× and to {} bytes in all",
@@ -398,193 +232,322 @@ fn read_zip<R: Read + Seek>(
                     limits.max_ratio,
                     limits.max_total_bytes
                 ),
-            }));
+            });
         }
     }
     let names: Vec<String> = archive.file_names().map(str::to_owned).collect();
-    let mut pending = PendingRoutes::new();
+    sink.routes = Some(PendingRoutes::new());
+    // The sink remembers when the writer hung up and every entry starts by asking it, so its answers
+    // to single chunks (`let _ = sink…`) need not be checked one by one.
     let mut read_bytes = 0u64;
     // Apple Health first, so its routes can be attached as they are met.
     let mut ordered: Vec<&String> = names.iter().collect();
     ordered.sort_by_key(|n| !n.ends_with("export.xml"));
     for name in ordered {
+        if sink.closed {
+            return Ok(());
+        }
         let lower = name.to_ascii_lowercase();
         if name.ends_with('/') || lower.contains("__macosx/") || lower.ends_with("export_cda.xml") {
             continue;
         }
-        let entry = match archive.by_name(name) {
-            Ok(e) => e,
-            Err(e) => return Ok(Err(e.into())),
-        };
+        let entry = archive.by_name(name)?;
         let declared = entry.size();
         // Never trust the declared size alone: stop at it plus one byte.
-        let mut limited = entry.take(declared.saturating_add(1));
-        if lower.ends_with("export.xml") {
-            match read_apple_health(
-                BufReader::with_capacity(256 * 1024, &mut limited),
-                out,
-                read_bytes,
-                &mut pending,
-            )? {
-                Ok(()) => {}
-                Err(e) => {
-                    return Ok(Err(ReadError {
-                        code: e.code,
-                        detail: format!("{name}: {}", e.detail),
-                    }))
-                }
-            }
-            read_bytes += declared;
-            continue;
-        }
-        if fitbit::is_fitbit_entry(name) || google_fit::is_google_fit_entry(name) {
-            let mut bytes = Vec::new();
-            if let Err(e) = limited.read_to_end(&mut bytes) {
-                out.send(entry_warning("unreadable_entry", name, format!("{name}: {e}")))?;
+        let mut entry = Watched::new(entry.take(declared.saturating_add(1)));
+        let head = match read_head(&mut entry) {
+            Ok(head) => head,
+            Err(e) => {
+                let _ = sink.entry_warning("unreadable_entry", name, format!("{name}: {e}"));
                 continue;
             }
-            read_bytes += declared;
-            let (parsed, provider) = if fitbit::is_fitbit_entry(name) {
-                let context = fitbit::FitbitContext {
-                    time_zone: user.zone.clone(),
-                    weight_unit: user.weight_unit,
-                };
-                (fitbit::read_fitbit_entry(name, &bytes, &context), "fitbit")
-            } else {
-                (
-                    google_fit::read_google_fit_entry(name, &bytes, &user.zone),
-                    "google_fit",
-                )
-            };
-            match parsed {
-                Ok(file) => send_parsed(file, provider, provider, Some(name), out)?,
-                Err(e) => out.send(entry_warning(e.code, name, format!("{name}: {}", e.detail)))?,
-            }
-            out.send(Chunk::Progress { bytes: read_bytes })?;
-            continue;
-        }
-        let format = if lower.ends_with(".fit") {
-            Format::Fit
-        } else if lower.ends_with(".gpx") {
-            Format::Gpx
-        } else if lower.ends_with(".tcx") {
-            Format::Tcx
-        } else {
-            out.send(Chunk::Skipped {
-                reason: "unknown_entry".into(),
-                count: 1,
-            })?;
+        };
+        let Some(reader) = registry::detect(name, &head) else {
+            let _ = sink.skipped("unknown_entry", 1);
             continue;
         };
-        if declared > MAX_ACTIVITY_FILE {
-            out.send(entry_warning(
+        if reader.size_limit().is_some_and(|limit| declared > limit) {
+            let _ = sink.entry_warning(
                 "entry_too_large",
                 name,
                 format!("{name}: {declared} bytes, skipped"),
-            ))?;
+            );
             continue;
         }
-        let mut bytes = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
-        if let Err(e) = limited.read_to_end(&mut bytes) {
-            out.send(entry_warning("unreadable_entry", name, format!("{name}: {e}")))?;
+        let mut input = BufReader::with_capacity(READ_BUFFER, Cursor::new(head).chain(entry));
+        if reader.id() == "gpx" && sink.route_waits_for(name) {
+            let mut bytes = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
+            if let Err(e) = input.read_to_end(&mut bytes) {
+                // The workouts stay waiting and are stored without their route.
+                let _ = sink.entry_warning("unreadable_entry", name, format!("{name}: {e}"));
+                continue;
+            }
+            read_bytes += declared;
+            let _ = sink.attach_route(name, &bytes, read_bytes);
+            continue;
+        }
+        sink.start(reader, Some(name), read_bytes);
+        if let Err(e) = reader.read(&mut input, name, ctx, sink) {
+            if sink.given > 0 {
+                return Err(ReadError {
+                    code: e.code,
+                    detail: format!("{name}: {e}"),
+                });
+            }
+            let failed_input = input.get_ref().get_ref().1.failed;
+            let code = if failed_input { "unreadable_entry" } else { e.code };
+            let _ = sink.entry_warning(code, name, format!("{name}: {}", e.detail));
             continue;
         }
         read_bytes += declared;
-        let route_key = name.trim_start_matches("apple_health_export/").to_owned();
-        let waiting = pending.remove(&route_key).or_else(|| {
-            let key = pending.keys().find(|k| name.ends_with(k.as_str())).cloned();
-            key.and_then(|k| pending.remove(&k))
-        });
-        match waiting {
-            Some(workouts) if format == Format::Gpx => {
-                // A workout route: its points become the workout's streams.
-                let track = wearhouse_formats::gpx::read_gpx(&bytes)
-                    .ok()
-                    .and_then(|f| f.activities.into_iter().next());
-                for (mut activity, source_name) in workouts {
-                    if let Some(track) = &track {
-                        attach_route(&mut activity, track);
-                    }
-                    out.send(Chunk::Activity {
-                        provider: "apple_health",
-                        format: "apple_health",
-                        activity,
-                        source_name,
-                    })?;
-                }
-            }
-            other => {
-                if let Some(workouts) = other {
-                    pending.insert(route_key, workouts);
-                }
-                match read_activity_file(format, &bytes, Some(name), out)? {
-                    Ok(()) => {}
-                    Err(e) => out.send(entry_warning(e.code, name, format!("{name}: {}", e.detail)))?,
-                }
-            }
-        }
-        out.send(Chunk::Progress { bytes: read_bytes })?;
+        let _ = sink.finish(read_bytes);
     }
     // Workouts whose route file was missing still count.
-    send_pending(pending, out)?;
-    Ok(Ok(()))
-}
-
-/// Gives a workout the route's streams, re-based on the workout's start.
-fn attach_route(activity: &mut ParsedActivity, route: &ParsedActivity) {
-    let shift = (route.start.as_millisecond() - activity.start.as_millisecond()) as f64 / 1000.0;
-    let mut streams = route.streams.clone();
-    for t in &mut streams.time {
-        *t += shift;
-    }
-    let duration = (activity.end.as_millisecond() - activity.start.as_millisecond()) as f64 / 1000.0;
-    // Keep only points inside the workout.
-    let keep: Vec<bool> = streams
-        .time
-        .iter()
-        .map(|t| *t >= 0.0 && *t <= duration + 1.0)
-        .collect();
-    if keep.iter().all(|k| *k) {
-        activity.streams = streams;
-        return;
-    }
-    let filter = |v: &Vec<Option<f64>>| {
-        v.iter()
-            .zip(&keep)
-            .filter(|(_, k)| **k)
-            .map(|(x, _)| *x)
-            .collect()
-    };
-    activity.streams.time = streams
-        .time
-        .iter()
-        .zip(&keep)
-        .filter(|(_, k)| **k)
-        .map(|(t, _)| *t)
-        .collect();
-    activity.streams.channels = streams.channels.iter().map(|(k, v)| (*k, filter(v))).collect();
-}
-
-/// Sends workouts still waiting for a route file, without one.
-fn send_pending(pending: PendingRoutes, out: &Out<'_>) -> Result<(), Closed> {
-    for (_, workouts) in pending {
-        for (activity, source_name) in workouts {
-            out.send(Chunk::Activity {
-                provider: "apple_health",
-                format: "apple_health",
-                activity,
-                source_name,
-            })?;
-        }
-    }
+    let _ = sink.send_waiting();
     Ok(())
 }
 
-/// A warning about one archive entry.
-fn entry_warning(code: &'static str, name: &str, detail: String) -> Chunk {
-    Chunk::Warnings(vec![Warning {
-        code,
-        detail,
-        location: Location::Entry(name.to_owned()),
-    }])
+/// Workouts waiting for their route file: archive path (without its leading `/`) → the workouts, with
+/// the provider of the reader that gave them.
+type PendingRoutes = HashMap<String, Vec<(&'static str, ActivityRecord)>>;
+
+/// The sink readers write into: batches samples and raw records, names the current archive entry in
+/// warnings, holds workouts until their route entry is met, and turns all of it into [`Chunk`]s.
+struct ChunkSink<'a> {
+    tx: &'a Sender<Chunk>,
+    /// The writer hung up: every further record is refused.
+    closed: bool,
+    /// Who the current input's records come from.
+    provider: &'static str,
+    /// The archive entry being read, which its warnings name.
+    entry: Option<String>,
+    /// Bytes of the inputs read before this one, and of this one so far.
+    base_bytes: u64,
+    input_bytes: u64,
+    samples: Vec<ParsedSample>,
+    raw: Vec<UnmappedRecord>,
+    /// Samples, workouts and raw records the current input has given.
+    given: u64,
+    /// In an archive, workouts waiting for a route entry; `None` for a file on its own.
+    routes: Option<PendingRoutes>,
+}
+
+impl<'a> ChunkSink<'a> {
+    fn new(tx: &'a Sender<Chunk>) -> Self {
+        Self {
+            tx,
+            closed: false,
+            provider: "other",
+            entry: None,
+            base_bytes: 0,
+            input_bytes: 0,
+            samples: Vec::new(),
+            raw: Vec::new(),
+            given: 0,
+            routes: None,
+        }
+    }
+
+    fn send(&mut self, chunk: Chunk) -> Flow {
+        if self.closed || self.tx.blocking_send(chunk).is_err() {
+            self.closed = true;
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// Starts an input: a file, or an archive entry named `entry` after `base_bytes` of others. What
+    /// an input that failed before giving anything had buffered is dropped with it.
+    fn start(&mut self, reader: &dyn FormatReader, entry: Option<&str>, base_bytes: u64) {
+        self.provider = reader.provider().as_str();
+        self.entry = entry.map(str::to_owned);
+        self.base_bytes = base_bytes;
+        self.input_bytes = 0;
+        self.given = 0;
+        self.samples.clear();
+        self.raw.clear();
+    }
+
+    /// Ends an input: sends what is still batched, then the progress (`bytes` read in all).
+    fn finish(&mut self, bytes: u64) -> Flow {
+        self.send_samples()?;
+        self.send_raw()?;
+        self.send(Chunk::Progress { bytes })
+    }
+
+    fn send_samples(&mut self) -> Flow {
+        if self.samples.is_empty() {
+            return ControlFlow::Continue(());
+        }
+        let samples = std::mem::take(&mut self.samples);
+        let provider = self.provider;
+        self.send(Chunk::Samples { provider, samples })
+    }
+
+    fn send_raw(&mut self) -> Flow {
+        if self.raw.is_empty() {
+            return ControlFlow::Continue(());
+        }
+        let raw = std::mem::take(&mut self.raw);
+        self.send(Chunk::Raw(raw))
+    }
+
+    fn send_activity(&mut self, provider: &'static str, record: ActivityRecord) -> Flow {
+        self.send(Chunk::Activity {
+            provider,
+            format: record.format,
+            activity: Box::new(record.activity),
+            source_name: record.source_name,
+        })
+    }
+
+    /// A warning about one archive entry as a whole.
+    fn entry_warning(&mut self, code: &'static str, name: &str, detail: String) -> Flow {
+        self.send(Chunk::Warnings(vec![Warning {
+            code,
+            detail,
+            location: Location::Entry(name.to_owned()),
+        }]))
+    }
+
+    /// The key of the waiting route an archive entry is: its path relative to the export's folder, or
+    /// any waiting path it ends with.
+    fn route_key(&self, name: &str) -> Option<String> {
+        let routes = self.routes.as_ref()?;
+        let key = name.trim_start_matches("apple_health_export/");
+        if routes.contains_key(key) {
+            return Some(key.to_owned());
+        }
+        routes.keys().find(|k| name.ends_with(k.as_str())).cloned()
+    }
+
+    fn route_waits_for(&self, name: &str) -> bool {
+        self.route_key(name).is_some()
+    }
+
+    /// Sends the workouts waiting for the route entry `name` (GPX `bytes`), with its points as their
+    /// streams; `read_bytes` is the archive's progress after it.
+    fn attach_route(&mut self, name: &str, bytes: &[u8], read_bytes: u64) -> Flow {
+        let waiting = self
+            .route_key(name)
+            .and_then(|key| self.routes.as_mut()?.remove(&key))
+            .unwrap_or_default();
+        // A route that cannot be read leaves its workouts without streams, as a missing one does.
+        let track = wearhouse_formats::gpx::read_gpx(bytes)
+            .ok()
+            .and_then(|f| f.activities.into_iter().next());
+        for (provider, mut record) in waiting {
+            if let Some(track) = &track {
+                attach_route(&mut record.activity, track);
+            }
+            self.send_activity(provider, record)?;
+        }
+        self.send(Chunk::Progress { bytes: read_bytes })
+    }
+
+    /// Sends workouts still waiting for a route file, without one.
+    fn send_waiting(&mut self) -> Flow {
+        let waiting = self.routes.take().unwrap_or_default();
+        for (provider, record) in waiting.into_values().flatten() {
+            self.send_activity(provider, record)?;
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+impl RecordSink for ChunkSink<'_> {
+    fn sample(&mut self, sample: ParsedSample) -> Flow {
+        if self.closed {
+            return ControlFlow::Break(());
+        }
+        self.given += 1;
+        self.samples.push(sample);
+        if self.samples.len() >= BATCH {
+            self.send_samples()?;
+            // A reader that filled one batch is likely to fill the next.
+            self.samples.reserve(BATCH);
+            return self.send(Chunk::Progress {
+                bytes: self.base_bytes + self.input_bytes,
+            });
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn activity(&mut self, record: ActivityRecord) -> Flow {
+        self.given += 1;
+        let provider = self.provider;
+        match (&record.route_file, &mut self.routes) {
+            (Some(route), Some(routes)) => {
+                let key = route.trim_start_matches('/').to_owned();
+                routes.entry(key).or_default().push((provider, record));
+                ControlFlow::Continue(())
+            }
+            _ => self.send_activity(provider, record),
+        }
+    }
+
+    fn raw(&mut self, record: UnmappedRecord) -> Flow {
+        if self.closed {
+            return ControlFlow::Break(());
+        }
+        self.given += 1;
+        self.raw.push(record);
+        if self.raw.len() >= RAW_BATCH {
+            return self.send_raw();
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn skipped(&mut self, reason: &str, count: u64) -> Flow {
+        self.send(Chunk::Skipped {
+            reason: reason.to_owned(),
+            count,
+        })
+    }
+
+    fn warnings(&mut self, mut warnings: Vec<Warning>) -> Flow {
+        if warnings.is_empty() {
+            return ControlFlow::Continue(());
+        }
+        if let Some(entry) = &self.entry {
+            for w in &mut warnings {
+                w.detail = format!("{entry}: {}", w.detail);
+            }
+        }
+        self.send(Chunk::Warnings(warnings))
+    }
+
+    fn progress(&mut self, bytes: u64) -> Flow {
+        self.input_bytes = bytes;
+        if self.closed {
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// An input that remembers whether reading it failed, so an entry the archive could not deliver
+/// (`unreadable_entry`) is told apart from one whose content its reader refused.
+struct Watched<R> {
+    inner: R,
+    failed: bool,
+}
+
+impl<R> Watched<R> {
+    fn new(inner: R) -> Self {
+        Self { inner, failed: false }
+    }
+}
+
+impl<R: Read> Read for Watched<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let result = self.inner.read(buf);
+        if result
+            .as_ref()
+            .is_err_and(|e| e.kind() != std::io::ErrorKind::Interrupted)
+        {
+            self.failed = true;
+        }
+        result
+    }
 }

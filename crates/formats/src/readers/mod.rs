@@ -1,0 +1,40 @@
+//! The readers of [`crate::registry`]: one file each, adapting a format's parser to [`FormatReader`]
+//! (how it is recognised, who its records come from, how they reach a [`RecordSink`]).
+
+mod apple_health;
+mod fit;
+mod fitbit;
+mod google_fit;
+mod gpx;
+mod tcx;
+
+pub use apple_health::{attach_route, AppleHealth};
+pub use fit::Fit;
+pub use fitbit::Fitbit;
+pub use google_fit::GoogleFit;
+pub use gpx::Gpx;
+pub use tcx::Tcx;
+
+use crate::sink::{ActivityRecord, Flow};
+use crate::{ParsedFile, RecordSink};
+
+/// Hands a whole parsed file to the sink: warnings, then workouts (named after their own device or the
+/// file's), then samples. `format` is the id of the reader that parsed it. Readers that read the whole
+/// file first may ignore the answer: nothing is left to read after it.
+pub(crate) fn emit_file(file: ParsedFile, format: &'static str, sink: &mut dyn RecordSink) -> Flow {
+    if !file.warnings.is_empty() {
+        sink.warnings(file.warnings)?;
+    }
+    for activity in file.activities {
+        sink.activity(ActivityRecord {
+            source_name: activity.device.clone().or_else(|| file.device.clone()),
+            activity,
+            format,
+            route_file: None,
+        })?;
+    }
+    for sample in file.samples {
+        sink.sample(sample)?;
+    }
+    Flow::Continue(())
+}

@@ -1,0 +1,43 @@
+//! TCX files ([`crate::tcx`]), recognised by a `<TrainingCenterDatabase` element.
+
+use std::io::BufRead;
+
+use wearhouse_model::Provider;
+
+use crate::reader::{read_whole, MAX_WHOLE_FILE};
+use crate::{detect, FormatError, FormatReader, ReadContext, RecordSink};
+
+/// The TCX reader.
+#[derive(Debug, Clone, Copy)]
+pub struct Tcx;
+
+impl FormatReader for Tcx {
+    fn id(&self) -> &'static str {
+        "tcx"
+    }
+
+    fn provider(&self) -> Provider {
+        Provider::Other
+    }
+
+    fn detect(&self, _name: &str, head: &[u8]) -> bool {
+        detect::has_element(head, b"<TrainingCenterDatabase")
+    }
+
+    fn size_limit(&self) -> Option<u64> {
+        Some(MAX_WHOLE_FILE)
+    }
+
+    fn read(
+        &self,
+        input: &mut dyn BufRead,
+        _name: &str,
+        _ctx: &ReadContext,
+        sink: &mut dyn RecordSink,
+    ) -> Result<(), FormatError> {
+        let bytes = read_whole(input, MAX_WHOLE_FILE)?;
+        let file = crate::tcx::read_tcx(&bytes)?;
+        let _ = super::emit_file(file, self.id(), sink);
+        Ok(())
+    }
+}
