@@ -21,7 +21,9 @@ pub struct ParsedActivity {
     pub notes: Option<String>,
     /// The recording device or app as the file names it ("Garmin Forerunner 945", "StravaGPX iPhone").
     pub device: Option<String>,
-    /// An identifier the file gives the workout, stable across re-exports (TCX `Id`, FIT serial+time).
+    /// The workout's identity, stable across re-exports and across the files it arrives in: the
+    /// recording device's where the file has one (FIT serial + time created, a Fitbit log id), else
+    /// [`start_external_id`] (TCX, Google Fit sessions). `None` leaves the importer's fallback key.
     pub external_id: Option<String>,
     /// Device-computed totals, kept as recorded: metres, kcal, bpm, metres, seconds.
     pub distance: Option<f64>,
@@ -89,4 +91,16 @@ pub struct ParsedFile {
     /// Device or creator named by the file as a whole.
     pub device: Option<String>,
     pub warnings: Vec<Warning>,
+}
+
+/// The identity of a workout whose file carries no device-recording identity: its start instant to the
+/// millisecond, `start:1618865859686`.
+///
+/// Why the start and nothing else: one workout arrives as files that share nothing else. A Google Fit
+/// run is a TCX uploaded on its own, the same TCX inside a Takeout archive, and the `All Sessions` JSON
+/// beside it; only the start instant is in all three (the TCX `Id` is the session's `startTime`).
+/// An id derived from a path, a container or an id only one of the files knows would make the one
+/// workout two.
+pub fn start_external_id(start: Timestamp) -> String {
+    format!("start:{}", start.as_millisecond())
 }

@@ -9,7 +9,8 @@ use crate::FormatReader;
 ///
 /// Readers that go by the path inside an archive come first: a path written by the exporting service
 /// says more than content that several formats share (a TCX under a Takeout's `Fit/` folder is a Google
-/// Fit workout, read by the Google Fit reader). Then content readers, most specific root first: an Apple Health export or a TCX may
+/// Fit workout, read by the Google Fit reader, which hands it to the TCX reader with Google Fit as its
+/// provider). Then content readers, most specific root first: an Apple Health export or a TCX may
 /// mention `<gpx` in passing, a GPX never holds `<HealthData`.
 pub static READERS: &[&dyn FormatReader] = &[
     &readers::Fitbit,

@@ -16,8 +16,9 @@ pub type Flow = ControlFlow<()>;
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActivityRecord {
     pub activity: ParsedActivity,
-    /// The id of the reader that parsed the workout's content: the importer's key for workouts without
-    /// an `external_id` names it.
+    /// The id of the reader that parsed the workout's content (`tcx` for a Google Fit Takeout's TCX):
+    /// the importer's key for workouts without an `external_id` names it, so the key depends on what
+    /// the file is, never on the archive it came in.
     pub format: &'static str,
     /// The device or app that recorded it, as the file names it.
     pub source_name: Option<String>,

@@ -1,5 +1,7 @@
 //! TCX (Garmin TrainingCenterDatabase v2) reader: each `<Activity>` becomes one activity with its laps,
-//! streams and totals; courses (plans) are ignored.
+//! streams and totals; courses (plans) are ignored. An activity's `external_id` is its start instant
+//! ([`start_external_id`]): a TCX carries no device identity, and the same file may arrive on its own
+//! or inside an archive.
 //!
 //! Hand-written on quick-xml's borrowing namespace-aware reader rather than the `tcx` crate: that crate
 //! was measured at ~20 MB/s and drops the ActivityExtension values (speed, run cadence, watts). Core
@@ -13,6 +15,7 @@ use quick_xml::name::{Namespace, ResolveResult};
 use quick_xml::NsReader;
 use wearhouse_model::{ActivityType, Lap};
 
+use crate::records::start_external_id;
 use crate::track::xml::{self, attribute, decode_text, malformed, non_blank, TimeText};
 use crate::track::{self, activity_type_from_label, TrackPoint};
 use crate::{FormatError, Location, ParsedActivity, ParsedFile, Warning};
@@ -455,7 +458,11 @@ impl Document {
             .map_or(ActivityType::Other, activity_type_from_label);
         let mut activity = ParsedActivity::new(activity_type, start, end);
         activity.sport_label = sport;
-        activity.external_id = id;
+        // The Id is the start time by the schema, so identity is the start instant, whatever file the
+        // TCX came in; the Id text itself is not kept (`2021-04-19T20:57:39.686Z` and
+        // `2021-04-19T22:57:39.686+02:00` are one workout). An Id that is not a time (against the
+        // schema) is nothing the workout's other files share, so then its first time counts.
+        activity.external_id = Some(start_external_id(id_time.unwrap_or(start)));
         activity.notes = non_blank(raw.notes.take());
         activity.device = non_blank(raw.creator.take());
         // Lap totals are what the device computed; the streams are the fallback when laps say nothing.

@@ -227,7 +227,7 @@ fn fenix6_tcx_run() {
     let a = only(&file);
     assert_eq!(a.activity_type, ActivityType::Running);
     assert_eq!(a.sport_label.as_deref(), Some("Running"));
-    assert_eq!(a.external_id.as_deref(), Some("2021-01-19T23:30:50.000Z"));
+    assert_eq!(a.external_id.as_deref(), Some("start:1611099050000"));
     assert_eq!(a.start, ts("2021-01-19T23:30:50Z"));
     assert_eq!(a.end, ts("2021-01-19T23:51:21Z"));
     assert_eq!(a.streams.len(), 1232);

@@ -9,8 +9,9 @@ use jiff::Timestamp;
 use proptest::prelude::*;
 use wearhouse_formats::fitbit::{is_fitbit_entry, read_fitbit_entry, FitbitContext, WeightUnit};
 use wearhouse_formats::google_fit::{is_google_fit_entry, read_google_fit_entry};
-use wearhouse_formats::{ParsedFile, ParsedSample};
-use wearhouse_model::{ActivityType, Metric, SleepStage};
+use wearhouse_formats::tcx::read_tcx;
+use wearhouse_formats::{registry, Collected, ParsedFile, ParsedSample, ReadContext};
+use wearhouse_model::{ActivityType, Metric, Provider, SleepStage};
 
 fn ctx(zone: &str, weight_unit: WeightUnit) -> FitbitContext {
     FitbitContext {
@@ -720,7 +721,7 @@ fn google_fit_workout_sessions_become_activities() {
     assert_eq!(run.offset_minutes, Some(120), "from the file name");
     assert!(close(run.distance.unwrap(), 1_558.481_604_576_110_8));
     assert!(close(run.energy.unwrap(), 144.383_743_286_132_8));
-    assert_eq!(run.external_id.as_deref(), Some("googlefit:1618865859686"));
+    assert_eq!(run.external_id.as_deref(), Some("start:1618865859686"));
 }
 
 /// Shape: the `*_SLEEP.json` sessions described from real files in a public Kotlin parser
@@ -823,23 +824,135 @@ fn google_fit_day_files_keep_their_offsets() {
     assert_eq!(err.code, "unexpected_shape");
 }
 
+// ----- One workout, one identity -----------------------------------------------------------------------
+// A Google Fit run arrives as its TCX uploaded on its own, the same TCX inside the Takeout, and the
+// session JSON beside it. Whatever the path, each gives the same external id, so the importer keeps one.
+
+/// Shape: a Takeout `Fit/Activities/*.tcx` as Google Fit writes it: TCX v2 with the session's start as
+/// `Id` and lap `StartTime` (milliseconds, `Z`), one lap with totals, trackpoints with position,
+/// altitude, cumulative distance and heart rate. The same run as [`SESSION_RUN`].
+const TAKEOUT_TCX: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="no" ?>
+<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2 http://www.garmin.com/xmlschemas/TrainingCenterDatabasev2.xsd">
+  <Activities>
+    <Activity Sport="Running">
+      <Id>2021-04-19T20:57:39.686Z</Id>
+      <Lap StartTime="2021-04-19T20:57:39.686Z">
+        <TotalTimeSeconds>674.186</TotalTimeSeconds>
+        <DistanceMeters>1558.4816045761108</DistanceMeters>
+        <Calories>144</Calories>
+        <Intensity>Active</Intensity>
+        <TriggerMethod>Manual</TriggerMethod>
+        <Track>
+          <Trackpoint>
+            <Time>2021-04-19T20:57:39.686Z</Time>
+            <Position><LatitudeDegrees>52.520008</LatitudeDegrees><LongitudeDegrees>13.404954</LongitudeDegrees></Position>
+            <AltitudeMeters>34.2</AltitudeMeters>
+            <DistanceMeters>0.0</DistanceMeters>
+            <HeartRateBpm><Value>98</Value></HeartRateBpm>
+          </Trackpoint>
+          <Trackpoint>
+            <Time>2021-04-19T21:02:41.104Z</Time>
+            <Position><LatitudeDegrees>52.523411</LatitudeDegrees><LongitudeDegrees>13.411372</LongitudeDegrees></Position>
+            <AltitudeMeters>35.0</AltitudeMeters>
+            <DistanceMeters>702.9</DistanceMeters>
+            <HeartRateBpm><Value>151</Value></HeartRateBpm>
+          </Trackpoint>
+          <Trackpoint>
+            <Time>2021-04-19T21:08:53.872Z</Time>
+            <Position><LatitudeDegrees>52.526902</LatitudeDegrees><LongitudeDegrees>13.418844</LongitudeDegrees></Position>
+            <AltitudeMeters>36.1</AltitudeMeters>
+            <DistanceMeters>1558.48</DistanceMeters>
+            <HeartRateBpm><Value>163</Value></HeartRateBpm>
+          </Trackpoint>
+        </Track>
+      </Lap>
+    </Activity>
+  </Activities>
+</TrainingCenterDatabase>
+"#;
+
+const TAKEOUT_TCX_PATH: &str = "Takeout/Fit/Activities/2021-04-19T22_57_39+02_00_PT11M14.186S_Running.tcx";
+
+/// [`SESSION_RUN`] as written by an app through the Sessions API, which gives the session an `id` and
+/// names the app: the id is the app's, and the TCX of the same run does not carry it.
+const SESSION_RUN_WITH_ID: &str = r#"{
+  "id": "com.example.runner:2021-04-19:morning-run",
+  "name": "Evening run",
+  "fitnessActivity": "running",
+  "startTime": "2021-04-19T20:57:39.686Z",
+  "endTime": "2021-04-19T21:08:53.872Z",
+  "duration": "674.186s",
+  "application": {"packageName": "com.example.runner"},
+  "segment": [{
+    "fitnessActivity": "running",
+    "startTime": "2021-04-19T20:57:39.686Z",
+    "endTime": "2021-04-19T21:08:53.872Z"
+  }],
+  "aggregate": [{
+    "metricName": "com.google.calories.expended",
+    "floatValue": 144.3837432861328
+  }, {
+    "metricName": "com.google.distance.delta",
+    "floatValue": 1558.4816045761108
+  }]
+}"#;
+
+fn only_activity_id(file: &ParsedFile) -> String {
+    assert_eq!(file.activities.len(), 1, "{:?}", file.activities);
+    file.activities[0].external_id.clone().unwrap()
+}
+
 #[test]
-fn google_fit_tcx_is_delegated_and_shares_the_session_id() {
-    let tcx = r#"<?xml version="1.0" encoding="UTF-8"?>
-<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">
- <Activities><Activity Sport="Running"><Id>2021-04-19T20:57:39.686Z</Id>
-  <Lap StartTime="2021-04-19T20:57:39.686Z"><TotalTimeSeconds>674.186</TotalTimeSeconds>
-   <DistanceMeters>1558.48</DistanceMeters><Calories>144</Calories>
-   <Track><Trackpoint><Time>2021-04-19T20:57:39.686Z</Time></Trackpoint>
-   <Trackpoint><Time>2021-04-19T21:08:53.872Z</Time></Trackpoint></Track></Lap>
- </Activity></Activities></TrainingCenterDatabase>"#;
-    let path = "Takeout/Fit/Activities/2021-04-19T22_57_39+02_00_PT11M14.186S_Running.tcx";
-    let file = read_google_fit_entry(path, tcx.as_bytes(), &TimeZone::UTC).unwrap();
-    assert_eq!(file.activities.len(), 1);
-    assert_eq!(
-        file.activities[0].external_id.as_deref(),
-        Some("googlefit:1618865859686")
+fn a_google_fit_tcx_has_the_same_id_uploaded_alone_and_inside_its_takeout() {
+    let alone = only_activity_id(&read_tcx(TAKEOUT_TCX.as_bytes()).unwrap());
+    assert!(is_google_fit_entry(TAKEOUT_TCX_PATH));
+    let in_takeout = only_activity_id(
+        &read_google_fit_entry(TAKEOUT_TCX_PATH, TAKEOUT_TCX.as_bytes(), &TimeZone::UTC).unwrap(),
     );
+    assert_eq!(alone, in_takeout);
+    assert_eq!(
+        alone, "start:1618865859686",
+        "the start instant, to the millisecond"
+    );
+}
+
+#[test]
+fn a_takeout_session_and_its_tcx_have_the_same_id() {
+    let session_path = "Takeout/Fit/All Sessions/2021-04-19T22_57_39+02_00_RUNNING.json";
+    let tcx = only_activity_id(
+        &read_google_fit_entry(TAKEOUT_TCX_PATH, TAKEOUT_TCX.as_bytes(), &TimeZone::UTC).unwrap(),
+    );
+    for session in [SESSION_RUN, SESSION_RUN_WITH_ID] {
+        let json = only_activity_id(
+            &read_google_fit_entry(session_path, session.as_bytes(), &TimeZone::UTC).unwrap(),
+        );
+        assert_eq!(json, tcx, "Google's session id is not the identity");
+    }
+}
+
+#[test]
+fn through_the_registry_the_takeout_tcx_is_read_as_a_tcx_with_google_fit_as_its_provider() {
+    let ctx = ReadContext::new(TimeZone::UTC);
+    let head = TAKEOUT_TCX.as_bytes();
+    let alone = registry::detect("", head).unwrap();
+    let in_takeout = registry::detect(TAKEOUT_TCX_PATH, head).unwrap();
+    assert_eq!((alone.id(), alone.provider()), ("tcx", Provider::Other));
+    assert_eq!(
+        (in_takeout.id(), in_takeout.provider()),
+        ("google_fit", Provider::GoogleFit)
+    );
+    let a = Collected::read(alone, "", TAKEOUT_TCX.as_bytes(), &ctx).unwrap();
+    let b = Collected::read(in_takeout, TAKEOUT_TCX_PATH, TAKEOUT_TCX.as_bytes(), &ctx).unwrap();
+    assert_eq!(a.activities.len(), 1);
+    assert_eq!(
+        a.activities, b.activities,
+        "the same record, format label included"
+    );
+    assert_eq!(
+        a.activities[0].format, "tcx",
+        "named after the reader that parsed it"
+    );
+    assert_eq!(a.activities[0].activity.streams.len(), 3);
 }
 
 #[test]

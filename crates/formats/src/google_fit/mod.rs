@@ -10,9 +10,10 @@
 //!   activities, sleep sessions become sleep samples; see the `sessions` module.
 //! - `Daily activity metrics/Daily activity metrics.csv` (older exports: `Daily Aggregations/Daily
 //!   Summaries.csv`) and the per-day `2020-01-01.csv` files of 15-minute rows: see the `daily` module.
-//! - `Activities/*.tcx` — delegated to [`crate::tcx::read_tcx`]; the activity's external id is then set to
-//!   the one its `All Sessions` JSON gets (`googlefit:{start in ms}`), because both files describe the
-//!   same workout and the importer should keep one.
+//! - `Activities/*.tcx` — read by [`crate::tcx::read_tcx`] as they are: a TCX's identity is its start
+//!   instant ([`crate::records::start_external_id`]), which its `All Sessions` JSON shares and which
+//!   does not depend on where the file was found, so the importer keeps one workout whether the TCX came
+//!   alone, in the Takeout, or both.
 //!
 //! **The same data arrives several times.** All Data holds each app's raw stream and the streams Google
 //! Fit merged from them (`derived_…_merge_step_deltas`, `…_estimated_steps`); the daily and per-day CSVs
@@ -35,7 +36,6 @@ mod tests;
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use jiff::Timestamp;
 
 use crate::fitbit::shared::file_name;
 use crate::{FormatError, Location, ParsedFile};
@@ -76,22 +76,7 @@ pub fn read_google_fit_entry(
         EntryKind::Session => sessions::read(path, bytes, session_name_offset(file_name(path))),
         EntryKind::DailySummary => daily::read_summary(path, bytes, time_zone),
         EntryKind::DayIntervals(date) => daily::read_day(path, bytes, date),
-        EntryKind::Tcx => {
-            let mut file = crate::tcx::read_tcx(bytes)?;
-            for activity in &mut file.activities {
-                activity.external_id = Some(session_external_id(None, activity.start));
-            }
-            Ok(file)
-        }
-    }
-}
-
-/// The external id of a session: Google's own id when the file has one, else its start in milliseconds,
-/// which the session's JSON and its TCX share.
-pub(crate) fn session_external_id(id: Option<&str>, start: Timestamp) -> String {
-    match id {
-        Some(id) if !id.trim().is_empty() => format!("googlefit:{}", id.trim()),
-        _ => format!("googlefit:{}", start.as_millisecond()),
+        EntryKind::Tcx => crate::tcx::read_tcx(bytes),
     }
 }
 

@@ -12,9 +12,10 @@
 //! A workout becomes an activity: the type from [`ActivityType::from_google_fit_name`], the session's
 //! calories (the workout's energy, as every reader stores it) and distance from the aggregates, the UTC
 //! offset from the time string when it has one, else from the file name (`…T07_00_00+01_00_RUNNING`).
-//! `duration` is the elapsed time (end − start), so it is not taken as moving time. Google's session id,
-//! when the file has one, is the external id; otherwise the start in milliseconds, shared with the
-//! session's TCX in `Activities/`.
+//! `duration` is the elapsed time (end − start), so it is not taken as moving time. The external id is
+//! the start instant ([`start_external_id`]), shared with the session's TCX in `Activities/` and with
+//! that TCX uploaded on its own. Google's session id, when a file has one, is not used: the TCX of the
+//! same workout cannot know it, and an id only one of the two files has would make one workout two.
 //!
 //! A **sleep session** (`"sleep"`) is not a workout: its segments (`sleep`, `sleep.light`, `sleep.deep`,
 //! `sleep.rem`, `sleep.awake`) become `sleep` samples, and a session without segments is one asleep
@@ -26,14 +27,12 @@ use jiff::Timestamp;
 use serde::Deserialize;
 use wearhouse_model::{ActivityType, Metric, RawValue, SleepStage, Unit};
 
-use super::session_external_id;
 use crate::fitbit::shared::{json_text, parse_document, sample, Diagnostics, Int, Num};
+use crate::records::start_external_id;
 use crate::{FormatError, ParsedActivity, ParsedFile};
 
 #[derive(Deserialize)]
 struct Session<'a> {
-    #[serde(borrow, default)]
-    id: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     name: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
@@ -132,7 +131,7 @@ pub(crate) fn read(
             .map(str::to_owned)
             .filter(|t| !t.trim().is_empty());
         workout.device = app;
-        workout.external_id = Some(session_external_id(session.id.as_deref(), start));
+        workout.external_id = Some(start_external_id(start));
         for aggregate in &session.aggregate {
             let (metric, unit) = match aggregate.metric_name.as_ref() {
                 "com.google.calories.expended" => (Metric::ActiveEnergy, Unit::Kilocalorie),

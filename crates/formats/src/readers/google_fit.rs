@@ -1,5 +1,6 @@
-//! Google Fit Takeout entries ([`crate::google_fit`]): plain JSON and CSV (and the workouts' TCX
-//! files), so recognised by their file names.
+//! Google Fit Takeout entries ([`crate::google_fit`]): plain JSON and CSV, so recognised by their file
+//! names. A workout's TCX among them is handed to the TCX reader as it is, so it is the same workout
+//! whether it comes in the Takeout or on its own; only its provider says it came through Google Fit.
 
 use std::io::BufRead;
 
@@ -37,6 +38,10 @@ impl FormatReader for GoogleFit {
         ctx: &ReadContext,
         sink: &mut dyn RecordSink,
     ) -> Result<(), FormatError> {
+        // The only `.tcx` names the Google Fit reader claims are its workouts' TCX files.
+        if name.ends_with(".tcx") {
+            return super::Tcx.read(input, name, ctx, sink);
+        }
         let bytes = read_whole(input, MAX_WHOLE_FILE)?;
         let file = read_google_fit_entry(name, &bytes, &ctx.time_zone)?;
         let _ = super::emit_file(file, self.id(), sink);

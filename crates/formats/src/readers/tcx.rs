@@ -1,4 +1,6 @@
-//! TCX files ([`crate::tcx`]), recognised by a `<TrainingCenterDatabase` element.
+//! TCX files ([`crate::tcx`]), recognised by a `<TrainingCenterDatabase` element, wherever they were
+//! found: their workouts are identified by their start instant, so a TCX uploaded on its own and the same
+//! TCX inside a Takeout archive are one workout.
 
 use std::io::BufRead;
 

@@ -70,7 +70,7 @@ fn laps_totals_and_extension_values() {
     let a = &file.activities[0];
     assert_eq!(a.activity_type, ActivityType::Hiking);
     assert_eq!(a.sport_label.as_deref(), Some("Hiking"));
-    assert_eq!(a.external_id.as_deref(), Some("2021-01-19T23:30:50.000Z"));
+    assert_eq!(a.external_id.as_deref(), Some("start:1611099050000"));
     assert_eq!(a.notes.as_deref(), Some("hills & mud"));
     assert_eq!(a.device.as_deref(), Some("fenix 6 Sapphire"));
     assert_eq!(a.start, ts("2021-01-19T23:30:50Z"));
@@ -119,6 +119,35 @@ fn extension_values_are_matched_by_namespace_not_prefix() {
     let a = &read_tcx(inline.as_bytes()).unwrap().activities[0];
     assert_eq!(a.streams.channels[&StreamKey::Speed], [Some(4.25)]);
     assert_eq!(a.activity_type, ActivityType::Running);
+}
+
+/// An activity of a TCX whose `<Id>` is `id`, with one lap starting at 10:00:05 and one point at 10:00:07.
+fn with_id(id: &str) -> String {
+    format!(
+        r#"<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">
+  <Activities><Activity Sport="Running"><Id>{id}</Id>
+    <Lap StartTime="2021-04-19T10:00:05.250Z"><TotalTimeSeconds>60</TotalTimeSeconds>
+      <Track><Trackpoint><Time>2021-04-19T10:00:07Z</Time></Trackpoint></Track></Lap>
+  </Activity></Activities></TrainingCenterDatabase>"#
+    )
+}
+
+fn id_of(tcx: &str) -> Option<String> {
+    read_tcx(tcx.as_bytes()).unwrap().activities[0]
+        .external_id
+        .clone()
+}
+
+#[test]
+fn identity_is_the_start_instant_to_the_millisecond() {
+    // 2021-04-19T10:00:00.686Z, however the Id writes it.
+    let expected = Some("start:1618826400686".to_owned());
+    assert_eq!(id_of(&with_id("2021-04-19T10:00:00.686Z")), expected);
+    assert_eq!(id_of(&with_id("2021-04-19T12:00:00.686+02:00")), expected);
+    assert_eq!(id_of(&with_id(" 2021-04-19T10:00:00.686Z ")), expected);
+    // An Id that is not a time: the first time of the activity, the lap's start.
+    assert_eq!(id_of(&with_id("run-42")), Some("start:1618826405250".to_owned()));
+    assert_eq!(id_of(&with_id("")), Some("start:1618826405250".to_owned()));
 }
 
 #[test]

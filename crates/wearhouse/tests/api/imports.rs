@@ -703,3 +703,103 @@ async fn an_import_interrupted_by_a_stop_is_resumed_at_the_next_start_without_du
     assert_eq!(done["duplicates"].as_i64().unwrap(), everything);
     store.close().await;
 }
+
+// ----- One workout, one activity, wherever its file was found -----------------------------------------
+// A workout's identity comes from its content (for a TCX, its start instant), never from the path or
+// the archive it arrived in.
+
+/// A Google Fit run's TCX as its Takeout holds it under `Fit/Activities/` (see the formats crate's
+/// `takeout_fixtures.rs` for the shape).
+const GOOGLE_FIT_TCX: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="no" ?>
+<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">
+  <Activities>
+    <Activity Sport="Running">
+      <Id>2026-03-01T06:57:39.686Z</Id>
+      <Lap StartTime="2026-03-01T06:57:39.686Z">
+        <TotalTimeSeconds>674.186</TotalTimeSeconds>
+        <DistanceMeters>1558.48</DistanceMeters>
+        <Calories>144</Calories>
+        <Intensity>Active</Intensity>
+        <TriggerMethod>Manual</TriggerMethod>
+        <Track>
+          <Trackpoint>
+            <Time>2026-03-01T06:57:39.686Z</Time>
+            <Position><LatitudeDegrees>52.520008</LatitudeDegrees><LongitudeDegrees>13.404954</LongitudeDegrees></Position>
+            <AltitudeMeters>34.2</AltitudeMeters>
+            <DistanceMeters>0.0</DistanceMeters>
+            <HeartRateBpm><Value>98</Value></HeartRateBpm>
+          </Trackpoint>
+          <Trackpoint>
+            <Time>2026-03-01T07:08:53.872Z</Time>
+            <Position><LatitudeDegrees>52.526902</LatitudeDegrees><LongitudeDegrees>13.418844</LongitudeDegrees></Position>
+            <AltitudeMeters>36.1</AltitudeMeters>
+            <DistanceMeters>1558.48</DistanceMeters>
+            <HeartRateBpm><Value>163</Value></HeartRateBpm>
+          </Trackpoint>
+        </Track>
+      </Lap>
+    </Activity>
+  </Activities>
+</TrainingCenterDatabase>
+"#;
+
+/// The same run's `All Sessions` entry, as an app writing through the Sessions API leaves it (with its
+/// own session id, which the TCX does not know).
+const GOOGLE_FIT_SESSION: &str = r#"{
+  "id": "com.example.runner:2026-03-01:morning-run",
+  "fitnessActivity": "running",
+  "startTime": "2026-03-01T06:57:39.686Z",
+  "endTime": "2026-03-01T07:08:53.872Z",
+  "duration": "674.186s",
+  "segment": [{"fitnessActivity": "running", "startTime": "2026-03-01T06:57:39.686Z", "endTime": "2026-03-01T07:08:53.872Z"}],
+  "aggregate": [{"metricName": "com.google.distance.delta", "floatValue": 1558.48}]
+}"#;
+
+#[tokio::test]
+async fn a_google_fit_tcx_uploaded_alone_and_then_in_its_takeout_is_one_activity() {
+    let app = spawn_app().await;
+    let ana = app.signed_up("ana").await;
+    let res = upload(&app, &ana.access, "run.tcx", GOOGLE_FIT_TCX.as_bytes().to_vec()).await;
+    assert_eq!(res.status(), 202);
+    let queued: Value = res.json().await.unwrap();
+    assert_eq!(queued["format"], "tcx");
+    let alone = finished(&app, &ana.access, queued["id"].as_str().unwrap()).await;
+    assert_eq!(alone["status"], "done", "{alone}");
+    assert_eq!(alone["activities"], 1, "{alone}");
+    let takeout = zip_of(&[
+        (
+            "Takeout/Fit/Activities/2026-03-01T07_57_39+01_00_PT11M14.186S_Running.tcx",
+            GOOGLE_FIT_TCX.as_bytes(),
+        ),
+        (
+            "Takeout/Fit/All Sessions/2026-03-01T07_57_39+01_00_RUNNING.json",
+            GOOGLE_FIT_SESSION.as_bytes(),
+        ),
+    ]);
+    let res = upload(&app, &ana.access, "takeout.zip", takeout).await;
+    assert_eq!(res.status(), 202);
+    let done = finished(
+        &app,
+        &ana.access,
+        res.json::<Value>().await.unwrap()["id"].as_str().unwrap(),
+    )
+    .await;
+    assert_eq!(done["status"], "done", "{done}");
+    assert_eq!(
+        done["activities"], 0,
+        "both entries are the run already stored: {done}"
+    );
+    assert_eq!(done["duplicates"], 2, "{done}");
+    let list: Value = app
+        .get("/api/v1/activities", Some(&ana.access))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{list}");
+    assert_eq!(
+        items[0]["stream_points"], 2,
+        "the TCX's track, from the first upload"
+    );
+}
