@@ -1,6 +1,22 @@
 //! Merging overlapping sources by time slice. When a watch and a phone both count steps, each moment is
 //! taken from the highest-priority source that has data at that moment: never the plain sum (double
 //! counting), never one source for the whole day (losing the phone's steps while the watch charged).
+//!
+//! Two rules make the figures exact whatever the shape of the input:
+//!
+//! - **Time share.** Any sub-range (a local day, an hour, a minute) receives, from each interval that
+//!   counts there, the share of that interval's value proportional to the time they overlap. The merge
+//!   therefore never joins two input intervals into one piece: 100 steps on one day and 900 on the next
+//!   stay 100 and 900, not 500 and 500. Slices of one interval are joined back, which changes nothing.
+//! - **Summaries nest inside finer data.** A provider often gives the same steps at several resolutions
+//!   (Google Fit: data points, 15-minute rows, daily rows). Sources of one *family* (one provider) that
+//!   are summaries ([`SourcedInterval::summary`]) are counted only for what exceeds the family's finer
+//!   data inside them — usually nothing — spread over the summary's interval; they never fill the
+//!   minutes the finer data left empty (minutes without steps have no data points). Summaries are taken
+//!   finest first, so a daily row nests over the 15-minute rows and the points. Among the family's
+//!   non-summary sources the usual priority applies, so two streams of the same data count once.
+
+use std::collections::HashMap;
 
 /// An interval of a cumulative metric from one source.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -14,10 +30,58 @@ pub struct SourcedInterval {
     pub rank: u32,
     /// Offset from UTC observed when measured, in minutes, when known (decides the local day).
     pub offset_minutes: Option<i16>,
+    /// Sources that describe the same account's data (one provider) share a family; summaries nest
+    /// only inside finer data of their own family.
+    pub family: u32,
+    /// A total over a period of data the family may also give at a finer resolution.
+    pub summary: bool,
+}
+
+impl SourcedInterval {
+    /// An interval of a source that is its own family and not a summary.
+    pub fn plain(start: i64, end: i64, value: f64, source: u32, rank: u32) -> Self {
+        Self {
+            start,
+            end,
+            value,
+            source,
+            rank,
+            offset_minutes: None,
+            family: source,
+            summary: false,
+        }
+    }
+
+    /// An instant is treated as covering one microsecond, so it survives unless a higher-priority source
+    /// covers that moment.
+    fn effective_end(&self) -> i64 {
+        if self.end > self.start {
+            self.end
+        } else {
+            self.start + 1
+        }
+    }
+
+    fn length(&self) -> i64 {
+        self.effective_end() - self.start
+    }
+
+    /// The share of this interval's value that falls in `[from, to)`.
+    fn share(&self, from: i64, to: i64) -> f64 {
+        let overlap = self.effective_end().min(to) - self.start.max(from);
+        if overlap <= 0 {
+            return 0.0;
+        }
+        if overlap >= self.length() {
+            return self.value;
+        }
+        self.value * overlap as f64 / self.length() as f64
+    }
 }
 
 /// A piece of the merged series: the time slice `[start, end)`, the value attributed to it, and the
-/// source it came from.
+/// source it came from. Pieces of different sources may overlap where a summary's excess counts beside
+/// finer data of its family, or where one source recorded overlapping intervals.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MergedPiece {
     pub start: i64,
@@ -27,33 +91,115 @@ pub struct MergedPiece {
     pub offset_minutes: Option<i16>,
 }
 
-/// An instant is treated as covering one microsecond, so it survives unless a higher-priority source
-/// covers that moment.
-fn effective_end(i: &SourcedInterval) -> i64 {
-    if i.end > i.start {
-        i.end
-    } else {
-        i.start + 1
+/// Merges intervals of one metric from several sources: in every elementary slice between consecutive
+/// boundaries, the slice's share of the intervals of the best source present is kept (with the
+/// summaries' excess of that source's family, see the module docs). The output is ordered by start;
+/// each piece is a part of one input interval (or of one summary's excess).
+pub fn merge_intervals(intervals: &[SourcedInterval]) -> Vec<MergedPiece> {
+    let finite: Vec<SourcedInterval> = intervals
+        .iter()
+        .filter(|i| i.value.is_finite())
+        .copied()
+        .collect();
+    if !finite.iter().any(|i| i.summary) {
+        // Families only matter for summaries: without any, every source is its own group.
+        let groups: Vec<u64> = finite.iter().map(|i| u64::from(i.source)).collect();
+        return sweep(&finite, &groups);
     }
+    let (items, groups) = nest_summaries(&finite);
+    sweep(&items, &groups)
 }
 
-/// Merges intervals of one metric from several sources. Each interval's value is spread evenly over its
-/// duration; in every elementary slice between consecutive boundaries, the slice's share of the
-/// intervals of the best source present is kept. The output is ordered by time; adjacent slices of the
-/// same source are joined.
-pub fn merge_intervals(intervals: &[SourcedInterval]) -> Vec<MergedPiece> {
-    // Sweep over boundaries: +1 events at starts, -1 at ends.
-    let mut events: Vec<(i64, bool, usize)> = Vec::with_capacity(intervals.len() * 2);
-    for (idx, interval) in intervals.iter().enumerate() {
-        if interval.value.is_finite() {
-            events.push((interval.start, true, idx));
-            events.push((effective_end(interval), false, idx));
+/// Replaces each family that has summaries by one layer: its finer data merged by priority, plus each
+/// summary's excess over what that layer already holds inside it. Returns the items for the final
+/// sweep with their groups (a family's layer is one group, so its pieces add up in a slice; any other
+/// source is a group of its own).
+fn nest_summaries(intervals: &[SourcedInterval]) -> (Vec<SourcedInterval>, Vec<u64>) {
+    let mut families: Vec<u32> = intervals.iter().filter(|i| i.summary).map(|i| i.family).collect();
+    families.sort_unstable();
+    families.dedup();
+    let nested = |i: &SourcedInterval| families.binary_search(&i.family).is_ok();
+
+    let mut items: Vec<SourcedInterval> = Vec::with_capacity(intervals.len());
+    let mut groups: Vec<u64> = Vec::with_capacity(intervals.len());
+    for i in intervals.iter().filter(|i| !nested(i)) {
+        items.push(*i);
+        groups.push(u64::from(i.source));
+    }
+    for family in families {
+        // A layer's group cannot collide with a source's (those are below 2^32).
+        let group = (1u64 << 32) | u64::from(family);
+        let members = || intervals.iter().filter(move |i| i.family == family);
+        let fine: Vec<SourcedInterval> = members().filter(|i| !i.summary).copied().collect();
+        let fine_groups: Vec<u64> = fine.iter().map(|i| u64::from(i.source)).collect();
+        let ranks: HashMap<u32, u32> = fine.iter().map(|i| (i.source, i.rank)).collect();
+        // The finer data, each moment from the best of the family's streams.
+        let mut layer: Vec<SourcedInterval> = sweep(&fine, &fine_groups)
+            .into_iter()
+            .map(|p| {
+                let rank = ranks.get(&p.source).copied().unwrap_or(u32::MAX);
+                SourcedInterval {
+                    start: p.start,
+                    end: p.end,
+                    value: p.value,
+                    source: p.source,
+                    rank,
+                    offset_minutes: p.offset_minutes,
+                    family,
+                    summary: false,
+                }
+            })
+            .collect();
+        layer.sort_by_key(|p| p.start);
+        let longest = layer.iter().map(SourcedInterval::length).max().unwrap_or(0);
+        let mut summaries: Vec<SourcedInterval> = members().filter(|i| i.summary).copied().collect();
+        summaries.sort_by_key(|s| (s.length(), s.start, s.source));
+        let mut excess: Vec<SourcedInterval> = Vec::new();
+        for s in summaries {
+            let inside = covered(&layer, longest, s.start, s.effective_end())
+                + excess
+                    .iter()
+                    .map(|e| e.share(s.start, s.effective_end()))
+                    .sum::<f64>();
+            let rest = s.value - inside;
+            // Rounding of the finer shares must not leave crumbs of a summary behind.
+            if rest > 1e-9 * s.value.abs().max(1.0) {
+                excess.push(SourcedInterval { value: rest, ..s });
+            }
         }
+        for i in layer.into_iter().chain(excess) {
+            items.push(i);
+            groups.push(group);
+        }
+    }
+    (items, groups)
+}
+
+/// What the pieces of `layer` (sorted by start, none longer than `longest`) hold inside `[from, to)`.
+fn covered(layer: &[SourcedInterval], longest: i64, from: i64, to: i64) -> f64 {
+    let first = layer.partition_point(|p| p.start < from.saturating_sub(longest));
+    layer[first..]
+        .iter()
+        .take_while(|p| p.start < to)
+        .map(|p| p.share(from, to))
+        .sum()
+}
+
+/// The sweep: at every boundary, the best active item by (rank, source) names a group, and every active
+/// item of that group counts for its share of the slice. `groups[i]` is the group of `items[i]`.
+fn sweep(items: &[SourcedInterval], groups: &[u64]) -> Vec<MergedPiece> {
+    // +1 events at starts, -1 at ends.
+    let mut events: Vec<(i64, bool, usize)> = Vec::with_capacity(items.len() * 2);
+    for (idx, item) in items.iter().enumerate() {
+        events.push((item.start, true, idx));
+        events.push((item.effective_end(), false, idx));
     }
     // Ends before starts at the same instant, so touching intervals do not overlap.
     events.sort_by_key(|(at, is_start, _)| (*at, *is_start));
     let mut active: Vec<usize> = Vec::new();
     let mut pieces: Vec<MergedPiece> = Vec::new();
+    // For each item, its latest piece, so the slices of one item are joined back into one piece.
+    let mut last_piece: Vec<Option<usize>> = vec![None; items.len()];
     let mut i = 0;
     while i < events.len() {
         let at = events[i].0;
@@ -69,182 +215,34 @@ pub fn merge_intervals(intervals: &[SourcedInterval]) -> Vec<MergedPiece> {
         let Some(next) = events.get(i).map(|e| e.0) else {
             break;
         };
-        let best = active
-            .iter()
-            .map(|a| {
-                (
-                    intervals[*a].rank,
-                    intervals[*a].source,
-                    intervals[*a].offset_minutes,
-                )
-            })
-            .min();
-        let Some((_, best_source, offset_minutes)) = best else {
+        let Some(best) = active.iter().min_by_key(|a| (items[**a].rank, items[**a].source)) else {
             continue;
         };
-        let slice = (next - at) as f64;
-        let value: f64 = active
-            .iter()
-            .map(|a| &intervals[*a])
-            .filter(|iv| iv.source == best_source)
-            .map(|iv| iv.value * slice / (effective_end(iv) - iv.start) as f64)
-            .sum();
-        match pieces.last_mut() {
-            Some(last)
-                if last.source == best_source && last.end == at && last.offset_minutes == offset_minutes =>
-            {
-                last.end = next;
-                last.value += value;
+        let group = groups[*best];
+        for &a in active.iter().filter(|a| groups[**a] == group) {
+            let item = &items[a];
+            match last_piece[a] {
+                Some(p) if pieces[p].end == at => {
+                    let piece = &mut pieces[p];
+                    piece.end = next;
+                    piece.value = item.share(piece.start, next);
+                }
+                _ => {
+                    last_piece[a] = Some(pieces.len());
+                    pieces.push(MergedPiece {
+                        start: at,
+                        end: next,
+                        value: item.share(at, next),
+                        source: item.source,
+                        offset_minutes: item.offset_minutes,
+                    });
+                }
             }
-            _ => pieces.push(MergedPiece {
-                start: at,
-                end: next,
-                value,
-                source: best_source,
-                offset_minutes,
-            }),
         }
     }
+    pieces.sort_by_key(|p| (p.start, p.source));
     pieces
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const MIN: i64 = 60_000_000;
-    const WATCH: u32 = 1;
-    const PHONE: u32 = 2;
-
-    fn iv(start_min: i64, end_min: i64, value: f64, source: u32) -> SourcedInterval {
-        // The watch outranks the phone.
-        let rank = if source == WATCH { 0 } else { 1 };
-        SourcedInterval {
-            start: start_min * MIN,
-            end: end_min * MIN,
-            value,
-            source,
-            rank,
-            offset_minutes: None,
-        }
-    }
-
-    fn total(pieces: &[MergedPiece]) -> f64 {
-        pieces.iter().map(|p| p.value).sum()
-    }
-
-    #[test]
-    fn overlap_takes_the_watch_where_it_has_data_and_the_phone_elsewhere() {
-        // Watch 09:00–10:00 counts 1000 steps; phone 09:30–10:30 counts 800.
-        let input = [iv(540, 600, 1000.0, WATCH), iv(570, 630, 800.0, PHONE)];
-        let merged = merge_intervals(&input);
-        assert_eq!(
-            merged,
-            vec![
-                MergedPiece {
-                    start: 540 * MIN,
-                    end: 600 * MIN,
-                    value: 1000.0,
-                    source: WATCH,
-                    offset_minutes: None,
-                },
-                MergedPiece {
-                    start: 600 * MIN,
-                    end: 630 * MIN,
-                    value: 400.0,
-                    source: PHONE,
-                    offset_minutes: None,
-                },
-            ]
-        );
-        assert_eq!(total(&merged), 1400.0);
-        let naive: f64 = input.iter().map(|i| i.value).sum();
-        assert_eq!(naive, 1800.0, "the plain sum double counts 09:30–10:00");
-    }
-
-    #[test]
-    fn the_phone_fills_the_gap_while_the_watch_charges() {
-        // A day from two sources: watch 08:00–12:00 and 13:00–20:00 (charging 12–13), phone all day.
-        let input = [
-            iv(480, 720, 4000.0, WATCH),
-            iv(780, 1200, 7000.0, WATCH),
-            iv(480, 1200, 12000.0, PHONE), // 12,000 spread over 12 h = 1000 per hour
-        ];
-        let merged = merge_intervals(&input);
-        assert_eq!(total(&merged), 4000.0 + 1000.0 + 7000.0);
-        assert_eq!(merged.iter().filter(|p| p.source == PHONE).count(), 1);
-        let phone = merged.iter().find(|p| p.source == PHONE).unwrap();
-        assert_eq!(
-            (phone.start, phone.end, phone.value),
-            (720 * MIN, 780 * MIN, 1000.0)
-        );
-    }
-
-    #[test]
-    fn a_lower_priority_source_alone_counts_in_full() {
-        let merged = merge_intervals(&[iv(0, 10, 50.0, PHONE), iv(20, 30, 70.0, PHONE)]);
-        assert_eq!(total(&merged), 120.0);
-        assert_eq!(merged.len(), 2, "a gap separates the pieces");
-    }
-
-    #[test]
-    fn samples_of_the_same_source_add_up() {
-        let merged = merge_intervals(&[iv(0, 10, 10.0, WATCH), iv(5, 15, 10.0, WATCH)]);
-        assert_eq!(total(&merged), 20.0);
-    }
-
-    #[test]
-    fn instants_survive_unless_covered_by_a_better_source() {
-        let manual = SourcedInterval {
-            start: 5 * MIN,
-            end: 5 * MIN,
-            value: 300.0,
-            source: 9,
-            rank: 5,
-            offset_minutes: None,
-        };
-        assert_eq!(total(&merge_intervals(&[manual])), 300.0);
-        assert_eq!(total(&merge_intervals(&[manual, iv(0, 10, 100.0, WATCH)])), 100.0);
-        let later = SourcedInterval {
-            start: 50 * MIN,
-            ..manual
-        };
-        assert_eq!(total(&merge_intervals(&[later, iv(0, 10, 100.0, WATCH)])), 400.0);
-    }
-
-    #[test]
-    fn equal_ranks_are_decided_by_source_id_whatever_the_input_order() {
-        let a = SourcedInterval {
-            start: 0,
-            end: 10,
-            value: 10.0,
-            source: 7,
-            rank: 0,
-            offset_minutes: None,
-        };
-        let b = SourcedInterval {
-            start: 0,
-            end: 10,
-            value: 99.0,
-            source: 3,
-            rank: 0,
-            offset_minutes: None,
-        };
-        assert_eq!(merge_intervals(&[a, b]), merge_intervals(&[b, a]));
-        assert_eq!(merge_intervals(&[a, b])[0].source, 3);
-    }
-
-    #[test]
-    fn non_finite_values_are_ignored_and_empty_input_gives_nothing() {
-        assert!(merge_intervals(&[]).is_empty());
-        let bad = SourcedInterval {
-            start: 0,
-            end: 10,
-            value: f64::NAN,
-            source: 1,
-            rank: 0,
-            offset_minutes: None,
-        };
-        assert!(merge_intervals(&[bad]).is_empty());
-    }
-}
+mod tests;

@@ -126,14 +126,13 @@ mod tests {
     }
 
     fn sample(start: &str, end: &str, value: f64, source: u32) -> SourcedInterval {
-        SourcedInterval {
-            start: at(start),
-            end: at(end),
+        SourcedInterval::plain(
+            at(start),
+            at(end),
             value,
             source,
-            rank: if source == WATCH { 1 } else { 3 },
-            offset_minutes: None,
-        }
+            if source == WATCH { 1 } else { 3 },
+        )
     }
 
     #[test]

@@ -107,6 +107,10 @@ pub struct SourceDescriptor {
     pub name: String,
     pub model: Option<String>,
     pub app: Option<String>,
+    /// The source gives totals over periods (days, quarters of an hour) of data its provider also gives
+    /// at a finer resolution, like Google Fit's daily CSV beside its data points: the merge counts it
+    /// only for what the finer data does not already account for.
+    pub summary: bool,
 }
 
 impl SourceDescriptor {
@@ -148,7 +152,16 @@ impl SourceDescriptor {
                 .map(|a| clean("app", a))
                 .transpose()?
                 .filter(|a| !a.is_empty()),
+            summary: false,
         })
+    }
+
+    /// The same description, as a source of summaries (see [`SourceDescriptor::summary`]).
+    pub fn summarising(self) -> Self {
+        Self {
+            summary: true,
+            ..self
+        }
     }
 
     /// The source used when a client sends none: the API itself.
@@ -159,20 +172,26 @@ impl SourceDescriptor {
             name: "API".to_owned(),
             model: None,
             app: None,
+            summary: false,
         }
     }
 
-    /// A stable key identifying this description among a user's sources.
+    /// A stable key identifying this description among a user's sources. A summary source's key ends in
+    /// a field of its own, so the keys of every other source are what they always were.
     pub fn natural_key(&self) -> String {
         // Unit separators cannot occur in the fields (control characters are refused above).
-        [
+        let mut key = [
             self.provider.as_str(),
             self.kind.as_str(),
             &self.name.to_lowercase(),
             &self.model.clone().unwrap_or_default().to_lowercase(),
             &self.app.clone().unwrap_or_default().to_lowercase(),
         ]
-        .join("\u{1f}")
+        .join("\u{1f}");
+        if self.summary {
+            key.push_str("\u{1f}summary");
+        }
+        key
     }
 }
 

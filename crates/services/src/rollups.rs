@@ -20,8 +20,10 @@ use wearhouse_analytics::{
     merge_intervals, merge_readings, sleep_sessions, DayFigures, SleepSession, SourcedInterval,
     StageInterval, ZoneHistory,
 };
-use wearhouse_model::{Metric, MetricKind, SleepStage, UserId};
-use wearhouse_store::{DailyRollup, HourlyRollup, NewSample, SampleValue, SeriesRollups, SleepRollup, Store};
+use wearhouse_model::{Metric, MetricKind, Provider, SleepStage, UserId};
+use wearhouse_store::{
+    DailyRollup, HourlyRollup, NewSample, SampleValue, SeriesRollups, SleepRollup, SourceRecord, Store,
+};
 
 use crate::ServiceError;
 
@@ -101,6 +103,62 @@ pub(crate) fn days_touched(zones: &ZoneHistory, samples: &[NewSample]) -> Vec<(M
         days.extend((lo..=hi).map(|d| (s.metric, d)));
     }
     days.into_iter().collect()
+}
+
+/// What the merge needs to know of a source: its priority, its family (sources of one provider, whose
+/// summaries nest inside their finer data) and whether it is a summary.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SourceTraits {
+    pub rank: u32,
+    pub family: u32,
+    pub summary: bool,
+}
+
+/// A user's sources by id.
+pub(crate) type Sources = HashMap<i64, SourceTraits>;
+
+/// The merge's view of the user's sources.
+pub(crate) fn source_traits(records: &[SourceRecord]) -> Sources {
+    records
+        .iter()
+        .map(|s| {
+            let provider = s.descriptor.provider;
+            // A provider's position in the catalogue of providers: small, stable within a process.
+            let family = Provider::ALL.iter().position(|p| *p == provider).unwrap_or(0) as u32;
+            let traits = SourceTraits {
+                rank: s.rank(),
+                family,
+                summary: s.descriptor.summary,
+            };
+            (s.id, traits)
+        })
+        .collect()
+}
+
+/// Samples as the merge takes them. A sample of a source the user no longer has ranks last.
+pub(crate) fn merge_input(samples: &[SampleValue], sources: &Sources) -> Vec<SourcedInterval> {
+    samples
+        .iter()
+        .map(|s| {
+            // Source ids are small positive integers; they fit u32.
+            let source = u32::try_from(s.source_id).unwrap_or(u32::MAX);
+            let traits = sources.get(&s.source_id).copied().unwrap_or(SourceTraits {
+                rank: u32::MAX,
+                family: u32::MAX,
+                summary: false,
+            });
+            SourcedInterval {
+                start: micros(s.start),
+                end: micros(s.end),
+                value: s.value,
+                source,
+                rank: traits.rank,
+                offset_minutes: s.offset_minutes,
+                family: traits.family,
+                summary: traits.summary,
+            }
+        })
+        .collect()
 }
 
 /// Days `first..=last` of one metric, recomputed together.
@@ -183,7 +241,7 @@ impl Rollups {
             return Ok(());
         }
         let zones = self.zones(user).await?;
-        let ranks = self.ranks(user).await?;
+        let sources = self.sources(user).await?;
         // Runs of days per metric, each recomputed in one pass. Marks up to a month apart share a run:
         // recomputing an unmarked day in between is harmless (a rollup is a pure function of the raw
         // samples) and far cheaper than one pass per day for sparse metrics like weight.
@@ -213,7 +271,7 @@ impl Rollups {
                 None => Vec::new(),
             };
             reading = runs.get(i + 1).map(|next| self.read_ahead(user, *next));
-            let rows = self.compute(*run, &zones, &ranks, &samples);
+            let rows = self.compute(*run, &zones, &sources, &samples);
             drop(samples);
             if let Some(write) = writing.take() {
                 settle(write).await?;
@@ -294,7 +352,7 @@ impl Rollups {
         // Marks made while rebuilding stay, and are recomputed after.
         let marks = self.store.rollups.dirty_days(user).await?;
         let zones = self.zones(user).await?;
-        let ranks = self.ranks(user).await?;
+        let sources = self.sources(user).await?;
         for metric in Metric::ALL {
             let samples = self
                 .store
@@ -315,7 +373,7 @@ impl Rollups {
                     first.yesterday().unwrap_or(first),
                     last.tomorrow().unwrap_or(last),
                 );
-                let rows = self.sleep_rows(&zones, &ranks, &samples, first, last);
+                let rows = self.sleep_rows(&zones, &sources, &samples, first, last);
                 self.store
                     .rollups
                     .replace_sleep(user, epoch_day(first), epoch_day(last), &rows)
@@ -331,7 +389,7 @@ impl Rollups {
                     .div_euclid(3600),
                 samples.iter().map(|s| s.end).max().unwrap_or(0).div_euclid(3600),
             );
-            let (daily, hourly) = self.rows(*metric, &zones, &ranks, &samples, (first, last), hours);
+            let (daily, hourly) = self.rows(*metric, &zones, &sources, &samples, (first, last), hours);
             let series = SeriesRollups {
                 metric: *metric,
                 days: (epoch_day(first), epoch_day(last)),
@@ -351,6 +409,8 @@ impl Rollups {
         if metric == Metric::Sleep {
             return sleep_window(first, last);
         }
+        // Intervals can start up to the margin before the days; a summary that reaches into them nests
+        // over the finer data inside it, which can lie up to the margin after them.
         let margin = if metric.kind() == MetricKind::Instantaneous {
             0
         } else {
@@ -358,7 +418,7 @@ impl Rollups {
         };
         (
             utc_midnight(first) - (OFFSET_SPAN_HOURS.0 + margin) * 3600,
-            utc_midnight(last) + (24 + OFFSET_SPAN_HOURS.1) * 3600,
+            utc_midnight(last) + (24 + OFFSET_SPAN_HOURS.1 + margin) * 3600,
         )
     }
 
@@ -375,11 +435,11 @@ impl Rollups {
         &self,
         (metric, first, last): Run,
         zones: &ZoneHistory,
-        ranks: &HashMap<i64, u32>,
+        sources: &Sources,
         samples: &[SampleValue],
     ) -> Computed {
         if metric == Metric::Sleep {
-            return Computed::Sleep(self.sleep_rows(zones, ranks, samples, first, last));
+            return Computed::Sleep(self.sleep_rows(zones, sources, samples, first, last));
         }
         // Every hour from 14 h before the first day's UTC midnight to 12 h after the last's end: local
         // days lie within, and the samples read cover each of these hours completely.
@@ -387,7 +447,7 @@ impl Rollups {
             (utc_midnight(first) - OFFSET_SPAN_HOURS.0 * 3600).div_euclid(3600),
             (utc_midnight(last) + (24 + OFFSET_SPAN_HOURS.1) * 3600).div_euclid(3600) - 1,
         );
-        let (daily, hourly) = self.rows(metric, zones, ranks, samples, (first, last), hours);
+        let (daily, hourly) = self.rows(metric, zones, sources, samples, (first, last), hours);
         Computed::Series { daily, hours, hourly }
     }
 
@@ -438,18 +498,13 @@ impl Rollups {
     ) -> Result<Vec<SleepSession>, ServiceError> {
         let zones = self.zones(user).await?;
         let samples = self.sleep_samples(user, first, last).await?;
-        let ranks = self.ranks(user).await?;
-        let mut sessions = self.sessions(&zones, &ranks, &samples);
+        let sources = self.sources(user).await?;
+        let mut sessions = self.sessions(&zones, &sources, &samples);
         sessions.retain(|s| (first..=last).contains(&s.date));
         Ok(sessions)
     }
 
-    fn sessions(
-        &self,
-        zones: &ZoneHistory,
-        ranks: &HashMap<i64, u32>,
-        samples: &[SampleValue],
-    ) -> Vec<SleepSession> {
+    fn sessions(&self, zones: &ZoneHistory, sources: &Sources, samples: &[SampleValue]) -> Vec<SleepSession> {
         let stages: Vec<StageInterval> = samples
             .iter()
             .filter_map(|s| {
@@ -458,7 +513,7 @@ impl Rollups {
                     end: s.end,
                     stage: SleepStage::from_code(u8::try_from(s.value as i64).ok()?)?,
                     source: u32::try_from(s.source_id).unwrap_or(u32::MAX),
-                    rank: ranks.get(&s.source_id).copied().unwrap_or(u32::MAX),
+                    rank: sources.get(&s.source_id).map_or(u32::MAX, |t| t.rank),
                     offset_minutes: s.offset_minutes,
                 })
             })
@@ -469,12 +524,12 @@ impl Rollups {
     fn sleep_rows(
         &self,
         zones: &ZoneHistory,
-        ranks: &HashMap<i64, u32>,
+        sources: &Sources,
         samples: &[SampleValue],
         first: Date,
         last: Date,
     ) -> Vec<SleepRollup> {
-        let sessions = self.sessions(zones, ranks, samples);
+        let sessions = self.sessions(zones, sources, samples);
         daily_sleep(&sessions)
             .into_iter()
             .filter(|(d, _)| (first..=last).contains(d))
@@ -495,15 +550,8 @@ impl Rollups {
             .collect()
     }
 
-    async fn ranks(&self, user: &UserId) -> Result<HashMap<i64, u32>, ServiceError> {
-        Ok(self
-            .store
-            .samples
-            .sources(user)
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s.rank()))
-            .collect())
+    async fn sources(&self, user: &UserId) -> Result<Sources, ServiceError> {
+        Ok(source_traits(&self.store.samples.sources(user).await?))
     }
 
     /// The rollup rows for days `first..=last` from the samples given.
@@ -511,23 +559,12 @@ impl Rollups {
         &self,
         metric: Metric,
         zones: &ZoneHistory,
-        ranks: &HashMap<i64, u32>,
+        sources: &Sources,
         samples: &[SampleValue],
         (first, last): (Date, Date),
         hour_range: (i64, i64),
     ) -> (Vec<DailyRollup>, Vec<HourlyRollup>) {
-        let intervals: Vec<SourcedInterval> = samples
-            .iter()
-            .map(|s| SourcedInterval {
-                start: micros(s.start),
-                end: micros(s.end),
-                value: s.value,
-                // Source ids are small positive integers; they fit u32.
-                source: u32::try_from(s.source_id).unwrap_or(u32::MAX),
-                rank: ranks.get(&s.source_id).copied().unwrap_or(u32::MAX),
-                offset_minutes: s.offset_minutes,
-            })
-            .collect();
+        let intervals = merge_input(samples, sources);
         let (days, hours) = match metric.kind() {
             MetricKind::Cumulative => {
                 let merged = merge_intervals(&intervals);

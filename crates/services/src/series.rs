@@ -1,18 +1,19 @@
 //! Bucketed series for `GET /samples?resolution=minute|hour|day`: the merged series (default) from the
 //! hourly and daily rollups, or one source's or every source's own series computed from raw samples.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use jiff::Timestamp;
 use wearhouse_analytics::rollup::micros;
 use wearhouse_analytics::{
     bucket_cumulative, bucket_readings, daily_cumulative, daily_readings, local_date, merge_intervals,
-    merge_readings, Bucket, DayFigures, SourcedInterval,
+    merge_readings, Bucket, DayFigures,
 };
 use wearhouse_model::{parse_observed, InvalidInput, Metric, MetricKind, UserId};
+use wearhouse_store::SampleValue;
 
-use crate::rollups::{epoch_day, from_epoch_day};
+use crate::rollups::{epoch_day, from_epoch_day, merge_input, source_traits};
 use crate::summaries::SummaryService;
 use crate::{FieldError, ServiceError};
 
@@ -222,22 +223,16 @@ impl SummaryService {
         } else {
             0
         };
+        // Summaries reaching into the range nest over finer data up to the margin after it.
         let samples = self
             .store
             .samples
-            .sample_values(user, metric, from - margin, to)
+            .sample_values(user, metric, from - margin, to + margin)
             .await?;
-        let ranks: HashMap<i64, u32> = self
-            .store
-            .samples
-            .sources(user)
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s.rank()))
-            .collect();
+        let sources = source_traits(&self.store.samples.sources(user).await?);
         let zones = self.rollups.zones(user).await?;
         // Which series to compute: the merged one (None), or each source's own.
-        let mut groups: BTreeMap<Option<i64>, Vec<SourcedInterval>> = BTreeMap::new();
+        let mut groups: BTreeMap<Option<i64>, Vec<SampleValue>> = BTreeMap::new();
         for s in &samples {
             let key = match (request.source, request.merge) {
                 (Some(only), _) if s.source_id != only => continue,
@@ -245,17 +240,11 @@ impl SummaryService {
                 (None, false) => Some(s.source_id),
                 (None, true) => None,
             };
-            groups.entry(key).or_default().push(SourcedInterval {
-                start: micros(s.start),
-                end: micros(s.end),
-                value: s.value,
-                source: u32::try_from(s.source_id).unwrap_or(u32::MAX),
-                rank: ranks.get(&s.source_id).copied().unwrap_or(u32::MAX),
-                offset_minutes: s.offset_minutes,
-            });
+            groups.entry(key).or_default().push(*s);
         }
         let mut out = Vec::new();
-        for (source, intervals) in groups {
+        for (source, samples) in groups {
+            let intervals = merge_input(&samples, &sources);
             let cumulative = metric.kind() == MetricKind::Cumulative;
             let pieces = if cumulative {
                 merge_intervals(&intervals)

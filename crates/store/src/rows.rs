@@ -129,6 +129,7 @@ pub(crate) struct SourceRow {
     app: Option<String>,
     priority: Option<i64>,
     created_at: i64,
+    summary: bool,
 }
 
 impl TryFrom<SourceRow> for SourceRecord {
@@ -144,6 +145,11 @@ impl TryFrom<SourceRow> for SourceRecord {
             row.app.as_deref(),
         )
         .map_err(bad)?;
+        let descriptor = if row.summary {
+            descriptor.summarising()
+        } else {
+            descriptor
+        };
         Ok(SourceRecord {
             id: row.id,
             descriptor,

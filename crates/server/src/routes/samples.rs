@@ -477,6 +477,10 @@ pub struct SourceView {
     pub priority: Option<i64>,
     /// Effective rank used when sources overlap: lower wins; an explicit order comes first.
     pub rank: u32,
+    /// The source gives totals over periods (days, quarters of an hour) of data its provider also gives
+    /// finer, like Google Fit's daily rows beside its data points: merged figures count it only for what
+    /// that finer data does not already account for.
+    pub summary: bool,
     pub created_at: String,
 }
 
@@ -492,6 +496,7 @@ impl From<&SourceRecord> for SourceView {
             default_rank: s.descriptor.kind.default_rank(),
             priority: s.priority,
             rank: s.rank(),
+            summary: s.descriptor.summary,
             created_at: s.created_at.to_string(),
         }
     }

@@ -84,8 +84,8 @@ struct Stored {
 /// Activities stored per transaction: an Apple Health export lists hundreds of workouts in a row.
 const ACTIVITY_BATCH: usize = 100;
 
-/// A source as files name it: the provider and the device or app name.
-type SourceKey = (&'static str, Option<String>);
+/// A source as files name it: the provider, the device or app name, and whether it gives summaries.
+type SourceKey = (&'static str, Option<String>, bool);
 
 /// A device name's likely kind, so default priorities work for imported sources.
 fn kind_of(name: &str, provider: Provider) -> DeviceKind {
@@ -126,14 +126,19 @@ impl<'a> Writer<'a> {
         }
     }
 
-    async fn source(&mut self, provider: &'static str, name: Option<&str>) -> Result<i64, ServiceError> {
+    async fn source(
+        &mut self,
+        provider: &'static str,
+        name: Option<&str>,
+        summary: bool,
+    ) -> Result<i64, ServiceError> {
         // Records come in runs from one source: the last one answers most lookups without a key.
-        if let Some(((p, n), id)) = &self.last_source {
-            if *p == provider && n.as_deref() == name {
+        if let Some(((p, n, s), id)) = &self.last_source {
+            if *p == provider && n.as_deref() == name && *s == summary {
                 return Ok(*id);
             }
         }
-        let key = (provider, name.map(str::to_owned));
+        let key = (provider, name.map(str::to_owned), summary);
         if let Some(id) = self.sources.get(&key) {
             self.last_source = Some((key, *id));
             return Ok(*id);
@@ -151,6 +156,11 @@ impl<'a> Writer<'a> {
             SourceDescriptor::new(provider_value, kind_of(shown, provider_value), shown, None, None)
                 .or_else(|_| SourceDescriptor::new(provider_value, DeviceKind::App, fallback, None, None))
                 .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let descriptor = if summary {
+            descriptor.summarising()
+        } else {
+            descriptor
+        };
         let now = self.service.clock.now();
         let id = self
             .service
@@ -183,7 +193,7 @@ impl<'a> Writer<'a> {
                 continue;
             }
             let name = s.source_name.as_deref().or(s.device.as_deref());
-            let source_id = self.source(provider, name).await?;
+            let source_id = self.source(provider, name, s.summary).await?;
             rows.push(NewSample {
                 source_id,
                 metric: s.metric,
@@ -321,7 +331,7 @@ impl<'a> Writer<'a> {
             )
         });
         let source_id = self
-            .source(provider, source_name.as_deref().or(a.device.as_deref()))
+            .source(provider, source_name.as_deref().or(a.device.as_deref()), false)
             .await?;
         let item = NewActivity {
             id: ActivityId::generate(),

@@ -12,8 +12,8 @@ macro_rules! impl_sample_store {
             ) -> Result<i64, $crate::StoreError> {
                 let key = source.natural_key();
                 sqlx::query(
-                    "INSERT INTO sources (user_id, natural_key, provider, kind, name, model, app, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (user_id, natural_key) DO NOTHING",
+                    "INSERT INTO sources (user_id, natural_key, provider, kind, name, model, app, created_at, summary) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (user_id, natural_key) DO NOTHING",
                 )
                 .bind(user.as_str())
                 .bind(&key)
@@ -23,6 +23,7 @@ macro_rules! impl_sample_store {
                 .bind(source.model.as_deref())
                 .bind(source.app.as_deref())
                 .bind($crate::time::to_micros(now))
+                .bind(source.summary)
                 .execute(&self.pool)
                 .await?;
                 let id: i64 = sqlx::query_scalar("SELECT id FROM sources WHERE user_id = $1 AND natural_key = $2")
@@ -38,7 +39,7 @@ macro_rules! impl_sample_store {
                 user: &wearhouse_model::UserId,
             ) -> Result<Vec<$crate::SourceRecord>, $crate::StoreError> {
                 let rows: Vec<$crate::rows::SourceRow> = sqlx::query_as(
-                    "SELECT id, provider, kind, name, model, app, priority, created_at FROM sources \
+                    "SELECT id, provider, kind, name, model, app, priority, created_at, summary FROM sources \
                      WHERE user_id = $1 ORDER BY id",
                 )
                 .bind(user.as_str())

@@ -626,6 +626,40 @@ async fn sources_are_created_once_per_description_and_per_user() {
 }
 
 #[tokio::test]
+async fn a_summary_source_is_a_source_of_its_own_and_says_so() {
+    for_each_backend!(|store| {
+        let ana = store.accounts.create_user(new_user("ana")).await.unwrap();
+        let daily = SourceDescriptor::new(
+            Provider::GoogleFit,
+            DeviceKind::App,
+            "Google Fit (daily)",
+            None,
+            None,
+        )
+        .unwrap();
+        let plain = store.samples.ensure_source(&ana.id, &daily, t0()).await.unwrap();
+        let summary = daily.clone().summarising();
+        let s1 = store
+            .samples
+            .ensure_source(&ana.id, &summary, t0())
+            .await
+            .unwrap();
+        let s2 = store
+            .samples
+            .ensure_source(&ana.id, &summary, t0())
+            .await
+            .unwrap();
+        assert_eq!(s1, s2);
+        assert_ne!(plain, s1);
+        let listed = store.samples.sources(&ana.id).await.unwrap();
+        assert_eq!(listed.len(), 2);
+        assert!(!listed[0].descriptor.summary);
+        assert!(listed[1].descriptor.summary);
+        assert_eq!(listed[1].descriptor, summary);
+    });
+}
+
+#[tokio::test]
 async fn samples_are_stored_once_and_read_back_in_order() {
     for_each_backend!(|store| {
         let ana = store.accounts.create_user(new_user("ana")).await.unwrap();

@@ -263,6 +263,79 @@ async fn incremental_rollups_equal_a_full_rebuild() {
 }
 
 #[tokio::test]
+async fn back_to_back_days_of_one_source_keep_their_own_totals_by_day_and_hour() {
+    let app = spawn_app().await;
+    let body =
+        json!({"username": "ana", "email": "ana@example.org", "password": PASSWORD, "time_zone": "UTC"});
+    assert_eq!(app.post("/api/v1/auth/register", None, body).await.status(), 201);
+    let t = tokens(app.login("ana", PASSWORD, None).await).await;
+    // One source, 100 steps over one day and 900 over the next, sent apart: the second batch marks only
+    // its own days, so the first day's figure comes from a recompute of that day alone.
+    let day = |d: u32, value: f64| {
+        let at = |d: u32| format!("2025-01-{d:02}T00:00:00Z");
+        steps(&at(d), &at(d + 1), value, PHONE)
+    };
+    ingest(&app, &t.access, json!([day(10, 100.0)])).await;
+    assert_eq!(
+        daily(&app, &t.access, "2025-01-10", "2025-01-10").await[0]["steps"],
+        100.0
+    );
+    ingest(&app, &t.access, json!([day(11, 900.0)])).await;
+    let check = |days: &[Value], hours: &Value| {
+        let totals: Vec<f64> = days.iter().map(|d| d["steps"].as_f64().unwrap()).collect();
+        assert_eq!(totals, [100.0, 900.0], "not 500 and 500: {days:?}");
+        let buckets = hours["buckets"].as_array().unwrap();
+        assert_eq!(buckets.len(), 48);
+        for (i, b) in buckets.iter().enumerate() {
+            let expected = if i < 24 { 100.0 / 24.0 } else { 900.0 / 24.0 };
+            let value = b["value"].as_f64().unwrap();
+            assert!(
+                (value - expected).abs() < 1e-9,
+                "hour {i}: {value}, expected {expected}"
+            );
+        }
+    };
+    let query = "metric=steps&resolution=hour&from=2025-01-10T00:00:00Z&to=2025-01-12T00:00:00Z";
+    let incremental = (
+        daily(&app, &t.access, "2025-01-10", "2025-01-11").await,
+        series(&app, &t.access, query).await,
+    );
+    check(&incremental.0, &incremental.1);
+
+    let store = wearhouse::bootstrap::open_store(&app.config).await.unwrap();
+    let user = store.accounts.user_by_login("ana").await.unwrap().unwrap();
+    let rollups = wearhouse_services::rollups::Rollups::new(store.clone());
+    wearhouse_services::SummaryService::new(store.clone(), rollups)
+        .rebuild(&user.id)
+        .await
+        .unwrap();
+    store.close().await;
+    let rebuilt = (
+        daily(&app, &t.access, "2025-01-10", "2025-01-11").await,
+        series(&app, &t.access, query).await,
+    );
+    assert_eq!(
+        incremental, rebuilt,
+        "one day recomputed alone equals a full rebuild"
+    );
+    // The minute resolution is computed from raw samples by the same rule.
+    let minutes = series(
+        &app,
+        &t.access,
+        "metric=steps&resolution=minute&from=2025-01-10T23:59:00Z&to=2025-01-11T00:01:00Z",
+    )
+    .await;
+    let values: Vec<f64> = minutes["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["value"].as_f64().unwrap())
+        .collect();
+    assert_eq!(values.len(), 2);
+    assert!((values[0] - 100.0 / 1440.0).abs() < 1e-9 && (values[1] - 900.0 / 1440.0).abs() < 1e-9);
+}
+
+#[tokio::test]
 async fn a_user_chosen_priority_changes_which_source_wins_and_summaries_follow() {
     let app = spawn_app().await;
     let t = berliner(&app).await;
