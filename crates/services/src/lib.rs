@@ -19,6 +19,7 @@ pub mod series;
 pub mod summaries;
 pub mod tokens;
 pub mod totals;
+pub mod upgrade;
 
 pub use accounts::{AccountService, AccountSettings, AuthenticatedUser};
 pub use activities::{

@@ -293,27 +293,36 @@ impl Rollups {
                 _ = self.wake.notified() => {}
                 _ = tokio::time::sleep(WORKER_POLL) => {}
             }
-            loop {
-                let users = match self.store.rollups.users_with_dirty_days(100).await {
-                    Ok(users) if !users.is_empty() => users,
-                    Ok(_) => break,
+            if let Err(e) = self.drain().await {
+                tracing::warn!(error = %e.with_causes(), "rollup worker cannot read marked days");
+            }
+        }
+    }
+
+    /// Recomputes the marked days of every user until none are left; returns how many users' days were
+    /// recomputed. A user whose recompute fails is logged and skipped (their marks stay for a later
+    /// pass); it stops when every user left failed.
+    pub async fn drain(&self) -> Result<usize, ServiceError> {
+        let mut done = 0;
+        loop {
+            let users = self.store.rollups.users_with_dirty_days(100).await?;
+            if users.is_empty() {
+                return Ok(done);
+            }
+            let mut progressed = false;
+            for user in users {
+                match self.flush(&user).await {
+                    Ok(()) => {
+                        progressed = true;
+                        done += 1;
+                    }
                     Err(e) => {
-                        tracing::warn!(error = %e, "rollup worker cannot read marked days");
-                        break;
-                    }
-                };
-                let mut progressed = false;
-                for user in users {
-                    match self.flush(&user).await {
-                        Ok(()) => progressed = true,
-                        Err(e) => {
-                            tracing::warn!(user = %user, error = %e.with_causes(), "recomputing rollups failed")
-                        }
+                        tracing::warn!(user = %user, error = %e.with_causes(), "recomputing rollups failed")
                     }
                 }
-                if !progressed {
-                    break; // every user failed: wait for the next tick rather than spin
-                }
+            }
+            if !progressed {
+                return Ok(done); // every user failed: wait for the next tick rather than spin
             }
         }
     }

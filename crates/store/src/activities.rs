@@ -153,6 +153,19 @@ pub trait ActivityStore: Send + Sync {
         now: Timestamp,
     ) -> Result<ActivityRecord, StoreError>;
 
+    /// Replaces a live activity's recording — its fields and its streams — with a more complete copy of
+    /// the same recording (a file uploaded whole after a cut-off upload), writing a revision, if its
+    /// revision is still `expected_revision`. [`StoreError::Conflict`] when someone changed it meanwhile.
+    async fn replace_recording(
+        &self,
+        user: &UserId,
+        id: &ActivityId,
+        expected_revision: i64,
+        fields: &ActivityFields,
+        streams: Option<&Streams>,
+        now: Timestamp,
+    ) -> Result<ActivityRecord, StoreError>;
+
     /// Moves a live activity to the trash, writing a revision.
     async fn delete_activity(
         &self,

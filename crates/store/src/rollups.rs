@@ -67,6 +67,12 @@ pub trait RollupStore: Send + Sync {
     /// Up to `limit` users with days waiting for recomputation.
     async fn users_with_dirty_days(&self, limit: u32) -> Result<Vec<UserId>, StoreError>;
 
+    /// Marks every day of every user's samples for recomputation, as if each had just been stored (an
+    /// upgrade whose rules change the figures); returns how many marks were added. A day is marked
+    /// from the day before each stored UTC day to three days after: samples start on their chunk's UTC
+    /// day, local days lie within a day of it, and an interval spans at most 48 hours.
+    async fn mark_every_day(&self) -> Result<u64, StoreError>;
+
     /// The user's days waiting for recomputation: `(metric, day, seq)`.
     async fn dirty_days(&self, user: &UserId) -> Result<Vec<(Metric, i32, i64)>, StoreError>;
 

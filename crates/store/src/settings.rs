@@ -11,6 +11,12 @@ pub trait SettingsStore: Send + Sync {
     /// every caller gets the same value.
     async fn get_or_init(&self, key: &str, candidate: &str) -> Result<String, StoreError>;
 
+    /// The stored value for `key`, if any.
+    async fn get(&self, key: &str) -> Result<Option<String>, StoreError>;
+
+    /// Stores `value` for `key`, replacing what was there.
+    async fn set(&self, key: &str, value: &str) -> Result<(), StoreError>;
+
     /// Cheap round trip proving the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
 }

@@ -36,6 +36,17 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
         .migrate()
         .await
         .with_context(|| format!("database {shown}"))?;
+    let upgraded = wearhouse_services::upgrade::upgrade(&store)
+        .await
+        .with_context(|| format!("upgrading the data in database {shown}"))?;
+    if upgraded.changed() {
+        tracing::info!(
+            from = upgraded.from,
+            to = upgraded.to,
+            days_marked = upgraded.days_marked,
+            "stored data upgraded; marked days are recomputed in the background"
+        );
+    }
     Ok(store)
 }
 

@@ -34,7 +34,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Serve(_) => commands::serve::run(config).await,
             Command::Migrate => {
                 let store = bootstrap::open_store(&config).await?;
+                // Days an upgrade (or a stopped server) left marked are recomputed now, so the figures
+                // are current when the command returns.
+                let users = wearhouse_services::rollups::Rollups::new(store.clone())
+                    .drain()
+                    .await?;
                 store.close().await;
+                if users > 0 {
+                    println!("recomputed the marked rollups of {users} user(s)");
+                }
                 println!(
                     "database {} is up to date",
                     wearhouse::config::mask_url_password(&config.database_url())

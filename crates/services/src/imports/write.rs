@@ -4,9 +4,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use wearhouse_analytics::ZoneHistory;
+use wearhouse_formats::fit::Completeness;
 use wearhouse_formats::{ParsedActivity, ParsedSample, Warning};
 use wearhouse_model::{ActivityFields, ActivityId, DeviceKind, Provider, SourceDescriptor, UserId};
-use wearhouse_store::{Created, ImportProgress, NewActivity, NewSample, StoreError};
+use wearhouse_store::{ActivityRecord, Created, ImportProgress, NewActivity, NewSample, StoreError};
 
 use super::ImportService;
 use crate::rollups::days_touched;
@@ -79,6 +80,29 @@ pub(crate) struct Writer<'a> {
 struct Stored {
     imported: u64,
     duplicates: u64,
+}
+
+/// Whether `item` holds more of the same recording than `stored` (same external id): a file uploaded
+/// whole after a cut-off upload ends later, or carries the device's totals the cut-off one lacked.
+/// Trashed activities and copies the user merged away are left alone.
+fn more_complete(item: &NewActivity, stored: &ActivityRecord) -> bool {
+    if stored.deleted_at.is_some() || stored.merged_into.is_some() {
+        return false;
+    }
+    let completeness = |f: &ActivityFields| {
+        let totals = [
+            f.distance,
+            f.energy,
+            f.avg_heart_rate,
+            f.max_heart_rate,
+            f.elevation_gain,
+        ];
+        Completeness {
+            recorded_until: f.end,
+            has_totals: totals.iter().any(Option::is_some),
+        }
+    };
+    item.fields.start == stored.fields.start && completeness(&item.fields) > completeness(&stored.fields)
 }
 
 /// Activities stored per transaction: an Apple Health export lists hundreds of workouts in a row.
@@ -356,19 +380,62 @@ impl<'a> Writer<'a> {
         self.settle().await?;
         let items = std::mem::take(&mut self.activities);
         let now = self.service.clock.now();
-        for created in self
+        let created = self
             .service
             .store
             .activities
             .create_activities(self.user, &items, now)
-            .await?
-        {
+            .await?;
+        for (created, item) in created.into_iter().zip(&items) {
             match created {
                 Created::New(_) => self.progress.activities += 1,
+                Created::Existing(stored) if more_complete(item, &stored) => {
+                    self.replace_recording(item, &stored).await?;
+                    self.progress.activities += 1;
+                }
                 Created::Existing(_) => self.progress.duplicates += 1,
             }
         }
         Ok(())
+    }
+
+    /// Gives a stored activity the more complete copy of its recording that this import read. What the
+    /// user changed by hand (title, notes, visibility, type) stays as they left it.
+    async fn replace_recording(
+        &mut self,
+        item: &NewActivity,
+        stored: &ActivityRecord,
+    ) -> Result<(), ServiceError> {
+        let mut fields = item.fields.clone();
+        if stored.revision > 1 {
+            fields.title.clone_from(&stored.fields.title);
+            fields.notes.clone_from(&stored.fields.notes);
+            fields.visibility = stored.fields.visibility;
+            fields.activity_type = stored.fields.activity_type;
+        }
+        let now = self.service.clock.now();
+        let result = self
+            .service
+            .store
+            .activities
+            .replace_recording(
+                self.user,
+                &stored.id,
+                stored.revision,
+                &fields,
+                item.streams.as_ref(),
+                now,
+            )
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            // The user changed or deleted it meanwhile: their version stands.
+            Err(StoreError::Conflict { .. } | StoreError::NotFound) => {
+                self.progress.duplicates += 1;
+                Ok(())
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Stores everything still held or in flight. Called at the end of the import, also when it

@@ -4,6 +4,14 @@
 pub(crate) const ACTIVITY_COLUMNS: &str =
     "id, body, source_id, external_id, revision, stream_points, created_at, updated_at, deleted_at, merged_into";
 
+/// What an overwrite of an activity writes: its fields, why, and, when `streams` is `Some`, its streams
+/// too (`Some(None)` removes them).
+pub(crate) struct Overwrite<'a> {
+    pub fields: &'a wearhouse_model::ActivityFields,
+    pub change: crate::RevisionChange,
+    pub streams: Option<Option<&'a wearhouse_model::Streams>>,
+}
+
 macro_rules! impl_activity_store {
     ($store:ty, $db:ty) => {
         impl $store {
@@ -35,10 +43,10 @@ macro_rules! impl_activity_store {
                 user: &wearhouse_model::UserId,
                 id: &wearhouse_model::ActivityId,
                 expected: i64,
-                fields: &wearhouse_model::ActivityFields,
-                change: $crate::RevisionChange,
+                change: $crate::sql::activities::Overwrite<'_>,
                 now: jiff::Timestamp,
             ) -> Result<$crate::ActivityRecord, $crate::StoreError> {
+                let $crate::sql::activities::Overwrite { fields, change, streams } = change;
                 let mut tx = self.pool.begin().await?;
                 let live_only = if change == $crate::RevisionChange::Restore { "" } else { " AND deleted_at IS NULL" };
                 let row: Option<$crate::rows::ActivityRow> = sqlx::query_as(&format!(
@@ -69,7 +77,28 @@ macro_rules! impl_activity_store {
                     $crate::ActivityStore::activity(self, user, id, change == $crate::RevisionChange::Restore).await?;
                     return Err($crate::StoreError::Conflict { what: "revision" });
                 };
-                let record = $crate::ActivityRecord::try_from(row)?;
+                let mut record = $crate::ActivityRecord::try_from(row)?;
+                if let Some(streams) = streams {
+                    sqlx::query("DELETE FROM activity_streams WHERE activity_id = $1")
+                        .bind(id.as_str())
+                        .execute(&mut *tx)
+                        .await?;
+                    let streams = streams.filter(|s| !s.is_empty());
+                    if let Some(streams) = streams {
+                        sqlx::query("INSERT INTO activity_streams (activity_id, data) VALUES ($1, $2)")
+                            .bind(id.as_str())
+                            .bind($crate::stream_codec::encode(streams))
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    let points = streams.map_or(0, |s| s.len() as i64);
+                    sqlx::query("UPDATE activities SET stream_points = $2 WHERE id = $1")
+                        .bind(id.as_str())
+                        .bind(points)
+                        .execute(&mut *tx)
+                        .await?;
+                    record.stream_points = points;
+                }
                 Self::insert_revision(&mut tx, &record, change, now).await?;
                 tx.commit().await?;
                 Ok(record)
@@ -181,8 +210,29 @@ macro_rules! impl_activity_store {
                 fields: &wearhouse_model::ActivityFields,
                 now: jiff::Timestamp,
             ) -> Result<$crate::ActivityRecord, $crate::StoreError> {
-                self.overwrite(user, id, expected_revision, fields, $crate::RevisionChange::Update, now)
-                    .await
+                let change = $crate::sql::activities::Overwrite {
+                    fields,
+                    change: $crate::RevisionChange::Update,
+                    streams: None,
+                };
+                self.overwrite(user, id, expected_revision, change, now).await
+            }
+
+            async fn replace_recording(
+                &self,
+                user: &wearhouse_model::UserId,
+                id: &wearhouse_model::ActivityId,
+                expected_revision: i64,
+                fields: &wearhouse_model::ActivityFields,
+                streams: Option<&wearhouse_model::Streams>,
+                now: jiff::Timestamp,
+            ) -> Result<$crate::ActivityRecord, $crate::StoreError> {
+                let change = $crate::sql::activities::Overwrite {
+                    fields,
+                    change: $crate::RevisionChange::Update,
+                    streams: Some(streams),
+                };
+                self.overwrite(user, id, expected_revision, change, now).await
             }
 
             async fn delete_activity(
@@ -226,8 +276,12 @@ macro_rules! impl_activity_store {
                 .fetch_one(&self.pool)
                 .await?;
                 let fields = $crate::rows::parse_activity_body(&body)?;
-                self.overwrite(user, id, current.revision, &fields, $crate::RevisionChange::Restore, now)
-                    .await
+                let change = $crate::sql::activities::Overwrite {
+                    fields: &fields,
+                    change: $crate::RevisionChange::Restore,
+                    streams: None,
+                };
+                self.overwrite(user, id, current.revision, change, now).await
             }
 
             async fn revisions(
