@@ -35,6 +35,17 @@ pub struct ActivityRecord {
     pub deleted_at: Option<Timestamp>,
     /// Set when the user merged this copy into another activity (it is then hidden from lists).
     pub merged_into: Option<ActivityId>,
+    /// The import that wrote it (or took it over by reading its file again).
+    pub import_id: Option<String>,
+}
+
+/// A recording of an activity as a file gives it: what [`ActivityStore::replace_recording`] writes.
+#[derive(Debug, Clone, Copy)]
+pub struct Recording<'a> {
+    pub fields: &'a ActivityFields,
+    pub streams: Option<&'a Streams>,
+    /// The import the activity passes to, when a re-read of its file replaces it.
+    pub import_id: Option<&'a str>,
 }
 
 /// What a create did for one item.
@@ -155,14 +166,14 @@ pub trait ActivityStore: Send + Sync {
 
     /// Replaces a live activity's recording — its fields and its streams — with a more complete copy of
     /// the same recording (a file uploaded whole after a cut-off upload), writing a revision, if its
-    /// revision is still `expected_revision`. [`StoreError::Conflict`] when someone changed it meanwhile.
+    /// revision is still `expected_revision`. With `import_id`, the activity passes to that import (a
+    /// re-read of the file that wrote it). [`StoreError::Conflict`] when someone changed it meanwhile.
     async fn replace_recording(
         &self,
         user: &UserId,
         id: &ActivityId,
         expected_revision: i64,
-        fields: &ActivityFields,
-        streams: Option<&Streams>,
+        recording: &Recording<'_>,
         now: Timestamp,
     ) -> Result<ActivityRecord, StoreError>;
 

@@ -42,6 +42,10 @@ pub struct NewImport {
     pub file_name: Option<String>,
     pub sha256: String,
     pub bytes_total: i64,
+    /// The data version of the readers that read it (see the services' `upgrade` module).
+    pub data_version: u32,
+    /// An earlier import of the same file, read by older readers, that this one replaces.
+    pub supersedes: Option<String>,
 }
 
 /// Counters an import advances as it goes.
@@ -69,6 +73,10 @@ pub struct ImportRecord {
     pub created_at: Timestamp,
     pub started_at: Option<Timestamp>,
     pub finished_at: Option<Timestamp>,
+    /// The data version of the readers that read it.
+    pub data_version: u32,
+    /// The earlier import of the same file this one replaces.
+    pub supersedes: Option<String>,
 }
 
 #[async_trait]
@@ -85,7 +93,7 @@ pub trait ImportStore: Send + Sync {
     /// The user's imports, newest first.
     async fn imports(&self, user: &UserId, limit: u32) -> Result<Vec<ImportRecord>, StoreError>;
 
-    /// The user's finished import of a file with this hash, if any.
+    /// The user's latest finished import of a file with this hash, if any.
     async fn done_import_by_hash(
         &self,
         user: &UserId,
@@ -116,6 +124,11 @@ pub trait ImportStore: Send + Sync {
         now: Timestamp,
     ) -> Result<(), StoreError>;
 
-    /// Deletes every sample and activity the import wrote; returns how many rows went.
+    /// Deletes every sample and activity the import wrote, and marks the days of the samples removed
+    /// for their rollups to be recomputed; returns how many rows went.
     async fn roll_back_import(&self, id: &str) -> Result<u64, StoreError>;
+
+    /// Ends an import that a newer reading of the same file replaced: rolls back what it still holds
+    /// (what the newer reading did not take over) and forgets it; returns how many rows went.
+    async fn retire_import(&self, id: &str) -> Result<u64, StoreError>;
 }

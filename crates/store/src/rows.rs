@@ -171,6 +171,7 @@ pub(crate) struct ActivityRow {
     updated_at: i64,
     deleted_at: Option<i64>,
     merged_into: Option<String>,
+    import_id: Option<String>,
 }
 
 /// The stored JSON form of an activity's editable fields (current state and revision snapshots).
@@ -211,6 +212,7 @@ impl TryFrom<ActivityRow> for ActivityRecord {
                 .merged_into
                 .map(|id| ActivityId::parse(&id).map_err(|e| StoreError::Corrupt(e.to_string())))
                 .transpose()?,
+            import_id: row.import_id,
         })
     }
 }
@@ -255,6 +257,8 @@ pub(crate) struct ImportRow {
     created_at: i64,
     started_at: Option<i64>,
     finished_at: Option<i64>,
+    data_version: i64,
+    supersedes: Option<String>,
 }
 
 impl TryFrom<ImportRow> for ImportRecord {
@@ -279,6 +283,9 @@ impl TryFrom<ImportRow> for ImportRecord {
             created_at: from_micros(r.created_at)?,
             started_at: r.started_at.map(from_micros).transpose()?,
             finished_at: r.finished_at.map(from_micros).transpose()?,
+            data_version: u32::try_from(r.data_version)
+                .map_err(|_| StoreError::Corrupt(format!("imports.data_version {}", r.data_version)))?,
+            supersedes: r.supersedes,
         })
     }
 }

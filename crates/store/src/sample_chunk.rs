@@ -254,17 +254,23 @@ pub(crate) struct Merge {
     pub chunks: Vec<(ChunkKey, EncodedChunk)>,
     pub external_ids: Vec<ExternalKey>,
     pub added: u64,
+    /// Stored samples of a superseded import that the batch read again and took over.
+    pub taken_over: u64,
 }
 
 /// Adds `samples` to the stored chunks `stored` (decoded, by key; a missing key is an empty day) as
 /// one batch, with the rules of [`crate::SampleStore::insert_samples`]: in input order, a sample is
 /// skipped when one with the same source, metric, start and duration is stored or came earlier in the
 /// batch, or when its external id is in `taken` (stored ids of the batch's samples) or came earlier.
+/// A stored sample of one of the `superseded` batches (sorted: those of an import this batch's import
+/// replaces, see [`crate::NewImport::supersedes`]) is taken over instead: it gets the batch's reading
+/// (value, offset) and the batch, so rolling back the superseded import leaves it.
 pub(crate) fn merge(
     samples: &[NewSample],
     mut stored: BTreeMap<ChunkKey, Vec<ChunkSample>>,
     mut taken: HashSet<ExternalKey>,
     batch: i64,
+    superseded: &[i64],
 ) -> Merge {
     // Without external ids, a sample can only clash on its (start, duration) key, so clashes inside
     // the batch are settled after grouping by a stable sort that keeps the first of equal keys. With
@@ -274,6 +280,8 @@ pub(crate) fn merge(
     // Chunks touched, in first-touch order: (key, stored samples, samples added). Consecutive samples
     // usually share a chunk, so the last one is checked before the index.
     let mut touched: Vec<(ChunkKey, Vec<ChunkSample>, Vec<ChunkSample>)> = Vec::new();
+    // Chunks whose stored samples were taken over, so they are written even when nothing was added.
+    let mut changed: HashSet<ChunkKey> = HashSet::new();
     let mut index: HashMap<ChunkKey, usize> = HashMap::new();
     let mut merge = Merge::default();
     for s in samples {
@@ -287,10 +295,15 @@ pub(crate) fn merge(
         };
         let (_, in_store, added) = &mut touched[at];
         let duration = s.end - s.start;
-        if in_store
-            .binary_search_by(|e| e.key().cmp(&(s.start, duration)))
-            .is_ok()
-        {
+        if let Ok(found) = in_store.binary_search_by(|e| e.key().cmp(&(s.start, duration))) {
+            let existing = &mut in_store[found];
+            if superseded.binary_search(&existing.batch).is_ok() {
+                existing.value = s.value;
+                existing.offset_minutes = s.offset_minutes;
+                existing.batch = batch;
+                merge.taken_over += 1;
+                changed.insert(key);
+            }
             continue;
         }
         if in_input_order {
@@ -320,7 +333,7 @@ pub(crate) fn merge(
         // Stable: of equal keys (possible only without external ids) the first in the batch is kept.
         added.sort_by_key(ChunkSample::key);
         added.dedup_by_key(|s| s.key());
-        if added.is_empty() {
+        if added.is_empty() && !changed.contains(&key) {
             continue;
         }
         merge.added += added.len() as u64;
@@ -475,7 +488,7 @@ mod tests {
             sample(t + 60, 60, 75.0),             // same start, other duration: a different sample
             sample(t + SECONDS_PER_DAY, 0, 60.0), // the next day's chunk
         ];
-        let merge = merge(&incoming, stored, HashSet::new(), 2);
+        let merge = merge(&incoming, stored, HashSet::new(), 2, &[]);
         assert_eq!(merge.added, 3);
         assert_eq!(merge.chunks.len(), 2);
         let (first_key, first) = &merge.chunks[0];
@@ -508,7 +521,7 @@ mod tests {
             with_id(t + SECONDS_PER_DAY * 3, "new"),
             with_id(t + 2, "other"),
         ];
-        let merge = merge(&incoming, BTreeMap::new(), taken, 5);
+        let merge = merge(&incoming, BTreeMap::new(), taken, 5, &[]);
         assert_eq!(merge.added, 2);
         let ids: Vec<&str> = merge.external_ids.iter().map(|(_, _, id)| id.as_str()).collect();
         assert_eq!(ids, vec!["new", "other"]);
@@ -518,7 +531,7 @@ mod tests {
             with_id(t, "claimed?"),
             with_id(t + 5, "claimed?"),
         ];
-        let merge = super::merge(&incoming, BTreeMap::new(), HashSet::new(), 6);
+        let merge = super::merge(&incoming, BTreeMap::new(), HashSet::new(), 6, &[]);
         assert_eq!(merge.added, 2);
         let day = decode(19_000, &merge.chunks[0].1.body).unwrap();
         assert_eq!(day[1].external_id.as_deref(), Some("claimed?"));

@@ -26,10 +26,10 @@ use wearhouse_store::{ImportProgress, ImportRecord, ImportStatus, NewImport, Sto
 
 pub use raw::RawPage;
 pub use read::ArchiveLimits;
-pub use write::Report;
+pub use write::{Report, Superseded};
 
 use crate::rollups::Rollups;
-use crate::{Clock, ServiceError};
+use crate::{upgrade, Clock, ServiceError};
 use read::Chunk;
 use write::{ReportedWarning, Writer};
 
@@ -107,10 +107,16 @@ impl ImportService {
                 .done_import_by_hash(user, &upload.sha256)
                 .await?
         };
-        if let Some(done) = known {
-            let _ = tokio::fs::remove_file(&upload.path).await;
-            return Ok((done, false));
-        }
+        // A file read by the current readers is not read again; one read by older readers is, and the new
+        // reading replaces the old one's records (see `NewImport::supersedes`).
+        let supersedes = match known {
+            Some(done) if done.data_version >= upgrade::current_version() => {
+                let _ = tokio::fs::remove_file(&upload.path).await;
+                return Ok((done, false));
+            }
+            Some(done) => Some(done.id),
+            None => None,
+        };
         let id = format!("imp_{}", uuid::Uuid::now_v7().simple());
         tokio::fs::rename(&upload.path, self.file_of(&id))
             .await
@@ -126,6 +132,8 @@ impl ImportService {
                     file_name: upload.file_name,
                     sha256: upload.sha256,
                     bytes_total: i64::try_from(upload.size).unwrap_or(i64::MAX),
+                    data_version: upgrade::current_version(),
+                    supersedes,
                 },
                 self.clock.now(),
             )
@@ -163,10 +171,11 @@ impl ImportService {
             .await?
         {
             let (sha256, _) = hash_file(path).await?;
-            if let Some(done) = self.store.imports.done_import_by_hash(user, &sha256).await? {
-                return Ok(done);
+            match self.store.imports.done_import_by_hash(user, &sha256).await? {
+                Some(done) if done.data_version >= upgrade::current_version() => return Ok(done),
+                // Read by older readers: `submit` reads it again.
+                _ => sha256,
             }
-            sha256
         } else {
             // Filled in by `run` once the file is hashed.
             String::new()
@@ -256,7 +265,7 @@ impl ImportService {
             .sha256
             .is_empty()
             .then(|| tokio::spawn(hash_file_owned(self.file_of(&record.id))));
-        let mut writer = Writer::new(self, user, &record.id);
+        let mut writer = Writer::new(self, user, &record.id, record.supersedes.as_deref());
         let mut outcome = self.read_and_write(record, &mut writer, progress).await;
         if let (Some(hashing), true) = (hashing, outcome.is_ok()) {
             let hashed = match hashing.await {
@@ -274,6 +283,25 @@ impl ImportService {
                     "hashing_failed",
                     format!("the file could not be hashed: {e}"),
                 ));
+            }
+        }
+        // The earlier reading of this file keeps only what the new one did not take over; it goes now,
+        // before this import is recorded as done (a crash in between re-runs this import, which is
+        // harmless).
+        if let (Ok(()), Some(old)) = (&outcome, &record.supersedes) {
+            match self.store.imports.retire_import(old).await {
+                Ok(removed) => {
+                    writer.report.superseded = Some(Superseded {
+                        import: old.clone(),
+                        removed,
+                    })
+                }
+                Err(e) => {
+                    outcome = Err(Failure::new(
+                        "storage_failed",
+                        format!("the earlier import {old} of this file could not be retired: {e}"),
+                    ))
+                }
             }
         }
         let now = self.clock.now();

@@ -7,7 +7,9 @@ use wearhouse_analytics::ZoneHistory;
 use wearhouse_formats::fit::Completeness;
 use wearhouse_formats::{ParsedActivity, ParsedSample, Warning};
 use wearhouse_model::{ActivityFields, ActivityId, DeviceKind, Provider, SourceDescriptor, UserId};
-use wearhouse_store::{ActivityRecord, Created, ImportProgress, NewActivity, NewSample, StoreError};
+use wearhouse_store::{
+    ActivityRecord, Created, ImportProgress, NewActivity, NewSample, Recording, StoreError,
+};
 
 use super::ImportService;
 use crate::rollups::days_touched;
@@ -31,6 +33,16 @@ pub struct Report {
     /// Rows a failed import had stored and that were removed again.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rolled_back: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub superseded: Option<Superseded>,
+}
+
+/// The earlier import of the same file, read by older readers, that an import replaced.
+#[derive(Debug, serde::Serialize)]
+pub struct Superseded {
+    pub import: String,
+    /// Rows the earlier reading had stored that the new one did not read again, removed with it.
+    pub removed: u64,
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -64,6 +76,8 @@ pub(crate) struct Writer<'a> {
     pub service: &'a ImportService,
     pub user: &'a UserId,
     pub import_id: &'a str,
+    /// The earlier import of the same file that this one reads again and replaces.
+    supersedes: Option<&'a str>,
     pub progress: ImportProgress,
     pub report: Report,
     sources: HashMap<SourceKey, i64>,
@@ -135,11 +149,17 @@ fn kind_of(name: &str, provider: Provider) -> DeviceKind {
 }
 
 impl<'a> Writer<'a> {
-    pub fn new(service: &'a ImportService, user: &'a UserId, import_id: &'a str) -> Self {
+    pub fn new(
+        service: &'a ImportService,
+        user: &'a UserId,
+        import_id: &'a str,
+        supersedes: Option<&'a str>,
+    ) -> Self {
         Self {
             service,
             user,
             import_id,
+            supersedes,
             progress: ImportProgress::default(),
             report: Report::default(),
             sources: HashMap::new(),
@@ -389,9 +409,19 @@ impl<'a> Writer<'a> {
         for (created, item) in created.into_iter().zip(&items) {
             match created {
                 Created::New(_) => self.progress.activities += 1,
+                // Read again from the same file: the new reading replaces the old one's.
+                Created::Existing(stored)
+                    if stored.import_id.is_some() && stored.import_id.as_deref() == self.supersedes =>
+                {
+                    self.replace_recording(item, &stored, true).await?;
+                    self.progress.duplicates += 1;
+                }
                 Created::Existing(stored) if more_complete(item, &stored) => {
-                    self.replace_recording(item, &stored).await?;
-                    self.progress.activities += 1;
+                    if self.replace_recording(item, &stored, false).await? {
+                        self.progress.activities += 1;
+                    } else {
+                        self.progress.duplicates += 1;
+                    }
                 }
                 Created::Existing(_) => self.progress.duplicates += 1,
             }
@@ -399,13 +429,16 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    /// Gives a stored activity the more complete copy of its recording that this import read. What the
-    /// user changed by hand (title, notes, visibility, type) stays as they left it.
+    /// Gives a stored activity the copy of its recording that this import read: a more complete one, or
+    /// (`take_over`) a newer reading of the file it came from, which the activity then passes to. What
+    /// the user changed by hand (title, notes, visibility, type) stays as they left it. `false` when the
+    /// user changed or deleted the activity meanwhile: their version stands.
     async fn replace_recording(
         &mut self,
         item: &NewActivity,
         stored: &ActivityRecord,
-    ) -> Result<(), ServiceError> {
+        take_over: bool,
+    ) -> Result<bool, ServiceError> {
         let mut fields = item.fields.clone();
         if stored.revision > 1 {
             fields.title.clone_from(&stored.fields.title);
@@ -422,18 +455,18 @@ impl<'a> Writer<'a> {
                 self.user,
                 &stored.id,
                 stored.revision,
-                &fields,
-                item.streams.as_ref(),
+                &Recording {
+                    fields: &fields,
+                    streams: item.streams.as_ref(),
+                    import_id: take_over.then_some(self.import_id),
+                },
                 now,
             )
             .await;
         match result {
-            Ok(_) => Ok(()),
+            Ok(_) => Ok(true),
             // The user changed or deleted it meanwhile: their version stands.
-            Err(StoreError::Conflict { .. } | StoreError::NotFound) => {
-                self.progress.duplicates += 1;
-                Ok(())
-            }
+            Err(StoreError::Conflict { .. } | StoreError::NotFound) => Ok(false),
             Err(e) => Err(e.into()),
         }
     }

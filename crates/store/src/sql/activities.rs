@@ -2,7 +2,8 @@
 
 /// Columns selected for an activity, in the order of `rows::ActivityRow`.
 pub(crate) const ACTIVITY_COLUMNS: &str =
-    "id, body, source_id, external_id, revision, stream_points, created_at, updated_at, deleted_at, merged_into";
+    "id, body, source_id, external_id, revision, stream_points, created_at, updated_at, deleted_at, merged_into, \
+     import_id";
 
 /// What an overwrite of an activity writes: its fields, why, and, when `streams` is `Some`, its streams
 /// too (`Some(None)` removes them).
@@ -10,6 +11,8 @@ pub(crate) struct Overwrite<'a> {
     pub fields: &'a wearhouse_model::ActivityFields,
     pub change: crate::RevisionChange,
     pub streams: Option<Option<&'a wearhouse_model::Streams>>,
+    /// `Some`: the activity passes to this import (a re-read of the file that wrote it).
+    pub import_id: Option<&'a str>,
 }
 
 macro_rules! impl_activity_store {
@@ -46,7 +49,7 @@ macro_rules! impl_activity_store {
                 change: $crate::sql::activities::Overwrite<'_>,
                 now: jiff::Timestamp,
             ) -> Result<$crate::ActivityRecord, $crate::StoreError> {
-                let $crate::sql::activities::Overwrite { fields, change, streams } = change;
+                let $crate::sql::activities::Overwrite { fields, change, streams, import_id } = change;
                 let mut tx = self.pool.begin().await?;
                 let live_only = if change == $crate::RevisionChange::Restore { "" } else { " AND deleted_at IS NULL" };
                 let row: Option<$crate::rows::ActivityRow> = sqlx::query_as(&format!(
@@ -98,6 +101,14 @@ macro_rules! impl_activity_store {
                         .execute(&mut *tx)
                         .await?;
                     record.stream_points = points;
+                }
+                if let Some(import_id) = import_id {
+                    sqlx::query("UPDATE activities SET import_id = $2 WHERE id = $1")
+                        .bind(id.as_str())
+                        .bind(import_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    record.import_id = Some(import_id.to_owned());
                 }
                 Self::insert_revision(&mut tx, &record, change, now).await?;
                 tx.commit().await?;
@@ -176,6 +187,7 @@ macro_rules! impl_activity_store {
                         updated_at: $crate::time::from_micros(at)?,
                         deleted_at: None,
                         merged_into: None,
+                        import_id: item.import_id.clone(),
                     };
                     Self::insert_revision(&mut tx, &record, $crate::RevisionChange::Create, now).await?;
                     out.push($crate::Created::New(record));
@@ -214,6 +226,7 @@ macro_rules! impl_activity_store {
                     fields,
                     change: $crate::RevisionChange::Update,
                     streams: None,
+                    import_id: None,
                 };
                 self.overwrite(user, id, expected_revision, change, now).await
             }
@@ -223,14 +236,14 @@ macro_rules! impl_activity_store {
                 user: &wearhouse_model::UserId,
                 id: &wearhouse_model::ActivityId,
                 expected_revision: i64,
-                fields: &wearhouse_model::ActivityFields,
-                streams: Option<&wearhouse_model::Streams>,
+                recording: &$crate::Recording<'_>,
                 now: jiff::Timestamp,
             ) -> Result<$crate::ActivityRecord, $crate::StoreError> {
                 let change = $crate::sql::activities::Overwrite {
-                    fields,
+                    fields: recording.fields,
                     change: $crate::RevisionChange::Update,
-                    streams: Some(streams),
+                    streams: Some(recording.streams),
+                    import_id: recording.import_id,
                 };
                 self.overwrite(user, id, expected_revision, change, now).await
             }
@@ -280,6 +293,7 @@ macro_rules! impl_activity_store {
                     fields: &fields,
                     change: $crate::RevisionChange::Restore,
                     streams: None,
+                    import_id: None,
                 };
                 self.overwrite(user, id, current.revision, change, now).await
             }

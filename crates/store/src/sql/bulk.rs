@@ -128,7 +128,16 @@ impl PgStore {
             .await?;
             taken.extend(rows);
         }
-        let merge = sample_chunk::merge(samples, stored, taken, batch);
+        let superseded: Vec<i64> = match import_id {
+            Some(import) => {
+                sqlx::query_scalar(crate::sql::imports::SUPERSEDED_BATCHES)
+                    .bind(import)
+                    .fetch_all(&mut *tx)
+                    .await?
+            }
+            None => Vec::new(),
+        };
+        let merge = sample_chunk::merge(samples, stored, taken, batch, &superseded);
         for chunk in merge.chunks.chunks(INSERT_CHUNK) {
             let mut upsert = sqlx::QueryBuilder::<sqlx::Postgres>::new(
                 "INSERT INTO sample_chunks (source_id, metric, day, samples, max_batch, body) ",
@@ -157,7 +166,7 @@ impl PgStore {
             insert.build().execute(&mut *tx).await?;
         }
         let inserted = merge.added;
-        if inserted > 0 {
+        if inserted > 0 || merge.taken_over > 0 {
             for chunk in touched.chunks(INSERT_CHUNK) {
                 let mut mark = sqlx::QueryBuilder::<sqlx::Postgres>::new(
                     "INSERT INTO rollup_dirty (user_id, metric, day, seq) ",
@@ -275,6 +284,13 @@ impl PgStore {
         let mut inserted = 0;
         // 8 parameters a row, well under both databases' limits.
         for chunk in records.chunks(1000) {
+            // One statement must not meet a row twice when it may update what it meets (PostgreSQL's
+            // `ON CONFLICT DO UPDATE` refuses to), so repeats within the statement are left out.
+            let mut seen = HashSet::new();
+            let chunk: Vec<&RawRecord> = chunk
+                .iter()
+                .filter(|r| seen.insert((&r.record_type, r.start, r.end, &r.source_name, &r.value)))
+                .collect();
             let mut insert = sqlx::QueryBuilder::<sqlx::Postgres>::new(
                 "INSERT INTO raw_records (user_id, import_id, record_type, start_s, end_s, value, unit, source_name) ",
             );
@@ -288,7 +304,7 @@ impl PgStore {
                     .push_bind(&r.unit)
                     .push_bind(&r.source_name);
             });
-            insert.push(" ON CONFLICT DO NOTHING");
+            insert.push(crate::sql::raw::RAW_ON_CONFLICT);
             inserted += insert.build().execute(&mut *tx).await?.rows_affected();
         }
         tx.commit().await?;

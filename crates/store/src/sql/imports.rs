@@ -1,8 +1,15 @@
 //! `ImportStore` in SQL common to both backends.
 
+/// The ingest batches of the import that import `$1` supersedes, in order: the samples a re-read takes
+/// over (see `sample_chunk::merge`). Valid SQL for both backends and for the native SQLite connections.
+pub(crate) const SUPERSEDED_BATCHES: &str =
+    "SELECT b.id FROM ingest_batches b JOIN imports i ON b.import_id = i.supersedes \
+     WHERE i.id = $1 ORDER BY b.id";
+
 pub(crate) const IMPORT_COLUMNS: &str =
     "id, user_id, status, format, file_name, sha256, bytes_total, bytes_read, \
-    records_read, imported, duplicates, activities, report, created_at, started_at, finished_at";
+    records_read, imported, duplicates, activities, report, created_at, started_at, finished_at, \
+    data_version, supersedes";
 
 macro_rules! impl_import_store {
     ($store:ty) => {
@@ -15,8 +22,8 @@ macro_rules! impl_import_store {
                 now: jiff::Timestamp,
             ) -> Result<$crate::ImportRecord, $crate::StoreError> {
                 sqlx::query(
-                    "INSERT INTO imports (id, user_id, status, format, file_name, sha256, bytes_total, created_at) \
-                     VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7)",
+                    "INSERT INTO imports (id, user_id, status, format, file_name, sha256, bytes_total, created_at, \
+                     data_version, supersedes) VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9)",
                 )
                 .bind(&import.id)
                 .bind(user.as_str())
@@ -25,6 +32,8 @@ macro_rules! impl_import_store {
                 .bind(&import.sha256)
                 .bind(import.bytes_total)
                 .bind($crate::time::to_micros(now))
+                .bind(i64::from(import.data_version))
+                .bind(import.supersedes.as_deref())
                 .execute(&self.pool)
                 .await?;
                 $crate::ImportStore::import(self, user, &import.id).await
@@ -69,7 +78,7 @@ macro_rules! impl_import_store {
             ) -> Result<Option<$crate::ImportRecord>, $crate::StoreError> {
                 let row: Option<$crate::rows::ImportRow> = sqlx::query_as(&format!(
                     "SELECT {} FROM imports WHERE user_id = $1 AND sha256 = $2 AND status = 'done' \
-                     ORDER BY created_at LIMIT 1",
+                     ORDER BY created_at DESC LIMIT 1",
                     $crate::sql::imports::IMPORT_COLUMNS
                 ))
                 .bind(user.as_str())
@@ -205,6 +214,8 @@ macro_rules! impl_import_store {
                         .fetch_all(&mut *tx)
                         .await?;
                 let mut samples = 0;
+                // (metric, UTC day) of every chunk that lost samples: their rollups must be recomputed.
+                let mut emptied: Vec<(i16, i64)> = Vec::new();
                 if let Some((first_batch, user)) = batches.first() {
                     let ids: Vec<i64> = batches.iter().map(|(batch, _)| *batch).collect();
                     sqlx::query(&format!("SELECT id FROM sources WHERE user_id = $1 ORDER BY id{}", Self::LOCK_FOR_WRITE))
@@ -238,6 +249,7 @@ macro_rules! impl_import_store {
                                 continue;
                             }
                             samples += removed.len() as u64;
+                            emptied.push((metric, day));
                             if kept.is_empty() {
                                 sqlx::query("DELETE FROM sample_chunks WHERE source_id = $1 AND metric = $2 AND day = $3")
                                     .bind(source_id)
@@ -273,12 +285,40 @@ macro_rules! impl_import_store {
                         }
                     }
                 }
+                if let Some((_, user)) = batches.first() {
+                    emptied.sort_unstable();
+                    emptied.dedup();
+                    // The local days a removed sample counted for lie within a day before its UTC day
+                    // and three after (samples span at most 48 hours), as when the upgrade marks days.
+                    for (metric, day) in emptied {
+                        for local in day - 1..=day + 3 {
+                            sqlx::query(
+                                "INSERT INTO rollup_dirty (user_id, metric, day, seq) VALUES ($1, $2, $3, 0) \
+                                 ON CONFLICT (user_id, metric, day) DO UPDATE SET seq = rollup_dirty.seq + 1",
+                            )
+                            .bind(user)
+                            .bind(metric)
+                            .bind(local)
+                            .execute(&mut *tx)
+                            .await?;
+                        }
+                    }
+                }
                 sqlx::query("DELETE FROM ingest_batches WHERE import_id = $1")
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;
                 Ok(samples + activities + raw)
+            }
+
+            async fn retire_import(&self, id: &str) -> Result<u64, $crate::StoreError> {
+                let removed = $crate::ImportStore::roll_back_import(self, id).await?;
+                sqlx::query("DELETE FROM imports WHERE id = $1")
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(removed)
             }
         }
     };

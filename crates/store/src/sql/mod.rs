@@ -12,7 +12,7 @@ mod sessions;
 #[macro_use]
 pub(crate) mod imports;
 #[macro_use]
-mod raw;
+pub(crate) mod raw;
 #[macro_use]
 mod rollups;
 #[macro_use]

@@ -141,9 +141,16 @@ impl NativeSqlite {
                 .query_row(rusqlite::params![user, now_micros, import_id], |r| r.get(0))?;
             let stored = read_chunks(&tx, &sample_chunk::keys_of(&samples))?;
             let taken = taken_external_ids(&tx, &samples)?;
-            let merge = sample_chunk::merge(&samples, stored, taken, batch);
+            let superseded: Vec<i64> = match &import_id {
+                Some(import) => tx
+                    .prepare_cached(crate::sql::imports::SUPERSEDED_BATCHES)?
+                    .query_map([import], |r| r.get(0))?
+                    .collect::<Result<_, _>>()?,
+                None => Vec::new(),
+            };
+            let merge = sample_chunk::merge(&samples, stored, taken, batch, &superseded);
             write_chunks(&tx, &merge)?;
-            if merge.added > 0 {
+            if merge.added > 0 || merge.taken_over > 0 {
                 // Always raise the mark, never lower it (see the PostgreSQL path for why it matters).
                 let mut mark = tx.prepare_cached(
                     "INSERT INTO rollup_dirty (user_id, metric, day, seq) VALUES (?1, ?2, ?3, ?4) \
@@ -270,10 +277,11 @@ impl NativeSqlite {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let mut inserted = 0u64;
             {
-                let mut insert = tx.prepare_cached(
+                let mut insert = tx.prepare_cached(&format!(
                     "INSERT INTO raw_records (user_id, import_id, record_type, start_s, end_s, value, unit, source_name) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
-                )?;
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8){}",
+                    crate::sql::raw::RAW_ON_CONFLICT
+                ))?;
                 for r in &records {
                     inserted += insert.execute(rusqlite::params![
                         user,

@@ -1,5 +1,12 @@
 //! `RawStore` in SQL common to both backends.
 
+/// How a raw record already stored meets the same record again: it stays as it is, unless the import
+/// storing it now supersedes the one that stored it (a re-read of the same file), which takes it over.
+pub(crate) const RAW_ON_CONFLICT: &str =
+    " ON CONFLICT (user_id, record_type, start_s, end_s, source_name, value) \
+     DO UPDATE SET import_id = excluded.import_id \
+     WHERE raw_records.import_id = (SELECT i.supersedes FROM imports i WHERE i.id = excluded.import_id)";
+
 macro_rules! impl_raw_store {
     ($store:ty, $db:ty) => {
         #[async_trait::async_trait]

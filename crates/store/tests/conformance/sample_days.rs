@@ -255,6 +255,134 @@ async fn rolling_back_an_import_removes_its_samples_and_nothing_else() {
     });
 }
 
+fn import(id: &str, data_version: u32, supersedes: Option<&str>) -> NewImport {
+    NewImport {
+        id: id.into(),
+        format: "apple_health".into(),
+        file_name: Some("export.xml".into()),
+        sha256: "same-file".into(),
+        bytes_total: 1,
+        data_version,
+        supersedes: supersedes.map(str::to_owned),
+    }
+}
+
+fn raw(record_type: &str, start: i64) -> RawRecord {
+    RawRecord {
+        record_type: record_type.into(),
+        start,
+        end: start,
+        value: "1".into(),
+        unit: "count".into(),
+        source_name: "Ana's Watch".into(),
+    }
+}
+
+#[tokio::test]
+async fn a_newer_reading_of_a_file_takes_over_what_it_reads_again_and_the_rest_goes_with_the_old_one() {
+    for_each_backend!(|store| {
+        let ana = store.accounts.create_user(new_user("ana")).await.unwrap();
+        let w = store
+            .samples
+            .ensure_source(&ana.id, &watch(), t0())
+            .await
+            .unwrap();
+        let day = 20_000 * DAY;
+        // The old reading: one right sample, one the old readers got wrong, two raw records.
+        store
+            .imports
+            .create_import(&ana.id, &import("imp-old", 0, None), t0())
+            .await
+            .unwrap();
+        let old = vec![hr(w, day, 60.0), hr(w, day + 60, 70.0)];
+        store
+            .samples
+            .insert_samples(&ana.id, &old, &[], t0(), Some("imp-old"))
+            .await
+            .unwrap();
+        let old_raw = vec![raw("HKTypeA", day), raw("HKTypeB", day)];
+        store
+            .raw
+            .insert_raw(&ana.id, Some("imp-old"), &old_raw)
+            .await
+            .unwrap();
+        // A sample entered by hand, which no import may take.
+        store
+            .samples
+            .insert_samples(&ana.id, &[hr(w, day + 120, 80.0)], &[], t0(), None)
+            .await
+            .unwrap();
+        store.rollups.clear_all_dirty(&ana.id).await.unwrap();
+
+        // The new reading of the same file: corrects the first sample, no longer reads the second,
+        // meets the hand-entered one and reads one sample more.
+        store
+            .imports
+            .create_import(&ana.id, &import("imp-new", 1, Some("imp-old")), t0())
+            .await
+            .unwrap();
+        let new = vec![hr(w, day, 61.0), hr(w, day + 120, 81.0), hr(w, day + 180, 90.0)];
+        let added = store
+            .samples
+            .insert_samples(&ana.id, &new, &[], t0(), Some("imp-new"))
+            .await
+            .unwrap();
+        assert_eq!(added, 1);
+        store
+            .raw
+            .insert_raw(&ana.id, Some("imp-new"), &old_raw[..1])
+            .await
+            .unwrap();
+        assert_eq!(
+            store.imports.retire_import("imp-old").await.unwrap(),
+            2,
+            "the wrong sample and raw record"
+        );
+
+        let left: Vec<(i64, f64)> = store
+            .samples
+            .samples(&ana.id, &query(Metric::HeartRate, None, 100))
+            .await
+            .unwrap()
+            .iter()
+            .map(|s| (s.start - day, s.value))
+            .collect();
+        assert_eq!(left, vec![(0, 61.0), (120, 80.0), (180, 90.0)]);
+        let types: Vec<String> = store
+            .raw
+            .raw_types(&ana.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
+        assert_eq!(types, vec!["HKTypeA".to_string()]);
+        assert!(matches!(
+            store.imports.import(&ana.id, "imp-old").await,
+            Err(StoreError::NotFound)
+        ));
+        // The days whose samples changed are marked for their rollups to be recomputed.
+        let marked: Vec<i32> = store
+            .rollups
+            .dirty_days(&ana.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|(m, _, _)| *m == Metric::HeartRate)
+            .map(|(_, d, _)| d)
+            .collect();
+        assert!(marked.contains(&20_000), "{marked:?}");
+        // Rolling back the new import now removes what it took over too.
+        store.imports.roll_back_import("imp-new").await.unwrap();
+        let left = store
+            .samples
+            .samples(&ana.id, &query(Metric::HeartRate, None, 100))
+            .await
+            .unwrap();
+        assert_eq!(left.iter().map(|s| s.value).collect::<Vec<_>>(), vec![80.0]);
+    });
+}
+
 #[tokio::test]
 async fn a_recompute_replaces_its_days_and_hours_and_nothing_else() {
     for_each_backend!(|store| {

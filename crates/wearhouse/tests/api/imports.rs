@@ -662,6 +662,8 @@ async fn an_import_interrupted_by_a_stop_is_resumed_at_the_next_start_without_du
                 file_name: Some("export.xml".into()),
                 sha256: "interrupted".into(),
                 bytes_total: xml.len() as i64,
+                data_version: wearhouse_services::upgrade::current_version(),
+                supersedes: None,
             },
             jiff::Timestamp::now(),
         )
