@@ -24,5 +24,5 @@ mod track;
 
 pub use error::{FormatError, Location, Warning};
 pub use reader::{FormatReader, ReadContext};
-pub use records::{ParsedActivity, ParsedFile, ParsedSample};
+pub use records::{start_external_id, ParsedActivity, ParsedFile, ParsedSample};
 pub use sink::{ActivityRecord, Collected, Flow, RecordSink};

@@ -3,7 +3,8 @@
 //! rules changed are recomputed. Each upgrade runs once per database, in order; the last one applied is
 //! kept in the settings table, so every process that opens the database agrees on it.
 
-use wearhouse_store::Store;
+use jiff::Timestamp;
+use wearhouse_store::{Rekeyed, Store};
 
 use crate::ServiceError;
 
@@ -18,6 +19,9 @@ pub struct UpgradeReport {
     pub to: u32,
     /// Days marked for their rollups to be recomputed.
     pub days_marked: u64,
+    /// Activities given a new external id, and those of them found to be another's duplicate (trashed).
+    pub activities_rekeyed: u64,
+    pub duplicates_trashed: u64,
 }
 
 impl UpgradeReport {
@@ -38,13 +42,22 @@ struct Upgrade {
 enum Step {
     /// Recompute every rollup (the merge's rules changed).
     RecomputeRollups,
+    /// Key workouts that their files identify only by their start the way readers now do
+    /// ([`wearhouse_formats::start_external_id`]), so a re-import finds them, and trash the copies the
+    /// old keys let in (a TCX imported bare and again inside its Takeout archive).
+    KeyWorkoutsByStart,
 }
+
+/// External ids earlier readers gave workouts that are now keyed by their start: Google Fit sessions
+/// and their TCX files (`googlefit:…`), the import's fallback for a TCX without an `Id` (`tcx:…`,
+/// `google_fit:…` inside a Takeout), and a TCX's raw `Id` text (a time, `2021-04-19T20:57:39.686Z`).
+const START_KEYED_BEFORE: &[&str] = &["googlefit:%", "google_fit:%", "tcx:%", "____-__-__T%"];
 
 /// Every upgrade, oldest first. A database created by this release starts at the last one.
 const UPGRADES: &[Upgrade] = &[Upgrade {
     version: 1,
-    what: "merged figures by time share, with summary sources nested in their provider's finer data",
-    steps: &[Step::RecomputeRollups],
+    what: "figures merged by time share, summaries nested in finer data, workouts keyed by content",
+    steps: &[Step::KeyWorkoutsByStart, Step::RecomputeRollups],
 }];
 
 /// The data version this release writes.
@@ -55,7 +68,7 @@ pub fn current_version() -> u32 {
 /// Applies the upgrades the database has not had yet (on a new database they find nothing to change).
 /// Every step may run again without harm, so a crash between a step and the version's record only
 /// repeats work. Safe to call on every start.
-pub async fn upgrade(store: &Store) -> Result<UpgradeReport, ServiceError> {
+pub async fn upgrade(store: &Store, now: Timestamp) -> Result<UpgradeReport, ServiceError> {
     let stored = store.settings.get(DATA_VERSION_KEY).await?;
     let from = match stored {
         Some(v) => v
@@ -66,7 +79,7 @@ pub async fn upgrade(store: &Store) -> Result<UpgradeReport, ServiceError> {
     let mut report = UpgradeReport {
         from,
         to: from,
-        days_marked: 0,
+        ..UpgradeReport::default()
     };
     for upgrade in UPGRADES.iter().filter(|u| u.version > from) {
         tracing::info!(
@@ -77,6 +90,7 @@ pub async fn upgrade(store: &Store) -> Result<UpgradeReport, ServiceError> {
         for step in upgrade.steps {
             match step {
                 Step::RecomputeRollups => report.days_marked += store.rollups.mark_every_day().await?,
+                Step::KeyWorkoutsByStart => key_workouts_by_start(store, now, &mut report).await?,
             }
         }
         store
@@ -86,4 +100,30 @@ pub async fn upgrade(store: &Store) -> Result<UpgradeReport, ServiceError> {
         report.to = upgrade.version;
     }
     Ok(report)
+}
+
+async fn key_workouts_by_start(
+    store: &Store,
+    now: Timestamp,
+    report: &mut UpgradeReport,
+) -> Result<(), ServiceError> {
+    for (user, activity) in store.activities.activities_keyed_like(START_KEYED_BEFORE).await? {
+        // A TCX's raw `Id` is the time readers now key it by; any other old key gives way to the start
+        // the file gave (kept to the microsecond in the activity's fields).
+        let start = activity
+            .external_id
+            .as_deref()
+            .and_then(|id| id.parse::<Timestamp>().ok())
+            .unwrap_or(activity.fields.start);
+        let key = wearhouse_formats::start_external_id(start);
+        match store
+            .activities
+            .rekey_activity(&user, &activity.id, &key, now)
+            .await?
+        {
+            Rekeyed::Rekeyed => report.activities_rekeyed += 1,
+            Rekeyed::Duplicate => report.duplicates_trashed += 1,
+        }
+    }
+    Ok(())
 }

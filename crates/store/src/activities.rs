@@ -48,6 +48,14 @@ pub struct Recording<'a> {
     pub import_id: Option<&'a str>,
 }
 
+/// What [`ActivityStore::rekey_activity`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rekeyed {
+    Rekeyed,
+    /// Another activity had the key: this one went to the trash.
+    Duplicate,
+}
+
 /// What a create did for one item.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Created {
@@ -176,6 +184,24 @@ pub trait ActivityStore: Send + Sync {
         recording: &Recording<'_>,
         now: Timestamp,
     ) -> Result<ActivityRecord, StoreError>;
+
+    /// Every activity of every user (trashed ones too) whose external id matches one of the SQL `LIKE`
+    /// patterns, oldest first: the candidates of an upgrade that changes how activities are keyed.
+    async fn activities_keyed_like(
+        &self,
+        patterns: &[&str],
+    ) -> Result<Vec<(UserId, ActivityRecord)>, StoreError>;
+
+    /// Gives an activity a new external id. When another activity of the user already has it, this one
+    /// is a duplicate of that one: it loses its external id and goes to the trash (with a revision), and
+    /// `Rekeyed::Duplicate` says so.
+    async fn rekey_activity(
+        &self,
+        user: &UserId,
+        id: &ActivityId,
+        external_id: &str,
+        now: Timestamp,
+    ) -> Result<Rekeyed, StoreError>;
 
     /// Moves a live activity to the trash, writing a revision.
     async fn delete_activity(

@@ -36,7 +36,7 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
         .migrate()
         .await
         .with_context(|| format!("database {shown}"))?;
-    let upgraded = wearhouse_services::upgrade::upgrade(&store)
+    let upgraded = wearhouse_services::upgrade::upgrade(&store, jiff::Timestamp::now())
         .await
         .with_context(|| format!("upgrading the data in database {shown}"))?;
     if upgraded.changed() {
@@ -44,6 +44,8 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
             from = upgraded.from,
             to = upgraded.to,
             days_marked = upgraded.days_marked,
+            activities_rekeyed = upgraded.activities_rekeyed,
+            duplicates_trashed = upgraded.duplicates_trashed,
             "stored data upgraded; marked days are recomputed in the background"
         );
     }

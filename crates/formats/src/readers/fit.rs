@@ -34,13 +34,12 @@ impl FormatReader for Fit {
         &self,
         input: &mut dyn BufRead,
         _name: &str,
-        _ctx: &ReadContext,
+        ctx: &ReadContext,
         sink: &mut dyn RecordSink,
     ) -> Result<(), FormatError> {
         let bytes = read_whole(input, MAX_WHOLE_FILE)?;
-        // `ctx.account` is not handed on yet: once the import service fills it in, this becomes
-        // `fit::read_fit_with(&bytes, ctx.account.as_ref())`.
-        let mut file = crate::fit::read_fit(&bytes)?;
+        // The account decides whose readings of a scale shared by a household are imported.
+        let mut file = crate::fit::read_fit_with(&bytes, ctx.account.as_ref())?;
         // HRV measured during exercise is far lower than resting HRV and would drag the day's figure
         // down; it stays in the file, not in the daily series.
         let before = file.samples.len();

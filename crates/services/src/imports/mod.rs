@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 use tokio::sync::Notify;
+use wearhouse_formats::fit::FitAccount;
 use wearhouse_formats::fitbit::WeightUnit;
 use wearhouse_formats::ReadContext;
 use wearhouse_model::{InvalidInput, UnitSystem, UserId};
@@ -386,10 +387,16 @@ impl ImportService {
                 .and_then(|u| jiff::tz::TimeZone::get(u.time_zone.as_str()).ok())
                 .unwrap_or(jiff::tz::TimeZone::UTC),
         );
-        ctx.weight_unit = match account.map(|u| u.unit_system) {
+        ctx.weight_unit = match account.as_ref().map(|u| u.unit_system) {
             Some(UnitSystem::Imperial) => WeightUnit::Pound,
             _ => WeightUnit::Kilogram,
         };
+        // Whose readings a scale shared by a household holds: the profile that matches the account's.
+        ctx.account = account.map(|u| FitAccount {
+            sex: u.sex,
+            birth_year: u.birth_year,
+            height_cm: u.height_cm,
+        });
         let reader = tokio::task::spawn_blocking(move || read::read_file(&path, sniffed, limits, &ctx, &tx));
         let mut last_progress = Instant::now();
         let mut failure = None;

@@ -248,6 +248,76 @@ macro_rules! impl_activity_store {
                 self.overwrite(user, id, expected_revision, change, now).await
             }
 
+            async fn activities_keyed_like(
+                &self,
+                patterns: &[&str],
+            ) -> Result<Vec<(wearhouse_model::UserId, $crate::ActivityRecord)>, $crate::StoreError> {
+                let mut out = Vec::new();
+                for pattern in patterns {
+                    let keys: Vec<(String, String)> = sqlx::query_as(
+                        "SELECT user_id, id FROM activities WHERE external_id LIKE $1",
+                    )
+                    .bind(pattern)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    for (user, id) in keys {
+                        let corrupt = |e: wearhouse_model::InvalidInput| $crate::StoreError::Corrupt(format!("activities: {e}"));
+                        let user = wearhouse_model::UserId::parse(&user).map_err(corrupt)?;
+                        let id = wearhouse_model::ActivityId::parse(&id).map_err(corrupt)?;
+                        let record = $crate::ActivityStore::activity(self, &user, &id, true).await?;
+                        out.push((user, record));
+                    }
+                }
+                out.sort_by_key(|(_, a)| (a.created_at, a.id.as_str().to_owned()));
+                out.dedup_by(|a, b| a.1.id == b.1.id);
+                Ok(out)
+            }
+
+            async fn rekey_activity(
+                &self,
+                user: &wearhouse_model::UserId,
+                id: &wearhouse_model::ActivityId,
+                external_id: &str,
+                now: jiff::Timestamp,
+            ) -> Result<$crate::Rekeyed, $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let holder: Option<String> = sqlx::query_scalar(
+                    "SELECT id FROM activities WHERE user_id = $1 AND external_id = $2",
+                )
+                .bind(user.as_str())
+                .bind(external_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if holder.as_deref() == Some(id.as_str()) {
+                    return Ok($crate::Rekeyed::Rekeyed);
+                }
+                if holder.is_none() {
+                    sqlx::query("UPDATE activities SET external_id = $3 WHERE user_id = $1 AND id = $2")
+                        .bind(user.as_str())
+                        .bind(id.as_str())
+                        .bind(external_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                    return Ok($crate::Rekeyed::Rekeyed);
+                }
+                let row: $crate::rows::ActivityRow = sqlx::query_as(&format!(
+                    "UPDATE activities SET external_id = NULL, \
+                     deleted_at = COALESCE(deleted_at, $3), updated_at = $3, revision = revision + 1 \
+                     WHERE user_id = $1 AND id = $2 RETURNING {}",
+                    $crate::sql::activities::ACTIVITY_COLUMNS
+                ))
+                .bind(user.as_str())
+                .bind(id.as_str())
+                .bind($crate::time::to_micros(now))
+                .fetch_one(&mut *tx)
+                .await?;
+                let record = $crate::ActivityRecord::try_from(row)?;
+                Self::insert_revision(&mut tx, &record, $crate::RevisionChange::Delete, now).await?;
+                tx.commit().await?;
+                Ok($crate::Rekeyed::Duplicate)
+            }
+
             async fn delete_activity(
                 &self,
                 user: &wearhouse_model::UserId,

@@ -414,3 +414,76 @@ async fn idempotency_keys_replay_refuse_mismatches_and_release() {
         assert_eq!(keys.expire_keys(t0() + 1.second()).await.unwrap(), 2);
     });
 }
+
+#[tokio::test]
+async fn rekeying_gives_new_external_ids_and_trashes_the_copies_they_reveal() {
+    for_each_backend!(|store| {
+        let ana = store.accounts.create_user(new_user("ana")).await.unwrap().id;
+        let ben = store.accounts.create_user(new_user("ben")).await.unwrap().id;
+        let run = fields(ActivityType::Running, 0, 30, Some(5000.0));
+        // The same workout under two old keys (a TCX's raw Id and a Google Fit session), created in
+        // that order; another user's, and one keyed some other way.
+        let bare = new_activity(run.clone(), Some("2021-04-19T20:57:39.686Z"));
+        let takeout = new_activity(run.clone(), Some("googlefit:1618865859686"));
+        let fit = new_activity(run.clone(), Some("fit:123:456"));
+        store
+            .activities
+            .create_activities(&ana, std::slice::from_ref(&bare), t0())
+            .await
+            .unwrap();
+        store
+            .activities
+            .create_activities(&ana, &[takeout.clone(), fit.clone()], t0() + 1.second())
+            .await
+            .unwrap();
+        let bens = new_activity(run.clone(), Some("googlefit:1618865859686"));
+        store
+            .activities
+            .create_activities(&ben, std::slice::from_ref(&bens), t0())
+            .await
+            .unwrap();
+
+        let found = store
+            .activities
+            .activities_keyed_like(&["googlefit:%", "____-__-__T%"])
+            .await
+            .unwrap();
+        let ids: Vec<&ActivityId> = found.iter().map(|(_, a)| &a.id).collect();
+        assert_eq!(ids.len(), 3, "{found:?}");
+        assert_eq!(ids[0], &bare.id, "oldest first");
+        assert!(!ids.contains(&&fit.id));
+
+        let key = "start:1618865859686";
+        for (user, activity) in &found {
+            store
+                .activities
+                .rekey_activity(user, &activity.id, key, t0() + 1.hour())
+                .await
+                .unwrap();
+        }
+        let kept = store.activities.activity(&ana, &bare.id, false).await.unwrap();
+        assert_eq!(kept.external_id.as_deref(), Some(key));
+        let copy = store.activities.activity(&ana, &takeout.id, true).await.unwrap();
+        assert!(copy.deleted_at.is_some(), "the copy went to the trash");
+        assert_eq!(copy.external_id, None);
+        assert_eq!(copy.revision, 2);
+        let bens = store.activities.activity(&ben, &bens.id, false).await.unwrap();
+        assert_eq!(bens.external_id.as_deref(), Some(key), "keys are per user");
+        // Rekeying again changes nothing.
+        assert_eq!(
+            store
+                .activities
+                .rekey_activity(&ana, &bare.id, key, t0())
+                .await
+                .unwrap(),
+            Rekeyed::Rekeyed
+        );
+        // A new upload of the workout meets the kept one.
+        let again = store
+            .activities
+            .create_activities(&ana, &[new_activity(run, Some(key))], t0())
+            .await
+            .unwrap();
+        assert!(matches!(&again[0], Created::Existing(a) if a.id == bare.id));
+    });
+}
