@@ -190,3 +190,54 @@ impl Drop for TestApp {
         }
     }
 }
+
+/// Uploads a file as a raw body, as `POST /api/v1/imports` takes it.
+pub async fn upload(app: &TestApp, token: &str, name: &str, bytes: Vec<u8>) -> Response {
+    app.client
+        .post(app.url("/api/v1/imports"))
+        .bearer_auth(token)
+        .header("content-type", "application/octet-stream")
+        .header("x-file-name", name)
+        .body(bytes)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Polls an import until it is done or failed.
+pub async fn finished(app: &TestApp, token: &str, id: &str) -> Value {
+    for _ in 0..400 {
+        let status: Value = app
+            .get(&format!("/api/v1/imports/{id}"), Some(token))
+            .await
+            .json()
+            .await
+            .unwrap();
+        if status["status"] == "done" || status["status"] == "failed" {
+            return status;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("import {id} did not finish");
+}
+
+/// Uploads a file that was never imported and waits for its import to succeed.
+pub async fn import(app: &TestApp, token: &str, name: &str, bytes: Vec<u8>) -> Value {
+    let res = upload(app, token, name, bytes).await;
+    assert_eq!(res.status(), 202, "{name} is queued");
+    let id = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let done = finished(app, token, &id).await;
+    assert_eq!(done["status"], "done", "{name}: {done}");
+    done
+}
+
+/// A fixture file of `crates/wearhouse/tests/fixtures`.
+pub fn fixture(path: &str) -> Vec<u8> {
+    let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(path);
+    std::fs::read(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
+}

@@ -2,11 +2,10 @@
 //! failures leave nothing behind.
 
 use std::io::Write;
-use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::harness::{assert_problem, spawn_app, TestApp};
+use crate::harness::{assert_problem, finished, spawn_app, upload};
 
 const GPX: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <gpx version="1.1" creator="Test Watch" xmlns="http://www.topografix.com/GPX/1/1"
@@ -63,35 +62,6 @@ fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
         zip.finish().unwrap();
     }
     buffer.into_inner()
-}
-
-async fn upload(app: &TestApp, token: &str, name: &str, bytes: Vec<u8>) -> reqwest::Response {
-    app.client
-        .post(app.url("/api/v1/imports"))
-        .bearer_auth(token)
-        .header("content-type", "application/octet-stream")
-        .header("x-file-name", name)
-        .body(bytes)
-        .send()
-        .await
-        .unwrap()
-}
-
-/// Polls the import until it is done or failed.
-async fn finished(app: &TestApp, token: &str, id: &str) -> Value {
-    for _ in 0..200 {
-        let status: Value = app
-            .get(&format!("/api/v1/imports/{id}"), Some(token))
-            .await
-            .json()
-            .await
-            .unwrap();
-        if status["status"] == "done" || status["status"] == "failed" {
-            return status;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("import {id} did not finish");
 }
 
 #[tokio::test]
