@@ -1,7 +1,10 @@
 //! `spawn_app()` and typed helpers, so tests read like the API docs.
 
+use std::path::Path;
+
 use reqwest::{Client, Method, Response};
 use serde_json::{json, Value};
+use sqlx::Connection;
 use tokio::sync::oneshot;
 use wearhouse::bootstrap::Application;
 use wearhouse::config::Config;
@@ -33,12 +36,49 @@ pub async fn spawn_app() -> TestApp {
 
 /// The application with `adjust` applied to the configuration first.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
-    let backend = if std::env::var_os(POSTGRES_URL_VAR).is_some() {
+    start(TestDatabase::create(suite_backend()).await, adjust).await
+}
+
+/// The application on a copy of a database another release wrote: `sqlite` is the database file,
+/// `postgres` the same data as plain SQL naming its schema `__SCHEMA__` (see
+/// `scripts/upgrade-fixture.sh`). Starting migrates the copy and upgrades its data, as `serve` does.
+pub async fn spawn_app_from_fixture(sqlite: &Path, postgres: &Path) -> TestApp {
+    let db = TestDatabase::create(suite_backend()).await;
+    match db.backend {
+        Backend::Sqlite => {
+            let file = db.url.strip_prefix("sqlite://").expect("a SQLite file URL");
+            std::fs::copy(sqlite, file).expect("copy the SQLite fixture");
+        }
+        Backend::Postgres => {
+            let mut conn = sqlx::PgConnection::connect(&db.url)
+                .await
+                .expect("connect to the test schema");
+            // The URL selects the test's schema; the dump names it.
+            let schema: String = sqlx::query_scalar("SELECT current_schema()")
+                .fetch_one(&mut conn)
+                .await
+                .expect("the test schema");
+            let dump = std::fs::read_to_string(postgres).expect("read the PostgreSQL fixture");
+            sqlx::raw_sql(&dump.replace("__SCHEMA__", &schema))
+                .execute(&mut conn)
+                .await
+                .expect("load the PostgreSQL fixture");
+            conn.close().await.expect("close");
+        }
+    }
+    start(db, |_| {}).await
+}
+
+/// SQLite, or PostgreSQL when `WEARHOUSE_TEST_DATABASE_URL` is set.
+fn suite_backend() -> Backend {
+    if std::env::var_os(POSTGRES_URL_VAR).is_some() {
         Backend::Postgres
     } else {
         Backend::Sqlite
-    };
-    let db = TestDatabase::create(backend).await;
+    }
+}
+
+async fn start(db: TestDatabase, adjust: impl FnOnce(&mut Config)) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temporary data folder");
     let mut config = Config {
         listen: "127.0.0.1:0".into(),

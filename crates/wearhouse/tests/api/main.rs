@@ -17,3 +17,4 @@ mod mfa;
 mod recordings;
 mod samples;
 mod summaries;
+mod upgrade;
