@@ -131,4 +131,10 @@ pub trait ImportStore: Send + Sync {
     /// Ends an import that a newer reading of the same file replaced: rolls back what it still holds
     /// (what the newer reading did not take over) and forgets it; returns how many rows went.
     async fn retire_import(&self, id: &str) -> Result<u64, StoreError>;
+
+    /// Gives everything import `id` wrote or took over to the import `to` it was to supersede, when the
+    /// newer reading failed: nothing the earlier reading stored is lost, and what the failed reading
+    /// added stays as records of the same file (a later upload reads it again). Returns how many rows
+    /// changed hands.
+    async fn hand_back_import(&self, id: &str, to: &str) -> Result<u64, StoreError>;
 }

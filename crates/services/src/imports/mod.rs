@@ -310,8 +310,19 @@ impl ImportService {
             Ok(()) => (ImportStatus::Done, writer.report),
             Err(e) => {
                 tracing::warn!(import = %record.id, error = %e.detail, "import failed; rolling back");
-                let rolled_back = match self.store.imports.roll_back_import(&record.id).await {
-                    Ok(n) => Some(n),
+                // A failed re-reading cannot simply be rolled back: it took over records of the earlier
+                // import of the file. Those, and what it added, go back to that import.
+                let undone = match &record.supersedes {
+                    Some(old) => self
+                        .store
+                        .imports
+                        .hand_back_import(&record.id, old)
+                        .await
+                        .map(|_| None),
+                    None => self.store.imports.roll_back_import(&record.id).await.map(Some),
+                };
+                let rolled_back = match undone {
+                    Ok(n) => n,
                     Err(err) => {
                         tracing::error!(import = %record.id, error = %err, "rolling back a failed import failed");
                         None

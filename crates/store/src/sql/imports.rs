@@ -312,6 +312,21 @@ macro_rules! impl_import_store {
                 Ok(samples + activities + raw)
             }
 
+            async fn hand_back_import(&self, id: &str, to: &str) -> Result<u64, $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let mut moved = 0;
+                for table in ["ingest_batches", "raw_records", "activities"] {
+                    moved += sqlx::query(&format!("UPDATE {table} SET import_id = $2 WHERE import_id = $1"))
+                        .bind(id)
+                        .bind(to)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                }
+                tx.commit().await?;
+                Ok(moved)
+            }
+
             async fn retire_import(&self, id: &str) -> Result<u64, $crate::StoreError> {
                 let removed = $crate::ImportStore::roll_back_import(self, id).await?;
                 sqlx::query("DELETE FROM imports WHERE id = $1")

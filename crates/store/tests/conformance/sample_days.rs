@@ -445,3 +445,79 @@ async fn a_recompute_replaces_its_days_and_hours_and_nothing_else() {
         assert_eq!(hourly[0].sources, vec![3, 11]);
     });
 }
+
+#[tokio::test]
+async fn a_failed_newer_reading_hands_everything_back_to_the_earlier_import() {
+    for_each_backend!(|store| {
+        let ana = store.accounts.create_user(new_user("ana")).await.unwrap();
+        let w = store
+            .samples
+            .ensure_source(&ana.id, &watch(), t0())
+            .await
+            .unwrap();
+        let day = 20_000 * DAY;
+        store
+            .imports
+            .create_import(&ana.id, &import("imp-old", 0, None), t0())
+            .await
+            .unwrap();
+        let old = vec![hr(w, day, 60.0), hr(w, day + 60, 70.0)];
+        store
+            .samples
+            .insert_samples(&ana.id, &old, &[], t0(), Some("imp-old"))
+            .await
+            .unwrap();
+        store
+            .raw
+            .insert_raw(&ana.id, Some("imp-old"), &[raw("HKTypeA", day)])
+            .await
+            .unwrap();
+
+        store
+            .imports
+            .create_import(&ana.id, &import("imp-new", 1, Some("imp-old")), t0())
+            .await
+            .unwrap();
+        let new = vec![hr(w, day, 61.0), hr(w, day + 120, 90.0)];
+        store
+            .samples
+            .insert_samples(&ana.id, &new, &[], t0(), Some("imp-new"))
+            .await
+            .unwrap();
+        store
+            .raw
+            .insert_raw(&ana.id, Some("imp-new"), &[raw("HKTypeA", day)])
+            .await
+            .unwrap();
+        // The newer reading fails: nothing of the earlier one may be lost.
+        assert!(
+            store
+                .imports
+                .hand_back_import("imp-new", "imp-old")
+                .await
+                .unwrap()
+                >= 2
+        );
+        assert_eq!(
+            store.imports.roll_back_import("imp-new").await.unwrap(),
+            0,
+            "it holds nothing now"
+        );
+        let values = |list: Vec<StoredSample>| list.iter().map(|s| s.value).collect::<Vec<_>>();
+        let all = store
+            .samples
+            .samples(&ana.id, &query(Metric::HeartRate, None, 100))
+            .await
+            .unwrap();
+        assert_eq!(values(all), vec![61.0, 70.0, 90.0]);
+        assert_eq!(store.raw.raw_types(&ana.id).await.unwrap().len(), 1);
+        // Everything is the earlier import's again.
+        assert_eq!(store.imports.roll_back_import("imp-old").await.unwrap(), 4);
+        assert!(store
+            .samples
+            .samples(&ana.id, &query(Metric::HeartRate, None, 100))
+            .await
+            .unwrap()
+            .is_empty());
+    });
+}
