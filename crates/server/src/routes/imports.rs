@@ -144,7 +144,9 @@ pub struct ImportView {
     /// Records that were already stored.
     pub duplicates: i64,
     /// Records skipped, by reason; warnings (first 200, with location) and their counts; the error that
-    /// failed the import, if one did.
+    /// failed the import, if one did; and, for a file read again because a newer release reads it
+    /// differently, `superseded`: the earlier import it replaced and how many of that import's rows (what
+    /// only the old reading had) went with it.
     #[schema(value_type = Object)]
     pub report: serde_json::Value,
     pub created_at: String,
