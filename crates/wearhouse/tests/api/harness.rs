@@ -281,3 +281,10 @@ pub fn fixture(path: &str) -> Vec<u8> {
         .join(path);
     std::fs::read(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
 }
+
+/// GET a JSON document that must be there (200).
+pub async fn get_json(app: &TestApp, token: &str, path: &str) -> Value {
+    let res = app.get(path, Some(token)).await;
+    assert_eq!(res.status(), 200, "{path}");
+    res.json().await.unwrap()
+}

@@ -12,8 +12,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::harness::get_json;
 use crate::harness::{spawn_app, spawn_app_from_fixture, tokens, TestApp, PASSWORD};
-use snapshot::{all_pages, compare, get_json, line, snapshot, Mismatches};
+use snapshot::{all_pages, compare, line, snapshot, Mismatches};
 
 /// A file as the script uploaded it.
 enum File {

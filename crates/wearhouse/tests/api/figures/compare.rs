@@ -7,10 +7,11 @@ use jiff::civil::Date;
 use jiff::Timestamp;
 use serde_json::Value;
 
-use super::served::{buckets, daily, get_json, Window};
+use super::served::{buckets, daily, Window};
 use super::truth::{
     amounts_by_day, amounts_by_hour, readings_by_day, readings_by_hour, seconds, Stats, Truth,
 };
+use crate::harness::get_json;
 use crate::harness::TestApp;
 
 pub(super) fn close(got: f64, want: f64) -> bool {

@@ -9,13 +9,7 @@ use jiff::Timestamp;
 use serde_json::{json, Value};
 
 use super::truth::Truth;
-use crate::harness::TestApp;
-
-pub(super) async fn get_json(app: &TestApp, token: &str, path: &str) -> Value {
-    let res = app.get(path, Some(token)).await;
-    assert_eq!(res.status(), 200, "{path}");
-    res.json().await.unwrap()
-}
+use crate::harness::{get_json, TestApp};
 
 /// The ranges the figures are read over: local days from the day before the first with data to the day
 /// after the last, and instants a day wider still (UTC midnights), which hold every hour of those days

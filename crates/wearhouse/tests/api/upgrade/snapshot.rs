@@ -8,15 +8,9 @@ use jiff::tz::TimeZone;
 use serde_json::Value;
 use wearhouse_model::Metric;
 
-use crate::harness::TestApp;
+use crate::harness::{get_json, TestApp};
 
 // ----- Requests -----------------------------------------------------------------------------------------
-
-pub(super) async fn get_json(app: &TestApp, token: &str, path: &str) -> Value {
-    let res = app.get(path, Some(token)).await;
-    assert_eq!(res.status(), 200, "{path}");
-    res.json().await.unwrap()
-}
 
 /// Every item of a paged list (`items`, `next_cursor`); `path` has a query already.
 pub(super) async fn all_pages(app: &TestApp, token: &str, path: &str) -> Vec<Value> {
