@@ -46,7 +46,7 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
             days_marked = upgraded.days_marked,
             activities_rekeyed = upgraded.activities_rekeyed,
             duplicates_trashed = upgraded.duplicates_trashed,
-            "stored data upgraded; marked days are recomputed in the background"
+            "stored data upgraded; the rollups of the marked days are recomputed next"
         );
     }
     Ok(store)

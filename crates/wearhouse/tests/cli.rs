@@ -160,6 +160,28 @@ fn migrate_creates_and_updates_the_database() {
     }
 }
 
+#[test]
+fn migrate_upgrades_a_previous_releases_database_and_recomputes_its_figures_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("d")).unwrap();
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/upgrade/previous-release.sqlite");
+    std::fs::copy(fixture, dir.path().join("d/wearhouse.db")).unwrap();
+    let migrate = || {
+        let out = wearhouse(dir.path())
+            .args(["--data-dir", "d", "migrate"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let first = migrate();
+    assert!(first.contains("recomputed the marked rollups of"), "{first}");
+    assert!(first.contains("is up to date"), "{first}");
+    let second = migrate();
+    assert!(!second.contains("recomputed"), "the upgrade runs once: {second}");
+}
+
 /// A running `serve`, killed and reaped when dropped so a failing test leaves no server behind.
 struct Server {
     child: std::process::Child,
