@@ -278,34 +278,45 @@ fn raw(record_type: &str, start: i64) -> RawRecord {
     }
 }
 
+/// The day the re-reading tests store their samples on.
+const DAY_0: i64 = 20_000 * DAY;
+
+/// A user whose file an earlier release read (import `imp-old`, data version 0): heart rate 60 at the
+/// start of `DAY_0` and 70 a minute later, and one raw record of each of `raw_types`. Returns the user
+/// and the source.
+async fn old_reading(store: &Store, raw_types: &[&str]) -> (UserRecord, i64) {
+    let ana = store.accounts.create_user(new_user("ana")).await.unwrap();
+    let w = store
+        .samples
+        .ensure_source(&ana.id, &watch(), t0())
+        .await
+        .unwrap();
+    store
+        .imports
+        .create_import(&ana.id, &import("imp-old", 0, None), t0())
+        .await
+        .unwrap();
+    let old = vec![hr(w, DAY_0, 60.0), hr(w, DAY_0 + 60, 70.0)];
+    store
+        .samples
+        .insert_samples(&ana.id, &old, &[], t0(), Some("imp-old"))
+        .await
+        .unwrap();
+    let raw: Vec<RawRecord> = raw_types.iter().map(|t| raw(t, DAY_0)).collect();
+    store
+        .raw
+        .insert_raw(&ana.id, Some("imp-old"), &raw)
+        .await
+        .unwrap();
+    (ana, w)
+}
+
 #[tokio::test]
 async fn a_newer_reading_of_a_file_takes_over_what_it_reads_again_and_the_rest_goes_with_the_old_one() {
     for_each_backend!(|store| {
-        let ana = store.accounts.create_user(new_user("ana")).await.unwrap();
-        let w = store
-            .samples
-            .ensure_source(&ana.id, &watch(), t0())
-            .await
-            .unwrap();
-        let day = 20_000 * DAY;
         // The old reading: one right sample, one the old readers got wrong, two raw records.
-        store
-            .imports
-            .create_import(&ana.id, &import("imp-old", 0, None), t0())
-            .await
-            .unwrap();
-        let old = vec![hr(w, day, 60.0), hr(w, day + 60, 70.0)];
-        store
-            .samples
-            .insert_samples(&ana.id, &old, &[], t0(), Some("imp-old"))
-            .await
-            .unwrap();
-        let old_raw = vec![raw("HKTypeA", day), raw("HKTypeB", day)];
-        store
-            .raw
-            .insert_raw(&ana.id, Some("imp-old"), &old_raw)
-            .await
-            .unwrap();
+        let (ana, w) = old_reading(&store, &["HKTypeA", "HKTypeB"]).await;
+        let day = DAY_0;
         // A sample entered by hand, which no import may take.
         store
             .samples
@@ -330,7 +341,7 @@ async fn a_newer_reading_of_a_file_takes_over_what_it_reads_again_and_the_rest_g
         assert_eq!(added, 1);
         store
             .raw
-            .insert_raw(&ana.id, Some("imp-new"), &old_raw[..1])
+            .insert_raw(&ana.id, Some("imp-new"), &[raw("HKTypeA", day)])
             .await
             .unwrap();
         assert_eq!(
@@ -449,30 +460,8 @@ async fn a_recompute_replaces_its_days_and_hours_and_nothing_else() {
 #[tokio::test]
 async fn a_failed_newer_reading_hands_everything_back_to_the_earlier_import() {
     for_each_backend!(|store| {
-        let ana = store.accounts.create_user(new_user("ana")).await.unwrap();
-        let w = store
-            .samples
-            .ensure_source(&ana.id, &watch(), t0())
-            .await
-            .unwrap();
-        let day = 20_000 * DAY;
-        store
-            .imports
-            .create_import(&ana.id, &import("imp-old", 0, None), t0())
-            .await
-            .unwrap();
-        let old = vec![hr(w, day, 60.0), hr(w, day + 60, 70.0)];
-        store
-            .samples
-            .insert_samples(&ana.id, &old, &[], t0(), Some("imp-old"))
-            .await
-            .unwrap();
-        store
-            .raw
-            .insert_raw(&ana.id, Some("imp-old"), &[raw("HKTypeA", day)])
-            .await
-            .unwrap();
-
+        let (ana, w) = old_reading(&store, &["HKTypeA"]).await;
+        let day = DAY_0;
         store
             .imports
             .create_import(&ana.id, &import("imp-new", 1, Some("imp-old")), t0())
