@@ -16,7 +16,7 @@
 //!   finest first, so a daily row nests over the 15-minute rows and the points. Among the family's
 //!   non-summary sources the usual priority applies, so two streams of the same data count once.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// An interval of a cumulative metric from one source.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -154,20 +154,24 @@ fn nest_summaries(intervals: &[SourcedInterval]) -> (Vec<SourcedInterval>, Vec<u
         let longest = layer.iter().map(SourcedInterval::length).max().unwrap_or(0);
         let mut summaries: Vec<SourcedInterval> = members().filter(|i| i.summary).copied().collect();
         summaries.sort_by_key(|s| (s.length(), s.start, s.source));
-        let mut excess: Vec<SourcedInterval> = Vec::new();
-        for s in summaries {
-            let inside = covered(&layer, longest, s.start, s.effective_end())
-                + excess
-                    .iter()
-                    .map(|e| e.share(s.start, s.effective_end()))
-                    .sum::<f64>();
-            let rest = s.value - inside;
+        // The excess of the summaries taken so far, by start, for range queries: a year of quarter-hour
+        // rows is 35,000 summaries, each nesting over the few before it that lie inside it.
+        let mut excess: BTreeMap<(i64, usize), SourcedInterval> = BTreeMap::new();
+        let mut longest_excess = 0;
+        for (n, s) in summaries.into_iter().enumerate() {
+            let (from, to) = (s.start, s.effective_end());
+            let earlier = excess
+                .range((from.saturating_sub(longest_excess), 0)..(to, 0))
+                .map(|(_, e)| e.share(from, to))
+                .sum::<f64>();
+            let rest = s.value - covered(&layer, longest, from, to) - earlier;
             // Rounding of the finer shares must not leave crumbs of a summary behind.
             if rest > 1e-9 * s.value.abs().max(1.0) {
-                excess.push(SourcedInterval { value: rest, ..s });
+                longest_excess = longest_excess.max(s.length());
+                excess.insert((s.start, n), SourcedInterval { value: rest, ..s });
             }
         }
-        for i in layer.into_iter().chain(excess) {
+        for i in layer.into_iter().chain(excess.into_values()) {
             items.push(i);
             groups.push(group);
         }
