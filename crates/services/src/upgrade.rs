@@ -4,7 +4,8 @@
 //! kept in the settings table, so every process that opens the database agrees on it.
 
 use jiff::Timestamp;
-use wearhouse_store::{Rekeyed, Store};
+use wearhouse_model::UserId;
+use wearhouse_store::{ActivityRecord, Rekeyed, Store};
 
 use crate::ServiceError;
 
@@ -53,7 +54,7 @@ enum Step {
 /// `google_fit:…` inside a Takeout), and a TCX's raw `Id` text (a time, `2021-04-19T20:57:39.686Z`).
 const START_KEYED_BEFORE: &[&str] = &["googlefit:%", "google_fit:%", "tcx:%", "____-__-__T%"];
 
-/// Every upgrade, oldest first. A database created by this release starts at the last one.
+/// Every upgrade, oldest first. A new database runs them all too, finding nothing to change.
 const UPGRADES: &[Upgrade] = &[Upgrade {
     version: 1,
     what: "figures merged by time share, summaries nested in finer data, workouts keyed by content",
@@ -102,20 +103,45 @@ pub async fn upgrade(store: &Store, now: Timestamp) -> Result<UpgradeReport, Ser
     Ok(report)
 }
 
+/// The start a workout keyed the old way is now keyed by: a TCX's raw `Id` is the time readers key it by
+/// (read as UTC when it names no offset, as the TCX reader does); any other old key gives way to the
+/// start the file gave, kept to the microsecond in the activity's fields.
+fn old_key_start(activity: &ActivityRecord) -> Timestamp {
+    let id = activity.external_id.as_deref().unwrap_or_default();
+    id.parse::<Timestamp>()
+        .ok()
+        .or_else(|| {
+            let civil = id.trim_end_matches('Z').parse::<jiff::civil::DateTime>().ok()?;
+            civil
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .ok()
+                .map(|z| z.timestamp())
+        })
+        .unwrap_or(activity.fields.start)
+}
+
 async fn key_workouts_by_start(
     store: &Store,
     now: Timestamp,
     report: &mut UpgradeReport,
 ) -> Result<(), ServiceError> {
-    for (user, activity) in store.activities.activities_keyed_like(START_KEYED_BEFORE).await? {
-        // A TCX's raw `Id` is the time readers now key it by; any other old key gives way to the start
-        // the file gave (kept to the microsecond in the activity's fields).
-        let start = activity
-            .external_id
-            .as_deref()
-            .and_then(|id| id.parse::<Timestamp>().ok())
-            .unwrap_or(activity.fields.start);
-        let key = wearhouse_formats::start_external_id(start);
+    let mut keyed: Vec<(UserId, ActivityRecord, String)> = store
+        .activities
+        .activities_keyed_like(START_KEYED_BEFORE)
+        .await?
+        .into_iter()
+        .map(|(user, activity)| {
+            let key = wearhouse_formats::start_external_id(old_key_start(&activity));
+            (user, activity, key)
+        })
+        .collect();
+    // Of copies that now share a key, the first to take it keeps it: a live one before one in the trash
+    // or merged into another, then the oldest (the list comes oldest first; the sort is stable).
+    keyed.sort_by_key(|(user, a, key)| {
+        let set_aside = a.deleted_at.is_some() || a.merged_into.is_some();
+        (user.as_str().to_owned(), key.clone(), set_aside)
+    });
+    for (user, activity, key) in keyed {
         match store
             .activities
             .rekey_activity(&user, &activity.id, &key, now)

@@ -71,6 +71,8 @@ pub enum RevisionChange {
     Update,
     Delete,
     Restore,
+    /// A newer or more complete reading of the activity's file replaced its recording.
+    Import,
 }
 
 impl RevisionChange {
@@ -80,6 +82,7 @@ impl RevisionChange {
             RevisionChange::Update => "update",
             RevisionChange::Delete => "delete",
             RevisionChange::Restore => "restore",
+            RevisionChange::Import => "import",
         }
     }
 
@@ -89,6 +92,7 @@ impl RevisionChange {
             "update" => Ok(RevisionChange::Update),
             "delete" => Ok(RevisionChange::Delete),
             "restore" => Ok(RevisionChange::Restore),
+            "import" => Ok(RevisionChange::Import),
             other => Err(StoreError::Corrupt(format!("revision change {other:?}"))),
         }
     }
@@ -172,8 +176,8 @@ pub trait ActivityStore: Send + Sync {
         now: Timestamp,
     ) -> Result<ActivityRecord, StoreError>;
 
-    /// Replaces a live activity's recording — its fields and its streams — with a more complete copy of
-    /// the same recording (a file uploaded whole after a cut-off upload), writing a revision, if its
+    /// Replaces a live activity's recording — its fields, and its streams when the recording has any —
+    /// with a more complete or newer reading of the same recording, writing an `import` revision, if its
     /// revision is still `expected_revision`. With `import_id`, the activity passes to that import (a
     /// re-read of the file that wrote it). [`StoreError::Conflict`] when someone changed it meanwhile.
     async fn replace_recording(
@@ -185,16 +189,17 @@ pub trait ActivityStore: Send + Sync {
         now: Timestamp,
     ) -> Result<ActivityRecord, StoreError>;
 
-    /// Every activity of every user (trashed ones too) whose external id matches one of the SQL `LIKE`
-    /// patterns, oldest first: the candidates of an upgrade that changes how activities are keyed.
+    /// Every activity an import wrote, of every user (trashed ones too), whose external id matches one
+    /// of the SQL `LIKE` patterns, oldest first: the candidates of an upgrade that changes how imported
+    /// activities are keyed. Activities clients created through the API keep their ids.
     async fn activities_keyed_like(
         &self,
         patterns: &[&str],
     ) -> Result<Vec<(UserId, ActivityRecord)>, StoreError>;
 
     /// Gives an activity a new external id. When another activity of the user already has it, this one
-    /// is a duplicate of that one: it loses its external id and goes to the trash (with a revision), and
-    /// `Rekeyed::Duplicate` says so.
+    /// is a duplicate of that one: it loses its external id and, if it was live, goes to the trash (with
+    /// a revision), and `Rekeyed::Duplicate` says so.
     async fn rekey_activity(
         &self,
         user: &UserId,
@@ -202,6 +207,10 @@ pub trait ActivityStore: Send + Sync {
         external_id: &str,
         now: Timestamp,
     ) -> Result<Rekeyed, StoreError>;
+
+    /// Passes an activity to another import (a re-read of its file that kept the stored recording).
+    async fn adopt_activity(&self, user: &UserId, id: &ActivityId, import_id: &str)
+        -> Result<(), StoreError>;
 
     /// Moves a live activity to the trash, writing a revision.
     async fn delete_activity(

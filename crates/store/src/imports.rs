@@ -128,9 +128,11 @@ pub trait ImportStore: Send + Sync {
     /// for their rollups to be recomputed; returns how many rows went.
     async fn roll_back_import(&self, id: &str) -> Result<u64, StoreError>;
 
-    /// Ends an import that a newer reading of the same file replaced: rolls back what it still holds
-    /// (what the newer reading did not take over) and forgets it; returns how many rows went.
-    async fn retire_import(&self, id: &str) -> Result<u64, StoreError>;
+    /// Ends an import that a newer reading of the same file replaced: rolls back the samples and raw
+    /// records it still holds (what the newer reading did not take over), moves its activities the newer
+    /// reading did not take over to the trash (they may carry the user's edits), and forgets it; returns
+    /// how many rows went.
+    async fn retire_import(&self, id: &str, now: Timestamp) -> Result<u64, StoreError>;
 
     /// Gives everything import `id` wrote or took over to the import `to` it was to supersede, when the
     /// newer reading failed: nothing the earlier reading stored is lost, and what the failed reading

@@ -434,7 +434,8 @@ async fn delete_one(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RevisionView {
     pub revision: i64,
-    /// create, update, delete or restore.
+    /// create, update, delete, restore, or import (a newer or more complete reading of the activity's
+    /// file replaced its recording).
     pub change: String,
     /// Whether the activity was in the trash after this change.
     pub deleted: bool,

@@ -276,16 +276,18 @@ async fn receive(req: Request, path: &Path) -> Result<(Option<String>, String, u
     Ok((file_name, sha, size))
 }
 
-/// Upload a file to import: an Apple Health `export.zip` or `export.xml`, or a FIT, GPX or TCX file, as
-/// the raw body (name it with `X-File-Name`) or as a `multipart/form-data` file field, up to 4 GB. The
-/// format is detected from the content. The file is written to disk as it arrives and imported in the
-/// background: follow `status_url`. A file already imported is not imported again (200 with the
-/// earlier import).
+/// Upload a file to import: an Apple Health `export.zip` or `export.xml`, a FIT, GPX or TCX file, or a
+/// Fitbit or Google Fit Takeout archive, as the raw body (name it with `X-File-Name`) or as a
+/// `multipart/form-data` file field, up to 4 GB. The format is detected from the content. The file is
+/// written to disk as it arrives and imported in the background: follow `status_url`. A file already
+/// imported is not imported again (200 with the earlier import), unless an earlier release read it and
+/// this one reads it differently: then it is read again (202), and the new import replaces the earlier
+/// one's records (its report names it under `superseded`).
 #[utoipa::path(post, path = "/imports", tag = "imports", security(("bearer" = [])),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses(
         (status = 202, description = "Queued", body = ImportView),
-        (status = 200, description = "This file was imported before", body = ImportView),
+        (status = 200, description = "This file was imported before, by the readers of this release", body = ImportView),
         (status = 413, description = "`payload_too_large`", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "`unsupported_media_type`: not a format Wearhouse reads", body = Problem, content_type = "application/problem+json"),
     ))]

@@ -290,7 +290,7 @@ impl ImportService {
         // before this import is recorded as done (a crash in between re-runs this import, which is
         // harmless).
         if let (Ok(()), Some(old)) = (&outcome, &record.supersedes) {
-            match self.store.imports.retire_import(old).await {
+            match self.store.imports.retire_import(old, self.clock.now()).await {
                 Ok(removed) => {
                     writer.report.superseded = Some(Superseded {
                         import: old.clone(),

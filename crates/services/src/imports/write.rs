@@ -8,7 +8,7 @@ use wearhouse_formats::fit::Completeness;
 use wearhouse_formats::{ParsedActivity, ParsedSample, Warning};
 use wearhouse_model::{ActivityFields, ActivityId, DeviceKind, Provider, SourceDescriptor, UserId};
 use wearhouse_store::{
-    ActivityRecord, Created, ImportProgress, NewActivity, NewSample, Recording, StoreError,
+    ActivityRecord, Created, ImportProgress, NewActivity, NewSample, Recording, RevisionChange, StoreError,
 };
 
 use super::ImportService;
@@ -96,27 +96,31 @@ struct Stored {
     duplicates: u64,
 }
 
-/// Whether `item` holds more of the same recording than `stored` (same external id): a file uploaded
-/// whole after a cut-off upload ends later, or carries the device's totals the cut-off one lacked.
-/// Trashed activities and copies the user merged away are left alone.
-fn more_complete(item: &NewActivity, stored: &ActivityRecord) -> bool {
-    if stored.deleted_at.is_some() || stored.merged_into.is_some() {
-        return false;
+/// How much of a recording an activity holds (see [`Completeness`]), from what is stored of it.
+fn completeness(f: &ActivityFields) -> Completeness {
+    let totals = [
+        f.distance,
+        f.energy,
+        f.avg_heart_rate,
+        f.max_heart_rate,
+        f.elevation_gain,
+    ];
+    Completeness {
+        recorded_until: f.end,
+        has_totals: totals.iter().any(Option::is_some),
     }
-    let completeness = |f: &ActivityFields| {
-        let totals = [
-            f.distance,
-            f.energy,
-            f.avg_heart_rate,
-            f.max_heart_rate,
-            f.elevation_gain,
-        ];
-        Completeness {
-            recorded_until: f.end,
-            has_totals: totals.iter().any(Option::is_some),
-        }
-    };
-    item.fields.start == stored.fields.start && completeness(&item.fields) > completeness(&stored.fields)
+}
+
+/// Whether `item` holds more of the same recording than `stored` (same external id, same source, same
+/// start): a file uploaded whole after a cut-off upload ends later, or carries the device's totals the
+/// cut-off one lacked. Trashed activities and copies the user merged away are left alone, and so are
+/// activities of another source (a session summary does not replace the recording it summarises).
+fn more_complete(item: &NewActivity, stored: &ActivityRecord) -> bool {
+    stored.deleted_at.is_none()
+        && stored.merged_into.is_none()
+        && item.source_id == stored.source_id
+        && item.fields.start == stored.fields.start
+        && completeness(&item.fields) > completeness(&stored.fields)
 }
 
 /// Activities stored per transaction: an Apple Health export lists hundreds of workouts in a row.
@@ -413,7 +417,7 @@ impl<'a> Writer<'a> {
                 Created::Existing(stored)
                     if stored.import_id.is_some() && stored.import_id.as_deref() == self.supersedes =>
                 {
-                    self.replace_recording(item, &stored, true).await?;
+                    self.take_over(item, &stored).await?;
                     self.progress.duplicates += 1;
                 }
                 Created::Existing(stored) if more_complete(item, &stored) => {
@@ -429,10 +433,26 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
+    /// Takes over an activity the import this one supersedes wrote: it gets the new reading, unless it
+    /// holds more of the recording than the new reading does (a complete upload replaced it), and passes
+    /// to this import either way, so retiring the old import leaves it.
+    async fn take_over(&mut self, item: &NewActivity, stored: &ActivityRecord) -> Result<(), ServiceError> {
+        let keeps_more = completeness(&stored.fields) > completeness(&item.fields);
+        if keeps_more || !self.replace_recording(item, stored, true).await? {
+            self.service
+                .store
+                .activities
+                .adopt_activity(self.user, &stored.id, self.import_id)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Gives a stored activity the copy of its recording that this import read: a more complete one, or
-    /// (`take_over`) a newer reading of the file it came from, which the activity then passes to. What
-    /// the user changed by hand (title, notes, visibility, type) stays as they left it. `false` when the
-    /// user changed or deleted the activity meanwhile: their version stands.
+    /// (`take_over`) a newer reading of the file it came from, which the activity then passes to. A
+    /// reading without laps or streams keeps the stored ones, and if the user edited the activity, its
+    /// title, notes, visibility and type stay as they left them. `false` when the user changed or
+    /// deleted the activity meanwhile: their version stands.
     async fn replace_recording(
         &mut self,
         item: &NewActivity,
@@ -440,7 +460,16 @@ impl<'a> Writer<'a> {
         take_over: bool,
     ) -> Result<bool, ServiceError> {
         let mut fields = item.fields.clone();
-        if stored.revision > 1 {
+        if fields.laps.is_empty() {
+            fields.laps.clone_from(&stored.fields.laps);
+        }
+        let revisions = self
+            .service
+            .store
+            .activities
+            .revisions(self.user, &stored.id)
+            .await?;
+        if revisions.iter().any(|r| r.change == RevisionChange::Update) {
             fields.title.clone_from(&stored.fields.title);
             fields.notes.clone_from(&stored.fields.notes);
             fields.visibility = stored.fields.visibility;

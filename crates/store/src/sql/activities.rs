@@ -239,10 +239,11 @@ macro_rules! impl_activity_store {
                 recording: &$crate::Recording<'_>,
                 now: jiff::Timestamp,
             ) -> Result<$crate::ActivityRecord, $crate::StoreError> {
+                // A reading without streams (a session summary) leaves the stored streams alone.
                 let change = $crate::sql::activities::Overwrite {
                     fields: recording.fields,
-                    change: $crate::RevisionChange::Update,
-                    streams: Some(recording.streams),
+                    change: $crate::RevisionChange::Import,
+                    streams: recording.streams.map(Some),
                     import_id: recording.import_id,
                 };
                 self.overwrite(user, id, expected_revision, change, now).await
@@ -255,7 +256,7 @@ macro_rules! impl_activity_store {
                 let mut out = Vec::new();
                 for pattern in patterns {
                     let keys: Vec<(String, String)> = sqlx::query_as(
-                        "SELECT user_id, id FROM activities WHERE external_id LIKE $1",
+                        "SELECT user_id, id FROM activities WHERE external_id LIKE $1 AND import_id IS NOT NULL",
                     )
                     .bind(pattern)
                     .fetch_all(&self.pool)
@@ -301,21 +302,46 @@ macro_rules! impl_activity_store {
                     tx.commit().await?;
                     return Ok($crate::Rekeyed::Rekeyed);
                 }
-                let row: $crate::rows::ActivityRow = sqlx::query_as(&format!(
-                    "UPDATE activities SET external_id = NULL, \
-                     deleted_at = COALESCE(deleted_at, $3), updated_at = $3, revision = revision + 1 \
-                     WHERE user_id = $1 AND id = $2 RETURNING {}",
-                    $crate::sql::activities::ACTIVITY_COLUMNS
-                ))
+                // A copy already in the trash only gives up the key; a live one goes to the trash.
+                let trashed = sqlx::query(
+                    "UPDATE activities SET external_id = NULL WHERE user_id = $1 AND id = $2 AND deleted_at IS NOT NULL",
+                )
                 .bind(user.as_str())
                 .bind(id.as_str())
-                .bind($crate::time::to_micros(now))
-                .fetch_one(&mut *tx)
-                .await?;
-                let record = $crate::ActivityRecord::try_from(row)?;
-                Self::insert_revision(&mut tx, &record, $crate::RevisionChange::Delete, now).await?;
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if trashed == 0 {
+                    let row: $crate::rows::ActivityRow = sqlx::query_as(&format!(
+                        "UPDATE activities SET external_id = NULL, deleted_at = $3, updated_at = $3, \
+                         revision = revision + 1 WHERE user_id = $1 AND id = $2 RETURNING {}",
+                        $crate::sql::activities::ACTIVITY_COLUMNS
+                    ))
+                    .bind(user.as_str())
+                    .bind(id.as_str())
+                    .bind($crate::time::to_micros(now))
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let record = $crate::ActivityRecord::try_from(row)?;
+                    Self::insert_revision(&mut tx, &record, $crate::RevisionChange::Delete, now).await?;
+                }
                 tx.commit().await?;
                 Ok($crate::Rekeyed::Duplicate)
+            }
+
+            async fn adopt_activity(
+                &self,
+                user: &wearhouse_model::UserId,
+                id: &wearhouse_model::ActivityId,
+                import_id: &str,
+            ) -> Result<(), $crate::StoreError> {
+                sqlx::query("UPDATE activities SET import_id = $3 WHERE user_id = $1 AND id = $2")
+                    .bind(user.as_str())
+                    .bind(id.as_str())
+                    .bind(import_id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
             }
 
             async fn delete_activity(

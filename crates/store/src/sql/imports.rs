@@ -327,8 +327,26 @@ macro_rules! impl_import_store {
                 Ok(moved)
             }
 
-            async fn retire_import(&self, id: &str) -> Result<u64, $crate::StoreError> {
-                let removed = $crate::ImportStore::roll_back_import(self, id).await?;
+            async fn retire_import(&self, id: &str, now: jiff::Timestamp) -> Result<u64, $crate::StoreError> {
+                // Activities the newer reading did not take over go to the trash, not away: the user may
+                // have edited them. Each step can run again, so a crash in between only repeats work.
+                let live: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT user_id, id FROM activities WHERE import_id = $1 AND deleted_at IS NULL",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+                for (user, activity) in &live {
+                    let corrupt = |e: wearhouse_model::InvalidInput| $crate::StoreError::Corrupt(format!("activities: {e}"));
+                    let user = wearhouse_model::UserId::parse(user).map_err(corrupt)?;
+                    let activity = wearhouse_model::ActivityId::parse(activity).map_err(corrupt)?;
+                    $crate::ActivityStore::delete_activity(self, &user, &activity, now).await?;
+                }
+                sqlx::query("UPDATE activities SET import_id = NULL WHERE import_id = $1")
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?;
+                let removed = $crate::ImportStore::roll_back_import(self, id).await? + live.len() as u64;
                 sqlx::query("DELETE FROM imports WHERE id = $1")
                     .bind(id)
                     .execute(&self.pool)

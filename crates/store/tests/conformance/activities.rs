@@ -423,9 +423,13 @@ async fn rekeying_gives_new_external_ids_and_trashes_the_copies_they_reveal() {
         let run = fields(ActivityType::Running, 0, 30, Some(5000.0));
         // The same workout under two old keys (a TCX's raw Id and a Google Fit session), created in
         // that order; another user's, and one keyed some other way.
-        let bare = new_activity(run.clone(), Some("2021-04-19T20:57:39.686Z"));
-        let takeout = new_activity(run.clone(), Some("googlefit:1618865859686"));
-        let fit = new_activity(run.clone(), Some("fit:123:456"));
+        let imported = |key: &str| NewActivity {
+            import_id: Some("imp-1".into()),
+            ..new_activity(run.clone(), Some(key))
+        };
+        let bare = imported("2021-04-19T20:57:39.686Z");
+        let takeout = imported("googlefit:1618865859686");
+        let fit = imported("fit:123:456");
         store
             .activities
             .create_activities(&ana, std::slice::from_ref(&bare), t0())
@@ -436,7 +440,14 @@ async fn rekeying_gives_new_external_ids_and_trashes_the_copies_they_reveal() {
             .create_activities(&ana, &[takeout.clone(), fit.clone()], t0() + 1.second())
             .await
             .unwrap();
-        let bens = new_activity(run.clone(), Some("googlefit:1618865859686"));
+        let bens = imported("googlefit:1618865859686");
+        // A client's own id that happens to look like an old key is not an import's: left alone.
+        let posted = new_activity(run.clone(), Some("googlefit:posted"));
+        store
+            .activities
+            .create_activities(&ben, std::slice::from_ref(&posted), t0())
+            .await
+            .unwrap();
         store
             .activities
             .create_activities(&ben, std::slice::from_ref(&bens), t0())

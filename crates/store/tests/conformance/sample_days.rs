@@ -323,6 +323,25 @@ async fn a_newer_reading_of_a_file_takes_over_what_it_reads_again_and_the_rest_g
             .insert_samples(&ana.id, &[hr(w, day + 120, 80.0)], &[], t0(), None)
             .await
             .unwrap();
+        // A workout the old reading stored and the new one will not read again.
+        let run = ActivityFields::new(
+            ActivityType::Running,
+            t0(),
+            t0() + jiff::SignedDuration::from_mins(30),
+        );
+        let workout = NewActivity {
+            id: ActivityId::generate(),
+            fields: run,
+            source_id: Some(w),
+            external_id: Some("start:1".into()),
+            streams: None,
+            import_id: Some("imp-old".into()),
+        };
+        store
+            .activities
+            .create_activities(&ana.id, std::slice::from_ref(&workout), t0())
+            .await
+            .unwrap();
         store.rollups.clear_all_dirty(&ana.id).await.unwrap();
 
         // The new reading of the same file: corrects the first sample, no longer reads the second,
@@ -345,9 +364,18 @@ async fn a_newer_reading_of_a_file_takes_over_what_it_reads_again_and_the_rest_g
             .await
             .unwrap();
         assert_eq!(
-            store.imports.retire_import("imp-old").await.unwrap(),
-            2,
-            "the wrong sample and raw record"
+            store.imports.retire_import("imp-old", t0()).await.unwrap(),
+            3,
+            "the wrong sample and raw record, and the workout"
+        );
+        let trashed = store
+            .activities
+            .activity(&ana.id, &workout.id, true)
+            .await
+            .unwrap();
+        assert!(
+            trashed.deleted_at.is_some() && trashed.import_id.is_none(),
+            "a workout the new reading did not take over goes to the trash, not away: {trashed:?}"
         );
 
         let left: Vec<(i64, f64)> = store

@@ -294,3 +294,87 @@ async fn the_upgrade_alone_makes_a_workout_uploaded_twice_one() {
     .await;
     assert_eq!(days[0]["workout_count"], 1, "{days}");
 }
+
+#[tokio::test]
+async fn rekeying_keeps_the_live_copy_of_a_workout_and_leaves_the_apis_own_ids_alone() {
+    use wearhouse_model::{ActivityFields, ActivityId, ActivityType};
+    use wearhouse_store::NewActivity;
+
+    let app = spawn_app().await;
+    let ana = app.signed_up("ana").await;
+    let store = wearhouse::bootstrap::open_store(&app.config).await.unwrap();
+    let user = store.accounts.user_by_login("ana").await.unwrap().unwrap().id;
+    let start: jiff::Timestamp = "2021-04-19T20:57:39.686Z".parse().unwrap();
+    let run = ActivityFields::new(
+        ActivityType::Running,
+        start,
+        start + jiff::SignedDuration::from_mins(30),
+    );
+    let activity = |key: &str, import: Option<&str>| NewActivity {
+        id: ActivityId::generate(),
+        fields: run.clone(),
+        source_id: None,
+        external_id: Some(key.to_owned()),
+        streams: None,
+        import_id: import.map(str::to_owned),
+    };
+    // As the previous release left them: a bare TCX (the older copy, which the user deleted) and the
+    // same workout from a Takeout (live); and a workout a client posted with an ISO time as its id.
+    let bare = activity("2021-04-19T20:57:39.686Z", Some("imp_bare"));
+    let takeout = activity("googlefit:1618865859686", Some("imp_takeout"));
+    let posted = ActivityFields::new(
+        ActivityType::Cycling,
+        start,
+        start + jiff::SignedDuration::from_mins(60),
+    );
+    let posted = NewActivity {
+        fields: posted,
+        ..activity("2021-04-19T20:57:39Z", None)
+    };
+    let now = jiff::Timestamp::now();
+    for a in [&bare, &takeout, &posted] {
+        store
+            .activities
+            .create_activities(&user, std::slice::from_ref(a), now)
+            .await
+            .unwrap();
+    }
+    store
+        .activities
+        .delete_activity(&user, &bare.id, now)
+        .await
+        .unwrap();
+    store.settings.set("data_version", "0").await.unwrap();
+
+    let report = wearhouse_services::upgrade::upgrade(&store, now).await.unwrap();
+    assert_eq!(
+        (report.activities_rekeyed, report.duplicates_trashed),
+        (1, 1),
+        "{report:?}"
+    );
+    let kept = store
+        .activities
+        .activity(&user, &takeout.id, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        kept.external_id.as_deref(),
+        Some("start:1618865859686"),
+        "the live copy keeps the workout"
+    );
+    let deleted = store.activities.activity(&user, &bare.id, true).await.unwrap();
+    assert!(deleted.deleted_at.is_some() && deleted.external_id.is_none());
+    assert_eq!(
+        deleted.revision, 2,
+        "already in the trash: it only gives up the key"
+    );
+    let own = store.activities.activity(&user, &posted.id, false).await.unwrap();
+    assert_eq!(
+        own.external_id.as_deref(),
+        Some("2021-04-19T20:57:39Z"),
+        "a client's id is its own"
+    );
+    store.close().await;
+    let listed = get_json(&app, &ana.access, "/api/v1/activities").await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 2);
+}
