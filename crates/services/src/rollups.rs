@@ -263,14 +263,17 @@ impl Rollups {
             .into_iter()
             .map(|(m, first, last)| (m, from_epoch_day(first), from_epoch_day(last)))
             .collect();
-        let mut reading = runs.first().map(|run| self.read_ahead(user, *run));
+        let summaries = sources.values().any(|s| s.summary);
+        let mut reading = runs.first().map(|run| self.read_ahead(user, *run, summaries));
         let mut writing: Option<Pending<()>> = None;
         for (i, run) in runs.iter().enumerate() {
             let samples = match reading.take() {
                 Some(read) => settle(read).await?,
                 None => Vec::new(),
             };
-            reading = runs.get(i + 1).map(|next| self.read_ahead(user, *next));
+            reading = runs
+                .get(i + 1)
+                .map(|next| self.read_ahead(user, *next, summaries));
             let rows = self.compute(*run, &zones, &sources, &samples);
             drop(samples);
             if let Some(write) = writing.take() {
@@ -413,29 +416,34 @@ impl Rollups {
     }
 
     /// The samples a recompute of days `first..=last` of `metric` must read: starting from
-    /// `from` (inclusive) to `to` (exclusive).
-    fn read_window(metric: Metric, first: Date, last: Date) -> (i64, i64) {
+    /// `from` (inclusive) to `to` (exclusive). `summaries`: the user has summary sources.
+    fn read_window(metric: Metric, first: Date, last: Date, summaries: bool) -> (i64, i64) {
         if metric == Metric::Sleep {
             return sleep_window(first, last);
         }
         // Intervals can start up to the margin before the days; a summary that reaches into them nests
         // over the finer data inside it, which can lie up to the margin after them.
-        let margin = if metric.kind() == MetricKind::Instantaneous {
-            0
-        } else {
-            INTERVAL_MARGIN_HOURS
+        let (before, after) = match metric.kind() {
+            MetricKind::Instantaneous => (0, 0),
+            _ if summaries => (INTERVAL_MARGIN_HOURS, INTERVAL_MARGIN_HOURS),
+            _ => (INTERVAL_MARGIN_HOURS, 0),
         };
         (
-            utc_midnight(first) - (OFFSET_SPAN_HOURS.0 + margin) * 3600,
-            utc_midnight(last) + (24 + OFFSET_SPAN_HOURS.1 + margin) * 3600,
+            utc_midnight(first) - (OFFSET_SPAN_HOURS.0 + before) * 3600,
+            utc_midnight(last) + (24 + OFFSET_SPAN_HOURS.1 + after) * 3600,
         )
     }
 
     /// Starts reading the samples a recompute needs, on its own task, so it proceeds while the caller
     /// computes the previous run.
-    fn read_ahead(&self, user: &UserId, (metric, first, last): Run) -> Pending<Vec<SampleValue>> {
+    fn read_ahead(
+        &self,
+        user: &UserId,
+        (metric, first, last): Run,
+        summaries: bool,
+    ) -> Pending<Vec<SampleValue>> {
         let (store, user) = (self.store.clone(), user.clone());
-        let (from, to) = Self::read_window(metric, first, last);
+        let (from, to) = Self::read_window(metric, first, last, summaries);
         tokio::spawn(async move { Ok(store.samples.sample_values(&user, metric, from, to).await?) })
     }
 

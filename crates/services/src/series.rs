@@ -223,13 +223,18 @@ impl SummaryService {
         } else {
             0
         };
+        let sources = source_traits(&self.store.samples.sources(user).await?);
         // Summaries reaching into the range nest over finer data up to the margin after it.
+        let after = if sources.values().any(|s| s.summary) {
+            margin
+        } else {
+            0
+        };
         let samples = self
             .store
             .samples
-            .sample_values(user, metric, from - margin, to + margin)
+            .sample_values(user, metric, from - margin, to + after)
             .await?;
-        let sources = source_traits(&self.store.samples.sources(user).await?);
         let zones = self.rollups.zones(user).await?;
         // Which series to compute: the merged one (None), or each source's own.
         let mut groups: BTreeMap<Option<i64>, Vec<SampleValue>> = BTreeMap::new();
