@@ -5,7 +5,7 @@ use std::io::Write;
 
 use serde_json::Value;
 
-use crate::harness::{assert_problem, finished, spawn_app, upload};
+use crate::harness::{assert_problem, finished, import, spawn_app, upload};
 
 const GPX: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <gpx version="1.1" creator="Test Watch" xmlns="http://www.topografix.com/GPX/1/1"
@@ -452,15 +452,7 @@ async fn takeout_archives_import_fitbit_and_google_fit_entries_in_the_users_zone
             steps.as_bytes(),
         ),
     ]);
-    let res = upload(&app, &ana.access, "takeout.zip", zip).await;
-    assert_eq!(res.status(), 202);
-    let done = finished(
-        &app,
-        &ana.access,
-        res.json::<Value>().await.unwrap()["id"].as_str().unwrap(),
-    )
-    .await;
-    assert_eq!(done["status"], "done", "{done}");
+    let done = import(&app, &ana.access, "takeout.zip", zip).await;
     assert_eq!(done["imported"], 2, "{done}");
     let days: Vec<Value> = app
         .get(
@@ -508,15 +500,7 @@ async fn fitbit_weights_are_read_in_the_users_units_unless_their_bmi_says_otherw
         "Takeout/Fitbit/Global Export Data/weight-2026-03-01.json",
         weights.as_bytes(),
     )]);
-    let res = upload(&app, &ana.access, "takeout.zip", zip).await;
-    assert_eq!(res.status(), 202);
-    let done = finished(
-        &app,
-        &ana.access,
-        res.json::<Value>().await.unwrap()["id"].as_str().unwrap(),
-    )
-    .await;
-    assert_eq!(done["status"], "done", "{done}");
+    let done = import(&app, &ana.access, "takeout.zip", zip).await;
     assert_eq!(
         done["report"]["warning_counts"]["weight_unit_corrected"], 1,
         "{done}"
@@ -748,15 +732,7 @@ async fn a_google_fit_tcx_uploaded_alone_and_then_in_its_takeout_is_one_activity
             GOOGLE_FIT_SESSION.as_bytes(),
         ),
     ]);
-    let res = upload(&app, &ana.access, "takeout.zip", takeout).await;
-    assert_eq!(res.status(), 202);
-    let done = finished(
-        &app,
-        &ana.access,
-        res.json::<Value>().await.unwrap()["id"].as_str().unwrap(),
-    )
-    .await;
-    assert_eq!(done["status"], "done", "{done}");
+    let done = import(&app, &ana.access, "takeout.zip", takeout).await;
     assert_eq!(
         done["activities"], 0,
         "both entries are the run already stored: {done}"
