@@ -10,6 +10,7 @@ mod openapi;
 pub mod problem;
 mod routes;
 mod state;
+mod upload_slots;
 mod views;
 
 use std::future::Future;
@@ -17,7 +18,7 @@ use std::net::SocketAddr;
 
 pub use app::{openapi, router, OPENAPI_PATH};
 pub use middleware::rate_limit::RateLimitSettings;
-pub use state::{AppState, HttpSettings, Services};
+pub use state::{AppState, HttpSettings, Services, UploadSettings};
 
 /// Serves `state`'s application on `listener` until `shutdown` completes; requests in flight then
 /// finish before this returns.

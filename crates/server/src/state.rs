@@ -9,6 +9,7 @@ use wearhouse_services::{
 
 use crate::middleware::metrics::HttpMetrics;
 use crate::middleware::rate_limit::{RateLimitSettings, RateLimits};
+use crate::upload_slots::UploadSlots;
 
 /// HTTP-level settings (everything else is the services' business).
 #[derive(Debug, Clone)]
@@ -23,6 +24,30 @@ pub struct HttpSettings {
     /// Take the client address from the last `X-Forwarded-For` entry (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
     pub rate_limits: RateLimitSettings,
+    pub uploads: UploadSettings,
+}
+
+/// Limits on file uploads (`POST /imports`), which are exempt from the request deadline because a
+/// large export takes as long to arrive as the client's line needs.
+#[derive(Debug, Clone)]
+pub struct UploadSettings {
+    /// An upload that sends nothing for this long is ended (408 `upload_stalled`).
+    pub idle_timeout: Duration,
+    /// Uploads one user may stream at the same time; more get 429 `too_many_uploads`.
+    pub per_user: usize,
+    /// Free space the upload folder keeps: an upload that would leave less is refused, or ended while
+    /// it arrives, with 507 `insufficient_storage`.
+    pub min_free_bytes: u64,
+}
+
+impl Default for UploadSettings {
+    fn default() -> Self {
+        Self {
+            idle_timeout: Duration::from_secs(60),
+            per_user: 2,
+            min_free_bytes: 512 * 1024 * 1024,
+        }
+    }
 }
 
 impl Default for HttpSettings {
@@ -34,6 +59,7 @@ impl Default for HttpSettings {
             hsts: false,
             trust_forwarded_for: false,
             rate_limits: RateLimitSettings::default(),
+            uploads: UploadSettings::default(),
         }
     }
 }
@@ -58,6 +84,7 @@ pub struct AppState {
     pub idempotency: Arc<IdempotencyService>,
     pub imports: Arc<ImportService>,
     pub rate_limits: Arc<RateLimits>,
+    pub uploads: Arc<UploadSlots>,
     pub metrics: Arc<HttpMetrics>,
     pub settings: Arc<HttpSettings>,
 }
@@ -80,6 +107,7 @@ impl AppState {
             idempotency,
             imports,
             rate_limits: Arc::new(RateLimits::new(&settings.rate_limits)),
+            uploads: Arc::new(UploadSlots::new(settings.uploads.per_user)),
             metrics: Arc::new(HttpMetrics::new()),
             settings: Arc::new(settings),
         }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use secrecy::ExposeSecret;
-use wearhouse_server::{AppState, HttpSettings, RateLimitSettings, Services};
+use wearhouse_server::{AppState, HttpSettings, RateLimitSettings, Services, UploadSettings};
 use wearhouse_services::rollups::Rollups;
 use wearhouse_services::{
     AccountService, AccountSettings, ActivityService, IdempotencyService, ImportService, PasswordHashing,
@@ -95,6 +95,11 @@ pub fn http_settings(config: &Config) -> HttpSettings {
             auth_burst: r.auth_burst,
             per_user_per_second: r.per_user_per_second,
             per_user_burst: r.per_user_burst,
+        },
+        uploads: UploadSettings {
+            idle_timeout: Duration::from_secs(config.http.upload_idle_timeout_secs),
+            per_user: config.http.uploads_per_user,
+            min_free_bytes: config.http.upload_min_free_mb.saturating_mul(1024 * 1024),
         },
     }
 }

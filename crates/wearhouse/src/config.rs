@@ -65,6 +65,12 @@ pub struct HttpConfig {
     pub request_timeout_secs: u64,
     pub hsts: bool,
     pub trust_forwarded_for: bool,
+    /// An upload that sends nothing for this long is ended.
+    pub upload_idle_timeout_secs: u64,
+    /// Uploads one user may stream at the same time.
+    pub uploads_per_user: usize,
+    /// Free space, in MB, the data folder keeps: uploads that would leave less are refused.
+    pub upload_min_free_mb: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -135,6 +141,9 @@ impl Default for HttpConfig {
             request_timeout_secs: 30,
             hsts: false,
             trust_forwarded_for: false,
+            upload_idle_timeout_secs: 60,
+            uploads_per_user: 2,
+            upload_min_free_mb: 512,
         }
     }
 }

@@ -8,7 +8,8 @@ use axum::response::{IntoResponse, Response};
 use crate::problem::Problem;
 use crate::state::AppState;
 
-/// Uploads of large files (imports) stream for as long as the client sends; only they are exempt.
+/// Uploads of large files (imports) stream for as long as the client keeps sending: they are exempt, and
+/// held instead to an idle timeout, a number per account and the free disk (`routes::imports`).
 fn is_upload(req: &Request) -> bool {
     req.method() == axum::http::Method::POST && req.uri().path() == "/api/v1/imports"
 }

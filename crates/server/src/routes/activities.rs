@@ -14,7 +14,7 @@ use wearhouse_services::activities::{editable_view, MAX_BATCH, TRASH_RETENTION};
 use wearhouse_services::{ActivityInput, ActivityListRequest, NewActivityInput, SourceInput};
 use wearhouse_store::{ActivityRecord, ActivityRevision};
 
-use crate::extract::{body_rejection, parse_json, Auth, Json, Query};
+use crate::extract::{body_rejection, parse_json, require_json, Auth, Json, Query};
 use crate::idempotency::idempotent;
 use crate::problem::{ApiError, ApiResult, Problem, ProblemField};
 use crate::routes::samples::{RejectionView, SourceBody};
@@ -211,6 +211,7 @@ fn view(record: &ActivityRecord) -> ActivityView {
         (status = 201, body = ActivityView),
         (status = 200, description = "An activity with this external id already exists", body = ActivityView),
         (status = 422, description = "`invalid_fields`", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "`unsupported_media_type`: the body is not declared as JSON", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn create(
     State(state): State<AppState>,
@@ -218,6 +219,9 @@ async fn create(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    if let Err(e) = require_json(&headers) {
+        return e.into_response();
+    }
     let body = match body.map_err(body_rejection) {
         Ok(body) => body,
         Err(e) => return e.into_response(),
@@ -260,6 +264,7 @@ pub struct BatchResponse {
     responses(
         (status = 200, body = BatchResponse),
         (status = 413, description = "`too_many_activities`", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "`unsupported_media_type`: the body is not declared as JSON", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn create_batch(
     State(state): State<AppState>,
@@ -267,6 +272,9 @@ async fn create_batch(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    if let Err(e) = require_json(&headers) {
+        return e.into_response();
+    }
     let body = match body.map_err(body_rejection) {
         Ok(body) => body,
         Err(e) => return e.into_response(),

@@ -1,9 +1,11 @@
 //! `/api/v1/imports`: upload an export or activity file; it is imported in the background.
 
+use std::future::Future;
 use std::path::Path;
+use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::{FromRequest, Multipart, Path as UrlPath, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path as UrlPath, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
@@ -11,7 +13,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 use wearhouse_services::imports::hex;
 use wearhouse_services::Upload;
@@ -26,7 +28,9 @@ const MAX_UPLOAD: u64 = 4 * 1024 * 1024 * 1024;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(upload, list))
+        // Uploads (raw or multipart) have their own 4 GB limit, enforced as they are written to disk;
+        // the general body limit, meant for JSON, must not cut them off.
+        .routes(routes!(upload, list).layer(DefaultBodyLimit::disable()))
         .routes(routes!(status))
         .routes(routes!(raw_types))
         .routes(routes!(raw_records))
@@ -194,22 +198,58 @@ fn broken(e: impl std::fmt::Display) -> ApiError {
     .into()
 }
 
-/// Writes chunks to `path`, hashing as they pass; never holds more than one chunk in memory.
-struct Sink {
+fn stalled(idle: Duration) -> ApiError {
+    Problem::new(
+        StatusCode::REQUEST_TIMEOUT,
+        "upload_stalled",
+        format!(
+            "the upload sent nothing for {} s and was ended; send it again",
+            idle.as_secs()
+        ),
+    )
+    .into()
+}
+
+fn no_space(free: u64, needed: u64) -> ApiError {
+    const MB: u64 = 1024 * 1024;
+    Problem::new(
+        StatusCode::INSUFFICIENT_STORAGE,
+        "insufficient_storage",
+        format!(
+            "the server has {} MB free and needs {} MB for this upload; try again later or ask the administrator",
+            free / MB,
+            needed.div_ceil(MB)
+        ),
+    )
+    .into()
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError::from(wearhouse_services::ServiceError::Internal(e.to_string()))
+}
+
+/// How often, in bytes received, an upload checks that the disk keeps its reserve.
+const SPACE_CHECK_EVERY: u64 = 64 * 1024 * 1024;
+
+/// Writes chunks to `path`, hashing as they pass; never holds more than one chunk in memory. Ends the
+/// upload when the disk's free space falls to the reserve.
+struct Sink<'a> {
     file: tokio::fs::File,
     hash: Sha256,
     size: u64,
+    state: &'a AppState,
+    next_space_check: u64,
 }
 
-impl Sink {
-    async fn create(path: &Path) -> Result<Self, ApiError> {
-        let file = tokio::fs::File::create(path)
-            .await
-            .map_err(|e| ApiError::from(wearhouse_services::ServiceError::Internal(e.to_string())))?;
+impl<'a> Sink<'a> {
+    async fn create(path: &Path, state: &'a AppState) -> Result<Self, ApiError> {
+        let file = tokio::fs::File::create(path).await.map_err(internal)?;
         Ok(Self {
             file,
             hash: Sha256::new(),
             size: 0,
+            state,
+            next_space_check: SPACE_CHECK_EVERY,
         })
     }
 
@@ -218,34 +258,64 @@ impl Sink {
         if self.size > MAX_UPLOAD {
             return Err(too_large());
         }
+        if self.size >= self.next_space_check {
+            self.next_space_check = self.size + SPACE_CHECK_EVERY;
+            let reserve = self.state.settings.uploads.min_free_bytes;
+            let free = self.state.imports.free_space().await?;
+            if free < reserve.saturating_add(chunk.len() as u64) {
+                return Err(no_space(free, reserve + chunk.len() as u64));
+            }
+        }
         self.hash.update(chunk);
-        self.file
-            .write_all(chunk)
-            .await
-            .map_err(|e| ApiError::from(wearhouse_services::ServiceError::Internal(e.to_string())))
+        self.file.write_all(chunk).await.map_err(internal)
     }
 
     async fn finish(mut self) -> Result<(String, u64), ApiError> {
-        self.file
-            .flush()
-            .await
-            .map_err(|e| ApiError::from(wearhouse_services::ServiceError::Internal(e.to_string())))?;
+        self.file.flush().await.map_err(internal)?;
         Ok((hex(&self.hash.finalize()), self.size))
     }
 }
 
+/// The next piece of an upload, or an end to it when the client has sent nothing for `idle`.
+async fn within<T>(idle: Duration, next: impl Future<Output = T>) -> Result<T, ApiError> {
+    tokio::time::timeout(idle, next).await.map_err(|_| stalled(idle))
+}
+
+/// Refuses an upload the disk has no room for: its declared length (if any) plus the reserve.
+async fn check_space(state: &AppState, headers: &axum::http::HeaderMap) -> Result<(), ApiError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0);
+    if declared > MAX_UPLOAD {
+        return Err(too_large());
+    }
+    let needed = declared.saturating_add(state.settings.uploads.min_free_bytes);
+    let free = state.imports.free_space().await?;
+    if free < needed {
+        return Err(no_space(free, needed));
+    }
+    Ok(())
+}
+
 /// Streams the request body (raw, or the first file of a multipart form) to `path`.
-async fn receive(req: Request, path: &Path) -> Result<(Option<String>, String, u64), ApiError> {
+async fn receive(
+    state: &AppState,
+    req: Request,
+    path: &Path,
+) -> Result<(Option<String>, String, u64), ApiError> {
+    let idle = state.settings.uploads.idle_timeout;
     let is_multipart = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("multipart/form-data"));
-    let mut sink = Sink::create(path).await?;
+    let mut sink = Sink::create(path, state).await?;
     if is_multipart {
         let mut form = Multipart::from_request(req, &()).await.map_err(broken)?;
         loop {
-            let Some(mut field) = form.next_field().await.map_err(broken)? else {
+            let Some(mut field) = within(idle, form.next_field()).await?.map_err(broken)? else {
                 return Err(
                     Problem::new(StatusCode::BAD_REQUEST, "no_file", "the form has no file field").into(),
                 );
@@ -253,7 +323,7 @@ async fn receive(req: Request, path: &Path) -> Result<(Option<String>, String, u
             let Some(name) = field.file_name().map(str::to_owned) else {
                 continue;
             };
-            while let Some(chunk) = field.chunk().await.map_err(broken)? {
+            while let Some(chunk) = within(idle, field.chunk()).await?.map_err(broken)? {
                 sink.write(&chunk).await?;
             }
             let (sha, size) = sink.finish().await?;
@@ -266,7 +336,7 @@ async fn receive(req: Request, path: &Path) -> Result<(Option<String>, String, u
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let mut body: Body = req.into_body();
-    while let Some(frame) = body.frame().await {
+    while let Some(frame) = within(idle, body.frame()).await? {
         let frame = frame.map_err(broken)?;
         if let Some(data) = frame.data_ref() {
             sink.write(data).await?;
@@ -278,7 +348,8 @@ async fn receive(req: Request, path: &Path) -> Result<(Option<String>, String, u
 
 /// Upload a file to import: an Apple Health `export.zip` or `export.xml`, a FIT, GPX or TCX file, or a
 /// Fitbit or Google Fit Takeout archive, as the raw body (name it with `X-File-Name`) or as a
-/// `multipart/form-data` file field, up to 4 GB. The format is detected from the content. The file is
+/// `multipart/form-data` file field, up to 4 GB. An account streams at most two uploads at once, and an
+/// upload that sends nothing for a minute is ended. The format is detected from the content. The file is
 /// written to disk as it arrives and imported in the background: follow `status_url`. A file already
 /// imported is not imported again (200 with the earlier import), unless an earlier release read it and
 /// this one reads it differently: then it is read again (202), and the new import replaces the earlier
@@ -288,12 +359,29 @@ async fn receive(req: Request, path: &Path) -> Result<(Option<String>, String, u
     responses(
         (status = 202, description = "Queued", body = ImportView),
         (status = 200, description = "This file was imported before, by the readers of this release", body = ImportView),
-        (status = 413, description = "`payload_too_large`", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "`unreadable_body`: the upload broke off; `no_file`: a multipart form without a file field", body = Problem, content_type = "application/problem+json"),
+        (status = 408, description = "`upload_stalled`: nothing arrived for the idle timeout (60 s by default)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "`payload_too_large`: more than 4 GB", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "`unsupported_media_type`: not a format Wearhouse reads", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`too_many_uploads`: this account's other uploads (2 by default) are still arriving; `Retry-After` says when to try again", body = Problem, content_type = "application/problem+json"),
+        (status = 507, description = "`insufficient_storage`: the server's disk cannot take this upload and keep its reserve", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn upload(State(state): State<AppState>, Auth(actor): Auth, req: Request) -> ApiResult<Response> {
+    let Some(_slot) = state.uploads.take(actor.id()) else {
+        return Err(Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_uploads",
+            format!(
+                "{} uploads of this account are still arriving; send this one when one of them has finished",
+                state.uploads.per_user()
+            ),
+        )
+        .with_retry_after(10)
+        .into());
+    };
+    check_space(&state, req.headers()).await?;
     let path = state.imports.incoming_path().await?;
-    let received = receive(req, &path).await;
+    let received = receive(&state, req, &path).await;
     let (file_name, sha256, size) = match received {
         Ok(r) => r,
         Err(e) => {

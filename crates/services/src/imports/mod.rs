@@ -81,6 +81,19 @@ impl ImportService {
             .join(format!("incoming-{}", uuid::Uuid::now_v7().simple())))
     }
 
+    /// Bytes an unprivileged writer can still add to the upload folder's file system.
+    pub async fn free_space(&self) -> Result<u64, ServiceError> {
+        let dir = self.dir.clone();
+        tokio::task::spawn_blocking(move || {
+            std::fs::create_dir_all(&dir)?;
+            let stat = rustix::fs::statvfs(&dir)?;
+            Ok::<u64, std::io::Error>(stat.f_bavail.saturating_mul(stat.f_frsize))
+        })
+        .await
+        .map_err(|e| ServiceError::Internal(format!("free space check: {e}")))?
+        .map_err(|e| ServiceError::Internal(format!("free space of {}: {e}", self.dir.display())))
+    }
+
     fn file_of(&self, id: &str) -> PathBuf {
         self.dir.join(id)
     }

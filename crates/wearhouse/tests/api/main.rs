@@ -18,3 +18,4 @@ mod recordings;
 mod samples;
 mod summaries;
 mod upgrade;
+mod uploads;
