@@ -12,9 +12,11 @@ use crate::fit::FitAccount;
 use crate::fitbit::WeightUnit;
 use crate::{FormatError, Location, RecordSink};
 
-/// Largest file a reader that holds the whole file in memory reads (FIT, GPX, TCX, Takeout entries):
-/// the largest real activity files are a few tens of MB, so this refuses only crafted input.
-pub const MAX_WHOLE_FILE: u64 = 512 * 1024 * 1024;
+/// What reading one file may add to the memory of the process importing it, whatever the input.
+/// Readers that stream stay far below it; readers that hold the whole file in memory declare a
+/// [`FormatReader::size_limit`] chosen from how much their decoded form weighs per byte of file
+/// (`wearhouse bench memory` measures every one at its limit).
+pub const MEMORY_BUDGET: u64 = 256 * 1024 * 1024;
 
 /// One file format: how to recognise it and how to read it.
 ///
@@ -35,8 +37,10 @@ pub trait FormatReader: Sync {
     /// of exports whose files are plain JSON or CSV (Fitbit, Google Fit) can only go by `name`.
     fn detect(&self, name: &str, head: &[u8]) -> bool;
 
-    /// For readers that hold the whole file in memory, the largest file they read; `None` for readers
-    /// that stream. The importer checks a file's size against it before reading anything.
+    /// For readers that hold the whole file in memory, the largest file they read, so that the file and
+    /// what it decodes to stay within [`MEMORY_BUDGET`]; `None` for readers that stream. The importer
+    /// checks a file's declared size against it before reading anything, and the reader stops at it
+    /// whatever the size was said to be.
     fn size_limit(&self) -> Option<u64> {
         None
     }

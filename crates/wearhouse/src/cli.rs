@@ -94,6 +94,9 @@ pub enum BenchCommand {
         #[arg(long)]
         samples: Option<PathBuf>,
     },
+    /// Resident memory one import adds, on hostile inputs (files at each reader's size limit, archive
+    /// entries expanding far beyond it); the budget is 256 MiB per import.
+    Memory,
     /// Daily summaries over a year of minute-level data from two sources (~1.4 M samples loaded first).
     Summaries {
         /// Timed requests after loading.

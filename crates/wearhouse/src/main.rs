@@ -58,6 +58,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Bench(BenchCommand::Import { days, samples }) => {
                 commands::bench_import::run(&config, days, samples.as_deref()).await
             }
+            Command::Bench(BenchCommand::Memory) => commands::bench_memory::run(&config).await,
             Command::Bench(BenchCommand::Summaries { requests }) => {
                 commands::bench::summaries(&config, requests).await
             }

@@ -6,9 +6,13 @@ use std::io::BufRead;
 
 use wearhouse_model::{Metric, Provider};
 
-use crate::reader::{read_whole, MAX_WHOLE_FILE};
+use crate::reader::read_whole;
 use crate::{detect, FormatError, FormatReader, ReadContext, RecordSink};
 
+/// The largest file read. FIT decodes to about twelve times its size in memory (each record becomes a
+/// point of every field it may carry), so 16 MiB (~190 MiB decoded) keeps an import within its 256 MiB
+/// budget; a day at one record a second is 2–5 MB.
+const LIMIT: u64 = 16 * 1024 * 1024;
 /// The FIT reader.
 #[derive(Debug, Clone, Copy)]
 pub struct Fit;
@@ -27,7 +31,7 @@ impl FormatReader for Fit {
     }
 
     fn size_limit(&self) -> Option<u64> {
-        Some(MAX_WHOLE_FILE)
+        Some(LIMIT)
     }
 
     fn read(
@@ -37,7 +41,7 @@ impl FormatReader for Fit {
         ctx: &ReadContext,
         sink: &mut dyn RecordSink,
     ) -> Result<(), FormatError> {
-        let bytes = read_whole(input, MAX_WHOLE_FILE)?;
+        let bytes = read_whole(input, LIMIT)?;
         // The account decides whose readings of a scale shared by a household are imported.
         let mut file = crate::fit::read_fit_with(&bytes, ctx.account.as_ref())?;
         // HRV measured during exercise is far lower than resting HRV and would drag the day's figure

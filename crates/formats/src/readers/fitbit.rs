@@ -6,9 +6,12 @@ use std::io::BufRead;
 use wearhouse_model::Provider;
 
 use crate::fitbit::{is_fitbit_entry, read_fitbit_entry, FitbitContext};
-use crate::reader::{read_whole, MAX_WHOLE_FILE};
+use crate::reader::read_whole;
 use crate::{FormatError, FormatReader, ReadContext, RecordSink};
 
+/// The largest file read. A Fitbit JSON entry decodes to about three times its size; the largest real
+/// ones (a day of heart rate every few seconds) are 2–5 MB.
+const LIMIT: u64 = 48 * 1024 * 1024;
 /// The Fitbit export reader.
 #[derive(Debug, Clone, Copy)]
 pub struct Fitbit;
@@ -27,7 +30,7 @@ impl FormatReader for Fitbit {
     }
 
     fn size_limit(&self) -> Option<u64> {
-        Some(MAX_WHOLE_FILE)
+        Some(LIMIT)
     }
 
     fn read(
@@ -37,7 +40,7 @@ impl FormatReader for Fitbit {
         ctx: &ReadContext,
         sink: &mut dyn RecordSink,
     ) -> Result<(), FormatError> {
-        let bytes = read_whole(input, MAX_WHOLE_FILE)?;
+        let bytes = read_whole(input, LIMIT)?;
         let context = FitbitContext {
             time_zone: ctx.time_zone.clone(),
             weight_unit: ctx.weight_unit,

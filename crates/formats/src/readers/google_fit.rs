@@ -7,9 +7,12 @@ use std::io::BufRead;
 use wearhouse_model::Provider;
 
 use crate::google_fit::{is_google_fit_entry, read_google_fit_entry};
-use crate::reader::{read_whole, MAX_WHOLE_FILE};
+use crate::reader::read_whole;
 use crate::{FormatError, FormatReader, ReadContext, RecordSink};
 
+/// The largest file read. A Google Fit entry decodes to less than its size; 64 MiB is about 200,000
+/// data points of one data source.
+const LIMIT: u64 = 64 * 1024 * 1024;
 /// The Google Fit Takeout reader.
 #[derive(Debug, Clone, Copy)]
 pub struct GoogleFit;
@@ -28,7 +31,7 @@ impl FormatReader for GoogleFit {
     }
 
     fn size_limit(&self) -> Option<u64> {
-        Some(MAX_WHOLE_FILE)
+        Some(LIMIT)
     }
 
     fn read(
@@ -42,7 +45,7 @@ impl FormatReader for GoogleFit {
         if name.ends_with(".tcx") {
             return super::Tcx.read(input, name, ctx, sink);
         }
-        let bytes = read_whole(input, MAX_WHOLE_FILE)?;
+        let bytes = read_whole(input, LIMIT)?;
         let file = read_google_fit_entry(name, &bytes, &ctx.time_zone)?;
         let _ = super::emit_file(file, self.id(), sink);
         Ok(())

@@ -5,9 +5,12 @@ use std::io::BufRead;
 
 use wearhouse_model::Provider;
 
-use crate::reader::{read_whole, MAX_WHOLE_FILE};
+use crate::reader::read_whole;
 use crate::{detect, FormatError, FormatReader, ReadContext, RecordSink};
 
+/// The largest file read. GPX decodes to about 1.5 times its size; 64 MiB is some 300,000 points, three
+/// and a half days at one a second.
+const LIMIT: u64 = 64 * 1024 * 1024;
 /// The GPX reader.
 #[derive(Debug, Clone, Copy)]
 pub struct Gpx;
@@ -26,7 +29,7 @@ impl FormatReader for Gpx {
     }
 
     fn size_limit(&self) -> Option<u64> {
-        Some(MAX_WHOLE_FILE)
+        Some(LIMIT)
     }
 
     fn read(
@@ -36,7 +39,7 @@ impl FormatReader for Gpx {
         _ctx: &ReadContext,
         sink: &mut dyn RecordSink,
     ) -> Result<(), FormatError> {
-        let bytes = read_whole(input, MAX_WHOLE_FILE)?;
+        let bytes = read_whole(input, LIMIT)?;
         let file = crate::gpx::read_gpx(&bytes)?;
         let _ = super::emit_file(file, self.id(), sink);
         Ok(())

@@ -6,9 +6,12 @@ use std::io::BufRead;
 
 use wearhouse_model::Provider;
 
-use crate::reader::{read_whole, MAX_WHOLE_FILE};
+use crate::reader::read_whole;
 use crate::{detect, FormatError, FormatReader, ReadContext, RecordSink};
 
+/// The largest file read. TCX is verbose XML (about 250 bytes a point) and decodes to less than its
+/// size; 64 MiB is three days at one point a second.
+const LIMIT: u64 = 64 * 1024 * 1024;
 /// The TCX reader.
 #[derive(Debug, Clone, Copy)]
 pub struct Tcx;
@@ -27,7 +30,7 @@ impl FormatReader for Tcx {
     }
 
     fn size_limit(&self) -> Option<u64> {
-        Some(MAX_WHOLE_FILE)
+        Some(LIMIT)
     }
 
     fn read(
@@ -37,7 +40,7 @@ impl FormatReader for Tcx {
         _ctx: &ReadContext,
         sink: &mut dyn RecordSink,
     ) -> Result<(), FormatError> {
-        let bytes = read_whole(input, MAX_WHOLE_FILE)?;
+        let bytes = read_whole(input, LIMIT)?;
         let file = crate::tcx::read_tcx(&bytes)?;
         let _ = super::emit_file(file, self.id(), sink);
         Ok(())

@@ -266,11 +266,15 @@ fn read_zip<R: Read + Seek>(
             let _ = sink.skipped("unknown_entry", 1);
             continue;
         };
-        if reader.size_limit().is_some_and(|limit| declared > limit) {
+        if let Some(limit) = reader.size_limit().filter(|limit| declared > *limit) {
             let _ = sink.entry_warning(
                 "entry_too_large",
                 name,
-                format!("{name}: {declared} bytes, skipped"),
+                format!(
+                    "{name}: {declared} bytes; {} entries are read up to {} MB, so it was skipped",
+                    reader.id(),
+                    limit / (1024 * 1024)
+                ),
             );
             continue;
         }
@@ -294,8 +298,22 @@ fn read_zip<R: Read + Seek>(
                     detail: format!("{name}: {e}"),
                 });
             }
-            let failed_input = input.get_ref().get_ref().1.failed;
-            let code = if failed_input { "unreadable_entry" } else { e.code };
+            let watched = &input.get_ref().get_ref().1;
+            // The entry went on past the size the archive's directory gave it: a crafted archive, read
+            // no further than that size (and never past the reader's limit).
+            if watched.read > declared || e.code == "file_too_large" {
+                let _ = sink.entry_warning(
+                    "entry_too_large",
+                    name,
+                    format!("{name}: holds more than the {declared} bytes the archive says; skipped"),
+                );
+                continue;
+            }
+            let code = if watched.failed {
+                "unreadable_entry"
+            } else {
+                e.code
+            };
             let _ = sink.entry_warning(code, name, format!("{name}: {}", e.detail));
             continue;
         }
@@ -531,17 +549,26 @@ impl RecordSink for ChunkSink<'_> {
 struct Watched<R> {
     inner: R,
     failed: bool,
+    /// Bytes read so far.
+    read: u64,
 }
 
 impl<R> Watched<R> {
     fn new(inner: R) -> Self {
-        Self { inner, failed: false }
+        Self {
+            inner,
+            failed: false,
+            read: 0,
+        }
     }
 }
 
 impl<R: Read> Read for Watched<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let result = self.inner.read(buf);
+        if let Ok(n) = result {
+            self.read += n as u64;
+        }
         if result
             .as_ref()
             .is_err_and(|e| e.kind() != std::io::ErrorKind::Interrupted)
