@@ -16,5 +16,6 @@ mod me;
 mod mfa;
 mod recordings;
 mod samples;
+mod sessions;
 mod summaries;
 mod upgrade;
