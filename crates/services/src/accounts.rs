@@ -254,7 +254,16 @@ impl AccountService {
         user: &UserRecord,
         password: &str,
     ) -> Result<(), ServiceError> {
+        // Re-checks share the login's per-account throttle: a stolen access token must not become a
+        // way to guess the password faster than logging in allows.
+        let key = user.id.to_string();
+        self.throttle
+            .begin(&key, self.clock.now())
+            .map_err(|wait| ServiceError::Throttled {
+                retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64,
+            })?;
         if self.hashing.verify(password, Some(&user.password_hash)).await? {
+            self.throttle.succeeded(&key);
             Ok(())
         } else {
             Err(ServiceError::unauthorized(

@@ -108,6 +108,7 @@ pub struct DeleteMeBody {
         (status = 204, description = "Deleted"),
         (status = 401, description = "`invalid_credentials`, `mfa_required` or `mfa_invalid`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`last_admin`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`, or `login_throttled` (too many wrong passwords on this account; see `Retry-After`)", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn delete_me(
     State(state): State<AppState>,
@@ -141,7 +142,7 @@ pub struct PasswordBody {
         (status = 401, description = "Not authenticated, or `invalid_credentials`, `mfa_required`, `mfa_invalid`", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "`unsupported_media_type`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`invalid_body`, or `validation_failed` for `new_password` (`password_too_short`, `password_common`, `password_contains_identity`, `password_unchanged` …)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate_limited`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`, or `login_throttled` (too many wrong passwords on this account; see `Retry-After`)", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn change_password(
     State(state): State<AppState>,

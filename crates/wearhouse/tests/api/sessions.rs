@@ -538,3 +538,28 @@ async fn the_per_address_login_limit_counts_failures_only_and_keys_ipv6_by_64() 
         200
     );
 }
+
+#[tokio::test]
+async fn a_stolen_access_token_cannot_guess_the_password_faster_than_login() {
+    let app = spawn_app().await;
+    let t = app.signed_up("ana").await;
+    let mut throttled = 0;
+    for _ in 0..12 {
+        let body = json!({"current_password": "wrong password 1", "new_password": "lantern quarry violet"});
+        let res = app
+            .request(
+                reqwest::Method::PUT,
+                "/api/v1/me/password",
+                Some(&t.access),
+                Some(body),
+            )
+            .await;
+        if res.status() == 429 {
+            assert_problem(res, 429, "login_throttled").await;
+            throttled += 1;
+        }
+    }
+    assert!(throttled >= 5, "{throttled}");
+    // Logging in counts against the same account.
+    assert_problem(app.login("ana", PASSWORD, None).await, 429, "login_throttled").await;
+}
