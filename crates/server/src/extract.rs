@@ -9,6 +9,9 @@ use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wearhouse_services::AuthenticatedUser;
+use wearhouse_store::SessionClient;
+
+use crate::middleware::client_ip::client_ip_of_parts;
 
 use crate::problem::{ApiError, Problem, ProblemField};
 use crate::state::AppState;
@@ -147,5 +150,22 @@ impl FromRequestParts<AppState> for Auth {
             .check_user(user.id().as_str())
             .map_err(IntoResponse::into_response)?;
         Ok(Auth(user))
+    }
+}
+
+/// What a login says about the client, for the session list: its `User-Agent` and address.
+pub struct ClientInfo(pub SessionClient);
+
+impl FromRequestParts<AppState> for ClientInfo {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let client = parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let address = client_ip_of_parts(parts, state.settings.trust_forwarded_for).map(|ip| ip.to_string());
+        Ok(ClientInfo(SessionClient { client, address }))
     }
 }

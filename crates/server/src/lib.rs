@@ -3,6 +3,7 @@
 //! business rules.
 
 mod app;
+mod browser;
 mod extract;
 mod idempotency;
 pub mod middleware;

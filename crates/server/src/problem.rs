@@ -22,7 +22,7 @@ pub struct Problem {
     /// One entry per rejected field, for validation problems.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
-    /// Seconds after which the request may succeed, sent as `Retry-After` (not part of the body).
+    /// Sent as `Retry-After` (seconds), not in the body.
     #[serde(skip)]
     pub retry_after: Option<u64>,
 }
@@ -69,16 +69,17 @@ pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = self.status();
+        let retry_after = self.retry_after;
         let body = serde_json::to_vec(&self).unwrap_or_else(|_| b"{}".to_vec());
         let mut response = (status, body).into_response();
         response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static(PROBLEM_CONTENT_TYPE),
         );
-        if let Some(seconds) = self.retry_after {
+        if let Some(secs) = retry_after {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         if status == StatusCode::UNAUTHORIZED {
             response
@@ -139,6 +140,28 @@ impl From<ServiceError> for ApiError {
             ServiceError::TooLarge { detail } => {
                 Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", detail)
             }
+            // 429: too many failed logins on one account; the delay is in `Retry-After`.
+            ServiceError::Throttled { retry_after_secs } => {
+                let mut problem = Problem::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "login_throttled",
+                    format!("too many failed logins for this account; retry in {retry_after_secs} s"),
+                );
+                problem.retry_after = Some(retry_after_secs);
+                problem
+            }
+            // 404/409 from storage: the record went away, or a rule was broken, between a handler's
+            // reads and its write (a concurrent request won). A race, not a bug.
+            ServiceError::Store(StoreError::NotFound) => Problem::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "the resource no longer exists",
+            ),
+            ServiceError::Store(StoreError::Conflict { what }) => Problem::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                format!("{what} was changed by a concurrent request; retry"),
+            ),
             // 503: the database is down or overloaded; retrying later may work. Details go to the log only.
             ServiceError::Store(e @ (StoreError::Database(_) | StoreError::Native(_))) => {
                 tracing::error!(error = %e, "database error");
@@ -176,3 +199,26 @@ impl From<FieldError> for ProblemField {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn storage_races_are_client_errors_not_500() {
+        let not_found = ApiError::from(ServiceError::Store(StoreError::NotFound));
+        assert_eq!(
+            (not_found.0.status, not_found.0.code.as_str()),
+            (404, "not_found")
+        );
+        let conflict = ApiError::from(ServiceError::Store(StoreError::Conflict { what: "record" }));
+        assert_eq!((conflict.0.status, conflict.0.code.as_str()), (409, "conflict"));
+    }
+
+    #[test]
+    fn throttled_logins_say_when_to_retry() {
+        let response = ApiError::from(ServiceError::Throttled { retry_after_secs: 8 }).into_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "8");
+    }
+}

@@ -8,6 +8,7 @@ use secrecy::{ExposeSecret, SecretString};
 use wearhouse_model::{Email, PasswordPolicy, Role, Roles, TimeZoneName, UserId, Username};
 use wearhouse_store::{NewUser, Store, StoreError, UserRecord};
 
+use crate::throttle::LoginThrottle;
 use crate::tokens::{generate_signing_key, AccessTokens};
 use crate::{Clock, FieldError, PasswordHashing, ServiceError};
 
@@ -20,6 +21,9 @@ pub struct AccountSettings {
     /// How long an authenticated user's record may be served from memory. Changes made through this
     /// process invalidate it at once; this bounds staleness for changes made by other processes.
     pub user_cache_ttl: Duration,
+    /// How long after a refresh token is spent presenting it again still rotates (concurrent refreshes
+    /// from browser tabs) instead of counting as reuse.
+    pub refresh_reuse_grace: Duration,
     pub password_policy: PasswordPolicy,
     pub max_avatar_bytes: usize,
 }
@@ -30,6 +34,7 @@ impl Default for AccountSettings {
             access_token_ttl: Duration::from_secs(15 * 60),
             refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
             user_cache_ttl: Duration::from_secs(5),
+            refresh_reuse_grace: Duration::from_secs(5),
             password_policy: PasswordPolicy::default(),
             max_avatar_bytes: 2 * 1024 * 1024,
         }
@@ -61,6 +66,10 @@ pub struct AccountService {
     pub(crate) tokens: AccessTokens,
     pub(crate) settings: AccountSettings,
     pub(crate) users: moka::sync::Cache<UserId, Arc<UserRecord>>,
+    /// Whether a session (by id) is live and whose it is; same lifetime as `users`, invalidated when a
+    /// session ends through this process.
+    pub(crate) sessions: moka::sync::Cache<String, Option<UserId>>,
+    pub(crate) throttle: LoginThrottle,
 }
 
 /// Key under which a generated signing key is kept in the settings table.
@@ -100,8 +109,14 @@ impl AccountService {
             .max_capacity(100_000)
             .time_to_live(settings.user_cache_ttl)
             .build();
+        let sessions = moka::sync::Cache::builder()
+            .max_capacity(100_000)
+            .time_to_live(settings.user_cache_ttl)
+            .build();
         Ok(Self {
             tokens: AccessTokens::new(key.as_bytes(), ttl),
+            sessions,
+            throttle: LoginThrottle::default(),
             store,
             clock,
             hashing,
@@ -210,7 +225,16 @@ impl AccountService {
                 "the last administrator cannot delete their account",
             ));
         }
-        self.store.accounts.delete_user(&user.id).await?;
+        self.store
+            .accounts
+            .delete_user(&user.id)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict { what: "last_admin" } => {
+                    ServiceError::conflict("last_admin", "the last administrator cannot delete their account")
+                }
+                other => other.into(),
+            })?;
         self.forget(&user.id);
         Ok(())
     }
@@ -230,7 +254,16 @@ impl AccountService {
         user: &UserRecord,
         password: &str,
     ) -> Result<(), ServiceError> {
+        // Re-checks share the login's per-account throttle: a stolen access token must not become a
+        // way to guess the password faster than logging in allows.
+        let key = user.id.to_string();
+        self.throttle
+            .begin(&key, self.clock.now())
+            .map_err(|wait| ServiceError::Throttled {
+                retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64,
+            })?;
         if self.hashing.verify(password, Some(&user.password_hash)).await? {
+            self.throttle.succeeded(&key);
             Ok(())
         } else {
             Err(ServiceError::unauthorized(
@@ -238,6 +271,11 @@ impl AccountService {
                 "the password is wrong",
             ))
         }
+    }
+
+    /// How long a refresh token (and so a browser's session cookie) lives.
+    pub fn refresh_token_ttl(&self) -> Duration {
+        self.settings.refresh_token_ttl
     }
 
     pub fn clock(&self) -> &dyn Clock {

@@ -2,7 +2,7 @@
 //! use cases lives here, not in the HTTP layer, so the CLI and API enforce the same rule.
 
 use wearhouse_model::{Role, Roles, UserId};
-use wearhouse_store::{AdminUserUpdate, UserRecord};
+use wearhouse_store::{AdminUserUpdate, StoreError, UserRecord};
 
 use crate::accounts::{AccountService, AuthenticatedUser};
 use crate::ServiceError;
@@ -54,20 +54,31 @@ impl AccountService {
             && target.active
             && (roles.as_ref().is_some_and(|r| !r.is_admin()) || active == Some(false));
         if loses_admin && self.store.accounts.count_active_admins().await? <= 1 {
-            return Err(ServiceError::conflict(
-                "last_admin",
-                "this change would leave no active administrator",
-            ));
+            return Err(last_admin());
         }
         let now = self.clock.now();
+        // The store re-checks the rule atomically with the change (two admins demoting each other at
+        // once); the check above only gives the common case its answer without a write.
         let updated = self
             .store
             .accounts
             .admin_update(id, AdminUserUpdate { roles, active }, now)
-            .await?;
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict { what: "last_admin" } => last_admin(),
+                StoreError::NotFound => {
+                    ServiceError::not_found("user_not_found", format!("no user with id '{id}'"))
+                }
+                other => other.into(),
+            })?;
         if active == Some(false) {
-            self.store.sessions.revoke_all_for_user(id, now).await?;
+            let ended = self.store.sessions.revoke_all_for_user(id, None, now).await?;
+            self.forget_sessions(&ended);
         }
         Ok(self.remember(updated))
     }
+}
+
+fn last_admin() -> ServiceError {
+    ServiceError::conflict("last_admin", "this change would leave no active administrator")
 }

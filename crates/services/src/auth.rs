@@ -2,7 +2,7 @@
 //! and TOTP enrolment.
 
 use jiff::SignedDuration;
-use wearhouse_store::{NewRefreshToken, RotateOutcome, StoreError, UserRecord};
+use wearhouse_store::{NewRefreshToken, RotateOutcome, SessionClient, StoreError, UserRecord};
 
 use crate::accounts::{AccountService, AuthenticatedUser};
 use crate::mfa::{is_totp_code, new_recovery_codes, recovery_code_hash, Totp};
@@ -14,6 +14,8 @@ pub struct LoginRequest<'a> {
     pub login: &'a str,
     pub password: &'a str,
     pub totp_code: Option<&'a str>,
+    /// Shown in the session list.
+    pub client: SessionClient,
 }
 
 /// What a successful login or refresh hands the client.
@@ -32,9 +34,39 @@ pub struct TotpEnrolment {
 }
 
 impl AccountService {
+    /// Checks the credentials and starts a session. Attempts on one account are throttled (see
+    /// [`crate::throttle`]); while an account is in a delay, only a correct password with a correct second
+    /// factor gets through, and every other attempt is refused alike, right password or not, so the
+    /// delay reveals nothing.
     #[tracing::instrument(skip(self, request), fields(login = request.login))]
     pub async fn login(&self, request: LoginRequest<'_>) -> Result<TokenPair, ServiceError> {
         let user = self.store.accounts.user_by_login(request.login).await?;
+        let key = match &user {
+            Some(user) => user.id.to_string(),
+            None => format!("login:{}", request.login.trim().to_lowercase()),
+        };
+        if let Err(wait) = self.throttle.begin(&key, self.clock.now()) {
+            let throttled = ServiceError::Throttled {
+                retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64,
+            };
+            let Some(user) = user.filter(|u| u.totp_enabled && u.active) else {
+                return Err(throttled);
+            };
+            let code = request.totp_code.map(str::trim).filter(|c| !c.is_empty());
+            if code.is_none()
+                || !self
+                    .hashing
+                    .verify(request.password, Some(&user.password_hash))
+                    .await?
+            {
+                return Err(throttled);
+            }
+            self.check_second_factor(&user, code)
+                .await
+                .map_err(|_| throttled)?;
+            self.throttle.succeeded(&key);
+            return self.start_session(&user, request.client).await;
+        }
         // Verify against a decoy hash when the account does not exist, so timing does not reveal it.
         let matched = self
             .hashing
@@ -53,18 +85,34 @@ impl AccountService {
             ));
         }
         self.check_second_factor(&user, request.totp_code).await?;
+        self.throttle.succeeded(&key);
+        self.start_session(&user, request.client).await
+    }
+
+    async fn start_session(
+        &self,
+        user: &UserRecord,
+        client: SessionClient,
+    ) -> Result<TokenPair, ServiceError> {
         let (refresh_token, hash) = new_refresh_token();
         let family = uuid::Uuid::now_v7().simple().to_string();
         let now = self.clock.now();
+        let client = SessionClient {
+            client: client.client.map(|c| c.chars().take(256).collect()),
+            address: client.address,
+        };
         self.store
             .sessions
-            .insert_refresh_token(NewRefreshToken {
-                token_hash: hash,
-                family_id: family.clone(),
-                user_id: user.id.clone(),
-                created_at: now,
-                expires_at: now + self.refresh_ttl(),
-            })
+            .start_session(
+                NewRefreshToken {
+                    token_hash: hash,
+                    family_id: family.clone(),
+                    user_id: user.id.clone(),
+                    created_at: now,
+                    expires_at: now + self.refresh_ttl(),
+                },
+                client,
+            )
             .await?;
         let access_token = self.tokens.issue(&user.id, user.token_epoch, &family, now)?;
         Ok(TokenPair {
@@ -115,8 +163,9 @@ impl AccountService {
         Ok(())
     }
 
-    /// Trades a refresh token for a new pair. The old token is spent; presenting a spent token again
-    /// revokes its whole family (someone else holds a copy).
+    /// Trades a refresh token for a new pair. The old token is spent; presenting it again within the
+    /// grace window (concurrent refreshes) gets another pair in the same session, after it ends the
+    /// session (someone else holds a copy).
     #[tracing::instrument(skip_all)]
     pub async fn refresh(&self, refresh_token: &str) -> Result<TokenPair, ServiceError> {
         let (new_token, new_hash) = new_refresh_token();
@@ -136,6 +185,7 @@ impl AccountService {
                     expires_at: now + self.refresh_ttl(),
                 },
                 now,
+                self.refresh_grace(),
             )
             .await?;
         match outcome {
@@ -146,6 +196,7 @@ impl AccountService {
                         .sessions
                         .revoke_family_of(&crate::tokens::sha256_hex(&new_token), now)
                         .await?;
+                    self.sessions.invalidate(&family_id);
                     return Err(ServiceError::forbidden(
                         "account_disabled",
                         "this account has been deactivated",
@@ -158,7 +209,8 @@ impl AccountService {
                     expires_in: self.tokens.ttl_secs,
                 })
             }
-            RotateOutcome::Reused { user_id, .. } => {
+            RotateOutcome::Reused { user_id, family_id } => {
+                self.sessions.invalidate(&family_id);
                 tracing::warn!(user = %user_id, "refresh token reused: session revoked");
                 Err(ServiceError::unauthorized(
                     "refresh_token_reused",
@@ -174,19 +226,28 @@ impl AccountService {
 
     /// Ends the session the refresh token belongs to. Unknown tokens are ignored (logout is idempotent).
     pub async fn logout(&self, refresh_token: &str) -> Result<(), ServiceError> {
-        self.store
+        let ended = self
+            .store
             .sessions
             .revoke_family_of(&crate::tokens::sha256_hex(refresh_token), self.clock.now())
             .await?;
+        if let Some((_, session)) = ended {
+            self.sessions.invalidate(&session);
+        }
         Ok(())
     }
 
     /// Ends every session of the user and invalidates every access token already issued.
     pub async fn logout_all(&self, actor: &AuthenticatedUser) -> Result<(), ServiceError> {
         let now = self.clock.now();
-        self.store.sessions.revoke_all_for_user(actor.id(), now).await?;
+        let ended = self
+            .store
+            .sessions
+            .revoke_all_for_user(actor.id(), None, now)
+            .await?;
         self.store.accounts.bump_token_epoch(actor.id(), now).await?;
         self.forget(actor.id());
+        self.forget_sessions(&ended);
         Ok(())
     }
 
@@ -207,6 +268,12 @@ impl AccountService {
             return Err(ServiceError::unauthorized(
                 "token_revoked",
                 "this access token has been revoked",
+            ));
+        }
+        if !self.session_is_live(&claims.sid, &user.id).await? {
+            return Err(ServiceError::unauthorized(
+                "token_revoked",
+                "the session of this access token has ended",
             ));
         }
         Ok(AuthenticatedUser {
@@ -258,6 +325,8 @@ impl AccountService {
             .await
             .map_err(already_on)?;
         self.forget(&user.id);
+        // Sessions started with the password alone end: from now on every session has passed MFA.
+        self.end_other_sessions(actor).await?;
         Ok(codes)
     }
 
@@ -283,6 +352,10 @@ impl AccountService {
             .await?;
         self.forget(&user.id);
         Ok(())
+    }
+
+    fn refresh_grace(&self) -> SignedDuration {
+        SignedDuration::try_from(self.settings.refresh_reuse_grace).unwrap_or(SignedDuration::from_secs(5))
     }
 
     fn refresh_ttl(&self) -> SignedDuration {

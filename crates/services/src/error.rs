@@ -43,6 +43,9 @@ pub enum ServiceError {
     UnsupportedMedia { detail: String },
     #[error("{detail}")]
     TooLarge { detail: String },
+    /// Too many failed logins on one account: try again after `retry_after_secs`.
+    #[error("too many failed logins for this account; retry in {retry_after_secs} s")]
+    Throttled { retry_after_secs: u64 },
     /// Storage failed; details are logged, never shown.
     #[error("storage failure")]
     Store(#[from] StoreError),

@@ -16,7 +16,9 @@ pub mod profile;
 pub mod rollups;
 pub mod samples;
 pub mod series;
+pub mod sessions;
 pub mod summaries;
+pub mod throttle;
 pub mod tokens;
 pub mod totals;
 pub mod upgrade;
@@ -35,4 +37,5 @@ pub use profile::ProfilePatch;
 pub use samples::{
     IngestOutcome, Rejection, SampleInput, SampleListRequest, SamplePage, SampleService, SourceInput,
 };
+pub use sessions::PasswordChange;
 pub use summaries::{DaySummary, Period, PeriodSummary, SummaryService};

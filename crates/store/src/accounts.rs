@@ -125,6 +125,9 @@ pub trait AccountStore: Send + Sync {
         now: Timestamp,
     ) -> Result<UserRecord, StoreError>;
 
+    /// Fails with `NotFound` for an unknown user and with `Conflict { what: "last_admin" }` when the
+    /// change would leave a server that had an active admin without one; checked atomically with the
+    /// change, so two admins demoting each other at once cannot both succeed.
     async fn admin_update(
         &self,
         id: &UserId,
@@ -138,8 +141,13 @@ pub trait AccountStore: Send + Sync {
     /// Users ordered by id (creation order), strictly after `after`.
     async fn list_users(&self, after: Option<&UserId>, limit: u32) -> Result<Vec<UserRecord>, StoreError>;
 
-    /// Deletes the account and, by cascade, everything it owns. `false` if it did not exist.
+    /// Deletes the account and, by cascade, everything it owns. `false` if it did not exist. Fails with
+    /// `Conflict { what: "last_admin" }` when it would remove the last active admin (atomically, as
+    /// [`AccountStore::admin_update`]).
     async fn delete_user(&self, id: &UserId) -> Result<bool, StoreError>;
+
+    /// Replaces the password hash. `NotFound` for an unknown user.
+    async fn set_password_hash(&self, id: &UserId, hash: &str, now: Timestamp) -> Result<(), StoreError>;
 
     /// Invalidates every access token issued so far; returns the new epoch.
     async fn bump_token_epoch(&self, id: &UserId, now: Timestamp) -> Result<i64, StoreError>;

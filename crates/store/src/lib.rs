@@ -38,5 +38,5 @@ pub use rollups::{DailyRollup, HourlyRollup, RollupStore, SeriesRollups, SleepRo
 pub use samples::{
     NewSample, SampleCursor, SampleQuery, SampleStore, SampleValue, SourceRecord, StoredSample,
 };
-pub use sessions::{NewRefreshToken, RotateOutcome, SessionStore};
+pub use sessions::{NewRefreshToken, RotateOutcome, SessionClient, SessionRecord, SessionStore};
 pub use settings::SettingsStore;

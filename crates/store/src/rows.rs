@@ -289,3 +289,33 @@ impl TryFrom<ImportRow> for ImportRecord {
         })
     }
 }
+
+/// Columns selected for a session, in the order of [`SessionRow`].
+pub(crate) const SESSION_COLUMNS: &str = "id, user_id, created_at, last_used_at, client, address, ended_at";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct SessionRow {
+    id: String,
+    user_id: String,
+    created_at: i64,
+    last_used_at: i64,
+    client: Option<String>,
+    address: Option<String>,
+    ended_at: Option<i64>,
+}
+
+impl TryFrom<SessionRow> for crate::SessionRecord {
+    type Error = StoreError;
+
+    fn try_from(row: SessionRow) -> Result<Self, Self::Error> {
+        Ok(crate::SessionRecord {
+            user_id: UserId::parse(&row.user_id).map_err(corrupt("sessions.user_id"))?,
+            id: row.id,
+            created_at: from_micros(row.created_at)?,
+            last_used_at: from_micros(row.last_used_at)?,
+            client: row.client,
+            address: row.address,
+            ended_at: row.ended_at.map(from_micros).transpose()?,
+        })
+    }
+}

@@ -52,6 +52,9 @@ pub struct AuthConfig {
     pub access_token_ttl_secs: u64,
     pub refresh_token_ttl_days: u64,
     pub user_cache_ttl_secs: u64,
+    /// Seconds after a refresh token is spent during which presenting it again still rotates (browser
+    /// tabs refreshing at once) instead of ending the session as reuse.
+    pub refresh_reuse_grace_secs: u64,
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
     pub argon2_parallelism: u32,
@@ -126,6 +129,7 @@ impl Default for AuthConfig {
             access_token_ttl_secs: 900,
             refresh_token_ttl_days: 30,
             user_cache_ttl_secs: 5,
+            refresh_reuse_grace_secs: 5,
             argon2_memory_kib: 19_456,
             argon2_iterations: 2,
             argon2_parallelism: 1,

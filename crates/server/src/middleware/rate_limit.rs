@@ -1,11 +1,17 @@
-//! Token-bucket rate limits (governor): per client IP for all routes, a stricter per-IP bucket for the
-//! auth endpoints (against password guessing), and per user once authenticated. Responses carry
+//! Token-bucket rate limits (governor): per client address for all routes, a stricter per-address
+//! bucket for login and registration (against password guessing), and per user once authenticated.
+//! IPv6 clients are keyed by their /64 (one subscriber's prefix), IPv4 by address. Only failed logins
+//! take from the strict bucket, so the people behind one address (a household, an office) are not
+//! locked out by each other's logins; per-account limits live in the account service. Responses carry
 //! `RateLimit-Limit/Remaining/Reset`; refusals are 429 problems with `Retry-After`.
 
-use std::net::IpAddr;
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv6Addr};
 use std::num::NonZeroU32;
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::time::Duration;
+use std::time::Instant;
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -75,10 +81,27 @@ type Keyed<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock, StateInf
 
 pub struct RateLimits {
     enabled: bool,
+    auth_burst: u32,
+    /// How long the strict bucket takes to get one token back.
+    auth_interval: Duration,
     per_ip: Keyed<IpAddr>,
     auth: Keyed<IpAddr>,
     per_user: Keyed<String>,
+    /// Addresses whose failed logins emptied the strict bucket, and until when.
+    login_blocked: Mutex<HashMap<IpAddr, Instant>>,
     clock: DefaultClock,
+}
+
+/// The key of an address: IPv4 as is (IPv4-mapped IPv6 too), IPv6 by its /64 prefix, since one
+/// subscriber usually holds a whole /64 and could otherwise rotate through it.
+pub fn address_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !((1u128 << 64) - 1))),
+        },
+    }
 }
 
 fn nz(n: u32) -> NonZeroU32 {
@@ -96,6 +119,8 @@ impl RateLimits {
         let per_second = |n: u32| Duration::from_secs(1) / nz(n).get();
         Self {
             enabled: s.enabled,
+            auth_burst: s.auth_burst.max(1),
+            auth_interval: Duration::from_secs(60) / nz(s.auth_per_minute).get(),
             per_ip: RateLimiter::keyed(quota(per_second(s.per_ip_per_second), s.per_ip_burst))
                 .with_middleware::<StateInformationMiddleware>(),
             auth: RateLimiter::keyed(quota(
@@ -105,8 +130,32 @@ impl RateLimits {
             .with_middleware::<StateInformationMiddleware>(),
             per_user: RateLimiter::keyed(quota(per_second(s.per_user_per_second), s.per_user_burst))
                 .with_middleware::<StateInformationMiddleware>(),
+            login_blocked: Mutex::new(HashMap::new()),
             clock: DefaultClock::default(),
         }
+    }
+
+    /// How long `key` must still wait after too many failed logins, if at all.
+    fn login_wait(&self, key: &IpAddr) -> Option<Duration> {
+        let blocked = self.login_blocked.lock().ok()?;
+        let until = *blocked.get(key)?;
+        until.checked_duration_since(Instant::now())
+    }
+
+    /// Counts a failed login from `key`; once that empties the bucket, blocks the address until a
+    /// token comes back. Returns the headers describing the bucket.
+    fn login_failed(&self, key: &IpAddr) -> HeaderMap {
+        let (headers, wait) = match self.take(&self.auth, key) {
+            Ok(headers) => {
+                let empty = headers.get("ratelimit-remaining").is_some_and(|v| v == "0");
+                (headers, empty.then_some(self.auth_interval))
+            }
+            Err(refused) => (HeaderMap::new(), Some(Duration::from_secs(refused.wait_secs))),
+        };
+        if let (Some(wait), Ok(mut blocked)) = (wait, self.login_blocked.lock()) {
+            blocked.insert(*key, Instant::now() + wait);
+        }
+        headers
     }
 
     /// Takes one token for `key`; on success the headers describing the bucket.
@@ -140,6 +189,10 @@ impl RateLimits {
         }
     }
 
+    fn auth_limit(&self) -> u32 {
+        self.auth_burst
+    }
+
     /// The per-user bucket, checked once the caller is authenticated.
     pub fn check_user(&self, user_id: &str) -> Result<(), Refused> {
         if !self.enabled {
@@ -153,10 +206,18 @@ impl RateLimits {
         self.per_ip.retain_recent();
         self.auth.retain_recent();
         self.per_user.retain_recent();
+        if let Ok(mut blocked) = self.login_blocked.lock() {
+            let now = Instant::now();
+            blocked.retain(|_, until| *until > now);
+        }
     }
 }
 
-/// Applies the per-IP limits: the auth bucket under `/api/v1/auth/`, the general one elsewhere.
+const LOGIN_PATH: &str = "/api/v1/auth/login";
+const REGISTER_PATH: &str = "/api/v1/auth/register";
+
+/// Applies the per-address limits: failed logins and registrations take from the strict bucket,
+/// everything else (token refresh and logout included) from the general one.
 pub async fn limit_by_ip(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let limits = &state.rate_limits;
     if !limits.enabled {
@@ -165,12 +226,28 @@ pub async fn limit_by_ip(State(state): State<AppState>, req: Request, next: Next
     let Some(ip) = client_ip(&req, state.settings.trust_forwarded_for) else {
         return next.run(req).await;
     };
-    let limiter = if req.uri().path().starts_with("/api/v1/auth/") {
+    let key = address_key(ip);
+    if req.uri().path() == LOGIN_PATH {
+        if let Some(wait) = limits.login_wait(&key) {
+            return Refused {
+                wait_secs: wait.as_secs_f64().ceil().max(1.0) as u64,
+                limit: limits.auth_limit(),
+            }
+            .into_response();
+        }
+        let mut response = next.run(req).await;
+        if response.status() == StatusCode::UNAUTHORIZED {
+            let headers = limits.login_failed(&key);
+            response.headers_mut().extend(headers);
+        }
+        return response;
+    }
+    let limiter = if req.uri().path() == REGISTER_PATH {
         &limits.auth
     } else {
         &limits.per_ip
     };
-    match limits.take(limiter, &ip) {
+    match limits.take(limiter, &key) {
         Ok(headers) => {
             let mut response = next.run(req).await;
             response.headers_mut().extend(headers);
@@ -189,4 +266,22 @@ pub fn spawn_shrinker(limits: Arc<RateLimits>) {
             limits.shrink();
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_addresses_share_a_key_per_64() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:ffff:1:2:3".parse().unwrap();
+        let other: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(address_key(a), address_key(b));
+        assert_ne!(address_key(a), address_key(other));
+        let v4: IpAddr = "192.0.2.7".parse().unwrap();
+        let mapped: IpAddr = "::ffff:192.0.2.7".parse().unwrap();
+        assert_eq!(address_key(v4), v4);
+        assert_eq!(address_key(mapped), v4);
+    }
 }

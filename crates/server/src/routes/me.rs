@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 use wearhouse_model::{FirstWeekday, Sex, UnitSystem};
-use wearhouse_services::ProfilePatch;
+use wearhouse_services::{PasswordChange, ProfilePatch};
 use wearhouse_store::Avatar;
 
 use crate::extract::{body_rejection, Auth, Json};
@@ -24,6 +24,7 @@ const AVATAR_BODY_LIMIT: usize = 2 * 1024 * 1024 + 64 * 1024;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_me, patch_me, delete_me))
+        .routes(routes!(change_password))
         .routes(
             routes!(put_avatar, get_avatar, delete_avatar).layer(DefaultBodyLimit::max(AVATAR_BODY_LIMIT)),
         )
@@ -107,6 +108,7 @@ pub struct DeleteMeBody {
         (status = 204, description = "Deleted"),
         (status = 401, description = "`invalid_credentials`, `mfa_required` or `mfa_invalid`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`last_admin`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`, or `login_throttled` (too many wrong passwords on this account; see `Retry-After`)", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn delete_me(
     State(state): State<AppState>,
@@ -117,6 +119,42 @@ async fn delete_me(
         .accounts
         .delete_account(&actor, &body.password, body.totp_code.as_deref())
         .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordBody {
+    pub current_password: String,
+    /// At least 10 characters, not a common password, not containing the username or e-mail, not the
+    /// current password.
+    pub new_password: String,
+    /// Required when MFA is on: a current code or a recovery code.
+    pub totp_code: Option<String>,
+}
+
+/// Change the password. Every other session ends (their access tokens stop working at once); the
+/// session making the request stays.
+#[utoipa::path(put, path = "/me/password", tag = "me", security(("bearer" = [])), request_body = PasswordBody,
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 400, description = "`malformed_json`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not authenticated, or `invalid_credentials`, `mfa_required`, `mfa_invalid`", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "`unsupported_media_type`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_body`, or `validation_failed` for `new_password` (`password_too_short`, `password_common`, `password_contains_identity`, `password_unchanged` …)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`, or `login_throttled` (too many wrong passwords on this account; see `Retry-After`)", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn change_password(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+    Json(body): Json<PasswordBody>,
+) -> ApiResult<StatusCode> {
+    let change = PasswordChange {
+        current_password: &body.current_password,
+        new_password: &body.new_password,
+        totp_code: body.totp_code.as_deref(),
+    };
+    state.accounts.change_password(&actor, change).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -88,6 +88,7 @@ pub struct DisableBody {
         (status = 204, description = "MFA disabled"),
         (status = 401, description = "`invalid_credentials` or `mfa_invalid`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`mfa_not_enabled`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`, or `login_throttled` (too many wrong passwords on this account; see `Retry-After`)", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn disable(
     State(state): State<AppState>,

@@ -8,6 +8,7 @@ pub mod imports;
 pub mod me;
 pub mod mfa;
 pub mod samples;
+pub mod sessions;
 pub mod summaries;
 pub mod users;
 
@@ -20,6 +21,7 @@ pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(auth::router())
         .merge(me::router())
+        .merge(sessions::router())
         .merge(mfa::router())
         .merge(activities::router())
         .merge(imports::router())

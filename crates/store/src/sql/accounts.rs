@@ -1,8 +1,33 @@
 //! `AccountStore` in SQL common to both backends.
 
 macro_rules! impl_account_store {
-    ($store:ty) => {
+    ($store:ty, $db:ty) => {
         impl $store {
+            /// Serialises changes that could remove the last active admin: every such transaction first
+            /// writes one guard row (a row lock on PostgreSQL, the write lock on SQLite), then counts.
+            /// Returns the number of active admins before the change.
+            async fn lock_admins(
+                tx: &mut sqlx::Transaction<'_, $db>,
+            ) -> Result<i64, $crate::StoreError> {
+                sqlx::query(
+                    "INSERT INTO settings (key, value) VALUES ('lock.active_admins', '') \
+                     ON CONFLICT (key) DO UPDATE SET value = ''",
+                )
+                .execute(&mut **tx)
+                .await?;
+                Self::active_admins(tx).await
+            }
+
+            async fn active_admins(tx: &mut sqlx::Transaction<'_, $db>) -> Result<i64, $crate::StoreError> {
+                // Roles are stored as a sorted CSV, so 'admin' is matched as a whole item.
+                let n: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM users WHERE active AND (',' || roles || ',') LIKE '%,admin,%'",
+                )
+                .fetch_one(&mut **tx)
+                .await?;
+                Ok(n)
+            }
+
             async fn fetch_user(
                 &self,
                 filter: &str,
@@ -163,6 +188,8 @@ macro_rules! impl_account_store {
                 update: $crate::AdminUserUpdate,
                 now: jiff::Timestamp,
             ) -> Result<$crate::UserRecord, $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let admins_before = Self::lock_admins(&mut tx).await?;
                 let done = sqlx::query(
                     "UPDATE users SET roles = COALESCE($2, roles), active = COALESCE($3, active), \
                      updated_at = $4 WHERE id = $1",
@@ -171,11 +198,17 @@ macro_rules! impl_account_store {
                 .bind(update.roles.map(|r| r.to_csv()))
                 .bind(update.active)
                 .bind($crate::time::to_micros(now))
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
                 if done.rows_affected() == 0 {
+                    tx.rollback().await?;
                     return Err($crate::StoreError::NotFound);
                 }
+                if admins_before > 0 && Self::active_admins(&mut tx).await? == 0 {
+                    tx.rollback().await?;
+                    return Err($crate::StoreError::Conflict { what: "last_admin" });
+                }
+                tx.commit().await?;
                 self.existing_user(id).await
             }
 
@@ -207,11 +240,36 @@ macro_rules! impl_account_store {
             }
 
             async fn delete_user(&self, id: &wearhouse_model::UserId) -> Result<bool, $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let admins_before = Self::lock_admins(&mut tx).await?;
                 let done = sqlx::query("DELETE FROM users WHERE id = $1")
                     .bind(id.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                if admins_before > 0 && Self::active_admins(&mut tx).await? == 0 {
+                    tx.rollback().await?;
+                    return Err($crate::StoreError::Conflict { what: "last_admin" });
+                }
+                tx.commit().await?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn set_password_hash(
+                &self,
+                id: &wearhouse_model::UserId,
+                hash: &str,
+                now: jiff::Timestamp,
+            ) -> Result<(), $crate::StoreError> {
+                let done = sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
+                    .bind(id.as_str())
+                    .bind(hash)
+                    .bind($crate::time::to_micros(now))
                     .execute(&self.pool)
                     .await?;
-                Ok(done.rows_affected() > 0)
+                if done.rows_affected() == 0 {
+                    return Err($crate::StoreError::NotFound);
+                }
+                Ok(())
             }
 
             async fn bump_token_epoch(

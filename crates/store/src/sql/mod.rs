@@ -58,10 +58,10 @@ impl PgStore {
         "SELECT COUNT(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'samples'";
 }
 
-impl_account_store!(SqliteStore);
-impl_account_store!(PgStore);
-impl_session_store!(SqliteStore);
-impl_session_store!(PgStore);
+impl_account_store!(SqliteStore, sqlx::Sqlite);
+impl_account_store!(PgStore, sqlx::Postgres);
+impl_session_store!(SqliteStore, sqlx::Sqlite);
+impl_session_store!(PgStore, sqlx::Postgres);
 impl_sample_store!(SqliteStore, sqlx::Sqlite);
 impl_sample_store!(PgStore, sqlx::Postgres);
 impl_rollup_store!(SqliteStore, sqlx::Sqlite);

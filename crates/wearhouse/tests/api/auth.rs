@@ -155,7 +155,8 @@ async fn login_response_has_a_short_lived_bearer_token() {
 
 #[tokio::test]
 async fn refresh_rotates_and_reuse_revokes_the_family() {
-    let app = spawn_app().await;
+    // No grace window: reuse is reuse at once (the window has tests of its own in `sessions`).
+    let app = spawn_app_with(|c| c.auth.refresh_reuse_grace_secs = 0).await;
     let first = app.signed_up("ana").await;
     let second = tokens(
         app.post(

@@ -16,6 +16,7 @@ mod me;
 mod mfa;
 mod recordings;
 mod samples;
+mod sessions;
 mod summaries;
 mod upgrade;
 mod uploads;

@@ -8,11 +8,11 @@ use totp_rs::{Algorithm, Secret, TOTP};
 
 use crate::harness::*;
 
-fn now_secs() -> u64 {
+pub(crate) fn now_secs() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
 }
 
-fn totp_for(secret_b32: &str, username: &str) -> TOTP {
+pub(crate) fn totp_for(secret_b32: &str, username: &str) -> TOTP {
     TOTP::new(
         Algorithm::SHA1,
         6,
