@@ -14,16 +14,42 @@ pub struct ObservedInstant {
     pub offset_minutes: Option<i16>,
 }
 
+/// The earliest instant accepted: no wearable or scale recorded anything before it, and a year 1 or −1
+/// is a client's bug, not a measurement.
+pub const EARLIEST: Timestamp = Timestamp::constant(-2_208_988_800, 0); // 1900-01-01T00:00:00Z
+/// The first instant no longer accepted.
+pub const LATEST: Timestamp = Timestamp::constant(4_102_444_800, 0); // 2100-01-01T00:00:00Z
+
+/// Parses an RFC 3339 time with an offset between 1900 and 2099, keeping the offset when it is a real
+/// one. Errors say what is wrong in the user's words, never a parser's.
 pub fn parse_observed(raw: &str) -> Result<ObservedInstant, InvalidInput> {
     let raw = raw.trim();
-    let invalid = |why: String| {
+    let invalid = || {
         InvalidInput::new(
             "invalid_time",
-            format!("'{raw}' is not an RFC 3339 time with an offset ({why})"),
+            format!("'{raw}' is not an RFC 3339 time with an offset, such as 2026-03-29T09:00:00+02:00"),
         )
     };
-    let instant: Timestamp = raw.parse().map_err(|e: jiff::Error| invalid(e.to_string()))?;
-    let pieces = Pieces::parse(raw).map_err(|e| invalid(e.to_string()))?;
+    let out_of_range = || {
+        InvalidInput::new(
+            "time_out_of_range",
+            format!("'{raw}' is outside 1900–2099, the years Wearhouse keeps data for"),
+        )
+    };
+    let instant: Timestamp = raw.parse().map_err(|_| {
+        // A well-formed time the parser cannot hold (year 9999 with an offset, negative years) is out
+        // of range rather than malformed.
+        let year = raw.get(..4).and_then(|y| y.parse::<u16>().ok());
+        if raw.starts_with(['-', '+']) || year.is_some_and(|y| !(1900..2100).contains(&y)) {
+            out_of_range()
+        } else {
+            invalid()
+        }
+    })?;
+    if !(EARLIEST..LATEST).contains(&instant) {
+        return Err(out_of_range());
+    }
+    let pieces = Pieces::parse(raw).map_err(|_| invalid())?;
     let offset_minutes = match pieces.offset() {
         Some(PiecesOffset::Numeric(numeric))
             if !(numeric.is_negative() && numeric.offset().seconds() == 0) =>
@@ -50,6 +76,30 @@ pub fn parse_observed(raw: &str) -> Result<ObservedInstant, InvalidInput> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn instants_outside_1900_to_2099_are_refused_in_plain_words() {
+        for raw in [
+            "0001-01-01T00:00:00Z",
+            "-000001-01-01T00:00:00Z",
+            "1899-12-31T23:59:59Z",
+            "2100-01-01T00:00:00Z",
+            "9999-12-31T23:59:59+01:00",
+        ] {
+            let err = parse_observed(raw).unwrap_err();
+            assert_eq!(err.code, "time_out_of_range", "{raw}");
+            assert!(err.detail.contains("1900–2099"), "{raw}: {}", err.detail);
+        }
+        assert!(parse_observed("1900-01-01T00:00:00Z").is_ok());
+        assert!(parse_observed("2099-12-31T23:59:59Z").is_ok());
+        let garbage = parse_observed("yesterday").unwrap_err();
+        assert_eq!(garbage.code, "invalid_time");
+        assert!(
+            garbage.detail.contains("such as 2026-03-29T09:00:00+02:00"),
+            "{}",
+            garbage.detail
+        );
+    }
 
     #[test]
     fn numeric_offsets_are_observed_and_zulu_is_unknown() {

@@ -16,6 +16,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_redoc::{Redoc, Servable};
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::contract;
 use crate::middleware::{headers, metrics, problems, rate_limit, timeout};
 use crate::openapi::ApiDoc;
 use crate::routes;
@@ -25,16 +26,19 @@ pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
 
 /// The OpenAPI document of every `/api/v1` route.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
+    let mut doc = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", routes::api())
         .split_for_parts()
-        .1
+        .1;
+    contract::complete_responses(&mut doc);
+    doc
 }
 
 pub fn router(state: AppState) -> Router {
-    let (api, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (api, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", routes::api())
         .split_for_parts();
+    contract::complete_responses(&mut doc);
     let request_id = HeaderName::from_static("x-request-id");
 
     let app = api

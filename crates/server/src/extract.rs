@@ -153,6 +153,21 @@ impl FromRequestParts<AppState> for Auth {
     }
 }
 
+/// An authenticated caller with the admin role. Extracted before the request's parameters, so a
+/// non-admin learns nothing from how the server reads them: every admin route answers them 403 first.
+pub struct Admin(pub AuthenticatedUser);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Auth(user) = Auth::from_request_parts(parts, state).await?;
+        wearhouse_services::AccountService::require_admin(&user)
+            .map_err(|e| ApiError::from(e).into_response())?;
+        Ok(Admin(user))
+    }
+}
+
 /// What a login says about the client, for the session list: its `User-Agent` and address.
 pub struct ClientInfo(pub SessionClient);
 

@@ -4,6 +4,7 @@
 
 mod app;
 mod browser;
+mod contract;
 mod extract;
 mod idempotency;
 pub mod middleware;

@@ -456,6 +456,19 @@ impl ActivityService {
                 .map_err(|e| errors.push(FieldError::new("cursor", e)))
                 .ok()
         });
+        for (field, value) in [
+            ("min_distance", request.min_distance),
+            ("max_distance", request.max_distance),
+            ("min_avg_hr", request.min_avg_hr),
+            ("max_avg_hr", request.max_avg_hr),
+        ] {
+            if value.is_some_and(|v| !v.is_finite()) {
+                errors.push(FieldError::new(
+                    field,
+                    InvalidInput::new("invalid_number", format!("{field} must be a finite number")),
+                ));
+            }
+        }
         if !errors.is_empty() {
             return Err(ServiceError::Invalid(errors));
         }

@@ -10,7 +10,8 @@ use crate::ServiceError;
 pub const MAX_PAGE: u32 = 200;
 
 impl AccountService {
-    fn require_admin(actor: &AuthenticatedUser) -> Result<(), ServiceError> {
+    /// Refuses an actor without the admin role (`403 forbidden`).
+    pub fn require_admin(actor: &AuthenticatedUser) -> Result<(), ServiceError> {
         if actor.has_role(Role::Admin) {
             Ok(())
         } else {

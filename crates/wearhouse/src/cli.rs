@@ -47,6 +47,8 @@ pub enum Command {
     User(UserCommand),
     /// Show configuration.
     Config(ConfigArgs),
+    /// Print the OpenAPI document of the HTTP API (JSON), as `/api/v1/openapi.json` serves it.
+    Openapi,
     /// Import files (Apple Health export.zip/export.xml, FIT, GPX, TCX) for a user, with progress.
     Import(ImportArgs),
     /// Maintain derived data.

@@ -27,6 +27,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Config(args) = &cli.command {
         return commands::config::run(&config, args.print);
     }
+    if let Command::Openapi = &cli.command {
+        println!("{}", wearhouse_server::openapi().to_pretty_json()?);
+        return Ok(());
+    }
     let _log_guard = telemetry::init(&config.log)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
@@ -62,7 +66,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Bench(BenchCommand::Summaries { requests }) => {
                 commands::bench::summaries(&config, requests).await
             }
-            Command::Config(_) => Ok(()),
+            Command::Config(_) | Command::Openapi => Ok(()),
         }
     })
 }

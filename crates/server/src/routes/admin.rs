@@ -8,7 +8,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use wearhouse_model::{Role, Roles, UserId};
 
-use crate::extract::{Auth, Json, Query};
+use crate::extract::{Admin, Json, Query};
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 use crate::views::AdminUserView;
@@ -42,7 +42,7 @@ pub struct UserPage {
     ))]
 async fn list_users(
     State(state): State<AppState>,
-    Auth(actor): Auth,
+    Admin(actor): Admin,
     Query(params): Query<ListParams>,
 ) -> ApiResult<Json<UserPage>> {
     let after = match params.cursor.as_deref() {
@@ -86,7 +86,7 @@ pub struct AdminUserPatch {
     ))]
 async fn update_user(
     State(state): State<AppState>,
-    Auth(actor): Auth,
+    Admin(actor): Admin,
     Path(id): Path<String>,
     Json(body): Json<AdminUserPatch>,
 ) -> ApiResult<Json<AdminUserView>> {

@@ -40,6 +40,26 @@ async fn non_admins_are_forbidden() {
 }
 
 #[tokio::test]
+async fn non_admins_are_refused_before_their_parameters_are_read() {
+    let app = spawn_app().await;
+    let ana = app.signed_up("ana").await;
+    for path in [
+        "/api/v1/admin/users?cursor=not-a-cursor",
+        "/api/v1/admin/users?limit=many",
+    ] {
+        assert_problem(app.get(path, Some(&ana.access)).await, 403, "forbidden").await;
+    }
+    let res = app
+        .patch(
+            "/api/v1/admin/users/not-an-id",
+            Some(&ana.access),
+            json!({"roles": 7}),
+        )
+        .await;
+    assert_problem(res, 403, "forbidden").await;
+}
+
+#[tokio::test]
 async fn admins_page_through_all_users_in_creation_order() {
     let app = spawn_app().await;
     let root = app.admin("root").await;

@@ -85,6 +85,41 @@ async fn sending_the_same_batch_twice_stores_nothing_new() {
 }
 
 #[tokio::test]
+async fn times_outside_1900_to_2099_are_refused_in_plain_words() {
+    let app = spawn_app().await;
+    let t = app.signed_up("ana").await;
+    let batch = json!([
+        {"metric": "heart_rate", "value": 70, "start": "0001-01-01T00:00:00Z"},
+        {"metric": "heart_rate", "value": 70, "start": "-000001-01-01T00:00:00Z"},
+        {"metric": "heart_rate", "value": 70, "start": "9999-12-31T23:59:59+01:00"},
+        {"metric": "heart_rate", "value": 70, "start": "1899-12-31T23:59:59Z"},
+    ]);
+    let outcome = ingest(&app, &t.access, batch).await;
+    assert_eq!(outcome["accepted"], 0);
+    for rejection in outcome["rejected"].as_array().unwrap() {
+        assert_eq!(rejection["code"], "time_out_of_range", "{rejection}");
+        assert!(
+            rejection["detail"].as_str().unwrap().contains("1900–2099"),
+            "{rejection}"
+        );
+    }
+    let res = app
+        .get(
+            "/api/v1/activities?min_distance=NaN&max_avg_hr=inf",
+            Some(&t.access),
+        )
+        .await;
+    let problem = assert_problem(res, 422, "validation_failed").await;
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["min_distance", "max_avg_hr"]);
+}
+
+#[tokio::test]
 async fn invalid_items_are_rejected_with_index_and_reason_while_valid_ones_commit() {
     let app = spawn_app().await;
     let t = app.signed_up("ana").await;
