@@ -22,7 +22,7 @@ if [ ! -x "$VENV/bin/schemathesis" ]; then
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check 'schemathesis>=4.3,<5'
 fi
-[ -x "$BIN" ] || cargo build -p wearhouse
+if [ "$BIN" = "target/debug/wearhouse" ]; then cargo build --quiet -p wearhouse; fi
 
 DATA="$(mktemp -d)"
 cleanup() {
@@ -46,7 +46,7 @@ curl -fsS -X POST "$BASE/api/v1/auth/register" -H 'content-type: application/jso
   -d "{\"username\":\"$CONTRACT_USER\",\"email\":\"contract@example.org\",\"password\":\"$CONTRACT_PASSWORD\"}" >/dev/null
 
 status=0
-SCHEMATHESIS_HOOKS=scripts.schemathesis_hooks "$VENV/bin/schemathesis" run "$BASE/api/v1/openapi.json" \
+SCHEMATHESIS_HOOKS=scripts.schemathesis_hooks "$VENV/bin/schemathesis" --config-file scripts/schemathesis.toml run "$BASE/api/v1/openapi.json" \
   --url "$BASE" \
   --checks all \
   --max-examples "$EXAMPLES" \

@@ -31,6 +31,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .split_for_parts()
         .1;
     contract::complete_responses(&mut doc);
+    contract::flatten_all_of(&mut doc);
     doc
 }
 
@@ -39,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", routes::api())
         .split_for_parts();
     contract::complete_responses(&mut doc);
+    contract::flatten_all_of(&mut doc);
     let request_id = HeaderName::from_static("x-request-id");
 
     let app = api

@@ -6,9 +6,15 @@
 //! - authenticated operations: 401 (no, invalid, expired or revoked token);
 //! - operations with a JSON body: 400 (malformed or unreadable), 413 (over the body limit), 415 (not
 //!   declared as JSON), 422 (a field missing, unknown or of the wrong type);
-//! - operations with query parameters: 400 `invalid_query`.
+//! - operations with query parameters: 400 `invalid_query`, 422 `validation_failed`;
+//! - operations with path parameters: 404.
 //!
 //! A status a route documents itself keeps the route's description.
+//!
+//! It also flattens the schemas serde's `flatten` produces: utoipa writes them as `allOf` of the
+//! flattened struct and the rest, which breaks when the flattened struct is closed
+//! (`additionalProperties: false`: no object with more fields could ever validate against it). Each
+//! becomes one object with every property, closed only where the server refuses unknown fields.
 
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::{Operation, ParameterIn};
@@ -46,6 +52,10 @@ fn complete(op: &mut Operation, json_body: bool) {
         .parameters
         .as_ref()
         .is_some_and(|ps| ps.iter().any(|p| p.parameter_in == ParameterIn::Query));
+    let has_path = op
+        .parameters
+        .as_ref()
+        .is_some_and(|ps| ps.iter().any(|p| p.parameter_in == ParameterIn::Path));
     if authenticated {
         add(op, "401", || {
             problem("`unauthenticated`: no access token; `invalid_token`, `token_expired`, `token_revoked`: the token is not (or no longer) valid")
@@ -69,6 +79,12 @@ fn complete(op: &mut Operation, json_body: bool) {
         add(op, "400", || {
             problem("`invalid_query`: a query parameter is malformed")
         });
+        add(op, "422", || {
+            problem("`validation_failed`: a parameter's value breaks a rule (`errors` names it)")
+        });
+    }
+    if has_path {
+        add(op, "404", || problem("No such resource for this account"));
     }
     add(op, "429", || {
         let mut response = problem(
@@ -86,6 +102,76 @@ fn complete(op: &mut Operation, json_body: bool) {
     add(op, "503", || {
         problem("`request_timeout`: the request took longer than the server's deadline (30 s by default); `storage_unavailable`: the database could not be reached")
     });
+}
+
+/// Schemas built with `#[serde(flatten)]` whose server refuses fields it does not know.
+const CLOSED: &[&str] = &["ActivityBody"];
+
+/// Replaces each component schema that is an `allOf` of objects (named or inline) by one object.
+pub fn flatten_all_of(doc: &mut OpenApi) {
+    let Ok(serde_json::Value::Object(mut root)) = serde_json::to_value(&*doc) else {
+        return;
+    };
+    let Some(schemas) = root
+        .get_mut("components")
+        .and_then(|c| c.get_mut("schemas"))
+        .and_then(serde_json::Value::as_object_mut)
+    else {
+        return;
+    };
+    let originals = schemas.clone();
+    for (name, schema) in schemas.iter_mut() {
+        let Some(parts) = schema.get("allOf").and_then(serde_json::Value::as_array) else {
+            continue;
+        };
+        let mut properties = serde_json::Map::new();
+        let mut required: Vec<serde_json::Value> = Vec::new();
+        let mut description = schema.get("description").cloned();
+        let mut flat = true;
+        for part in parts {
+            let resolved = match part.get("$ref").and_then(serde_json::Value::as_str) {
+                Some(reference) => reference
+                    .strip_prefix("#/components/schemas/")
+                    .and_then(|n| originals.get(n)),
+                None => Some(part),
+            };
+            let Some(object) = resolved.filter(|o| o.get("properties").is_some()) else {
+                flat = false;
+                break;
+            };
+            if let Some(props) = object.get("properties").and_then(serde_json::Value::as_object) {
+                properties.extend(props.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+            if let Some(req) = object.get("required").and_then(serde_json::Value::as_array) {
+                required.extend(
+                    req.iter()
+                        .filter(|r| !required.contains(r))
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                );
+            }
+            if description.is_none() {
+                description = object.get("description").cloned();
+            }
+        }
+        if !flat {
+            continue;
+        }
+        let mut merged = serde_json::Map::new();
+        merged.insert("type".into(), "object".into());
+        if let Some(description) = description {
+            merged.insert("description".into(), description);
+        }
+        merged.insert("required".into(), required.into());
+        merged.insert("properties".into(), properties.into());
+        if CLOSED.contains(&name.as_str()) {
+            merged.insert("additionalProperties".into(), false.into());
+        }
+        *schema = merged.into();
+    }
+    if let Ok(flattened) = serde_json::from_value(serde_json::Value::Object(root)) {
+        *doc = flattened;
+    }
 }
 
 /// Adds the responses of the middleware and extractors to every operation of `doc`.

@@ -1,7 +1,7 @@
 //! Extractors whose rejections are problem documents: JSON bodies (with the path of the bad field),
 //! bearer authentication, and query strings.
 
-use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
@@ -101,19 +101,43 @@ impl<T: Serialize> IntoResponse for Json<T> {
     }
 }
 
-/// Query parameters; a bad value is a 400 `invalid_query`.
+/// Query parameters; a bad value is a 400 `invalid_query`. A parameter given with an empty value
+/// (`?from=&limit=`, as HTML forms send unfilled fields) is the same as one not given.
 pub struct Query<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|q| Query(q.0))
-            .map_err(|e: QueryRejection| {
-                Problem::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()).into()
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        let given: Vec<&str> = query
+            .split('&')
+            .filter(|pair| !pair.is_empty() && !pair.ends_with('='))
+            .collect();
+        serde_urlencoded::from_str::<T>(&given.join("&"))
+            .map(Query)
+            .map_err(|e| {
+                Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_query",
+                    format!("invalid query string: {e}"),
+                )
+                .into()
             })
+    }
+}
+
+/// A page size from the query: `default` when absent, else 1 to `max` (400 `invalid_query` outside).
+pub(crate) fn page_limit(given: Option<u32>, default: u32, max: u32) -> Result<u32, ApiError> {
+    match given {
+        None => Ok(default),
+        Some(n) if (1..=max).contains(&n) => Ok(n),
+        Some(n) => Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            format!("limit is 1 to {max}, not {n}"),
+        )
+        .into()),
     }
 }
 

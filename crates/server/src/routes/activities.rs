@@ -326,9 +326,15 @@ pub struct ListParams {
     #[serde(rename = "type")]
     #[param(rename = "type")]
     pub activity_type: Option<String>,
-    /// Activities starting at or after this instant (RFC 3339).
+    /// Activities starting at or after this instant (RFC 3339, 1900–2099).
+    #[param(
+        pattern = "^$|^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|-(0[0-9]|1[01]):[0-5][0-9]|-12:00|\\+(0[0-9]|1[0-3]):[0-5][0-9]|\\+14:00)$"
+    )]
     pub from: Option<String>,
     /// Activities starting before this instant.
+    #[param(
+        pattern = "^$|^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|-(0[0-9]|1[01]):[0-5][0-9]|-12:00|\\+(0[0-9]|1[0-3]):[0-5][0-9]|\\+14:00)$"
+    )]
     pub to: Option<String>,
     /// Metres.
     pub min_distance: Option<f64>,
@@ -340,11 +346,14 @@ pub struct ListParams {
     pub max_avg_hr: Option<f64>,
     /// Words to find in the title or notes (case-insensitive).
     pub q: Option<String>,
+    #[param(pattern = "^(|private|followers|public)$")]
     pub visibility: Option<String>,
     /// `-start` (newest first, the default), `start`, `-distance` or `-duration`.
+    #[param(pattern = "^(|-start|start|-distance|-duration)$")]
     pub sort: Option<String>,
     pub cursor: Option<String>,
     /// 1–500, default 50.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
 
@@ -381,7 +390,7 @@ async fn list(
                 visibility: p.visibility,
                 sort: p.sort,
                 cursor: p.cursor,
-                limit: p.limit.unwrap_or(50),
+                limit: crate::extract::page_limit(p.limit, 50, 500)?,
             },
         )
         .await?;
@@ -523,8 +532,12 @@ async fn restore(
 pub struct StreamParams {
     /// Comma-separated channels (lat, lon, altitude, heart_rate, cadence, power, speed, distance,
     /// temperature); all when omitted. `time` is always included.
+    #[param(
+        pattern = "^$|^(time|lat|lon|altitude|heart_rate|cadence|power|speed|distance|temperature)(,(time|lat|lon|altitude|heart_rate|cadence|power|speed|distance|temperature))*$"
+    )]
     pub keys: Option<String>,
     /// low (≤ 100 points), medium (≤ 1,000) or high (every point, the default).
+    #[param(pattern = "^(|low|medium|high)$")]
     pub resolution: Option<String>,
 }
 

@@ -24,6 +24,7 @@ pub struct ListParams {
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// 1–200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
 }
 
@@ -55,7 +56,7 @@ async fn list_users(
         })?),
         None => None,
     };
-    let limit = params.limit.unwrap_or(50);
+    let limit = crate::extract::page_limit(params.limit, 50, 200)?;
     let users = state.accounts.list_users(&actor, after.as_ref(), limit).await?;
     let next_cursor = (users.len() as u32 == limit.clamp(1, 200))
         .then(|| users.last().map(|u| u.id.to_string()))

@@ -62,11 +62,21 @@ pub struct RawParams {
     /// The record type, as `GET /raw-records/types` lists it.
     #[serde(rename = "type")]
     #[param(rename = "type")]
+    #[param(min_length = 1)]
     pub record_type: String,
+    /// Records starting at or after this RFC 3339 instant (1900–2099).
+    #[param(
+        pattern = "^$|^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|-(0[0-9]|1[01]):[0-5][0-9]|-12:00|\\+(0[0-9]|1[0-3]):[0-5][0-9]|\\+14:00)$"
+    )]
     pub from: Option<String>,
+    /// Records starting before this RFC 3339 instant.
+    #[param(
+        pattern = "^$|^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|-(0[0-9]|1[01]):[0-5][0-9]|-12:00|\\+(0[0-9]|1[0-3]):[0-5][0-9]|\\+14:00)$"
+    )]
     pub to: Option<String>,
     pub cursor: Option<String>,
     /// 1–10,000, default 1,000.
+    #[param(minimum = 1, maximum = 10_000)]
     pub limit: Option<u32>,
 }
 
@@ -104,7 +114,7 @@ async fn raw_records(
             p.from.as_deref(),
             p.to.as_deref(),
             p.cursor.as_deref(),
-            p.limit.unwrap_or(1000),
+            crate::extract::page_limit(p.limit, 1000, 10_000)?,
         )
         .await?;
     let instant = |s: i64| {

@@ -276,15 +276,23 @@ fn parse_ndjson(body: &[u8]) -> Result<Vec<SampleBody>, ApiError> {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ListParams {
     /// The metric to list.
+    #[param(value_type = wearhouse_model::Metric)]
     pub metric: String,
-    /// Samples starting at or after this RFC 3339 instant.
+    /// Samples starting at or after this RFC 3339 instant (1900–2099).
+    #[param(
+        pattern = "^$|^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|-(0[0-9]|1[01]):[0-5][0-9]|-12:00|\\+(0[0-9]|1[0-3]):[0-5][0-9]|\\+14:00)$"
+    )]
     pub from: Option<String>,
     /// Samples starting before this RFC 3339 instant.
+    #[param(
+        pattern = "^$|^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|-(0[0-9]|1[01]):[0-5][0-9]|-12:00|\\+(0[0-9]|1[0-3]):[0-5][0-9]|\\+14:00)$"
+    )]
     pub to: Option<String>,
     /// Only this source (an id from `GET /api/v1/sources`).
     pub source: Option<i64>,
     /// `raw` (the default) lists samples as stored, every source's. `minute`, `hour` and `day` give buckets
     /// (sum for amounts; average, minimum and maximum for readings); `day` buckets are local days.
+    #[param(pattern = "^(|raw|minute|hour|day)$")]
     pub resolution: Option<String>,
     /// For buckets: `true` (the default) merges sources by priority, each moment from the best source with
     /// data; `false` gives every source's own buckets side by side.
@@ -292,6 +300,7 @@ pub struct ListParams {
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// 1–10,000, default 1,000.
+    #[param(minimum = 1, maximum = 10_000)]
     pub limit: Option<u32>,
 }
 
@@ -454,7 +463,7 @@ async fn list(
         to: p.to.as_deref(),
         source: p.source,
         cursor: p.cursor.as_deref(),
-        limit: p.limit.unwrap_or(1000),
+        limit: crate::extract::page_limit(p.limit, 1000, 10_000)?,
     };
     let page = state.samples.list(actor.id(), request).await?;
     Ok(Json(SampleListView::Raw(SamplePageView {

@@ -108,6 +108,7 @@ async fn totals(
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct HistoryParams {
     /// 1–100, default 15.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
 }
 
@@ -140,7 +141,10 @@ async fn history(
     Auth(actor): Auth,
     Query(p): Query<HistoryParams>,
 ) -> ApiResult<Json<Vec<HistoryEntryView>>> {
-    let entries = state.summaries.history(actor.id(), p.limit.unwrap_or(15)).await?;
+    let entries = state
+        .summaries
+        .history(actor.id(), crate::extract::page_limit(p.limit, 15, 100)?)
+        .await?;
     let instant = |s: i64| {
         jiff::Timestamp::from_second(s)
             .map(|t| t.to_string())

@@ -371,3 +371,79 @@ async fn the_generated_signing_key_is_shared_by_restarts_and_sibling_processes()
     assert_eq!(refreshed.send().await.unwrap().status(), 200);
     server.abort();
 }
+
+#[tokio::test]
+async fn empty_query_values_are_absent_and_limits_are_bounded() {
+    let app = spawn_app().await;
+    let t = app.signed_up("ana").await;
+    let res = app
+        .get(
+            "/api/v1/activities?type=&from=&to=&sort=&cursor=&visibility=&limit=",
+            Some(&t.access),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "empty values are the same as none");
+    let res = app
+        .get(
+            "/api/v1/samples?metric=steps&from=&to=&resolution=&cursor=",
+            Some(&t.access),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    for path in [
+        "/api/v1/activities?limit=0",
+        "/api/v1/activities?limit=501",
+        "/api/v1/samples?metric=steps&limit=0",
+        "/api/v1/samples?metric=steps&limit=10001",
+        "/api/v1/history?limit=101",
+        "/api/v1/raw-records?type=x&limit=0",
+    ] {
+        let problem = assert_problem(app.get(path, Some(&t.access)).await, 400, "invalid_query").await;
+        assert!(
+            problem["detail"].as_str().unwrap().starts_with("limit is 1 to"),
+            "{path}: {problem}"
+        );
+    }
+    let doc: Value = app.get("/api/v1/openapi.json", None).await.json().await.unwrap();
+    let limit = doc["paths"]["/api/v1/activities"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "limit")
+        .unwrap();
+    assert_eq!(limit["schema"]["minimum"], 1);
+    assert_eq!(limit["schema"]["maximum"], 500);
+}
+
+#[tokio::test]
+async fn every_operation_documents_the_statuses_around_its_handler() {
+    let app = spawn_app().await;
+    let doc: Value = app.get("/api/v1/openapi.json", None).await.json().await.unwrap();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
+            let has = |status: &str| responses.contains_key(status);
+            assert!(has("429") && has("503"), "{method} {path}");
+            if op["security"].as_array().is_some_and(|s| !s.is_empty()) {
+                assert!(has("401"), "{method} {path}");
+            }
+            let json_body = op["requestBody"]["content"]
+                .as_object()
+                .is_some_and(|c| c.contains_key("application/json"));
+            if json_body {
+                for status in ["400", "413", "415", "422"] {
+                    assert!(has(status), "{method} {path} {status}");
+                }
+            }
+        }
+    }
+    let view = &doc["components"]["schemas"]["ActivityView"];
+    assert!(
+        view.get("allOf").is_none(),
+        "one object, not a closed part of an allOf"
+    );
+    assert!(view["properties"]["id"].is_object() && view["properties"]["start"].is_object());
+    let body = &doc["components"]["schemas"]["ActivityBody"];
+    assert_eq!(body["additionalProperties"], false);
+    assert!(body["properties"]["source"].is_object() && body["properties"]["type"].is_object());
+}
