@@ -24,23 +24,21 @@ use crate::state::AppState;
 
 pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
 
-/// The OpenAPI document of every `/api/v1` route.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    let mut doc = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1", routes::api())
-        .split_for_parts()
-        .1;
-    contract::complete_responses(&mut doc);
-    contract::flatten_all_of(&mut doc);
-    doc
+/// The OpenAPI document of every `/api/v1` route, as served at [`OPENAPI_PATH`].
+pub fn openapi() -> serde_json::Value {
+    contract::finish(
+        OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
+            .nest("/api/v1", routes::api())
+            .split_for_parts()
+            .1,
+    )
 }
 
 pub fn router(state: AppState) -> Router {
-    let (api, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (api, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", routes::api())
         .split_for_parts();
-    contract::complete_responses(&mut doc);
-    contract::flatten_all_of(&mut doc);
+    let doc = contract::finish(doc);
     let request_id = HeaderName::from_static("x-request-id");
 
     let app = api
@@ -53,7 +51,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(state.settings.body_limit_bytes))
         .with_state(state.clone())
         // Docs: Swagger UI's assets are compiled into the binary (no CDN); it serves the document too.
-        .merge(SwaggerUi::new("/docs").url(OPENAPI_PATH, doc.clone()))
+        .merge(SwaggerUi::new("/docs").external_url_unchecked(OPENAPI_PATH, doc.clone()))
         .merge(Redoc::with_url("/redoc", doc));
 
     // One INFO line per response (status, latency), inside a span carrying the request id, so every

@@ -104,15 +104,136 @@ fn complete(op: &mut Operation, json_body: bool) {
     });
 }
 
+/// What a response gives that other operations take: `(method, path, status, link name, target method,
+/// target path, parameter, where the response holds it)`. Clients (and the contract test's stateful
+/// phase) follow them from a created resource to what can be done with it.
+const LINKS: &[(&str, &str, &str, &str, &str, &str, &str, &str)] = &[
+    (
+        "post",
+        "/api/v1/activities",
+        "201",
+        "GetActivity",
+        "get",
+        "/api/v1/activities/{id}",
+        "id",
+        "$response.body#/id",
+    ),
+    (
+        "post",
+        "/api/v1/activities",
+        "201",
+        "EditActivity",
+        "patch",
+        "/api/v1/activities/{id}",
+        "id",
+        "$response.body#/id",
+    ),
+    (
+        "post",
+        "/api/v1/activities",
+        "201",
+        "TrashActivity",
+        "delete",
+        "/api/v1/activities/{id}",
+        "id",
+        "$response.body#/id",
+    ),
+    (
+        "post",
+        "/api/v1/activities",
+        "201",
+        "ActivityStreams",
+        "get",
+        "/api/v1/activities/{id}/streams",
+        "id",
+        "$response.body#/id",
+    ),
+    (
+        "post",
+        "/api/v1/activities",
+        "201",
+        "ActivityRevisions",
+        "get",
+        "/api/v1/activities/{id}/revisions",
+        "id",
+        "$response.body#/id",
+    ),
+    (
+        "delete",
+        "/api/v1/activities/{id}",
+        "200",
+        "RestoreActivity",
+        "post",
+        "/api/v1/activities/{id}/restore",
+        "id",
+        "$response.body#/id",
+    ),
+    (
+        "post",
+        "/api/v1/imports",
+        "202",
+        "ImportStatus",
+        "get",
+        "/api/v1/imports/{id}",
+        "id",
+        "$response.body#/id",
+    ),
+    (
+        "get",
+        "/api/v1/me/sessions",
+        "200",
+        "EndSession",
+        "delete",
+        "/api/v1/me/sessions/{id}",
+        "id",
+        "$response.body#/0/id",
+    ),
+    (
+        "get",
+        "/api/v1/admin/users",
+        "200",
+        "AdministerUser",
+        "patch",
+        "/api/v1/admin/users/{id}",
+        "id",
+        "$response.body#/items/0/id",
+    ),
+];
+
+/// Adds [`LINKS`] to the responses that give them (skipping any whose operation is gone). Written into
+/// the JSON document: utoipa 5's `Link` serializes its fields in snake case (`operation_ref`), which no
+/// OpenAPI tool reads.
+pub fn link_operations(doc: &mut serde_json::Value) {
+    for (method, path, status, name, target_method, target_path, parameter, source) in LINKS {
+        let escaped = target_path.replace('~', "~0").replace('/', "~1");
+        let link = serde_json::json!({
+            "operationRef": format!("#/paths/{escaped}/{target_method}"),
+            "parameters": { *parameter: source },
+        });
+        let response = doc
+            .get_mut("paths")
+            .and_then(|p| p.get_mut(*path))
+            .and_then(|item| item.get_mut(*method))
+            .and_then(|op| op.get_mut("responses"))
+            .and_then(|r| r.get_mut(*status))
+            .and_then(serde_json::Value::as_object_mut);
+        if let Some(response) = response {
+            let links = response
+                .entry("links")
+                .or_insert_with(|| serde_json::Value::Object(Default::default()));
+            if let Some(links) = links.as_object_mut() {
+                links.insert((*name).to_owned(), link);
+            }
+        }
+    }
+}
+
 /// Schemas built with `#[serde(flatten)]` whose server refuses fields it does not know.
 const CLOSED: &[&str] = &["ActivityBody"];
 
 /// Replaces each component schema that is an `allOf` of objects (named or inline) by one object.
-pub fn flatten_all_of(doc: &mut OpenApi) {
-    let Ok(serde_json::Value::Object(mut root)) = serde_json::to_value(&*doc) else {
-        return;
-    };
-    let Some(schemas) = root
+pub fn flatten_all_of(doc: &mut serde_json::Value) {
+    let Some(schemas) = doc
         .get_mut("components")
         .and_then(|c| c.get_mut("schemas"))
         .and_then(serde_json::Value::as_object_mut)
@@ -169,9 +290,16 @@ pub fn flatten_all_of(doc: &mut OpenApi) {
         }
         *schema = merged.into();
     }
-    if let Ok(flattened) = serde_json::from_value(serde_json::Value::Object(root)) {
-        *doc = flattened;
-    }
+}
+
+/// The document as served: utoipa's, completed with the responses around handlers, its flattened
+/// schemas made single objects, and links between operations.
+pub fn finish(mut doc: OpenApi) -> serde_json::Value {
+    complete_responses(&mut doc);
+    let mut json = serde_json::to_value(&doc).unwrap_or_default();
+    flatten_all_of(&mut json);
+    link_operations(&mut json);
+    json
 }
 
 /// Adds the responses of the middleware and extractors to every operation of `doc`.

@@ -28,7 +28,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         return commands::config::run(&config, args.print);
     }
     if let Command::Openapi = &cli.command {
-        println!("{}", wearhouse_server::openapi().to_pretty_json()?);
+        println!("{}", serde_json::to_string_pretty(&wearhouse_server::openapi())?);
         return Ok(());
     }
     let _log_guard = telemetry::init(&config.log)?;
