@@ -288,16 +288,16 @@ impl Rollups {
         Ok(())
     }
 
-    /// Runs until the process ends: whenever woken (or every few seconds, which also picks up marks left
-    /// by a previous process), recomputes marked days of every user.
+    /// Runs until the process ends: at once (marks a previous process left), then whenever woken or
+    /// every few seconds, recomputes marked days of every user.
     pub async fn run_worker(self) {
         loop {
+            if let Err(e) = self.drain().await {
+                tracing::warn!(error = %e.with_causes(), "rollup worker cannot read marked days");
+            }
             tokio::select! {
                 _ = self.wake.notified() => {}
                 _ = tokio::time::sleep(WORKER_POLL) => {}
-            }
-            if let Err(e) = self.drain().await {
-                tracing::warn!(error = %e.with_causes(), "rollup worker cannot read marked days");
             }
         }
     }

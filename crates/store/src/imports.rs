@@ -113,6 +113,10 @@ pub trait ImportStore: Send + Sync {
     /// Puts imports left running by a process that stopped back in the queue; returns how many.
     async fn requeue_running(&self) -> Result<u64, StoreError>;
 
+    /// Puts one import left running by a process that stopped back in the queue; `false` if it was not
+    /// running.
+    async fn requeue_import(&self, id: &str) -> Result<bool, StoreError>;
+
     async fn record_progress(&self, id: &str, progress: &ImportProgress) -> Result<(), StoreError>;
 
     async fn finish_import(

@@ -44,4 +44,9 @@ pub trait RawStore: Send + Sync {
 
     /// Every type the user has raw records of, with counts.
     async fn raw_types(&self, user: &UserId) -> Result<Vec<(String, i64)>, StoreError>;
+
+    /// Removes the raw records import `import_id` stored, before it runs again after its process
+    /// stopped: the re-run stores them again and counts them as one uninterrupted run would (a raw
+    /// record keeps no batch to tell an earlier attempt's rows from the re-run's). Returns how many went.
+    async fn remove_import_raw(&self, import_id: &str) -> Result<u64, StoreError>;
 }

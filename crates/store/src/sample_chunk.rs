@@ -256,6 +256,9 @@ pub(crate) struct Merge {
     pub added: u64,
     /// Stored samples of a superseded import that the batch read again and took over.
     pub taken_over: u64,
+    /// Stored samples an earlier attempt of the batch's own import stored (see `resumed`), met again:
+    /// the import's own, not duplicates.
+    pub resumed: u64,
 }
 
 /// Adds `samples` to the stored chunks `stored` (decoded, by key; a missing key is an empty day) as
@@ -264,13 +267,17 @@ pub(crate) struct Merge {
 /// batch, or when its external id is in `taken` (stored ids of the batch's samples) or came earlier.
 /// A stored sample of one of the `superseded` batches (sorted: those of an import this batch's import
 /// replaces, see [`crate::NewImport::supersedes`]) is taken over instead: it gets the batch's reading
-/// (value, offset) and the batch, so rolling back the superseded import leaves it.
+/// (value, offset) and the batch, so rolling back the superseded import leaves it. A stored sample of
+/// one of the `resumed` batches (sorted: those an earlier attempt of this batch's own import stored
+/// before its process stopped) is counted in `resumed` and passes to the batch, so a second copy of it
+/// later in the same file is a duplicate, as it would have been in one uninterrupted run.
 pub(crate) fn merge(
     samples: &[NewSample],
     mut stored: BTreeMap<ChunkKey, Vec<ChunkSample>>,
     mut taken: HashSet<ExternalKey>,
     batch: i64,
     superseded: &[i64],
+    resumed: &[i64],
 ) -> Merge {
     // Without external ids, a sample can only clash on its (start, duration) key, so clashes inside
     // the batch are settled after grouping by a stable sort that keeps the first of equal keys. With
@@ -302,6 +309,10 @@ pub(crate) fn merge(
                 existing.offset_minutes = s.offset_minutes;
                 existing.batch = batch;
                 merge.taken_over += 1;
+                changed.insert(key);
+            } else if resumed.binary_search(&existing.batch).is_ok() {
+                existing.batch = batch;
+                merge.resumed += 1;
                 changed.insert(key);
             }
             continue;
@@ -488,7 +499,7 @@ mod tests {
             sample(t + 60, 60, 75.0),             // same start, other duration: a different sample
             sample(t + SECONDS_PER_DAY, 0, 60.0), // the next day's chunk
         ];
-        let merge = merge(&incoming, stored, HashSet::new(), 2, &[]);
+        let merge = merge(&incoming, stored, HashSet::new(), 2, &[], &[]);
         assert_eq!(merge.added, 3);
         assert_eq!(merge.chunks.len(), 2);
         let (first_key, first) = &merge.chunks[0];
@@ -521,7 +532,7 @@ mod tests {
             with_id(t + SECONDS_PER_DAY * 3, "new"),
             with_id(t + 2, "other"),
         ];
-        let merge = merge(&incoming, BTreeMap::new(), taken, 5, &[]);
+        let merge = merge(&incoming, BTreeMap::new(), taken, 5, &[], &[]);
         assert_eq!(merge.added, 2);
         let ids: Vec<&str> = merge.external_ids.iter().map(|(_, _, id)| id.as_str()).collect();
         assert_eq!(ids, vec!["new", "other"]);
@@ -531,10 +542,43 @@ mod tests {
             with_id(t, "claimed?"),
             with_id(t + 5, "claimed?"),
         ];
-        let merge = super::merge(&incoming, BTreeMap::new(), HashSet::new(), 6, &[]);
+        let merge = super::merge(&incoming, BTreeMap::new(), HashSet::new(), 6, &[], &[]);
         assert_eq!(merge.added, 2);
         let day = decode(19_000, &merge.chunks[0].1.body).unwrap();
         assert_eq!(day[1].external_id.as_deref(), Some("claimed?"));
         assert_eq!(day[1].start, t + 5);
+    }
+
+    #[test]
+    fn samples_an_earlier_attempt_of_the_import_stored_are_its_own_once() {
+        let day = 19_000;
+        let t = day * SECONDS_PER_DAY;
+        let stored_sample = |start: i64, batch: i64| ChunkSample {
+            start,
+            duration: 0,
+            value: 70.0,
+            offset_minutes: None,
+            external_id: None,
+            batch,
+        };
+        let key = ChunkKey {
+            source_id: 7,
+            metric: Metric::HeartRate.code(),
+            day,
+        };
+        let mut stored = BTreeMap::new();
+        // Batch 3 was the earlier attempt's; batch 1 another import's.
+        stored.insert(key, vec![stored_sample(t, 1), stored_sample(t + 60, 3)]);
+        let incoming = vec![
+            sample(t, 0, 70.0),       // another import's: a duplicate
+            sample(t + 60, 0, 70.0),  // the earlier attempt's: this import's own
+            sample(t + 60, 0, 70.0),  // the same record again in the file: a duplicate
+            sample(t + 120, 0, 71.0), // new
+        ];
+        let merge = merge(&incoming, stored, HashSet::new(), 9, &[], &[3]);
+        assert_eq!((merge.added, merge.resumed), (1, 1));
+        let day_samples = decode(day, &merge.chunks[0].1.body).unwrap();
+        let batches: Vec<i64> = day_samples.iter().map(|s| s.batch).collect();
+        assert_eq!(batches, vec![1, 9, 9], "the resumed sample passes to the batch");
     }
 }

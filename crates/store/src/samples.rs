@@ -102,7 +102,10 @@ pub trait SampleStore: Send + Sync {
     /// Stores the samples in one transaction, skipping any that already exist (same source, metric,
     /// start and end, or same source, metric and external id), and in the same transaction marks
     /// `touched` (metric, local day) pairs for rollup recomputation. Returns how many samples were new.
-    /// Every `source_id` must belong to `user`.
+    /// For an import claimed again after its process stopped, samples its earlier attempt stored count
+    /// as new once (they are its own: stored by this import, not before it), and a second copy of one
+    /// in the same file is a duplicate, as in an uninterrupted run. Every `source_id` must belong to
+    /// `user`.
     async fn insert_samples(
         &self,
         user: &UserId,

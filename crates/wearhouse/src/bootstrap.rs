@@ -17,8 +17,33 @@ use wearhouse_store::{Backend, Store, StoreOptions};
 
 use crate::config::Config;
 
-/// Opens and migrates the configured database, creating the data folder for SQLite.
+/// Opens the configured database for a command: migrated, upgraded, and with the rollup work a stopped
+/// process left (days marked but not recomputed, e.g. an import killed after it was recorded as done)
+/// finished, so what the command reads or reports is current. Cheap when nothing is pending.
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    Ok(open_store_finishing_rollups(config).await?.0)
+}
+
+/// [`open_store`], also saying how many users' marked rollups were recomputed.
+pub async fn open_store_finishing_rollups(config: &Config) -> anyhow::Result<(Store, usize)> {
+    let store = open_database(config).await?;
+    let users = Rollups::new(store.clone())
+        .drain()
+        .await
+        .context("recomputing the rollups of marked days")?;
+    if users > 0 {
+        tracing::info!(
+            users,
+            "recomputed the rollups of days a stopped process left marked"
+        );
+    }
+    Ok((store, users))
+}
+
+/// Opens and migrates the configured database, creating the data folder for SQLite, and applies data
+/// upgrades. Marked rollups are left to the caller: the server's worker recomputes them in the
+/// background, so it listens at once.
+async fn open_database(config: &Config) -> anyhow::Result<Store> {
     let url = config.database_url();
     if Backend::of_url(&url)? == Backend::Sqlite && config.database_url.trim().is_empty() {
         std::fs::create_dir_all(&config.data_dir)
@@ -116,7 +141,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
-        let store = open_store(config).await?;
+        let store = open_database(config).await?;
         let accounts = Arc::new(account_service(config, store.clone()).await?);
         let rollups = Rollups::new(store.clone());
         let samples = Arc::new(SampleService::new(
@@ -152,7 +177,8 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        // Recomputes rollups of marked days in the background, including marks left by a previous run.
+        // Recomputes rollups of marked days in the background, starting with marks left by a previous
+        // run.
         let worker = tokio::spawn(self.rollups.run_worker());
         let purge = tokio::spawn(purge_periodically(self.state.activities.clone()));
         let imports = tokio::spawn(self.state.imports.clone().run_worker());

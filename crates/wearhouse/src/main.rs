@@ -37,12 +37,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         match cli.command {
             Command::Serve(_) => commands::serve::run(config).await,
             Command::Migrate => {
-                let store = bootstrap::open_store(&config).await?;
-                // Days an upgrade (or a stopped server) left marked are recomputed now, so the figures
-                // are current when the command returns.
-                let users = wearhouse_services::rollups::Rollups::new(store.clone())
-                    .drain()
-                    .await?;
+                // Days an upgrade (or a stopped process) left marked are recomputed as the database
+                // opens, as for every command, so the figures are current when it returns.
+                let (store, users) = bootstrap::open_store_finishing_rollups(&config).await?;
                 store.close().await;
                 if users > 0 {
                     println!("recomputed the marked rollups of {users} user(s)");

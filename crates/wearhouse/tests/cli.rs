@@ -279,3 +279,190 @@ fn sigterm_lets_requests_in_flight_finish() {
     // New connections are refused once it is gone.
     assert!(TcpStream::connect(&addr).is_err());
 }
+
+// ----- Work a killed command left -----------------------------------------------------------------
+// A kill is simulated by leaving the database as the kill leaves it, then running the next command.
+
+/// Runs SQL statements on the SQLite database under `dir/data`, returning the rows of the last one
+/// (every column read as text).
+fn sql(dir: &std::path::Path, statements: &[&str]) -> Vec<Vec<Option<String>>> {
+    use sqlx::{Connection, Row};
+    let url = format!("sqlite://{}", dir.join("data/wearhouse.db").display());
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            let mut rows = Vec::new();
+            for statement in statements {
+                rows = sqlx::query(statement).fetch_all(&mut conn).await.unwrap();
+            }
+            rows.iter()
+                .map(|row| {
+                    (0..row.len())
+                        .map(|i| {
+                            row.try_get::<Option<String>, _>(i)
+                                .or_else(|_| {
+                                    row.try_get::<Option<i64>, _>(i).map(|v| v.map(|v| v.to_string()))
+                                })
+                                .or_else(|_| {
+                                    row.try_get::<Option<f64>, _>(i).map(|v| v.map(|v| v.to_string()))
+                                })
+                                .unwrap()
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+}
+
+/// `wearhouse import --quiet --user USER FILE`; the summary line with its timing cut out
+/// ("done (apple_health): 123 samples and 4 activities imported, 5 duplicates").
+fn import(dir: &std::path::Path, user: &str, file: &str) -> String {
+    let out = wearhouse(dir)
+        .args(["--data-dir", "data", "import", "--quiet", "--user", user, file])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with(file))
+        .unwrap_or_else(|| panic!("no summary: {stdout}"));
+    let (head, counts) = line.split_once(" s: ").unwrap();
+    let status = head.split_once(": ").unwrap().1.split(" in ").next().unwrap();
+    format!("{status}: {counts}")
+}
+
+fn synthetic_export(days: u32) -> Vec<u8> {
+    let mut xml = Vec::new();
+    wearhouse_formats::apple_health::synthetic::write_export(&mut xml, days, 7).unwrap();
+    xml
+}
+
+const ROLLUPS: &str =
+    "SELECT metric, day, total, minimum, maximum, count FROM daily_rollups ORDER BY metric, day";
+
+/// What a kill between an import being recorded done and its rollups being recomputed leaves: the days
+/// marked, their rollups not yet written.
+const KILLED_BEFORE_ROLLUPS: [&str; 4] = [
+    "INSERT INTO rollup_dirty (user_id, metric, day, seq) SELECT user_id, metric, day, 1 FROM daily_rollups",
+    "DELETE FROM daily_rollups",
+    "DELETE FROM hourly_rollups",
+    "SELECT COUNT(*) FROM rollup_dirty",
+];
+
+#[test]
+fn rollups_an_import_killed_after_it_was_done_left_are_finished_by_any_next_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = create_user(
+        dir.path(),
+        "ana",
+        "ana@example.org",
+        "granite kettle orbit",
+        false,
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::write(dir.path().join("export.xml"), synthetic_export(3)).unwrap();
+    let first = import(dir.path(), "ana", "export.xml");
+    assert!(first.starts_with("done"), "{first}");
+    let figures = sql(dir.path(), &[ROLLUPS]);
+    assert!(figures.len() > 10, "{figures:?}");
+
+    // Run again, the import is "already imported" and returns at once: the figures are finished first.
+    let marked = sql(dir.path(), &KILLED_BEFORE_ROLLUPS);
+    assert_ne!(marked[0][0].as_deref(), Some("0"));
+    assert_eq!(import(dir.path(), "ana", "export.xml"), first, "already imported");
+    assert_eq!(sql(dir.path(), &[ROLLUPS]), figures);
+    assert_eq!(
+        sql(dir.path(), &["SELECT COUNT(*) FROM rollup_dirty"]),
+        [[Some("0".to_owned())]]
+    );
+
+    // Any command that opens the database does it, one that has nothing to do with rollups too.
+    sql(dir.path(), &KILLED_BEFORE_ROLLUPS);
+    let out = create_user(
+        dir.path(),
+        "bob",
+        "bob@example.org",
+        "granite kettle orbit",
+        false,
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(sql(dir.path(), &[ROLLUPS]), figures);
+    assert_eq!(
+        sql(dir.path(), &["SELECT COUNT(*) FROM rollup_dirty"]),
+        [[Some("0".to_owned())]]
+    );
+}
+
+#[test]
+fn an_import_run_again_after_a_kill_is_resumed_and_counts_what_its_first_attempt_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    for user in ["ana", "bob"] {
+        let out = create_user(
+            dir.path(),
+            user,
+            &format!("{user}@example.org"),
+            "granite kettle orbit",
+            false,
+        );
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let whole = synthetic_export(4);
+    std::fs::write(dir.path().join("export.xml"), &whole).unwrap();
+    // What one uninterrupted run of the file stores and counts, on an account of its own.
+    let uninterrupted = import(dir.path(), "bob", "export.xml");
+    assert!(
+        uninterrupted.starts_with("done") && !uninterrupted.contains(": 0 samples"),
+        "{uninterrupted}"
+    );
+
+    // Ana's first attempt stored part of the export (its first days), then the process was killed:
+    // the row says running, the kept copy of the file is in the import folder.
+    std::fs::write(dir.path().join("part.xml"), synthetic_export(2)).unwrap();
+    import(dir.path(), "ana", "part.xml");
+    let id = sql(
+        dir.path(),
+        &["SELECT i.id FROM imports i JOIN users u ON u.id = i.user_id WHERE u.username = 'ana'"],
+    )[0][0]
+        .clone()
+        .unwrap();
+    std::fs::write(dir.path().join("data/imports").join(&id), &whole).unwrap();
+    sql(
+        dir.path(),
+        &[&format!(
+            "UPDATE imports SET status = 'running', sha256 = '', bytes_total = {}, imported = 0, duplicates = 0, \
+             activities = 0, report = '{{}}', finished_at = NULL WHERE id = '{id}'",
+            whole.len()
+        )],
+    );
+
+    // Run again: the same import is resumed, and counts as one uninterrupted run would.
+    assert_eq!(import(dir.path(), "ana", "export.xml"), uninterrupted);
+    let imports = sql(
+        dir.path(),
+        &["SELECT i.id, i.status FROM imports i JOIN users u ON u.id = i.user_id WHERE u.username = 'ana'"],
+    );
+    assert_eq!(
+        imports,
+        [[Some(id), Some("done".to_owned())]],
+        "resumed, not started again beside it"
+    );
+    let raw = |user: &str| {
+        sql(
+            dir.path(),
+            &[&format!(
+                "SELECT COUNT(*) FROM raw_records r JOIN users u ON u.id = r.user_id WHERE u.username = '{user}'"
+            )],
+        )
+    };
+    assert_eq!(raw("ana"), raw("bob"));
+
+    // Another file with the same data is a genuine re-import: all duplicates.
+    let mut copy = whole.clone();
+    copy.extend_from_slice(b"\n");
+    std::fs::write(dir.path().join("copy.xml"), copy).unwrap();
+    let again = import(dir.path(), "ana", "copy.xml");
+    assert!(again.contains(": 0 samples and 0 activities imported"), "{again}");
+}

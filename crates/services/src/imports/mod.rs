@@ -194,23 +194,32 @@ impl ImportService {
             // Filled in by `run` once the file is hashed.
             String::new()
         };
-        let incoming = self.incoming_path().await?;
-        keep_file(path, &incoming).await?;
-        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-        let (record, new) = self
-            .submit(
-                user,
-                Upload {
-                    path: incoming,
-                    file_name,
-                    sha256,
-                    size,
-                },
-            )
-            .await?;
-        if !new {
-            return Ok(record);
-        }
+        let record = match self.interrupted_import_of(user, path, size, &sha256).await? {
+            Some(interrupted) => {
+                tracing::info!(import = %interrupted.id, "resuming the import of this file a stopped process left");
+                interrupted
+            }
+            None => {
+                let incoming = self.incoming_path().await?;
+                keep_file(path, &incoming).await?;
+                let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+                let (record, new) = self
+                    .submit(
+                        user,
+                        Upload {
+                            path: incoming,
+                            file_name,
+                            sha256,
+                            size,
+                        },
+                    )
+                    .await?;
+                if !new {
+                    return Ok(record);
+                }
+                record
+            }
+        };
         // Claim it ourselves unless a worker already did.
         let claimed = self.store.imports.claim_queued(self.clock.now()).await?;
         match claimed {
@@ -233,6 +242,53 @@ impl ImportService {
             "rollups of the import recomputed"
         );
         Ok(self.store.imports.import(user, &record.id).await?)
+    }
+
+    /// The user's import of this file (same size and content) that a stopped process left running, put
+    /// back in the queue so it is resumed, not started again beside it: a re-run after Ctrl-C continues
+    /// the same import, which counts what its first attempt stored as its own. Cheap when nothing was
+    /// left running: the file is hashed only if an interrupted import has its size. Imports run one
+    /// process at a time per database, so a running import found here is one a stopped process left
+    /// (as the server's worker assumes when it requeues them at start).
+    async fn interrupted_import_of(
+        &self,
+        user: &UserId,
+        path: &Path,
+        size: u64,
+        known_hash: &str,
+    ) -> Result<Option<ImportRecord>, ServiceError> {
+        let size = i64::try_from(size).unwrap_or(i64::MAX);
+        let candidates: Vec<ImportRecord> = self
+            .store
+            .imports
+            .imports(user, 100)
+            .await?
+            .into_iter()
+            .filter(|r| r.status == ImportStatus::Running && r.bytes_total == size)
+            .collect();
+        if candidates.is_empty() {
+            return Ok(None);
+        }
+        let sha256 = if known_hash.is_empty() {
+            hash_file(path).await?.0
+        } else {
+            known_hash.to_owned()
+        };
+        for candidate in candidates {
+            let same = if candidate.sha256.is_empty() {
+                // Registered before it was hashed: its kept copy tells (gone, it cannot be resumed).
+                match hash_file_owned(self.file_of(&candidate.id)).await {
+                    Ok((kept, _)) => kept == sha256,
+                    Err(_) => false,
+                }
+            } else {
+                candidate.sha256 == sha256
+            };
+            if same && self.store.imports.requeue_import(&candidate.id).await? {
+                return Ok(Some(candidate));
+            }
+        }
+        Ok(None)
     }
 
     pub async fn get(&self, user: &UserId, id: &str) -> Result<ImportRecord, ServiceError> {
@@ -280,7 +336,13 @@ impl ImportService {
             .is_empty()
             .then(|| tokio::spawn(hash_file_owned(self.file_of(&record.id))));
         let mut writer = Writer::new(self, user, &record.id, record.supersedes.as_deref());
-        let mut outcome = self.read_and_write(record, &mut writer, progress).await;
+        // An import run again after its process stopped finds what its earlier attempt stored: samples
+        // and activities it counts as its own (see `SampleStore::insert_samples`); raw records carry
+        // no batch to tell, so they go and are stored again. Nothing to remove on a first run.
+        let mut outcome = match self.store.raw.remove_import_raw(&record.id).await {
+            Ok(_) => self.read_and_write(record, &mut writer, progress).await,
+            Err(e) => Err(Failure::new("storage_failed", e.to_string())),
+        };
         if let (Some(hashing), true) = (hashing, outcome.is_ok()) {
             let hashed = match hashing.await {
                 Ok(Ok((sha256, _))) => self

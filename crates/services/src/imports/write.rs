@@ -1,7 +1,7 @@
 //! The writing half of an import: validates what the reader produced, resolves sources, and stores
 //! samples and activities tagged with the import, counting what was new, duplicate or skipped.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use wearhouse_analytics::ZoneHistory;
 use wearhouse_formats::fit::Completeness;
@@ -88,6 +88,9 @@ pub(crate) struct Writer<'a> {
     storing: Option<tokio::task::JoinHandle<Result<Stored, StoreError>>>,
     /// Activities read and not yet stored (stored together, see `ACTIVITY_BATCH`).
     activities: Vec<NewActivity>,
+    /// Activities of this import counted in this run: those it created, and those an earlier attempt
+    /// of it created before its process stopped, each counted once (a second copy is a duplicate).
+    counted: HashSet<ActivityId>,
 }
 
 /// What storing one batch added.
@@ -171,6 +174,7 @@ impl<'a> Writer<'a> {
             zones: None,
             storing: None,
             activities: Vec::new(),
+            counted: HashSet::new(),
         }
     }
 
@@ -412,7 +416,17 @@ impl<'a> Writer<'a> {
             .await?;
         for (created, item) in created.into_iter().zip(&items) {
             match created {
-                Created::New(_) => self.progress.activities += 1,
+                Created::New(stored) => {
+                    self.counted.insert(stored.id);
+                    self.progress.activities += 1;
+                }
+                // Stored by an earlier attempt of this import, cut short by a stopped process: its own.
+                Created::Existing(stored)
+                    if stored.import_id.as_deref() == Some(self.import_id)
+                        && self.counted.insert(stored.id.clone()) =>
+                {
+                    self.progress.activities += 1;
+                }
                 // Read again from the same file: the new reading replaces the old one's.
                 Created::Existing(stored)
                     if stored.import_id.is_some() && stored.import_id.as_deref() == self.supersedes =>

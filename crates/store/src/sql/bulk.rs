@@ -137,7 +137,16 @@ impl PgStore {
             }
             None => Vec::new(),
         };
-        let merge = sample_chunk::merge(samples, stored, taken, batch, &superseded);
+        let resumed: Vec<i64> = match import_id {
+            Some(import) => {
+                sqlx::query_scalar(crate::sql::imports::EARLIER_ATTEMPT_BATCHES)
+                    .bind(import)
+                    .fetch_all(&mut *tx)
+                    .await?
+            }
+            None => Vec::new(),
+        };
+        let merge = sample_chunk::merge(samples, stored, taken, batch, &superseded, &resumed);
         for chunk in merge.chunks.chunks(INSERT_CHUNK) {
             let mut upsert = sqlx::QueryBuilder::<sqlx::Postgres>::new(
                 "INSERT INTO sample_chunks (source_id, metric, day, samples, max_batch, body) ",
@@ -188,7 +197,8 @@ impl PgStore {
             }
         }
         tx.commit().await?;
-        Ok(inserted)
+        // Samples an earlier attempt of the import stored are counted with the new: they are its own.
+        Ok(inserted + merge.resumed)
     }
 
     pub(crate) async fn read_sample_values(

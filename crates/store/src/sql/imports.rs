@@ -6,6 +6,13 @@ pub(crate) const SUPERSEDED_BATCHES: &str =
     "SELECT b.id FROM ingest_batches b JOIN imports i ON b.import_id = i.supersedes \
      WHERE i.id = $1 ORDER BY b.id";
 
+/// The ingest batches an earlier attempt of import `$1` stored before its process stopped (those up to
+/// `imports.resumed_after_batch`, set when it is claimed again), in order: samples the import met
+/// again that are its own, not duplicates (see `sample_chunk::merge`).
+pub(crate) const EARLIER_ATTEMPT_BATCHES: &str =
+    "SELECT b.id FROM ingest_batches b JOIN imports i ON b.import_id = i.id \
+     WHERE i.id = $1 AND b.id <= i.resumed_after_batch ORDER BY b.id";
+
 pub(crate) const IMPORT_COLUMNS: &str =
     "id, user_id, status, format, file_name, sha256, bytes_total, bytes_read, \
     records_read, imported, duplicates, activities, report, created_at, started_at, finished_at, \
@@ -125,8 +132,13 @@ macro_rules! impl_import_store {
                     .fetch_optional(&self.pool)
                     .await?;
                     let Some((id, user_id)) = next else { return Ok(None) };
+                    // An import claimed again after its process stopped keeps what it stored; the
+                    // batches stored so far are remembered as an earlier attempt's (its own, not
+                    // duplicates, when the re-run meets them).
                     let claimed = sqlx::query(
-                        "UPDATE imports SET status = 'running', started_at = $2 WHERE id = $1 AND status = 'queued'",
+                        "UPDATE imports SET status = 'running', started_at = $2, resumed_after_batch = \
+                         (SELECT MAX(b.id) FROM ingest_batches b WHERE b.import_id = $1) \
+                         WHERE id = $1 AND status = 'queued'",
                     )
                     .bind(&id)
                     .bind($crate::time::to_micros(now))
@@ -146,6 +158,14 @@ macro_rules! impl_import_store {
                     .execute(&self.pool)
                     .await?
                     .rows_affected())
+            }
+
+            async fn requeue_import(&self, id: &str) -> Result<bool, $crate::StoreError> {
+                let done = sqlx::query("UPDATE imports SET status = 'queued' WHERE id = $1 AND status = 'running'")
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected() == 1)
             }
 
             async fn record_progress(

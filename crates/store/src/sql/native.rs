@@ -117,7 +117,8 @@ impl NativeSqlite {
         .await
     }
 
-    /// Stores samples and marks the days they touch, in one transaction; returns how many were new.
+    /// Stores samples and marks the days they touch, in one transaction; returns how many were new (to
+    /// the import, see `SampleStore::insert_samples`).
     pub(crate) async fn insert_samples(
         self: &Arc<Self>,
         user: &UserId,
@@ -148,7 +149,14 @@ impl NativeSqlite {
                     .collect::<Result<_, _>>()?,
                 None => Vec::new(),
             };
-            let merge = sample_chunk::merge(&samples, stored, taken, batch, &superseded);
+            let resumed: Vec<i64> = match &import_id {
+                Some(import) => tx
+                    .prepare_cached(crate::sql::imports::EARLIER_ATTEMPT_BATCHES)?
+                    .query_map([import], |r| r.get(0))?
+                    .collect::<Result<_, _>>()?,
+                None => Vec::new(),
+            };
+            let merge = sample_chunk::merge(&samples, stored, taken, batch, &superseded, &resumed);
             write_chunks(&tx, &merge)?;
             if merge.added > 0 || merge.taken_over > 0 {
                 // Always raise the mark, never lower it (see the PostgreSQL path for why it matters).
@@ -162,7 +170,7 @@ impl NativeSqlite {
                 }
             }
             tx.commit()?;
-            Ok::<_, StoreError>(merge.added)
+            Ok::<_, StoreError>(merge.added + merge.resumed)
         })
         .await
     }

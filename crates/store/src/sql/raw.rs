@@ -59,6 +59,14 @@ macro_rules! impl_raw_store {
                 .fetch_all(&self.pool)
                 .await?)
             }
+
+            async fn remove_import_raw(&self, import_id: &str) -> Result<u64, $crate::StoreError> {
+                Ok(sqlx::query("DELETE FROM raw_records WHERE import_id = $1")
+                    .bind(import_id)
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected())
+            }
         }
     };
 }

@@ -660,6 +660,72 @@ async fn an_import_interrupted_by_a_stop_is_resumed_at_the_next_start_without_du
     store.close().await;
 }
 
+/// Runs one SQL statement on the test's database (its schema, on PostgreSQL), whichever backend it is.
+async fn execute_sql(url: &str, statement: &str) {
+    use sqlx::Connection;
+    if url.starts_with("postgres") {
+        let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+        sqlx::query(statement).execute(&mut conn).await.unwrap();
+    } else {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+        sqlx::query(statement).execute(&mut conn).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn an_import_resumed_after_a_stop_counts_what_its_first_attempt_stored_as_its_own() {
+    let app = spawn_app().await;
+    let ana = app.signed_up("ana").await;
+    let bob = app.signed_up("bob").await;
+    let export = |days| {
+        let mut xml = Vec::new();
+        wearhouse_formats::apple_health::synthetic::write_export(&mut xml, days, 7).unwrap();
+        xml
+    };
+    let whole = export(4);
+    // One uninterrupted run of the file, on an account of its own.
+    let uninterrupted = import(&app, &bob.access, "export.xml", whole.clone()).await;
+    // Ana's first attempt stored the export's first days, then the process stopped: the row says
+    // running and the kept copy of the file waits in the import folder.
+    let first = import(&app, &ana.access, "export.xml", export(2)).await;
+    let id = first["id"].as_str().unwrap();
+    std::fs::write(app.config.data_dir.join("imports").join(id), &whole).unwrap();
+    execute_sql(
+        &app.config.database_url(),
+        &format!(
+            "UPDATE imports SET status = 'running', sha256 = '', bytes_total = {}, imported = 0, \
+             duplicates = 0, activities = 0, report = '{{}}', finished_at = NULL WHERE id = '{id}'",
+            whole.len()
+        ),
+    )
+    .await;
+    // The next start resumes it.
+    let store = wearhouse::bootstrap::open_store(&app.config).await.unwrap();
+    let rollups = wearhouse_services::rollups::Rollups::new(store.clone());
+    let restarted = std::sync::Arc::new(wearhouse::bootstrap::import_service(
+        &app.config,
+        store.clone(),
+        rollups,
+    ));
+    let worker = tokio::spawn(restarted.run_worker());
+    let done = finished(&app, &ana.access, id).await;
+    worker.abort();
+    assert_eq!(done["status"], "done", "{done}");
+    for count in ["imported", "activities", "duplicates"] {
+        assert_eq!(
+            done[count], uninterrupted[count],
+            "{count}: {done} vs {uninterrupted}"
+        );
+    }
+    let raw = |token: &str| {
+        let app = &app;
+        let token = token.to_owned();
+        async move { crate::harness::get_json(app, &token, "/api/v1/raw-records/types").await }
+    };
+    assert_eq!(raw(&ana.access).await, raw(&bob.access).await);
+    store.close().await;
+}
+
 // ----- One workout, one activity, wherever its file was found -----------------------------------------
 // A workout's identity comes from its content (for a TCX, its start instant), never from the path or
 // the archive it arrived in.
