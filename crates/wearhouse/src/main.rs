@@ -58,6 +58,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Bench(BenchCommand::Import { days, samples }) => {
                 commands::bench_import::run(&config, days, samples.as_deref()).await
             }
+            Command::Bench(BenchCommand::Export { days, out }) => commands::bench_import::export(days, &out),
             Command::Bench(BenchCommand::Summaries { requests }) => {
                 commands::bench::summaries(&config, requests).await
             }
