@@ -211,7 +211,7 @@ post_json() {
 RESP="$DATA_DIR/resp.json"
 
 code="$(post_json /api/v1/auth/register \
-    "{\"username\":\"$USERNAME\",\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" "$RESP")"
+    "{\"username\":\"$USERNAME\",\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\",\"time_zone\":\"Europe/Berlin\"}" "$RESP")"
 if [ "$code" != "201" ]; then
     echo "response body: $(cat "$RESP" 2>/dev/null || true)" >&2
     show_server_log

@@ -10,8 +10,7 @@ use tower_http::compression::CompressionLayer;
 pub const MIN_COMPRESSED_BYTES: u64 = 1024;
 
 /// The layer `app.rs` puts around every route. Brotli runs at tower-http's default level (4, as nginx
-/// does on the fly); a year of daily figures, ~40 KB, compresses to under 10 KB in well under a
-/// millisecond.
+/// does on the fly); a year of daily figures, 56 KB, compresses to 19 KB.
 pub fn layer() -> CompressionLayer<JsonAbove> {
     CompressionLayer::new()
         .no_deflate()

@@ -2,7 +2,7 @@
 //! period, each rounded to its figure's precision. Builds and serializes views; computes nothing.
 //!
 //! Why columns: a year as one object of ~30 named fields per day was 195 KB of JSON, most of it field
-//! names repeated 366 times and float noise; as columns of rounded numbers it is a fifth of that, and a
+//! names repeated 366 times and float noise; as columns of rounded numbers it is under a third, and a
 //! chart takes a column as it is.
 
 use std::collections::BTreeMap;
