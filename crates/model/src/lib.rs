@@ -24,7 +24,7 @@ pub use activity::{
 pub use activity_type::{ActivityFamily, ActivityType};
 pub use ids::{ActivityId, UserId};
 pub use invalid::InvalidInput;
-pub use metric::{Metric, MetricKind, MetricSpec, RawValue};
+pub use metric::{round_to, Metric, MetricKind, MetricSpec, RawValue};
 pub use password::{Password, PasswordPolicy};
 pub use profile::{Bio, BirthYear, DisplayName, FirstWeekday, HeightCm, Sex, TimeZoneName, UnitSystem};
 pub use role::{Role, Roles};

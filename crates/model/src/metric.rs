@@ -35,11 +35,15 @@ pub struct MetricSpec {
     /// Plausible range in the canonical unit, inclusive. Values outside are rejected per item.
     pub min: f64,
     pub max: f64,
+    /// Decimals figures of this metric are served with (summaries round to it): 0 for counts, 1 for
+    /// metres, kcal and beats per minute. Finer than any device measures, coarse enough that a figure
+    /// reads as the device showed it (no `35377.20000000004`).
+    pub decimals: u8,
     pub description: &'static str,
 }
 
 macro_rules! catalogue {
-    ($( $variant:ident = $code:literal => $name:literal, $kind:ident, $unit:ident, $min:expr, $max:expr, $desc:literal ;)*) => {
+    ($( $variant:ident = $code:literal => $name:literal, $kind:ident, $unit:ident, $min:expr, $max:expr, $decimals:literal, $desc:literal ;)*) => {
         /// A metric of the catalogue.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
         #[serde(rename_all = "snake_case")]
@@ -56,6 +60,7 @@ macro_rules! catalogue {
                         unit: Unit::$unit,
                         min: $min,
                         max: $max,
+                        decimals: $decimals,
                         description: $desc,
                     }),*
                 }
@@ -78,41 +83,42 @@ macro_rules! catalogue {
     };
 }
 
+// Columns: variant = stored code => API name, kind, canonical unit, plausible min, max, decimals served.
 // Ranges are per sample and deliberately wide: they catch unit mix-ups and sensor garbage (a heart rate
 // of 400, negative steps), not unusual people.
 catalogue! {
-    Steps = 1 => "steps", Cumulative, Count, 0.0, 200_000.0, "Steps taken";
-    Distance = 2 => "distance", Cumulative, Meter, 0.0, 1_000_000.0, "Distance covered on foot, by bike or swimming";
-    ActiveEnergy = 3 => "active_energy", Cumulative, Kilocalorie, 0.0, 20_000.0, "Energy burned by activity";
-    BasalEnergy = 4 => "basal_energy", Cumulative, Kilocalorie, 0.0, 10_000.0, "Energy burned at rest";
-    HeartRate = 5 => "heart_rate", Instantaneous, PerMinute, 20.0, 260.0, "Heart rate";
-    RestingHeartRate = 6 => "resting_heart_rate", Instantaneous, PerMinute, 20.0, 200.0, "Resting heart rate";
-    WalkingHeartRate = 7 => "walking_heart_rate", Instantaneous, PerMinute, 30.0, 230.0, "Average heart rate while walking";
-    HrvSdnn = 8 => "hrv_sdnn", Instantaneous, Millisecond, 1.0, 500.0, "Heart rate variability (SDNN)";
-    HrvRmssd = 9 => "hrv_rmssd", Instantaneous, Millisecond, 1.0, 500.0, "Heart rate variability (RMSSD)";
-    Spo2 = 10 => "spo2", Instantaneous, Percent, 50.0, 100.0, "Blood oxygen saturation";
-    RespiratoryRate = 11 => "respiratory_rate", Instantaneous, PerMinute, 3.0, 80.0, "Breaths per minute";
-    BodyMass = 12 => "body_mass", Instantaneous, Kilogram, 2.0, 650.0, "Body weight";
-    Height = 13 => "height", Instantaneous, Centimeter, 30.0, 275.0, "Body height";
-    BodyFatPercentage = 14 => "body_fat_percentage", Instantaneous, Percent, 1.0, 75.0, "Body fat percentage";
-    LeanBodyMass = 15 => "lean_body_mass", Instantaneous, Kilogram, 1.0, 300.0, "Lean body mass";
-    Bmi = 16 => "bmi", Instantaneous, KilogramPerSquareMeter, 5.0, 150.0, "Body mass index";
-    Met = 17 => "met", Instantaneous, MetabolicEquivalent, 0.5, 30.0, "Metabolic equivalent of task";
-    Vo2max = 18 => "vo2max", Instantaneous, MilliliterPerKilogramMinute, 5.0, 100.0, "Maximal oxygen uptake";
-    Floors = 19 => "floors", Cumulative, Count, 0.0, 1_000.0, "Floors climbed";
-    ElevationGain = 20 => "elevation_gain", Cumulative, Meter, 0.0, 10_000.0, "Elevation gained";
-    Speed = 21 => "speed", Instantaneous, MeterPerSecond, 0.0, 100.0, "Speed";
-    Cadence = 22 => "cadence", Instantaneous, PerMinute, 0.0, 300.0, "Steps or pedal revolutions per minute";
-    Power = 23 => "power", Instantaneous, Watt, 0.0, 3_000.0, "Power output";
-    BloodPressureSystolic = 24 => "blood_pressure_systolic", Instantaneous, MillimeterOfMercury, 50.0, 300.0, "Systolic blood pressure";
-    BloodPressureDiastolic = 25 => "blood_pressure_diastolic", Instantaneous, MillimeterOfMercury, 20.0, 200.0, "Diastolic blood pressure";
-    BloodGlucose = 26 => "blood_glucose", Instantaneous, MillimolePerLiter, 0.5, 50.0, "Blood glucose";
-    BodyTemperature = 27 => "body_temperature", Instantaneous, Celsius, 25.0, 45.0, "Body temperature";
-    Water = 28 => "water", Cumulative, Milliliter, 0.0, 10_000.0, "Water drunk";
-    ExerciseMinutes = 29 => "exercise_minutes", Cumulative, Minute, 0.0, 1_440.0, "Minutes of exercise";
-    StandHours = 30 => "stand_hours", Cumulative, Count, 0.0, 24.0, "Hours with standing and moving";
-    MindfulMinutes = 31 => "mindful_minutes", Cumulative, Minute, 0.0, 1_440.0, "Minutes of mindfulness";
-    Sleep = 32 => "sleep", Category, Category, 0.0, 5.0, "Sleep stages (in_bed, asleep, awake, core/light, deep, rem)";
+    Steps = 1 => "steps", Cumulative, Count, 0.0, 200_000.0, 0, "Steps taken";
+    Distance = 2 => "distance", Cumulative, Meter, 0.0, 1_000_000.0, 1, "Distance covered on foot, by bike or swimming";
+    ActiveEnergy = 3 => "active_energy", Cumulative, Kilocalorie, 0.0, 20_000.0, 1, "Energy burned by activity";
+    BasalEnergy = 4 => "basal_energy", Cumulative, Kilocalorie, 0.0, 10_000.0, 1, "Energy burned at rest";
+    HeartRate = 5 => "heart_rate", Instantaneous, PerMinute, 20.0, 260.0, 1, "Heart rate";
+    RestingHeartRate = 6 => "resting_heart_rate", Instantaneous, PerMinute, 20.0, 200.0, 1, "Resting heart rate";
+    WalkingHeartRate = 7 => "walking_heart_rate", Instantaneous, PerMinute, 30.0, 230.0, 1, "Average heart rate while walking";
+    HrvSdnn = 8 => "hrv_sdnn", Instantaneous, Millisecond, 1.0, 500.0, 1, "Heart rate variability (SDNN)";
+    HrvRmssd = 9 => "hrv_rmssd", Instantaneous, Millisecond, 1.0, 500.0, 1, "Heart rate variability (RMSSD)";
+    Spo2 = 10 => "spo2", Instantaneous, Percent, 50.0, 100.0, 1, "Blood oxygen saturation";
+    RespiratoryRate = 11 => "respiratory_rate", Instantaneous, PerMinute, 3.0, 80.0, 1, "Breaths per minute";
+    BodyMass = 12 => "body_mass", Instantaneous, Kilogram, 2.0, 650.0, 2, "Body weight";
+    Height = 13 => "height", Instantaneous, Centimeter, 30.0, 275.0, 1, "Body height";
+    BodyFatPercentage = 14 => "body_fat_percentage", Instantaneous, Percent, 1.0, 75.0, 1, "Body fat percentage";
+    LeanBodyMass = 15 => "lean_body_mass", Instantaneous, Kilogram, 1.0, 300.0, 2, "Lean body mass";
+    Bmi = 16 => "bmi", Instantaneous, KilogramPerSquareMeter, 5.0, 150.0, 1, "Body mass index";
+    Met = 17 => "met", Instantaneous, MetabolicEquivalent, 0.5, 30.0, 1, "Metabolic equivalent of task";
+    Vo2max = 18 => "vo2max", Instantaneous, MilliliterPerKilogramMinute, 5.0, 100.0, 1, "Maximal oxygen uptake";
+    Floors = 19 => "floors", Cumulative, Count, 0.0, 1_000.0, 0, "Floors climbed";
+    ElevationGain = 20 => "elevation_gain", Cumulative, Meter, 0.0, 10_000.0, 1, "Elevation gained";
+    Speed = 21 => "speed", Instantaneous, MeterPerSecond, 0.0, 100.0, 2, "Speed";
+    Cadence = 22 => "cadence", Instantaneous, PerMinute, 0.0, 300.0, 1, "Steps or pedal revolutions per minute";
+    Power = 23 => "power", Instantaneous, Watt, 0.0, 3_000.0, 1, "Power output";
+    BloodPressureSystolic = 24 => "blood_pressure_systolic", Instantaneous, MillimeterOfMercury, 50.0, 300.0, 1, "Systolic blood pressure";
+    BloodPressureDiastolic = 25 => "blood_pressure_diastolic", Instantaneous, MillimeterOfMercury, 20.0, 200.0, 1, "Diastolic blood pressure";
+    BloodGlucose = 26 => "blood_glucose", Instantaneous, MillimolePerLiter, 0.5, 50.0, 2, "Blood glucose";
+    BodyTemperature = 27 => "body_temperature", Instantaneous, Celsius, 25.0, 45.0, 2, "Body temperature";
+    Water = 28 => "water", Cumulative, Milliliter, 0.0, 10_000.0, 0, "Water drunk";
+    ExerciseMinutes = 29 => "exercise_minutes", Cumulative, Minute, 0.0, 1_440.0, 1, "Minutes of exercise";
+    StandHours = 30 => "stand_hours", Cumulative, Count, 0.0, 24.0, 0, "Hours with standing and moving";
+    MindfulMinutes = 31 => "mindful_minutes", Cumulative, Minute, 0.0, 1_440.0, 1, "Minutes of mindfulness";
+    Sleep = 32 => "sleep", Category, Category, 0.0, 5.0, 0, "Sleep stages (in_bed, asleep, awake, core/light, deep, rem)";
 }
 
 /// A value as sent by a client: a number, or a category name for category metrics.
@@ -130,6 +136,16 @@ impl Metric {
 
     pub fn unit(self) -> Unit {
         self.spec().unit
+    }
+
+    /// Decimals this metric's figures are served with.
+    pub fn decimals(self) -> u8 {
+        self.spec().decimals
+    }
+
+    /// `value` rounded to this metric's decimals.
+    pub fn round(self, value: f64) -> f64 {
+        round_to(value, self.decimals())
     }
 
     /// The units this metric accepts: every unit of its canonical unit's dimension. Counts accept only
@@ -197,6 +213,25 @@ impl Metric {
             ));
         }
         Ok(canonical)
+    }
+}
+
+/// `value` rounded half away from zero to `decimals` places. Scaling to an integer and dividing back
+/// gives the double nearest the decimal (one correctly rounded division of an exact integer), so it
+/// prints as written: `35377.20000000004` becomes `35377.2`, never `35377.200000000004`.
+pub fn round_to(value: f64, decimals: u8) -> f64 {
+    let scale = 10f64.powi(i32::from(decimals));
+    let scaled = (value * scale).round();
+    // Beyond 2^53 every double is already an integer, and scaling further would overflow.
+    if !scaled.is_finite() || scaled.abs() >= 9_007_199_254_740_992.0 {
+        return value;
+    }
+    let rounded = scaled / scale;
+    // No `-0`: a figure that rounds to nothing is 0.
+    if rounded == 0.0 {
+        0.0
+    } else {
+        rounded
     }
 }
 
@@ -322,6 +357,31 @@ mod tests {
         assert_eq!(nan.unwrap_err().code, "bad_value");
         let text = Metric::Steps.canonical_value(&RawValue::Text("ten".into()), None);
         assert_eq!(text.unwrap_err().code, "bad_value");
+    }
+
+    #[test]
+    fn figures_round_to_their_metric_and_print_without_float_noise() {
+        assert_eq!(Metric::Distance.round(35377.20000000004).to_string(), "35377.2");
+        assert_eq!(Metric::Steps.round(1399.5), 1400.0);
+        assert_eq!(Metric::Steps.round(1399.49), 1399.0);
+        assert_eq!(Metric::HeartRate.round(61.349_999), 61.3);
+        assert_eq!(Metric::ActiveEnergy.round(0.1 + 0.2).to_string(), "0.3");
+        assert_eq!(Metric::BodyMass.round(69.853_224_98), 69.85);
+        assert_eq!(Metric::Steps.round(-0.2).to_string(), "0");
+        assert_eq!(round_to(1e300, 2), 1e300);
+        for m in Metric::ALL {
+            assert!(m.decimals() <= 2, "{m}: no device measures finer");
+        }
+        assert_eq!(Metric::Steps.decimals(), 0);
+        assert_eq!(Metric::Floors.decimals(), 0);
+        for m in [
+            Metric::Distance,
+            Metric::ActiveEnergy,
+            Metric::BasalEnergy,
+            Metric::HeartRate,
+        ] {
+            assert_eq!(m.decimals(), 1, "{m}");
+        }
     }
 
     #[test]

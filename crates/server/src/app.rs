@@ -17,7 +17,7 @@ use utoipa_redoc::{Redoc, Servable};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::contract;
-use crate::middleware::{headers, metrics, problems, rate_limit, timeout};
+use crate::middleware::{compression, headers, metrics, problems, rate_limit, timeout};
 use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::state::AppState;
@@ -72,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         );
 
     app.layer(from_fn(problems::bare_errors_as_problems))
+        .layer(compression::layer())
         .layer(from_fn_with_state(state.clone(), headers::security_headers))
         .layer(cors(&state.settings.cors_origins))
         .layer(CatchPanicLayer::custom(problems::panic_response))

@@ -104,10 +104,21 @@ fn complete(op: &mut Operation, json_body: bool) {
     });
 }
 
+type Link = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
 /// What a response gives that other operations take: `(method, path, status, link name, target method,
 /// target path, parameter, where the response holds it)`. Clients (and the contract test's stateful
 /// phase) follow them from a created resource to what can be done with it.
-const LINKS: &[(&str, &str, &str, &str, &str, &str, &str, &str)] = &[
+const LINKS: &[Link] = &[
     (
         "post",
         "/api/v1/activities",

@@ -33,8 +33,6 @@ pub struct WorkoutFigures {
     pub duration: f64,
     /// Metres, of the workouts that record a distance.
     pub distance: f64,
-    /// kcal, of the workouts that record energy.
-    pub energy: f64,
 }
 
 impl WorkoutFigures {
@@ -42,7 +40,6 @@ impl WorkoutFigures {
         self.count += other.count;
         self.duration += other.duration;
         self.distance += other.distance;
-        self.energy += other.energy;
     }
 }
 
@@ -109,6 +106,17 @@ pub struct SummaryService {
     pub(crate) rollups: Rollups,
 }
 
+/// Unix seconds bounding local days `first..=last` in any zone: local days lie within UTC−12…+14 of
+/// their UTC day.
+fn utc_window(first: Date, last: Date) -> (i64, i64) {
+    let midnight = |d: Date| {
+        d.to_zoned(TimeZone::UTC)
+            .map(|z| z.timestamp().as_second())
+            .unwrap_or(0)
+    };
+    (midnight(first) - 14 * 3600, midnight(last) + 36 * 3600)
+}
+
 fn parse_date(field: &str, raw: &str) -> Result<Date, FieldError> {
     raw.trim().parse::<Date>().map_err(|_| {
         FieldError::new(
@@ -145,9 +153,14 @@ impl SummaryService {
         }
         // The reader's own recent writes are folded in before reading.
         self.rollups.flush(user).await?;
+        let (rows, sleep, mut workouts) = tokio::try_join!(
+            async { Ok::<_, ServiceError>(self.store.rollups.daily(user, first, last).await?) },
+            async { Ok(self.store.rollups.sleep_daily(user, first, last).await?) },
+            self.workouts(user, from, to),
+        )?;
         let mut days: BTreeMap<i32, BTreeMap<Metric, DayFigures>> =
             (first..=last).map(|d| (d, BTreeMap::new())).collect();
-        for r in self.store.rollups.daily(user, first, last).await? {
+        for r in rows {
             if let Some(day) = days.get_mut(&r.day) {
                 day.insert(
                     r.metric,
@@ -160,15 +173,7 @@ impl SummaryService {
                 );
             }
         }
-        let mut sleep: BTreeMap<i32, SleepRollup> = self
-            .store
-            .rollups
-            .sleep_daily(user, first, last)
-            .await?
-            .into_iter()
-            .map(|r| (r.day, r))
-            .collect();
-        let mut workouts = self.workouts(user, from, to).await?;
+        let mut sleep: BTreeMap<i32, SleepRollup> = sleep.into_iter().map(|r| (r.day, r)).collect();
         Ok(days
             .into_iter()
             .map(|(d, figures)| DaySummary {
@@ -284,14 +289,7 @@ impl SummaryService {
         first: Date,
         last: Date,
     ) -> Result<Vec<(i32, ActivityFields)>, ServiceError> {
-        let midnight = |d: Date| {
-            d.to_zoned(TimeZone::UTC)
-                .map(|z| z.timestamp().as_second())
-                .unwrap_or(0)
-        };
-        // Local days lie within UTC−12…+14 of their UTC day.
-        let from = midnight(first) - 14 * 3600;
-        let to = midnight(last) + 36 * 3600;
+        let (from, to) = utc_window(first, last);
         let activities = self.store.activities.activities_between(user, from, to).await?;
         let zones = self.rollups.zones(user).await?;
         let (a, b) = (epoch_day(first), epoch_day(last));
@@ -323,20 +321,34 @@ impl SummaryService {
             .collect())
     }
 
-    /// Workouts per local day (of their start) for days `first..=last`.
+    /// Workouts per local day (of their start) for days `first..=last`, by the same rule as
+    /// `activities_on_days`, from the few columns they need rather than whole activities.
     async fn workouts(
         &self,
         user: &UserId,
         first: Date,
         last: Date,
     ) -> Result<BTreeMap<i32, WorkoutFigures>, ServiceError> {
+        let (from, to) = utc_window(first, last);
+        let (spans, zones) = tokio::try_join!(
+            async { Ok::<_, ServiceError>(self.store.activities.workout_spans(user, from, to).await?) },
+            self.rollups.zones(user),
+        )?;
+        let (a, b) = (epoch_day(first), epoch_day(last));
         let mut days: BTreeMap<i32, WorkoutFigures> = BTreeMap::new();
-        for (day, f) in self.activities_on_days(user, first, last).await? {
+        for span in spans {
+            let offset = span
+                .offset_minutes
+                .and_then(|m| Offset::from_seconds(i32::from(m) * 60).ok());
+            let start = jiff::Timestamp::from_second(span.start).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+            let day = epoch_day(local_date(start, offset, &zones));
+            if !(a..=b).contains(&day) {
+                continue;
+            }
             let w = days.entry(day).or_default();
             w.count += 1;
-            w.duration += f.duration() as f64;
-            w.distance += f.distance.unwrap_or(0.0);
-            w.energy += f.energy.unwrap_or(0.0);
+            w.duration += (span.end - span.start) as f64;
+            w.distance += span.distance.unwrap_or(0.0);
         }
         Ok(days)
     }

@@ -19,6 +19,18 @@ pub struct NewActivity {
     pub import_id: Option<String>,
 }
 
+/// An activity as day summaries count it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WorkoutSpan {
+    /// Unix seconds.
+    pub start: i64,
+    pub end: i64,
+    /// The UTC offset observed at the start, in minutes, when the activity recorded one.
+    pub offset_minutes: Option<i16>,
+    /// Metres, when the activity records a distance.
+    pub distance: Option<f64>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActivityRecord {
     pub id: ActivityId,
@@ -247,6 +259,11 @@ pub trait ActivityStore: Send + Sync {
         from: i64,
         to: i64,
     ) -> Result<Vec<ActivityRecord>, StoreError>;
+
+    /// What day summaries need of the live activities overlapping `[from, to)` (Unix seconds), by
+    /// start: when each started and ended, its observed offset and its distance. The same activities
+    /// as `activities_between`, without reading whole documents.
+    async fn workout_spans(&self, user: &UserId, from: i64, to: i64) -> Result<Vec<WorkoutSpan>, StoreError>;
 
     /// Trashed activities, most recently deleted first.
     async fn trash(&self, user: &UserId) -> Result<Vec<ActivityRecord>, StoreError>;

@@ -27,7 +27,7 @@ mod varint;
 pub use accounts::{AccountStore, AdminUserUpdate, Avatar, NewUser, ProfileUpdate, UserRecord};
 pub use activities::{
     ActivityCursor, ActivityQuery, ActivityRecord, ActivityRevision, ActivitySort, ActivityStore, Created,
-    NewActivity, Recording, Rekeyed, RevisionChange,
+    NewActivity, Recording, Rekeyed, RevisionChange, WorkoutSpan,
 };
 pub use error::StoreError;
 pub use idempotency::{IdempotencyStore, KeyClaim, StoredResponse};

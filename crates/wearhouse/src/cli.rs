@@ -99,6 +99,16 @@ pub enum BenchCommand {
     /// Resident memory one import adds, on hostile inputs (files at each reader's size limit, archive
     /// entries expanding far beyond it); the budget is 256 MiB per import.
     Memory,
+    /// Writes the synthetic Apple Health export `bench import` reads (from 2024-01-01), for loading a
+    /// server with a realistic year (`scripts/bench-http.sh` uploads it).
+    Export {
+        /// Days of data (365 is about 600,000 records, 240 MB).
+        #[arg(long, default_value_t = 365)]
+        days: u32,
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Daily summaries over a year of minute-level data from two sources (~1.4 M samples loaded first).
     Summaries {
         /// Timed requests after loading.

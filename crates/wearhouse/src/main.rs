@@ -60,6 +60,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 commands::bench_import::run(&config, days, samples.as_deref()).await
             }
             Command::Bench(BenchCommand::Memory) => commands::bench_memory::run(&config).await,
+            Command::Bench(BenchCommand::Export { days, out }) => commands::bench_import::export(days, &out),
             Command::Bench(BenchCommand::Summaries { requests }) => {
                 commands::bench::summaries(&config, requests).await
             }

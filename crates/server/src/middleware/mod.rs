@@ -1,6 +1,7 @@
 //! Cross-cutting HTTP behaviour, applied around every route in `app.rs`.
 
 pub mod client_ip;
+pub mod compression;
 pub mod headers;
 pub mod metrics;
 pub mod problems;

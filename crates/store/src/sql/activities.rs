@@ -497,6 +497,15 @@ macro_rules! impl_activity_store {
                 rows.into_iter().map($crate::ActivityRecord::try_from).collect()
             }
 
+            async fn workout_spans(
+                &self,
+                user: &wearhouse_model::UserId,
+                from: i64,
+                to: i64,
+            ) -> Result<Vec<$crate::WorkoutSpan>, $crate::StoreError> {
+                self.read_workout_spans(user, from, to).await
+            }
+
             async fn trash(
                 &self,
                 user: &wearhouse_model::UserId,

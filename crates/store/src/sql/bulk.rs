@@ -9,7 +9,10 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::{PgStore, SqliteStore};
 use crate::sample_chunk::{self, ChunkKey};
-use crate::{NewSample, RawRecord, SampleValue, SeriesRollups, StoreError};
+use crate::WorkoutSpan;
+use crate::{
+    DailyRollup, HourlyRollup, NewSample, RawRecord, SampleValue, SeriesRollups, SleepRollup, StoreError,
+};
 
 /// Rows per INSERT statement on PostgreSQL: 8 parameters each, well under its 65,535 parameter limit,
 /// and large enough that per-statement overhead vanishes.
@@ -58,6 +61,43 @@ impl SqliteStore {
 
     pub(crate) async fn read_dirty_days(&self, user: &UserId) -> Result<Vec<(Metric, i32, i64)>, StoreError> {
         self.native.dirty_days(user).await
+    }
+
+    pub(crate) async fn read_daily(
+        &self,
+        user: &UserId,
+        from_day: i32,
+        to_day: i32,
+    ) -> Result<Vec<DailyRollup>, StoreError> {
+        self.native.daily_rollups(user, from_day, to_day).await
+    }
+
+    pub(crate) async fn read_sleep_daily(
+        &self,
+        user: &UserId,
+        from_day: i32,
+        to_day: i32,
+    ) -> Result<Vec<SleepRollup>, StoreError> {
+        self.native.sleep_rollups(user, from_day, to_day).await
+    }
+
+    pub(crate) async fn read_hourly(
+        &self,
+        user: &UserId,
+        metric: Metric,
+        from_hour: i64,
+        to_hour: i64,
+    ) -> Result<Vec<HourlyRollup>, StoreError> {
+        self.native.hourly_rollups(user, metric, from_hour, to_hour).await
+    }
+
+    pub(crate) async fn read_workout_spans(
+        &self,
+        user: &UserId,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<WorkoutSpan>, StoreError> {
+        self.native.workout_spans(user, from, to).await
     }
 }
 
@@ -336,6 +376,143 @@ impl PgStore {
                 let day = i32::try_from(day)
                     .map_err(|_| crate::StoreError::Corrupt(format!("rollup_dirty.day: {day}")))?;
                 Ok((metric, day, seq))
+            })
+            .collect()
+    }
+
+    pub(crate) async fn read_daily(
+        &self,
+        user: &UserId,
+        from_day: i32,
+        to_day: i32,
+    ) -> Result<Vec<DailyRollup>, StoreError> {
+        let rows: Vec<(i16, i64, f64, f64, f64, i64)> = sqlx::query_as(
+            "SELECT metric, day, total, minimum, maximum, count FROM daily_rollups \
+             WHERE user_id = $1 AND day BETWEEN $2 AND $3 ORDER BY day, metric",
+        )
+        .bind(user.as_str())
+        .bind(i64::from(from_day))
+        .bind(i64::from(to_day))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(metric, day, total, minimum, maximum, count)| {
+                let metric = Metric::from_code(metric).ok_or_else(|| {
+                    StoreError::Corrupt(format!("daily_rollups.metric: unknown code {metric}"))
+                })?;
+                let day = i32::try_from(day)
+                    .map_err(|_| StoreError::Corrupt(format!("daily_rollups.day: {day}")))?;
+                Ok(DailyRollup {
+                    metric,
+                    day,
+                    total,
+                    minimum,
+                    maximum,
+                    count,
+                })
+            })
+            .collect()
+    }
+
+    pub(crate) async fn read_sleep_daily(
+        &self,
+        user: &UserId,
+        from_day: i32,
+        to_day: i32,
+    ) -> Result<Vec<SleepRollup>, StoreError> {
+        type Row = (i64, i64, f64, f64, f64, f64, f64, f64, f64);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT day, sessions, in_bed, asleep, awake, unspecified, core, deep, rem FROM daily_sleep \
+             WHERE user_id = $1 AND day BETWEEN $2 AND $3 ORDER BY day",
+        )
+        .bind(user.as_str())
+        .bind(i64::from(from_day))
+        .bind(i64::from(to_day))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(
+                |(day, sessions, in_bed, asleep, awake, unspecified, core, deep, rem)| {
+                    Ok(SleepRollup {
+                        day: i32::try_from(day)
+                            .map_err(|_| StoreError::Corrupt(format!("daily_sleep.day: {day}")))?,
+                        sessions,
+                        in_bed,
+                        asleep,
+                        awake,
+                        unspecified,
+                        core,
+                        deep,
+                        rem,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    pub(crate) async fn read_hourly(
+        &self,
+        user: &UserId,
+        metric: Metric,
+        from_hour: i64,
+        to_hour: i64,
+    ) -> Result<Vec<HourlyRollup>, StoreError> {
+        let rows: Vec<(i64, f64, f64, f64, i64, String)> = sqlx::query_as(
+            "SELECT hour, total, minimum, maximum, count, sources FROM hourly_rollups \
+             WHERE user_id = $1 AND metric = $2 AND hour BETWEEN $3 AND $4 ORDER BY hour",
+        )
+        .bind(user.as_str())
+        .bind(metric.code())
+        .bind(from_hour)
+        .bind(to_hour)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(hour, total, minimum, maximum, count, sources)| {
+                let sources = super::rollups::parse_source_list(&sources)?;
+                Ok(HourlyRollup {
+                    metric,
+                    hour,
+                    total,
+                    minimum,
+                    maximum,
+                    count,
+                    sources,
+                })
+            })
+            .collect()
+    }
+
+    pub(crate) async fn read_workout_spans(
+        &self,
+        user: &UserId,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<WorkoutSpan>, StoreError> {
+        let earliest = from.saturating_sub(wearhouse_model::activity::MAX_ACTIVITY_DAYS * 86_400);
+        let rows: Vec<(i64, i64, Option<i32>, Option<f64>)> = sqlx::query_as(
+            "SELECT start_s, end_s, (body::json ->> 'offset_minutes')::integer, \
+             (body::json ->> 'distance')::double precision FROM activities \
+             WHERE user_id = $1 AND deleted_at IS NULL AND merged_into IS NULL \
+             AND start_s >= $2 AND start_s < $3 AND end_s > $4 ORDER BY start_s, id",
+        )
+        .bind(user.as_str())
+        .bind(earliest)
+        .bind(to)
+        .bind(from)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(start, end, offset, distance)| {
+                let offset_minutes = offset.map(i16::try_from).transpose().map_err(|_| {
+                    StoreError::Corrupt(format!("activities.body offset_minutes: {offset:?}"))
+                })?;
+                Ok(WorkoutSpan {
+                    start,
+                    end,
+                    offset_minutes,
+                    distance,
+                })
             })
             .collect()
     }

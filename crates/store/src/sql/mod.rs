@@ -21,6 +21,7 @@ mod bulk;
 #[macro_use]
 pub(crate) mod legacy;
 mod native;
+mod native_rollups;
 #[macro_use]
 mod settings;
 

@@ -12,6 +12,15 @@ pub(crate) fn source_list(ids: &[i64]) -> String {
     list
 }
 
+/// The sources of an hourly rollup as read back.
+pub(crate) fn parse_source_list(list: &str) -> Result<Vec<i64>, crate::StoreError> {
+    list.split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<i64>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| crate::StoreError::Corrupt(format!("hourly_rollups.sources: {list}")))
+}
+
 macro_rules! impl_rollup_store {
     ($store:ty, $db:ty) => {
         #[async_trait::async_trait]
@@ -98,34 +107,7 @@ macro_rules! impl_rollup_store {
                 from_day: i32,
                 to_day: i32,
             ) -> Result<Vec<$crate::DailyRollup>, $crate::StoreError> {
-                let rows: Vec<(i16, i64, f64, f64, f64, i64)> = sqlx::query_as(
-                    "SELECT metric, day, total, minimum, maximum, count FROM daily_rollups \
-                     WHERE user_id = $1 AND day BETWEEN $2 AND $3 ORDER BY day, metric",
-                )
-                .bind(user.as_str())
-                .bind(i64::from(from_day))
-                .bind(i64::from(to_day))
-                .fetch_all(&self.pool)
-                .await?;
-                rows.into_iter()
-                    .map(|(metric, day, total, minimum, maximum, count)| {
-                        let metric = wearhouse_model::Metric::from_code(metric).ok_or_else(|| {
-                            $crate::StoreError::Corrupt(format!(
-                                "daily_rollups.metric: unknown code {metric}"
-                            ))
-                        })?;
-                        let day = i32::try_from(day)
-                            .map_err(|_| $crate::StoreError::Corrupt(format!("daily_rollups.day: {day}")))?;
-                        Ok($crate::DailyRollup {
-                            metric,
-                            day,
-                            total,
-                            minimum,
-                            maximum,
-                            count,
-                        })
-                    })
-                    .collect()
+                self.read_daily(user, from_day, to_day).await
             }
 
             async fn replace_sleep(
@@ -170,31 +152,7 @@ macro_rules! impl_rollup_store {
                 from_day: i32,
                 to_day: i32,
             ) -> Result<Vec<$crate::SleepRollup>, $crate::StoreError> {
-                let rows: Vec<(i64, i64, f64, f64, f64, f64, f64, f64, f64)> = sqlx::query_as(
-                    "SELECT day, sessions, in_bed, asleep, awake, unspecified, core, deep, rem FROM daily_sleep \
-                     WHERE user_id = $1 AND day BETWEEN $2 AND $3 ORDER BY day",
-                )
-                .bind(user.as_str())
-                .bind(i64::from(from_day))
-                .bind(i64::from(to_day))
-                .fetch_all(&self.pool)
-                .await?;
-                rows.into_iter()
-                    .map(|(day, sessions, in_bed, asleep, awake, unspecified, core, deep, rem)| {
-                        Ok($crate::SleepRollup {
-                            day: i32::try_from(day)
-                                .map_err(|_| $crate::StoreError::Corrupt(format!("daily_sleep.day: {day}")))?,
-                            sessions,
-                            in_bed,
-                            asleep,
-                            awake,
-                            unspecified,
-                            core,
-                            deep,
-                            rem,
-                        })
-                    })
-                    .collect()
+                self.read_sleep_daily(user, from_day, to_day).await
             }
 
             async fn hourly(
@@ -204,27 +162,7 @@ macro_rules! impl_rollup_store {
                 from_hour: i64,
                 to_hour: i64,
             ) -> Result<Vec<$crate::HourlyRollup>, $crate::StoreError> {
-                let rows: Vec<(i64, f64, f64, f64, i64, String)> = sqlx::query_as(
-                    "SELECT hour, total, minimum, maximum, count, sources FROM hourly_rollups \
-                     WHERE user_id = $1 AND metric = $2 AND hour BETWEEN $3 AND $4 ORDER BY hour",
-                )
-                .bind(user.as_str())
-                .bind(metric.code())
-                .bind(from_hour)
-                .bind(to_hour)
-                .fetch_all(&self.pool)
-                .await?;
-                rows.into_iter()
-                    .map(|(hour, total, minimum, maximum, count, sources)| {
-                        let sources = sources
-                            .split(',')
-                            .filter(|s| !s.is_empty())
-                            .map(|s| s.parse::<i64>())
-                            .collect::<Result<Vec<_>, _>>()
-                            .map_err(|_| $crate::StoreError::Corrupt(format!("hourly_rollups.sources: {sources}")))?;
-                        Ok($crate::HourlyRollup { metric, hour, total, minimum, maximum, count, sources })
-                    })
-                    .collect()
+                self.read_hourly(user, metric, from_hour, to_hour).await
             }
         }
     };

@@ -204,6 +204,8 @@ async fn activity_lists_filter_sort_and_page() {
             let mut f = fields(kind, i * 24, 30 + i, Some(1000.0 * i as f64));
             f.avg_heart_rate = Some(120.0 + i as f64);
             f.title = Some(format!("Session {i}"));
+            // Some recorded where the clock said otherwise (west of UTC too), some without an offset.
+            f.offset_minutes = [None, Some(60), Some(-300), Some(330)][(i % 4) as usize];
             f.notes = (i == 7).then(|| "Felt GREAT_100% today".to_owned());
             items.push(new_activity(f, None));
         }
@@ -309,6 +311,39 @@ async fn activity_lists_filter_sort_and_page() {
             .await
             .unwrap();
         assert_eq!(titles(&between), ["Session 1"]);
+        // Workout spans are the same activities, reduced to what day summaries count.
+        for (from, to) in [(24, 48), (-100, 1000)] {
+            let (from, to) = ((t0() + from.hours()).as_second(), (t0() + to.hours()).as_second());
+            let whole = store
+                .activities
+                .activities_between(&user, from, to)
+                .await
+                .unwrap();
+            let spans = store.activities.workout_spans(&user, from, to).await.unwrap();
+            let expected: Vec<WorkoutSpan> = whole
+                .iter()
+                .map(|a| WorkoutSpan {
+                    start: a.fields.start.as_second(),
+                    end: a.fields.end.as_second(),
+                    offset_minutes: a.fields.offset_minutes,
+                    distance: a.fields.distance,
+                })
+                .collect();
+            assert_eq!(spans, expected);
+            assert!(!spans.is_empty());
+        }
+        let all = store
+            .activities
+            .workout_spans(
+                &user,
+                (t0() - 100.hours()).as_second(),
+                (t0() + 1000.hours()).as_second(),
+            )
+            .await
+            .unwrap();
+        let offsets: Vec<Option<i16>> = all.iter().take(4).map(|s| s.offset_minutes).collect();
+        assert_eq!(offsets, [None, Some(60), Some(-300), Some(330)]);
+        assert_eq!(all.len(), 12);
     });
 }
 

@@ -290,7 +290,10 @@ pub async fn summaries(config: &Config, requests: usize) -> anyhow::Result<()> {
     }
     let path = "/api/v1/summaries/daily?from=2025-01-01&to=2025-12-31";
     let first = bench.get(path).await?;
-    ensure!(first.as_array().map(Vec::len) == Some(365), "expected 365 days");
+    ensure!(
+        first["figures"]["heart_rate_avg"].as_array().map(Vec::len) == Some(365),
+        "expected 365 days"
+    );
     let loaded = started.elapsed();
     println!("wearhouse bench summaries ({:?} backend)", bench.store.backend);
     println!(

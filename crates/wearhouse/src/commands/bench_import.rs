@@ -37,6 +37,20 @@ fn reset_peak_rss() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
+/// Writes the synthetic export of `days` days to `out`.
+pub fn export(days: u32, out: &Path) -> anyhow::Result<()> {
+    let file = std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?;
+    let stats = synthetic::write_export(BufWriter::new(file), days, 1)?;
+    println!(
+        "wrote a {days}-day Apple Health export to {}: {:.1} MB, {} records, {} workouts",
+        out.display(),
+        stats.bytes as f64 / 1e6,
+        stats.record_elements,
+        stats.workouts
+    );
+    Ok(())
+}
+
 pub async fn run(config: &Config, days: u32, samples: Option<&Path>) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let mut config = config.clone();

@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::harness::{assert_problem, spawn_app, TestApp};
+use crate::harness::{assert_problem, daily_rows, spawn_app, TestApp};
 
 fn run() -> Value {
     json!({"type": "running", "start": "2026-03-29T18:00:00+02:00", "end": "2026-03-29T18:45:00+02:00",
@@ -443,15 +443,7 @@ async fn the_same_workout_from_two_sources_is_found_and_merged_or_kept() {
         .await
         .unwrap();
     assert_eq!(list["items"].as_array().unwrap().len(), 3, "the copy is hidden");
-    let days: Vec<Value> = app
-        .get(
-            "/api/v1/summaries/daily?from=2026-03-29&to=2026-03-29",
-            Some(&ana.access),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let days = daily_rows(&app, &ana.access, "2026-03-29", "2026-03-29").await;
     assert_eq!(days[0]["workout_count"], 3);
     let copy_view: Value = app
         .get(

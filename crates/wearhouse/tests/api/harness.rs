@@ -288,3 +288,61 @@ pub async fn get_json(app: &TestApp, token: &str, path: &str) -> Value {
     assert_eq!(res.status(), 200, "{path}");
     res.json().await.unwrap()
 }
+
+/// A summary answer (columns of figures) as one object per period, the way tests read it: `date` (daily:
+/// `from` plus the index in days) or `start` and `end`, and the period's figures, a figure absent where
+/// its column holds `null`. Checks the shape on the way: every column has one entry per period, and
+/// no column is all `null`.
+pub fn summary_rows(body: &Value) -> Vec<Value> {
+    let mut rows: Vec<serde_json::Map<String, Value>> = if let Some(from) = body["from"].as_str() {
+        let (from, to): (jiff::civil::Date, jiff::civil::Date) = (
+            from.parse().unwrap(),
+            body["to"].as_str().unwrap().parse().unwrap(),
+        );
+        let mut dates = vec![from];
+        while let Some(next) = dates.last().filter(|d| **d < to).map(|d| d.tomorrow().unwrap()) {
+            dates.push(next);
+        }
+        dates
+            .iter()
+            .map(|d| [("date".to_owned(), json!(d.to_string()))].into_iter().collect())
+            .collect()
+    } else {
+        let (start, end) = (body["start"].as_array().unwrap(), body["end"].as_array().unwrap());
+        assert_eq!(start.len(), end.len(), "{body}");
+        start
+            .iter()
+            .zip(end)
+            .map(|(s, e)| {
+                [("start".to_owned(), s.clone()), ("end".to_owned(), e.clone())]
+                    .into_iter()
+                    .collect()
+            })
+            .collect()
+    };
+    let len = rows.len();
+    let figures = body["figures"]
+        .as_object()
+        .unwrap_or_else(|| panic!("no figures in {body}"));
+    for (name, column) in figures {
+        let column = column.as_array().unwrap();
+        assert_eq!(column.len(), len, "column {name} has one entry per period");
+        assert!(column.iter().any(|v| !v.is_null()), "column {name} is all null");
+        for (row, value) in rows.iter_mut().zip(column) {
+            assert!(value.is_number() || value.is_null(), "{name}: {value}");
+            if !value.is_null() {
+                row.insert(name.clone(), value.clone());
+            }
+        }
+    }
+    rows.into_iter().map(Value::Object).collect()
+}
+
+/// `GET /api/v1/summaries/daily` for local days `from..=to`, as [`summary_rows`].
+pub async fn daily_rows(app: &TestApp, token: &str, from: &str, to: &str) -> Vec<Value> {
+    let path = format!("/api/v1/summaries/daily?from={from}&to={to}");
+    let body = get_json(app, token, &path).await;
+    assert_eq!(body["from"], from, "{path}");
+    assert_eq!(body["to"], to, "{path}");
+    summary_rows(&body)
+}

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use serde_json::Value;
 
-use crate::harness::{assert_problem, finished, import, spawn_app, upload};
+use crate::harness::{assert_problem, daily_rows, finished, import, spawn_app, upload};
 
 const GPX: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <gpx version="1.1" creator="Test Watch" xmlns="http://www.topografix.com/GPX/1/1"
@@ -186,15 +186,7 @@ async fn an_apple_health_zip_imports_records_workouts_and_routes_with_a_report()
     assert_eq!(raw["items"][0]["source"], "Ana's iPhone");
     // Merged by priority: watch 09:00–09:30 (1200), the phone (900 over 09:15–09:45) adds 09:30–09:45
     // (450): 1650, not the naive 2100.
-    let days: Vec<Value> = app
-        .get(
-            "/api/v1/summaries/daily?from=2026-03-01&to=2026-03-01",
-            Some(&ana.access),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let days = daily_rows(&app, &ana.access, "2026-03-01", "2026-03-01").await;
     assert_eq!(days[0]["steps"], 1650.0);
     assert_eq!(days[0]["workout_count"], 1);
     let list: Value = app
@@ -255,15 +247,7 @@ async fn unreadable_uploads_and_zip_bombs_are_refused_and_leave_nothing() {
         .to_owned();
     let outcome = finished(&app, &ana.access, &id).await;
     if outcome["status"] == "failed" {
-        let days: Vec<Value> = app
-            .get(
-                "/api/v1/summaries/daily?from=2026-03-01&to=2026-03-01",
-                Some(&ana.access),
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
+        let days = daily_rows(&app, &ana.access, "2026-03-01", "2026-03-01").await;
         assert!(
             days[0].get("steps").is_none(),
             "a failed import leaves no data: {}",
@@ -454,15 +438,7 @@ async fn takeout_archives_import_fitbit_and_google_fit_entries_in_the_users_zone
     ]);
     let done = import(&app, &ana.access, "takeout.zip", zip).await;
     assert_eq!(done["imported"], 2, "{done}");
-    let days: Vec<Value> = app
-        .get(
-            "/api/v1/summaries/daily?from=2026-03-01&to=2026-03-01",
-            Some(&ana.access),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let days = daily_rows(&app, &ana.access, "2026-03-01", "2026-03-01").await;
     assert_eq!(days[0]["resting_heart_rate"], 52.5, "{}", days[0]);
     // 2026-03-01T14:00Z–15:00Z is 09:00–10:00 in New York.
     assert_eq!(days[0]["steps"], 1200.0);

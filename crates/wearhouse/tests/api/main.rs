@@ -8,6 +8,7 @@
 mod activities;
 mod admin;
 mod auth;
+mod compression;
 mod conventions;
 mod figures;
 mod harness;

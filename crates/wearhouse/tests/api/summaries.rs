@@ -37,14 +37,7 @@ async fn ingest(app: &TestApp, token: &str, samples: Value) {
 }
 
 async fn daily(app: &TestApp, token: &str, from: &str, to: &str) -> Vec<Value> {
-    let res = app
-        .get(
-            &format!("/api/v1/summaries/daily?from={from}&to={to}"),
-            Some(token),
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-    res.json::<Vec<Value>>().await.unwrap()
+    daily_rows(app, token, from, to).await
 }
 
 #[tokio::test]
@@ -177,8 +170,9 @@ async fn every_day_is_listed_and_reingesting_changes_nothing() {
     assert_eq!(days.len(), 3);
     assert_eq!(days[0], json!({"date": "2026-05-03"}));
     assert_eq!(days[1]["steps"], 300.0);
-    assert!((days[1]["active_energy"].as_f64().unwrap() - 100.0).abs() < 1e-9);
-    assert!((days[1]["total_energy"].as_f64().unwrap() - 1600.0).abs() < 1e-9);
+    // 418.4 kJ is 100 kcal; served rounded, so exactly.
+    assert_eq!(days[1]["active_energy"], 100.0);
+    assert_eq!(days[1]["total_energy"], 1600.0);
     assert_eq!(days[2], json!({"date": "2026-05-05"}));
 }
 
@@ -459,11 +453,7 @@ async fn weeks_start_on_the_users_first_weekday_and_months_are_whole() {
     let get = |path: String| {
         let app = &app;
         let token = t.access.clone();
-        async move {
-            let res = app.get(&path, Some(&token)).await;
-            assert_eq!(res.status(), 200);
-            res.json::<Vec<Value>>().await.unwrap()
-        }
+        async move { summary_rows(&get_json(app, &token, &path).await) }
     };
     // Monday weeks (the default): 04-27..05-03 holds Saturday and Sunday; 05-04..05-10 holds Monday.
     let weeks = get("/api/v1/summaries/weekly?from=2026-05-02&to=2026-05-04".into()).await;
@@ -497,8 +487,8 @@ async fn weeks_start_on_the_users_first_weekday_and_months_are_whole() {
         .map(|w| (w["start"].as_str().unwrap(), w["steps"].as_f64().unwrap()))
         .collect();
     assert_eq!(got, vec![("2026-04-26", 100.0), ("2026-05-03", 600.0)]);
-    // The week's heart rate combines its days by count: (60 + 80 + 90) / 3.
-    assert!((weeks[1]["heart_rate_avg"].as_f64().unwrap() - 230.0 / 3.0).abs() < 1e-9);
+    // The week's heart rate combines its days by count: (60 + 80 + 90) / 3 = 76.666…, served to 0.1.
+    assert_eq!(weeks[1]["heart_rate_avg"].as_f64(), Some(76.7));
     assert_eq!(
         (
             weeks[1]["heart_rate_min"].as_f64(),
@@ -659,13 +649,14 @@ async fn workouts_count_for_the_local_day_they_start() {
     assert_eq!(days[0]["workout_duration"], (30 + 45 + 60) as f64 * 60.0);
     assert_eq!(days[0]["workout_distance"], 13000.0);
     assert!(days[1].get("workout_count").is_none());
-    let res = app
-        .get(
+    let months = summary_rows(
+        &get_json(
+            &app,
+            &t.access,
             "/api/v1/summaries/monthly?from=2026-05-01&to=2026-05-31",
-            Some(&t.access),
         )
-        .await;
-    let months: Vec<Value> = res.json().await.unwrap();
+        .await,
+    );
     assert_eq!(months[0]["workout_count"], 3);
 }
 
@@ -931,4 +922,206 @@ async fn history_lists_the_latest_samples_and_activities_together() {
         .await
         .unwrap();
     assert_eq!(all.len(), 5);
+}
+
+#[tokio::test]
+async fn daily_figures_come_as_rounded_columns_and_a_full_year_stays_compact() {
+    let app = spawn_app().await;
+    let t = berliner(&app).await;
+    // Every day of 2024 (a leap year) with every figure a wearable records, values with float noise.
+    let mut samples = Vec::new();
+    for day in 0..366 {
+        let date = jiff::civil::date(2024, 1, 1)
+            .checked_add(jiff::Span::new().days(day))
+            .unwrap();
+        let at = |h: i8, m: i8| format!("{date}T{h:02}:{m:02}:00+01:00");
+        let amount = |metric: &str, value: f64| json!({"metric": metric, "value": value, "start": at(8, 0), "end": at(20, 0), "source": src(WATCH)});
+        let reading = |metric: &str, value: f64, h: i8| json!({"metric": metric, "value": value, "start": at(h, 0), "source": src(WATCH)});
+        let d = day as f64;
+        samples.extend([
+            amount("steps", 9000.0 + d * 13.7),
+            amount("distance", 7000.0 + d * 10.1 + 0.1 + 0.2),
+            amount("active_energy", 500.0 + d * 1.13),
+            amount("basal_energy", 1650.0 + d * 0.37),
+            amount("floors", 10.0 + (day % 7) as f64),
+            amount("elevation_gain", 30.0 + d * 0.33),
+            amount("exercise_minutes", 30.0 + (day % 40) as f64),
+            amount("stand_hours", 12.0),
+            amount("water", 1500.0 + d),
+            reading("heart_rate", 55.0 + (day % 9) as f64, 7),
+            reading("heart_rate", 142.0 + (day % 17) as f64, 12),
+            reading("heart_rate", 71.0, 18),
+            reading("resting_heart_rate", 52.0 + (day % 5) as f64 / 3.0, 6),
+            reading("walking_heart_rate", 95.0 + (day % 11) as f64 / 7.0, 13),
+            reading("hrv_sdnn", 40.0 + (day % 13) as f64 / 3.0, 6),
+            reading("spo2", 96.0 + (day % 3) as f64 / 3.0, 6),
+            reading("respiratory_rate", 14.0 + (day % 4) as f64 / 3.0, 6),
+            reading("body_mass", 72.0 + (day % 10) as f64 / 7.0, 7),
+            reading("vo2max", 48.0 + (day % 6) as f64 / 3.0, 7),
+        ]);
+        // A night of sleep ending that morning, and a workout most days.
+        let night = |from: i8, to: i8, stage: &str| json!({"metric": "sleep", "value": stage, "start": at(from, 0), "end": at(to, 30), "source": src(WATCH)});
+        samples.extend([night(0, 2, "core"), night(3, 4, "deep"), night(5, 6, "rem")]);
+    }
+    for chunk in samples.chunks(5000) {
+        ingest(&app, &t.access, json!(chunk)).await;
+    }
+    for day in (0..366).filter(|d| d % 7 != 3) {
+        let date = jiff::civil::date(2024, 1, 1)
+            .checked_add(jiff::Span::new().days(day))
+            .unwrap();
+        let body = json!({"type": "running", "start": format!("{date}T18:00:00+01:00"), "duration": 2700 + day, "distance": 8000.0 + day as f64 * 1.01});
+        assert_eq!(
+            app.post("/api/v1/activities", Some(&t.access), body)
+                .await
+                .status(),
+            201
+        );
+    }
+
+    let res = app
+        .get(
+            "/api/v1/summaries/daily?from=2024-01-01&to=2024-12-31",
+            Some(&t.access),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let text = res.text().await.unwrap();
+    assert!(
+        text.len() <= 60_000,
+        "a year is at most 60 KB uncompressed: {} bytes",
+        text.len()
+    );
+    assert!(!text.contains("0000000"), "no float noise: {text}");
+    let body: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(body["from"], "2024-01-01");
+    assert_eq!(body["to"], "2024-12-31");
+    let rows = summary_rows(&body);
+    assert_eq!(rows.len(), 366);
+    assert_eq!(rows[59]["date"], "2024-02-29");
+    assert_eq!(rows[365]["steps"], body["figures"]["steps"][365]);
+    let figures = body["figures"].as_object().unwrap();
+    for name in [
+        "steps",
+        "distance",
+        "active_energy",
+        "basal_energy",
+        "total_energy",
+        "floors",
+        "elevation_gain",
+        "exercise_minutes",
+        "stand_hours",
+        "water",
+        "heart_rate_avg",
+        "heart_rate_min",
+        "heart_rate_max",
+        "resting_heart_rate",
+        "walking_heart_rate",
+        "hrv_sdnn",
+        "spo2",
+        "respiratory_rate",
+        "body_mass",
+        "vo2max",
+        "sleep_asleep",
+        "sleep_in_bed",
+        "sleep_core",
+        "sleep_deep",
+        "sleep_rem",
+        "sleep_efficiency",
+        "sleep_sessions",
+        "workout_count",
+        "workout_duration",
+        "workout_distance",
+    ] {
+        assert_eq!(figures[name].as_array().map(Vec::len), Some(366), "{name}");
+    }
+    assert!(figures.get("mindful_minutes").is_none(), "no data, no column");
+    // Rounding per figure, read from the text so that `1.0` and `1` are told apart.
+    let precision = |name: &str| -> u32 {
+        match name {
+            "steps" | "floors" | "stand_hours" | "water" | "workout_count" | "workout_duration"
+            | "sleep_sessions" => 0,
+            n if n.starts_with("sleep_") && n != "sleep_efficiency" => 0,
+            "body_mass" => 2,
+            "sleep_efficiency" => 3,
+            _ => 1,
+        }
+    };
+    let columns: Value = serde_json::from_str(&text).unwrap();
+    let raw_columns = text.split("\"figures\":").nth(1).unwrap();
+    for (name, column) in columns["figures"].as_object().unwrap() {
+        let places = precision(name);
+        let scale = 10f64.powi(places as i32);
+        for v in column.as_array().unwrap().iter().filter(|v| !v.is_null()) {
+            let x = v.as_f64().unwrap();
+            assert_eq!((x * scale).round() / scale, x, "{name} to {places} places: {x}");
+            if x.fract() == 0.0 {
+                assert!(
+                    v.is_i64() || v.is_u64(),
+                    "{name}: whole numbers without a fraction: {v}"
+                );
+            }
+        }
+        let start = raw_columns.find(&format!("\"{name}\":[")).unwrap();
+        let raw = &raw_columns[start..start + raw_columns[start..].find(']').unwrap()];
+        for number in raw.split(['[', ',']).skip(1).filter(|n| *n != "null") {
+            let decimals = number.split('.').nth(1).map_or(0, str::len) as u32;
+            assert!(
+                decimals <= places,
+                "{name}: {number} has more than {places} decimals"
+            );
+        }
+    }
+    // Known answers: day 100 (2024-04-10).
+    let at = |name: &str| figures[name][100].as_f64().unwrap();
+    assert_eq!(at("steps"), 10370.0, "9000 + 1370");
+    assert_eq!(at("distance"), 8010.3, "7000 + 1010 + 0.30000000000000004");
+    assert_eq!(at("active_energy"), 613.0);
+    assert_eq!(at("basal_energy"), 1687.0);
+    assert_eq!(at("total_energy"), 2300.0);
+    assert_eq!(at("heart_rate_avg"), 94.7, "(56 + 157 + 71) / 3 = 94.666…");
+    assert_eq!((at("heart_rate_min"), at("heart_rate_max")), (56.0, 157.0));
+    assert_eq!(at("body_mass"), 72.0, "72 + 0 / 7");
+    assert_eq!(
+        figures["body_mass"][101].as_f64(),
+        Some(72.14),
+        "72 + 1 / 7 = 72.142857…"
+    );
+    assert_eq!(at("resting_heart_rate"), 52.0);
+    assert_eq!(
+        figures["resting_heart_rate"][101].as_f64(),
+        Some(52.3),
+        "52 + 1/3"
+    );
+    assert_eq!(at("sleep_asleep"), 9000.0 + 5400.0 + 5400.0, "core, deep and rem");
+    assert_eq!(at("sleep_sessions"), 1.0);
+    assert_eq!(at("workout_count"), 1.0);
+    assert_eq!(at("workout_duration"), 2800.0);
+    assert_eq!(at("workout_distance"), 8101.0);
+    assert!(
+        figures["workout_count"][3].is_null(),
+        "no workout on the fourth day"
+    );
+
+    // A range without data: every day listed, no columns.
+    let empty = get_json(
+        &app,
+        &t.access,
+        "/api/v1/summaries/daily?from=2023-01-01&to=2023-01-03",
+    )
+    .await;
+    assert_eq!(
+        empty,
+        json!({"from": "2023-01-01", "to": "2023-01-03", "figures": {}})
+    );
+    // Months come in the same shape, with their bounds.
+    let months = get_json(
+        &app,
+        &t.access,
+        "/api/v1/summaries/monthly?from=2024-01-01&to=2024-12-31",
+    )
+    .await;
+    assert_eq!(months["start"].as_array().unwrap().len(), 12);
+    assert_eq!(months["end"][1], "2024-02-29");
+    assert_eq!(months["figures"]["workout_count"].as_array().unwrap().len(), 12);
 }

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::harness::get_json;
+use crate::harness::{daily_rows, get_json};
 use crate::harness::{spawn_app, spawn_app_from_fixture, tokens, TestApp, PASSWORD};
 use snapshot::{all_pages, compare, line, snapshot, Mismatches};
 
@@ -286,13 +286,8 @@ async fn the_upgrade_alone_makes_a_workout_uploaded_twice_one() {
     let fields = ["type", "start", "end", "external_id"];
     let lines: Vec<String> = activities.iter().map(|a| line(a, &fields)).collect();
     assert_eq!(lines.len(), 1, "one workout, listed once: {lines:#?}");
-    let days = get_json(
-        &app,
-        &token,
-        "/api/v1/summaries/daily?from=2025-01-10&to=2025-01-10",
-    )
-    .await;
-    assert_eq!(days[0]["workout_count"], 1, "{days}");
+    let days = daily_rows(&app, &token, "2025-01-10", "2025-01-10").await;
+    assert_eq!(days[0]["workout_count"], 1, "{days:?}");
 }
 
 #[tokio::test]

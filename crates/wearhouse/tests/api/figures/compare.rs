@@ -39,6 +39,34 @@ impl Mismatches {
         }
     }
 
+    /// A daily summary's figure: the file's value rounded to the figure's `decimals`, as the API
+    /// documents (half a unit either way, and no further digits).
+    pub(super) fn rounded(
+        &mut self,
+        what: impl std::fmt::Display,
+        got: Option<f64>,
+        want: Option<f64>,
+        decimals: i32,
+    ) {
+        let unit = 10f64.powi(-decimals);
+        let same = match (got, want) {
+            (Some(g), Some(w)) => {
+                let on_grid = ((g / unit).round() * unit - g).abs() <= 1e-9 * g.abs().max(1.0);
+                on_grid && (g - w).abs() <= unit / 2.0 + 1e-6 * w.abs().max(1.0)
+            }
+            (None, None) => true,
+            _ => false,
+        };
+        if !same {
+            let show = |v: Option<f64>| v.map_or("nothing".to_owned(), |v| format!("{v}"));
+            self.0.push(format!(
+                "{what}: served {}, the file says {} (to {decimals} decimals)",
+                show(got),
+                show(want)
+            ));
+        }
+    }
+
     pub(super) fn finish(self, fixture: &str) {
         assert!(
             self.0.is_empty(),
@@ -58,6 +86,15 @@ fn summary_field(metric: &str) -> Option<&'static str> {
         "active_energy" => "active_energy",
         _ => return None,
     })
+}
+
+/// Decimals the daily summaries serve a field with (see `FigureColumns` in the API document).
+fn decimals(field: &str) -> i32 {
+    match field {
+        "steps" | "workout_count" | "workout_duration" => 0,
+        "body_mass" => 2,
+        _ => 1,
+    }
 }
 
 /// Which figure of a day's readings a summary field shows.
@@ -86,10 +123,11 @@ pub(super) async fn check_figures(app: &TestApp, token: &str, truth: &Truth, w: 
         if let Some(field) = summary_field(metric) {
             for d in &days {
                 let date = day(d);
-                m.number(
+                m.rounded(
                     format!("daily {date} {field}"),
                     served(d, field),
                     want.get(&date).copied(),
+                    decimals(field),
                 );
             }
         }
@@ -110,10 +148,11 @@ pub(super) async fn check_figures(app: &TestApp, token: &str, truth: &Truth, w: 
         for (field, figure) in reading_summary_fields(metric) {
             for d in &days {
                 let date = day(d);
-                m.number(
+                m.rounded(
                     format!("daily {date} {field}"),
                     served(d, field),
                     want.get(&date).map(figure),
+                    decimals(field),
                 );
             }
         }
@@ -135,7 +174,12 @@ pub(super) async fn check_figures(app: &TestApp, token: &str, truth: &Truth, w: 
         for d in &days {
             let date = day(d);
             let want = values.get(&date.parse::<Date>().unwrap()).copied();
-            m.number(format!("daily {date} {metric}"), served(d, metric), want);
+            m.rounded(
+                format!("daily {date} {metric}"),
+                served(d, metric),
+                want,
+                decimals(metric),
+            );
         }
     }
     // Workouts: the daily figures of the day each starts, and each activity's own fields.
@@ -147,20 +191,23 @@ pub(super) async fn check_figures(app: &TestApp, token: &str, truth: &Truth, w: 
     for d in &days {
         let date = day(d);
         let want = per_day.get(&date);
-        m.number(
+        m.rounded(
             format!("daily {date} workout_count"),
             served(d, "workout_count"),
             want.map(|w| w.0),
+            decimals("workout_count"),
         );
-        m.number(
+        m.rounded(
             format!("daily {date} workout_duration"),
             served(d, "workout_duration"),
             want.map(|w| w.1),
+            decimals("workout_duration"),
         );
-        m.number(
+        m.rounded(
             format!("daily {date} workout_distance"),
             served(d, "workout_distance"),
             want.map(|w| w.2),
+            decimals("workout_distance"),
         );
     }
     let list = get_json(app, token, "/api/v1/activities?limit=100&sort=start").await;

@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use serde_json::{json, Value};
 
 use super::truth::Truth;
-use crate::harness::{get_json, TestApp};
+use crate::harness::{daily_rows, get_json, TestApp};
 
 /// The ranges the figures are read over: local days from the day before the first with data to the day
 /// after the last, and instants a day wider still (UTC midnights), which hold every hour of those days
@@ -37,8 +37,7 @@ impl Window {
 }
 
 pub(super) async fn daily(app: &TestApp, token: &str, w: Window) -> Vec<Value> {
-    let path = format!("/api/v1/summaries/daily?from={}&to={}", w.first, w.last);
-    serde_json::from_value(get_json(app, token, &path).await).unwrap()
+    daily_rows(app, token, &w.first.to_string(), &w.last.to_string()).await
 }
 
 /// Buckets of the merged series, keyed by hour start (`hour`) or local date (`day`).

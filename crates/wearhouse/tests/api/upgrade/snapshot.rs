@@ -8,7 +8,7 @@ use jiff::tz::TimeZone;
 use serde_json::Value;
 use wearhouse_model::Metric;
 
-use crate::harness::{get_json, TestApp};
+use crate::harness::{daily_rows, get_json, TestApp};
 
 // ----- Requests -----------------------------------------------------------------------------------------
 
@@ -90,15 +90,8 @@ pub(super) async fn snapshot(app: &TestApp, token: &str, days: (&str, &str)) -> 
     }
 
     let (first, last) = (days.0.parse::<Date>().unwrap(), days.1.parse::<Date>().unwrap());
-    let daily = get_json(
-        app,
-        token,
-        &format!("/api/v1/summaries/daily?from={first}&to={last}"),
-    )
-    .await;
+    let daily = daily_rows(app, token, &first.to_string(), &last.to_string()).await;
     let by_date = daily
-        .as_array()
-        .unwrap()
         .iter()
         .map(|d| (d["date"].as_str().unwrap().to_owned(), d.clone()));
     out.insert("daily".to_owned(), Section::Keyed(by_date.collect()));
