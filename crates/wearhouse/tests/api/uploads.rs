@@ -170,7 +170,9 @@ async fn an_account_streams_a_limited_number_of_uploads_at_once() {
     let ana = app.signed_up("ana").await.access;
     let bo = app.signed_up("bruno").await.access;
     let first = stalled_upload(&app, &ana, 10_000, 100).await;
-    // The server has taken the first upload's slot once it is reading its body.
+    // The server takes the first upload's slot when it starts reading its body; a probe sent before that
+    // would take the slot itself and leave the first one refused, so give the server time to start.
+    tokio::time::sleep(Duration::from_millis(500)).await;
     let mut refused = None;
     for _ in 0..100 {
         let res = crate::harness::upload(&app, &ana, "run.gpx", long_gpx(3)).await;
