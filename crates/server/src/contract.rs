@@ -295,6 +295,9 @@ pub fn flatten_all_of(doc: &mut serde_json::Value) {
             merged.insert("description".into(), description);
         }
         merged.insert("required".into(), required.into());
+        if let Some(example) = schema.get("example").cloned() {
+            merged.insert("example".into(), example);
+        }
         merged.insert("properties".into(), properties.into());
         if CLOSED.contains(&name.as_str()) {
             merged.insert("additionalProperties".into(), false.into());

@@ -5,6 +5,7 @@
 mod app;
 mod browser;
 mod contract;
+mod examples;
 mod extract;
 mod idempotency;
 pub mod middleware;

@@ -10,6 +10,7 @@ use wearhouse_store::StoreError;
 
 /// An `application/problem+json` body.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!(crate::examples::problem()))]
 pub struct Problem {
     /// A URI naming the problem type: `urn:wearhouse:problem:{code}`.
     #[serde(rename = "type")]

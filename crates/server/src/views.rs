@@ -6,6 +6,8 @@ use utoipa::ToSchema;
 use wearhouse_model::{FirstWeekday, Role, Sex, UnitSystem};
 use wearhouse_store::UserRecord;
 
+use crate::examples;
+
 /// Activity statistics on a profile, filled in as workouts are recorded.
 #[derive(Debug, Clone, Serialize, ToSchema, Default)]
 pub struct ProfileStats {
@@ -18,6 +20,7 @@ pub struct ProfileStats {
 
 /// The signed-in user's own profile.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!(examples::me_view()))]
 pub struct MeView {
     pub id: String,
     pub username: String,
@@ -67,6 +70,12 @@ impl From<&UserRecord> for MeView {
 
 /// What any signed-in user may see of another.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "username": "ben", "display_name": "Ben Okafor", "bio": "Cyclist and coach in Hamburg.",
+    "avatar_url": "/api/v1/users/ben/avatar",
+    "stats": {"total_workouts": 87, "current_streak_days": 0, "last_workout_at": "2025-06-11T18:30:00+02:00"},
+    "member_since": "2025-01-09T08:14:05.772310Z"
+}))]
 pub struct PublicProfileView {
     pub username: String,
     pub display_name: Option<String>,
@@ -93,6 +102,7 @@ impl From<&UserRecord> for PublicProfileView {
 
 /// An account as administrators see it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!(examples::admin_user_view()))]
 pub struct AdminUserView {
     pub id: String,
     pub username: String,

@@ -14,6 +14,7 @@ use wearhouse_services::activities::{editable_view, MAX_BATCH, TRASH_RETENTION};
 use wearhouse_services::{ActivityInput, ActivityListRequest, NewActivityInput, SourceInput};
 use wearhouse_store::{ActivityRecord, ActivityRevision};
 
+use crate::examples;
 use crate::extract::{body_rejection, parse_json, require_json, Auth, Json, Query};
 use crate::idempotency::idempotent;
 use crate::problem::{ApiError, ApiResult, Problem, ProblemField};
@@ -37,6 +38,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"first": examples::activity_view(), "second": examples::activity_copy_view()}))]
 pub struct DuplicatePair {
     /// The earlier-starting activity.
     pub first: ActivityView,
@@ -47,7 +49,8 @@ pub struct DuplicatePair {
 /// of it): types of the same family, starts within 60 s, overlapping times. Resolve each pair with
 /// `POST /activities/{id}/merge`.
 #[utoipa::path(get, path = "/activities/duplicates", tag = "activities", security(("bearer" = [])),
-    responses((status = 200, body = Vec<DuplicatePair>)))]
+    responses((status = 200, body = Vec<DuplicatePair>,
+        example = json!([{"first": examples::activity_view(), "second": examples::activity_copy_view()}]))))]
 async fn duplicates(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Vec<DuplicatePair>>> {
     let pairs = state.activities.duplicates(actor.id()).await?;
     Ok(Json(
@@ -63,6 +66,7 @@ async fn duplicates(State(state): State<AppState>, Auth(actor): Auth) -> ApiResu
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"other": examples::RUN_COPY_ID, "keep_both": false}))]
 pub struct MergeBody {
     /// The other recording of the same workout; it is hidden and this activity kept.
     pub other: String,
@@ -95,6 +99,7 @@ async fn merge(
 
 /// A new activity.
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!(examples::activity_body()))]
 pub struct ActivityBody {
     #[serde(flatten)]
     pub fields: ActivityInput,
@@ -158,6 +163,7 @@ impl From<ActivityBody> for NewActivityInput {
 
 /// An activity as stored.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!(examples::activity_view()))]
 pub struct ActivityView {
     pub id: String,
     #[serde(flatten)]
@@ -241,12 +247,35 @@ async fn create(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"activities": [examples::activity_body(), examples::strength_body()]}))]
 pub struct ActivityBatch {
     /// At most 1,000 activities.
     pub activities: Vec<ActivityBody>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "created": 1,
+    "duplicates": 1,
+    "rejected": [examples::rejection()],
+    "activities": [
+        {
+            "id": "act_0197651a1e6070b6abc12759eeaa3e10", "type": "strength_training",
+            "start": "2025-06-12T18:05:00+02:00", "end": "2025-06-12T18:57:00+02:00", "duration": 3120.0,
+            "time_zone": "Europe/Berlin", "energy": 286.0, "avg_heart_rate": 112.0, "rpe": 7,
+            "title": "Upper body", "visibility": "private",
+            "sets": [
+                {"exercise": "bench_press", "reps": 8, "weight": 52.5},
+                {"exercise": "bench_press", "reps": 8, "weight": 52.5},
+                {"exercise": "pull_up", "reps": 10},
+                {"exercise": "plank", "duration": 90.0}
+            ],
+            "source_id": 4, "external_id": "gym-log-2025-06-12", "revision": 1, "stream_points": 0,
+            "created_at": "2025-06-14T08:12:44.090215Z", "updated_at": "2025-06-14T08:12:44.090215Z"
+        },
+        examples::activity_view()
+    ]
+}))]
 pub struct BatchResponse {
     /// Activities newly created.
     pub created: usize,
@@ -358,6 +387,10 @@ pub struct ListParams {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [examples::activity_view()],
+    "next_cursor": format!("1749876600.{}", examples::RUN_ID)
+}))]
 pub struct ActivityList {
     pub items: Vec<ActivityView>,
     /// Pass as `cursor` for the next page; absent on the last page.
@@ -418,7 +451,9 @@ async fn get_one(
 /// Edit an activity with a JSON merge patch (RFC 7396): fields present replace, `null` clears, absent
 /// fields stay. The previous state is kept as a revision.
 #[utoipa::path(patch, path = "/activities/{id}", tag = "activities", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = Object,
+    params(("id" = String, Path)),
+    request_body(content = Object, description = "A JSON merge patch of the activity's editable fields",
+        example = json!({"title": "Morning run, easy pace", "rpe": 5, "intensity": "low", "notes": null})),
     responses(
         (status = 200, body = ActivityView),
         (status = 404, description = "`activity_not_found`", body = Problem, content_type = "application/problem+json"),
@@ -437,7 +472,8 @@ async fn patch_one(
 #[utoipa::path(delete, path = "/activities/{id}", tag = "activities", security(("bearer" = [])),
     params(("id" = String, Path)),
     responses(
-        (status = 200, description = "The activity as trashed", body = ActivityView),
+        (status = 200, description = "The activity as trashed", body = ActivityView,
+            example = json!(examples::trashed_activity_view())),
         (status = 404, description = "`activity_not_found`", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn delete_one(
@@ -474,6 +510,14 @@ impl From<&ActivityRevision> for RevisionView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [
+        {"revision": 1, "change": "create", "deleted": false, "created_at": "2025-06-14T05:52:10.418263Z",
+            "activity": examples::run_fields()},
+        {"revision": 2, "change": "delete", "deleted": true, "created_at": "2025-06-14T09:03:27.551902Z",
+            "activity": examples::run_fields()}
+    ]
+}))]
 pub struct RevisionList {
     pub items: Vec<RevisionView>,
 }
@@ -495,6 +539,7 @@ async fn revisions(
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"revision": 1}))]
 pub struct RestoreBody {
     /// The revision whose fields to restore; the latest (undelete only) when omitted.
     pub revision: Option<i64>,
@@ -545,7 +590,15 @@ pub struct StreamParams {
 #[utoipa::path(get, path = "/activities/{id}/streams", tag = "activities", security(("bearer" = [])),
     params(("id" = String, Path), StreamParams),
     responses(
-        (status = 200, body = Streams),
+        (status = 200, body = Streams, example = json!({
+            "time": [0.0, 1.0, 2.0, 3.0, 4.0, 5.0],
+            "lat": [52.51631, 52.51634, 52.51637, null, 52.51643, 52.51646],
+            "lon": [13.37768, 13.37772, 13.37777, null, 13.37786, 13.3779],
+            "altitude": [34.2, 34.2, 34.4, null, 34.6, 34.6],
+            "heart_rate": [96.0, 98.0, 101.0, 103.0, 104.0, 106.0],
+            "cadence": [0.0, 152.0, 164.0, 168.0, 170.0, 170.0],
+            "speed": [0.0, 2.1, 2.6, 2.9, 3.0, 3.0]
+        })),
         (status = 404, description = "`activity_not_found` or `no_streams`", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn streams(
@@ -564,7 +617,8 @@ async fn streams(
 
 /// Activities in the trash, most recently deleted first, each with the time it will be purged.
 #[utoipa::path(get, path = "/trash", tag = "activities", security(("bearer" = [])),
-    responses((status = 200, body = ActivityList)))]
+    responses((status = 200, body = ActivityList,
+        example = json!({"items": [examples::trashed_activity_view()], "next_cursor": null}))))]
 async fn trash(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<ActivityList>> {
     let items = state.activities.trash(actor.id()).await?;
     Ok(Json(ActivityList {

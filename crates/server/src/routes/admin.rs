@@ -8,6 +8,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use wearhouse_model::{Role, Roles, UserId};
 
+use crate::examples;
 use crate::extract::{Admin, Json, Query};
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
@@ -29,6 +30,7 @@ pub struct ListParams {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": [examples::admin_user_view()], "next_cursor": examples::OTHER_USER_ID}))]
 pub struct UserPage {
     pub items: Vec<AdminUserView>,
     /// Pass as `cursor` for the next page; absent on the last page.
@@ -69,6 +71,7 @@ async fn list_users(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"roles": ["user", "trainer"], "active": true}))]
 pub struct AdminUserPatch {
     /// The full new set of roles (`user` is always kept).
     pub roles: Option<Vec<Role>>,

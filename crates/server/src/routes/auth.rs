@@ -11,6 +11,7 @@ use wearhouse_model::Roles;
 use wearhouse_services::{LoginRequest, ServiceError, TokenPair};
 
 use crate::browser;
+use crate::examples;
 use crate::extract::{Auth, ClientInfo, Json};
 use crate::problem::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
@@ -27,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"username": "ana", "email": "ana@example.org", "password": examples::PASSWORD, "time_zone": "Europe/Berlin"}))]
 pub struct RegisterBody {
     /// 3–32 letters, digits, `_`, `-`, `.`; unique regardless of case.
     pub username: String,
@@ -40,7 +42,7 @@ pub struct RegisterBody {
 /// Create an account.
 #[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = RegisterBody,
     responses(
-        (status = 201, description = "Account created", body = MeView),
+        (status = 201, description = "Account created", body = MeView, example = json!(examples::new_me_view())),
         (status = 409, description = "Username or e-mail taken (`username_taken`, `email_taken`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or weak password (`validation_failed`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Rate limited", body = Problem, content_type = "application/problem+json"),
@@ -79,6 +81,7 @@ pub enum SessionMode {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"login": "ana", "password": examples::PASSWORD, "totp_code": "492817", "mode": "token"}))]
 pub struct LoginBody {
     /// Username or e-mail address.
     pub login: String,
@@ -92,6 +95,7 @@ pub struct LoginBody {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"access_token": examples::ACCESS_TOKEN, "refresh_token": examples::REFRESH_TOKEN, "token_type": "Bearer", "expires_in": 900}))]
 pub struct TokenResponse {
     /// JWT for `Authorization: Bearer`; lives `expires_in` seconds (at most 15 minutes).
     pub access_token: String,
@@ -193,6 +197,7 @@ async fn login(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"refresh_token": examples::REFRESH_TOKEN}))]
 pub struct RefreshBody {
     /// The refresh token. Omit it in browser mode: it is then read from the `wearhouse_refresh` cookie,
     /// and the request must carry an allowed `Origin` and `X-CSRF-Token` equal to the `wearhouse_csrf`

@@ -19,6 +19,7 @@ use wearhouse_services::imports::hex;
 use wearhouse_services::Upload;
 use wearhouse_store::ImportRecord;
 
+use crate::examples;
 use crate::extract::{Auth, Json};
 use crate::problem::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
@@ -46,7 +47,10 @@ pub struct RawTypeView {
 /// Types of records imports kept raw because the metric catalogue does not map them (e.g. HealthKit's
 /// dietary values), with how many of each.
 #[utoipa::path(get, path = "/raw-records/types", tag = "imports", security(("bearer" = [])),
-    responses((status = 200, body = Vec<RawTypeView>)))]
+    responses((status = 200, body = Vec<RawTypeView>, example = json!([
+        {"type": "HKQuantityTypeIdentifierDietaryWater", "count": 2460},
+        {"type": "HKQuantityTypeIdentifierDietaryCaffeine", "count": 812}
+    ]))))]
 async fn raw_types(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Vec<RawTypeView>>> {
     let types = state.imports.raw_types(actor.id()).await?;
     Ok(Json(
@@ -93,6 +97,15 @@ pub struct RawRecordView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [
+        {"type": "HKQuantityTypeIdentifierDietaryCaffeine", "start": "2025-06-13T06:45:00Z", "end": "2025-06-13T06:45:00Z",
+            "value": "95", "unit": "mg", "source": "Ana's iPhone"},
+        {"type": "HKQuantityTypeIdentifierDietaryCaffeine", "start": "2025-06-13T13:20:00Z", "end": "2025-06-13T13:20:00Z",
+            "value": "63", "unit": "mg", "source": "Ana's iPhone"}
+    ],
+    "next_cursor": null
+}))]
 pub struct RawPageView {
     pub items: Vec<RawRecordView>,
     pub next_cursor: Option<String>,
@@ -140,6 +153,7 @@ async fn raw_records(
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!(examples::import_view()))]
 pub struct ImportView {
     pub id: String,
     /// queued, running, done or failed.
@@ -367,7 +381,7 @@ async fn receive(
 #[utoipa::path(post, path = "/imports", tag = "imports", security(("bearer" = [])),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses(
-        (status = 202, description = "Queued", body = ImportView),
+        (status = 202, description = "Queued", body = ImportView, example = json!(examples::queued_import_view())),
         (status = 200, description = "This file was imported before, by the readers of this release", body = ImportView),
         (status = 400, description = "`unreadable_body`: the upload broke off; `no_file`: a multipart form without a file field", body = Problem, content_type = "application/problem+json"),
         (status = 408, description = "`upload_stalled`: nothing arrived for the idle timeout (60 s by default)", body = Problem, content_type = "application/problem+json"),
@@ -417,7 +431,7 @@ async fn upload(State(state): State<AppState>, Auth(actor): Auth, req: Request) 
 
 /// The user's imports, newest first (the last 100).
 #[utoipa::path(get, path = "/imports", tag = "imports", security(("bearer" = [])),
-    responses((status = 200, body = Vec<ImportView>)))]
+    responses((status = 200, body = Vec<ImportView>, example = json!([examples::import_view()]))))]
 async fn list(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Vec<ImportView>>> {
     let items = state.imports.list(actor.id()).await?;
     Ok(Json(items.iter().map(ImportView::from).collect()))

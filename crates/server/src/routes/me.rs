@@ -12,6 +12,7 @@ use wearhouse_model::{FirstWeekday, Sex, UnitSystem};
 use wearhouse_services::{PasswordChange, ProfilePatch};
 use wearhouse_store::Avatar;
 
+use crate::examples;
 use crate::extract::{body_rejection, Auth, Json};
 use crate::problem::{ApiResult, Problem};
 use crate::routes::double_option;
@@ -43,6 +44,7 @@ async fn get_me(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult<J
 /// Fields to change; omit a field to keep it, send `null` to clear it.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"display_name": "Ana Lima", "time_zone": "Europe/Lisbon", "unit_system": "metric", "first_weekday": "monday", "height_cm": 168.0, "bio": null}))]
 pub struct MePatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
@@ -96,6 +98,7 @@ async fn patch_me(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"password": examples::PASSWORD, "totp_code": "492817"}))]
 pub struct DeleteMeBody {
     pub password: String,
     /// Required when MFA is on: a current code or a recovery code.
@@ -124,6 +127,7 @@ async fn delete_me(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"current_password": examples::PASSWORD, "new_password": "a longer passphrase for 2025", "totp_code": "492817"}))]
 pub struct PasswordBody {
     pub current_password: String,
     /// At least 10 characters, not a common password, not containing the username or e-mail, not the
@@ -159,6 +163,7 @@ async fn change_password(
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"content_type": "image/png", "bytes": 48213, "url": "/api/v1/me/avatar"}))]
 pub struct AvatarInfo {
     /// Sniffed from the bytes: `image/png`, `image/jpeg` or `image/webp`.
     pub content_type: String,

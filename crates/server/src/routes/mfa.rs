@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::examples;
 use crate::extract::{Auth, Json};
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
@@ -18,6 +19,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"secret": "JBSWY3DPK5XXE3DEEBZWK5TSMVZA2LTB", "otpauth_uri": "otpauth://totp/Wearhouse:ana?secret=JBSWY3DPK5XXE3DEEBZWK5TSMVZA2LTB&issuer=Wearhouse"}))]
 pub struct TotpEnrolmentView {
     /// Base32 secret, for typing into an authenticator app.
     pub secret: String,
@@ -47,12 +49,14 @@ async fn start(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"code": "492817"}))]
 pub struct CodeBody {
     /// The current 6-digit code.
     pub code: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"recovery_codes": ["k7rmq-2xwhd", "p3tzn-8gvca", "w9ejb-4ksyf", "h2nqv-7mdrt", "c5xga-3wpzk", "t8fhu-6bnqe", "r4ymd-9cjxs", "g6vpw-2tkha", "z3qsn-5ermb", "e7kdj-4ufyc"]}))]
 pub struct RecoveryCodes {
     /// Ten one-time codes, each usable once instead of a TOTP code. Shown only now.
     pub recovery_codes: Vec<String>,
@@ -76,6 +80,7 @@ async fn confirm(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"password": examples::PASSWORD, "code": "492817"}))]
 pub struct DisableBody {
     pub password: String,
     /// A current code or a recovery code.

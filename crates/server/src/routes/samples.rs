@@ -16,6 +16,7 @@ use wearhouse_services::series::{Resolution, SeriesRequest};
 use wearhouse_services::{SampleInput, SampleListRequest, SourceInput};
 use wearhouse_store::{SourceRecord, StoredSample};
 
+use crate::examples;
 use crate::extract::{body_rejection, parse_json, Auth, Json, Query};
 use crate::problem::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
@@ -33,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Ana's Forerunner 265", "kind": "watch", "provider": "garmin", "model": "Forerunner 265", "app": "Garmin Connect"}))]
 pub struct SourceBody {
     /// Shown to the user, e.g. "Ana's Apple Watch".
     pub name: String,
@@ -70,6 +72,18 @@ pub struct SampleBody {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "samples": [
+        {"metric": "steps", "value": 1204, "start": "2025-06-14T08:00:00+02:00", "end": "2025-06-14T09:00:00+02:00",
+            "source": {"name": "Ana's Forerunner 265", "kind": "watch", "provider": "garmin"},
+            "external_id": "garmin-steps-2025-06-14T08"},
+        {"metric": "resting_heart_rate", "value": 52, "unit": "bpm", "start": "2025-06-14T07:00:00+02:00",
+            "source": {"name": "Ana's Forerunner 265", "kind": "watch", "provider": "garmin"}},
+        {"metric": "body_mass", "value": 61.4, "unit": "kg", "start": "2025-06-14T07:05:00+02:00",
+            "source": {"name": "Withings Body+", "kind": "scale", "provider": "withings"}},
+        {"metric": "sleep", "value": "deep", "start": "2025-06-14T01:12:00+02:00", "end": "2025-06-14T02:03:00+02:00"}
+    ]
+}))]
 pub struct SampleBatch {
     /// At most 50,000 samples.
     pub samples: Vec<SampleBody>,
@@ -86,6 +100,7 @@ pub struct RejectionView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"accepted": 1287, "duplicates": 14, "rejected": [{"index": 412, "code": "implausible_value", "detail": "heart_rate: 412 count/min is outside 20 to 260"}]}))]
 pub struct IngestResponse {
     /// Samples newly stored.
     pub accepted: u64,
@@ -354,6 +369,15 @@ pub struct BucketListView {
 /// Raw samples a page at a time, or a bucketed series.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(untagged)]
+#[schema(example = json!({
+    "items": [
+        {"metric": "heart_rate", "value": 52.0, "unit": "count/min", "start": "2025-06-14T06:31:00+02:00",
+            "end": "2025-06-14T06:31:00+02:00", "source_id": 3, "external_id": null, "ingested_at": "2025-06-14T05:52:09.871305Z"},
+        {"metric": "heart_rate", "value": 55.0, "unit": "count/min", "start": "2025-06-14T06:36:00+02:00",
+            "end": "2025-06-14T06:36:00+02:00", "source_id": 3, "external_id": null, "ingested_at": "2025-06-14T05:52:09.871305Z"}
+    ],
+    "next_cursor": "1749875760.3.1749875760"
+}))]
 pub enum SampleListView {
     Raw(SamplePageView),
     Buckets(BucketListView),
@@ -513,7 +537,7 @@ impl From<&SourceRecord> for SourceView {
 
 /// The user's data sources.
 #[utoipa::path(get, path = "/sources", tag = "samples", security(("bearer" = [])),
-    responses((status = 200, body = Vec<SourceView>)))]
+    responses((status = 200, body = Vec<SourceView>, example = json!(examples::sources()))))]
 async fn sources(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Vec<SourceView>>> {
     Ok(Json(
         state
@@ -529,7 +553,7 @@ async fn sources(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult<
 /// The user's sources, highest priority first. Where sources overlap, each moment is taken from the
 /// highest-priority source with data then.
 #[utoipa::path(get, path = "/sources/priority", tag = "samples", security(("bearer" = [])),
-    responses((status = 200, body = Vec<SourceView>)))]
+    responses((status = 200, body = Vec<SourceView>, example = json!(examples::sources()))))]
 async fn get_priority(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Vec<SourceView>>> {
     Ok(Json(
         state
@@ -544,6 +568,7 @@ async fn get_priority(State(state): State<AppState>, Auth(actor): Auth) -> ApiRe
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"order": [3, 1]}))]
 pub struct PriorityBody {
     /// Source ids, highest priority first. Sources not listed keep their default order after these.
     pub order: Vec<i64>,
@@ -553,7 +578,7 @@ pub struct PriorityBody {
 /// reads wait until that is done.
 #[utoipa::path(put, path = "/sources/priority", tag = "samples", security(("bearer" = [])), request_body = PriorityBody,
     responses(
-        (status = 200, body = Vec<SourceView>),
+        (status = 200, body = Vec<SourceView>, example = json!(examples::sources())),
         (status = 422, description = "`validation_failed`: `unknown_source` or `duplicate_source`", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn put_priority(

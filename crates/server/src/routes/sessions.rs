@@ -37,7 +37,15 @@ pub struct SessionView {
 /// The signed-in user's live sessions, most recently used first.
 #[utoipa::path(get, path = "/me/sessions", tag = "me", security(("bearer" = [])),
     responses(
-        (status = 200, body = [SessionView]),
+        (status = 200, body = [SessionView], example = json!([
+            {"id": "01976d3ddbe072b8b28d68e77af794b1", "created_at": "2025-06-14T07:01:00.112409Z",
+                "last_used_at": "2025-06-14T08:46:13.530871Z",
+                "client": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.5 Safari/605.1.15",
+                "address": "203.0.113.24", "current": true},
+            {"id": "01976b20c8407a07a2628701941ae5c2", "created_at": "2025-06-13T21:10:00.008733Z",
+                "last_used_at": "2025-06-14T05:52:09.966120Z", "client": "Wearhouse/1.4.2 (iOS 18.5)",
+                "address": "198.51.100.7", "current": false}
+        ])),
         (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`", body = Problem, content_type = "application/problem+json"),
     ))]

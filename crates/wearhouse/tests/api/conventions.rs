@@ -447,3 +447,122 @@ async fn every_operation_documents_the_statuses_around_its_handler() {
     assert_eq!(body["additionalProperties"], false);
     assert!(body["properties"]["source"].is_object() && body["properties"]["type"].is_object());
 }
+
+/// `schema` with a `$ref` into `components.schemas` followed (repeatedly).
+fn resolve<'a>(doc: &'a Value, mut schema: &'a Value) -> &'a Value {
+    while let Some(name) = schema["$ref"]
+        .as_str()
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+    {
+        schema = &doc["components"]["schemas"][name];
+    }
+    schema
+}
+
+/// The example of a media type: its own, or that of the schema it references.
+fn example_of<'a>(doc: &'a Value, media: &'a Value) -> Option<&'a Value> {
+    media
+        .get("example")
+        .or_else(|| resolve(doc, &media["schema"]).get("example"))
+}
+
+/// Where `value` breaks the simple rules of `schema`: types, enums, required properties, properties
+/// outside a closed object; recursing into properties, items and `oneOf` branches.
+fn violations(doc: &Value, schema: &Value, value: &Value, at: &str) -> Vec<String> {
+    let schema = resolve(doc, schema);
+    if let Some(branches) = schema["oneOf"].as_array() {
+        let fits = branches.iter().any(|b| violations(doc, b, value, at).is_empty());
+        return if fits {
+            vec![]
+        } else {
+            vec![format!("{at}: fits no branch of oneOf")]
+        };
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => vec![],
+    };
+    let type_fits = |t: &str| match t {
+        "null" => value.is_null(),
+        "boolean" => value.is_boolean(),
+        "string" => value.is_string(),
+        "number" => value.is_number(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "array" => value.is_array(),
+        "object" => value.is_object(),
+        _ => true,
+    };
+    if !types.is_empty() && !types.iter().any(|t| type_fits(t)) {
+        return vec![format!("{at}: {value} is not of type {types:?}")];
+    }
+    let mut found = Vec::new();
+    if let Some(allowed) = schema["enum"].as_array() {
+        if !allowed.contains(value) {
+            found.push(format!("{at}: {value} is not one of the enum"));
+        }
+    }
+    if let Some(object) = value.as_object() {
+        for name in schema["required"].as_array().into_iter().flatten() {
+            let name = name.as_str().unwrap_or_default();
+            if !object.contains_key(name) {
+                found.push(format!("{at}: required `{name}` is missing"));
+            }
+        }
+        let properties = schema["properties"].as_object();
+        for (name, field) in object {
+            let path = format!("{at}.{name}");
+            match properties.and_then(|p| p.get(name)) {
+                Some(property) => found.extend(violations(doc, property, field, &path)),
+                None if schema["additionalProperties"] == Value::Bool(false) => {
+                    found.push(format!("{path}: not a property of a closed object"));
+                }
+                None if schema["additionalProperties"].is_object() => {
+                    found.extend(violations(doc, &schema["additionalProperties"], field, &path));
+                }
+                None => {}
+            }
+        }
+    }
+    if let (Some(items), Some(schema)) = (value.as_array(), schema.get("items")) {
+        for (i, item) in items.iter().enumerate() {
+            found.extend(violations(doc, schema, item, &format!("{at}[{i}]")));
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn every_operation_has_examples_that_fit_their_schemas() {
+    let app = spawn_app().await;
+    let doc: Value = app.get("/api/v1/openapi.json", None).await.json().await.unwrap();
+    let is_json = |media_type: &str| media_type == "application/json" || media_type.ends_with("+json");
+    let mut problems = Vec::new();
+    let mut check = |what: String, media: &Value| match example_of(&doc, media) {
+        None => problems.push(format!("{what}: no example")),
+        Some(example) => problems.extend(violations(&doc, &media["schema"], example, &what)),
+    };
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for (media_type, media) in op["requestBody"]["content"].as_object().into_iter().flatten() {
+                if is_json(media_type) {
+                    check(format!("{method} {path} request"), media);
+                }
+            }
+            for (status, response) in op["responses"].as_object().unwrap() {
+                if !status.starts_with('2') {
+                    continue;
+                }
+                for (media_type, media) in response["content"].as_object().into_iter().flatten() {
+                    if is_json(media_type) {
+                        check(format!("{method} {path} {status}"), media);
+                    }
+                }
+            }
+        }
+    }
+    // Problems share one schema and its one example.
+    let problem = &doc["components"]["schemas"]["Problem"];
+    check("Problem".to_owned(), &json!({"schema": problem}));
+    assert!(problems.is_empty(), "{problems:#?}");
+}

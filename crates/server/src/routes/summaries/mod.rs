@@ -15,6 +15,7 @@ use wearhouse_services::{DaySummary, Period, PeriodSummary};
 
 pub use self::figures::FigureColumns;
 use self::figures::PeriodFigures;
+use crate::examples;
 use crate::extract::{Auth, Json, Query};
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
@@ -52,6 +53,13 @@ pub struct TotalsGroupView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "metric": "distance", "unit": "m", "start": "2025-06-01", "end": "2025-06-30", "total": 96412.8,
+    "groups": [
+        {"type": "running", "total": 58230.5, "count": 7},
+        {"type": "cycling", "total": 38182.3, "count": 2}
+    ]
+}))]
 pub struct TotalsView {
     pub metric: String,
     pub unit: String,
@@ -135,7 +143,14 @@ pub struct HistoryEntryView {
 
 /// The latest entries across samples and activities, newest first.
 #[utoipa::path(get, path = "/history", tag = "summaries", security(("bearer" = [])), params(HistoryParams),
-    responses((status = 200, body = Vec<HistoryEntryView>)))]
+    responses((status = 200, body = Vec<HistoryEntryView>, example = json!([
+        {"kind": "sample", "start": "2025-06-14T06:00:00Z", "end": "2025-06-14T07:00:00Z", "name": "steps",
+            "value": 1204.0, "unit": "count", "source_id": 3},
+        {"kind": "activity", "start": "2025-06-14T04:50:00Z", "end": "2025-06-14T05:35:00Z", "name": "running",
+            "value": 8200.0, "unit": "m", "source_id": 3, "id": examples::RUN_ID, "title": "Morning run along the Spree"},
+        {"kind": "sample", "start": "2025-06-14T05:00:00Z", "end": "2025-06-14T05:00:00Z", "name": "resting_heart_rate",
+            "value": 52.0, "unit": "count/min", "source_id": 3}
+    ]))))]
 async fn history(
     State(state): State<AppState>,
     Auth(actor): Auth,
@@ -205,7 +220,12 @@ pub struct SleepSessionView {
 /// belongs to the local day on which it ends.
 #[utoipa::path(get, path = "/sleep", tag = "summaries", security(("bearer" = [])), params(DailyParams),
     responses(
-        (status = 200, body = Vec<SleepSessionView>),
+        (status = 200, body = Vec<SleepSessionView>, example = json!([{
+            "start": "2025-06-13T21:08:00Z", "end": "2025-06-14T04:41:00Z", "date": "2025-06-14",
+            "in_bed": 27180.0, "asleep": 25260.0, "awake": 1920.0,
+            "stages": {"awake": 1920.0, "core": 13140.0, "deep": 4380.0, "rem": 7740.0},
+            "efficiency": 0.929, "sources": [3]
+        }])),
         (status = 422, description = "`validation_failed`: bad date or range", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn sleep(
@@ -353,7 +373,17 @@ async fn daily(
 /// `first_weekday`). Whole weeks: the first starts on or before `from`.
 #[utoipa::path(get, path = "/summaries/weekly", tag = "summaries", security(("bearer" = [])), params(DailyParams),
     responses(
-        (status = 200, body = PeriodSummariesView),
+        (status = 200, body = PeriodSummariesView, example = json!({
+            "start": ["2025-06-02", "2025-06-09"],
+            "end": ["2025-06-08", "2025-06-15"],
+            "figures": {
+                "steps": [68420, 71877],
+                "distance": [51236.4, 54890.2],
+                "resting_heart_rate": [52.4, 51.9],
+                "workout_count": [4, 5],
+                "workout_distance": [24310.5, 29602.8]
+            }
+        })),
         (status = 422, description = "`validation_failed`: bad date or range", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn weekly(
