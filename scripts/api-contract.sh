@@ -7,8 +7,9 @@
 #   BIN=target/release/wearhouse EXAMPLES=50 scripts/api-contract.sh
 #
 # Knobs: BIN [target/debug/wearhouse], EXAMPLES per operation [15], PORT [18099], VENV [.schemathesis/venv].
-# Rate limits are off for this run (the fuzzer would only measure them); everything else is the default
-# configuration on a fresh SQLite database.
+# Rate limits and the login throttle are off for this run (the fuzzer would only measure them, and it
+# guesses its own account's password); everything else is the default configuration on a fresh SQLite
+# database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,7 +32,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-export WEARHOUSE_DATA_DIR="$DATA" WEARHOUSE_RATE_LIMIT__ENABLED=false WEARHOUSE_LOG__LEVEL=warn
+# Rate limits and the per-account login throttle are off: the fuzzer guesses passwords of its own account.
+export WEARHOUSE_DATA_DIR="$DATA" WEARHOUSE_RATE_LIMIT__ENABLED=false WEARHOUSE_AUTH__LOGIN_THROTTLE=false \
+  WEARHOUSE_LOG__LEVEL=warn
 "$BIN" serve --listen "127.0.0.1:${PORT}" >"$DATA/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do

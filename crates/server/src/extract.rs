@@ -101,20 +101,14 @@ impl<T: Serialize> IntoResponse for Json<T> {
     }
 }
 
-/// Query parameters; a bad value is a 400 `invalid_query`. A parameter given with an empty value
-/// (`?from=&limit=`, as HTML forms send unfilled fields) is the same as one not given.
+/// Query parameters; a bad value is a 400 `invalid_query`.
 pub struct Query<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let query = parts.uri.query().unwrap_or_default();
-        let given: Vec<&str> = query
-            .split('&')
-            .filter(|pair| !pair.is_empty() && !pair.ends_with('='))
-            .collect();
-        serde_urlencoded::from_str::<T>(&given.join("&"))
+        serde_urlencoded::from_str::<T>(parts.uri.query().unwrap_or_default())
             .map(Query)
             .map_err(|e| {
                 Problem::new(

@@ -24,6 +24,8 @@ pub struct AccountSettings {
     /// How long after a refresh token is spent presenting it again still rotates (concurrent refreshes
     /// from browser tabs) instead of counting as reuse.
     pub refresh_reuse_grace: Duration,
+    /// Per-account login throttling (growing delays after failed attempts on one account).
+    pub login_throttle: bool,
     pub password_policy: PasswordPolicy,
     pub max_avatar_bytes: usize,
 }
@@ -35,6 +37,7 @@ impl Default for AccountSettings {
             refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
             user_cache_ttl: Duration::from_secs(5),
             refresh_reuse_grace: Duration::from_secs(5),
+            login_throttle: true,
             password_policy: PasswordPolicy::default(),
             max_avatar_bytes: 2 * 1024 * 1024,
         }
@@ -116,7 +119,11 @@ impl AccountService {
         Ok(Self {
             tokens: AccessTokens::new(key.as_bytes(), ttl),
             sessions,
-            throttle: LoginThrottle::default(),
+            throttle: if settings.login_throttle {
+                LoginThrottle::default()
+            } else {
+                LoginThrottle::disabled()
+            },
             store,
             clock,
             hashing,

@@ -89,6 +89,7 @@ pub async fn account_service(config: &Config, store: Store) -> anyhow::Result<Ac
         refresh_token_ttl: Duration::from_secs(auth.refresh_token_ttl_days * 24 * 3600),
         user_cache_ttl: Duration::from_secs(auth.user_cache_ttl_secs),
         refresh_reuse_grace: Duration::from_secs(auth.refresh_reuse_grace_secs),
+        login_throttle: auth.login_throttle,
         ..AccountSettings::default()
     };
     let key = auth.jwt_secret.clone().filter(|k| !k.expose_secret().is_empty());

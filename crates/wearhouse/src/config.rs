@@ -55,6 +55,8 @@ pub struct AuthConfig {
     /// Seconds after a refresh token is spent during which presenting it again still rotates (browser
     /// tabs refreshing at once) instead of ending the session as reuse.
     pub refresh_reuse_grace_secs: u64,
+    /// Growing delays after failed attempts on one account (off only behind something that does it).
+    pub login_throttle: bool,
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
     pub argon2_parallelism: u32,
@@ -130,6 +132,7 @@ impl Default for AuthConfig {
             refresh_token_ttl_days: 30,
             user_cache_ttl_secs: 5,
             refresh_reuse_grace_secs: 5,
+            login_throttle: true,
             argon2_memory_kib: 19_456,
             argon2_iterations: 2,
             argon2_parallelism: 1,

@@ -357,12 +357,12 @@ pub struct ListParams {
     pub activity_type: Option<String>,
     /// Activities starting at or after this instant (RFC 3339, 1900–2099).
     #[param(
-        pattern = "^$|^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|-(0[0-9]|1[01]):[0-5][0-9]|-12:00|\\+(0[0-9]|1[0-3]):[0-5][0-9]|\\+14:00)$"
+        pattern = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|-(0[0-9]|1[01]):[0-5][0-9]|-12:00|\\+(0[0-9]|1[0-3]):[0-5][0-9]|\\+14:00)$"
     )]
     pub from: Option<String>,
     /// Activities starting before this instant.
     #[param(
-        pattern = "^$|^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|-(0[0-9]|1[01]):[0-5][0-9]|-12:00|\\+(0[0-9]|1[0-3]):[0-5][0-9]|\\+14:00)$"
+        pattern = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|-(0[0-9]|1[01]):[0-5][0-9]|-12:00|\\+(0[0-9]|1[0-3]):[0-5][0-9]|\\+14:00)$"
     )]
     pub to: Option<String>,
     /// Metres.
@@ -375,10 +375,10 @@ pub struct ListParams {
     pub max_avg_hr: Option<f64>,
     /// Words to find in the title or notes (case-insensitive).
     pub q: Option<String>,
-    #[param(pattern = "^(|private|followers|public)$")]
+    #[param(pattern = "^(private|followers|public)$")]
     pub visibility: Option<String>,
     /// `-start` (newest first, the default), `start`, `-distance` or `-duration`.
-    #[param(pattern = "^(|-start|start|-distance|-duration)$")]
+    #[param(pattern = "^(-start|start|-distance|-duration)$")]
     pub sort: Option<String>,
     pub cursor: Option<String>,
     /// 1–500, default 50.
@@ -542,12 +542,14 @@ async fn revisions(
 #[schema(example = json!({"revision": 1}))]
 pub struct RestoreBody {
     /// The revision whose fields to restore; the latest (undelete only) when omitted.
+    #[schema(minimum = 1)]
     pub revision: Option<i64>,
 }
 
 /// Restore an earlier revision, or take the activity out of the trash. Writes a new revision.
 #[utoipa::path(post, path = "/activities/{id}/restore", tag = "activities", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = RestoreBody,
+    params(("id" = String, Path)),
+    request_body(content = Option<RestoreBody>, description = "Optional: without a body (or with `null` or `{}`), a trashed activity is taken out of the trash", example = json!({"revision": 1})),
     responses(
         (status = 200, body = ActivityView),
         (status = 404, description = "`activity_not_found` or `revision_not_found`", body = Problem, content_type = "application/problem+json"),
@@ -559,10 +561,11 @@ async fn restore(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<ActivityView>> {
     let body = body.map_err(body_rejection)?;
+    // No body, or JSON `null`, is the same as `{}`.
     let restore: RestoreBody = if body.iter().all(u8::is_ascii_whitespace) {
         RestoreBody::default()
     } else {
-        parse_json(&body)?
+        parse_json::<Option<RestoreBody>>(&body)?.unwrap_or_default()
     };
     Ok(Json(view(
         &state
@@ -578,11 +581,11 @@ pub struct StreamParams {
     /// Comma-separated channels (lat, lon, altitude, heart_rate, cadence, power, speed, distance,
     /// temperature); all when omitted. `time` is always included.
     #[param(
-        pattern = "^$|^(time|lat|lon|altitude|heart_rate|cadence|power|speed|distance|temperature)(,(time|lat|lon|altitude|heart_rate|cadence|power|speed|distance|temperature))*$"
+        pattern = "^(time|lat|lon|altitude|heart_rate|cadence|power|speed|distance|temperature)(,(time|lat|lon|altitude|heart_rate|cadence|power|speed|distance|temperature))*$"
     )]
     pub keys: Option<String>,
     /// low (≤ 100 points), medium (≤ 1,000) or high (every point, the default).
-    #[param(pattern = "^(|low|medium|high)$")]
+    #[param(pattern = "^(low|medium|high)$")]
     pub resolution: Option<String>,
 }
 

@@ -295,19 +295,19 @@ pub struct ListParams {
     pub metric: String,
     /// Samples starting at or after this RFC 3339 instant (1900–2099).
     #[param(
-        pattern = "^$|^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|-(0[0-9]|1[01]):[0-5][0-9]|-12:00|\\+(0[0-9]|1[0-3]):[0-5][0-9]|\\+14:00)$"
+        pattern = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|-(0[0-9]|1[01]):[0-5][0-9]|-12:00|\\+(0[0-9]|1[0-3]):[0-5][0-9]|\\+14:00)$"
     )]
     pub from: Option<String>,
     /// Samples starting before this RFC 3339 instant.
     #[param(
-        pattern = "^$|^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|-(0[0-9]|1[01]):[0-5][0-9]|-12:00|\\+(0[0-9]|1[0-3]):[0-5][0-9]|\\+14:00)$"
+        pattern = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|-(0[0-9]|1[01]):[0-5][0-9]|-12:00|\\+(0[0-9]|1[0-3]):[0-5][0-9]|\\+14:00)$"
     )]
     pub to: Option<String>,
     /// Only this source (an id from `GET /api/v1/sources`).
     pub source: Option<i64>,
     /// `raw` (the default) lists samples as stored, every source's. `minute`, `hour` and `day` give buckets
     /// (sum for amounts; average, minimum and maximum for readings); `day` buckets are local days.
-    #[param(pattern = "^(|raw|minute|hour|day)$")]
+    #[param(pattern = "^(raw|minute|hour|day)$")]
     pub resolution: Option<String>,
     /// For buckets: `true` (the default) merges sources by priority, each moment from the best source with
     /// data; `false` gives every source's own buckets side by side.

@@ -373,23 +373,34 @@ async fn the_generated_signing_key_is_shared_by_restarts_and_sibling_processes()
 }
 
 #[tokio::test]
-async fn empty_query_values_are_absent_and_limits_are_bounded() {
+async fn query_values_are_checked_as_the_document_states() {
     let app = spawn_app().await;
     let t = app.signed_up("ana").await;
-    let res = app
-        .get(
-            "/api/v1/activities?type=&from=&to=&sort=&cursor=&visibility=&limit=",
-            Some(&t.access),
-        )
-        .await;
-    assert_eq!(res.status(), 200, "empty values are the same as none");
-    let res = app
-        .get(
-            "/api/v1/samples?metric=steps&from=&to=&resolution=&cursor=",
-            Some(&t.access),
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+    for (path, status) in [
+        ("/api/v1/activities?from=", 422),
+        ("/api/v1/activities?sort=", 422),
+        ("/api/v1/samples?metric=", 422),
+        ("/api/v1/samples?metric=steps&merge=", 400),
+        ("/api/v1/activities?limit=", 400),
+    ] {
+        let res = app.get(path, Some(&t.access)).await;
+        assert_eq!(res.status(), status, "{path}");
+    }
+    let doc: Value = app.get("/api/v1/openapi.json", None).await.json().await.unwrap();
+    let params = doc["paths"]["/api/v1/activities"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    let pattern = |name: &str| -> String {
+        params.iter().find(|p| p["name"] == name).unwrap()["schema"]["pattern"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert!(
+        pattern("from").starts_with("^(19|20)"),
+        "empty and out-of-range instants are outside the pattern"
+    );
+    assert!(pattern("sort").starts_with("^(-start|"));
     for path in [
         "/api/v1/activities?limit=0",
         "/api/v1/activities?limit=501",
