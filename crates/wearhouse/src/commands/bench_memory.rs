@@ -18,6 +18,7 @@ use wearhouse_model::Roles;
 use wearhouse_services::rollups::Rollups;
 
 use crate::bootstrap::{account_service, import_service, open_store};
+use crate::commands::rss::{peak_rss_mib, reset_peak_rss, rss_mib};
 use crate::config::Config;
 
 /// What one import may add to the process's resident memory.
@@ -338,22 +339,6 @@ fn w_str(w: &mut dyn Write, s: &str) -> std::io::Result<u64> {
     Ok(s.len() as u64)
 }
 
-/// Resident memory now and at its peak since the last reset, in MiB (Linux `VmRSS`, `VmHWM`).
-pub fn rss_and_peak_mib() -> Option<(f64, f64)> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let field = |name: &str| -> Option<f64> {
-        let line = status.lines().find(|l| l.starts_with(name))?;
-        let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-        Some(kib / 1024.0)
-    };
-    Some((field("VmRSS:")?, field("VmHWM:")?))
-}
-
-/// Resets the peak so the next reading covers only what follows (Linux `clear_refs` 5).
-pub fn reset_peak_rss() -> std::io::Result<()> {
-    std::fs::write("/proc/self/clear_refs", "5")
-}
-
 /// What one import did to memory, and what it reported.
 #[derive(Debug, Clone)]
 pub struct MemoryRun {
@@ -388,14 +373,14 @@ pub async fn measure(config: &Config, inputs: &[HostileInput]) -> anyhow::Result
             .context("creating a bench user")?
             .id;
         reset_peak_rss().context("resetting the peak RSS (Linux /proc/self/clear_refs)")?;
-        let (before, _) = rss_and_peak_mib().context("reading /proc/self/status")?;
+        let before = rss_mib().context("reading /proc/self/status")?;
         let started = Instant::now();
         let record = imports
             .import_now(&user, &input.path, &|_, _| {})
             .await
             .with_context(|| format!("importing {}", input.path.display()))?;
         let seconds = started.elapsed().as_secs_f64();
-        let (_, peak) = rss_and_peak_mib().context("reading /proc/self/status")?;
+        let peak = peak_rss_mib().context("reading /proc/self/status")?;
         runs.push(MemoryRun {
             label: input.label,
             file_mib: std::fs::metadata(&input.path).map(|m| m.len()).unwrap_or(0) as f64 / 1048576.0,

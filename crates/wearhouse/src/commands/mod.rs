@@ -5,6 +5,7 @@ pub mod bench_import;
 pub mod bench_memory;
 pub mod config;
 pub mod import;
+pub mod rss;
 pub mod serve;
 pub mod summaries;
 pub mod user;
