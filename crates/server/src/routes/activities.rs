@@ -543,7 +543,23 @@ async fn revisions(
 pub struct RestoreBody {
     /// The revision whose fields to restore; the latest (undelete only) when omitted.
     #[schema(minimum = 1)]
+    #[serde(default, deserialize_with = "whole_number")]
     pub revision: Option<i64>,
+}
+
+/// A whole number written either way JSON allows (`225` or `225.0`): JSON Schema's `integer` admits both.
+fn whole_number<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Option<i64>, D::Error> {
+    let Some(n) = Option::<serde_json::Number>::deserialize(de)? else {
+        return Ok(None);
+    };
+    if let Some(whole) = n.as_i64() {
+        return Ok(Some(whole));
+    }
+    match n.as_f64() {
+        // The range check makes the cast exact: every whole f64 within i64's range converts as is.
+        Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(Some(f as i64)),
+        _ => Err(serde::de::Error::custom(format!("{n} is not a whole number"))),
+    }
 }
 
 /// Restore an earlier revision, or take the activity out of the trash. Writes a new revision.

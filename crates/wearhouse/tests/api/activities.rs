@@ -259,6 +259,23 @@ async fn patches_keep_revisions_and_any_revision_can_be_restored() {
         )
         .await;
     assert_problem(res, 404, "revision_not_found").await;
+    // JSON Schema's integers include 2.0; a fraction is refused.
+    let res = app
+        .post(
+            &format!("{path}/restore"),
+            Some(&ana.access),
+            json!({"revision": 2.0}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "a whole number written as 2.0");
+    let res = app
+        .post(
+            &format!("{path}/restore"),
+            Some(&ana.access),
+            json!({"revision": 2.5}),
+        )
+        .await;
+    assert_problem(res, 422, "invalid_body").await;
     // Undelete without naming a revision.
     app.delete(&path, Some(&ana.access), None).await;
     let res = app
