@@ -38,4 +38,4 @@ pub use samples::{
     IngestOutcome, Rejection, SampleInput, SampleListRequest, SamplePage, SampleService, SourceInput,
 };
 pub use sessions::PasswordChange;
-pub use summaries::{DaySummary, Period, PeriodSummary, SummaryService};
+pub use summaries::{Period, Summaries, SummaryService};

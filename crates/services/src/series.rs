@@ -184,11 +184,10 @@ impl SummaryService {
         let rows = self
             .store
             .rollups
-            .daily(user, day_of(from), day_of(to - 1))
+            .daily(user, &[metric], day_of(from), day_of(to - 1))
             .await?;
         Ok(rows
             .into_iter()
-            .filter(|r| r.metric == metric)
             .map(|r| {
                 let date = from_epoch_day(r.day);
                 let (start, end) = day_bounds(date, &zones);

@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use jiff::tz::{Offset, TimeZone};
 use jiff::ToSpan;
-use wearhouse_analytics::{local_date, DayFigures, SleepSession};
+use wearhouse_analytics::{local_date, DayFigures, SleepSession, ZoneHistory};
 use wearhouse_model::{ActivityFields, ActivityType, FirstWeekday, InvalidInput, Metric, UserId};
-use wearhouse_store::{SleepRollup, Store};
+use wearhouse_store::{DailyRollup, SleepRollup, Store, SummaryInputs, SummaryRange, WorkoutSpan};
 
 use crate::rollups::{epoch_day, from_epoch_day, Rollups};
 use crate::{FieldError, ServiceError};
@@ -15,14 +15,50 @@ use crate::{FieldError, ServiceError};
 /// The longest range one request may ask for.
 pub const MAX_DAYS: i32 = 1000;
 
-/// One local day: the figures of every metric with data that day, its sleep and its workouts.
+/// Figures of consecutive periods (days, weeks or months) as columns: entry `i` of every column belongs
+/// to `periods[i]`. Columns, not one map per period: a year of days is ~5,500 figures, and building
+/// hundreds of small maps cost more than reading them.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DaySummary {
-    pub date: Date,
-    pub figures: BTreeMap<Metric, DayFigures>,
-    /// Sessions ending that day.
-    pub sleep: Option<SleepRollup>,
-    pub workouts: Option<WorkoutFigures>,
+pub struct Summaries {
+    /// First and last local day of each period (the same day for daily summaries).
+    pub periods: Vec<(Date, Date)>,
+    /// Per metric with data in any period: its figures per period.
+    pub figures: BTreeMap<Metric, Vec<Option<DayFigures>>>,
+    /// Sleep sessions ending in each period.
+    pub sleep: Vec<Option<SleepRollup>>,
+    pub workouts: Vec<Option<WorkoutFigures>>,
+}
+
+impl Summaries {
+    fn new(periods: Vec<(Date, Date)>) -> Self {
+        let len = periods.len();
+        Summaries {
+            periods,
+            figures: BTreeMap::new(),
+            sleep: vec![None; len],
+            workouts: vec![None; len],
+        }
+    }
+
+    /// Folds days' figures of `metric` into their periods (`period_of` maps a day to its index).
+    fn add(&mut self, metric: Metric, days: &[DailyRollup], period_of: &impl Fn(i32) -> usize) {
+        let len = self.periods.len();
+        let column = self.figures.entry(metric).or_insert_with(|| vec![None; len]);
+        for r in days {
+            let day = DayFigures {
+                total: r.total,
+                minimum: r.minimum,
+                maximum: r.maximum,
+                count: r.count,
+            };
+            if let Some(slot) = column.get_mut(period_of(r.day)) {
+                match slot {
+                    Some(f) => combine(f, &day),
+                    None => *slot = Some(day),
+                }
+            }
+        }
+    }
 }
 
 /// Workouts of a day or period. A workout counts, whole, for the local day it starts on.
@@ -52,18 +88,6 @@ fn combine_sleep(into: &mut SleepRollup, day: &SleepRollup) {
     into.core += day.core;
     into.deep += day.deep;
     into.rem += day.rem;
-}
-
-/// Figures over a week or a month: amounts summed, readings combined (count-weighted average, lowest
-/// minimum, highest maximum).
-#[derive(Debug, Clone, PartialEq)]
-pub struct PeriodSummary {
-    pub start: Date,
-    /// Last day, inclusive.
-    pub end: Date,
-    pub figures: BTreeMap<Metric, DayFigures>,
-    pub sleep: Option<SleepRollup>,
-    pub workouts: Option<WorkoutFigures>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,6 +130,31 @@ pub struct SummaryService {
     pub(crate) rollups: Rollups,
 }
 
+/// Workouts per local day (of their start) for days `a..=b`, by the same rule as
+/// `activities_on_days`, from the few columns they need rather than whole activities.
+fn workouts_by_day(
+    spans: &[WorkoutSpan],
+    zones: &ZoneHistory,
+    (a, b): (i32, i32),
+) -> BTreeMap<i32, WorkoutFigures> {
+    let mut days: BTreeMap<i32, WorkoutFigures> = BTreeMap::new();
+    for span in spans {
+        let offset = span
+            .offset_minutes
+            .and_then(|m| Offset::from_seconds(i32::from(m) * 60).ok());
+        let start = jiff::Timestamp::from_second(span.start).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+        let day = epoch_day(local_date(start, offset, zones));
+        if !(a..=b).contains(&day) {
+            continue;
+        }
+        let w = days.entry(day).or_default();
+        w.count += 1;
+        w.duration += (span.end - span.start) as f64;
+        w.distance += span.distance.unwrap_or(0.0);
+    }
+    days
+}
+
 /// Unix seconds bounding local days `first..=last` in any zone: local days lie within UTC−12…+14 of
 /// their UTC day.
 fn utc_window(first: Date, last: Date) -> (i64, i64) {
@@ -115,6 +164,16 @@ fn utc_window(first: Date, last: Date) -> (i64, i64) {
             .unwrap_or(0)
     };
     (midnight(first) - 14 * 3600, midnight(last) + 36 * 3600)
+}
+
+/// `from` and `to` as dates, both reported when both are wrong.
+fn parse_range(from: &str, to: &str) -> Result<(Date, Date), ServiceError> {
+    match (parse_date("from", from), parse_date("to", to)) {
+        (Ok(f), Ok(t)) => Ok((f, t)),
+        (f, t) => Err(ServiceError::Invalid(
+            f.err().into_iter().chain(t.err()).collect(),
+        )),
+    }
 }
 
 fn parse_date(field: &str, raw: &str) -> Result<Date, FieldError> {
@@ -132,15 +191,8 @@ impl SummaryService {
     }
 
     /// Every local day from `from` to `to` inclusive, with the figures recorded on it.
-    pub async fn daily(&self, user: &UserId, from: &str, to: &str) -> Result<Vec<DaySummary>, ServiceError> {
-        let (from, to) = match (parse_date("from", from), parse_date("to", to)) {
-            (Ok(f), Ok(t)) => (f, t),
-            (f, t) => {
-                return Err(ServiceError::Invalid(
-                    f.err().into_iter().chain(t.err()).collect(),
-                ))
-            }
-        };
+    pub async fn daily(&self, user: &UserId, from: &str, to: &str) -> Result<Summaries, ServiceError> {
+        let (from, to) = parse_range(from, to)?;
         let (first, last) = (epoch_day(from), epoch_day(to));
         if last < first || last - first >= MAX_DAYS {
             return Err(ServiceError::invalid(
@@ -151,38 +203,11 @@ impl SummaryService {
                 ),
             ));
         }
-        // The reader's own recent writes are folded in before reading.
-        self.rollups.flush(user).await?;
-        let (rows, sleep, mut workouts) = tokio::try_join!(
-            async { Ok::<_, ServiceError>(self.store.rollups.daily(user, first, last).await?) },
-            async { Ok(self.store.rollups.sleep_daily(user, first, last).await?) },
-            self.workouts(user, from, to),
-        )?;
-        let mut days: BTreeMap<i32, BTreeMap<Metric, DayFigures>> =
-            (first..=last).map(|d| (d, BTreeMap::new())).collect();
-        for r in rows {
-            if let Some(day) = days.get_mut(&r.day) {
-                day.insert(
-                    r.metric,
-                    DayFigures {
-                        total: r.total,
-                        minimum: r.minimum,
-                        maximum: r.maximum,
-                        count: r.count,
-                    },
-                );
-            }
-        }
-        let mut sleep: BTreeMap<i32, SleepRollup> = sleep.into_iter().map(|r| (r.day, r)).collect();
-        Ok(days
-            .into_iter()
-            .map(|(d, figures)| DaySummary {
-                date: from_epoch_day(d),
-                figures,
-                sleep: sleep.remove(&d),
-                workouts: workouts.remove(&d),
-            })
-            .collect())
+        let days = (first..=last)
+            .map(|d| (from_epoch_day(d), from_epoch_day(d)))
+            .collect();
+        self.summarize(user, Summaries::new(days), |day| (day - first) as usize)
+            .await
     }
 
     /// Every week or month overlapping `from..=to`, whole (periods are aligned to their first day).
@@ -192,15 +217,8 @@ impl SummaryService {
         period: Period,
         from: &str,
         to: &str,
-    ) -> Result<Vec<PeriodSummary>, ServiceError> {
-        let (from, to) = match (parse_date("from", from), parse_date("to", to)) {
-            (Ok(f), Ok(t)) => (f, t),
-            (f, t) => {
-                return Err(ServiceError::Invalid(
-                    f.err().into_iter().chain(t.err()).collect(),
-                ))
-            }
-        };
+    ) -> Result<Summaries, ServiceError> {
+        let (from, to) = parse_range(from, to)?;
         let range_error = || {
             ServiceError::invalid(
                 "to",
@@ -217,69 +235,80 @@ impl SummaryService {
         let mut start = period.start_of(from);
         while start <= to {
             let Some(next) = period.next(start) else { break };
-            let end = next.yesterday().unwrap_or(start);
-            periods.push(PeriodSummary {
-                start,
-                end,
-                figures: BTreeMap::new(),
-                sleep: None,
-                workouts: None,
-            });
+            periods.push((start, next.yesterday().unwrap_or(start)));
             if periods.len() > MAX_PERIODS {
                 return Err(range_error());
             }
             start = next;
         }
-        let (Some(first), Some(last)) = (periods.first().map(|p| p.start), periods.last().map(|p| p.end))
-        else {
-            return Ok(periods);
-        };
-        self.rollups.flush(user).await?;
-        let rows = self
-            .store
-            .rollups
-            .daily(user, epoch_day(first), epoch_day(last))
-            .await?;
-        let mut index = 0;
-        for r in rows {
-            let day = from_epoch_day(r.day);
-            while index < periods.len() && periods[index].end < day {
-                index += 1;
-            }
-            let Some(p) = periods.get_mut(index) else { break };
-            let figures = DayFigures {
-                total: r.total,
-                minimum: r.minimum,
-                maximum: r.maximum,
-                count: r.count,
-            };
-            p.figures
-                .entry(r.metric)
-                .and_modify(|f| combine(f, &figures))
-                .or_insert(figures);
+        if periods.is_empty() {
+            return Ok(Summaries::new(periods));
         }
-        let sleep = self
-            .store
-            .rollups
-            .sleep_daily(user, epoch_day(first), epoch_day(last))
-            .await?;
-        let workouts = self.workouts(user, first, last).await?;
-        for p in &mut periods {
-            let (a, b) = (epoch_day(p.start), epoch_day(p.end));
-            for r in sleep.iter().filter(|r| (a..=b).contains(&r.day)) {
+        // Each period's last day, as days since 1970, to find a day's period by binary search.
+        let ends: Vec<i32> = periods.iter().map(|(_, end)| epoch_day(*end)).collect();
+        self.summarize(user, Summaries::new(periods), move |day| {
+            ends.partition_point(|end| *end < day)
+        })
+        .await
+    }
+
+    /// Fills `into` with the rollups, sleep and workouts of its days; `period_of` maps a day (days since
+    /// 1970, within the periods) to its period's index.
+    async fn summarize(
+        &self,
+        user: &UserId,
+        mut into: Summaries,
+        period_of: impl Fn(i32) -> usize,
+    ) -> Result<Summaries, ServiceError> {
+        let (Some(first), Some(last)) = (
+            into.periods.first().map(|p| p.0),
+            into.periods.last().map(|p| p.1),
+        ) else {
+            return Ok(into);
+        };
+        let range = SummaryRange {
+            days: (epoch_day(first), epoch_day(last)),
+            instants: utc_window(first, last),
+        };
+        let mut inputs = self.store.rollups.summary_inputs(user, range).await?;
+        if inputs.marked {
+            // Days wait for recomputation (the reader's own recent writes, say): they are folded in
+            // first, and the figures read again.
+            self.rollups.flush(user).await?;
+            inputs = self.store.rollups.summary_inputs(user, range).await?;
+        }
+        let SummaryInputs {
+            daily: rows,
+            sleep,
+            workouts: spans,
+            ..
+        } = inputs;
+        let workouts = if spans.is_empty() {
+            BTreeMap::new()
+        } else {
+            workouts_by_day(&spans, &self.rollups.zones(user).await?, range.days)
+        };
+        // The rows come by metric, then day; `chunk_by` yields no empty chunk, so `days[0]` exists.
+        for days in rows.chunk_by(|a, b| a.metric == b.metric) {
+            into.add(days[0].metric, days, &period_of);
+        }
+        for r in sleep {
+            if let Some(slot) = into.sleep.get_mut(period_of(r.day)) {
                 combine_sleep(
-                    p.sleep.get_or_insert(SleepRollup {
-                        day: a,
+                    slot.get_or_insert(SleepRollup {
+                        day: r.day,
                         ..Default::default()
                     }),
-                    r,
+                    &r,
                 );
             }
-            for (_, w) in workouts.range(a..=b) {
-                p.workouts.get_or_insert_with(WorkoutFigures::default).combine(w);
+        }
+        for (day, w) in workouts {
+            if let Some(slot) = into.workouts.get_mut(period_of(day)) {
+                slot.get_or_insert_with(WorkoutFigures::default).combine(&w);
             }
         }
-        Ok(periods)
+        Ok(into)
     }
 
     /// Live activities starting on local days `first..=last`, with that day (days since 1970).
@@ -321,38 +350,6 @@ impl SummaryService {
             .collect())
     }
 
-    /// Workouts per local day (of their start) for days `first..=last`, by the same rule as
-    /// `activities_on_days`, from the few columns they need rather than whole activities.
-    async fn workouts(
-        &self,
-        user: &UserId,
-        first: Date,
-        last: Date,
-    ) -> Result<BTreeMap<i32, WorkoutFigures>, ServiceError> {
-        let (from, to) = utc_window(first, last);
-        let (spans, zones) = tokio::try_join!(
-            async { Ok::<_, ServiceError>(self.store.activities.workout_spans(user, from, to).await?) },
-            self.rollups.zones(user),
-        )?;
-        let (a, b) = (epoch_day(first), epoch_day(last));
-        let mut days: BTreeMap<i32, WorkoutFigures> = BTreeMap::new();
-        for span in spans {
-            let offset = span
-                .offset_minutes
-                .and_then(|m| Offset::from_seconds(i32::from(m) * 60).ok());
-            let start = jiff::Timestamp::from_second(span.start).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-            let day = epoch_day(local_date(start, offset, &zones));
-            if !(a..=b).contains(&day) {
-                continue;
-            }
-            let w = days.entry(day).or_default();
-            w.count += 1;
-            w.duration += (span.end - span.start) as f64;
-            w.distance += span.distance.unwrap_or(0.0);
-        }
-        Ok(days)
-    }
-
     /// Sleep sessions ending on local days `from..=to` (at most 366 days), with stage totals.
     pub async fn sleep_sessions(
         &self,
@@ -360,14 +357,7 @@ impl SummaryService {
         from: &str,
         to: &str,
     ) -> Result<Vec<SleepSession>, ServiceError> {
-        let (from, to) = match (parse_date("from", from), parse_date("to", to)) {
-            (Ok(f), Ok(t)) => (f, t),
-            (f, t) => {
-                return Err(ServiceError::Invalid(
-                    f.err().into_iter().chain(t.err()).collect(),
-                ))
-            }
-        };
+        let (from, to) = parse_range(from, to)?;
         if to < from || epoch_day(to) - epoch_day(from) > 366 {
             return Err(ServiceError::invalid(
                 "to",

@@ -191,11 +191,10 @@ impl SummaryService {
             let rows = self
                 .store
                 .rollups
-                .daily(user, epoch_day(start), epoch_day(end))
+                .daily(user, &[metric], epoch_day(start), epoch_day(end))
                 .await?;
             let (sum, count) = rows
                 .iter()
-                .filter(|r| r.metric == metric)
                 .fold((0.0, 0i64), |(s, c), r| (s + r.total, c + r.count));
             let total = match metric.kind() {
                 _ if count == 0 => None,

@@ -55,11 +55,18 @@ enum Step {
 const START_KEYED_BEFORE: &[&str] = &["googlefit:%", "google_fit:%", "tcx:%", "____-__-__T%"];
 
 /// Every upgrade, oldest first. A new database runs them all too, finding nothing to change.
-const UPGRADES: &[Upgrade] = &[Upgrade {
-    version: 1,
-    what: "figures merged by time share, summaries nested in finer data, workouts keyed by content",
-    steps: &[Step::KeyWorkoutsByStart, Step::RecomputeRollups],
-}];
+const UPGRADES: &[Upgrade] = &[
+    Upgrade {
+        version: 1,
+        what: "figures merged by time share, summaries nested in finer data, workouts keyed by content",
+        steps: &[Step::KeyWorkoutsByStart, Step::RecomputeRollups],
+    },
+    Upgrade {
+        version: 2,
+        what: "rollups packed per block of days and hours (schema 0018 left them empty)",
+        steps: &[Step::RecomputeRollups],
+    },
+];
 
 /// The data version this release writes.
 pub fn current_version() -> u32 {

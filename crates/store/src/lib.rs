@@ -12,6 +12,7 @@ mod idempotency;
 mod imports;
 mod open;
 mod raw;
+mod rollup_block;
 mod rollups;
 mod rows;
 mod sample_chunk;
@@ -34,7 +35,9 @@ pub use idempotency::{IdempotencyStore, KeyClaim, StoredResponse};
 pub use imports::{ImportProgress, ImportRecord, ImportStatus, ImportStore, NewImport};
 pub use open::{open, Backend, StorageUsage, Store, StoreOptions};
 pub use raw::{RawQuery, RawRecord, RawStore};
-pub use rollups::{DailyRollup, HourlyRollup, RollupStore, SeriesRollups, SleepRollup};
+pub use rollups::{
+    DailyRollup, HourlyRollup, RollupStore, SeriesRollups, SleepRollup, SummaryInputs, SummaryRange,
+};
 pub use samples::{
     NewSample, SampleCursor, SampleQuery, SampleStore, SampleValue, SourceRecord, StoredSample,
 };

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use wearhouse_model::{Metric, UserId};
 
-use crate::StoreError;
+use crate::{StoreError, WorkoutSpan};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DailyRollup {
@@ -58,8 +58,31 @@ pub struct SleepRollup {
     pub rem: f64,
 }
 
+/// The days and instants a summary covers: local days `days.0..=days.1` (days since 1970-01-01), and
+/// the Unix seconds `[instants.0, instants.1)` that hold every instant of those days in any zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SummaryRange {
+    pub days: (i32, i32),
+    pub instants: (i64, i64),
+}
+
+/// What daily, weekly and monthly summaries read, from one snapshot.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SummaryInputs {
+    /// The user has days waiting for recomputation (the rollups may be behind the samples).
+    pub marked: bool,
+    /// Every metric's rollups of the days, by metric then day.
+    pub daily: Vec<DailyRollup>,
+    pub sleep: Vec<SleepRollup>,
+    /// Live workouts overlapping the instants (see `ActivityStore::workout_spans`).
+    pub workouts: Vec<WorkoutSpan>,
+}
+
 #[async_trait]
 pub trait RollupStore: Send + Sync {
+    /// Everything a summary of `range` reads, from one snapshot where the backend offers it.
+    async fn summary_inputs(&self, user: &UserId, range: SummaryRange) -> Result<SummaryInputs, StoreError>;
+
     /// Replaces one recompute's rollups of a metric in one transaction: the daily rows of its days and
     /// the hourly rows of its hours (days or hours without a row end up with none).
     async fn replace_series(&self, user: &UserId, series: &SeriesRollups<'_>) -> Result<(), StoreError>;
@@ -82,8 +105,15 @@ pub trait RollupStore: Send + Sync {
     /// Forgets every mark of the user (after a full rebuild).
     async fn clear_all_dirty(&self, user: &UserId) -> Result<(), StoreError>;
 
-    /// The user's rollups for days `from_day..=to_day`, ordered by day then metric.
-    async fn daily(&self, user: &UserId, from_day: i32, to_day: i32) -> Result<Vec<DailyRollup>, StoreError>;
+    /// The user's rollups of `metrics` for days `from_day..=to_day`, ordered by metric (its code), then
+    /// day.
+    async fn daily(
+        &self,
+        user: &UserId,
+        metrics: &[Metric],
+        from_day: i32,
+        to_day: i32,
+    ) -> Result<Vec<DailyRollup>, StoreError>;
 
     /// Replaces the user's sleep rollups for days `from_day..=to_day` with `rows`, atomically.
     async fn replace_sleep(

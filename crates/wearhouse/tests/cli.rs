@@ -340,15 +340,16 @@ fn synthetic_export(days: u32) -> Vec<u8> {
     xml
 }
 
-const ROLLUPS: &str =
-    "SELECT metric, day, total, minimum, maximum, count FROM daily_rollups ORDER BY metric, day";
+const ROLLUPS: &str = "SELECT metric, block, hex(days) FROM daily_rollup_blocks ORDER BY metric, block";
 
 /// What a kill between an import being recorded done and its rollups being recomputed leaves: the days
 /// marked, their rollups not yet written.
 const KILLED_BEFORE_ROLLUPS: [&str; 4] = [
-    "INSERT INTO rollup_dirty (user_id, metric, day, seq) SELECT user_id, metric, day, 1 FROM daily_rollups",
-    "DELETE FROM daily_rollups",
-    "DELETE FROM hourly_rollups",
+    "WITH RECURSIVE k(d) AS (SELECT 0 UNION ALL SELECT d + 1 FROM k WHERE d < 127) \
+     INSERT INTO rollup_dirty (user_id, metric, day, seq) \
+     SELECT user_id, metric, block * 128 + d, 1 FROM daily_rollup_blocks, k",
+    "DELETE FROM daily_rollup_blocks",
+    "DELETE FROM hourly_rollup_blocks",
     "SELECT COUNT(*) FROM rollup_dirty",
 ];
 
@@ -367,7 +368,7 @@ fn rollups_an_import_killed_after_it_was_done_left_are_finished_by_any_next_comm
     let first = import(dir.path(), "ana", "export.xml");
     assert!(first.starts_with("done"), "{first}");
     let figures = sql(dir.path(), &[ROLLUPS]);
-    assert!(figures.len() > 10, "{figures:?}");
+    assert!(figures.len() >= 10, "{figures:?}");
 
     // Run again, the import is "already imported" and returns at once: the figures are finished first.
     let marked = sql(dir.path(), &KILLED_BEFORE_ROLLUPS);

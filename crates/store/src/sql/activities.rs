@@ -55,7 +55,7 @@ macro_rules! impl_activity_store {
                 let row: Option<$crate::rows::ActivityRow> = sqlx::query_as(&format!(
                     "UPDATE activities SET activity_type = $4, start_s = $5, end_s = $6, distance = $7, avg_hr = $8, \
                      visibility = $9, title = $10, notes = $11, body = $12, updated_at = $13, deleted_at = NULL, \
-                     revision = revision + 1 \
+                     offset_minutes = $14, revision = revision + 1 \
                      WHERE user_id = $1 AND id = $2 AND revision = $3{live_only} RETURNING {}",
                     $crate::sql::activities::ACTIVITY_COLUMNS
                 ))
@@ -72,6 +72,7 @@ macro_rules! impl_activity_store {
                 .bind(fields.notes.as_deref())
                 .bind($crate::rows::activity_body(fields)?)
                 .bind($crate::time::to_micros(now))
+                .bind(fields.offset_minutes)
                 .fetch_optional(&mut *tx)
                 .await?;
                 let Some(row) = row else {
@@ -133,8 +134,8 @@ macro_rules! impl_activity_store {
                     let inserted = sqlx::query(
                         "INSERT INTO activities (id, user_id, activity_type, start_s, end_s, distance, avg_hr, \
                          visibility, title, notes, source_id, external_id, revision, stream_points, body, \
-                         created_at, updated_at, import_id) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $14, $15, $15, $16) \
+                         created_at, updated_at, import_id, offset_minutes) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $14, $15, $15, $16, $17) \
                          ON CONFLICT DO NOTHING",
                     )
                     .bind(item.id.as_str())
@@ -153,6 +154,7 @@ macro_rules! impl_activity_store {
                     .bind($crate::rows::activity_body(&item.fields)?)
                     .bind(at)
                     .bind(item.import_id.as_deref())
+                    .bind(item.fields.offset_minutes)
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();

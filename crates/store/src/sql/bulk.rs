@@ -8,10 +8,12 @@ use wearhouse_model::{Metric, UserId};
 use std::collections::{BTreeMap, HashSet};
 
 use super::{PgStore, SqliteStore};
+use crate::rollup_block;
 use crate::sample_chunk::{self, ChunkKey};
 use crate::WorkoutSpan;
 use crate::{
     DailyRollup, HourlyRollup, NewSample, RawRecord, SampleValue, SeriesRollups, SleepRollup, StoreError,
+    SummaryInputs, SummaryRange,
 };
 
 /// Rows per INSERT statement on PostgreSQL: 8 parameters each, well under its 65,535 parameter limit,
@@ -66,10 +68,11 @@ impl SqliteStore {
     pub(crate) async fn read_daily(
         &self,
         user: &UserId,
+        metrics: &[Metric],
         from_day: i32,
         to_day: i32,
     ) -> Result<Vec<DailyRollup>, StoreError> {
-        self.native.daily_rollups(user, from_day, to_day).await
+        self.native.daily_rollups(user, metrics, from_day, to_day).await
     }
 
     pub(crate) async fn read_sleep_daily(
@@ -99,9 +102,45 @@ impl SqliteStore {
     ) -> Result<Vec<WorkoutSpan>, StoreError> {
         self.native.workout_spans(user, from, to).await
     }
+
+    pub(crate) async fn read_summary_inputs(
+        &self,
+        user: &UserId,
+        range: SummaryRange,
+    ) -> Result<SummaryInputs, StoreError> {
+        self.native.summary_inputs(user, range).await
+    }
 }
 
 impl PgStore {
+    /// The reads run side by side on the pool (each its own snapshot: a summary's figures are rollups
+    /// of one moment, and its workouts of another, as on any read of several tables without a
+    /// transaction).
+    pub(crate) async fn read_summary_inputs(
+        &self,
+        user: &UserId,
+        range: SummaryRange,
+    ) -> Result<SummaryInputs, StoreError> {
+        let (marked, daily, sleep, workouts) = tokio::try_join!(
+            async {
+                sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM rollup_dirty WHERE user_id = $1)")
+                    .bind(user.as_str())
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(StoreError::from)
+            },
+            self.read_daily(user, Metric::ALL, range.days.0, range.days.1),
+            self.read_sleep_daily(user, range.days.0, range.days.1),
+            self.read_workout_spans(user, range.instants.0, range.instants.1),
+        )?;
+        Ok(SummaryInputs {
+            marked,
+            daily,
+            sleep,
+            workouts,
+        })
+    }
+
     pub(crate) async fn store_samples(
         &self,
         user: &UserId,
@@ -272,53 +311,72 @@ impl PgStore {
         series: &SeriesRollups<'_>,
     ) -> Result<(), StoreError> {
         let metric = series.metric.code();
+        let daily = rollup_block::daily_entries(series.daily);
+        let hourly = rollup_block::hourly_entries(series.hourly);
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM daily_rollups WHERE user_id = $1 AND metric = $2 AND day BETWEEN $3 AND $4")
+        // One recompute of a user's metric at a time, across processes: a block is read, spliced and
+        // written back, and two writers creating the same block would otherwise lose one's days.
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, $2))")
             .bind(user.as_str())
-            .bind(metric)
-            .bind(i64::from(series.days.0))
-            .bind(i64::from(series.days.1))
+            .bind(i64::from(metric))
             .execute(&mut *tx)
             .await?;
-        for chunk in series.daily.chunks(INSERT_CHUNK) {
-            let mut insert = sqlx::QueryBuilder::<sqlx::Postgres>::new(
-                "INSERT INTO daily_rollups (user_id, metric, day, total, minimum, maximum, count) ",
-            );
-            insert.push_values(chunk, |mut row, r| {
-                row.push_bind(user.as_str())
-                    .push_bind(r.metric.code())
-                    .push_bind(i64::from(r.day))
-                    .push_bind(r.total)
-                    .push_bind(r.minimum)
-                    .push_bind(r.maximum)
-                    .push_bind(r.count);
-            });
-            insert.build().execute(&mut *tx).await?;
-        }
-        sqlx::query(
-            "DELETE FROM hourly_rollups WHERE user_id = $1 AND metric = $2 AND hour BETWEEN $3 AND $4",
-        )
-        .bind(user.as_str())
-        .bind(metric)
-        .bind(series.hours.0)
-        .bind(series.hours.1)
-        .execute(&mut *tx)
-        .await?;
-        for chunk in series.hourly.chunks(INSERT_CHUNK) {
-            let mut insert = sqlx::QueryBuilder::<sqlx::Postgres>::new(
-                "INSERT INTO hourly_rollups (user_id, metric, hour, total, minimum, maximum, count, sources) ",
-            );
-            insert.push_values(chunk, |mut row, r| {
-                row.push_bind(user.as_str())
-                    .push_bind(r.metric.code())
-                    .push_bind(r.hour)
-                    .push_bind(r.total)
-                    .push_bind(r.minimum)
-                    .push_bind(r.maximum)
-                    .push_bind(r.count)
-                    .push_bind(super::rollups::source_list(&r.sources));
-            });
-            insert.build().execute(&mut *tx).await?;
+        let tables = [
+            (
+                "daily_rollup_blocks",
+                "days",
+                (i64::from(series.days.0), i64::from(series.days.1)),
+                &daily,
+            ),
+            ("hourly_rollup_blocks", "hours", series.hours, &hourly),
+        ];
+        for (table, column, range, fresh) in tables {
+            let blocks = rollup_block::blocks_of(range);
+            let old: Vec<(i64, Vec<u8>)> = sqlx::query_as(&format!(
+                "SELECT block, {column} FROM {table} WHERE user_id = $1 AND metric = $2 \
+                 AND block BETWEEN $3 AND $4"
+            ))
+            .bind(user.as_str())
+            .bind(metric)
+            .bind(*blocks.start())
+            .bind(*blocks.end())
+            .fetch_all(&mut *tx)
+            .await?;
+            let old: BTreeMap<i64, Vec<u8>> = old.into_iter().collect();
+            let mut gone = Vec::new();
+            let mut written = Vec::new();
+            for block in blocks {
+                match rollup_block::splice(block, old.get(&block).map(Vec::as_slice), range, fresh, table)? {
+                    Some(blob) => written.push((block, blob)),
+                    None if old.contains_key(&block) => gone.push(block),
+                    None => {}
+                }
+            }
+            if !gone.is_empty() {
+                sqlx::query(&format!(
+                    "DELETE FROM {table} WHERE user_id = $1 AND metric = $2 AND block = ANY($3)"
+                ))
+                .bind(user.as_str())
+                .bind(metric)
+                .bind(&gone)
+                .execute(&mut *tx)
+                .await?;
+            }
+            for chunk in written.chunks(INSERT_CHUNK) {
+                let mut upsert = sqlx::QueryBuilder::<sqlx::Postgres>::new(format!(
+                    "INSERT INTO {table} (user_id, metric, block, {column}) "
+                ));
+                upsert.push_values(chunk, |mut row, (block, blob)| {
+                    row.push_bind(user.as_str())
+                        .push_bind(metric)
+                        .push_bind(*block)
+                        .push_bind(blob.as_slice());
+                });
+                upsert.push(format!(
+                    " ON CONFLICT (user_id, metric, block) DO UPDATE SET {column} = excluded.{column}"
+                ));
+                upsert.build().execute(&mut *tx).await?;
+            }
         }
         tx.commit().await?;
         Ok(())
@@ -383,35 +441,32 @@ impl PgStore {
     pub(crate) async fn read_daily(
         &self,
         user: &UserId,
+        metrics: &[Metric],
         from_day: i32,
         to_day: i32,
     ) -> Result<Vec<DailyRollup>, StoreError> {
-        let rows: Vec<(i16, i64, f64, f64, f64, i64)> = sqlx::query_as(
-            "SELECT metric, day, total, minimum, maximum, count FROM daily_rollups \
-             WHERE user_id = $1 AND day BETWEEN $2 AND $3 ORDER BY day, metric",
+        if metrics.is_empty() || to_day < from_day {
+            return Ok(Vec::new());
+        }
+        let codes: Vec<i16> = metrics.iter().map(|m| m.code()).collect();
+        let rows: Vec<(i16, i64, Vec<u8>)> = sqlx::query_as(
+            "SELECT metric, block, days FROM daily_rollup_blocks \
+             WHERE user_id = $1 AND metric = ANY($2) AND block BETWEEN $3 AND $4 ORDER BY metric, block",
         )
         .bind(user.as_str())
-        .bind(i64::from(from_day))
-        .bind(i64::from(to_day))
+        .bind(&codes)
+        .bind(rollup_block::block_of(i64::from(from_day)))
+        .bind(rollup_block::block_of(i64::from(to_day)))
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|(metric, day, total, minimum, maximum, count)| {
-                let metric = Metric::from_code(metric).ok_or_else(|| {
-                    StoreError::Corrupt(format!("daily_rollups.metric: unknown code {metric}"))
-                })?;
-                let day = i32::try_from(day)
-                    .map_err(|_| StoreError::Corrupt(format!("daily_rollups.day: {day}")))?;
-                Ok(DailyRollup {
-                    metric,
-                    day,
-                    total,
-                    minimum,
-                    maximum,
-                    count,
-                })
-            })
-            .collect()
+        let mut out = Vec::new();
+        for (code, block, blob) in rows {
+            let metric = Metric::from_code(code).ok_or_else(|| {
+                StoreError::Corrupt(format!("daily_rollup_blocks.metric: unknown code {code}"))
+            })?;
+            rollup_block::push_daily(metric, block, &blob, (from_day, to_day), &mut out)?;
+        }
+        Ok(out)
     }
 
     pub(crate) async fn read_sleep_daily(
@@ -457,30 +512,24 @@ impl PgStore {
         from_hour: i64,
         to_hour: i64,
     ) -> Result<Vec<HourlyRollup>, StoreError> {
-        let rows: Vec<(i64, f64, f64, f64, i64, String)> = sqlx::query_as(
-            "SELECT hour, total, minimum, maximum, count, sources FROM hourly_rollups \
-             WHERE user_id = $1 AND metric = $2 AND hour BETWEEN $3 AND $4 ORDER BY hour",
+        if to_hour < from_hour {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(
+            "SELECT block, hours FROM hourly_rollup_blocks \
+             WHERE user_id = $1 AND metric = $2 AND block BETWEEN $3 AND $4 ORDER BY block",
         )
         .bind(user.as_str())
         .bind(metric.code())
-        .bind(from_hour)
-        .bind(to_hour)
+        .bind(rollup_block::block_of(from_hour))
+        .bind(rollup_block::block_of(to_hour))
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|(hour, total, minimum, maximum, count, sources)| {
-                let sources = super::rollups::parse_source_list(&sources)?;
-                Ok(HourlyRollup {
-                    metric,
-                    hour,
-                    total,
-                    minimum,
-                    maximum,
-                    count,
-                    sources,
-                })
-            })
-            .collect()
+        let mut out = Vec::new();
+        for (block, blob) in rows {
+            rollup_block::push_hourly(metric, block, &blob, (from_hour, to_hour), &mut out)?;
+        }
+        Ok(out)
     }
 
     pub(crate) async fn read_workout_spans(
@@ -490,9 +539,8 @@ impl PgStore {
         to: i64,
     ) -> Result<Vec<WorkoutSpan>, StoreError> {
         let earliest = from.saturating_sub(wearhouse_model::activity::MAX_ACTIVITY_DAYS * 86_400);
-        let rows: Vec<(i64, i64, Option<i32>, Option<f64>)> = sqlx::query_as(
-            "SELECT start_s, end_s, (body::json ->> 'offset_minutes')::integer, \
-             (body::json ->> 'distance')::double precision FROM activities \
+        let rows: Vec<(i64, i64, Option<i16>, Option<f64>)> = sqlx::query_as(
+            "SELECT start_s, end_s, offset_minutes, distance FROM activities \
              WHERE user_id = $1 AND deleted_at IS NULL AND merged_into IS NULL \
              AND start_s >= $2 AND start_s < $3 AND end_s > $4 ORDER BY start_s, id",
         )
@@ -502,18 +550,14 @@ impl PgStore {
         .bind(from)
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|(start, end, offset, distance)| {
-                let offset_minutes = offset.map(i16::try_from).transpose().map_err(|_| {
-                    StoreError::Corrupt(format!("activities.body offset_minutes: {offset:?}"))
-                })?;
-                Ok(WorkoutSpan {
-                    start,
-                    end,
-                    offset_minutes,
-                    distance,
-                })
+        Ok(rows
+            .into_iter()
+            .map(|(start, end, offset_minutes, distance)| WorkoutSpan {
+                start,
+                end,
+                offset_minutes,
+                distance,
             })
-            .collect()
+            .collect())
     }
 }

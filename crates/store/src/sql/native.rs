@@ -13,20 +13,26 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use wearhouse_model::{Metric, UserId};
 
+use crate::rollup_block;
 use crate::sample_chunk::{self, ChunkKey, ChunkSample, ExternalKey, Merge};
 use crate::{NewSample, RawRecord, SampleValue, SeriesRollups, StoreError};
 
-/// Idle connections kept for reuse (each keeps its statement cache and page cache).
-const MAX_IDLE: usize = 4;
+/// Connections open at most, all kept for reuse (each keeps its statement cache and page cache). Work
+/// beyond that waits for a connection, asynchronously, instead of opening one: under 32 concurrent
+/// year views, connections opened for a burst and closed after it (each reading the schema and
+/// starting with a cold cache) took a visible share of the CPU.
+const MAX_CONNECTIONS: usize = 8;
 
 /// A small pool of native connections to one SQLite file.
 pub(crate) struct NativeSqlite {
     path: PathBuf,
     busy_timeout: Duration,
     idle: Mutex<Vec<Connection>>,
+    /// One permit per connection that may be open.
+    permits: Arc<tokio::sync::Semaphore>,
     /// Taken by the write paths for their whole transaction (see `run_writing`).
     writes: Mutex<()>,
 }
@@ -45,6 +51,7 @@ impl NativeSqlite {
             path,
             busy_timeout,
             idle: Mutex::new(Vec::new()),
+            permits: Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS)),
             writes: Mutex::new(()),
         })
     }
@@ -71,8 +78,15 @@ impl NativeSqlite {
         E: Into<StoreError>,
         F: FnOnce(&mut Connection) -> Result<T, E> + Send + 'static,
     {
+        // The permit is held by the blocking work itself, so a caller that stops waiting does not free
+        // it early. The semaphore is never closed, so acquiring cannot fail.
+        let permit = Arc::clone(&self.permits)
+            .acquire_owned()
+            .await
+            .map_err(|e| StoreError::Native(format!("storage connections closed: {e}")))?;
         let this = Arc::clone(self);
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let taken = this
                 .idle
                 .lock()
@@ -86,9 +100,7 @@ impl NativeSqlite {
             // A connection left inside a transaction by a failed statement is not reused.
             if conn.is_autocommit() {
                 let mut idle = this.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                if idle.len() < MAX_IDLE {
-                    idle.push(conn);
-                }
+                idle.push(conn);
             }
             result
         })
@@ -219,54 +231,41 @@ impl NativeSqlite {
         let user = user.as_str().to_owned();
         let metric = series.metric.code();
         let (days, hours) = (series.days, series.hours);
-        let daily = series.daily.to_vec();
-        let hourly = series.hourly.to_vec();
+        let daily = rollup_block::daily_entries(series.daily);
+        let hourly = rollup_block::hourly_entries(series.hourly);
         self.run_writing(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            tx.prepare_cached(
-                "DELETE FROM daily_rollups WHERE user_id = ?1 AND metric = ?2 AND day BETWEEN ?3 AND ?4",
-            )?
-            .execute(rusqlite::params![user, metric, days.0, days.1])?;
-            {
-                let mut insert = tx.prepare_cached(
-                    "INSERT INTO daily_rollups (user_id, metric, day, total, minimum, maximum, count) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                )?;
-                for r in &daily {
-                    insert.execute(rusqlite::params![
-                        user,
-                        r.metric.code(),
-                        r.day,
-                        r.total,
-                        r.minimum,
-                        r.maximum,
-                        r.count
-                    ])?;
+            let tables = [
+                (
+                    "daily_rollup_blocks",
+                    "days",
+                    (i64::from(days.0), i64::from(days.1)),
+                    &daily,
+                ),
+                ("hourly_rollup_blocks", "hours", hours, &hourly),
+            ];
+            for (table, column, range, fresh) in tables {
+                let mut read = tx.prepare_cached(&format!(
+                    "SELECT {column} FROM {table} WHERE user_id = ?1 AND metric = ?2 AND block = ?3"
+                ))?;
+                let mut upsert = tx.prepare_cached(&format!(
+                    "INSERT INTO {table} (user_id, metric, block, {column}) VALUES (?1, ?2, ?3, ?4) \
+                     ON CONFLICT (user_id, metric, block) DO UPDATE SET {column} = excluded.{column}"
+                ))?;
+                let mut delete = tx.prepare_cached(&format!(
+                    "DELETE FROM {table} WHERE user_id = ?1 AND metric = ?2 AND block = ?3"
+                ))?;
+                for block in rollup_block::blocks_of(range) {
+                    let old: Option<Vec<u8>> = read
+                        .query_row(rusqlite::params![user, metric, block], |r| r.get(0))
+                        .optional()?;
+                    match rollup_block::splice(block, old.as_deref(), range, fresh, table)? {
+                        Some(blob) => upsert.execute(rusqlite::params![user, metric, block, blob])?,
+                        None => delete.execute(rusqlite::params![user, metric, block])?,
+                    };
                 }
             }
-            tx.prepare_cached(
-                "DELETE FROM hourly_rollups WHERE user_id = ?1 AND metric = ?2 AND hour BETWEEN ?3 AND ?4",
-            )?
-            .execute(rusqlite::params![user, metric, hours.0, hours.1])?;
-            {
-                let mut insert = tx.prepare_cached(
-                    "INSERT INTO hourly_rollups (user_id, metric, hour, total, minimum, maximum, count, sources) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                )?;
-                for r in &hourly {
-                    insert.execute(rusqlite::params![
-                        user,
-                        r.metric.code(),
-                        r.hour,
-                        r.total,
-                        r.minimum,
-                        r.maximum,
-                        r.count,
-                        super::rollups::source_list(&r.sources)
-                    ])?;
-                }
-            }
-            tx.commit()
+            tx.commit().map_err(StoreError::from)
         })
         .await
     }

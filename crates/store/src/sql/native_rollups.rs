@@ -1,11 +1,14 @@
 //! SQLite's rollup reads, on the native connections (see `native`): the summary and series views read
-//! hundreds to thousands of rollup rows per request, where sqlx's per-row hand-off between threads cost
-//! more than SQLite's own work (a year of daily rows: ~5,500 rows).
+//! hundreds to thousands of figures per request, where sqlx's per-row hand-off between threads cost
+//! more than SQLite's own work. Each read is a plain function of a connection, so that a summary's
+//! reads run together: one trip to a blocking thread and one snapshot.
 
+use rusqlite::Connection;
 use wearhouse_model::{Metric, UserId};
 
 use super::native::NativeSqlite;
-use crate::{DailyRollup, HourlyRollup, SleepRollup, StoreError, WorkoutSpan};
+use crate::rollup_block;
+use crate::{DailyRollup, HourlyRollup, SleepRollup, StoreError, SummaryInputs, SummaryRange, WorkoutSpan};
 
 fn metric_of(code: i16, table: &str) -> Result<Metric, StoreError> {
     Metric::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("{table}.metric: unknown code {code}")))
@@ -15,50 +18,105 @@ fn day_of(day: i64, table: &str) -> Result<i32, StoreError> {
     i32::try_from(day).map_err(|_| StoreError::Corrupt(format!("{table}.day: {day}")))
 }
 
+/// Daily rollups of `metrics`, by metric then day.
+fn read_daily(
+    conn: &Connection,
+    user: &str,
+    metrics: &[Metric],
+    (from_day, to_day): (i32, i32),
+) -> Result<Vec<DailyRollup>, StoreError> {
+    if metrics.is_empty() || to_day < from_day {
+        return Ok(Vec::new());
+    }
+    // The key is (user, metric, block): naming the metrics lets SQLite seek one block range per metric;
+    // rows come in key order, so the rollups come out by metric, then day, unsorted.
+    let query = format!(
+        "SELECT metric, block, days FROM daily_rollup_blocks \
+         WHERE user_id = ?1 AND metric IN ({}) AND block BETWEEN ?2 AND ?3 ORDER BY metric, block",
+        metrics
+            .iter()
+            .map(|m| m.code().to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let blocks = (
+        rollup_block::block_of(i64::from(from_day)),
+        rollup_block::block_of(i64::from(to_day)),
+    );
+    let mut statement = conn.prepare_cached(&query)?;
+    let mut rows = statement.query(rusqlite::params![user, blocks.0, blocks.1])?;
+    let days = usize::try_from(to_day - from_day + 1).unwrap_or(0);
+    let mut out = Vec::with_capacity(days * metrics.len().min(16));
+    while let Some(row) = rows.next()? {
+        let metric = metric_of(row.get(0)?, "daily_rollup_blocks")?;
+        let block: i64 = row.get(1)?;
+        let blob = row.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?;
+        rollup_block::push_daily(metric, block, blob, (from_day, to_day), &mut out)?;
+    }
+    Ok(out)
+}
+
+fn read_sleep(
+    conn: &Connection,
+    user: &str,
+    (from_day, to_day): (i32, i32),
+) -> Result<Vec<SleepRollup>, StoreError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT day, sessions, in_bed, asleep, awake, unspecified, core, deep, rem FROM daily_sleep \
+         WHERE user_id = ?1 AND day BETWEEN ?2 AND ?3 ORDER BY day",
+    )?;
+    let mut rows = statement.query(rusqlite::params![user, from_day, to_day])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(SleepRollup {
+            day: day_of(r.get(0)?, "daily_sleep")?,
+            sessions: r.get(1)?,
+            in_bed: r.get(2)?,
+            asleep: r.get(3)?,
+            awake: r.get(4)?,
+            unspecified: r.get(5)?,
+            core: r.get(6)?,
+            deep: r.get(7)?,
+            rem: r.get(8)?,
+        });
+    }
+    Ok(out)
+}
+
+/// The same activities as `activities_between`, from the columns beside the document (bound from the
+/// same fields), which the partial index `activities_live_spans` covers: a year of workouts is read
+/// from that index alone.
+fn read_spans(conn: &Connection, user: &str, (from, to): (i64, i64)) -> Result<Vec<WorkoutSpan>, StoreError> {
+    let earliest = from.saturating_sub(wearhouse_model::activity::MAX_ACTIVITY_DAYS * 86_400);
+    let mut statement = conn.prepare_cached(
+        "SELECT start_s, end_s, offset_minutes, distance FROM activities \
+         WHERE user_id = ?1 AND deleted_at IS NULL AND merged_into IS NULL \
+         AND start_s >= ?2 AND start_s < ?3 AND end_s > ?4 ORDER BY start_s, id",
+    )?;
+    let spans = statement
+        .query_map(rusqlite::params![user, earliest, to, from], |r| {
+            Ok(WorkoutSpan {
+                start: r.get(0)?,
+                end: r.get(1)?,
+                offset_minutes: r.get(2)?,
+                distance: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(spans)
+}
+
 impl NativeSqlite {
     pub(crate) async fn daily_rollups(
         self: &std::sync::Arc<Self>,
         user: &UserId,
+        metrics: &[Metric],
         from_day: i32,
         to_day: i32,
     ) -> Result<Vec<DailyRollup>, StoreError> {
-        let user = user.as_str().to_owned();
-        // The key is (user, metric, day): naming every metric lets SQLite seek one day range per metric
-        // instead of scanning all the user's years, and reading in key order spares it a sort of the
-        // rows (its sorter showed in profiles); they are put in (day, metric) order below.
-        let query = format!(
-            "SELECT metric, day, total, minimum, maximum, count FROM daily_rollups \
-             WHERE user_id = ?1 AND metric IN ({}) AND day BETWEEN ?2 AND ?3 ORDER BY metric, day",
-            Metric::ALL
-                .iter()
-                .map(|m| m.code().to_string())
-                .collect::<Vec<_>>()
-                .join(",")
-        );
-        let rows: Vec<(i16, i64, f64, f64, f64, i64)> = self
-            .run(move |conn| {
-                conn.prepare_cached(&query)?
-                    .query_map(rusqlite::params![user, from_day, to_day], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
-                    })?
-                    .collect::<rusqlite::Result<Vec<_>>>()
-            })
-            .await?;
-        let mut rollups = rows
-            .into_iter()
-            .map(|(metric, day, total, minimum, maximum, count)| {
-                Ok(DailyRollup {
-                    metric: metric_of(metric, "daily_rollups")?,
-                    day: day_of(day, "daily_rollups")?,
-                    total,
-                    minimum,
-                    maximum,
-                    count,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        rollups.sort_unstable_by_key(|r| (r.day, r.metric.code()));
-        Ok(rollups)
+        let (user, metrics) = (user.as_str().to_owned(), metrics.to_vec());
+        self.run(move |conn| read_daily(conn, &user, &metrics, (from_day, to_day)))
+            .await
     }
 
     pub(crate) async fn sleep_rollups(
@@ -68,46 +126,8 @@ impl NativeSqlite {
         to_day: i32,
     ) -> Result<Vec<SleepRollup>, StoreError> {
         let user = user.as_str().to_owned();
-        type Row = (i64, i64, f64, f64, f64, f64, f64, f64, f64);
-        let rows: Vec<Row> = self
-            .run(move |conn| {
-                conn.prepare_cached(
-                    "SELECT day, sessions, in_bed, asleep, awake, unspecified, core, deep, rem FROM daily_sleep \
-                     WHERE user_id = ?1 AND day BETWEEN ?2 AND ?3 ORDER BY day",
-                )?
-                .query_map(rusqlite::params![user, from_day, to_day], |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                        r.get(6)?,
-                        r.get(7)?,
-                        r.get(8)?,
-                    ))
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()
-            })
-            .await?;
-        rows.into_iter()
-            .map(
-                |(day, sessions, in_bed, asleep, awake, unspecified, core, deep, rem)| {
-                    Ok(SleepRollup {
-                        day: day_of(day, "daily_sleep")?,
-                        sessions,
-                        in_bed,
-                        asleep,
-                        awake,
-                        unspecified,
-                        core,
-                        deep,
-                        rem,
-                    })
-                },
-            )
-            .collect()
+        self.run(move |conn| read_sleep(conn, &user, (from_day, to_day)))
+            .await
     }
 
     pub(crate) async fn workout_spans(
@@ -117,27 +137,29 @@ impl NativeSqlite {
         to: i64,
     ) -> Result<Vec<WorkoutSpan>, StoreError> {
         let user = user.as_str().to_owned();
-        // The same activities as `activities_between`; offset and distance are read out of the document
-        // in SQL (the document, not the `distance` column kept for sorting, whose double can differ in
-        // the last bit and round the other way), so a year of workouts costs a few hundred short rows,
-        // not a few hundred documents parsed into activities.
-        let earliest = from.saturating_sub(wearhouse_model::activity::MAX_ACTIVITY_DAYS * 86_400);
+        self.run(move |conn| read_spans(conn, &user, (from, to))).await
+    }
+
+    /// Everything a summary reads, in one read transaction on one blocking trip.
+    pub(crate) async fn summary_inputs(
+        self: &std::sync::Arc<Self>,
+        user: &UserId,
+        range: SummaryRange,
+    ) -> Result<SummaryInputs, StoreError> {
+        let user = user.as_str().to_owned();
         self.run(move |conn| {
-            conn.prepare_cached(
-                "SELECT start_s, end_s, json_extract(body, '$.offset_minutes'), json_extract(body, '$.distance') \
-                 FROM activities \
-                 WHERE user_id = ?1 AND deleted_at IS NULL AND merged_into IS NULL \
-                 AND start_s >= ?2 AND start_s < ?3 AND end_s > ?4 ORDER BY start_s, id",
-            )?
-            .query_map(rusqlite::params![user, earliest, to, from], |r| {
-                Ok(WorkoutSpan {
-                    start: r.get(0)?,
-                    end: r.get(1)?,
-                    offset_minutes: r.get(2)?,
-                    distance: r.get(3)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()
+            let tx = conn.transaction()?;
+            let marked = tx
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM rollup_dirty WHERE user_id = ?1)")?
+                .query_row([&user], |r| r.get::<_, bool>(0))?;
+            let inputs = SummaryInputs {
+                marked,
+                daily: read_daily(&tx, &user, Metric::ALL, range.days)?,
+                sleep: read_sleep(&tx, &user, range.days)?,
+                workouts: read_spans(&tx, &user, range.instants)?,
+            };
+            tx.commit()?;
+            Ok::<_, StoreError>(inputs)
         })
         .await
     }
@@ -149,32 +171,26 @@ impl NativeSqlite {
         from_hour: i64,
         to_hour: i64,
     ) -> Result<Vec<HourlyRollup>, StoreError> {
+        if to_hour < from_hour {
+            return Ok(Vec::new());
+        }
         let user = user.as_str().to_owned();
         let code = metric.code();
-        let rows: Vec<(i64, f64, f64, f64, i64, String)> = self
-            .run(move |conn| {
-                conn.prepare_cached(
-                    "SELECT hour, total, minimum, maximum, count, sources FROM hourly_rollups \
-                     WHERE user_id = ?1 AND metric = ?2 AND hour BETWEEN ?3 AND ?4 ORDER BY hour",
-                )?
-                .query_map(rusqlite::params![user, code, from_hour, to_hour], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()
-            })
-            .await?;
-        rows.into_iter()
-            .map(|(hour, total, minimum, maximum, count, sources)| {
-                Ok(HourlyRollup {
-                    metric,
-                    hour,
-                    total,
-                    minimum,
-                    maximum,
-                    count,
-                    sources: super::rollups::parse_source_list(&sources)?,
-                })
-            })
-            .collect()
+        let blocks = (rollup_block::block_of(from_hour), rollup_block::block_of(to_hour));
+        self.run(move |conn| {
+            let mut statement = conn.prepare_cached(
+                "SELECT block, hours FROM hourly_rollup_blocks \
+                 WHERE user_id = ?1 AND metric = ?2 AND block BETWEEN ?3 AND ?4 ORDER BY block",
+            )?;
+            let mut rows = statement.query(rusqlite::params![user, code, blocks.0, blocks.1])?;
+            let mut out = Vec::new();
+            while let Some(row) = rows.next()? {
+                let block: i64 = row.get(0)?;
+                let blob = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+                rollup_block::push_hourly(metric, block, blob, (from_hour, to_hour), &mut out)?;
+            }
+            Ok::<_, StoreError>(out)
+        })
+        .await
     }
 }

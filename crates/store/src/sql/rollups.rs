@@ -1,30 +1,17 @@
 //! `RollupStore` in SQL common to both backends.
 
-/// The sources of an hourly rollup as stored: ids separated by commas.
-pub(crate) fn source_list(ids: &[i64]) -> String {
-    let mut list = String::new();
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            list.push(',');
-        }
-        list.push_str(&id.to_string());
-    }
-    list
-}
-
-/// The sources of an hourly rollup as read back.
-pub(crate) fn parse_source_list(list: &str) -> Result<Vec<i64>, crate::StoreError> {
-    list.split(',')
-        .filter(|s| !s.is_empty())
-        .map(|s| s.parse::<i64>())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| crate::StoreError::Corrupt(format!("hourly_rollups.sources: {list}")))
-}
-
 macro_rules! impl_rollup_store {
     ($store:ty, $db:ty) => {
         #[async_trait::async_trait]
         impl $crate::RollupStore for $store {
+            async fn summary_inputs(
+                &self,
+                user: &wearhouse_model::UserId,
+                range: $crate::SummaryRange,
+            ) -> Result<$crate::SummaryInputs, $crate::StoreError> {
+                self.read_summary_inputs(user, range).await
+            }
+
             async fn replace_series(
                 &self,
                 user: &wearhouse_model::UserId,
@@ -104,10 +91,11 @@ macro_rules! impl_rollup_store {
             async fn daily(
                 &self,
                 user: &wearhouse_model::UserId,
+                metrics: &[wearhouse_model::Metric],
                 from_day: i32,
                 to_day: i32,
             ) -> Result<Vec<$crate::DailyRollup>, $crate::StoreError> {
-                self.read_daily(user, from_day, to_day).await
+                self.read_daily(user, metrics, from_day, to_day).await
             }
 
             async fn replace_sleep(

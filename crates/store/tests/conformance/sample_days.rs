@@ -465,7 +465,7 @@ async fn a_recompute_replaces_its_days_and_hours_and_nothing_else() {
         store.rollups.replace_series(&ana.id, &again).await.unwrap();
         let daily: Vec<(i32, f64)> = store
             .rollups
-            .daily(&ana.id, 0, 100)
+            .daily(&ana.id, &[Metric::Steps], 0, 100)
             .await
             .unwrap()
             .iter()

@@ -5,8 +5,6 @@
 //! names repeated 366 times and float noise; as columns of rounded numbers it is under a third, and a
 //! chart takes a column as it is.
 
-use std::collections::BTreeMap;
-
 use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -14,6 +12,7 @@ use utoipa::ToSchema;
 use wearhouse_analytics::DayFigures;
 use wearhouse_model::{round_to, Metric, MetricKind};
 use wearhouse_services::summaries::WorkoutFigures;
+use wearhouse_services::Summaries;
 use wearhouse_store::SleepRollup;
 
 /// One figure per period, rounded to the figure's decimals; `None` where nothing was recorded.
@@ -24,17 +23,58 @@ pub struct Column {
 }
 
 impl Column {
-    fn new(decimals: u8, len: usize) -> Self {
-        Column {
-            decimals,
-            values: vec![None; len],
+    /// The column of `values`, rounded; `None` when no period has a value.
+    fn of(decimals: u8, values: impl Iterator<Item = Option<f64>>) -> Option<Self> {
+        let values: Vec<Option<f64>> = values.map(|v| v.map(|v| round_to(v, decimals))).collect();
+        values
+            .iter()
+            .any(Option::is_some)
+            .then_some(Column { decimals, values })
+    }
+}
+
+/// Where a column's figures come from.
+#[derive(Clone, Copy)]
+enum Source {
+    /// A metric's period figure: the total of an amount, the average of readings.
+    Metric(Metric),
+    Lowest(Metric),
+    Highest(Metric),
+    /// Active plus basal energy.
+    TotalEnergy,
+    Sleep(fn(&SleepRollup) -> Option<f64>),
+    Workouts(fn(&WorkoutFigures) -> f64),
+}
+
+impl Source {
+    fn column(self, s: &Summaries, decimals: u8) -> Option<Column> {
+        let metric = |m: Metric| s.figures.get(&m).map(Vec::as_slice).unwrap_or_default();
+        match self {
+            Source::Metric(m) => Column::of(decimals, metric(m).iter().map(|f| f.map(|f| value(m, &f)))),
+            Source::Lowest(m) => Column::of(decimals, metric(m).iter().map(|f| f.map(|f| f.minimum))),
+            Source::Highest(m) => Column::of(decimals, metric(m).iter().map(|f| f.map(|f| f.maximum))),
+            Source::TotalEnergy => {
+                let (active, basal) = (metric(Metric::ActiveEnergy), metric(Metric::BasalEnergy));
+                Column::of(
+                    decimals,
+                    (0..s.periods.len()).map(|i| {
+                        let (a, b) = (active.get(i).copied().flatten(), basal.get(i).copied().flatten());
+                        (a.is_some() || b.is_some())
+                            .then(|| a.map_or(0.0, |f| f.total) + b.map_or(0.0, |f| f.total))
+                    }),
+                )
+            }
+            Source::Sleep(pick) => Column::of(decimals, s.sleep.iter().map(|x| x.as_ref().and_then(pick))),
+            Source::Workouts(pick) => Column::of(decimals, s.workouts.iter().map(|x| x.as_ref().map(pick))),
         }
     }
+}
 
-    fn set(&mut self, at: usize, value: f64) {
-        if let Some(slot) = self.values.get_mut(at) {
-            *slot = Some(round_to(value, self.decimals));
-        }
+/// A metric's figure over a period: amounts are the period's total, readings its average.
+fn value(m: Metric, f: &DayFigures) -> f64 {
+    match m.kind() {
+        MetricKind::Instantaneous => f.total / f.count.max(1) as f64,
+        _ => f.total,
     }
 }
 
@@ -63,9 +103,9 @@ impl Serialize for Column {
 }
 
 /// Declares the figures once: the column struct (its schema documents each figure's unit and
-/// rounding), the row of one period's unrounded figures, and the copy from one into the other.
+/// rounding) and where each column comes from.
 macro_rules! figures {
-    ($( $(#[doc = $doc:literal])* $name:ident : $decimals:expr ),* $(,)?) => {
+    ($( $(#[doc = $doc:literal])* $name:ident : $decimals:expr => $source:expr ),* $(,)?) => {
         /// Figures as columns: each is an array with one entry per period (day, week or month), in the
         /// order of the periods, `null` for a period without data; a figure without data in any period
         /// is left out. Amounts are totals over the period, readings its average (`heart_rate_min` and
@@ -81,20 +121,12 @@ macro_rules! figures {
             )*
         }
 
-        /// One period's figures, unrounded.
-        #[derive(Debug, Default, Clone, Copy)]
-        struct FigureRow {
-            $( $name: Option<f64>, )*
-        }
-
         impl FigureColumns {
-            /// Puts `row` at position `at` of `len` periods.
-            fn put(&mut self, at: usize, len: usize, row: &FigureRow) {
-                $(
-                    if let Some(v) = row.$name {
-                        self.$name.get_or_insert_with(|| Column::new($decimals, len)).set(at, v);
-                    }
-                )*
+            /// The columns of `summaries`, one entry per period.
+            pub(super) fn of(summaries: &Summaries) -> Self {
+                FigureColumns {
+                    $( $name: Source::column($source, summaries, $decimals), )*
+                }
             }
         }
     };
@@ -102,153 +134,73 @@ macro_rules! figures {
 
 figures! {
     /// Steps, whole.
-    steps: Metric::Steps.decimals(),
+    steps: Metric::Steps.decimals() => Source::Metric(Metric::Steps),
     /// Metres on foot, by bike or swimming, to 0.1 m.
-    distance: Metric::Distance.decimals(),
+    distance: Metric::Distance.decimals() => Source::Metric(Metric::Distance),
     /// kcal, to 0.1.
-    active_energy: Metric::ActiveEnergy.decimals(),
+    active_energy: Metric::ActiveEnergy.decimals() => Source::Metric(Metric::ActiveEnergy),
     /// kcal, to 0.1.
-    basal_energy: Metric::BasalEnergy.decimals(),
+    basal_energy: Metric::BasalEnergy.decimals() => Source::Metric(Metric::BasalEnergy),
     /// Active plus basal energy, kcal, to 0.1 (the sum rounded, not the sum of the rounded).
-    total_energy: Metric::ActiveEnergy.decimals(),
+    total_energy: Metric::ActiveEnergy.decimals() => Source::TotalEnergy,
     /// Floors climbed, whole.
-    floors: Metric::Floors.decimals(),
+    floors: Metric::Floors.decimals() => Source::Metric(Metric::Floors),
     /// Metres, to 0.1.
-    elevation_gain: Metric::ElevationGain.decimals(),
+    elevation_gain: Metric::ElevationGain.decimals() => Source::Metric(Metric::ElevationGain),
     /// Minutes, to 0.1.
-    exercise_minutes: Metric::ExerciseMinutes.decimals(),
+    exercise_minutes: Metric::ExerciseMinutes.decimals() => Source::Metric(Metric::ExerciseMinutes),
     /// Hours with standing, whole.
-    stand_hours: Metric::StandHours.decimals(),
+    stand_hours: Metric::StandHours.decimals() => Source::Metric(Metric::StandHours),
     /// Minutes, to 0.1.
-    mindful_minutes: Metric::MindfulMinutes.decimals(),
+    mindful_minutes: Metric::MindfulMinutes.decimals() => Source::Metric(Metric::MindfulMinutes),
     /// mL, whole.
-    water: Metric::Water.decimals(),
+    water: Metric::Water.decimals() => Source::Metric(Metric::Water),
     /// Beats per minute, average of the readings, to 0.1.
-    heart_rate_avg: Metric::HeartRate.decimals(),
+    heart_rate_avg: Metric::HeartRate.decimals() => Source::Metric(Metric::HeartRate),
     /// Beats per minute, lowest reading, to 0.1.
-    heart_rate_min: Metric::HeartRate.decimals(),
+    heart_rate_min: Metric::HeartRate.decimals() => Source::Lowest(Metric::HeartRate),
     /// Beats per minute, highest reading, to 0.1.
-    heart_rate_max: Metric::HeartRate.decimals(),
+    heart_rate_max: Metric::HeartRate.decimals() => Source::Highest(Metric::HeartRate),
     /// Beats per minute, to 0.1.
-    resting_heart_rate: Metric::RestingHeartRate.decimals(),
+    resting_heart_rate: Metric::RestingHeartRate.decimals() => Source::Metric(Metric::RestingHeartRate),
     /// Beats per minute, to 0.1.
-    walking_heart_rate: Metric::WalkingHeartRate.decimals(),
+    walking_heart_rate: Metric::WalkingHeartRate.decimals() => Source::Metric(Metric::WalkingHeartRate),
     /// Milliseconds, to 0.1.
-    hrv_sdnn: Metric::HrvSdnn.decimals(),
+    hrv_sdnn: Metric::HrvSdnn.decimals() => Source::Metric(Metric::HrvSdnn),
     /// Milliseconds, to 0.1.
-    hrv_rmssd: Metric::HrvRmssd.decimals(),
+    hrv_rmssd: Metric::HrvRmssd.decimals() => Source::Metric(Metric::HrvRmssd),
     /// Percent, to 0.1.
-    spo2: Metric::Spo2.decimals(),
+    spo2: Metric::Spo2.decimals() => Source::Metric(Metric::Spo2),
     /// Breaths per minute, to 0.1.
-    respiratory_rate: Metric::RespiratoryRate.decimals(),
+    respiratory_rate: Metric::RespiratoryRate.decimals() => Source::Metric(Metric::RespiratoryRate),
     /// Kilograms, to 0.01 (10 g: a tenth of a pound still shows after conversion).
-    body_mass: Metric::BodyMass.decimals(),
+    body_mass: Metric::BodyMass.decimals() => Source::Metric(Metric::BodyMass),
     /// mL/(kg·min), to 0.1.
-    vo2max: Metric::Vo2max.decimals(),
+    vo2max: Metric::Vo2max.decimals() => Source::Metric(Metric::Vo2max),
     /// Seconds asleep (any stage) in sessions ending in the period, whole.
-    sleep_asleep: 0,
+    sleep_asleep: 0 => Source::Sleep(|s| Some(s.asleep)),
     /// Seconds in bed, whole.
-    sleep_in_bed: 0,
+    sleep_in_bed: 0 => Source::Sleep(|s| Some(s.in_bed)),
     /// Seconds awake in bed, whole.
-    sleep_awake: 0,
+    sleep_awake: 0 => Source::Sleep(|s| Some(s.awake)),
     /// Seconds of light/core sleep, whole.
-    sleep_core: 0,
+    sleep_core: 0 => Source::Sleep(|s| Some(s.core)),
     /// Seconds of deep sleep, whole.
-    sleep_deep: 0,
+    sleep_deep: 0 => Source::Sleep(|s| Some(s.deep)),
     /// Seconds of REM sleep, whole.
-    sleep_rem: 0,
+    sleep_rem: 0 => Source::Sleep(|s| Some(s.rem)),
     /// Seconds asleep with the stage unknown (older devices), whole.
-    sleep_unspecified: 0,
+    sleep_unspecified: 0 => Source::Sleep(|s| Some(s.unspecified)),
     /// Asleep ÷ in bed, a fraction to 0.001.
-    sleep_efficiency: 3,
+    sleep_efficiency: 3 => Source::Sleep(|s| (s.in_bed > 0.0).then(|| (s.asleep / s.in_bed).min(1.0))),
     /// Sleep sessions ending in the period, whole.
-    sleep_sessions: 0,
+    sleep_sessions: 0 => Source::Sleep(|s| Some(s.sessions as f64)),
     /// Workouts started in the period, whole.
-    workout_count: 0,
+    workout_count: 0 => Source::Workouts(|w| f64::from(w.count)),
     /// Elapsed seconds of those workouts, whole.
-    workout_duration: 0,
+    workout_duration: 0 => Source::Workouts(|w| w.duration),
     /// Metres covered in those workouts, to 0.1.
-    workout_distance: Metric::Distance.decimals(),
-}
-
-impl FigureRow {
-    fn of(
-        figures: &BTreeMap<Metric, DayFigures>,
-        sleep: Option<&SleepRollup>,
-        workouts: Option<&WorkoutFigures>,
-    ) -> Self {
-        // Amounts are the period's total; readings the period's average.
-        let figure = |m: Metric| {
-            figures.get(&m).map(|f| match m.kind() {
-                MetricKind::Instantaneous => f.total / f.count.max(1) as f64,
-                _ => f.total,
-            })
-        };
-        let heart = figures.get(&Metric::HeartRate);
-        let (active, basal) = (figure(Metric::ActiveEnergy), figure(Metric::BasalEnergy));
-        let mut row = FigureRow {
-            steps: figure(Metric::Steps),
-            distance: figure(Metric::Distance),
-            active_energy: active,
-            basal_energy: basal,
-            total_energy: (active.is_some() || basal.is_some())
-                .then(|| active.unwrap_or(0.0) + basal.unwrap_or(0.0)),
-            floors: figure(Metric::Floors),
-            elevation_gain: figure(Metric::ElevationGain),
-            exercise_minutes: figure(Metric::ExerciseMinutes),
-            stand_hours: figure(Metric::StandHours),
-            mindful_minutes: figure(Metric::MindfulMinutes),
-            water: figure(Metric::Water),
-            heart_rate_avg: figure(Metric::HeartRate),
-            heart_rate_min: heart.map(|f| f.minimum),
-            heart_rate_max: heart.map(|f| f.maximum),
-            resting_heart_rate: figure(Metric::RestingHeartRate),
-            walking_heart_rate: figure(Metric::WalkingHeartRate),
-            hrv_sdnn: figure(Metric::HrvSdnn),
-            hrv_rmssd: figure(Metric::HrvRmssd),
-            spo2: figure(Metric::Spo2),
-            respiratory_rate: figure(Metric::RespiratoryRate),
-            body_mass: figure(Metric::BodyMass),
-            vo2max: figure(Metric::Vo2max),
-            ..FigureRow::default()
-        };
-        if let Some(s) = sleep {
-            row.sleep_asleep = Some(s.asleep);
-            row.sleep_in_bed = Some(s.in_bed);
-            row.sleep_awake = Some(s.awake);
-            row.sleep_core = Some(s.core);
-            row.sleep_deep = Some(s.deep);
-            row.sleep_rem = Some(s.rem);
-            row.sleep_unspecified = Some(s.unspecified);
-            row.sleep_efficiency = (s.in_bed > 0.0).then(|| (s.asleep / s.in_bed).min(1.0));
-            row.sleep_sessions = Some(s.sessions as f64);
-        }
-        if let Some(w) = workouts {
-            row.workout_count = Some(f64::from(w.count));
-            row.workout_duration = Some(w.duration);
-            row.workout_distance = Some(w.distance);
-        }
-        row
-    }
-}
-
-/// One period's figures, as the service computed them.
-pub(super) struct PeriodFigures<'a> {
-    pub figures: &'a BTreeMap<Metric, DayFigures>,
-    pub sleep: Option<&'a SleepRollup>,
-    pub workouts: Option<&'a WorkoutFigures>,
-}
-
-impl FigureColumns {
-    /// The columns of `periods`, in their order.
-    pub(super) fn of<'a>(periods: impl ExactSizeIterator<Item = PeriodFigures<'a>>) -> Self {
-        let len = periods.len();
-        let mut columns = FigureColumns::default();
-        for (at, p) in periods.enumerate() {
-            columns.put(at, len, &FigureRow::of(p.figures, p.sleep, p.workouts));
-        }
-        columns
-    }
+    workout_distance: Metric::Distance.decimals() => Source::Workouts(|w| w.distance),
 }
 
 #[cfg(test)]
@@ -257,37 +209,39 @@ mod tests {
 
     #[test]
     fn columns_are_rounded_per_figure_and_whole_numbers_have_no_fraction() {
-        let mut figures = BTreeMap::new();
-        let day = |total: f64, count: i64| DayFigures {
-            total,
-            minimum: 51.04,
-            maximum: 160.96,
-            count,
+        let day = |total: f64, count: i64| {
+            vec![
+                Some(DayFigures {
+                    total,
+                    minimum: 51.04,
+                    maximum: 160.96,
+                    count,
+                }),
+                None,
+            ]
         };
-        figures.insert(Metric::Steps, day(8123.4999, 1));
-        figures.insert(Metric::Distance, day(35377.20000000004, 1));
-        figures.insert(Metric::HeartRate, day(61.25 * 3.0, 3));
-        figures.insert(Metric::BodyMass, day(69.853, 1));
-        let empty = BTreeMap::new();
-        let sleep = SleepRollup {
-            in_bed: 28_800.4,
-            asleep: 27_000.6,
-            sessions: 1,
-            ..Default::default()
+        let date: jiff::civil::Date = "2024-06-01".parse().unwrap();
+        let mut summaries = Summaries {
+            periods: vec![(date, date), (date.tomorrow().unwrap(), date.tomorrow().unwrap())],
+            figures: Default::default(),
+            sleep: vec![
+                None,
+                Some(SleepRollup {
+                    in_bed: 28_800.4,
+                    asleep: 27_000.6,
+                    sessions: 1,
+                    ..Default::default()
+                }),
+            ],
+            workouts: vec![None, None],
         };
-        let periods = [
-            PeriodFigures {
-                figures: &figures,
-                sleep: None,
-                workouts: None,
-            },
-            PeriodFigures {
-                figures: &empty,
-                sleep: Some(&sleep),
-                workouts: None,
-            },
-        ];
-        let columns = FigureColumns::of(periods.into_iter());
+        summaries.figures.insert(Metric::Steps, day(8123.4999, 1));
+        summaries
+            .figures
+            .insert(Metric::Distance, day(35377.20000000004, 1));
+        summaries.figures.insert(Metric::HeartRate, day(61.25 * 3.0, 3));
+        summaries.figures.insert(Metric::BodyMass, day(69.853, 1));
+        let columns = FigureColumns::of(&summaries);
         let json = serde_json::to_string(&columns).unwrap();
         assert_eq!(
             json,

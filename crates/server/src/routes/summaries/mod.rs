@@ -11,10 +11,9 @@ use utoipa_axum::routes;
 
 use wearhouse_services::history::HistoryEntry;
 use wearhouse_services::totals::TotalsRequest;
-use wearhouse_services::{DaySummary, Period, PeriodSummary};
+use wearhouse_services::{Period, Summaries};
 
 pub use self::figures::FigureColumns;
-use self::figures::PeriodFigures;
 use crate::examples;
 use crate::extract::{Auth, Json, Query};
 use crate::problem::{ApiResult, Problem};
@@ -317,30 +316,24 @@ pub struct PeriodSummariesView {
 }
 
 impl DailySummariesView {
-    fn of(days: &[DaySummary]) -> Self {
-        let date = |d: Option<&DaySummary>| d.map(|d| d.date.to_string()).unwrap_or_default();
+    fn of(days: &Summaries) -> Self {
+        let date = |d: Option<&(jiff::civil::Date, jiff::civil::Date)>| {
+            d.map(|d| d.0.to_string()).unwrap_or_default()
+        };
         DailySummariesView {
-            from: date(days.first()),
-            to: date(days.last()),
-            figures: FigureColumns::of(days.iter().map(|d| PeriodFigures {
-                figures: &d.figures,
-                sleep: d.sleep.as_ref(),
-                workouts: d.workouts.as_ref(),
-            })),
+            from: date(days.periods.first()),
+            to: date(days.periods.last()),
+            figures: FigureColumns::of(days),
         }
     }
 }
 
 impl PeriodSummariesView {
-    fn of(periods: &[PeriodSummary]) -> Self {
+    fn of(periods: &Summaries) -> Self {
         PeriodSummariesView {
-            start: periods.iter().map(|p| p.start.to_string()).collect(),
-            end: periods.iter().map(|p| p.end.to_string()).collect(),
-            figures: FigureColumns::of(periods.iter().map(|p| PeriodFigures {
-                figures: &p.figures,
-                sleep: p.sleep.as_ref(),
-                workouts: p.workouts.as_ref(),
-            })),
+            start: periods.periods.iter().map(|p| p.0.to_string()).collect(),
+            end: periods.periods.iter().map(|p| p.1.to_string()).collect(),
+            figures: FigureColumns::of(periods),
         }
     }
 }
