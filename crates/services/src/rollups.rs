@@ -20,7 +20,7 @@ use wearhouse_analytics::{
     merge_intervals, merge_readings, sleep_sessions, DayFigures, SleepSession, SourcedInterval,
     StageInterval, ZoneHistory,
 };
-use wearhouse_model::{Metric, MetricKind, Provider, SleepStage, UserId};
+use wearhouse_model::{Metric, MetricKind, Provider, SleepStage, TimeZoneName, UserId};
 use wearhouse_store::{
     DailyRollup, HourlyRollup, NewSample, SampleValue, SeriesRollups, SleepRollup, SourceRecord, Store,
 };
@@ -193,6 +193,17 @@ fn sleep_window(first: Date, last: Date) -> (i64, i64) {
     )
 }
 
+/// A user's zone periods as stored, with their zones looked up (a name the zone database no longer
+/// knows is skipped: its period falls to the one before).
+pub(crate) fn zone_history(periods: Vec<(Timestamp, TimeZoneName)>) -> ZoneHistory {
+    ZoneHistory::new(
+        periods
+            .into_iter()
+            .filter_map(|(from, zone)| TimeZone::get(zone.as_str()).ok().map(|tz| (from, tz)))
+            .collect(),
+    )
+}
+
 /// Rollup maintenance, shared by ingestion (marks days), summaries (flush before reading) and the
 /// background worker (drains marks). Clones share the per-user locks and the worker's wake-up.
 #[derive(Clone)]
@@ -215,6 +226,13 @@ impl Rollups {
     fn user_lock(&self, user: &UserId) -> Arc<tokio::sync::Mutex<()>> {
         let mut locks = self.locks.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         locks.entry(user.clone()).or_default().clone()
+    }
+
+    /// Waits until no recompute of the user's rollups is running in this process (a rebuild after a
+    /// priority change, say), so that a read after it sees its result. Cheap when none runs: reads that
+    /// find no marked days take no lock beyond this moment.
+    pub async fn settled(&self, user: &UserId) {
+        drop(self.user_lock(user).lock().await);
     }
 
     /// The (metric, local day) pairs `samples` fall on, each judged by its own observed offset or the
@@ -331,13 +349,7 @@ impl Rollups {
     }
 
     pub(crate) async fn zones(&self, user: &UserId) -> Result<ZoneHistory, ServiceError> {
-        let periods = self.store.accounts.zone_history(user).await?;
-        Ok(ZoneHistory::new(
-            periods
-                .into_iter()
-                .filter_map(|(from, zone)| TimeZone::get(zone.as_str()).ok().map(|tz| (from, tz)))
-                .collect(),
-        ))
+        Ok(zone_history(self.store.accounts.zone_history(user).await?))
     }
 
     /// Recomputes every day of every metric the user has samples for.

@@ -9,7 +9,7 @@ use wearhouse_analytics::{local_date, DayFigures, SleepSession, ZoneHistory};
 use wearhouse_model::{ActivityFields, ActivityType, FirstWeekday, InvalidInput, Metric, UserId};
 use wearhouse_store::{DailyRollup, SleepRollup, Store, SummaryInputs, SummaryRange, WorkoutSpan};
 
-use crate::rollups::{epoch_day, from_epoch_day, Rollups};
+use crate::rollups::{epoch_day, from_epoch_day, zone_history, Rollups};
 use crate::{FieldError, ServiceError};
 
 /// The longest range one request may ask for.
@@ -270,6 +270,7 @@ impl SummaryService {
             days: (epoch_day(first), epoch_day(last)),
             instants: utc_window(first, last),
         };
+        self.rollups.settled(user).await;
         let mut inputs = self.store.rollups.summary_inputs(user, range).await?;
         if inputs.marked {
             // Days wait for recomputation (the reader's own recent writes, say): they are folded in
@@ -281,12 +282,13 @@ impl SummaryService {
             daily: rows,
             sleep,
             workouts: spans,
+            zones,
             ..
         } = inputs;
         let workouts = if spans.is_empty() {
             BTreeMap::new()
         } else {
-            workouts_by_day(&spans, &self.rollups.zones(user).await?, range.days)
+            workouts_by_day(&spans, &zone_history(zones), range.days)
         };
         // The rows come by metric, then day; `chunk_by` yields no empty chunk, so `days[0]` exists.
         for days in rows.chunk_by(|a, b| a.metric == b.metric) {

@@ -76,6 +76,8 @@ pub struct SummaryInputs {
     pub sleep: Vec<SleepRollup>,
     /// Live workouts overlapping the instants (see `ActivityStore::workout_spans`).
     pub workouts: Vec<WorkoutSpan>,
+    /// The user's time-zone history (see `AccountStore::zone_history`), to place workouts on days.
+    pub zones: Vec<(jiff::Timestamp, wearhouse_model::TimeZoneName)>,
 }
 
 #[async_trait]

@@ -121,7 +121,7 @@ impl PgStore {
         user: &UserId,
         range: SummaryRange,
     ) -> Result<SummaryInputs, StoreError> {
-        let (marked, daily, sleep, workouts) = tokio::try_join!(
+        let (marked, daily, sleep, workouts, zones) = tokio::try_join!(
             async {
                 sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM rollup_dirty WHERE user_id = $1)")
                     .bind(user.as_str())
@@ -132,12 +132,14 @@ impl PgStore {
             self.read_daily(user, Metric::ALL, range.days.0, range.days.1),
             self.read_sleep_daily(user, range.days.0, range.days.1),
             self.read_workout_spans(user, range.instants.0, range.instants.1),
+            crate::AccountStore::zone_history(self, user),
         )?;
         Ok(SummaryInputs {
             marked,
             daily,
             sleep,
             workouts,
+            zones,
         })
     }
 

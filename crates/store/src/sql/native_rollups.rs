@@ -4,7 +4,7 @@
 //! reads run together: one trip to a blocking thread and one snapshot.
 
 use rusqlite::Connection;
-use wearhouse_model::{Metric, UserId};
+use wearhouse_model::{Metric, TimeZoneName, UserId};
 
 use super::native::NativeSqlite;
 use crate::rollup_block;
@@ -45,8 +45,9 @@ fn read_daily(
     );
     let mut statement = conn.prepare_cached(&query)?;
     let mut rows = statement.query(rusqlite::params![user, blocks.0, blocks.1])?;
+    // Room for every metric every day: growing a year's ~6,000 rows once cost more than the reads.
     let days = usize::try_from(to_day - from_day + 1).unwrap_or(0);
-    let mut out = Vec::with_capacity(days * metrics.len().min(16));
+    let mut out = Vec::with_capacity(days * metrics.len());
     while let Some(row) = rows.next()? {
         let metric = metric_of(row.get(0)?, "daily_rollup_blocks")?;
         let block: i64 = row.get(1)?;
@@ -106,6 +107,20 @@ fn read_spans(conn: &Connection, user: &str, (from, to): (i64, i64)) -> Result<V
     Ok(spans)
 }
 
+fn read_zones(conn: &Connection, user: &str) -> Result<Vec<(jiff::Timestamp, TimeZoneName)>, StoreError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT valid_from, zone FROM user_time_zones WHERE user_id = ?1 ORDER BY valid_from",
+    )?;
+    let mut rows = statement.query([user])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let zone = TimeZoneName::parse(r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?)
+            .map_err(|e| StoreError::Corrupt(format!("user_time_zones.zone: {e}")))?;
+        out.push((crate::time::from_micros(r.get(0)?)?, zone));
+    }
+    Ok(out)
+}
+
 impl NativeSqlite {
     pub(crate) async fn daily_rollups(
         self: &std::sync::Arc<Self>,
@@ -157,6 +172,7 @@ impl NativeSqlite {
                 daily: read_daily(&tx, &user, Metric::ALL, range.days)?,
                 sleep: read_sleep(&tx, &user, range.days)?,
                 workouts: read_spans(&tx, &user, range.instants)?,
+                zones: read_zones(&tx, &user)?,
             };
             tx.commit()?;
             Ok::<_, StoreError>(inputs)
