@@ -63,7 +63,7 @@ const UPGRADES: &[Upgrade] = &[
     },
     Upgrade {
         version: 2,
-        what: "rollups packed per block of days and hours (schema 0018 left them empty)",
+        what: "rollups and sleep packed per block of days and hours (schemas 0018 and 0020 left them empty)",
         steps: &[Step::RecomputeRollups],
     },
 ];

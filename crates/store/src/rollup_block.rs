@@ -16,7 +16,7 @@
 use wearhouse_model::Metric;
 
 use crate::varint::{put_varint, zigzag, Reader};
-use crate::{DailyRollup, HourlyRollup, StoreError};
+use crate::{DailyRollup, HourlyRollup, SleepRollup, StoreError};
 
 /// Days or hours per block; a block is `at.div_euclid(PER_BLOCK)`.
 pub(crate) const PER_BLOCK: i64 = 128;
@@ -178,7 +178,8 @@ pub(crate) fn hourly_entries(rows: &[HourlyRollup]) -> Vec<Entry> {
         .collect()
 }
 
-/// Decodes a daily block of `metric` into `out`, keeping days `from..=to`.
+/// Decodes a daily block of `metric` into `out`, keeping days `from..=to`. The layout of `decode`,
+/// read without its per-entry `Entry` and closure: a year view decodes ~6,000 of these per request.
 pub(crate) fn push_daily(
     metric: Metric,
     block: i64,
@@ -186,23 +187,46 @@ pub(crate) fn push_daily(
     (from, to): (i32, i32),
     out: &mut Vec<DailyRollup>,
 ) -> Result<(), StoreError> {
-    decode(
-        block,
-        blob,
-        (i64::from(from), i64::from(to)),
-        "daily_rollup_blocks.days",
-        |e| {
+    let first = span_of(block).0;
+    let (from, to) = (i64::from(from), i64::from(to));
+    let mut r = Reader::new(blob, "daily_rollup_blocks.days");
+    if r.byte()? != VERSION {
+        return Err(r.corrupt("unknown version"));
+    }
+    let mut previous = -1i64;
+    while !r.is_done() {
+        let offset = r.varint()?;
+        if offset >= PER_BLOCK as u64 || offset as i64 <= previous {
+            return Err(r.corrupt("entry out of order"));
+        }
+        previous = offset as i64;
+        // Exactly 24 bytes: the three slices below lie inside it.
+        let figures = r.take(24)?;
+        let float = |at: usize| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&figures[at..at + 8]);
+            f64::from_le_bytes(b)
+        };
+        let (total, minimum, maximum) = (float(0), float(8), float(16));
+        let count = r.signed()?;
+        // Daily entries name no sources; any there are skipped.
+        for _ in 0..r.count(MAX_SOURCES)? {
+            r.varint()?;
+        }
+        let day = first + offset as i64;
+        if (from..=to).contains(&day) {
             out.push(DailyRollup {
                 metric,
-                // Inside `from..=to`, so it fits an i32.
-                day: e.at as i32,
-                total: e.total,
-                minimum: e.minimum,
-                maximum: e.maximum,
-                count: e.count,
-            })
-        },
-    )
+                // Inside `from..=to`, which came from i32s.
+                day: day as i32,
+                total,
+                minimum,
+                maximum,
+                count,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Decodes an hourly block of `metric` into `out`, keeping hours `from..=to`.
@@ -229,6 +253,108 @@ pub(crate) fn push_hourly(
 /// The blocks a recompute of `range` touches.
 pub(crate) fn blocks_of(range: (i64, i64)) -> std::ops::RangeInclusive<i64> {
     block_of(range.0)..=block_of(range.1)
+}
+
+/// Days per sleep block: a day takes up to ~61 bytes (sessions and seven durations), so 64 days fit in
+/// one 4 KB page, as a daily block does.
+pub(crate) const SLEEP_PER_BLOCK: i64 = 64;
+
+pub(crate) fn sleep_block_of(day: i32) -> i64 {
+    i64::from(day).div_euclid(SLEEP_PER_BLOCK)
+}
+
+/// The blocks a rewrite of sleep days `range` touches.
+pub(crate) fn sleep_blocks_of((from, to): (i32, i32)) -> std::ops::RangeInclusive<i64> {
+    sleep_block_of(from)..=sleep_block_of(to)
+}
+
+/// Encodes sleep days of `block`, in ascending order: per day its offset (varint), sessions (varint)
+/// and seconds in bed, asleep, awake, unspecified, core, deep and REM (f64, little-endian).
+fn encode_sleep(block: i64, days: &[SleepRollup]) -> Vec<u8> {
+    let first = block * SLEEP_PER_BLOCK;
+    let mut out = Vec::with_capacity(1 + days.len() * 61);
+    out.push(VERSION);
+    for d in days {
+        put_varint(&mut out, (i64::from(d.day) - first) as u64);
+        put_varint(&mut out, zigzag(d.sessions));
+        for v in [d.in_bed, d.asleep, d.awake, d.unspecified, d.core, d.deep, d.rem] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+    out
+}
+
+/// Decodes the sleep days of `block` that lie in `from..=to` into `out`, in ascending order.
+pub(crate) fn push_sleep(
+    block: i64,
+    blob: &[u8],
+    (from, to): (i32, i32),
+    out: &mut Vec<SleepRollup>,
+) -> Result<(), StoreError> {
+    let first = block * SLEEP_PER_BLOCK;
+    let mut r = Reader::new(blob, "sleep_blocks.days");
+    if r.byte()? != VERSION {
+        return Err(r.corrupt("unknown version"));
+    }
+    let mut previous = -1i64;
+    while !r.is_done() {
+        let offset = r.varint()?;
+        if offset >= SLEEP_PER_BLOCK as u64 || offset as i64 <= previous {
+            return Err(r.corrupt("entry out of order"));
+        }
+        previous = offset as i64;
+        let sessions = r.signed()?;
+        let mut v = [0f64; 7];
+        for slot in &mut v {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(r.take(8)?);
+            *slot = f64::from_le_bytes(b);
+        }
+        // The block's days lie within a few thousand days of the epoch's: an i32 holds them.
+        let day = (first + offset as i64) as i32;
+        if (from..=to).contains(&day) {
+            out.push(SleepRollup {
+                day,
+                sessions,
+                in_bed: v[0],
+                asleep: v[1],
+                awake: v[2],
+                unspecified: v[3],
+                core: v[4],
+                deep: v[5],
+                rem: v[6],
+            });
+        }
+    }
+    Ok(())
+}
+
+/// `block`'s new blob after sleep days `range` were recomputed as `fresh`; `None` when it is empty.
+pub(crate) fn splice_sleep(
+    block: i64,
+    old: Option<&[u8]>,
+    range: (i32, i32),
+    fresh: &[SleepRollup],
+) -> Result<Option<Vec<u8>>, StoreError> {
+    let first = block * SLEEP_PER_BLOCK;
+    let inside = |day: i32| {
+        let day = i64::from(day);
+        (first..first + SLEEP_PER_BLOCK).contains(&day)
+    };
+    let mut kept = Vec::new();
+    if let Some(old) = old {
+        push_sleep(block, old, (i32::MIN, i32::MAX), &mut kept)?;
+        kept.retain(|d| !(range.0..=range.1).contains(&d.day));
+    }
+    kept.extend(
+        fresh
+            .iter()
+            .filter(|d| inside(d.day) && (range.0..=range.1).contains(&d.day))
+            .copied(),
+    );
+    kept.sort_by_key(|d| d.day);
+    kept.dedup_by_key(|d| d.day);
+    Ok((!kept.is_empty()).then(|| encode_sleep(block, &kept)))
 }
 
 #[cfg(test)]
@@ -301,6 +427,41 @@ mod tests {
     }
 
     #[test]
+    fn daily_rows_are_the_entries_decode_reads() {
+        let entries: Vec<Entry> = (0..PER_BLOCK)
+            .step_by(3)
+            .map(|d| entry(PER_BLOCK + d, d as f64 * 1.5, &[]))
+            .collect();
+        let blob = encode(1, &entries);
+        let mut rows = Vec::new();
+        push_daily(Metric::Steps, 1, &blob, (130, 200), &mut rows).unwrap();
+        let expected: Vec<DailyRollup> = entries
+            .iter()
+            .filter(|e| (130..=200).contains(&e.at))
+            .map(|e| DailyRollup {
+                metric: Metric::Steps,
+                day: e.at as i32,
+                total: e.total,
+                minimum: e.minimum,
+                maximum: e.maximum,
+                count: e.count,
+            })
+            .collect();
+        assert_eq!(rows, expected);
+        for cut in 0..blob.len() {
+            let _ = push_daily(Metric::Steps, 1, &blob[..cut], (0, 1000), &mut Vec::new());
+        }
+        assert!(push_daily(
+            Metric::Steps,
+            1,
+            &blob[..blob.len() - 1],
+            (0, 1000),
+            &mut Vec::new()
+        )
+        .is_err());
+    }
+
+    #[test]
     fn a_full_daily_block_fits_in_one_sqlite_page_beside_its_key() {
         // Every day of the block, each with a million readings (a 3-byte count): SQLite keeps a row of a
         // rowid table in its 4 KB page up to 4,061 bytes; the key columns take under 60.
@@ -312,6 +473,49 @@ mod tests {
             .collect();
         let size = encode(0, &entries).len();
         assert!(size <= 4_000, "{size} bytes");
+    }
+
+    #[test]
+    fn sleep_days_round_trip_splice_and_fit_in_a_page() {
+        let night = |day: i32, asleep: f64| SleepRollup {
+            day,
+            sessions: 1,
+            in_bed: asleep + 1_800.0,
+            asleep,
+            awake: 1_800.0,
+            unspecified: 0.0,
+            core: asleep / 2.0,
+            deep: asleep / 4.0,
+            rem: asleep / 4.0,
+        };
+        let block = sleep_block_of(-1);
+        assert_eq!(block, -1);
+        let old = splice_sleep(
+            block,
+            None,
+            (-64, -1),
+            &[night(-64, 1.5), night(-3, 2.0), night(-1, 3.0)],
+        )
+        .unwrap()
+        .unwrap();
+        let new = splice_sleep(block, Some(&old), (-3, -2), &[night(-2, 4.0), night(5, 9.0)])
+            .unwrap()
+            .unwrap();
+        let mut days = Vec::new();
+        push_sleep(block, &new, (-63, 0), &mut days).unwrap();
+        assert_eq!(days, vec![night(-2, 4.0), night(-1, 3.0)]);
+        let full: Vec<SleepRollup> = (0..SLEEP_PER_BLOCK as i32)
+            .map(|d| SleepRollup {
+                sessions: 100_000,
+                ..night(d, 30_000.5)
+            })
+            .collect();
+        let blob = splice_sleep(0, None, (0, 63), &full).unwrap().unwrap();
+        assert!(blob.len() <= 4_000, "{} bytes", blob.len());
+        for cut in 0..blob.len() {
+            let _ = push_sleep(0, &blob[..cut], (0, 63), &mut Vec::new());
+        }
+        assert!(push_sleep(0, &blob[..blob.len() - 1], (0, 63), &mut Vec::new()).is_err());
     }
 
     #[test]

@@ -62,6 +62,13 @@ impl<'a> Reader<'a> {
     }
 
     pub(crate) fn varint(&mut self) -> Result<u64, StoreError> {
+        // Most varints in the blobs (offsets, small counts, deltas) are one byte.
+        if let Some(&b) = self.bytes.get(self.at) {
+            if b < 0x80 {
+                self.at += 1;
+                return Ok(u64::from(b));
+            }
+        }
         let mut value = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;

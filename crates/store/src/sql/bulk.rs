@@ -110,6 +110,15 @@ impl SqliteStore {
     ) -> Result<SummaryInputs, StoreError> {
         self.native.summary_inputs(user, range).await
     }
+
+    pub(crate) async fn write_sleep(
+        &self,
+        user: &UserId,
+        days: (i32, i32),
+        rows: &[SleepRollup],
+    ) -> Result<(), StoreError> {
+        self.native.replace_sleep(user, days, rows).await
+    }
 }
 
 impl PgStore {
@@ -471,40 +480,79 @@ impl PgStore {
         Ok(out)
     }
 
+    pub(crate) async fn write_sleep(
+        &self,
+        user: &UserId,
+        days: (i32, i32),
+        rows: &[SleepRollup],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // As for rollup blocks: one rewrite of a user's sleep at a time, across processes (-1 is no
+        // metric's code).
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, -1))")
+            .bind(user.as_str())
+            .execute(&mut *tx)
+            .await?;
+        let blocks = rollup_block::sleep_blocks_of(days);
+        let old: Vec<(i64, Vec<u8>)> = sqlx::query_as(
+            "SELECT block, days FROM sleep_blocks WHERE user_id = $1 AND block BETWEEN $2 AND $3",
+        )
+        .bind(user.as_str())
+        .bind(*blocks.start())
+        .bind(*blocks.end())
+        .fetch_all(&mut *tx)
+        .await?;
+        let old: BTreeMap<i64, Vec<u8>> = old.into_iter().collect();
+        for block in blocks {
+            match rollup_block::splice_sleep(block, old.get(&block).map(Vec::as_slice), days, rows)? {
+                Some(blob) => {
+                    sqlx::query(
+                        "INSERT INTO sleep_blocks (user_id, block, days) VALUES ($1, $2, $3) \
+                         ON CONFLICT (user_id, block) DO UPDATE SET days = excluded.days",
+                    )
+                    .bind(user.as_str())
+                    .bind(block)
+                    .bind(blob)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                None if old.contains_key(&block) => {
+                    sqlx::query("DELETE FROM sleep_blocks WHERE user_id = $1 AND block = $2")
+                        .bind(user.as_str())
+                        .bind(block)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                None => {}
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub(crate) async fn read_sleep_daily(
         &self,
         user: &UserId,
         from_day: i32,
         to_day: i32,
     ) -> Result<Vec<SleepRollup>, StoreError> {
-        type Row = (i64, i64, f64, f64, f64, f64, f64, f64, f64);
-        let rows: Vec<Row> = sqlx::query_as(
-            "SELECT day, sessions, in_bed, asleep, awake, unspecified, core, deep, rem FROM daily_sleep \
-             WHERE user_id = $1 AND day BETWEEN $2 AND $3 ORDER BY day",
+        if to_day < from_day {
+            return Ok(Vec::new());
+        }
+        let blocks = rollup_block::sleep_blocks_of((from_day, to_day));
+        let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(
+            "SELECT block, days FROM sleep_blocks WHERE user_id = $1 AND block BETWEEN $2 AND $3 ORDER BY block",
         )
         .bind(user.as_str())
-        .bind(i64::from(from_day))
-        .bind(i64::from(to_day))
+        .bind(*blocks.start())
+        .bind(*blocks.end())
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(
-                |(day, sessions, in_bed, asleep, awake, unspecified, core, deep, rem)| {
-                    Ok(SleepRollup {
-                        day: i32::try_from(day)
-                            .map_err(|_| StoreError::Corrupt(format!("daily_sleep.day: {day}")))?,
-                        sessions,
-                        in_bed,
-                        asleep,
-                        awake,
-                        unspecified,
-                        core,
-                        deep,
-                        rem,
-                    })
-                },
-            )
-            .collect()
+        let mut out = Vec::new();
+        for (block, blob) in rows {
+            rollup_block::push_sleep(block, &blob, (from_day, to_day), &mut out)?;
+        }
+        Ok(out)
     }
 
     pub(crate) async fn read_hourly(

@@ -270,6 +270,41 @@ impl NativeSqlite {
         .await
     }
 
+    /// Replaces the user's sleep of days `days` with `rows`, in one transaction.
+    pub(crate) async fn replace_sleep(
+        self: &Arc<Self>,
+        user: &UserId,
+        days: (i32, i32),
+        rows: &[crate::SleepRollup],
+    ) -> Result<(), StoreError> {
+        let user = user.as_str().to_owned();
+        let rows = rows.to_vec();
+        self.run_writing(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            {
+                let mut read =
+                    tx.prepare_cached("SELECT days FROM sleep_blocks WHERE user_id = ?1 AND block = ?2")?;
+                let mut upsert = tx.prepare_cached(
+                    "INSERT INTO sleep_blocks (user_id, block, days) VALUES (?1, ?2, ?3) \
+                     ON CONFLICT (user_id, block) DO UPDATE SET days = excluded.days",
+                )?;
+                let mut delete =
+                    tx.prepare_cached("DELETE FROM sleep_blocks WHERE user_id = ?1 AND block = ?2")?;
+                for block in rollup_block::sleep_blocks_of(days) {
+                    let old: Option<Vec<u8>> = read
+                        .query_row(rusqlite::params![user, block], |r| r.get(0))
+                        .optional()?;
+                    match rollup_block::splice_sleep(block, old.as_deref(), days, &rows)? {
+                        Some(blob) => upsert.execute(rusqlite::params![user, block, blob])?,
+                        None => delete.execute(rusqlite::params![user, block])?,
+                    };
+                }
+            }
+            tx.commit().map_err(StoreError::from)
+        })
+        .await
+    }
+
     /// Stores records of unmapped types; returns how many were new.
     pub(crate) async fn insert_raw(
         self: &Arc<Self>,

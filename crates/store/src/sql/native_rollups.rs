@@ -14,10 +14,6 @@ fn metric_of(code: i16, table: &str) -> Result<Metric, StoreError> {
     Metric::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("{table}.metric: unknown code {code}")))
 }
 
-fn day_of(day: i64, table: &str) -> Result<i32, StoreError> {
-    i32::try_from(day).map_err(|_| StoreError::Corrupt(format!("{table}.day: {day}")))
-}
-
 /// Daily rollups of `metrics`, by metric then day.
 fn read_daily(
     conn: &Connection,
@@ -62,24 +58,19 @@ fn read_sleep(
     user: &str,
     (from_day, to_day): (i32, i32),
 ) -> Result<Vec<SleepRollup>, StoreError> {
+    if to_day < from_day {
+        return Ok(Vec::new());
+    }
+    let blocks = rollup_block::sleep_blocks_of((from_day, to_day));
     let mut statement = conn.prepare_cached(
-        "SELECT day, sessions, in_bed, asleep, awake, unspecified, core, deep, rem FROM daily_sleep \
-         WHERE user_id = ?1 AND day BETWEEN ?2 AND ?3 ORDER BY day",
+        "SELECT block, days FROM sleep_blocks WHERE user_id = ?1 AND block BETWEEN ?2 AND ?3 ORDER BY block",
     )?;
-    let mut rows = statement.query(rusqlite::params![user, from_day, to_day])?;
+    let mut rows = statement.query(rusqlite::params![user, blocks.start(), blocks.end()])?;
     let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        out.push(SleepRollup {
-            day: day_of(r.get(0)?, "daily_sleep")?,
-            sessions: r.get(1)?,
-            in_bed: r.get(2)?,
-            asleep: r.get(3)?,
-            awake: r.get(4)?,
-            unspecified: r.get(5)?,
-            core: r.get(6)?,
-            deep: r.get(7)?,
-            rem: r.get(8)?,
-        });
+    while let Some(row) = rows.next()? {
+        let block: i64 = row.get(0)?;
+        let blob = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+        rollup_block::push_sleep(block, blob, (from_day, to_day), &mut out)?;
     }
     Ok(out)
 }

@@ -24,10 +24,11 @@ macro_rules! impl_rollup_store {
                 &self,
                 limit: u32,
             ) -> Result<Vec<wearhouse_model::UserId>, $crate::StoreError> {
-                let ids: Vec<String> = sqlx::query_scalar("SELECT DISTINCT user_id FROM rollup_dirty LIMIT $1")
-                    .bind(i64::from(limit))
-                    .fetch_all(&self.pool)
-                    .await?;
+                let ids: Vec<String> =
+                    sqlx::query_scalar("SELECT DISTINCT user_id FROM rollup_dirty LIMIT $1")
+                        .bind(i64::from(limit))
+                        .fetch_all(&self.pool)
+                        .await?;
                 ids.iter()
                     .map(|id| {
                         wearhouse_model::UserId::parse(id)
@@ -67,11 +68,14 @@ macro_rules! impl_rollup_store {
                 // is recomputed again. One statement per thousand marks: a year's import leaves thousands.
                 let mut tx = self.pool.begin().await?;
                 for chunk in days.chunks(1000) {
-                    let mut delete = sqlx::QueryBuilder::<$db>::new("DELETE FROM rollup_dirty WHERE user_id = ");
+                    let mut delete =
+                        sqlx::QueryBuilder::<$db>::new("DELETE FROM rollup_dirty WHERE user_id = ");
                     delete.push_bind(user.as_str());
                     delete.push(" AND (metric, day, seq) IN (");
                     delete.push_values(chunk, |mut row, (metric, day, seq)| {
-                        row.push_bind(metric.code()).push_bind(i64::from(*day)).push_bind(*seq);
+                        row.push_bind(metric.code())
+                            .push_bind(i64::from(*day))
+                            .push_bind(*seq);
                     });
                     delete.push(")");
                     delete.build().execute(&mut *tx).await?;
@@ -80,7 +84,10 @@ macro_rules! impl_rollup_store {
                 Ok(())
             }
 
-            async fn clear_all_dirty(&self, user: &wearhouse_model::UserId) -> Result<(), $crate::StoreError> {
+            async fn clear_all_dirty(
+                &self,
+                user: &wearhouse_model::UserId,
+            ) -> Result<(), $crate::StoreError> {
                 sqlx::query("DELETE FROM rollup_dirty WHERE user_id = $1")
                     .bind(user.as_str())
                     .execute(&self.pool)
@@ -105,33 +112,7 @@ macro_rules! impl_rollup_store {
                 to_day: i32,
                 rows: &[$crate::SleepRollup],
             ) -> Result<(), $crate::StoreError> {
-                let mut tx = self.pool.begin().await?;
-                sqlx::query("DELETE FROM daily_sleep WHERE user_id = $1 AND day BETWEEN $2 AND $3")
-                    .bind(user.as_str())
-                    .bind(i64::from(from_day))
-                    .bind(i64::from(to_day))
-                    .execute(&mut *tx)
-                    .await?;
-                for chunk in rows.chunks(1000) {
-                    let mut insert = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO daily_sleep (user_id, day, sessions, in_bed, asleep, awake, unspecified, core, deep, rem) ",
-                    );
-                    insert.push_values(chunk, |mut row, r| {
-                        row.push_bind(user.as_str())
-                            .push_bind(i64::from(r.day))
-                            .push_bind(r.sessions)
-                            .push_bind(r.in_bed)
-                            .push_bind(r.asleep)
-                            .push_bind(r.awake)
-                            .push_bind(r.unspecified)
-                            .push_bind(r.core)
-                            .push_bind(r.deep)
-                            .push_bind(r.rem);
-                    });
-                    insert.build().execute(&mut *tx).await?;
-                }
-                tx.commit().await?;
-                Ok(())
+                self.write_sleep(user, (from_day, to_day), rows).await
             }
 
             async fn sleep_daily(

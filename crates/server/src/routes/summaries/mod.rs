@@ -3,6 +3,8 @@
 mod figures;
 
 use axum::extract::State;
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -315,6 +317,54 @@ pub struct PeriodSummariesView {
     pub figures: FigureColumns,
 }
 
+/// A summary view as a JSON response, its figures written by `FigureColumns::write_json` (see there
+/// why); the same bytes as serializing the view (a test holds them equal).
+fn json_response(head: &[(&str, &dyn erased::Json)], figures: &FigureColumns) -> Response {
+    let mut out = Vec::with_capacity(16 * 1024);
+    out.push(b'{');
+    for (name, value) in head {
+        out.extend_from_slice(b"\"");
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b"\":");
+        value.write(&mut out);
+        out.push(b',');
+    }
+    out.extend_from_slice(b"\"figures\":");
+    figures.write_json(&mut out);
+    out.push(b'}');
+    (
+        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        out,
+    )
+        .into_response()
+}
+
+mod erased {
+    /// A value of a view's head (dates), written with serde_json.
+    pub trait Json {
+        fn write(&self, out: &mut Vec<u8>);
+    }
+
+    impl<T: serde::Serialize> Json for T {
+        fn write(&self, out: &mut Vec<u8>) {
+            // Strings and lists of strings: serializing into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut *out, self);
+        }
+    }
+}
+
+impl IntoResponse for DailySummariesView {
+    fn into_response(self) -> Response {
+        json_response(&[("from", &self.from), ("to", &self.to)], &self.figures)
+    }
+}
+
+impl IntoResponse for PeriodSummariesView {
+    fn into_response(self) -> Response {
+        json_response(&[("start", &self.start), ("end", &self.end)], &self.figures)
+    }
+}
+
 impl DailySummariesView {
     fn of(days: &Summaries) -> Self {
         let date = |d: Option<&(jiff::civil::Date, jiff::civil::Date)>| {
@@ -357,9 +407,9 @@ async fn daily(
     State(state): State<AppState>,
     Auth(actor): Auth,
     Query(p): Query<DailyParams>,
-) -> ApiResult<Json<DailySummariesView>> {
+) -> ApiResult<DailySummariesView> {
     let days = state.summaries.daily(actor.id(), &p.from, &p.to).await?;
-    Ok(Json(DailySummariesView::of(&days)))
+    Ok(DailySummariesView::of(&days))
 }
 
 /// Figures per week from `from` to `to`, weeks starting on the user's first weekday (profile
@@ -383,13 +433,13 @@ async fn weekly(
     State(state): State<AppState>,
     Auth(actor): Auth,
     Query(p): Query<DailyParams>,
-) -> ApiResult<Json<PeriodSummariesView>> {
+) -> ApiResult<PeriodSummariesView> {
     let period = Period::Week(actor.user.first_weekday);
     let weeks = state
         .summaries
         .periods(actor.id(), period, &p.from, &p.to)
         .await?;
-    Ok(Json(PeriodSummariesView::of(&weeks)))
+    Ok(PeriodSummariesView::of(&weeks))
 }
 
 /// Figures per calendar month from `from` to `to` (whole months).
@@ -402,10 +452,62 @@ async fn monthly(
     State(state): State<AppState>,
     Auth(actor): Auth,
     Query(p): Query<DailyParams>,
-) -> ApiResult<Json<PeriodSummariesView>> {
+) -> ApiResult<PeriodSummariesView> {
     let months = state
         .summaries
         .periods(actor.id(), Period::Month, &p.from, &p.to)
         .await?;
-    Ok(Json(PeriodSummariesView::of(&months)))
+    Ok(PeriodSummariesView::of(&months))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wearhouse_analytics::DayFigures;
+    use wearhouse_model::Metric;
+
+    async fn body(response: Response) -> Vec<u8> {
+        use http_body_util::BodyExt;
+        response.into_body().collect().await.unwrap().to_bytes().to_vec()
+    }
+
+    #[tokio::test]
+    async fn views_are_written_as_serde_would_write_them() {
+        let day: jiff::civil::Date = "2024-02-28".parse().unwrap();
+        let days: Vec<_> = (0..3)
+            .map(|i| {
+                let d = day.checked_add(jiff::Span::new().days(i)).unwrap();
+                (d, d)
+            })
+            .collect();
+        let mut summaries = Summaries {
+            periods: days,
+            figures: Default::default(),
+            sleep: vec![None; 3],
+            workouts: vec![None; 3],
+        };
+        let figures = |total: f64| {
+            Some(DayFigures {
+                total,
+                minimum: 1.0,
+                maximum: 2.0,
+                count: 3,
+            })
+        };
+        summaries.figures.insert(
+            Metric::Distance,
+            vec![figures(35377.20000000004), None, figures(0.05)],
+        );
+        summaries
+            .figures
+            .insert(Metric::HeartRate, vec![None, figures(183.75), figures(1e20)]);
+        let daily = DailySummariesView::of(&summaries);
+        let expected = serde_json::to_vec(&daily).unwrap();
+        assert_eq!(body(daily.into_response()).await, expected);
+        let periods = PeriodSummariesView::of(&summaries);
+        let expected = serde_json::to_vec(&periods).unwrap();
+        let response = periods.into_response();
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
+        assert_eq!(body(response).await, expected);
+    }
 }
