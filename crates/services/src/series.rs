@@ -147,12 +147,18 @@ impl SummaryService {
         from: i64,
         to: i64,
     ) -> Result<Vec<SeriesBucket>, ServiceError> {
-        self.rollups.flush(user).await?;
-        let rows = self
+        let hours = (from.div_euclid(3600), (to - 1).div_euclid(3600));
+        self.rollups.settled(user).await;
+        let (marked, mut rows) = self
             .store
             .rollups
-            .hourly(user, metric, from.div_euclid(3600), (to - 1).div_euclid(3600))
+            .hourly_inputs(user, metric, hours.0, hours.1)
             .await?;
+        if marked {
+            // As for summaries: marked days are folded in first, and the hours read again.
+            self.rollups.flush(user).await?;
+            rows = self.store.rollups.hourly(user, metric, hours.0, hours.1).await?;
+        }
         Ok(rows
             .into_iter()
             .map(|r| SeriesBucket {

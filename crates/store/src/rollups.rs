@@ -134,6 +134,16 @@ pub trait RollupStore: Send + Sync {
         to_day: i32,
     ) -> Result<Vec<SleepRollup>, StoreError>;
 
+    /// Whether the user has days waiting for recomputation, and their hourly rollups of `metric` for
+    /// hours `from_hour..=to_hour` by hour, from one snapshot where the backend offers it.
+    async fn hourly_inputs(
+        &self,
+        user: &UserId,
+        metric: Metric,
+        from_hour: i64,
+        to_hour: i64,
+    ) -> Result<(bool, Vec<HourlyRollup>), StoreError>;
+
     /// The user's hourly rollups of `metric` for hours `from_hour..=to_hour`, by hour.
     async fn hourly(
         &self,

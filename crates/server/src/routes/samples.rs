@@ -390,6 +390,50 @@ pub struct SamplePageView {
     pub next_cursor: Option<String>,
 }
 
+/// RFC 3339 instants of whole UTC seconds, exactly as `Timestamp`'s `Display` writes them (empty when
+/// out of its range), each day's date formatted once: an hourly month writes 1,440 instants, and
+/// jiff's printer per instant was a tenth of the request.
+#[derive(Default)]
+struct UtcInstants {
+    /// The day (since 1970) `date` was formatted for, and its `YYYY-MM-DD`.
+    day: Option<i64>,
+    date: String,
+}
+
+impl UtcInstants {
+    fn format(&mut self, unix_seconds: i64) -> String {
+        let Ok(instant) = Timestamp::from_second(unix_seconds) else {
+            return String::new();
+        };
+        let day = unix_seconds.div_euclid(86_400);
+        if self.day != Some(day) {
+            let midnight = instant - jiff::SignedDuration::from_secs(unix_seconds.rem_euclid(86_400));
+            let text = midnight.to_string();
+            self.date = text
+                .split_once('T')
+                .map_or(text.clone(), |(date, _)| date.to_owned());
+            self.day = Some(day);
+        }
+        let second = unix_seconds.rem_euclid(86_400);
+        let mut out = String::with_capacity(self.date.len() + 10);
+        out.push_str(&self.date);
+        out.push('T');
+        for (i, part) in [second / 3600, second / 60 % 60, second % 60]
+            .into_iter()
+            .enumerate()
+        {
+            if i > 0 {
+                out.push(':');
+            }
+            // Each part is below 60: two digits.
+            out.push(char::from(b'0' + (part / 10) as u8));
+            out.push(char::from(b'0' + (part % 10) as u8));
+        }
+        out.push('Z');
+        out
+    }
+}
+
 fn rfc3339(unix_seconds: i64, offset_minutes: Option<i16>) -> String {
     let Ok(ts) = Timestamp::from_second(unix_seconds) else {
         return unix_seconds.to_string();
@@ -453,11 +497,8 @@ async fn list(
         };
         let buckets = state.summaries.series(actor.id(), request).await?;
         let metric = p.metric.parse::<Metric>().ok();
-        let instant = |s: i64| {
-            Timestamp::from_second(s)
-                .map(|t| t.to_string())
-                .unwrap_or_default()
-        };
+        let mut instants = UtcInstants::default();
+        let mut instant = |s: i64| instants.format(s);
         return Ok(Json(SampleListView::Buckets(BucketListView {
             metric: metric.map(|m| m.as_str()).unwrap_or_default(),
             unit: metric.map(|m| m.unit().symbol().to_owned()).unwrap_or_default(),
@@ -588,4 +629,34 @@ async fn put_priority(
 ) -> ApiResult<Json<Vec<SourceView>>> {
     let sources = state.samples.set_source_priority(actor.id(), &body.order).await?;
     Ok(Json(sources.iter().map(SourceView::from).collect()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_instants_are_written_as_jiff_writes_them() {
+        let mut instants = UtcInstants::default();
+        let mut seconds: Vec<i64> = vec![
+            0,
+            -1,
+            59,
+            3_599,
+            86_399,
+            86_400,
+            -86_401,
+            1_717_200_000,
+            253_402_300_799,
+        ];
+        seconds.extend((0..2_000).map(|h| 1_704_067_200 + h * 3_600 + (h % 7) * 61));
+        seconds.extend((0..500).map(|k| -62_135_596_800 + k * 9_876_543));
+        seconds.extend([i64::MAX, i64::MIN, 999_999_999_999]);
+        for s in seconds {
+            let expected = Timestamp::from_second(s)
+                .map(|t| t.to_string())
+                .unwrap_or_default();
+            assert_eq!(instants.format(s), expected, "{s}");
+        }
+    }
 }

@@ -111,6 +111,15 @@ impl SqliteStore {
         self.native.summary_inputs(user, range).await
     }
 
+    pub(crate) async fn read_hourly_inputs(
+        &self,
+        user: &UserId,
+        metric: Metric,
+        hours: (i64, i64),
+    ) -> Result<(bool, Vec<HourlyRollup>), StoreError> {
+        self.native.hourly_inputs(user, metric, hours).await
+    }
+
     pub(crate) async fn write_sleep(
         &self,
         user: &UserId,
@@ -122,6 +131,27 @@ impl SqliteStore {
 }
 
 impl PgStore {
+    pub(crate) async fn read_hourly_inputs(
+        &self,
+        user: &UserId,
+        metric: Metric,
+        hours: (i64, i64),
+    ) -> Result<(bool, Vec<HourlyRollup>), StoreError> {
+        tokio::try_join!(
+            self.read_marked(user),
+            self.read_hourly(user, metric, hours.0, hours.1)
+        )
+    }
+
+    async fn read_marked(&self, user: &UserId) -> Result<bool, StoreError> {
+        Ok(
+            sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM rollup_dirty WHERE user_id = $1)")
+                .bind(user.as_str())
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
     /// The reads run side by side on the pool (each its own snapshot: a summary's figures are rollups
     /// of one moment, and its workouts of another, as on any read of several tables without a
     /// transaction).
@@ -131,13 +161,7 @@ impl PgStore {
         range: SummaryRange,
     ) -> Result<SummaryInputs, StoreError> {
         let (marked, daily, sleep, workouts, zones) = tokio::try_join!(
-            async {
-                sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM rollup_dirty WHERE user_id = $1)")
-                    .bind(user.as_str())
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(StoreError::from)
-            },
+            self.read_marked(user),
             self.read_daily(user, Metric::ALL, range.days.0, range.days.1),
             self.read_sleep_daily(user, range.days.0, range.days.1),
             self.read_workout_spans(user, range.instants.0, range.instants.1),

@@ -112,6 +112,36 @@ fn read_zones(conn: &Connection, user: &str) -> Result<Vec<(jiff::Timestamp, Tim
     Ok(out)
 }
 
+fn read_marked(conn: &Connection, user: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM rollup_dirty WHERE user_id = ?1)")?
+        .query_row([user], |r| r.get::<_, bool>(0))?)
+}
+
+fn read_hourly(
+    conn: &Connection,
+    user: &str,
+    metric: Metric,
+    (from_hour, to_hour): (i64, i64),
+) -> Result<Vec<HourlyRollup>, StoreError> {
+    if to_hour < from_hour {
+        return Ok(Vec::new());
+    }
+    let blocks = (rollup_block::block_of(from_hour), rollup_block::block_of(to_hour));
+    let mut statement = conn.prepare_cached(
+        "SELECT block, hours FROM hourly_rollup_blocks \
+         WHERE user_id = ?1 AND metric = ?2 AND block BETWEEN ?3 AND ?4 ORDER BY block",
+    )?;
+    let mut rows = statement.query(rusqlite::params![user, metric.code(), blocks.0, blocks.1])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let block: i64 = row.get(0)?;
+        let blob = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+        rollup_block::push_hourly(metric, block, blob, (from_hour, to_hour), &mut out)?;
+    }
+    Ok(out)
+}
+
 impl NativeSqlite {
     pub(crate) async fn daily_rollups(
         self: &std::sync::Arc<Self>,
@@ -155,11 +185,8 @@ impl NativeSqlite {
         let user = user.as_str().to_owned();
         self.run(move |conn| {
             let tx = conn.transaction()?;
-            let marked = tx
-                .prepare_cached("SELECT EXISTS (SELECT 1 FROM rollup_dirty WHERE user_id = ?1)")?
-                .query_row([&user], |r| r.get::<_, bool>(0))?;
             let inputs = SummaryInputs {
-                marked,
+                marked: read_marked(&tx, &user)?,
                 daily: read_daily(&tx, &user, Metric::ALL, range.days)?,
                 sleep: read_sleep(&tx, &user, range.days)?,
                 workouts: read_spans(&tx, &user, range.instants)?,
@@ -178,25 +205,24 @@ impl NativeSqlite {
         from_hour: i64,
         to_hour: i64,
     ) -> Result<Vec<HourlyRollup>, StoreError> {
-        if to_hour < from_hour {
-            return Ok(Vec::new());
-        }
         let user = user.as_str().to_owned();
-        let code = metric.code();
-        let blocks = (rollup_block::block_of(from_hour), rollup_block::block_of(to_hour));
+        self.run(move |conn| read_hourly(conn, &user, metric, (from_hour, to_hour)))
+            .await
+    }
+
+    /// Whether the user has marked days, and the hourly rollups, in one trip and one snapshot.
+    pub(crate) async fn hourly_inputs(
+        self: &std::sync::Arc<Self>,
+        user: &UserId,
+        metric: Metric,
+        hours: (i64, i64),
+    ) -> Result<(bool, Vec<HourlyRollup>), StoreError> {
+        let user = user.as_str().to_owned();
         self.run(move |conn| {
-            let mut statement = conn.prepare_cached(
-                "SELECT block, hours FROM hourly_rollup_blocks \
-                 WHERE user_id = ?1 AND metric = ?2 AND block BETWEEN ?3 AND ?4 ORDER BY block",
-            )?;
-            let mut rows = statement.query(rusqlite::params![user, code, blocks.0, blocks.1])?;
-            let mut out = Vec::new();
-            while let Some(row) = rows.next()? {
-                let block: i64 = row.get(0)?;
-                let blob = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
-                rollup_block::push_hourly(metric, block, blob, (from_hour, to_hour), &mut out)?;
-            }
-            Ok::<_, StoreError>(out)
+            let tx = conn.transaction()?;
+            let inputs = (read_marked(&tx, &user)?, read_hourly(&tx, &user, metric, hours)?);
+            tx.commit()?;
+            Ok::<_, StoreError>(inputs)
         })
         .await
     }

@@ -4,6 +4,17 @@ macro_rules! impl_rollup_store {
     ($store:ty, $db:ty) => {
         #[async_trait::async_trait]
         impl $crate::RollupStore for $store {
+            async fn hourly_inputs(
+                &self,
+                user: &wearhouse_model::UserId,
+                metric: wearhouse_model::Metric,
+                from_hour: i64,
+                to_hour: i64,
+            ) -> Result<(bool, Vec<$crate::HourlyRollup>), $crate::StoreError> {
+                self.read_hourly_inputs(user, metric, (from_hour, to_hour))
+                    .await
+            }
+
             async fn summary_inputs(
                 &self,
                 user: &wearhouse_model::UserId,
