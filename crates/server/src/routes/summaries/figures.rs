@@ -15,93 +15,121 @@ use wearhouse_services::summaries::WorkoutFigures;
 use wearhouse_services::Summaries;
 use wearhouse_store::SleepRollup;
 
-/// One figure per period, rounded to the figure's decimals; `None` where nothing was recorded.
+/// One figure per period, rounded to the figure's decimals; empty where nothing was recorded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {
     decimals: u8,
-    values: Vec<Option<f64>>,
+    cells: Vec<Cell>,
+}
+
+/// 10^decimals of the precisions kept as counts of units; finer ones go through `round_to` and
+/// serde_json.
+const POW10: [f64; 4] = [1.0, 10.0, 100.0, 1000.0];
+
+/// A rounded figure.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Cell {
+    Empty,
+    /// The figure as a count of its precision's units (10^-decimals), below 10^15: what `round_to`
+    /// gives is exactly `units / 10^decimals`.
+    Units(i64),
+    /// Any other figure, rounded by `round_to` (huge, non-finite, or finer precisions).
+    Other(f64),
+}
+
+impl Cell {
+    fn of(v: f64, decimals: u8) -> Cell {
+        if let Some(scale) = POW10.get(usize::from(decimals)) {
+            let units = (v * scale).round();
+            if units.is_finite() && units.abs() < 1e15 {
+                // |units| < 10^15: the conversion is exact.
+                return Cell::Units(units as i64);
+            }
+        }
+        Cell::Other(round_to(v, decimals))
+    }
+
+    /// The rounded figure as a double (what `round_to` gives).
+    fn value(self, decimals: u8) -> Option<f64> {
+        match self {
+            Cell::Empty => None,
+            Cell::Units(units) => {
+                Some(units as f64 / POW10.get(usize::from(decimals)).copied().unwrap_or(1.0))
+            }
+            Cell::Other(v) => Some(v),
+        }
+    }
 }
 
 impl Column {
     /// The column of `values`, rounded; `None` when no period has a value.
     fn of(decimals: u8, values: impl Iterator<Item = Option<f64>>) -> Option<Self> {
-        let values: Vec<Option<f64>> = values.map(|v| v.map(|v| round_to(v, decimals))).collect();
-        values
+        let cells: Vec<Cell> = values
+            .map(|v| v.map_or(Cell::Empty, |v| Cell::of(v, decimals)))
+            .collect();
+        cells
             .iter()
-            .any(Option::is_some)
-            .then_some(Column { decimals, values })
+            .any(|c| *c != Cell::Empty)
+            .then_some(Column { decimals, cells })
     }
-}
 
-impl Column {
-    /// Writes the column as the `Serialize` impl does. Why by hand: a year view writes ~9,000 numbers,
-    /// and serde_json's per-element calls with its float formatter were a fifth of the request; a
-    /// rounded figure is an integer count of its precision's units, written with integer formatting.
+    /// Writes the column as the `Serialize` impl does. Why by hand: a year view writes ~12,000
+    /// figures, and serde_json's per-element calls with its float formatter were a fifth of the
+    /// request; a rounded figure is a count of its precision's units, written with integer formatting.
     fn write_json(&self, out: &mut Vec<u8>) {
-        out.reserve(self.values.len() * 8 + 2);
+        out.reserve(self.cells.len() * 8 + 2);
         out.push(b'[');
-        let mut digits = itoa::Buffer::new();
-        for (i, v) in self.values.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            match v {
-                None => out.extend_from_slice(b"null"),
-                Some(v) => write_figure(out, &mut digits, *v, self.decimals),
-            }
+        // One instance per precision, so that the divisions are by constants.
+        match self.decimals {
+            0 => write_cells::<0>(out, &self.cells),
+            1 => write_cells::<1>(out, &self.cells),
+            2 => write_cells::<2>(out, &self.cells),
+            _ => write_cells::<3>(out, &self.cells),
         }
         out.push(b']');
     }
 }
 
-/// Writes `v`, already rounded to `decimals`, as `Figure` serializes it: whole numbers without a
-/// fraction, others in their shortest form. Below 10^15 units the decimal with trailing zeros trimmed
-/// is that shortest form (any decimal of at most 15 significant digits survives a round trip through
-/// a double, so no shorter one names the same double); beyond, or for non-finite values, serde_json
-/// writes it.
-fn write_figure(out: &mut Vec<u8>, digits: &mut itoa::Buffer, v: f64, decimals: u8) {
-    // One instance per precision, so that the divisions below are by constants.
-    let written = match decimals {
-        0 => write_fixed::<0>(out, digits, v),
-        1 => write_fixed::<1>(out, digits, v),
-        2 => write_fixed::<2>(out, digits, v),
-        3 => write_fixed::<3>(out, digits, v),
-        _ => false,
-    };
-    if !written && serde_json::to_writer(&mut *out, &Figure(v)).is_err() {
-        out.extend_from_slice(b"null");
-    }
-}
-
-/// Writes `v` as a count of 10^-DECIMALS units; `false` (nothing written) when it is not one below
-/// 10^15.
-fn write_fixed<const DECIMALS: u32>(out: &mut Vec<u8>, digits: &mut itoa::Buffer, v: f64) -> bool {
+/// Writes `cells` separated by commas. A count of units is written as its decimal with trailing zeros
+/// trimmed, which is the shortest form serde_json writes for the double it stands for (any decimal of
+/// at most 15 significant digits survives a round trip through a double, so no shorter one names the
+/// same double); whole figures have no fraction, like `Figure`.
+fn write_cells<const DECIMALS: u32>(out: &mut Vec<u8>, cells: &[Cell]) {
     let scale = 10u64.pow(DECIMALS);
-    let units = (v * scale as f64).round();
-    if !units.is_finite() || units.abs() >= 1e15 || units / scale as f64 != v {
-        return false;
+    let mut digits = itoa::Buffer::new();
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        match *cell {
+            Cell::Empty => out.extend_from_slice(b"null"),
+            Cell::Other(v) => {
+                if serde_json::to_writer(&mut *out, &Figure(v)).is_err() {
+                    out.extend_from_slice(b"null");
+                }
+            }
+            Cell::Units(units) => {
+                if units < 0 {
+                    out.push(b'-');
+                }
+                let units = units.unsigned_abs();
+                out.extend_from_slice(digits.format(units / scale).as_bytes());
+                let mut fraction = units % scale;
+                if fraction == 0 {
+                    continue;
+                }
+                let mut width = DECIMALS as usize;
+                while fraction.is_multiple_of(10) {
+                    fraction /= 10;
+                    width -= 1;
+                }
+                out.push(b'.');
+                let text = digits.format(fraction);
+                out.extend(std::iter::repeat_n(b'0', width.saturating_sub(text.len())));
+                out.extend_from_slice(text.as_bytes());
+            }
+        }
     }
-    // |units| < 10^15: the conversion is exact.
-    let units = units as i64;
-    if units < 0 {
-        out.push(b'-');
-    }
-    let units = units.unsigned_abs();
-    out.extend_from_slice(digits.format(units / scale).as_bytes());
-    let mut fraction = units % scale;
-    if fraction == 0 {
-        return true;
-    }
-    let mut width = DECIMALS as usize;
-    while fraction.is_multiple_of(10) {
-        fraction /= 10;
-        width -= 1;
-    }
-    out.push(b'.');
-    let text = digits.format(fraction);
-    out.extend(std::iter::repeat_n(b'0', width.saturating_sub(text.len())));
-    out.extend_from_slice(text.as_bytes());
-    true
 }
 
 /// Where a column's figures come from.
@@ -169,9 +197,9 @@ impl Serialize for Figure {
 
 impl Serialize for Column {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.values.len()))?;
-        for v in &self.values {
-            seq.serialize_element(&v.map(Figure))?;
+        let mut seq = s.serialize_seq(Some(self.cells.len()))?;
+        for cell in &self.cells {
+            seq.serialize_element(&cell.value(self.decimals).map(Figure))?;
         }
         seq.end()
     }
