@@ -61,14 +61,21 @@ impl<'a> Reader<'a> {
         Ok(slice)
     }
 
+    #[inline]
     pub(crate) fn varint(&mut self) -> Result<u64, StoreError> {
-        // Most varints in the blobs (offsets, small counts, deltas) are one byte.
+        // Most varints in the blobs (offsets, small counts, deltas) are one byte: that case is inlined
+        // into the decoders, longer ones take a call.
         if let Some(&b) = self.bytes.get(self.at) {
             if b < 0x80 {
                 self.at += 1;
                 return Ok(u64::from(b));
             }
         }
+        self.long_varint()
+    }
+
+    #[inline(never)]
+    fn long_varint(&mut self) -> Result<u64, StoreError> {
         let mut value = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;
@@ -80,6 +87,7 @@ impl<'a> Reader<'a> {
         Err(self.corrupt("overlong varint"))
     }
 
+    #[inline]
     pub(crate) fn signed(&mut self) -> Result<i64, StoreError> {
         Ok(unzigzag(self.varint()?))
     }
