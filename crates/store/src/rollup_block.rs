@@ -23,6 +23,41 @@ pub(crate) const PER_BLOCK: i64 = 128;
 
 const VERSION: u8 = 1;
 
+/// Walks a block's entries: checks the version byte, then hands out each entry's offset, checking that
+/// offsets ascend and stay inside the block.
+struct Entries<'a> {
+    r: Reader<'a>,
+    per_block: i64,
+    previous: Option<u64>,
+}
+
+impl<'a> Entries<'a> {
+    fn open(blob: &'a [u8], per_block: i64, what: &'static str) -> Result<Self, StoreError> {
+        let mut r = Reader::new(blob, what);
+        if r.byte()? != VERSION {
+            return Err(r.corrupt("unknown version"));
+        }
+        Ok(Entries {
+            r,
+            per_block,
+            previous: None,
+        })
+    }
+
+    /// The next entry's offset in the block, its fields left to read from `self.r`; `None` at the end.
+    fn next_offset(&mut self) -> Result<Option<i64>, StoreError> {
+        if self.r.is_done() {
+            return Ok(None);
+        }
+        let offset = self.r.varint()?;
+        if offset >= self.per_block as u64 || self.previous.is_some_and(|p| offset <= p) {
+            return Err(self.r.corrupt("entry out of order"));
+        }
+        self.previous = Some(offset);
+        Ok(Some(offset as i64))
+    }
+}
+
 /// Most sources one entry may name (more is a corrupt blob).
 const MAX_SOURCES: usize = 4096;
 
@@ -79,17 +114,9 @@ pub(crate) fn decode(
     mut visit: impl FnMut(Entry),
 ) -> Result<(), StoreError> {
     let first = span_of(block).0;
-    let mut r = Reader::new(blob, what);
-    if r.byte()? != VERSION {
-        return Err(r.corrupt("unknown version"));
-    }
-    let mut previous = -1i64;
-    while !r.is_done() {
-        let offset = r.varint()?;
-        if offset >= PER_BLOCK as u64 || offset as i64 <= previous {
-            return Err(r.corrupt("entry out of order"));
-        }
-        previous = offset as i64;
+    let mut entries = Entries::open(blob, PER_BLOCK, what)?;
+    while let Some(offset) = entries.next_offset()? {
+        let r = &mut entries.r;
         let mut float = || -> Result<f64, StoreError> {
             let bytes = r.take(8)?;
             let mut b = [0u8; 8];
@@ -105,7 +132,7 @@ pub(crate) fn decode(
             id = id.wrapping_add(r.signed()?);
             sources.push(id);
         }
-        let at = first + offset as i64;
+        let at = first + offset;
         if (from..=to).contains(&at) {
             visit(Entry {
                 at,
@@ -189,17 +216,9 @@ pub(crate) fn push_daily(
 ) -> Result<(), StoreError> {
     let first = span_of(block).0;
     let (from, to) = (i64::from(from), i64::from(to));
-    let mut r = Reader::new(blob, "daily_rollup_blocks.days");
-    if r.byte()? != VERSION {
-        return Err(r.corrupt("unknown version"));
-    }
-    let mut previous = -1i64;
-    while !r.is_done() {
-        let offset = r.varint()?;
-        if offset >= PER_BLOCK as u64 || offset as i64 <= previous {
-            return Err(r.corrupt("entry out of order"));
-        }
-        previous = offset as i64;
+    let mut entries = Entries::open(blob, PER_BLOCK, "daily_rollup_blocks.days")?;
+    while let Some(offset) = entries.next_offset()? {
+        let r = &mut entries.r;
         // Exactly 24 bytes: the three slices below lie inside it.
         let figures = r.take(24)?;
         let float = |at: usize| {
@@ -213,7 +232,7 @@ pub(crate) fn push_daily(
         for _ in 0..r.count(MAX_SOURCES)? {
             r.varint()?;
         }
-        let day = first + offset as i64;
+        let day = first + offset;
         if (from..=to).contains(&day) {
             out.push(DailyRollup {
                 metric,
@@ -292,17 +311,9 @@ pub(crate) fn push_sleep(
     out: &mut Vec<SleepRollup>,
 ) -> Result<(), StoreError> {
     let first = block * SLEEP_PER_BLOCK;
-    let mut r = Reader::new(blob, "sleep_blocks.days");
-    if r.byte()? != VERSION {
-        return Err(r.corrupt("unknown version"));
-    }
-    let mut previous = -1i64;
-    while !r.is_done() {
-        let offset = r.varint()?;
-        if offset >= SLEEP_PER_BLOCK as u64 || offset as i64 <= previous {
-            return Err(r.corrupt("entry out of order"));
-        }
-        previous = offset as i64;
+    let mut entries = Entries::open(blob, SLEEP_PER_BLOCK, "sleep_blocks.days")?;
+    while let Some(offset) = entries.next_offset()? {
+        let r = &mut entries.r;
         let sessions = r.signed()?;
         let mut v = [0f64; 7];
         for slot in &mut v {
@@ -311,7 +322,7 @@ pub(crate) fn push_sleep(
             *slot = f64::from_le_bytes(b);
         }
         // The block's days lie within a few thousand days of the epoch's: an i32 holds them.
-        let day = (first + offset as i64) as i32;
+        let day = (first + offset) as i32;
         if (from..=to).contains(&day) {
             out.push(SleepRollup {
                 day,
