@@ -87,25 +87,53 @@ impl NativeSqlite {
         let this = Arc::clone(self);
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            let taken = this
-                .idle
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .pop();
-            let mut conn = match taken {
-                Some(c) => c,
-                None => this.connect()?,
-            };
-            let result = work(&mut conn).map_err(Into::into);
-            // A connection left inside a transaction by a failed statement is not reused.
-            if conn.is_autocommit() {
-                let mut idle = this.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                idle.push(conn);
-            }
-            result
+            this.with_connection(work)
         })
         .await
         .map_err(|e| StoreError::Native(format!("storage task failed: {e}")))?
+    }
+
+    /// Runs a short read on the calling thread, when a connection is free at once (else like `run`).
+    ///
+    /// Only for reads bounded by what one request may ask (a summary's few dozen blocks and spans, an
+    /// hourly series): they take a fraction of a millisecond, less than the trip to a blocking thread
+    /// and back, which on a busy core cost a quarter of a year view's time (2,083 req/s through the
+    /// trip, 2,617 without). Everything that grows with the data (imports, recomputes, sample reads,
+    /// writes) stays on blocking threads.
+    pub(crate) async fn read_here<T, E, F>(self: &Arc<Self>, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        E: Into<StoreError>,
+        F: FnOnce(&mut Connection) -> Result<T, E> + Send + 'static,
+    {
+        match Arc::clone(&self.permits).try_acquire_owned() {
+            Ok(_permit) => self.with_connection(work),
+            Err(_) => self.run(work).await,
+        }
+    }
+
+    /// Runs `work` on an idle connection, or a new one; puts it back after unless it was left inside a
+    /// transaction (a failed statement's), which is not reused.
+    fn with_connection<T, E, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        E: Into<StoreError>,
+        F: FnOnce(&mut Connection) -> Result<T, E>,
+    {
+        let taken = self
+            .idle
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .pop();
+        let mut conn = match taken {
+            Some(c) => c,
+            None => self.connect()?,
+        };
+        let result = work(&mut conn).map_err(Into::into);
+        if conn.is_autocommit() {
+            let mut idle = self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            idle.push(conn);
+        }
+        result
     }
 
     /// Runs a write transaction like `run`, after the native writes before it. SQLite admits one writer

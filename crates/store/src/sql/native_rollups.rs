@@ -183,7 +183,7 @@ impl NativeSqlite {
         range: SummaryRange,
     ) -> Result<SummaryInputs, StoreError> {
         let user = user.as_str().to_owned();
-        self.run(move |conn| {
+        self.read_here(move |conn| {
             let tx = conn.transaction()?;
             let inputs = SummaryInputs {
                 marked: read_marked(&tx, &user)?,
@@ -218,7 +218,7 @@ impl NativeSqlite {
         hours: (i64, i64),
     ) -> Result<(bool, Vec<HourlyRollup>), StoreError> {
         let user = user.as_str().to_owned();
-        self.run(move |conn| {
+        self.read_here(move |conn| {
             let tx = conn.transaction()?;
             let inputs = (read_marked(&tx, &user)?, read_hourly(&tx, &user, metric, hours)?);
             tx.commit()?;
