@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use wearhouse_model::{Metric, UserId};
 
 use crate::rollup_block;
@@ -263,36 +263,27 @@ impl NativeSqlite {
         let hourly = rollup_block::hourly_entries(series.hourly);
         self.run_writing(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let tables = [
-                (
-                    "daily_rollup_blocks",
-                    "days",
-                    (i64::from(days.0), i64::from(days.1)),
-                    &daily,
-                ),
-                ("hourly_rollup_blocks", "hours", hours, &hourly),
-            ];
-            for (table, column, range, fresh) in tables {
-                let mut read = tx.prepare_cached(&format!(
-                    "SELECT {column} FROM {table} WHERE user_id = ?1 AND metric = ?2 AND block = ?3"
-                ))?;
-                let mut upsert = tx.prepare_cached(&format!(
-                    "INSERT INTO {table} (user_id, metric, block, {column}) VALUES (?1, ?2, ?3, ?4) \
-                     ON CONFLICT (user_id, metric, block) DO UPDATE SET {column} = excluded.{column}"
-                ))?;
-                let mut delete = tx.prepare_cached(&format!(
-                    "DELETE FROM {table} WHERE user_id = ?1 AND metric = ?2 AND block = ?3"
-                ))?;
-                for block in rollup_block::blocks_of(range) {
-                    let old: Option<Vec<u8>> = read
-                        .query_row(rusqlite::params![user, metric, block], |r| r.get(0))
-                        .optional()?;
-                    match rollup_block::splice(block, old.as_deref(), range, fresh, table)? {
-                        Some(blob) => upsert.execute(rusqlite::params![user, metric, block, blob])?,
-                        None => delete.execute(rusqlite::params![user, metric, block])?,
-                    };
-                }
-            }
+            let key = BlockKey {
+                user: &user,
+                metric: Some(metric),
+            };
+            let days = (i64::from(days.0), i64::from(days.1));
+            rewrite_blocks(
+                &tx,
+                "daily_rollup_blocks",
+                "days",
+                key,
+                rollup_block::blocks_of(days),
+                |block, old| rollup_block::splice(block, old, days, &daily, "daily_rollup_blocks"),
+            )?;
+            rewrite_blocks(
+                &tx,
+                "hourly_rollup_blocks",
+                "hours",
+                key,
+                rollup_block::blocks_of(hours),
+                |block, old| rollup_block::splice(block, old, hours, &hourly, "hourly_rollup_blocks"),
+            )?;
             tx.commit().map_err(StoreError::from)
         })
         .await
@@ -309,25 +300,18 @@ impl NativeSqlite {
         let rows = rows.to_vec();
         self.run_writing(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            {
-                let mut read =
-                    tx.prepare_cached("SELECT days FROM sleep_blocks WHERE user_id = ?1 AND block = ?2")?;
-                let mut upsert = tx.prepare_cached(
-                    "INSERT INTO sleep_blocks (user_id, block, days) VALUES (?1, ?2, ?3) \
-                     ON CONFLICT (user_id, block) DO UPDATE SET days = excluded.days",
-                )?;
-                let mut delete =
-                    tx.prepare_cached("DELETE FROM sleep_blocks WHERE user_id = ?1 AND block = ?2")?;
-                for block in rollup_block::sleep_blocks_of(days) {
-                    let old: Option<Vec<u8>> = read
-                        .query_row(rusqlite::params![user, block], |r| r.get(0))
-                        .optional()?;
-                    match rollup_block::splice_sleep(block, old.as_deref(), days, &rows)? {
-                        Some(blob) => upsert.execute(rusqlite::params![user, block, blob])?,
-                        None => delete.execute(rusqlite::params![user, block])?,
-                    };
-                }
-            }
+            let key = BlockKey {
+                user: &user,
+                metric: None,
+            };
+            rewrite_blocks(
+                &tx,
+                "sleep_blocks",
+                "days",
+                key,
+                rollup_block::sleep_blocks_of(days),
+                |block, old| rollup_block::splice_sleep(block, old, days, &rows),
+            )?;
             tx.commit().map_err(StoreError::from)
         })
         .await
@@ -476,6 +460,68 @@ fn write_chunks(conn: &Connection, merge: &Merge) -> Result<(), StoreError> {
     )?;
     for (source_id, metric, id) in &merge.external_ids {
         external.execute(rusqlite::params![source_id, metric, id])?;
+    }
+    Ok(())
+}
+
+/// Whose blocks a rewrite touches: a user's, of one metric (rollups) or of none (sleep).
+#[derive(Clone, Copy)]
+struct BlockKey<'a> {
+    user: &'a str,
+    metric: Option<i16>,
+}
+
+/// Rewrites `blocks` of `table` for `key` inside `tx`: each block's blob (`column`) is read, given to
+/// `splice`, and written back, or deleted when nothing is left.
+fn rewrite_blocks(
+    tx: &rusqlite::Transaction<'_>,
+    table: &str,
+    column: &str,
+    key: BlockKey<'_>,
+    blocks: std::ops::RangeInclusive<i64>,
+    splice: impl Fn(i64, Option<&[u8]>) -> Result<Option<Vec<u8>>, StoreError>,
+) -> Result<(), StoreError> {
+    // ?1 is the user, ?2 the metric (a rollup's) and ?3 the block; sleep has no metric.
+    let (metric_column, metric_value, metric_is) = match key.metric {
+        Some(_) => ("metric, ", ", ?2", " AND metric = ?2"),
+        None => ("", "", ""),
+    };
+    let mut read = tx.prepare_cached(&format!(
+        "SELECT {column} FROM {table} WHERE user_id = ?1{metric_is} AND block = ?3"
+    ))?;
+    let mut upsert = tx.prepare_cached(&format!(
+        "INSERT INTO {table} (user_id, {metric_column}block, {column}) VALUES (?1{metric_value}, ?3, ?4) \
+         ON CONFLICT (user_id, {metric_column}block) DO UPDATE SET {column} = excluded.{column}"
+    ))?;
+    let mut delete = tx.prepare_cached(&format!(
+        "DELETE FROM {table} WHERE user_id = ?1{metric_is} AND block = ?3"
+    ))?;
+    for block in blocks {
+        // By number: ?2 exists only in rollup statements (sleep has no metric).
+        let bind =
+            |statement: &mut rusqlite::CachedStatement<'_>, blob: Option<&[u8]>| -> rusqlite::Result<()> {
+                statement.raw_bind_parameter(1, key.user)?;
+                if let Some(metric) = key.metric {
+                    statement.raw_bind_parameter(2, metric)?;
+                }
+                statement.raw_bind_parameter(3, block)?;
+                if let Some(blob) = blob {
+                    statement.raw_bind_parameter(4, blob)?;
+                }
+                Ok(())
+            };
+        bind(&mut read, None)?;
+        let old: Option<Vec<u8>> = read.raw_query().next()?.map(|r| r.get(0)).transpose()?;
+        match splice(block, old.as_deref())? {
+            Some(blob) => {
+                bind(&mut upsert, Some(&blob))?;
+                upsert.raw_execute()?;
+            }
+            None => {
+                bind(&mut delete, None)?;
+                delete.raw_execute()?;
+            }
+        }
     }
     Ok(())
 }
