@@ -15,7 +15,7 @@ use wearhouse_services::history::HistoryEntry;
 use wearhouse_services::totals::TotalsRequest;
 use wearhouse_services::{Period, Summaries};
 
-pub use self::figures::FigureColumns;
+pub use self::figures::{FigureColumns, Figures};
 use crate::examples;
 use crate::extract::{Auth, Json, Query};
 use crate::problem::{ApiResult, Problem};
@@ -294,7 +294,8 @@ pub struct DailySummariesView {
     pub from: String,
     /// Last local day, inclusive.
     pub to: String,
-    pub figures: FigureColumns,
+    #[schema(value_type = FigureColumns)]
+    pub figures: Figures,
 }
 
 /// Weekly or monthly figures as columns: the i-th entry of each figure's column belongs to the period
@@ -314,13 +315,14 @@ pub struct PeriodSummariesView {
     pub start: Vec<String>,
     /// Last local day of each period, inclusive.
     pub end: Vec<String>,
-    pub figures: FigureColumns,
+    #[schema(value_type = FigureColumns)]
+    pub figures: Figures,
 }
 
-/// A summary view as a JSON response, its figures written by `FigureColumns::write_json` (see there
+/// A summary view as a JSON response, its figures written by `Figures::write_json` (see there
 /// why); the same bytes as serializing the view (a test holds them equal).
-fn json_response(head: &[(&str, &dyn erased::Json)], figures: &FigureColumns) -> Response {
-    let mut out = Vec::with_capacity(16 * 1024);
+fn json_response(head: &[(&str, &dyn erased::Json)], figures: &Figures) -> Response {
+    let mut out = Vec::with_capacity(figures.size_hint() + 1024);
     out.push(b'{');
     for (name, value) in head {
         out.extend_from_slice(b"\"");
@@ -366,24 +368,24 @@ impl IntoResponse for PeriodSummariesView {
 }
 
 impl DailySummariesView {
-    fn of(days: &Summaries) -> Self {
+    fn of(days: Summaries) -> Self {
         let date = |d: Option<&(jiff::civil::Date, jiff::civil::Date)>| {
             d.map(|d| d.0.to_string()).unwrap_or_default()
         };
         DailySummariesView {
             from: date(days.periods.first()),
             to: date(days.periods.last()),
-            figures: FigureColumns::of(days),
+            figures: Figures(days),
         }
     }
 }
 
 impl PeriodSummariesView {
-    fn of(periods: &Summaries) -> Self {
+    fn of(periods: Summaries) -> Self {
         PeriodSummariesView {
             start: periods.periods.iter().map(|p| p.0.to_string()).collect(),
             end: periods.periods.iter().map(|p| p.1.to_string()).collect(),
-            figures: FigureColumns::of(periods),
+            figures: Figures(periods),
         }
     }
 }
@@ -409,7 +411,7 @@ async fn daily(
     Query(p): Query<DailyParams>,
 ) -> ApiResult<DailySummariesView> {
     let days = state.summaries.daily(actor.id(), &p.from, &p.to).await?;
-    Ok(DailySummariesView::of(&days))
+    Ok(DailySummariesView::of(days))
 }
 
 /// Figures per week from `from` to `to`, weeks starting on the user's first weekday (profile
@@ -439,7 +441,7 @@ async fn weekly(
         .summaries
         .periods(actor.id(), period, &p.from, &p.to)
         .await?;
-    Ok(PeriodSummariesView::of(&weeks))
+    Ok(PeriodSummariesView::of(weeks))
 }
 
 /// Figures per calendar month from `from` to `to` (whole months).
@@ -457,7 +459,7 @@ async fn monthly(
         .summaries
         .periods(actor.id(), Period::Month, &p.from, &p.to)
         .await?;
-    Ok(PeriodSummariesView::of(&months))
+    Ok(PeriodSummariesView::of(months))
 }
 
 #[cfg(test)]
@@ -501,10 +503,10 @@ mod tests {
         summaries
             .figures
             .insert(Metric::HeartRate, vec![None, figures(183.75), figures(1e20)]);
-        let daily = DailySummariesView::of(&summaries);
+        let daily = DailySummariesView::of(summaries.clone());
         let expected = serde_json::to_vec(&daily).unwrap();
         assert_eq!(body(daily.into_response()).await, expected);
-        let periods = PeriodSummariesView::of(&summaries);
+        let periods = PeriodSummariesView::of(summaries);
         let expected = serde_json::to_vec(&periods).unwrap();
         let response = periods.into_response();
         assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
