@@ -17,6 +17,7 @@ use utoipa_redoc::{Redoc, Servable};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::contract;
+use crate::dashboard;
 use crate::middleware::{compression, headers, metrics, problems, rate_limit, timeout};
 use crate::openapi::ApiDoc;
 use crate::routes;
@@ -43,7 +44,7 @@ pub fn router(state: AppState) -> Router {
 
     let app = api
         .merge(routes::health::router())
-        .fallback(problems::not_found)
+        .fallback(dashboard::fallback)
         // Per-route layers: they run after routing, so metrics see the matched route template.
         .layer(from_fn_with_state(state.clone(), metrics::record))
         .layer(from_fn_with_state(state.clone(), timeout::deadline))

@@ -5,6 +5,7 @@
 mod app;
 mod browser;
 mod contract;
+mod dashboard;
 mod examples;
 mod extract;
 mod idempotency;

@@ -26,7 +26,7 @@ const ACTIVITIES_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(create, list).layer(DefaultBodyLimit::max(ACTIVITIES_BODY_LIMIT)))
+        .routes(routes!(create, list_activities).layer(DefaultBodyLimit::max(ACTIVITIES_BODY_LIMIT)))
         .routes(routes!(create_batch).layer(DefaultBodyLimit::max(ACTIVITIES_BODY_LIMIT)))
         .routes(routes!(get_one, patch_one, delete_one))
         .routes(routes!(revisions))
@@ -357,12 +357,12 @@ pub struct ListParams {
     pub activity_type: Option<String>,
     /// Activities starting at or after this instant (RFC 3339, 1900–2099).
     #[param(
-        pattern = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|-(0[0-9]|1[01]):[0-5][0-9]|-12:00|\\+(0[0-9]|1[0-3]):[0-5][0-9]|\\+14:00)$"
+        pattern = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|-(0[0-9]|1[01]):[0-5][0-9]|-12:00|\\+(0[0-9]|1[0-3]):[0-5][0-9]|\\+14:00)$"
     )]
     pub from: Option<String>,
     /// Activities starting before this instant.
     #[param(
-        pattern = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|-(0[0-9]|1[01]):[0-5][0-9]|-12:00|\\+(0[0-9]|1[0-3]):[0-5][0-9]|\\+14:00)$"
+        pattern = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|-(0[0-9]|1[01]):[0-5][0-9]|-12:00|\\+(0[0-9]|1[0-3]):[0-5][0-9]|\\+14:00)$"
     )]
     pub to: Option<String>,
     /// Metres.
@@ -400,7 +400,7 @@ pub struct ActivityList {
 /// The user's activities, filtered and sorted, a page at a time.
 #[utoipa::path(get, path = "/activities", tag = "activities", security(("bearer" = [])), params(ListParams),
     responses((status = 200, body = ActivityList)))]
-async fn list(
+async fn list_activities(
     State(state): State<AppState>,
     Auth(actor): Auth,
     Query(p): Query<ListParams>,

@@ -31,7 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         // Uploads (raw or multipart) have their own 4 GB limit, enforced as they are written to disk;
         // the general body limit, meant for JSON, must not cut them off.
-        .routes(routes!(upload, list).layer(DefaultBodyLimit::disable()))
+        .routes(routes!(upload, list_imports).layer(DefaultBodyLimit::disable()))
         .routes(routes!(status))
         .routes(routes!(raw_types))
         .routes(routes!(raw_records))
@@ -69,12 +69,12 @@ pub struct RawParams {
     pub record_type: String,
     /// Records starting at or after this RFC 3339 instant (1900–2099).
     #[param(
-        pattern = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|-(0[0-9]|1[01]):[0-5][0-9]|-12:00|\\+(0[0-9]|1[0-3]):[0-5][0-9]|\\+14:00)$"
+        pattern = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|-(0[0-9]|1[01]):[0-5][0-9]|-12:00|\\+(0[0-9]|1[0-3]):[0-5][0-9]|\\+14:00)$"
     )]
     pub from: Option<String>,
     /// Records starting before this RFC 3339 instant.
     #[param(
-        pattern = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|-(0[0-9]|1[01]):[0-5][0-9]|-12:00|\\+(0[0-9]|1[0-3]):[0-5][0-9]|\\+14:00)$"
+        pattern = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|-(0[0-9]|1[01]):[0-5][0-9]|-12:00|\\+(0[0-9]|1[0-3]):[0-5][0-9]|\\+14:00)$"
     )]
     pub to: Option<String>,
     pub cursor: Option<String>,
@@ -322,6 +322,16 @@ async fn check_space(state: &AppState, headers: &axum::http::HeaderMap) -> Resul
     Ok(())
 }
 
+/// The multipart form of `POST /imports`, as documented (the handler streams it; nothing builds this).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct UploadForm {
+    /// The file, sent with its file name. The first field carrying a file name is imported, whatever
+    /// the field is called.
+    #[schema(value_type = String, format = Binary, content_media_type = "application/octet-stream")]
+    file: Vec<u8>,
+}
+
 /// Streams the request body (raw, or the first file of a multipart form) to `path`.
 async fn receive(
     state: &AppState,
@@ -378,7 +388,10 @@ async fn receive(
 /// this one reads it differently: then it is read again (202), and the new import replaces the earlier
 /// one's records (its report names it under `superseded`).
 #[utoipa::path(post, path = "/imports", tag = "imports", security(("bearer" = [])),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    request_body(content(
+        (Vec<u8> = "application/octet-stream"),
+        (UploadForm = "multipart/form-data"),
+    )),
     responses(
         (status = 202, description = "Queued", body = ImportView, example = json!(examples::queued_import_view())),
         (status = 200, description = "This file was imported before, by the readers of this release", body = ImportView),
@@ -431,7 +444,7 @@ async fn upload(State(state): State<AppState>, Auth(actor): Auth, req: Request) 
 /// The user's imports, newest first (the last 100).
 #[utoipa::path(get, path = "/imports", tag = "imports", security(("bearer" = [])),
     responses((status = 200, body = Vec<ImportView>, example = json!([examples::import_view()]))))]
-async fn list(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Vec<ImportView>>> {
+async fn list_imports(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Vec<ImportView>>> {
     let items = state.imports.list(actor.id()).await?;
     Ok(Json(items.iter().map(ImportView::from).collect()))
 }

@@ -27,7 +27,7 @@ const SAMPLES_BODY_LIMIT: usize = 24 * 1024 * 1024;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(ingest, list).layer(DefaultBodyLimit::max(SAMPLES_BODY_LIMIT)))
+        .routes(routes!(ingest, list_samples).layer(DefaultBodyLimit::max(SAMPLES_BODY_LIMIT)))
         .routes(routes!(sources))
         .routes(routes!(get_priority, put_priority))
 }
@@ -295,12 +295,12 @@ pub struct ListParams {
     pub metric: String,
     /// Samples starting at or after this RFC 3339 instant (1900–2099).
     #[param(
-        pattern = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|-(0[0-9]|1[01]):[0-5][0-9]|-12:00|\\+(0[0-9]|1[0-3]):[0-5][0-9]|\\+14:00)$"
+        pattern = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|-(0[0-9]|1[01]):[0-5][0-9]|-12:00|\\+(0[0-9]|1[0-3]):[0-5][0-9]|\\+14:00)$"
     )]
     pub from: Option<String>,
     /// Samples starting before this RFC 3339 instant.
     #[param(
-        pattern = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|-(0[0-9]|1[01]):[0-5][0-9]|-12:00|\\+(0[0-9]|1[0-3]):[0-5][0-9]|\\+14:00)$"
+        pattern = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|-(0[0-9]|1[01]):[0-5][0-9]|-12:00|\\+(0[0-9]|1[0-3]):[0-5][0-9]|\\+14:00)$"
     )]
     pub to: Option<String>,
     /// Only this source (an id from `GET /api/v1/sources`).
@@ -472,7 +472,7 @@ impl From<&StoredSample> for SampleView {
         (status = 400, description = "`unsupported_resolution`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: unknown metric, bad time, range or cursor", body = Problem, content_type = "application/problem+json"),
     ))]
-async fn list(
+async fn list_samples(
     State(state): State<AppState>,
     Auth(actor): Auth,
     Query(p): Query<ListParams>,

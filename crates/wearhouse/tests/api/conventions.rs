@@ -308,6 +308,18 @@ async fn openapi_documents_every_served_route() {
         CONTRACT.len(),
         "documented operations beyond the contract list: update CONTRACT"
     );
+    // Generated clients (the dashboard's types) name operations by their ids: each is unique.
+    let mut ids = std::collections::BTreeMap::new();
+    for (path, ops) in paths {
+        for (method, op) in ops.as_object().unwrap() {
+            let id = op["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+            if let Some(other) = ids.insert(id.to_owned(), format!("{method} {path}")) {
+                panic!("operationId {id} of {method} {path} is also {other}'s");
+            }
+        }
+    }
 }
 
 #[tokio::test]

@@ -10,6 +10,7 @@ mod admin;
 mod auth;
 mod compression;
 mod conventions;
+mod dashboard;
 mod figures;
 mod harness;
 mod imports;

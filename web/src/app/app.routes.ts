@@ -1,0 +1,51 @@
+import type { Routes } from '@angular/router';
+import { adminGuard, authGuard, guestGuard } from './core/guards';
+
+export const routes: Routes = [
+  {
+    path: 'sign-in',
+    title: 'Sign in',
+    canActivate: [guestGuard],
+    loadComponent: () => import('./pages/sign-in/sign-in').then((m) => m.SignInPage),
+  },
+  {
+    path: 'register',
+    title: 'Create account',
+    canActivate: [guestGuard],
+    loadComponent: () => import('./pages/register/register').then((m) => m.RegisterPage),
+  },
+  {
+    path: '',
+    canActivate: [authGuard],
+    children: [
+      {
+        path: '',
+        pathMatch: 'full',
+        title: 'Today',
+        loadComponent: () => import('./pages/today/today').then((m) => m.TodayPage),
+      },
+      { path: 'today', pathMatch: 'full', redirectTo: '' },
+      {
+        path: 'imports',
+        title: 'Imports',
+        loadComponent: () => import('./pages/imports/imports').then((m) => m.ImportsPage),
+      },
+      {
+        path: 'settings',
+        title: 'Settings',
+        loadComponent: () => import('./pages/settings/settings').then((m) => m.SettingsPage),
+      },
+      {
+        path: 'admin',
+        title: 'Admin',
+        canActivate: [adminGuard],
+        loadComponent: () => import('./pages/admin/admin').then((m) => m.AdminPage),
+      },
+    ],
+  },
+  {
+    path: '**',
+    title: 'Not found',
+    loadComponent: () => import('./pages/not-found/not-found').then((m) => m.NotFoundPage),
+  },
+];

@@ -1,0 +1,69 @@
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { NavigationCancel, NavigationEnd, NavigationError, NavigationSkipped, NavigationStart, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { AuthService } from './core/auth.service';
+import { NotifyService } from './core/notify.service';
+import { ThemeService } from './core/theme.service';
+import { Icon } from './shared/icon';
+
+interface NavItem {
+  path: string;
+  label: string;
+  icon: 'today' | 'imports' | 'settings' | 'admin';
+  exact: boolean;
+  testid: string;
+}
+
+@Component({
+  selector: 'wh-root',
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, Icon],
+  templateUrl: './app.html',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class App {
+  protected readonly auth = inject(AuthService);
+  protected readonly notify = inject(NotifyService);
+  protected readonly theme = inject(ThemeService);
+  private readonly router = inject(Router);
+
+  private lastPath: string | null = null;
+  protected readonly navigating = signal(false);
+  protected readonly signedIn = computed(() => this.auth.status() === 'signed-in');
+  protected readonly nav = computed<NavItem[]>(() => {
+    const items: NavItem[] = [
+      { path: '/', label: 'Today', icon: 'today', exact: true, testid: 'nav-today' },
+      { path: '/imports', label: 'Imports', icon: 'imports', exact: false, testid: 'nav-imports' },
+      { path: '/settings', label: 'Settings', icon: 'settings', exact: false, testid: 'nav-settings' },
+    ];
+    if (this.auth.isAdmin()) items.push({ path: '/admin', label: 'Admin', icon: 'admin', exact: false, testid: 'nav-admin' });
+    return items;
+  });
+  protected readonly userLabel = computed(() => {
+    const me = this.auth.me();
+    return me ? me.display_name || me.username : '';
+  });
+
+  constructor() {
+    this.router.events.subscribe((e) => {
+      if (e instanceof NavigationStart) this.navigating.set(true);
+      else if (e instanceof NavigationEnd) {
+        this.navigating.set(false);
+        // After moving to another page (not just other query parameters, like the day picker's), put
+        // the focus on the page for screen-reader and keyboard users.
+        const path = e.urlAfterRedirects.split(/[?#]/)[0];
+        if (this.lastPath !== null && path !== this.lastPath) {
+          queueMicrotask(() => document.getElementById('main')?.focus({ preventScroll: true }));
+        }
+        this.lastPath = path;
+      } else if (e instanceof NavigationError) {
+        this.navigating.set(false);
+        this.notify.show('error', 'This page could not be loaded. Check your connection and try again.');
+      } else if (e instanceof NavigationCancel || e instanceof NavigationSkipped) {
+        this.navigating.set(false);
+      }
+    });
+  }
+
+  protected signOut(): void {
+    void this.auth.logout();
+  }
+}

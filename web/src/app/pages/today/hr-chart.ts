@@ -1,0 +1,135 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  ElementRef,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+  viewChild,
+} from '@angular/core';
+import uPlot from 'uplot';
+import { seriesStats, type SeriesData } from '../../core/chart-data';
+import { clock } from '../../core/time';
+import { ThemeService } from '../../core/theme.service';
+
+const HEIGHT = 260;
+
+/** Heart rate through a day, one point a minute, drawn with uPlot (gaps where nothing was recorded). */
+@Component({
+  selector: 'wh-hr-chart',
+  template: `
+    <div class="hr-readout" aria-hidden="true">{{ readout() }}</div>
+    <div #host class="hr-host" role="img" [attr.aria-label]="summary()" data-testid="hr-chart-canvas"></div>
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class HrChart {
+  readonly data = input.required<SeriesData>();
+  readonly zone = input.required<string>();
+
+  private readonly theme = inject(ThemeService);
+  private readonly host = viewChild.required<ElementRef<HTMLDivElement>>('host');
+  private plot: uPlot | null = null;
+  private readonly width = signal(0);
+  protected readonly hover = signal<number | null>(null);
+
+  protected readonly stats = computed(() => seriesStats(this.data()));
+  protected readonly summary = computed(() => {
+    const s = this.stats();
+    if (!s.filled) return 'Heart rate chart: no readings';
+    return `Heart rate chart: ${Math.round(s.min ?? 0)} to ${Math.round(s.max ?? 0)} beats per minute, average ${Math.round(s.avg ?? 0)}, ${s.filled} minutes with readings`;
+  });
+  protected readonly readout = computed(() => {
+    const i = this.hover();
+    const [xs, ys, mins, maxs] = this.data();
+    if (i === null || i < 0 || i >= xs.length) {
+      const s = this.stats();
+      return s.filled ? `avg ${Math.round(s.avg ?? 0)} bpm · range ${Math.round(s.min ?? 0)}–${Math.round(s.max ?? 0)}` : '';
+    }
+    const t = clock(xs[i] * 1000, this.zone());
+    const y = ys[i];
+    if (y === null) return `${t} · no reading`;
+    const lo = mins[i];
+    const hi = maxs[i];
+    const range = lo !== null && hi !== null && hi - lo >= 1 ? ` (${Math.round(lo)}–${Math.round(hi)})` : '';
+    return `${t} · ${Math.round(y)} bpm${range}`;
+  });
+
+  constructor() {
+    const destroyRef = inject(DestroyRef);
+    effect(() => {
+      const el = this.host().nativeElement;
+      const ro = new ResizeObserver((entries) => {
+        const w = Math.floor(entries[0]?.contentRect.width ?? 0);
+        if (w > 0 && w !== this.width()) this.width.set(w);
+      });
+      ro.observe(el);
+      destroyRef.onDestroy(() => ro.disconnect());
+    });
+    // (Re)build when the data, zone or theme change; resize in place when only the width does.
+    effect(() => {
+      const data = this.data();
+      const zone = this.zone();
+      this.theme.dark();
+      this.build(data, zone);
+    });
+    effect(() => {
+      const w = this.width();
+      if (this.plot && w > 0) this.plot.setSize({ width: w, height: HEIGHT });
+    });
+    destroyRef.onDestroy(() => this.plot?.destroy());
+  }
+
+  private css(name: string, fallback: string): string {
+    const v = getComputedStyle(this.host().nativeElement).getPropertyValue(name).trim();
+    return v || fallback;
+  }
+
+  private build(data: SeriesData, zone: string): void {
+    this.plot?.destroy();
+    this.plot = null;
+    const el = this.host().nativeElement;
+    const width = untracked(() => this.width()) || el.clientWidth || 600;
+    const line = this.css('--chart-line', '#d92d6b');
+    const band = this.css('--chart-band', 'rgba(217,45,107,.14)');
+    const grid = this.css('--chart-grid', 'rgba(0,0,0,.1)');
+    const axis = this.css('--chart-axis', '#4a5260');
+    const axisStyle = { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    const opts: uPlot.Options = {
+      width,
+      height: HEIGHT,
+      legend: { show: false },
+      cursor: { drag: { x: false, y: false }, points: { size: 7 } },
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), zone),
+      scales: {
+        x: { time: true, range: (_u, min, max) => [data[0][0] ?? min, (data[0].at(-1) ?? max) + 60] },
+        y: {
+          range: (_u, min, max) => {
+            const lo = Number.isFinite(min) ? min : 50;
+            const hi = Number.isFinite(max) ? max : 120;
+            return [Math.max(0, Math.floor((lo - 5) / 10) * 10), Math.ceil((hi + 5) / 10) * 10];
+          },
+        },
+      },
+      axes: [
+        { ...axisStyle, space: 60, values: (_u, splits) => splits.map((s) => clock(s * 1000, zone)) },
+        { ...axisStyle, size: 44, label: 'bpm', labelSize: 18, labelGap: 0 },
+      ],
+      series: [
+        {},
+        { label: 'Heart rate', stroke: line, width: 1.5, spanGaps: false, points: { show: false } },
+        { label: 'Min', stroke: 'transparent', width: 0, spanGaps: false, points: { show: false } },
+        { label: 'Max', stroke: 'transparent', width: 0, spanGaps: false, points: { show: false } },
+      ],
+      bands: [{ series: [3, 2], fill: band }],
+      hooks: {
+        setCursor: [(u) => this.hover.set(u.cursor.idx ?? null)],
+      },
+    };
+    this.plot = new uPlot(opts, data as unknown as uPlot.AlignedData, el);
+  }
+}

@@ -1,0 +1,186 @@
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import { Router } from '@angular/router';
+import type { DailySummariesView, SampleListView, SleepSessionView } from '../../api/types';
+import { ApiService } from '../../core/api.service';
+import { toSeries, type SeriesData } from '../../core/chart-data';
+import { PrefsService } from '../../core/prefs.service';
+import { problemOf, type ApiProblem } from '../../core/problem';
+import { average, column, latestOnOrBefore, valueOn } from '../../core/summaries';
+import { addDays, dayRange, daysBetween, isDate, longDate, rfc3339Utc, today, clock, type LocalDate } from '../../core/time';
+import * as units from '../../core/units';
+import { Icon, type IconName } from '../../shared/icon';
+import { HrChart } from './hr-chart';
+
+/** Days of summaries fetched behind the shown day: the latest weight is looked for this far back. */
+const LOOKBACK_DAYS = 90;
+
+interface Card {
+  id: string;
+  label: string;
+  icon: IconName;
+  value: string;
+  unit: string;
+  sub: string;
+  empty: boolean;
+}
+
+type Load<T> = { state: 'loading' } | { state: 'ok'; value: T } | { state: 'error'; problem: ApiProblem };
+
+function errorOf<T>(l: Load<T>): ApiProblem | null {
+  return l.state === 'error' ? l.problem : null;
+}
+
+@Component({
+  selector: 'wh-today',
+  imports: [Icon, HrChart],
+  templateUrl: './today.html',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class TodayPage {
+  private readonly api = inject(ApiService);
+  private readonly router = inject(Router);
+  protected readonly prefs = inject(PrefsService);
+
+  /** `?date=YYYY-MM-DD` (bound by the router); today when absent. */
+  readonly date = input<string | undefined>();
+
+  private readonly now = signal(Date.now());
+  protected readonly today = computed(() => today(this.prefs.zone(), this.now()));
+  protected readonly day = computed<LocalDate>(() => {
+    const d = this.date();
+    return isDate(d) && daysBetween(d, this.today()) >= 0 ? d : this.today();
+  });
+  protected readonly isToday = computed(() => this.day() === this.today());
+  protected readonly dayLabel = computed(() => longDate(this.day()));
+
+  protected readonly summaries = signal<Load<DailySummariesView>>({ state: 'loading' });
+  protected readonly hr = signal<Load<SeriesData>>({ state: 'loading' });
+  protected readonly sleep = signal<Load<SleepSessionView[]>>({ state: 'loading' });
+  private loadSeq = 0;
+
+  protected readonly summariesError = computed(() => errorOf(this.summaries()));
+  protected readonly hrError = computed(() => errorOf(this.hr()));
+  protected readonly sleepError = computed(() => errorOf(this.sleep()));
+  protected readonly hrData = computed(() => {
+    const h = this.hr();
+    return h.state === 'ok' ? h.value : null;
+  });
+
+  protected readonly cards = computed<Card[]>(() => {
+    const s = this.summaries();
+    const view = s.state === 'ok' ? s.value : null;
+    const day = this.day();
+    const system = this.prefs.units();
+    const on = (f: Parameters<typeof valueOn>[1]) => valueOn(view, f, day);
+    const week = (f: Parameters<typeof column>[1]) => {
+      const col = column(view, f);
+      const i = view ? daysBetween(view.from, day) : -1;
+      return i >= 0 ? average(col.slice(Math.max(0, i - 6), i + 1)) : null;
+    };
+    const card = (id: string, label: string, icon: IconName, q: units.Quantity | string, sub = ''): Card => {
+      const value = typeof q === 'string' ? q : q.value;
+      const unit = typeof q === 'string' ? '' : q.unit;
+      return { id, label, icon, value, unit, sub, empty: value === units.EMPTY };
+    };
+    const avg7 = (txt: string) => (txt && txt !== units.EMPTY ? `7-day avg ${txt}` : '');
+
+    const sleepSessions = this.sleep();
+    const sessions = sleepSessions.state === 'ok' ? sleepSessions.value.filter((x) => x.date === day) : [];
+    const main = sessions.reduce<SleepSessionView | null>((best, x) => (!best || x.asleep > best.asleep ? x : best), null);
+    const asleep = main?.asleep ?? on('sleep_asleep');
+    const inBed = main?.in_bed ?? on('sleep_in_bed');
+    const zone = this.prefs.zone();
+    const sleepSub = main
+      ? `${clock(Date.parse(main.start), zone)}–${clock(Date.parse(main.end), zone)} · ${units.percent(main.efficiency)} efficient`
+      : inBed !== null
+        ? `in bed ${units.sleepHm(inBed)}`
+        : '';
+
+    const hrv = on('hrv_sdnn') ?? on('hrv_rmssd');
+    const hrvKind = on('hrv_sdnn') !== null ? 'SDNN' : on('hrv_rmssd') !== null ? 'RMSSD' : '';
+    const weight = latestOnOrBefore(view, 'body_mass', day);
+    const weightSub = weight
+      ? weight.date === day
+        ? 'measured today'
+        : `on ${longDate(weight.date)}`
+      : `none in the last ${LOOKBACK_DAYS} days`;
+
+    return [
+      card('steps', 'Steps', 'steps', units.count(on('steps')), avg7(units.count(week('steps')).value)),
+      card('distance', 'Distance', 'route', units.distance(on('distance'), system), avg7(units.text(units.distance(week('distance'), system)))),
+      card('active-energy', 'Active energy', 'flame', units.energy(on('active_energy')), avg7(units.text(units.energy(week('active_energy'))))),
+      card('resting-energy', 'Resting energy', 'battery', units.energy(on('basal_energy')), avg7(units.text(units.energy(week('basal_energy'))))),
+      card('exercise', 'Exercise', 'timer', units.minutes(on('exercise_minutes')), avg7(units.minutes(week('exercise_minutes')))),
+      card('sleep', "Last night's sleep", 'sleep', asleep !== null ? { value: units.sleepHm(asleep), unit: 'h' } : units.EMPTY, sleepSub),
+      card('resting-hr', 'Resting heart rate', 'heart', units.reading(on('resting_heart_rate'), 'bpm'), avg7(units.text(units.reading(week('resting_heart_rate'), 'bpm')))),
+      card('hrv', hrvKind ? `HRV (${hrvKind})` : 'HRV', 'wave', units.reading(hrv, 'ms'), avg7(units.text(units.reading(week(hrvKind === 'RMSSD' ? 'hrv_rmssd' : 'hrv_sdnn'), 'ms')))),
+      card('weight', 'Weight', 'scale', units.mass(weight?.value, system), weightSub),
+    ];
+  });
+
+  constructor() {
+    // Reload whenever the day or the zone changes.
+    effect(() => {
+      const day = this.day();
+      const zone = this.prefs.zone();
+      untracked(() => void this.load(day, zone));
+    });
+    // Keep "today" right across midnight.
+    const tick = setInterval(() => this.now.set(Date.now()), 60_000);
+    inject(DestroyRef).onDestroy(() => clearInterval(tick));
+  }
+
+  protected async load(day: LocalDate, zone: string): Promise<void> {
+    const seq = ++this.loadSeq;
+    const current = () => seq === this.loadSeq;
+    this.summaries.set({ state: 'loading' });
+    this.hr.set({ state: 'loading' });
+    this.sleep.set({ state: 'loading' });
+    const range = dayRange(day, zone);
+
+    const summaries = this.api
+      .get('/api/v1/summaries/daily', { query: { from: addDays(day, -(LOOKBACK_DAYS - 1)), to: day } })
+      .then((value) => current() && this.summaries.set({ state: 'ok', value }))
+      .catch((err: unknown) => current() && this.summaries.set({ state: 'error', problem: problemOf(err) }));
+
+    const hr = this.api
+      .get('/api/v1/samples', {
+        query: { metric: 'heart_rate', resolution: 'minute', from: rfc3339Utc(range.start), to: rfc3339Utc(range.end) },
+      })
+      .then((view: SampleListView) => current() && this.hr.set({ state: 'ok', value: toSeries(view, range.start, range.end, 60) }))
+      .catch((err: unknown) => current() && this.hr.set({ state: 'error', problem: problemOf(err) }));
+
+    const sleep = this.api
+      .get('/api/v1/sleep', { query: { from: day, to: day } })
+      .then((value) => current() && this.sleep.set({ state: 'ok', value }))
+      .catch((err: unknown) => current() && this.sleep.set({ state: 'error', problem: problemOf(err) }));
+
+    await Promise.all([summaries, hr, sleep]);
+  }
+
+  protected reload(): void {
+    void this.load(this.day(), this.prefs.zone());
+  }
+
+  protected go(date: LocalDate | null): void {
+    const target = date && date !== this.today() ? date : null;
+    void this.router.navigate([], { queryParams: { date: target }, queryParamsHandling: 'merge' });
+  }
+
+  protected prev(): void {
+    this.go(addDays(this.day(), -1));
+  }
+
+  protected next(): void {
+    if (!this.isToday()) this.go(addDays(this.day(), 1));
+  }
+
+  protected pick(value: string): void {
+    if (isDate(value) && daysBetween(value, this.today()) >= 0) this.go(value);
+  }
+
+  protected hrFilled(data: SeriesData): boolean {
+    return data[1].some((v) => v !== null);
+  }
+}
+
