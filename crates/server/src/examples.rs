@@ -237,7 +237,7 @@ pub fn queued_import_view() -> Value {
         "imported": 0,
         "activities": 0,
         "duplicates": 0,
-        "report": {},
+        "report": {"skipped": {}, "raw": {}, "warning_counts": {}, "warnings": []},
         "created_at": "2025-06-14T06:40:00.215840Z",
         "started_at": null,
         "finished_at": null

@@ -151,6 +151,51 @@ async fn raw_records(
     }))
 }
 
+/// What an import found besides what it stored. Empty maps and lists while it is queued.
+#[derive(Debug, Default, Serialize, serde::Deserialize, ToSchema)]
+#[serde(default)]
+pub struct ImportReportView {
+    /// Records not imported, by reason (`implausible_value:heart_rate`, `unmapped_type:HK…`).
+    #[schema(required = true)]
+    pub skipped: std::collections::BTreeMap<String, u64>,
+    /// Records of types the catalogue does not map, kept as read (`GET /api/v1/raw-records`), by type.
+    #[schema(required = true)]
+    pub raw: std::collections::BTreeMap<String, u64>,
+    /// Every warning's count, by code.
+    #[schema(required = true)]
+    pub warning_counts: std::collections::BTreeMap<String, u64>,
+    /// The first 200 warnings, each with where it arose.
+    #[schema(required = true)]
+    pub warnings: Vec<ImportWarningView>,
+    /// The error that failed the import.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ImportWarningView>,
+    /// Rows a failed import had stored and that were removed again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rolled_back: Option<u64>,
+    /// The earlier import of the same file, read by older readers, that this one replaced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub superseded: Option<SupersededView>,
+}
+
+#[derive(Debug, Serialize, serde::Deserialize, ToSchema)]
+pub struct ImportWarningView {
+    /// Stable code (`entry_too_large`, `bad_timestamp` …).
+    pub code: String,
+    pub detail: String,
+    /// Where in the file: an entry, a line, a record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+}
+
+#[derive(Debug, Serialize, serde::Deserialize, ToSchema)]
+pub struct SupersededView {
+    /// The id of the earlier import.
+    pub import: String,
+    /// Rows only the earlier reading had stored, removed with it.
+    pub removed: u64,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!(examples::import_view()))]
 pub struct ImportView {
@@ -174,8 +219,7 @@ pub struct ImportView {
     /// failed the import, if one did; and, for a file read again because a newer release reads it
     /// differently, `superseded`: the earlier import it replaced and how many of that import's rows (what
     /// only the old reading had) went with it.
-    #[schema(value_type = Object)]
-    pub report: serde_json::Value,
+    pub report: ImportReportView,
     pub created_at: String,
     pub started_at: Option<String>,
     pub finished_at: Option<String>,
@@ -195,6 +239,7 @@ impl From<&ImportRecord> for ImportView {
             imported: r.progress.imported,
             activities: r.progress.activities,
             duplicates: r.progress.duplicates,
+            // Stored as JSON by this server; a report it cannot read is shown empty rather than failing the view.
             report: serde_json::from_str(&r.report).unwrap_or_default(),
             created_at: r.created_at.to_string(),
             started_at: r.started_at.map(|t| t.to_string()),

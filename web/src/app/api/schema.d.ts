@@ -1577,6 +1577,45 @@ export interface components {
              */
             value?: number | null;
         };
+        /** @description What an import found besides what it stored. Empty maps and lists while it is queued. */
+        ImportReportView: {
+            /** @default null */
+            error: null | components["schemas"]["ImportWarningView"];
+            /**
+             * @description Records of types the catalogue does not map, kept as read (`GET /api/v1/raw-records`), by type.
+             * @default {}
+             */
+            raw: {
+                [key: string]: number;
+            };
+            /**
+             * Format: int64
+             * @description Rows a failed import had stored and that were removed again.
+             * @default null
+             */
+            rolled_back: number | null;
+            /**
+             * @description Records not imported, by reason (`implausible_value:heart_rate`, `unmapped_type:HK…`).
+             * @default {}
+             */
+            skipped: {
+                [key: string]: number;
+            };
+            /** @default null */
+            superseded: null | components["schemas"]["SupersededView"];
+            /**
+             * @description Every warning's count, by code.
+             * @default {}
+             */
+            warning_counts: {
+                [key: string]: number;
+            };
+            /**
+             * @description The first 200 warnings, each with where it arose.
+             * @default []
+             */
+            warnings: components["schemas"]["ImportWarningView"][];
+        };
         /**
          * @example {
          *       "activities": 412,
@@ -1649,11 +1688,18 @@ export interface components {
              *     differently, `superseded`: the earlier import it replaced and how many of that import's rows (what
              *     only the old reading had) went with it.
              */
-            report: Record<string, never>;
+            report: components["schemas"]["ImportReportView"];
             started_at?: string | null;
             /** @description queued, running, done or failed. */
             status: string;
             status_url: string;
+        };
+        ImportWarningView: {
+            /** @description Stable code (`entry_too_large`, `bad_timestamp` …). */
+            code: string;
+            detail: string;
+            /** @description Where in the file: an entry, a line, a record. */
+            location?: string | null;
         };
         /**
          * @example {
@@ -2447,6 +2493,15 @@ export interface components {
              * @description Kilograms of external load.
              */
             weight?: number | null;
+        };
+        SupersededView: {
+            /** @description The id of the earlier import. */
+            import: string;
+            /**
+             * Format: int64
+             * @description Rows only the earlier reading had stored, removed with it.
+             */
+            removed: number;
         };
         /**
          * @example {
@@ -4544,7 +4599,12 @@ export interface operations {
                      *       "id": "imp_01976d2aa2007516b82d68197f47778f",
                      *       "imported": 0,
                      *       "records_read": 0,
-                     *       "report": {},
+                     *       "report": {
+                     *         "raw": {},
+                     *         "skipped": {},
+                     *         "warning_counts": {},
+                     *         "warnings": []
+                     *       },
                      *       "started_at": null,
                      *       "status": "queued",
                      *       "status_url": "/api/v1/imports/imp_01976d2aa2007516b82d68197f47778f"

@@ -1,5 +1,6 @@
-// Reading an import's `report` (typed only as an object in the OpenAPI document; its fields are those of
-// `Report` in crates/services/src/imports/write.rs) and its progress, defensively.
+// Reading an import's `report` (`ImportReportView` in the OpenAPI document) and its progress into what the
+// page shows: reasons sorted, counts summed. Still read defensively, so that a report written by an
+// older release with fewer fields shows what it has.
 import type { ImportView } from '../api/types';
 
 export interface ReportWarning {
