@@ -22,19 +22,20 @@ impl AccountService {
         }
     }
 
-    /// One page of users in creation order, after the cursor.
+    /// One page of users in creation order, after the cursor, and whether more follow (one row more is
+    /// read to know, so the last page does not promise another).
     pub async fn list_users(
         &self,
         actor: &AuthenticatedUser,
         after: Option<&UserId>,
         limit: u32,
-    ) -> Result<Vec<UserRecord>, ServiceError> {
+    ) -> Result<(Vec<UserRecord>, bool), ServiceError> {
         Self::require_admin(actor)?;
-        Ok(self
-            .store
-            .accounts
-            .list_users(after, limit.clamp(1, MAX_PAGE))
-            .await?)
+        let limit = limit.clamp(1, MAX_PAGE);
+        let mut users = self.store.accounts.list_users(after, limit + 1).await?;
+        let more = users.len() > limit as usize;
+        users.truncate(limit as usize);
+        Ok((users, more))
     }
 
     /// Changes roles and/or the active flag. Refuses to leave the server without an active admin.

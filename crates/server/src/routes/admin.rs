@@ -59,10 +59,8 @@ async fn list_users(
         None => None,
     };
     let limit = crate::extract::page_limit(params.limit, 50, 200)?;
-    let users = state.accounts.list_users(&actor, after.as_ref(), limit).await?;
-    let next_cursor = (users.len() as u32 == limit.clamp(1, 200))
-        .then(|| users.last().map(|u| u.id.to_string()))
-        .flatten();
+    let (users, more) = state.accounts.list_users(&actor, after.as_ref(), limit).await?;
+    let next_cursor = more.then(|| users.last().map(|u| u.id.to_string())).flatten();
     Ok(Json(UserPage {
         items: users.iter().map(AdminUserView::from).collect(),
         next_cursor,

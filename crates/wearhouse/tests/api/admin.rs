@@ -69,8 +69,10 @@ async fn admins_page_through_all_users_in_creation_order() {
     }
 
     let mut seen = Vec::new();
+    let mut pages = 0;
     let mut path = "/api/v1/admin/users?limit=2".to_owned();
     for _ in 0..10 {
+        pages += 1;
         let res = app.get(&path, Some(&root.access)).await;
         assert_eq!(res.status(), 200);
         let page: Value = res.json().await.unwrap();
@@ -87,6 +89,10 @@ async fn admins_page_through_all_users_in_creation_order() {
     }
     let expected: Vec<String> = std::iter::once("root").chain(names).map(str::to_owned).collect();
     assert_eq!(seen, expected);
+    assert_eq!(
+        pages, 3,
+        "six users in pages of two: the last full page promises no other"
+    );
 
     // Default page: everyone at once, with admin fields.
     let page: Value = app
