@@ -63,8 +63,10 @@ describe('chart data', () => {
   });
 
   it('bridges only short gaps', () => {
-    expect(bridgeGaps([60, null, 62], 1)).toEqual([60, 61, 62]);
+    expect(bridgeGaps([60, null, 62], 1)).toEqual([60, undefined, 62]);
     expect(bridgeGaps([60, null, null, null, 64], 2)).toEqual([60, null, null, null, 64]);
+    expect(bridgeGaps([60, null, null, 63, null, null, null, 70], 2)).toEqual([60, undefined, undefined, 63, null, null, null, 70]);
+    // Leading and trailing gaps have no value on one side: they stay gaps.
     expect(bridgeGaps([null, 60, null], 5)).toEqual([null, 60, null]);
   });
 });

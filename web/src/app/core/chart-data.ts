@@ -93,19 +93,19 @@ export function seriesStats(data: SeriesData): SeriesStats {
 }
 
 /**
- * Bridges short gaps (at most `maxGap` empty slots between two values) so a strap that drops a reading
- * now and then still draws a line; longer gaps stay `null`. Returns a new array.
+ * For drawing: short gaps (at most `maxGap` empty slots between two values) become `undefined`, which
+ * uPlot draws a line across, so readings a few minutes apart (a phone-paired watch samples every few
+ * minutes) make a line rather than scattered dots; longer gaps stay `null` and break the line. No value
+ * is invented: the stats and the readout use the unbridged series. Returns a new array.
  */
-export function bridgeGaps(ys: readonly (number | null)[], maxGap: number): (number | null)[] {
-  const out = ys.slice();
+export function bridgeGaps(ys: readonly (number | null)[], maxGap: number): (number | null | undefined)[] {
+  const out: (number | null | undefined)[] = ys.slice();
   let last = -1;
   for (let i = 0; i < out.length; i++) {
     if (out[i] === null) continue;
     const gap = i - last - 1;
     if (last >= 0 && gap > 0 && gap <= maxGap) {
-      const a = out[last] as number;
-      const b = out[i] as number;
-      for (let k = 1; k <= gap; k++) out[last + k] = a + ((b - a) * k) / (gap + 1);
+      for (let k = 1; k <= gap; k++) out[last + k] = undefined;
     }
     last = i;
   }

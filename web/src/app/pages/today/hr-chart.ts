@@ -12,11 +12,14 @@ import {
   viewChild,
 } from '@angular/core';
 import uPlot from 'uplot';
-import { seriesStats, type SeriesData } from '../../core/chart-data';
+import { bridgeGaps, seriesStats, type SeriesData } from '../../core/chart-data';
 import { clock } from '../../core/time';
 import { ThemeService } from '../../core/theme.service';
 
 const HEIGHT = 260;
+
+/** The longest run of empty minutes the line is drawn across. */
+const MAX_BRIDGED_MINUTES = 15;
 
 /** Heart rate through a day, one point a minute, drawn with uPlot (gaps where nothing was recorded). */
 @Component({
@@ -130,6 +133,9 @@ export class HrChart {
         setCursor: [(u) => this.hover.set(u.cursor.idx ?? null)],
       },
     };
-    this.plot = new uPlot(opts, data as unknown as uPlot.AlignedData, el);
+    // Readings up to 15 minutes apart are joined by the line (and the band); longer gaps show as gaps.
+    const [xs, ys, mins, maxs] = data;
+    const drawn = [xs, bridgeGaps(ys, MAX_BRIDGED_MINUTES), bridgeGaps(mins, MAX_BRIDGED_MINUTES), bridgeGaps(maxs, MAX_BRIDGED_MINUTES)];
+    this.plot = new uPlot(opts, drawn as unknown as uPlot.AlignedData, el);
   }
 }

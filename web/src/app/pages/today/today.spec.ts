@@ -4,7 +4,7 @@ import { ApiService } from '../../core/api.service';
 import { AuthService } from '../../core/auth.service';
 import { startOfDay, rfc3339Utc } from '../../core/time';
 import { FakeAuth, daily, hrBuckets, me, noSleep, problem, stubCanvas } from '../../../testing/fixtures';
-import { TodayPage } from './today';
+import { TodayPage, activityLabel } from './today';
 
 describe('TodayPage', () => {
   let auth: FakeAuth;
@@ -32,6 +32,14 @@ describe('TodayPage', () => {
         }
         if (path === '/api/v1/samples') return hrBuckets(opts.query!['from'], [60, 62, 64]);
         if (path === '/api/v1/sleep') return noSleep;
+        if (path === '/api/v1/activities') {
+          return {
+            items: [
+              { id: 'act_1', type: 'trail_running', title: null, start: '2025-06-14T05:30:00Z', duration: 3725, distance: 10012.3, avg_heart_rate: 151.4 },
+            ],
+            next_cursor: null,
+          };
+        }
         throw new Error('unexpected ' + path);
       },
     };
@@ -73,6 +81,24 @@ describe('TodayPage', () => {
     const el = await render();
     expect(card(el, 'distance')).toBe('4.36 mi');
     expect(card(el, 'weight')).toBe('135.4 lb');
+    expect(el.querySelector('[data-testid="today-workout-distance"]')!.textContent!.trim()).toBe('6.22 mi');
+  });
+
+  it("lists the day's workouts, asked for by the day's instants in the user zone", async () => {
+    const el = await render();
+    const q = requests.find((r) => r.path === '/api/v1/activities')!.query as Record<string, string>;
+    expect(q['from']).toBe(rfc3339Utc(startOfDay('2025-06-14', 'Europe/Berlin')));
+    expect(q['to']).toBe('2025-06-14T22:00:00Z');
+    const rows = el.querySelectorAll('[data-testid="today-workout"]');
+    expect(rows.length).toBe(1);
+    expect(rows[0].textContent).toContain('Trail running');
+    expect(rows[0].textContent).toContain('07:30');
+    expect(el.querySelector('[data-testid="today-workout-distance"]')!.textContent!.trim()).toBe('10.01 km');
+  });
+
+  it('names activity types for people', () => {
+    expect(activityLabel('trail_running')).toBe('Trail running');
+    expect(activityLabel('')).toBe('Workout');
   });
 
   it('shows the problem detail when the figures cannot be loaded', async () => {

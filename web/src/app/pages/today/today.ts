@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { Router } from '@angular/router';
-import type { DailySummariesView, SampleListView, SleepSessionView } from '../../api/types';
+import type { ActivityList, ActivityView, DailySummariesView, SampleListView, SleepSessionView } from '../../api/types';
 import { ApiService } from '../../core/api.service';
 import { toSeries, type SeriesData } from '../../core/chart-data';
 import { PrefsService } from '../../core/prefs.service';
@@ -10,6 +10,12 @@ import { addDays, dayRange, daysBetween, isDate, longDate, rfc3339Utc, today, cl
 import * as units from '../../core/units';
 import { Icon, type IconName } from '../../shared/icon';
 import { HrChart } from './hr-chart';
+
+/** `trail_running` → `Trail running`. */
+export function activityLabel(type: string): string {
+  const words = type.replace(/_/g, ' ').trim();
+  return words ? words[0].toUpperCase() + words.slice(1) : 'Workout';
+}
 
 /** Days of summaries fetched behind the shown day: the latest weight is looked for this far back. */
 const LOOKBACK_DAYS = 90;
@@ -56,11 +62,29 @@ export class TodayPage {
   protected readonly summaries = signal<Load<DailySummariesView>>({ state: 'loading' });
   protected readonly hr = signal<Load<SeriesData>>({ state: 'loading' });
   protected readonly sleep = signal<Load<SleepSessionView[]>>({ state: 'loading' });
+  protected readonly workouts = signal<Load<ActivityView[]>>({ state: 'loading' });
   private loadSeq = 0;
 
   protected readonly summariesError = computed(() => errorOf(this.summaries()));
   protected readonly hrError = computed(() => errorOf(this.hr()));
   protected readonly sleepError = computed(() => errorOf(this.sleep()));
+  protected readonly workoutsError = computed(() => errorOf(this.workouts()));
+  /** The day's workouts as rows to show, oldest first, in the user's units. */
+  protected readonly workoutRows = computed(() => {
+    const w = this.workouts();
+    if (w.state !== 'ok') return [];
+    const zone = this.prefs.zone();
+    const system = this.prefs.units();
+    return w.value.map((a) => ({
+      id: a.id,
+      title: a.title || activityLabel(a.type),
+      type: activityLabel(a.type),
+      start: clock(Date.parse(a.start), zone),
+      duration: units.duration(a.duration),
+      distance: a.distance ? units.text(units.distance(a.distance, system)) : '',
+      heartRate: a.avg_heart_rate ? units.text(units.reading(a.avg_heart_rate, 'bpm')) : '',
+    }));
+  });
   protected readonly hrData = computed(() => {
     const h = this.hr();
     return h.state === 'ok' ? h.value : null;
@@ -136,6 +160,7 @@ export class TodayPage {
     this.summaries.set({ state: 'loading' });
     this.hr.set({ state: 'loading' });
     this.sleep.set({ state: 'loading' });
+    this.workouts.set({ state: 'loading' });
     const range = dayRange(day, zone);
 
     const summaries = this.api
@@ -155,7 +180,14 @@ export class TodayPage {
       .then((value) => current() && this.sleep.set({ state: 'ok', value }))
       .catch((err: unknown) => current() && this.sleep.set({ state: 'error', problem: problemOf(err) }));
 
-    await Promise.all([summaries, hr, sleep]);
+    const workouts = this.api
+      .get('/api/v1/activities', {
+        query: { from: rfc3339Utc(range.start), to: rfc3339Utc(range.end), sort: 'start', limit: 50 },
+      })
+      .then((value: ActivityList) => current() && this.workouts.set({ state: 'ok', value: value.items }))
+      .catch((err: unknown) => current() && this.workouts.set({ state: 'error', problem: problemOf(err) }));
+
+    await Promise.all([summaries, hr, sleep, workouts]);
   }
 
   protected reload(): void {
