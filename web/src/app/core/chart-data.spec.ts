@@ -1,5 +1,5 @@
 import type { BucketView, SampleListView } from '../api/types';
-import { bridgeGaps, bucketsToSeries, isBuckets, seriesStats, toSeries } from './chart-data';
+import { bridgeGaps, bucketsToSeries, isBuckets, mergeStream, seriesStats, toSeries } from './chart-data';
 
 const start = Date.UTC(2025, 5, 13, 22, 0, 0); // 2025-06-14 00:00 in Berlin (UTC+2)
 const end = start + 24 * 3600 * 1000;
@@ -68,5 +68,15 @@ describe('chart data', () => {
     expect(bridgeGaps([60, null, null, 63, null, null, null, 70], 2)).toEqual([60, undefined, undefined, 63, null, null, null, 70]);
     // Leading and trailing gaps have no value on one side: they stay gaps.
     expect(bridgeGaps([null, 60, null], 5)).toEqual([null, 60, null]);
+  });
+
+  it("fills the minutes without samples from a workout's stream, and only those", () => {
+    const base = bucketsToSeries([bucket(1, 70, 68, 72)], start, start + 5 * 60_000);
+    // A run starting 30 s into the day: readings at 30 s, 60 s (minute 1, which has a sample), 125 s, 130 s, 200 s.
+    const merged = mergeStream(base, start + 30_000, [0, 30, 95, 100, 170, 9999], [120, 150, 130, 134, null, 99]);
+    expect(merged[1]).toEqual([120, 70, 132, null, null]);
+    expect(merged[2]).toEqual([120, 68, 130, null, null]);
+    expect(merged[3]).toEqual([120, 72, 134, null, null]);
+    expect(base[1]).toEqual([null, 70, null, null, null]);
   });
 });

@@ -111,3 +111,42 @@ export function bridgeGaps(ys: readonly (number | null)[], maxGap: number): (num
   }
   return out;
 }
+
+/**
+ * Adds a workout's heart-rate stream (`time`: seconds from `startMs`; `values`: bpm or `null`) to a
+ * per-slot series, in the slots where the series has no reading: a watch that keeps heart rate only
+ * in its workout files (FIT, GPX, TCX) still shows on the day's chart, and a minute that both recorded
+ * counts once, from the samples. Returns a new series.
+ */
+export function mergeStream(
+  data: SeriesData,
+  startMs: number,
+  time: readonly number[],
+  values: readonly (number | null)[],
+): SeriesData {
+  const [xs, ys, mins, maxs] = data;
+  const n = xs.length;
+  if (!n) return data;
+  const step = n > 1 ? xs[1] - xs[0] : 60;
+  const sums = new Array<number>(n).fill(0);
+  const counts = new Array<number>(n).fill(0);
+  const lo: (number | null)[] = new Array<number | null>(n).fill(null);
+  const hi: (number | null)[] = new Array<number | null>(n).fill(null);
+  const start = startMs / 1000;
+  for (let k = 0; k < time.length && k < values.length; k++) {
+    const v = values[k];
+    if (v === null || !Number.isFinite(v) || !Number.isFinite(time[k])) continue;
+    const i = Math.floor((start + time[k] - xs[0]) / step);
+    if (i < 0 || i >= n || ys[i] !== null) continue;
+    sums[i] += v;
+    counts[i]++;
+    lo[i] = lo[i] === null ? v : Math.min(lo[i] as number, v);
+    hi[i] = hi[i] === null ? v : Math.max(hi[i] as number, v);
+  }
+  return [
+    xs,
+    ys.map((y, i) => (y !== null ? y : counts[i] ? sums[i] / counts[i] : null)),
+    mins.map((m, i) => (ys[i] !== null ? m : lo[i])),
+    maxs.map((m, i) => (ys[i] !== null ? m : hi[i])),
+  ];
+}

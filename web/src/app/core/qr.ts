@@ -26,7 +26,9 @@ export function qrPath(m: ModuleMatrix, quiet = 4): string {
 
 /** Encodes `text` and returns the path and the view box size (quiet zone included). */
 export async function qrSvg(text: string): Promise<{ path: string; size: number }> {
-  const QRCode = await import('qrcode');
+  const loaded: typeof import('qrcode') & { default?: typeof import('qrcode') } = await import('qrcode');
+  // qrcode is CommonJS: in the production bundle its functions are on `default`, under Node on the module.
+  const QRCode = loaded.default ?? loaded;
   const code = QRCode.create(text, { errorCorrectionLevel: 'M' });
   const quiet = 4;
   return { path: qrPath(code.modules, quiet), size: code.modules.size + 2 * quiet };

@@ -32,10 +32,11 @@ describe('TodayPage', () => {
         }
         if (path === '/api/v1/samples') return hrBuckets(opts.query!['from'], [60, 62, 64]);
         if (path === '/api/v1/sleep') return noSleep;
+        if (path === '/api/v1/activities/{id}/streams') return { time: [0, 60, 120], heart_rate: [140, 150, null] };
         if (path === '/api/v1/activities') {
           return {
             items: [
-              { id: 'act_1', type: 'trail_running', title: null, start: '2025-06-14T05:30:00Z', duration: 3725, distance: 10012.3, avg_heart_rate: 151.4 },
+              { id: 'act_1', type: 'trail_running', title: null, start: '2025-06-14T05:30:00Z', duration: 3725, distance: 10012.3, avg_heart_rate: 151.4, stream_points: 3 },
             ],
             next_cursor: null,
           };
@@ -73,7 +74,7 @@ describe('TodayPage', () => {
     expect(card(el, 'resting-hr')).toBe('52 bpm');
     expect(card(el, 'weight')).toBe('61.4 kg');
     expect(el.querySelector('[data-testid="hr-chart"]')!.getAttribute('data-state')).toBe('ok');
-    expect(el.querySelector('[data-testid="hr-chart-canvas"]')!.getAttribute('aria-label')).toContain('60 to 64');
+    expect(el.querySelector('[data-testid="hr-chart-canvas"]')!.getAttribute('aria-label')).toContain('60 to 150');
   });
 
   it('follows the unit system', async () => {
@@ -94,6 +95,8 @@ describe('TodayPage', () => {
     expect(rows[0].textContent).toContain('Trail running');
     expect(rows[0].textContent).toContain('07:30');
     expect(el.querySelector('[data-testid="today-workout-distance"]')!.textContent!.trim()).toBe('10.01 km');
+    // The run's heart rate joins the chart: 3 minutes of samples and 2 of the run.
+    expect(el.querySelector('[data-testid="hr-chart-canvas"]')!.getAttribute('aria-label')).toContain('5 minutes with readings');
   });
 
   it('names activity types for people', () => {

@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, injec
 import { Router } from '@angular/router';
 import type { ActivityList, ActivityView, DailySummariesView, SampleListView, SleepSessionView } from '../../api/types';
 import { ApiService } from '../../core/api.service';
-import { toSeries, type SeriesData } from '../../core/chart-data';
+import { mergeStream, toSeries, type SeriesData } from '../../core/chart-data';
 import { PrefsService } from '../../core/prefs.service';
 import { problemOf, type ApiProblem } from '../../core/problem';
 import { average, column, latestOnOrBefore, valueOn } from '../../core/summaries';
@@ -168,11 +168,23 @@ export class TodayPage {
       .then((value) => current() && this.summaries.set({ state: 'ok', value }))
       .catch((err: unknown) => current() && this.summaries.set({ state: 'error', problem: problemOf(err) }));
 
+    const dayWorkouts = this.api
+      .get('/api/v1/activities', {
+        query: { from: rfc3339Utc(range.start), to: rfc3339Utc(range.end), sort: 'start', limit: 50 },
+      })
+      .then((value: ActivityList) => value.items);
+    const workouts = dayWorkouts
+      .then((items) => current() && this.workouts.set({ state: 'ok', value: items }))
+      .catch((err: unknown) => current() && this.workouts.set({ state: 'error', problem: problemOf(err) }));
+
     const hr = this.api
       .get('/api/v1/samples', {
         query: { metric: 'heart_rate', resolution: 'minute', from: rfc3339Utc(range.start), to: rfc3339Utc(range.end) },
       })
-      .then((view: SampleListView) => current() && this.hr.set({ state: 'ok', value: toSeries(view, range.start, range.end, 60) }))
+      .then(async (view: SampleListView) => {
+        const series = await this.withWorkoutHeartRate(toSeries(view, range.start, range.end, 60), dayWorkouts);
+        if (current()) this.hr.set({ state: 'ok', value: series });
+      })
       .catch((err: unknown) => current() && this.hr.set({ state: 'error', problem: problemOf(err) }));
 
     const sleep = this.api
@@ -180,14 +192,26 @@ export class TodayPage {
       .then((value) => current() && this.sleep.set({ state: 'ok', value }))
       .catch((err: unknown) => current() && this.sleep.set({ state: 'error', problem: problemOf(err) }));
 
-    const workouts = this.api
-      .get('/api/v1/activities', {
-        query: { from: rfc3339Utc(range.start), to: rfc3339Utc(range.end), sort: 'start', limit: 50 },
-      })
-      .then((value: ActivityList) => current() && this.workouts.set({ state: 'ok', value: value.items }))
-      .catch((err: unknown) => current() && this.workouts.set({ state: 'error', problem: problemOf(err) }));
-
     await Promise.all([summaries, hr, sleep, workouts]);
+  }
+
+  /**
+   * Adds the heart rate the day's workouts recorded in their own files (FIT, GPX, TCX keep it in the
+   * activity's stream, not as samples) where the samples have none. A workout whose stream cannot be
+   * read is left out; the chart still shows the samples.
+   */
+  private async withWorkoutHeartRate(series: SeriesData, workouts: Promise<ActivityView[]>): Promise<SeriesData> {
+    const items = await workouts.catch(() => [] as ActivityView[]);
+    const withHr = items.filter((a) => a.avg_heart_rate !== null && a.avg_heart_rate !== undefined && a.stream_points > 0);
+    const streams = await Promise.all(
+      withHr.map((a) =>
+        this.api
+          .get('/api/v1/activities/{id}/streams', { path: { id: a.id }, query: { keys: 'heart_rate' } })
+          .then((s) => ({ start: Date.parse(a.start), time: s.time, hr: (s['heart_rate'] ?? []) as (number | null)[] }))
+          .catch(() => null),
+      ),
+    );
+    return streams.reduce((acc, s) => (s ? mergeStream(acc, s.start, s.time, s.hr) : acc), series);
   }
 
   protected reload(): void {
