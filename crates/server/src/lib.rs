@@ -31,7 +31,21 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    middleware::rate_limit::spawn_shrinker(state.rate_limits.clone());
+    let shrinker = middleware::rate_limit::spawn_shrinker(state.rate_limits.clone());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    // In-memory bookkeeping only: nothing is lost by stopping it anywhere.
+    shrinker.abort();
+    served
+}
+
+/// Serves only the probes and metrics (`/healthz`, `/readyz`, `/metrics`) until `shutdown`: what a
+/// worker or scheduler process without the API role answers, so it can be health-checked and scraped.
+pub async fn serve_probes(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = routes::health::router().with_state(state);
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

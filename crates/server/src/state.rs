@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use wearhouse_services::{
-    AccountService, ActivityService, IdempotencyService, ImportService, SampleService, SummaryService,
+    AccountService, ActivityService, IdempotencyService, ImportService, Jobs, SampleService, SummaryService,
 };
 
 use crate::middleware::metrics::HttpMetrics;
@@ -73,6 +73,7 @@ pub struct Services {
     pub activities: Arc<ActivityService>,
     pub idempotency: Arc<IdempotencyService>,
     pub imports: Arc<ImportService>,
+    pub jobs: Jobs,
 }
 
 #[derive(Clone)]
@@ -83,6 +84,7 @@ pub struct AppState {
     pub activities: Arc<ActivityService>,
     pub idempotency: Arc<IdempotencyService>,
     pub imports: Arc<ImportService>,
+    pub jobs: Jobs,
     pub rate_limits: Arc<RateLimits>,
     pub uploads: Arc<UploadSlots>,
     pub metrics: Arc<HttpMetrics>,
@@ -98,6 +100,7 @@ impl AppState {
             activities,
             idempotency,
             imports,
+            jobs,
         } = services;
         Self {
             accounts,
@@ -106,6 +109,7 @@ impl AppState {
             activities,
             idempotency,
             imports,
+            jobs,
             rate_limits: Arc::new(RateLimits::new(&settings.rate_limits)),
             uploads: Arc::new(UploadSlots::new(settings.uploads.per_user)),
             metrics: Arc::new(HttpMetrics::new()),

@@ -10,6 +10,7 @@ pub mod error;
 pub mod history;
 pub mod idempotency;
 pub mod imports;
+pub mod jobs;
 pub mod mfa;
 pub mod passwords;
 pub mod profile;
@@ -32,6 +33,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{FieldError, ServiceError};
 pub use idempotency::IdempotencyService;
 pub use imports::{ImportService, Upload};
+pub use jobs::{JobSettings, Jobs};
 pub use passwords::PasswordHashing;
 pub use profile::ProfilePatch;
 pub use samples::{

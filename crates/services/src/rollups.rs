@@ -1,12 +1,12 @@
 //! Keeps daily rollups in step with raw samples. An ingest marks the local days its samples touch, in
-//! the same transaction as the samples; a background worker recomputes marked days from the raw samples
+//! the same transaction as the samples (which also enqueues the user's `rollups.recompute` job); the job
+//! recomputes marked days from the raw samples
 //! of all sources (merged by priority), and a summary read first recomputes the reader's own marked
 //! days, so summaries read only rollups yet always reflect what was stored. `rebuild` recomputes a
 //! user's whole history; a test proves both give identical rows.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use tokio::sync::Notify;
 
@@ -40,8 +40,6 @@ const RUN_GAP_DAYS: i32 = 31;
 /// The longest run recomputed in one pass: bounds the samples held in memory (two months of
 /// minute-level data from a few sources is tens of MB), whatever the history imported.
 const MAX_RUN_DAYS: i32 = 62;
-/// How often the worker looks for marked days when nobody wakes it.
-const WORKER_POLL: Duration = Duration::from_secs(5);
 
 fn at(seconds: i64) -> Timestamp {
     Timestamp::from_second(seconds).unwrap_or(Timestamp::UNIX_EPOCH)
@@ -224,7 +222,8 @@ pub(crate) fn zone_history(periods: Vec<(Timestamp, TimeZoneName)>) -> ZoneHisto
 }
 
 /// Rollup maintenance, shared by ingestion (marks days), summaries (flush before reading) and the
-/// background worker (drains marks). Clones share the per-user locks and the worker's wake-up.
+/// `rollups.recompute` job (flushes a user whose days were marked). Clones share the per-user locks
+/// and the job worker's wake-up.
 #[derive(Clone)]
 pub struct Rollups {
     store: Store,
@@ -265,8 +264,14 @@ impl Rollups {
     }
 
     /// Tells the worker that days were marked.
+    /// Wakes this process's job worker: marks were written, so a recompute job is queued.
     pub fn wake_worker(&self) {
         self.wake.notify_one();
+    }
+
+    /// What wakes the job worker; shared with the job runner so a local write starts its job at once.
+    pub fn waker(&self) -> Arc<Notify> {
+        self.wake.clone()
     }
 
     /// Recomputes the user's marked days now (before a read, so users see their own writes).
@@ -325,20 +330,6 @@ impl Rollups {
         Ok(())
     }
 
-    /// Runs until the process ends: at once (marks a previous process left), then whenever woken or
-    /// every few seconds, recomputes marked days of every user.
-    pub async fn run_worker(self) {
-        loop {
-            if let Err(e) = self.drain().await {
-                tracing::warn!(error = %e.with_causes(), "rollup worker cannot read marked days");
-            }
-            tokio::select! {
-                _ = self.wake.notified() => {}
-                _ = tokio::time::sleep(WORKER_POLL) => {}
-            }
-        }
-    }
-
     /// Recomputes the marked days of every user until none are left; returns how many users' days were
     /// recomputed. A user whose recompute fails is logged and skipped (their marks stay for a later
     /// pass); it stops when every user left failed.
@@ -378,17 +369,14 @@ impl Rollups {
         self.rebuild_locked(user).await
     }
 
-    /// Starts a rebuild that outlives the caller (a request's deadline or a client disconnect cannot cut
-    /// it short). The user's lock is taken before this returns, so summary reads wait for the rebuild.
-    pub async fn rebuild_in_background(&self, user: &UserId) {
-        let guard = self.user_lock(user).lock_owned().await;
-        let (this, user) = (self.clone(), user.clone());
-        tokio::spawn(async move {
-            let _guard = guard;
-            if let Err(e) = this.rebuild_locked(&user).await {
-                tracing::error!(user = %user, error = %e.with_causes(), "rebuilding rollups failed; run `wearhouse summaries rebuild`");
-            }
-        });
+    /// Marks every day of the user's history for recomputation (after a change of what counts, like
+    /// the order of their sources, or samples removed by a rolled-back import). The marks enqueue the
+    /// user's recompute job (a database trigger), and a summary read recomputes them first, so the
+    /// reader never sees figures of the old rule.
+    pub async fn mark_all_days(&self, user: &UserId) -> Result<(), ServiceError> {
+        self.store.rollups.mark_user_days(user).await?;
+        self.wake_worker();
+        Ok(())
     }
 
     async fn rebuild_locked(&self, user: &UserId) -> Result<(), ServiceError> {

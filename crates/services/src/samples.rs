@@ -199,7 +199,7 @@ impl SampleService {
                 ),
                 other => other.into(),
             })?;
-        self.rollups.rebuild_in_background(user).await;
+        self.rollups.mark_all_days(user).await?;
         self.source_priority(user).await
     }
 

@@ -107,15 +107,10 @@ pub trait ImportStore: Send + Sync {
     /// Records the hash of an import's file, for imports registered before it was known.
     async fn set_import_hash(&self, id: &str, sha256: &str) -> Result<(), StoreError>;
 
-    /// Takes the oldest queued import and marks it running.
-    async fn claim_queued(&self, now: Timestamp) -> Result<Option<ImportRecord>, StoreError>;
-
-    /// Puts imports left running by a process that stopped back in the queue; returns how many.
-    async fn requeue_running(&self) -> Result<u64, StoreError>;
-
-    /// Puts one import left running by a process that stopped back in the queue; `false` if it was not
-    /// running.
-    async fn requeue_import(&self, id: &str) -> Result<bool, StoreError>;
+    /// Marks an import running for the job that runs it (queued, or running when a stopped worker left
+    /// it): remembers the last ingest batch it had stored, whose samples the run counts as its own.
+    /// `None` when it is done, failed or gone.
+    async fn claim_import(&self, id: &str, now: Timestamp) -> Result<Option<ImportRecord>, StoreError>;
 
     async fn record_progress(&self, id: &str, progress: &ImportProgress) -> Result<(), StoreError>;
 

@@ -10,6 +10,7 @@ mod activities;
 mod error;
 mod idempotency;
 mod imports;
+mod jobs;
 mod open;
 mod raw;
 mod rollup_block;
@@ -33,7 +34,8 @@ pub use activities::{
 pub use error::StoreError;
 pub use idempotency::{IdempotencyStore, KeyClaim, StoredResponse};
 pub use imports::{ImportProgress, ImportRecord, ImportStatus, ImportStore, NewImport};
-pub use open::{open, Backend, StorageUsage, Store, StoreOptions};
+pub use jobs::{FailOutcome, JobRecord, JobState, JobStats, JobStore, Lease, NewJob};
+pub use open::{open, Backend, SetupLock, StorageUsage, Store, StoreOptions};
 pub use raw::{RawQuery, RawRecord, RawStore};
 pub use rollups::{
     DailyRollup, HourlyRollup, RollupStore, SeriesRollups, SleepRollup, SummaryInputs, SummaryRange,

@@ -13,7 +13,7 @@ use crate::{
     AccountStore, ActivityStore, IdempotencyStore, RollupStore, SampleStore, SessionStore, SettingsStore,
     StoreError,
 };
-use crate::{ImportStore, RawStore};
+use crate::{ImportStore, JobStore, RawStore};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -66,6 +66,7 @@ pub struct Store {
     pub raw: Arc<dyn RawStore>,
     pub rollups: Arc<dyn RollupStore>,
     pub settings: Arc<dyn SettingsStore>,
+    pub jobs: Arc<dyn JobStore>,
     legacy: Arc<dyn LegacySamples>,
     pub(crate) pool: Pool,
 }
@@ -152,6 +153,7 @@ where
         + RawStore
         + RollupStore
         + SettingsStore
+        + JobStore
         + LegacySamples
         + Clone
         + 'static,
@@ -167,6 +169,7 @@ where
         raw: Arc::new(store.clone()),
         rollups: Arc::new(store.clone()),
         settings: Arc::new(store.clone()),
+        jobs: Arc::new(store.clone()),
         legacy: Arc::new(store),
         pool,
     }
@@ -185,11 +188,59 @@ impl Store {
         Ok(())
     }
 
+    /// Serialises setup (migrations, data upgrades) across processes starting at once against one
+    /// PostgreSQL: holds a session advisory lock on a connection of its own until released. SQLite
+    /// needs none (one process owns the file; its write transactions serialise the rest).
+    pub async fn lock_setup(&self) -> Result<SetupLock, StoreError> {
+        match &self.pool {
+            Pool::Sqlite(_) => Ok(SetupLock(None)),
+            Pool::Postgres(pool) => {
+                let mut conn = pool.acquire().await?;
+                sqlx::query("SELECT pg_advisory_lock($1)")
+                    .bind(SETUP_LOCK_KEY)
+                    .execute(&mut *conn)
+                    .await?;
+                Ok(SetupLock(Some(conn)))
+            }
+        }
+    }
+
     /// Waits for in-flight queries and closes every connection.
     pub async fn close(&self) {
         match &self.pool {
             Pool::Sqlite(pool) => pool.close().await,
             Pool::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// The advisory lock key of setup: "wearhouse" in ASCII, so it is recognisable in `pg_locks`.
+const SETUP_LOCK_KEY: i64 = 0x0077_6561_7268_6f75;
+
+/// Held while one process sets the database up; [`SetupLock::release`] lets the next one in. Dropped
+/// without release, its connection is detached and closed, which ends the lock too.
+pub struct SetupLock(Option<sqlx::pool::PoolConnection<sqlx::Postgres>>);
+
+impl SetupLock {
+    pub async fn release(mut self) {
+        if let Some(mut conn) = self.0.take() {
+            let unlocked = sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(SETUP_LOCK_KEY)
+                .execute(&mut *conn)
+                .await;
+            if unlocked.is_err() {
+                // Closing the session releases every lock it held.
+                let _ = sqlx::Connection::close(conn.detach()).await;
+            }
+        }
+    }
+}
+
+impl Drop for SetupLock {
+    fn drop(&mut self) {
+        if let Some(conn) = self.0.take() {
+            // Not released (an error or panic in between): never hand a locked session back to the pool.
+            drop(conn.detach());
         }
     }
 }

@@ -98,6 +98,9 @@ pub trait RollupStore: Send + Sync {
     /// day, local days lie within a day of it, and an interval spans at most 48 hours.
     async fn mark_every_day(&self) -> Result<u64, StoreError>;
 
+    /// [`RollupStore::mark_every_day`] for one user's days.
+    async fn mark_user_days(&self, user: &UserId) -> Result<u64, StoreError>;
+
     /// The user's days waiting for recomputation: `(metric, day, seq)`.
     async fn dirty_days(&self, user: &UserId) -> Result<Vec<(Metric, i32, i64)>, StoreError>;
 

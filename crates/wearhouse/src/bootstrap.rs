@@ -8,14 +8,16 @@ use std::time::Duration;
 use anyhow::Context;
 use secrecy::ExposeSecret;
 use wearhouse_server::{AppState, HttpSettings, RateLimitSettings, Services, UploadSettings};
+use wearhouse_services::jobs::{builtin, CancellationToken, WorkerOptions};
 use wearhouse_services::rollups::Rollups;
 use wearhouse_services::{
-    AccountService, AccountSettings, ActivityService, IdempotencyService, ImportService, PasswordHashing,
-    SampleService, SummaryService, SystemClock,
+    AccountService, AccountSettings, ActivityService, IdempotencyService, ImportService, JobSettings, Jobs,
+    PasswordHashing, SampleService, SummaryService, SystemClock,
 };
 use wearhouse_store::{Backend, Store, StoreOptions};
 
 use crate::config::Config;
+use crate::roles::Roles;
 
 /// Opens the configured database for a command: migrated, upgraded, and with the rollup work a stopped
 /// process left (days marked but not recomputed, e.g. an import killed after it was recorded as done)
@@ -41,8 +43,8 @@ pub async fn open_store_finishing_rollups(config: &Config) -> anyhow::Result<(St
 }
 
 /// Opens and migrates the configured database, creating the data folder for SQLite, and applies data
-/// upgrades. Marked rollups are left to the caller: the server's worker recomputes them in the
-/// background, so it listens at once.
+/// upgrades. Marked rollups are left to the caller: their jobs recompute them in the background, so a
+/// server listens at once.
 async fn open_database(config: &Config) -> anyhow::Result<Store> {
     let url = config.database_url();
     if Backend::of_url(&url)? == Backend::Sqlite && config.database_url.trim().is_empty() {
@@ -57,11 +59,24 @@ async fn open_database(config: &Config) -> anyhow::Result<Store> {
     let store = wearhouse_store::open(&url, &options)
         .await
         .with_context(|| format!("database {shown}"))?;
+    // Several processes may start at once against one PostgreSQL: one sets the database up at a time.
+    let lock = store
+        .lock_setup()
+        .await
+        .with_context(|| format!("database {shown}"))?;
+    let set_up = set_up(&store, &shown).await;
+    lock.release().await;
+    set_up?;
+    Ok(store)
+}
+
+/// Migrations, then data upgrades.
+async fn set_up(store: &Store, shown: &str) -> anyhow::Result<()> {
     store
         .migrate()
         .await
         .with_context(|| format!("database {shown}"))?;
-    let upgraded = wearhouse_services::upgrade::upgrade(&store, jiff::Timestamp::now())
+    let upgraded = wearhouse_services::upgrade::upgrade(store, jiff::Timestamp::now())
         .await
         .with_context(|| format!("upgrading the data in database {shown}"))?;
     if upgraded.changed() {
@@ -74,7 +89,7 @@ async fn open_database(config: &Config) -> anyhow::Result<Store> {
             "stored data upgraded; the rollups of the marked days are recomputed next"
         );
     }
-    Ok(store)
+    Ok(())
 }
 
 pub async fn account_service(config: &Config, store: Store) -> anyhow::Result<AccountService> {
@@ -131,33 +146,60 @@ pub fn http_settings(config: &Config) -> HttpSettings {
     }
 }
 
+pub fn job_settings(config: &Config) -> JobSettings {
+    JobSettings {
+        lease: Duration::from_secs(config.jobs.lease_secs.max(1)),
+        poll: Duration::from_millis(config.jobs.poll_ms.max(10)),
+        ..JobSettings::default()
+    }
+}
+
 /// A ready-to-run server: database open and migrated, socket bound.
 pub struct Application {
     pub addr: SocketAddr,
     pub store: Store,
     pub state: AppState,
-    rollups: Rollups,
+    pub jobs: Jobs,
+    roles: Roles,
+    worker: WorkerOptions,
     listener: tokio::net::TcpListener,
 }
 
 impl Application {
+    /// Every role in one process (the embedded default).
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
+        Self::build_with_roles(config, Roles::ALL).await
+    }
+
+    pub async fn build_with_roles(config: &Config, roles: Roles) -> anyhow::Result<Self> {
+        let url = config.database_url();
+        if !roles.is_all() && Backend::of_url(&url)? == Backend::Sqlite {
+            anyhow::bail!(
+                "--role {roles} needs PostgreSQL (WEARHOUSE_DATABASE_URL=postgres://…): on the embedded SQLite \
+                 database one process runs every role; start `wearhouse serve` without --role"
+            );
+        }
         let store = open_database(config).await?;
         let accounts = Arc::new(account_service(config, store.clone()).await?);
         let rollups = Rollups::new(store.clone());
+        let jobs = Jobs::new(store.clone(), job_settings(config), rollups.waker());
         let samples = Arc::new(SampleService::new(
             store.clone(),
             Arc::new(SystemClock),
             rollups.clone(),
         ));
         let summaries = Arc::new(SummaryService::new(store.clone(), rollups.clone()));
+        let activities = Arc::new(ActivityService::new(store.clone(), Arc::new(SystemClock)));
+        let imports = Arc::new(import_service(config, store.clone(), rollups.clone()));
+        builtin::register(&jobs, imports.clone(), rollups, activities.clone());
         let services = Services {
             accounts,
             samples,
             summaries,
-            activities: Arc::new(ActivityService::new(store.clone(), Arc::new(SystemClock))),
+            activities,
             idempotency: Arc::new(IdempotencyService::new(store.clone(), Arc::new(SystemClock))),
-            imports: Arc::new(import_service(config, store.clone(), rollups.clone())),
+            imports,
+            jobs: jobs.clone(),
         };
         let state = AppState::new(services, http_settings(config));
         let listener = tokio::net::TcpListener::bind(&config.listen)
@@ -168,40 +210,50 @@ impl Application {
             addr,
             store,
             state,
-            rollups,
+            jobs,
+            roles,
+            worker: WorkerOptions {
+                concurrency: config.jobs.concurrency.max(1),
+                shutdown_grace: Duration::from_secs(config.jobs.shutdown_grace_secs),
+            },
             listener,
         })
     }
 
-    /// Serves until `shutdown` completes, lets requests in flight finish, then closes the database.
+    pub fn roles(&self) -> Roles {
+        self.roles
+    }
+
+    /// Runs the process's roles until `shutdown` completes: the API (requests in flight finish), the
+    /// job worker (running jobs finish or are handed back, never cut off mid-write) and the scheduler.
+    /// Without the API role only the probes and metrics are served. Then closes the database.
     pub async fn run(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        // Recomputes rollups of marked days in the background, starting with marks left by a previous
-        // run.
-        let worker = tokio::spawn(self.rollups.run_worker());
-        let purge = tokio::spawn(purge_periodically(self.state.activities.clone()));
-        let imports = tokio::spawn(self.state.imports.clone().run_worker());
-        wearhouse_server::serve(self.listener, self.state, shutdown).await?;
-        worker.abort();
-        purge.abort();
-        imports.abort();
-        self.store.close().await;
-        Ok(())
-    }
-}
-
-/// Empties the trash of activities deleted more than 30 days ago and forgets stale idempotency keys,
-/// at start and then hourly.
-async fn purge_periodically(activities: Arc<ActivityService>) {
-    let mut tick = tokio::time::interval(Duration::from_secs(3600));
-    loop {
-        tick.tick().await;
-        match activities.purge().await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(activities = n, "purged the trash"),
-            Err(e) => tracing::warn!(error = %e, "purging the trash failed"),
+        let stop = CancellationToken::new();
+        let worker = self
+            .roles
+            .worker
+            .then(|| tokio::spawn(self.jobs.clone().work(self.worker, stop.clone())));
+        let scheduler = self.roles.scheduler.then(|| {
+            tokio::spawn(self.jobs.clone().schedule(
+                builtin::schedules(),
+                Duration::from_secs(1),
+                stop.clone(),
+            ))
+        });
+        let served = if self.roles.api {
+            wearhouse_server::serve(self.listener, self.state, shutdown).await
+        } else {
+            wearhouse_server::serve_probes(self.listener, self.state, shutdown).await
+        };
+        stop.cancel();
+        for task in [worker, scheduler].into_iter().flatten() {
+            let _ = task.await;
         }
+        self.store.close().await;
+        served?;
+        Ok(())
     }
 }

@@ -109,6 +109,15 @@ pub enum BenchCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The background job queue: trivial jobs enqueued in one batch, then run by one worker.
+    Jobs {
+        /// Jobs to enqueue and run.
+        #[arg(long, default_value_t = 20_000)]
+        jobs: usize,
+        /// Jobs the worker runs at once.
+        #[arg(long, default_value_t = 32)]
+        concurrency: usize,
+    },
     /// Daily summaries over a year of minute-level data from two sources (~1.4 M samples loaded first).
     Summaries {
         /// Timed requests after loading.
@@ -132,6 +141,11 @@ pub struct ServeArgs {
     /// Address to listen on [env: WEARHOUSE_LISTEN] [default: 127.0.0.1:8080].
     #[arg(long)]
     pub listen: Option<String>,
+    /// Run only this role (repeatable): `api` (HTTP API and dashboard), `worker` (background jobs),
+    /// `scheduler` (recurring jobs). Default: all three. Split roles need PostgreSQL; a process without
+    /// `api` serves only /healthz, /readyz and /metrics.
+    #[arg(long = "role", value_enum)]
+    pub roles: Vec<crate::roles::Role>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -23,6 +23,7 @@ pub struct Config {
     pub auth: AuthConfig,
     pub http: HttpConfig,
     pub rate_limit: RateLimitConfig,
+    pub jobs: JobsConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -90,6 +91,31 @@ pub struct RateLimitConfig {
     pub per_user_burst: u32,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct JobsConfig {
+    /// Background jobs one worker process runs at once.
+    pub concurrency: usize,
+    /// Seconds a worker holds a job without renewing its lease; a stopped worker's jobs run again
+    /// elsewhere after this.
+    pub lease_secs: u64,
+    /// Milliseconds between looks at the queue when no local write announced work.
+    pub poll_ms: u64,
+    /// Seconds running jobs may take to finish when the process stops.
+    pub shutdown_grace_secs: u64,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        Self {
+            concurrency: 8,
+            lease_secs: 30,
+            poll_ms: 500,
+            shutdown_grace_secs: 30,
+        }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -101,6 +127,7 @@ impl Default for Config {
             auth: AuthConfig::default(),
             http: HttpConfig::default(),
             rate_limit: RateLimitConfig::default(),
+            jobs: JobsConfig::default(),
         }
     }
 }
@@ -172,7 +199,7 @@ impl Default for RateLimitConfig {
 
 /// Top-level keys that `WEARHOUSE_*` variables may set; other `WEARHOUSE_*` variables (the config file
 /// path, test settings) are not configuration keys.
-const KEYS: [&str; 8] = [
+const KEYS: [&str; 9] = [
     "listen",
     "data_dir",
     "database_url",
@@ -181,6 +208,7 @@ const KEYS: [&str; 8] = [
     "auth",
     "http",
     "rate_limit",
+    "jobs",
 ];
 
 impl Config {

@@ -5,4 +5,5 @@ pub mod bootstrap;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod roles;
 pub mod telemetry;

@@ -35,7 +35,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         match cli.command {
-            Command::Serve(_) => commands::serve::run(config).await,
+            Command::Serve(args) => {
+                commands::serve::run(config, wearhouse::roles::Roles::of(&args.roles)).await
+            }
             Command::Migrate => {
                 // Days an upgrade (or a stopped process) left marked are recomputed as the database
                 // opens, as for every command, so the figures are current when it returns.
@@ -58,6 +60,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Bench(BenchCommand::Ingest(args)) => commands::bench::ingest(&config, args).await,
             Command::Bench(BenchCommand::Import { days, samples }) => {
                 commands::bench_import::run(&config, days, samples.as_deref()).await
+            }
+            Command::Bench(BenchCommand::Jobs { jobs, concurrency }) => {
+                commands::bench_jobs::run(&config, jobs, concurrency).await
             }
             Command::Bench(BenchCommand::Memory) => commands::bench_memory::run(&config).await,
             Command::Bench(BenchCommand::Export { days, out }) => commands::bench_import::export(days, &out),

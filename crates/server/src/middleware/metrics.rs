@@ -62,6 +62,16 @@ impl HttpMetrics {
         let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
         out
     }
+
+    /// The registry followed by `more` (metrics without their `# EOF`), closed by one `# EOF`.
+    pub fn render_with(&self, more: &str) -> String {
+        let mut out = String::new();
+        // Writing into a String cannot fail.
+        let _ = prometheus_client::encoding::text::encode_registry(&mut out, &self.registry);
+        out.push_str(more);
+        let _ = prometheus_client::encoding::text::encode_eof(&mut out);
+        out
+    }
 }
 
 /// Records one observation per request, labelled with the route template (`/api/v1/users/{username}`),

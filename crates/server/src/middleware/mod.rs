@@ -3,6 +3,7 @@
 pub mod client_ip;
 pub mod compression;
 pub mod headers;
+pub mod job_metrics;
 pub mod metrics;
 pub mod problems;
 pub mod rate_limit;

@@ -257,15 +257,15 @@ pub async fn limit_by_ip(State(state): State<AppState>, req: Request, next: Next
     }
 }
 
-/// Periodically drops idle buckets.
-pub fn spawn_shrinker(limits: Arc<RateLimits>) {
+/// Periodically drops idle buckets, until the returned task is aborted (when the server stops).
+pub fn spawn_shrinker(limits: Arc<RateLimits>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         loop {
             tick.tick().await;
             limits.shrink();
         }
-    });
+    })
 }
 
 #[cfg(test)]

@@ -43,7 +43,9 @@ async fn metrics(State(state): State<AppState>) -> Response {
             header::CONTENT_TYPE,
             "application/openmetrics-text; version=1.0.0; charset=utf-8",
         )],
-        state.metrics.render(),
+        state
+            .metrics
+            .render_with(&crate::middleware::job_metrics::render(&state.jobs).await),
     )
         .into_response()
 }

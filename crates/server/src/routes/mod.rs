@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod health;
 pub mod imports;
+pub mod jobs;
 pub mod me;
 pub mod mfa;
 pub mod samples;
@@ -29,6 +30,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(summaries::router())
         .merge(users::router())
         .merge(admin::router())
+        .merge(jobs::router())
 }
 
 /// Serde helper for PATCH bodies: distinguishes an absent field (`None`) from an explicit `null`

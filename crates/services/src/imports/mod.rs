@@ -6,8 +6,9 @@
 //! - Idempotent: a file already imported (same SHA-256) is not imported again, and every record has a
 //!   natural key or external id, so an overlapping later export stores only what is new.
 //! - Atomic in effect: rows an import writes carry its id; if it fails, all of them are deleted. An
-//!   import cut short by a stopped process is queued again at the next start and re-run, which (being
-//!   idempotent) completes it with exactly one copy of everything.
+//!   import runs as a job (`imports.run`) under a lease: one cut short by a stopped process is taken
+//!   again by a worker once the lease expires, and the re-run (being idempotent) completes it with
+//!   exactly one copy of everything.
 
 mod raw;
 mod read;
@@ -18,17 +19,17 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
-use tokio::sync::Notify;
 use wearhouse_formats::fit::FitAccount;
 use wearhouse_formats::fitbit::WeightUnit;
 use wearhouse_formats::ReadContext;
 use wearhouse_model::{InvalidInput, UnitSystem, UserId};
-use wearhouse_store::{ImportProgress, ImportRecord, ImportStatus, NewImport, Store, StoreError};
+use wearhouse_store::{ImportProgress, ImportRecord, ImportStatus, NewImport, NewJob, Store, StoreError};
 
 pub use raw::RawPage;
 pub use read::ArchiveLimits;
 pub use write::{Report, Superseded};
 
+use crate::jobs::{builtin, JobError, JobSettings, Jobs, RunOutcome};
 use crate::rollups::Rollups;
 use crate::{upgrade, Clock, ServiceError};
 use read::Chunk;
@@ -55,7 +56,6 @@ pub struct ImportService {
     pub(crate) rollups: Rollups,
     dir: PathBuf,
     limits: ArchiveLimits,
-    wake: Arc<Notify>,
 }
 
 impl ImportService {
@@ -67,7 +67,6 @@ impl ImportService {
             rollups,
             dir,
             limits: ArchiveLimits::default(),
-            wake: Arc::new(Notify::new()),
         }
     }
 
@@ -152,7 +151,8 @@ impl ImportService {
                 self.clock.now(),
             )
             .await?;
-        self.wake.notify_one();
+        // Queuing the import enqueued its job (a database trigger): the local worker looks at once.
+        self.rollups.wake_worker();
         Ok((record, true))
     }
 
@@ -220,20 +220,51 @@ impl ImportService {
                 record
             }
         };
-        // Claim it ourselves unless a worker already did.
-        let claimed = self.store.imports.claim_queued(self.clock.now()).await?;
-        match claimed {
-            Some(r) if r.id == record.id => {
-                self.run(&r, Some(progress)).await;
-            }
-            Some(other) => {
-                // Another queued import came first: run it too, then ours.
-                self.run(&other, None).await;
-                if let Some(r) = self.store.imports.claim_queued(self.clock.now()).await? {
-                    self.run(&r, Some(progress)).await;
+        // Run it here under the import's job lease. The job is enqueued again first (a no-op when it
+        // is queued or running): an import left running whose job was lost still gets one. When a live
+        // worker holds the lease, wait: for it to finish, or for its lease to expire (a killed process),
+        // and then resume the import here.
+        let jobs = Jobs::new(self.store.clone(), JobSettings::default(), self.rollups.waker());
+        let key = format!("import:{}", record.id);
+        let payload = serde_json::json!({ "import": record.id }).to_string();
+        self.store
+            .jobs
+            .enqueue(
+                &NewJob::new(builtin::IMPORT, payload, self.clock.now())
+                    .unique(key.clone())
+                    .max_attempts(5),
+                self.clock.now(),
+            )
+            .await?;
+        let mut told = false;
+        loop {
+            let ran = jobs
+                .run_key_with(&key, |_| async {
+                    self.run_claimed(&record.id, Some(progress))
+                        .await
+                        .map_err(JobError::from)
+                })
+                .await?;
+            match ran {
+                Some(RunOutcome::Done) => break,
+                Some(other) => {
+                    return Err(ServiceError::Internal(format!(
+                        "the import {} did not complete ({other:?})",
+                        record.id
+                    )))
+                }
+                None => {
+                    let now = self.store.imports.import(user, &record.id).await?;
+                    if matches!(now.status, ImportStatus::Done | ImportStatus::Failed) {
+                        break;
+                    }
+                    if !told {
+                        tracing::info!(import = %record.id, "another process is running this import; waiting for it to finish (or for its lease to expire if it was stopped)");
+                        told = true;
+                    }
+                    tokio::time::sleep(Duration::from_millis(200)).await;
                 }
             }
-            None => {}
         }
         let flushing = Instant::now();
         self.rollups.flush(user).await?;
@@ -244,12 +275,11 @@ impl ImportService {
         Ok(self.store.imports.import(user, &record.id).await?)
     }
 
-    /// The user's import of this file (same size and content) that a stopped process left running, put
-    /// back in the queue so it is resumed, not started again beside it: a re-run after Ctrl-C continues
+    /// The user's import of this file (same size and content) that a stopped process left running, to
+    /// be resumed rather than started again beside it: a re-run after Ctrl-C continues
     /// the same import, which counts what its first attempt stored as its own. Cheap when nothing was
-    /// left running: the file is hashed only if an interrupted import has its size. Imports run one
-    /// process at a time per database, so a running import found here is one a stopped process left
-    /// (as the server's worker assumes when it requeues them at start).
+    /// left running: the file is hashed only if an interrupted import has its size. A running import
+    /// found here may also be one a live worker runs: its job's lease tells (see `import_now`).
     async fn interrupted_import_of(
         &self,
         user: &UserId,
@@ -284,7 +314,7 @@ impl ImportService {
             } else {
                 candidate.sha256 == sha256
             };
-            if same && self.store.imports.requeue_import(&candidate.id).await? {
+            if same {
                 return Ok(Some(candidate));
             }
         }
@@ -302,27 +332,21 @@ impl ImportService {
         Ok(self.store.imports.imports(user, 100).await?)
     }
 
-    /// Runs queued imports one at a time until the process ends. Imports left running by a previous
-    /// process are queued again first.
-    pub async fn run_worker(self: Arc<Self>) {
-        match self.store.imports.requeue_running().await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(imports = n, "resuming imports interrupted by the last shutdown"),
-            Err(e) => tracing::warn!(error = %e, "cannot look for interrupted imports"),
-        }
-        loop {
-            match self.store.imports.claim_queued(self.clock.now()).await {
-                Ok(Some(record)) => {
-                    self.run(&record, None).await;
-                    continue;
-                }
-                Ok(None) => {}
-                Err(e) => tracing::warn!(error = %e, "cannot read the import queue"),
+    /// Runs the import `id` for its job (`imports.run`): marks it running, reads and stores it, and
+    /// records the outcome. An import already done or failed (a job run again after it completed) is
+    /// left alone. A failed import is a result, not an error: only storage failures outside the
+    /// import's own work are errors, and the job is retried.
+    pub async fn run_job(&self, id: &str) -> Result<(), ServiceError> {
+        self.run_claimed(id, None).await
+    }
+
+    async fn run_claimed(&self, id: &str, progress: Option<&ProgressFn<'_>>) -> Result<(), ServiceError> {
+        match self.store.imports.claim_import(id, self.clock.now()).await? {
+            Some(record) => {
+                self.run(&record, progress).await;
+                Ok(())
             }
-            tokio::select! {
-                _ = self.wake.notified() => {}
-                _ = tokio::time::sleep(Duration::from_secs(5)) => {}
-            }
+            None => Ok(()),
         }
     }
 
@@ -404,7 +428,9 @@ impl ImportService {
                     }
                 };
                 // Rows it wrote are gone; recompute the user's rollups from what remains.
-                self.rollups.rebuild_in_background(user).await;
+                if let Err(err) = self.rollups.mark_all_days(user).await {
+                    tracing::error!(import = %record.id, error = %err.with_causes(), "cannot mark the user's days for recomputation; run `wearhouse summaries rebuild`");
+                }
                 let mut report = writer.report;
                 report.rolled_back = rolled_back;
                 report.error = Some(ReportedWarning {

@@ -120,52 +120,26 @@ macro_rules! impl_import_store {
                 Ok(())
             }
 
-            async fn claim_queued(
+            async fn claim_import(
                 &self,
+                id: &str,
                 now: jiff::Timestamp,
             ) -> Result<Option<$crate::ImportRecord>, $crate::StoreError> {
-                // The status check in the UPDATE makes the claim safe when several workers race.
-                loop {
-                    let next: Option<(String, String)> = sqlx::query_as(
-                        "SELECT id, user_id FROM imports WHERE status = 'queued' ORDER BY created_at, id LIMIT 1",
-                    )
-                    .fetch_optional(&self.pool)
-                    .await?;
-                    let Some((id, user_id)) = next else { return Ok(None) };
-                    // An import claimed again after its process stopped keeps what it stored; the
-                    // batches stored so far are remembered as an earlier attempt's (its own, not
-                    // duplicates, when the re-run meets them).
-                    let claimed = sqlx::query(
-                        "UPDATE imports SET status = 'running', started_at = $2, resumed_after_batch = \
-                         (SELECT MAX(b.id) FROM ingest_batches b WHERE b.import_id = $1) \
-                         WHERE id = $1 AND status = 'queued'",
-                    )
-                    .bind(&id)
-                    .bind($crate::time::to_micros(now))
-                    .execute(&self.pool)
-                    .await?
-                    .rows_affected();
-                    if claimed == 1 {
-                        let user = wearhouse_model::UserId::parse(&user_id)
-                            .map_err(|e| $crate::StoreError::Corrupt(e.to_string()))?;
-                        return $crate::ImportStore::import(self, &user, &id).await.map(Some);
-                    }
-                }
-            }
-
-            async fn requeue_running(&self) -> Result<u64, $crate::StoreError> {
-                Ok(sqlx::query("UPDATE imports SET status = 'queued' WHERE status = 'running'")
-                    .execute(&self.pool)
-                    .await?
-                    .rows_affected())
-            }
-
-            async fn requeue_import(&self, id: &str) -> Result<bool, $crate::StoreError> {
-                let done = sqlx::query("UPDATE imports SET status = 'queued' WHERE id = $1 AND status = 'running'")
-                    .bind(id)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(done.rows_affected() == 1)
+                // A run after a stopped one keeps what the earlier attempts stored: the batches stored so
+                // far are remembered as theirs (its own, not duplicates, when the re-run meets them).
+                let user: Option<String> = sqlx::query_scalar(
+                    "UPDATE imports SET status = 'running', started_at = $2, resumed_after_batch = \
+                     (SELECT MAX(b.id) FROM ingest_batches b WHERE b.import_id = $1) \
+                     WHERE id = $1 AND status IN ('queued', 'running') RETURNING user_id",
+                )
+                .bind(id)
+                .bind($crate::time::to_micros(now))
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some(user) = user else { return Ok(None) };
+                let user = wearhouse_model::UserId::parse(&user)
+                    .map_err(|e| $crate::StoreError::Corrupt(e.to_string()))?;
+                $crate::ImportStore::import(self, &user, id).await.map(Some)
             }
 
             async fn record_progress(

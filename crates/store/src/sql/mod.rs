@@ -12,6 +12,8 @@ mod sessions;
 #[macro_use]
 pub(crate) mod imports;
 #[macro_use]
+pub(crate) mod jobs;
+#[macro_use]
 pub(crate) mod raw;
 #[macro_use]
 mod rollups;
@@ -47,6 +49,9 @@ impl SqliteStore {
     /// Appended to a query that reads rows this transaction will rewrite. SQLite has no row locks: a
     /// write transaction holds the whole database, so nothing is needed.
     pub(crate) const LOCK_FOR_WRITE: &'static str = "";
+    /// A claim's write transaction holds the database: no row locks to take.
+    pub(crate) const CLAIM_LOCK: &'static str = "";
+    pub(crate) const MATERIALIZED: &'static str = "";
     pub(crate) const LEGACY_SAMPLES_EXIST: &'static str =
         "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'samples'";
 }
@@ -55,6 +60,10 @@ impl PgStore {
     /// Appended to a query that reads rows this transaction will rewrite, so concurrent writers take
     /// turns. NO KEY: rows that merely reference them (by foreign key) are not held up.
     pub(crate) const LOCK_FOR_WRITE: &'static str = " FOR NO KEY UPDATE";
+    /// Workers claiming at once take different jobs instead of waiting for each other's.
+    pub(crate) const CLAIM_LOCK: &'static str = " FOR UPDATE SKIP LOCKED";
+    /// The locking subquery runs once (never inlined into the UPDATE).
+    pub(crate) const MATERIALIZED: &'static str = "MATERIALIZED ";
     pub(crate) const LEGACY_SAMPLES_EXIST: &'static str =
         "SELECT COUNT(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'samples'";
 }
@@ -75,5 +84,7 @@ impl_import_store!(SqliteStore);
 impl_import_store!(PgStore);
 impl_raw_store!(SqliteStore, sqlx::Sqlite);
 impl_raw_store!(PgStore, sqlx::Postgres);
+impl_job_store!(SqliteStore, sqlx::Sqlite);
+impl_job_store!(PgStore, sqlx::Postgres);
 impl_legacy_samples!(SqliteStore, sqlx::Sqlite);
 impl_legacy_samples!(PgStore, sqlx::Postgres);

@@ -2,12 +2,13 @@
 
 use crate::bootstrap::Application;
 use crate::config::{mask_url_password, Config};
+use crate::roles::Roles;
 
-pub async fn run(config: Config) -> anyhow::Result<()> {
-    let app = Application::build(&config).await?;
+pub async fn run(config: Config, roles: Roles) -> anyhow::Result<()> {
+    let app = Application::build_with_roles(&config, roles).await?;
     let base = format!("http://{}", app.addr);
     let docs = format!("{base}/docs");
-    tracing::info!(address = %app.addr, %docs, database = %mask_url_password(&config.database_url()), "Wearhouse started");
+    tracing::info!(address = %app.addr, %docs, roles = %roles, database = %mask_url_password(&config.database_url()), "Wearhouse started");
     // The banner is for people; with JSON logs standard output stays pure JSON lines.
     if config.log.format == "text" {
         println!("Wearhouse is listening on {base}");

@@ -226,6 +226,8 @@ const CONTRACT: &[(&str, &str)] = &[
     ("delete", "/api/v1/me/mfa/totp"),
     ("get", "/api/v1/admin/users"),
     ("patch", "/api/v1/admin/users/{id}"),
+    ("get", "/api/v1/admin/jobs"),
+    ("post", "/api/v1/admin/jobs/{id}/retry"),
     ("get", "/api/v1/me"),
     ("put", "/api/v1/me/password"),
     ("get", "/api/v1/me/sessions"),

@@ -14,6 +14,7 @@ mod dashboard;
 mod figures;
 mod harness;
 mod imports;
+mod jobs;
 mod me;
 mod mfa;
 mod recordings;

@@ -1,0 +1,144 @@
+//! The jobs Wearhouse itself runs, and its recurring ones. Each kind's payload is a small JSON object;
+//! the kinds' names are stored in the queue (and two are written by database triggers: see the
+//! `0021_jobs` migrations), so they never change.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use serde::Deserialize;
+use wearhouse_model::UserId;
+use wearhouse_store::{JobRecord, NewJob, Store};
+
+use super::{CancellationToken, JobError, JobHandler, Jobs, Schedule};
+use crate::rollups::Rollups;
+use crate::{ActivityService, ImportService};
+
+/// Runs one import (`{"import": id}`); enqueued by the database when an import is queued.
+pub const IMPORT: &str = "imports.run";
+/// Recomputes a user's marked rollup days (`{"user": id}`); enqueued by the database when days are
+/// marked.
+pub const ROLLUPS: &str = "rollups.recompute";
+/// Empties the activity trash, forgets stale idempotency keys and finished jobs (`{}`); hourly.
+pub const PURGE: &str = "maintenance.purge";
+/// Does nothing: measures the queue itself (`wearhouse bench jobs`) and checks a deployment's workers.
+pub const NOOP: &str = "noop";
+
+/// Done jobs are kept this long for the admin listing, dead ones longer, for a look at what failed.
+const KEEP_DONE: SignedDuration = SignedDuration::from_hours(24);
+const KEEP_DEAD: SignedDuration = SignedDuration::from_hours(24 * 30);
+
+fn payload<T: for<'de> Deserialize<'de>>(job: &JobRecord) -> Result<T, JobError> {
+    serde_json::from_str(&job.payload)
+        .map_err(|e| JobError::Failed(format!("the payload of a {} job does not parse: {e}", job.kind)))
+}
+
+struct RunImport(Arc<ImportService>);
+
+#[derive(Deserialize)]
+struct ImportPayload {
+    import: String,
+}
+
+#[async_trait]
+impl JobHandler for RunImport {
+    async fn run(&self, job: &JobRecord, _cancel: &CancellationToken) -> Result<(), JobError> {
+        let p: ImportPayload = payload(job)?;
+        Ok(self.0.run_job(&p.import).await?)
+    }
+}
+
+struct RecomputeRollups(Rollups);
+
+#[derive(Deserialize)]
+struct UserPayload {
+    user: String,
+}
+
+#[async_trait]
+impl JobHandler for RecomputeRollups {
+    async fn run(&self, job: &JobRecord, _cancel: &CancellationToken) -> Result<(), JobError> {
+        let p: UserPayload = payload(job)?;
+        let user = UserId::parse(&p.user).map_err(|e| JobError::Failed(format!("user {:?}: {e}", p.user)))?;
+        Ok(self.0.flush(&user).await?)
+    }
+}
+
+struct Purge {
+    activities: Arc<ActivityService>,
+    /// The store, not the `Jobs` whose handler map holds this: that would be a cycle keeping the
+    /// database pool open after the application stops.
+    store: Store,
+}
+
+#[async_trait]
+impl JobHandler for Purge {
+    async fn run(&self, _job: &JobRecord, _cancel: &CancellationToken) -> Result<(), JobError> {
+        let trashed = self.activities.purge().await?;
+        let now = Timestamp::now();
+        let jobs = self
+            .store
+            .jobs
+            .prune(now - KEEP_DONE, now - KEEP_DEAD)
+            .await
+            .map_err(crate::ServiceError::from)?;
+        if trashed > 0 || jobs > 0 {
+            tracing::info!(activities = trashed, jobs, "purged the trash and finished jobs");
+        }
+        Ok(())
+    }
+}
+
+struct Noop;
+
+#[async_trait]
+impl JobHandler for Noop {
+    async fn run(&self, _job: &JobRecord, _cancel: &CancellationToken) -> Result<(), JobError> {
+        Ok(())
+    }
+}
+
+/// Registers the handlers of every built-in kind.
+pub fn register(
+    jobs: &Jobs,
+    imports: Arc<ImportService>,
+    rollups: Rollups,
+    activities: Arc<ActivityService>,
+) {
+    jobs.register(IMPORT, Arc::new(RunImport(imports)));
+    jobs.register(ROLLUPS, Arc::new(RecomputeRollups(rollups)));
+    jobs.register(
+        PURGE,
+        Arc::new(Purge {
+            activities,
+            store: jobs.store().clone(),
+        }),
+    );
+    register_noop(jobs);
+}
+
+/// Registers only `noop` (the queue's benchmark).
+pub fn register_noop(jobs: &Jobs) {
+    jobs.register(NOOP, Arc::new(Noop));
+}
+
+/// The recurring jobs: the purge, hourly (on the hour, UTC).
+pub fn schedules() -> Vec<Schedule> {
+    let purge = NewJob::new(PURGE, "{}", Timestamp::UNIX_EPOCH)
+        .unique(PURGE)
+        .priority(-10)
+        .max_attempts(3);
+    // A constant, valid expression: the unit test below parses it.
+    Schedule::new(PURGE, "0 0 * * * *", TimeZone::UTC, purge)
+        .into_iter()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_schedule_parses() {
+        assert_eq!(super::schedules().len(), 1);
+    }
+}
