@@ -467,3 +467,19 @@ fn an_import_run_again_after_a_kill_is_resumed_and_counts_what_its_first_attempt
     let again = import(dir.path(), "ana", "copy.xml");
     assert!(again.contains(": 0 samples and 0 activities imported"), "{again}");
 }
+
+#[test]
+fn split_roles_are_refused_on_sqlite_with_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = wearhouse(dir.path())
+        .args(["--data-dir", "data", "serve", "--listen", "127.0.0.1:0", "--role", "worker"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--role worker needs PostgreSQL") && stderr.contains("without --role"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+}

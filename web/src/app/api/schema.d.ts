@@ -160,6 +160,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Background jobs, newest first. */
+        get: operations["list_jobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/jobs/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue a dead job again, its attempts reset. */
+        post: operations["retry_job"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/users": {
         parameters: {
             query?: never;
@@ -1732,6 +1766,113 @@ export interface components {
          * @enum {string}
          */
         Intensity: "low" | "moderate" | "high";
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "attempts": 5,
+         *           "created_at": "2026-03-29T09:00:00Z",
+         *           "finished_at": "2026-03-29T09:14:02Z",
+         *           "id": 4211,
+         *           "kind": "imports.run",
+         *           "last_error": "database error: connection refused",
+         *           "lease_owner": null,
+         *           "lease_until": null,
+         *           "max_attempts": 5,
+         *           "payload": {
+         *             "import": "imp_0192f4c1a7b37c3e9d2a5b8e6f1c0d94"
+         *           },
+         *           "priority": 0,
+         *           "run_at": "2026-03-29T09:14:02Z",
+         *           "started_at": "2026-03-29T09:13:58Z",
+         *           "state": "dead",
+         *           "unique_key": "import:imp_0192f4c1a7b37c3e9d2a5b8e6f1c0d94"
+         *         }
+         *       ],
+         *       "next_cursor": 4211
+         *     }
+         */
+        JobPage: {
+            items: components["schemas"]["JobView"][];
+            /**
+             * Format: int64
+             * @description Pass as `cursor` for the next page; absent on the last page.
+             */
+            next_cursor?: number | null;
+        };
+        /**
+         * @description Where a job is in its life.
+         * @enum {string}
+         */
+        JobStateView: "queued" | "running" | "done" | "dead";
+        /**
+         * @description One background job.
+         * @example {
+         *       "attempts": 5,
+         *       "created_at": "2026-03-29T09:00:00Z",
+         *       "finished_at": "2026-03-29T09:14:02Z",
+         *       "id": 4211,
+         *       "kind": "imports.run",
+         *       "last_error": "database error: connection refused",
+         *       "lease_owner": null,
+         *       "lease_until": null,
+         *       "max_attempts": 5,
+         *       "payload": {
+         *         "import": "imp_0192f4c1a7b37c3e9d2a5b8e6f1c0d94"
+         *       },
+         *       "priority": 0,
+         *       "run_at": "2026-03-29T09:14:02Z",
+         *       "started_at": "2026-03-29T09:13:58Z",
+         *       "state": "dead",
+         *       "unique_key": "import:imp_0192f4c1a7b37c3e9d2a5b8e6f1c0d94"
+         *     }
+         */
+        JobView: {
+            /**
+             * Format: int32
+             * @description Runs started so far.
+             */
+            attempts: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            finished_at?: string | null;
+            /** Format: int64 */
+            id: number;
+            /** @description What runs it: `imports.run`, `rollups.recompute`, `maintenance.purge`, `noop`. */
+            kind: string;
+            /** @description Why its last run failed. */
+            last_error?: string | null;
+            /** @description The worker running it (`host:pid:id`). */
+            lease_owner?: string | null;
+            /**
+             * Format: date-time
+             * @description When the worker's lease ends unless renewed.
+             */
+            lease_until?: string | null;
+            /**
+             * Format: int32
+             * @description Failures after which it is dead.
+             */
+            max_attempts: number;
+            /** @description The job's input. */
+            payload: unknown;
+            /**
+             * Format: int32
+             * @description Higher runs first.
+             */
+            priority: number;
+            /**
+             * Format: date-time
+             * @description Not run before this instant (the next retry, when it failed).
+             */
+            run_at: string;
+            /** Format: date-time */
+            started_at?: string | null;
+            state: components["schemas"]["JobStateView"];
+            /** @description At most one queued-or-running job per key. */
+            unique_key?: string | null;
+        };
         /**
          * @description One lap (or split) of a workout. Times are seconds from the activity's start so a lap can never fall
          *     outside its activity by a time-zone mistake.
@@ -3686,6 +3827,166 @@ export interface operations {
             };
             /** @description `unauthenticated`: no access token; `invalid_token`, `token_expired`, `token_revoked`: the token is not (or no longer) valid */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests from this address or account; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `request_timeout`: the request took longer than the server's deadline (30 s by default); `storage_unavailable`: the database could not be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_jobs: {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` of the previous page. */
+                cursor?: number | null;
+                /** @description 1–200, default 50. */
+                limit?: number | null;
+                /** @description Only jobs in this state. */
+                state?: null | components["schemas"]["JobStateView"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPage"];
+                };
+            };
+            /** @description `invalid_query`: a query parameter is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no access token; `invalid_token`, `token_expired`, `token_revoked`: the token is not (or no longer) valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: a parameter's value breaks a rule (`errors` names it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests from this address or account; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `request_timeout`: the request took longer than the server's deadline (30 s by default); `storage_unavailable`: the database could not be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retry_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Job id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobView"];
+                };
+            };
+            /** @description `unauthenticated`: no access token; `invalid_token`, `token_expired`, `token_revoked`: the token is not (or no longer) valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `job_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `job_not_dead`: only dead jobs are retried; `job_key_taken`: a job with its key is queued or running */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

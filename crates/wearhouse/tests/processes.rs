@@ -1,0 +1,339 @@
+//! Several `wearhouse` processes against one PostgreSQL, as a deployment runs them: workers sharing the
+//! job queue, an API process whose uploads a worker imports, a worker killed mid-job, a server started
+//! while a CLI import runs. Needs PostgreSQL (`WEARHOUSE_TEST_DATABASE_URL`, as CI sets it): without it
+//! these tests say so and pass, since split roles are refused on SQLite (`cli.rs` checks that).
+
+// Test code: a failed unwrap is a failed test, in helpers as much as in test bodies.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::BufRead;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use wearhouse_model::UserId;
+use wearhouse_store::testing::{backends, TestDatabase};
+use wearhouse_store::{Backend, ImportStatus, JobState, NewJob, Store};
+
+const PASSWORD: &str = "granite kettle orbit";
+
+fn postgres() -> bool {
+    let on = backends().contains(&Backend::Postgres);
+    if !on {
+        eprintln!("skipped: needs PostgreSQL (set WEARHOUSE_TEST_DATABASE_URL)");
+    }
+    on
+}
+
+/// A `wearhouse` process, killed and reaped when dropped.
+struct Process {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Process {
+    fn base(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// `kill -9`: no shutdown, no released leases, a transaction cut wherever it was.
+    fn kill(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    /// Runs of `kind` with `outcome` this process recorded, from its `/metrics`.
+    async fn runs(&self, kind: &str, outcome: &str) -> u64 {
+        let text = reqwest::get(format!("{}/metrics", self.base()))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let series = format!("wearhouse_job_runs_total{{kind=\"{kind}\",outcome=\"{outcome}\"}} ");
+        text.lines()
+            .find_map(|l| l.strip_prefix(&series))
+            .map_or(0, |n| n.trim().parse().unwrap())
+    }
+}
+
+fn wearhouse(db: &TestDatabase, data: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wearhouse"));
+    cmd.current_dir(data)
+        .env("WEARHOUSE_DATABASE_URL", &db.url)
+        .env("WEARHOUSE_DATA_DIR", data)
+        .env("WEARHOUSE_RATE_LIMIT__ENABLED", "false")
+        .env_remove("RUST_LOG");
+    cmd
+}
+
+/// Starts `serve` with `roles` on a free port and waits until it listens; its log is drained on a
+/// thread of its own (a full pipe would stall it).
+fn serve(db: &TestDatabase, data: &std::path::Path, roles: &[&str], env: &[(&str, &str)]) -> Process {
+    let mut cmd = wearhouse(db, data);
+    cmd.args(["--log-format", "json", "serve", "--listen", "127.0.0.1:0"]);
+    for role in roles {
+        cmd.args(["--role", role]);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(out.read_line(&mut line).unwrap() > 0, "serve {roles:?} exited before it started");
+        let event: Value = serde_json::from_str(&line).expect("every log line is JSON");
+        if event["fields"]["message"] == "Wearhouse started" {
+            let addr = event["fields"]["address"].as_str().unwrap().to_owned();
+            std::thread::spawn(move || {
+                let mut sink = String::new();
+                while out.read_line(&mut sink).map(|n| n > 0).unwrap_or(false) {
+                    sink.clear();
+                }
+            });
+            return Process { child, addr };
+        }
+    }
+}
+
+async fn wait_for<F, Fut>(what: &str, timeout: Duration, mut done: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let start = Instant::now();
+    while !done().await {
+        assert!(start.elapsed() < timeout, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn count(store: &Store, kind: &str, state: JobState) -> i64 {
+    store
+        .jobs
+        .stats()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|s| s.kind == kind && s.state == state)
+        .map(|s| s.count)
+        .sum()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_worker_processes_run_ten_thousand_jobs_exactly_once() {
+    if !postgres() {
+        return;
+    }
+    let db = TestDatabase::create(Backend::Postgres).await;
+    let store = db.store().await;
+    let data = tempfile::tempdir().unwrap();
+    let now = jiff::Timestamp::now();
+    let jobs: Vec<NewJob> = (0..10_000).map(|_| NewJob::new("noop", "{}", now)).collect();
+    assert_eq!(store.jobs.enqueue_many(&jobs, now).await.unwrap(), 10_000);
+
+    let env = [("WEARHOUSE_JOBS__CONCURRENCY", "16")];
+    let a = serve(&db, data.path(), &["worker"], &env);
+    let b = serve(&db, data.path(), &["worker"], &env);
+    wait_for("10,000 jobs done", Duration::from_secs(180), || async {
+        count(&store, "noop", JobState::Done).await == 10_000
+    })
+    .await;
+
+    // Each was claimed once (a second claim would count a second attempt) and completed once.
+    let done = store.jobs.jobs(Some(JobState::Done), None, 20_000).await.unwrap();
+    assert_eq!(done.len(), 10_000);
+    assert!(done.iter().all(|j| j.attempts == 1), "a job ran twice");
+    let (ran_a, ran_b) = (a.runs("noop", "done").await, b.runs("noop", "done").await);
+    assert_eq!(ran_a + ran_b, 10_000, "{ran_a} + {ran_b}");
+    assert!(ran_a > 0 && ran_b > 0, "both workers took jobs: {ran_a} and {ran_b}");
+    store.close().await;
+}
+
+fn export(days: u32) -> Vec<u8> {
+    let mut xml = Vec::new();
+    wearhouse_formats::apple_health::synthetic::write_export(&mut xml, days, 7).unwrap();
+    xml
+}
+
+async fn signed_up(client: &reqwest::Client, api: &Process, username: &str) -> String {
+    let res = client
+        .post(format!("{}/api/v1/auth/register", api.base()))
+        .json(&json!({"username": username, "email": format!("{username}@example.org"), "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let login: Value = client
+        .post(format!("{}/api/v1/auth/login", api.base()))
+        .json(&json!({"login": username, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    login["access_token"].as_str().unwrap().to_owned()
+}
+
+async fn upload(client: &reqwest::Client, api: &Process, token: &str, bytes: Vec<u8>) -> String {
+    let res = client
+        .post(format!("{}/api/v1/imports", api.base()))
+        .bearer_auth(token)
+        .header("content-type", "application/octet-stream")
+        .header("x-file-name", "export.xml")
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 202);
+    res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
+}
+
+async fn get(client: &reqwest::Client, api: &Process, token: &str, path: &str) -> Value {
+    client
+        .get(format!("{}{path}", api.base()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn finished(client: &reqwest::Client, api: &Process, token: &str, id: &str) -> Value {
+    let start = Instant::now();
+    loop {
+        let now = get(client, api, token, &format!("/api/v1/imports/{id}")).await;
+        if now["status"] == "done" || now["status"] == "failed" {
+            return now;
+        }
+        assert!(start.elapsed() < Duration::from_secs(300), "import {id} did not finish: {now}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_to_an_api_process_is_imported_by_a_worker_once_even_when_a_worker_is_killed_mid_import() {
+    if !postgres() {
+        return;
+    }
+    let db = TestDatabase::create(Backend::Postgres).await;
+    let store = db.store().await;
+    let data = tempfile::tempdir().unwrap();
+    let client = reqwest::Client::new();
+    // Short leases, so the killed worker's job is taken again within seconds.
+    let env = [("WEARHOUSE_JOBS__LEASE_SECS", "2")];
+    let api = serve(&db, data.path(), &["api"], &env);
+    let mut first = serve(&db, data.path(), &["worker"], &env);
+    let ana = signed_up(&client, &api, "ana").await;
+    let bytes = export(60);
+    let id = upload(&client, &api, &ana, bytes.clone()).await;
+
+    // The worker is part-way through the import: kill it.
+    wait_for("the import to be under way", Duration::from_secs(60), || async {
+        let now = get(&client, &api, &ana, &format!("/api/v1/imports/{id}")).await;
+        now["status"] == "running" && now["imported"].as_i64().unwrap_or(0) > 0
+    })
+    .await;
+    first.kill();
+    let cut = get(&client, &api, &ana, &format!("/api/v1/imports/{id}")).await;
+    assert_eq!(cut["status"], "running", "killed mid-import: {cut}");
+
+    // Another worker takes the job once its lease expires and completes the import.
+    let second = serve(&db, data.path(), &["worker"], &env);
+    let done = finished(&client, &api, &ana, &id).await;
+    assert_eq!(done["status"], "done", "{done}");
+    let job = store
+        .jobs
+        .jobs(None, None, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|j| j.unique_key.as_deref() == Some(&format!("import:{id}")))
+        .unwrap();
+    assert_eq!((job.state, job.attempts), (JobState::Done, 2), "{job:?}");
+
+    // Its effect happened once: the same file imported without interruption, on another account,
+    // gives the same counts and the same figures.
+    let bob = signed_up(&client, &api, "bob").await;
+    let clean = upload(&client, &api, &bob, bytes).await;
+    let clean = finished(&client, &api, &bob, &clean).await;
+    for field in ["imported", "duplicates", "activities"] {
+        assert_eq!(done[field], clean[field], "{field}: {done} vs {clean}");
+    }
+    let year = "/api/v1/summaries/daily?from=2024-01-01&to=2024-03-31";
+    assert_eq!(get(&client, &api, &ana, year).await, get(&client, &api, &bob, year).await);
+    drop(second);
+    store.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_started_while_a_cli_import_runs_leaves_it_alone() {
+    if !postgres() {
+        return;
+    }
+    let db = TestDatabase::create(Backend::Postgres).await;
+    let store = db.store().await;
+    let data = tempfile::tempdir().unwrap();
+    let mut create = wearhouse(&db, data.path())
+        .args(["user", "create", "--username", "ana", "--email", "ana@example.org", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        create.stdin.take().unwrap().write_all(PASSWORD.as_bytes()).unwrap();
+    }
+    assert!(create.wait().unwrap().success());
+    let user: UserId = store.accounts.user_by_login("ana").await.unwrap().unwrap().id;
+    std::fs::write(data.path().join("export.xml"), export(60)).unwrap();
+    let mut cli = wearhouse(&db, data.path())
+        .args(["import", "--user", "ana", "export.xml"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let id = loop {
+        let running = store
+            .imports
+            .imports(&user, 10)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|i| i.status == ImportStatus::Running && i.progress.imported > 0);
+        if let Some(running) = running {
+            break running.id;
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "the CLI import did not start");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+
+    let server = serve(&db, data.path(), &[], &[]);
+    assert!(cli.wait().unwrap().success(), "the CLI import completes");
+    let done = store.imports.import(&user, &id).await.unwrap();
+    assert_eq!(done.status, ImportStatus::Done);
+    let job = store
+        .jobs
+        .jobs(None, None, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|j| j.unique_key.as_deref() == Some(&format!("import:{id}")))
+        .unwrap();
+    assert_eq!((job.state, job.attempts), (JobState::Done, 1), "run once, by the CLI: {job:?}");
+    assert_eq!(server.runs("imports.run", "done").await, 0, "the server left it alone");
+    store.close().await;
+}
