@@ -166,6 +166,7 @@ impl FromRequestParts<AppState> for Auth {
         state
             .rate_limits
             .check_user(user.id().as_str())
+            .await
             .map_err(IntoResponse::into_response)?;
         Ok(Auth(user))
     }

@@ -8,6 +8,7 @@ use secrecy::{ExposeSecret, SecretString};
 use wearhouse_model::{Email, PasswordPolicy, Role, Roles, TimeZoneName, UserId, Username};
 use wearhouse_store::{NewUser, Store, StoreError, UserRecord};
 
+use crate::cache_bus::{CacheBus, Invalidation};
 use crate::throttle::LoginThrottle;
 use crate::tokens::{generate_signing_key, AccessTokens};
 use crate::{Clock, FieldError, PasswordHashing, ServiceError};
@@ -73,6 +74,8 @@ pub struct AccountService {
     /// session ends through this process.
     pub(crate) sessions: moka::sync::Cache<String, Option<UserId>>,
     pub(crate) throttle: LoginThrottle,
+    /// Where this process announces invalidations to the others (`set_cache_bus`); none in one process.
+    pub(crate) bus: std::sync::OnceLock<Arc<dyn crate::cache_bus::CacheBus>>,
 }
 
 /// Key under which a generated signing key is kept in the settings table.
@@ -128,6 +131,7 @@ impl AccountService {
             clock,
             hashing,
             settings,
+            bus: std::sync::OnceLock::new(),
             users,
         })
     }
@@ -204,14 +208,47 @@ impl AccountService {
         Ok(Some(user))
     }
 
-    /// Stores a fresh copy after a change so the next request sees it.
-    pub(crate) fn remember(&self, user: UserRecord) -> UserRecord {
+    /// Stores a fresh copy after a change so the next request sees it, and tells the other processes.
+    pub(crate) async fn remember(&self, user: UserRecord) -> UserRecord {
         self.users.insert(user.id.clone(), Arc::new(user.clone()));
+        self.announce(Invalidation::user(&user.id)).await;
         user
     }
 
-    pub(crate) fn forget(&self, id: &UserId) {
+    pub(crate) async fn forget(&self, id: &UserId) {
         self.users.invalidate(id);
+        self.announce(Invalidation::user(id)).await;
+    }
+
+    pub(crate) async fn forget_session(&self, id: &str) {
+        self.sessions.invalidate(id);
+        self.announce(Invalidation::Session(id.to_owned())).await;
+    }
+
+    async fn announce(&self, invalidation: Invalidation) {
+        if let Some(bus) = self.bus.get() {
+            bus.publish(&invalidation).await;
+        }
+    }
+
+    /// Makes this process announce its invalidations on `bus` (once, at start).
+    pub fn set_cache_bus(&self, bus: Arc<dyn CacheBus>) {
+        let _ = self.bus.set(bus);
+    }
+
+    /// Applies an invalidation another process announced.
+    pub fn apply_invalidation(&self, invalidation: &Invalidation) {
+        match invalidation {
+            Invalidation::User(id) => match UserId::parse(id) {
+                Ok(id) => self.users.invalidate(&id),
+                Err(_) => self.users.invalidate_all(),
+            },
+            Invalidation::Session(id) => self.sessions.invalidate(id),
+            Invalidation::All => {
+                self.users.invalidate_all();
+                self.sessions.invalidate_all();
+            }
+        }
     }
 
     /// Deletes the account and all its data, after re-checking the password (and the second factor
@@ -242,7 +279,7 @@ impl AccountService {
                 }
                 other => other.into(),
             })?;
-        self.forget(&user.id);
+        self.forget(&user.id).await;
         Ok(())
     }
 

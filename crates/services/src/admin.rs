@@ -75,9 +75,9 @@ impl AccountService {
             })?;
         if active == Some(false) {
             let ended = self.store.sessions.revoke_all_for_user(id, None, now).await?;
-            self.forget_sessions(&ended);
+            self.forget_sessions(&ended).await;
         }
-        Ok(self.remember(updated))
+        Ok(self.remember(updated).await)
     }
 }
 

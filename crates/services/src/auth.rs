@@ -196,7 +196,7 @@ impl AccountService {
                         .sessions
                         .revoke_family_of(&crate::tokens::sha256_hex(&new_token), now)
                         .await?;
-                    self.sessions.invalidate(&family_id);
+                    self.forget_session(&family_id).await;
                     return Err(ServiceError::forbidden(
                         "account_disabled",
                         "this account has been deactivated",
@@ -210,7 +210,7 @@ impl AccountService {
                 })
             }
             RotateOutcome::Reused { user_id, family_id } => {
-                self.sessions.invalidate(&family_id);
+                self.forget_session(&family_id).await;
                 tracing::warn!(user = %user_id, "refresh token reused: session revoked");
                 Err(ServiceError::unauthorized(
                     "refresh_token_reused",
@@ -232,7 +232,7 @@ impl AccountService {
             .revoke_family_of(&crate::tokens::sha256_hex(refresh_token), self.clock.now())
             .await?;
         if let Some((_, session)) = ended {
-            self.sessions.invalidate(&session);
+            self.forget_session(&session).await;
         }
         Ok(())
     }
@@ -246,8 +246,8 @@ impl AccountService {
             .revoke_all_for_user(actor.id(), None, now)
             .await?;
         self.store.accounts.bump_token_epoch(actor.id(), now).await?;
-        self.forget(actor.id());
-        self.forget_sessions(&ended);
+        self.forget(actor.id()).await;
+        self.forget_sessions(&ended).await;
         Ok(())
     }
 
@@ -291,7 +291,7 @@ impl AccountService {
             .set_pending_totp(actor.id(), &secret, self.clock.now())
             .await
             .map_err(already_on)?;
-        self.forget(actor.id());
+        self.forget(actor.id()).await;
         Ok(TotpEnrolment {
             otpauth_uri: totp.uri(),
             secret,
@@ -324,7 +324,7 @@ impl AccountService {
             .enable_totp(&user.id, &hashes, step, self.clock.now())
             .await
             .map_err(already_on)?;
-        self.forget(&user.id);
+        self.forget(&user.id).await;
         // Sessions started with the password alone end: from now on every session has passed MFA.
         self.end_other_sessions(actor).await?;
         Ok(codes)
@@ -350,7 +350,7 @@ impl AccountService {
             .accounts
             .disable_totp(&user.id, self.clock.now())
             .await?;
-        self.forget(&user.id);
+        self.forget(&user.id).await;
         Ok(())
     }
 

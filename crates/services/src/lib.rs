@@ -5,6 +5,8 @@ pub mod accounts;
 pub mod activities;
 pub mod admin;
 pub mod auth;
+pub mod buckets;
+pub mod cache_bus;
 pub mod clock;
 pub mod error;
 pub mod history;

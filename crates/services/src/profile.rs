@@ -96,7 +96,7 @@ impl AccountService {
             .accounts
             .update_profile(actor.id(), update, now)
             .await?;
-        Ok(self.remember(user))
+        Ok(self.remember(user).await)
     }
 
     /// Another user's profile, for showing its public part. Deactivated accounts are not found.
@@ -135,7 +135,7 @@ impl AccountService {
             updated_at: self.clock.now(),
         };
         self.store.accounts.put_avatar(actor.id(), avatar.clone()).await?;
-        self.forget(actor.id());
+        self.forget(actor.id()).await;
         Ok(avatar)
     }
 
@@ -151,7 +151,7 @@ impl AccountService {
         if !self.store.accounts.delete_avatar(actor.id()).await? {
             return Err(ServiceError::not_found("avatar_not_found", "you have no avatar"));
         }
-        self.forget(actor.id());
+        self.forget(actor.id()).await;
         Ok(())
     }
 }

@@ -45,9 +45,9 @@ impl AccountService {
         Ok(owner.as_ref() == Some(user))
     }
 
-    pub(crate) fn forget_sessions(&self, ended: &[String]) {
+    pub(crate) async fn forget_sessions(&self, ended: &[String]) {
         for id in ended {
-            self.sessions.invalidate(id);
+            self.forget_session(id).await;
         }
     }
 
@@ -58,7 +58,7 @@ impl AccountService {
             .sessions
             .revoke_all_for_user(actor.id(), Some(&actor.session), self.clock.now())
             .await?;
-        self.forget_sessions(&ended);
+        self.forget_sessions(&ended).await;
         Ok(())
     }
 
@@ -92,7 +92,7 @@ impl AccountService {
                 "you have no live session with this id",
             ));
         }
-        self.sessions.invalidate(id);
+        self.forget_session(id).await;
         Ok(())
     }
 
@@ -128,7 +128,7 @@ impl AccountService {
             .accounts
             .set_password_hash(&user.id, &hash, self.clock.now())
             .await?;
-        self.forget(&user.id);
+        self.forget(&user.id).await;
         self.end_other_sessions(actor).await
     }
 }

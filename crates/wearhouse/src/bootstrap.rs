@@ -146,6 +146,34 @@ pub fn http_settings(config: &Config) -> HttpSettings {
     }
 }
 
+/// Connects this process to the others through Redis: rate limits count in shared buckets, and the
+/// account caches publish this process's invalidations and apply theirs. Returns once the subscription
+/// is in place, so nothing announced after the server starts can be missed.
+async fn share_across_processes(
+    url: &str,
+    accounts: Arc<AccountService>,
+    state: &AppState,
+) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    let shown = wearhouse_cache::shown_url(url);
+    let bus = wearhouse_cache::RedisBus::connect(url).await?;
+    state
+        .rate_limits
+        .share(Arc::new(wearhouse_cache::RedisBuckets::new(bus.connection())));
+    accounts.set_cache_bus(Arc::new(bus));
+    let (ready, subscribed) = tokio::sync::oneshot::channel();
+    let apply: Arc<dyn Fn(&wearhouse_services::cache_bus::Invalidation) + Send + Sync> =
+        Arc::new(move |invalidation| accounts.apply_invalidation(invalidation));
+    let task = wearhouse_cache::subscribe(url, apply, Some(ready));
+    if tokio::time::timeout(Duration::from_secs(10), subscribed)
+        .await
+        .is_err()
+    {
+        task.abort();
+        anyhow::bail!("Redis at {shown}: cannot subscribe to cache invalidations");
+    }
+    Ok(task)
+}
+
 pub fn job_settings(config: &Config) -> JobSettings {
     JobSettings {
         lease: Duration::from_secs(config.jobs.lease_secs.max(1)),
@@ -161,6 +189,8 @@ pub struct Application {
     pub state: AppState,
     pub jobs: Jobs,
     roles: Roles,
+    /// The subscription that applies other processes' cache invalidations (with Redis).
+    invalidations: Option<tokio::task::JoinHandle<()>>,
     worker: WorkerOptions,
     listener: tokio::net::TcpListener,
 }
@@ -201,7 +231,12 @@ impl Application {
             imports,
             jobs: jobs.clone(),
         };
+        let accounts = services.accounts.clone();
         let state = AppState::new(services, http_settings(config));
+        let invalidations = match config.redis_url.trim() {
+            "" => None,
+            url => Some(share_across_processes(url, accounts, &state).await?),
+        };
         let listener = tokio::net::TcpListener::bind(&config.listen)
             .await
             .with_context(|| format!("cannot listen on {}", config.listen))?;
@@ -212,6 +247,7 @@ impl Application {
             state,
             jobs,
             roles,
+            invalidations,
             worker: WorkerOptions {
                 concurrency: config.jobs.concurrency.max(1),
                 shutdown_grace: Duration::from_secs(config.jobs.shutdown_grace_secs),
@@ -251,6 +287,9 @@ impl Application {
         stop.cancel();
         for task in [worker, scheduler].into_iter().flatten() {
             let _ = task.await;
+        }
+        if let Some(subscription) = self.invalidations {
+            subscription.abort();
         }
         self.store.close().await;
         served?;

@@ -18,6 +18,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `sqlite://PATH` or `postgres://…`; empty means `sqlite://<data_dir>/wearhouse.db`.
     pub database_url: String,
+    /// `redis://…` to share cache invalidations (and rate limits) between processes; empty: each
+    /// process on its own.
+    pub redis_url: String,
     pub database: DatabaseConfig,
     pub log: LogConfig,
     pub auth: AuthConfig,
@@ -122,6 +125,7 @@ impl Default for Config {
             listen: "127.0.0.1:8080".into(),
             data_dir: PathBuf::from("./wearhouse-data"),
             database_url: String::new(),
+            redis_url: String::new(),
             database: DatabaseConfig::default(),
             log: LogConfig::default(),
             auth: AuthConfig::default(),
@@ -199,10 +203,11 @@ impl Default for RateLimitConfig {
 
 /// Top-level keys that `WEARHOUSE_*` variables may set; other `WEARHOUSE_*` variables (the config file
 /// path, test settings) are not configuration keys.
-const KEYS: [&str; 9] = [
+const KEYS: [&str; 10] = [
     "listen",
     "data_dir",
     "database_url",
+    "redis_url",
     "database",
     "log",
     "auth",
@@ -258,6 +263,10 @@ impl Config {
             table.insert(
                 "database_url".into(),
                 toml::Value::String(mask_url_password(&self.database_url())),
+            );
+            table.insert(
+                "redis_url".into(),
+                toml::Value::String(mask_url_password(&self.redis_url)),
             );
             if let Some(auth) = table.get_mut("auth").and_then(|a| a.as_table_mut()) {
                 let shown = if self.auth.jwt_secret.is_some() {

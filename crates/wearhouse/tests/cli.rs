@@ -472,7 +472,15 @@ fn an_import_run_again_after_a_kill_is_resumed_and_counts_what_its_first_attempt
 fn split_roles_are_refused_on_sqlite_with_one_clear_line() {
     let dir = tempfile::tempdir().unwrap();
     let out = wearhouse(dir.path())
-        .args(["--data-dir", "data", "serve", "--listen", "127.0.0.1:0", "--role", "worker"])
+        .args([
+            "--data-dir",
+            "data",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--role",
+            "worker",
+        ])
         .output()
         .unwrap();
     assert!(!out.status.success());

@@ -85,22 +85,34 @@ fn serve(db: &TestDatabase, data: &std::path::Path, roles: &[&str], env: &[(&str
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().unwrap();
-    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    // Owned from here, so a failed start still kills and reaps the child.
+    let mut process = Process {
+        child,
+        addr: String::new(),
+    };
+    let mut out = std::io::BufReader::new(process.child.stdout.take().unwrap());
     let mut line = String::new();
     loop {
         line.clear();
-        assert!(out.read_line(&mut line).unwrap() > 0, "serve {roles:?} exited before it started");
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "serve {roles:?} exited before it started"
+        );
         let event: Value = serde_json::from_str(&line).expect("every log line is JSON");
         if event["fields"]["message"] == "Wearhouse started" {
-            let addr = event["fields"]["address"].as_str().unwrap().to_owned();
+            process.addr = event["fields"]["address"].as_str().unwrap().to_owned();
             std::thread::spawn(move || {
                 let mut sink = String::new();
                 while out.read_line(&mut sink).map(|n| n > 0).unwrap_or(false) {
                     sink.clear();
                 }
             });
-            return Process { child, addr };
+            return process;
         }
     }
 }
@@ -155,7 +167,10 @@ async fn two_worker_processes_run_ten_thousand_jobs_exactly_once() {
     assert!(done.iter().all(|j| j.attempts == 1), "a job ran twice");
     let (ran_a, ran_b) = (a.runs("noop", "done").await, b.runs("noop", "done").await);
     assert_eq!(ran_a + ran_b, 10_000, "{ran_a} + {ran_b}");
-    assert!(ran_a > 0 && ran_b > 0, "both workers took jobs: {ran_a} and {ran_b}");
+    assert!(
+        ran_a > 0 && ran_b > 0,
+        "both workers took jobs: {ran_a} and {ran_b}"
+    );
     store.close().await;
 }
 
@@ -168,7 +183,9 @@ fn export(days: u32) -> Vec<u8> {
 async fn signed_up(client: &reqwest::Client, api: &Process, username: &str) -> String {
     let res = client
         .post(format!("{}/api/v1/auth/register", api.base()))
-        .json(&json!({"username": username, "email": format!("{username}@example.org"), "password": PASSWORD}))
+        .json(
+            &json!({"username": username, "email": format!("{username}@example.org"), "password": PASSWORD}),
+        )
         .send()
         .await
         .unwrap();
@@ -196,7 +213,10 @@ async fn upload(client: &reqwest::Client, api: &Process, token: &str, bytes: Vec
         .await
         .unwrap();
     assert_eq!(res.status(), 202);
-    res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
+    res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 async fn get(client: &reqwest::Client, api: &Process, token: &str, path: &str) -> Value {
@@ -218,7 +238,10 @@ async fn finished(client: &reqwest::Client, api: &Process, token: &str, id: &str
         if now["status"] == "done" || now["status"] == "failed" {
             return now;
         }
-        assert!(start.elapsed() < Duration::from_secs(300), "import {id} did not finish: {now}");
+        assert!(
+            start.elapsed() < Duration::from_secs(300),
+            "import {id} did not finish: {now}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -273,7 +296,10 @@ async fn an_upload_to_an_api_process_is_imported_by_a_worker_once_even_when_a_wo
         assert_eq!(done[field], clean[field], "{field}: {done} vs {clean}");
     }
     let year = "/api/v1/summaries/daily?from=2024-01-01&to=2024-03-31";
-    assert_eq!(get(&client, &api, &ana, year).await, get(&client, &api, &bob, year).await);
+    assert_eq!(
+        get(&client, &api, &ana, year).await,
+        get(&client, &api, &bob, year).await
+    );
     drop(second);
     store.close().await;
 }
@@ -287,14 +313,27 @@ async fn a_server_started_while_a_cli_import_runs_leaves_it_alone() {
     let store = db.store().await;
     let data = tempfile::tempdir().unwrap();
     let mut create = wearhouse(&db, data.path())
-        .args(["user", "create", "--username", "ana", "--email", "ana@example.org", "--password-stdin"])
+        .args([
+            "user",
+            "create",
+            "--username",
+            "ana",
+            "--email",
+            "ana@example.org",
+            "--password-stdin",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
     {
         use std::io::Write;
-        create.stdin.take().unwrap().write_all(PASSWORD.as_bytes()).unwrap();
+        create
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(PASSWORD.as_bytes())
+            .unwrap();
     }
     assert!(create.wait().unwrap().success());
     let user: UserId = store.accounts.user_by_login("ana").await.unwrap().unwrap().id;
@@ -317,7 +356,10 @@ async fn a_server_started_while_a_cli_import_runs_leaves_it_alone() {
         if let Some(running) = running {
             break running.id;
         }
-        assert!(start.elapsed() < Duration::from_secs(60), "the CLI import did not start");
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the CLI import did not start"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
 
@@ -333,7 +375,184 @@ async fn a_server_started_while_a_cli_import_runs_leaves_it_alone() {
         .into_iter()
         .find(|j| j.unique_key.as_deref() == Some(&format!("import:{id}")))
         .unwrap();
-    assert_eq!((job.state, job.attempts), (JobState::Done, 1), "run once, by the CLI: {job:?}");
-    assert_eq!(server.runs("imports.run", "done").await, 0, "the server left it alone");
+    assert_eq!(
+        (job.state, job.attempts),
+        (JobState::Done, 1),
+        "run once, by the CLI: {job:?}"
+    );
+    assert_eq!(
+        server.runs("imports.run", "done").await,
+        0,
+        "the server left it alone"
+    );
     store.close().await;
+}
+
+/// The machine's Redis, when the suite is given one (`WEARHOUSE_TEST_REDIS_URL`, as CI sets it).
+fn redis() -> Option<String> {
+    let url = std::env::var("WEARHOUSE_TEST_REDIS_URL").ok();
+    if url.is_none() {
+        eprintln!("skipped: needs Redis (set WEARHOUSE_TEST_REDIS_URL)");
+    }
+    url
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_ended_on_one_node_is_refused_on_the_others_at_once() {
+    if !postgres() {
+        return;
+    }
+    let Some(redis) = redis() else { return };
+    let db = TestDatabase::create(Backend::Postgres).await;
+    let data = tempfile::tempdir().unwrap();
+    let client = reqwest::Client::new();
+    // Caches that would keep an ended session alive for five minutes: only the announcements can end it.
+    let long_cache = ("WEARHOUSE_AUTH__USER_CACHE_TTL_SECS", "300");
+    let shared = [long_cache, ("WEARHOUSE_REDIS_URL", redis.as_str())];
+    let a = serve(&db, data.path(), &["api"], &shared);
+    let b = serve(&db, data.path(), &["api"], &shared);
+    // A node without Redis: the control, showing what the cache alone would do.
+    let alone = serve(&db, data.path(), &["api"], &[long_cache]);
+
+    let me = |node: &Process, token: &str| {
+        let (client, url, token) = (
+            client.clone(),
+            format!("{}/api/v1/me", node.base()),
+            token.to_owned(),
+        );
+        async move {
+            client
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    for (ended_by, name) in [("logout", "ana"), ("delete", "bob")] {
+        let res = client
+            .post(format!("{}/api/v1/auth/register", a.base()))
+            .json(&json!({"username": name, "email": format!("{name}@example.org"), "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+        let login: Value = client
+            .post(format!("{}/api/v1/auth/login", a.base()))
+            .json(&json!({"login": name, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let access = login["access_token"].as_str().unwrap().to_owned();
+        // Every node has the session cached as live.
+        for node in [&a, &b, &alone] {
+            assert_eq!(me(node, &access).await, 200);
+        }
+        let ended = if ended_by == "logout" {
+            client
+                .post(format!("{}/api/v1/auth/logout", a.base()))
+                .json(&json!({"refresh_token": login["refresh_token"]}))
+                .send()
+                .await
+                .unwrap()
+        } else {
+            let sessions: Value = client
+                .get(format!("{}/api/v1/me/sessions", a.base()))
+                .bearer_auth(&access)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let id = sessions[0]["id"].as_str().unwrap().to_owned();
+            client
+                .delete(format!("{}/api/v1/me/sessions/{id}", a.base()))
+                .bearer_auth(&access)
+                .send()
+                .await
+                .unwrap()
+        };
+        assert_eq!(ended.status(), 204, "{ended_by}");
+        assert_eq!(me(&a, &access).await, 401, "{ended_by}: refused where it ended");
+        assert_eq!(
+            me(&b, &access).await,
+            401,
+            "{ended_by}: refused on the other node at once"
+        );
+        assert_eq!(
+            me(&alone, &access).await,
+            200,
+            "{ended_by}: a node without Redis still has it cached"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_spreading_requests_over_two_nodes_meets_one_rate_limit() {
+    if !postgres() {
+        return;
+    }
+    let Some(redis) = redis() else { return };
+    let db = TestDatabase::create(Backend::Postgres).await;
+    let data = tempfile::tempdir().unwrap();
+    let client = reqwest::Client::new();
+    // Ten requests per address, one back a minute: twelve requests over two nodes must meet it.
+    let limits = [
+        ("WEARHOUSE_RATE_LIMIT__ENABLED", "true"),
+        ("WEARHOUSE_HTTP__TRUST_FORWARDED_FOR", "true"),
+        ("WEARHOUSE_RATE_LIMIT__PER_IP_PER_SECOND", "1"),
+        ("WEARHOUSE_RATE_LIMIT__PER_IP_BURST", "10"),
+    ];
+    let shared: Vec<(&str, &str)> = limits
+        .iter()
+        .copied()
+        .chain([("WEARHOUSE_REDIS_URL", redis.as_str())])
+        .collect();
+    // An address of its own per run: the bucket outlives the test in the shared Redis.
+    let bytes = uuid::Uuid::new_v4().into_bytes();
+    let address = format!("10.{}.{}.{}", bytes[0], bytes[1], bytes[2]);
+    let a = serve(&db, data.path(), &["api"], &shared);
+    let b = serve(&db, data.path(), &["api"], &shared);
+    let general = |node: &Process| {
+        let (client, url, address) = (
+            client.clone(),
+            format!("{}/healthz", node.base()),
+            address.clone(),
+        );
+        async move {
+            let mut codes = Vec::new();
+            for _ in 0..6 {
+                let res = client
+                    .get(&url)
+                    .header("x-forwarded-for", &address)
+                    .send()
+                    .await
+                    .unwrap();
+                codes.push(res.status().as_u16());
+            }
+            codes
+        }
+    };
+    let mut codes = general(&a).await;
+    codes.extend(general(&b).await);
+    let passed = codes.iter().filter(|c| **c == 200).count();
+    let refused = codes.iter().filter(|c| **c == 429).count();
+    assert_eq!(
+        (passed, refused),
+        (10, 2),
+        "one bucket of ten for both nodes: {codes:?}"
+    );
+
+    // Without Redis each node counts alone: the same twelve requests all pass.
+    let c = serve(&db, data.path(), &["api"], &limits);
+    let d = serve(&db, data.path(), &["api"], &limits);
+    let mut alone = general(&c).await;
+    alone.extend(general(&d).await);
+    assert!(alone.iter().all(|c| *c == 200), "{alone:?}");
 }

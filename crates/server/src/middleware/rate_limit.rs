@@ -22,6 +22,8 @@ use governor::middleware::StateInformationMiddleware;
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
 
+use wearhouse_services::buckets::SharedBuckets;
+
 use crate::middleware::client_ip::client_ip;
 use crate::problem::Problem;
 use crate::state::AppState;
@@ -79,8 +81,30 @@ impl IntoResponse for Refused {
 
 type Keyed<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock, StateInformationMiddleware>;
 
+/// Which of the three buckets a request takes from.
+#[derive(Debug, Clone, Copy)]
+enum Bucket {
+    PerIp,
+    Auth,
+    PerUser,
+}
+
+impl Bucket {
+    fn name(self) -> &'static str {
+        match self {
+            Bucket::PerIp => "ip",
+            Bucket::Auth => "auth",
+            Bucket::PerUser => "user",
+        }
+    }
+}
+
 pub struct RateLimits {
     enabled: bool,
+    /// Refill interval and size of each bucket, for the shared buckets.
+    rates: [(Duration, u32); 3],
+    /// Buckets shared by every process (Redis), when configured; else each process counts alone.
+    shared: std::sync::OnceLock<Arc<dyn SharedBuckets>>,
     auth_burst: u32,
     /// How long the strict bucket takes to get one token back.
     auth_interval: Duration,
@@ -90,6 +114,21 @@ pub struct RateLimits {
     /// Addresses whose failed logins emptied the strict bucket, and until when.
     login_blocked: Mutex<HashMap<IpAddr, Instant>>,
     clock: DefaultClock,
+}
+
+/// Whose bucket: a client address (already reduced by [`address_key`]) or a user.
+enum BucketKey<'a> {
+    Ip(IpAddr),
+    User(&'a str),
+}
+
+impl BucketKey<'_> {
+    fn text(&self) -> String {
+        match self {
+            BucketKey::Ip(ip) => ip.to_string(),
+            BucketKey::User(user) => (*user).to_owned(),
+        }
+    }
 }
 
 /// The key of an address: IPv4 as is (IPv4-mapped IPv6 too), IPv6 by its /64 prefix, since one
@@ -119,6 +158,15 @@ impl RateLimits {
         let per_second = |n: u32| Duration::from_secs(1) / nz(n).get();
         Self {
             enabled: s.enabled,
+            rates: [
+                (per_second(s.per_ip_per_second), s.per_ip_burst.max(1)),
+                (
+                    Duration::from_secs(60) / nz(s.auth_per_minute).get(),
+                    s.auth_burst.max(1),
+                ),
+                (per_second(s.per_user_per_second), s.per_user_burst.max(1)),
+            ],
+            shared: std::sync::OnceLock::new(),
             auth_burst: s.auth_burst.max(1),
             auth_interval: Duration::from_secs(60) / nz(s.auth_per_minute).get(),
             per_ip: RateLimiter::keyed(quota(per_second(s.per_ip_per_second), s.per_ip_burst))
@@ -135,6 +183,46 @@ impl RateLimits {
         }
     }
 
+    /// Counts in buckets every process shares (set once, at start).
+    pub fn share(&self, buckets: Arc<dyn SharedBuckets>) {
+        let _ = self.shared.set(buckets);
+    }
+
+    /// Takes one token from `bucket` for `key`: from the shared buckets when configured (falling back
+    /// to this process's own when they cannot answer), else from this process's.
+    async fn take_from(&self, bucket: Bucket, key: &BucketKey<'_>) -> Result<HeaderMap, Refused> {
+        if let Some(shared) = self.shared.get() {
+            let (interval, burst) = self.rates[bucket as usize];
+            match shared
+                .take(&format!("{}:{}", bucket.name(), key.text()), interval, burst)
+                .await
+            {
+                Ok(d) if d.allowed => {
+                    let mut headers = HeaderMap::new();
+                    headers.insert("ratelimit-limit", HeaderValue::from(burst));
+                    headers.insert("ratelimit-remaining", HeaderValue::from(d.remaining));
+                    headers.insert("ratelimit-reset", HeaderValue::from(d.reset_secs));
+                    return Ok(headers);
+                }
+                Ok(d) => {
+                    return Err(Refused {
+                        wait_secs: d.retry_after_secs.max(1),
+                        limit: burst,
+                    })
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "shared rate limits unavailable; counting in this process")
+                }
+            }
+        }
+        match (bucket, key) {
+            (Bucket::PerIp, BucketKey::Ip(ip)) => self.take(&self.per_ip, ip),
+            (Bucket::Auth, BucketKey::Ip(ip)) => self.take(&self.auth, ip),
+            (_, BucketKey::Ip(ip)) => self.take(&self.per_user, &ip.to_string()),
+            (_, BucketKey::User(user)) => self.take(&self.per_user, &(*user).to_owned()),
+        }
+    }
+
     /// How long `key` must still wait after too many failed logins, if at all.
     fn login_wait(&self, key: &IpAddr) -> Option<Duration> {
         let blocked = self.login_blocked.lock().ok()?;
@@ -144,8 +232,8 @@ impl RateLimits {
 
     /// Counts a failed login from `key`; once that empties the bucket, blocks the address until a
     /// token comes back. Returns the headers describing the bucket.
-    fn login_failed(&self, key: &IpAddr) -> HeaderMap {
-        let (headers, wait) = match self.take(&self.auth, key) {
+    async fn login_failed(&self, key: &IpAddr) -> HeaderMap {
+        let (headers, wait) = match self.take_from(Bucket::Auth, &BucketKey::Ip(*key)).await {
             Ok(headers) => {
                 let empty = headers.get("ratelimit-remaining").is_some_and(|v| v == "0");
                 (headers, empty.then_some(self.auth_interval))
@@ -194,11 +282,13 @@ impl RateLimits {
     }
 
     /// The per-user bucket, checked once the caller is authenticated.
-    pub fn check_user(&self, user_id: &str) -> Result<(), Refused> {
+    pub async fn check_user(&self, user_id: &str) -> Result<(), Refused> {
         if !self.enabled {
             return Ok(());
         }
-        self.take(&self.per_user, &user_id.to_owned()).map(|_| ())
+        self.take_from(Bucket::PerUser, &BucketKey::User(user_id))
+            .await
+            .map(|_| ())
     }
 
     /// Forgets buckets that are full again, so memory does not grow with every address ever seen.
@@ -237,17 +327,17 @@ pub async fn limit_by_ip(State(state): State<AppState>, req: Request, next: Next
         }
         let mut response = next.run(req).await;
         if response.status() == StatusCode::UNAUTHORIZED {
-            let headers = limits.login_failed(&key);
+            let headers = limits.login_failed(&key).await;
             response.headers_mut().extend(headers);
         }
         return response;
     }
-    let limiter = if req.uri().path() == REGISTER_PATH {
-        &limits.auth
+    let bucket = if req.uri().path() == REGISTER_PATH {
+        Bucket::Auth
     } else {
-        &limits.per_ip
+        Bucket::PerIp
     };
-    match limits.take(limiter, &key) {
+    match limits.take_from(bucket, &BucketKey::Ip(key)).await {
         Ok(headers) => {
             let mut response = next.run(req).await;
             response.headers_mut().extend(headers);
