@@ -41,6 +41,9 @@
 #   SKIP_BUILD   set to 1 to skip `cargo build`      [unset]
 #   SEED_DAYS    days of synthetic data; 0 runs `me` only [365]
 #   BENCHES      which runs, space-separated           [me year year-1 month]
+#   WEARHOUSE_REDIS_URL  passed to the server: shared rate limits and cache
+#                invalidations through Redis (each request then takes its
+#                rate-limit tokens from Redis)       [unset]
 #
 #   Access tokens live 900 s, so keep WARMUP + DURATION well below 15 minutes.
 #
@@ -378,6 +381,7 @@ echo "=== Wearhouse HTTP benchmark summary ==="
 echo "backend:         SQLite; wrk -t$THREADS, $DURATION per run after $WARMUP warm-up"
 echo "CPUs:            $CPUS (load average before the runs: $LOAD)"
 echo "pinning:         $PINNING"
+echo "redis:           ${WEARHOUSE_REDIS_URL:-none (rate limits and caches in the process)}"
 if [ "$SEED_DAYS" != "0" ]; then
     size() { curl -sS --max-time 30 -H "Authorization: Bearer $TOKEN" ${2:+-H "Accept-Encoding: $2"} "$1" | wc -c; }
     echo "data:            $SEED_DAYS days of synthetic Apple Health (iPhone + Watch) from 2024-01-01"

@@ -1,7 +1,9 @@
 //! Several `wearhouse` processes against one PostgreSQL, as a deployment runs them: workers sharing the
 //! job queue, an API process whose uploads a worker imports, a worker killed mid-job, a server started
-//! while a CLI import runs. Needs PostgreSQL (`WEARHOUSE_TEST_DATABASE_URL`, as CI sets it): without it
-//! these tests say so and pass, since split roles are refused on SQLite (`cli.rs` checks that).
+//! while a CLI import runs, a process stopped mid-import. Most need PostgreSQL
+//! (`WEARHOUSE_TEST_DATABASE_URL`, as CI sets it) and some Redis (`WEARHOUSE_TEST_REDIS_URL`): without
+//! them those tests say so and pass, since split roles are refused on SQLite (`cli.rs` checks that).
+//! The shutdown test runs on whichever backend is configured.
 
 // Test code: a failed unwrap is a failed test, in helpers as much as in test bodies.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -555,4 +557,79 @@ async fn a_client_spreading_requests_over_two_nodes_meets_one_rate_limit() {
     let mut alone = general(&c).await;
     alone.extend(general(&d).await);
     assert!(alone.iter().all(|c| *c == 200), "{alone:?}");
+}
+
+impl Process {
+    /// SIGTERM, then waits for the process to exit; how long it took.
+    fn terminate(&mut self) -> Duration {
+        let started = Instant::now();
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "a clean exit: {status}");
+        started.elapsed()
+    }
+}
+
+/// Runs on either backend: one process (every role), stopped mid-import and started again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_running_at_shutdown_is_handed_back_and_resumed_by_the_next_start() {
+    let backend = backends().last().copied().unwrap_or(Backend::Sqlite);
+    let db = TestDatabase::create(backend).await;
+    let store = db.store().await;
+    let data = tempfile::tempdir().unwrap();
+    let client = reqwest::Client::new();
+    let mut first = serve(&db, data.path(), &[], &[]);
+    let ana = signed_up(&client, &first, "ana").await;
+    let bytes = export(60);
+    let id = upload(&client, &first, &ana, bytes.clone()).await;
+    wait_for("the import to be under way", Duration::from_secs(60), || async {
+        let now = get(&client, &first, &ana, &format!("/api/v1/imports/{id}")).await;
+        now["status"] == "running" && now["imported"].as_i64().unwrap_or(0) > 0
+    })
+    .await;
+    let took = first.terminate();
+    assert!(
+        took < Duration::from_secs(20),
+        "stopped within its grace: {took:?}"
+    );
+
+    // Handed back, not failed and not rolled back: queued again, the attempt not counted.
+    let job = store
+        .jobs
+        .jobs(None, None, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|j| j.unique_key.as_deref() == Some(&format!("import:{id}")))
+        .unwrap();
+    assert_eq!(
+        (job.state, job.attempts, job.lease_owner.as_deref()),
+        (JobState::Queued, 0, None),
+        "{job:?}"
+    );
+    let user = store.accounts.user_by_login("ana").await.unwrap().unwrap().id;
+    let paused = store.imports.import(&user, &id).await.unwrap();
+    assert_eq!(paused.status, ImportStatus::Running);
+    assert!(paused.progress.imported > 0, "what it stored stays: {paused:?}");
+
+    let second = serve(&db, data.path(), &[], &[]);
+    let done = finished(&client, &second, &ana, &id).await;
+    assert_eq!(done["status"], "done", "{done}");
+    // As one uninterrupted run: the same file on another account.
+    let bob = signed_up(&client, &second, "bob").await;
+    let clean = upload(&client, &second, &bob, bytes).await;
+    let clean = finished(&client, &second, &bob, &clean).await;
+    for field in ["imported", "duplicates", "activities"] {
+        assert_eq!(done[field], clean[field], "{field}: {done} vs {clean}");
+    }
+    let year = "/api/v1/summaries/daily?from=2024-01-01&to=2024-03-31";
+    assert_eq!(
+        get(&client, &second, &ana, year).await,
+        get(&client, &second, &bob, year).await
+    );
+    store.close().await;
 }

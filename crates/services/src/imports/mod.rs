@@ -29,7 +29,7 @@ pub use raw::RawPage;
 pub use read::ArchiveLimits;
 pub use write::{Report, Superseded};
 
-use crate::jobs::{builtin, JobError, JobSettings, Jobs, RunOutcome};
+use crate::jobs::{builtin, CancellationToken, JobError, JobSettings, Jobs, RunOutcome};
 use crate::rollups::Rollups;
 use crate::{upgrade, Clock, ServiceError};
 use read::Chunk;
@@ -240,8 +240,9 @@ impl ImportService {
         loop {
             let ran = jobs
                 .run_key_with(&key, |_| async {
-                    self.run_claimed(&record.id, Some(progress))
+                    self.run_claimed(&record.id, Some(progress), None)
                         .await
+                        .map(|_| ())
                         .map_err(JobError::from)
                 })
                 .await?;
@@ -336,23 +337,34 @@ impl ImportService {
     /// records the outcome. An import already done or failed (a job run again after it completed) is
     /// left alone. A failed import is a result, not an error: only storage failures outside the
     /// import's own work are errors, and the job is retried.
-    pub async fn run_job(&self, id: &str) -> Result<(), ServiceError> {
-        self.run_claimed(id, None).await
+    ///
+    /// When `stop` fires (the worker shuts down), the import stops after the batch being stored and
+    /// returns `Ok(false)`: nothing is rolled back, the import stays running, and the next run of its
+    /// job resumes it, counting what this one stored as its own. `Ok(true)` when it ran to its end.
+    pub async fn run_job(&self, id: &str, stop: &CancellationToken) -> Result<bool, ServiceError> {
+        self.run_claimed(id, None, Some(stop)).await
     }
 
-    async fn run_claimed(&self, id: &str, progress: Option<&ProgressFn<'_>>) -> Result<(), ServiceError> {
+    async fn run_claimed(
+        &self,
+        id: &str,
+        progress: Option<&ProgressFn<'_>>,
+        stop: Option<&CancellationToken>,
+    ) -> Result<bool, ServiceError> {
         match self.store.imports.claim_import(id, self.clock.now()).await? {
-            Some(record) => {
-                self.run(&record, progress).await;
-                Ok(())
-            }
-            None => Ok(()),
+            Some(record) => Ok(self.run(&record, progress, stop).await),
+            None => Ok(true),
         }
     }
 
     /// Runs one claimed import to its end and records the outcome; never returns an error (a failed
-    /// import is a result, recorded in its report).
-    async fn run(&self, record: &ImportRecord, progress: Option<&ProgressFn<'_>>) {
+    /// import is a result, recorded in its report). False when `stop` cut it short (see `run_job`).
+    async fn run(
+        &self,
+        record: &ImportRecord,
+        progress: Option<&ProgressFn<'_>>,
+        stop: Option<&CancellationToken>,
+    ) -> bool {
         let user = &record.user_id;
         // A file registered without its hash (see `import_now`) is hashed while it is read.
         let hashing = record
@@ -364,9 +376,22 @@ impl ImportService {
         // and activities it counts as its own (see `SampleStore::insert_samples`); raw records carry
         // no batch to tell, so they go and are stored again. Nothing to remove on a first run.
         let mut outcome = match self.store.raw.remove_import_raw(&record.id).await {
-            Ok(_) => self.read_and_write(record, &mut writer, progress).await,
+            Ok(_) => self.read_and_write(record, &mut writer, progress, stop).await,
             Err(e) => Err(Failure::new("storage_failed", e.to_string())),
         };
+        if matches!(&outcome, Err(f) if f.code == RELEASED) {
+            // Stopped between batches: what it stored stays, its own when the job runs again.
+            let _ = self
+                .store
+                .imports
+                .record_progress(&record.id, &writer.progress)
+                .await;
+            if let Some(hashing) = hashing {
+                hashing.abort();
+            }
+            tracing::info!(import = %record.id, "import paused for shutdown; it resumes when its job runs again");
+            return false;
+        }
         if let (Some(hashing), true) = (hashing, outcome.is_ok()) {
             let hashed = match hashing.await {
                 Ok(Ok((sha256, _))) => self
@@ -457,6 +482,7 @@ impl ImportService {
         // Finished either way: a failed import is retried by uploading again.
         let _ = tokio::fs::remove_file(self.file_of(&record.id)).await;
         self.rollups.wake_worker();
+        true
     }
 
     async fn read_and_write(
@@ -464,6 +490,7 @@ impl ImportService {
         record: &ImportRecord,
         writer: &mut Writer<'_>,
         progress: Option<&ProgressFn<'_>>,
+        stop: Option<&CancellationToken>,
     ) -> Result<(), Failure> {
         let path = self.file_of(&record.id);
         let sniffed = match read::sniff(&path) {
@@ -513,6 +540,10 @@ impl ImportService {
         let mut last_progress = Instant::now();
         let mut failure = None;
         while let Some(chunk) = rx.recv().await {
+            if stop.is_some_and(CancellationToken::is_cancelled) {
+                failure = Some(Failure::new(RELEASED, "the worker is shutting down"));
+                break;
+            }
             let stored = match chunk {
                 Chunk::Samples { provider, samples } => {
                     writer.progress.records_read += samples.len() as i64;
@@ -580,6 +611,9 @@ impl ImportService {
         Ok(())
     }
 }
+
+/// The failure code of an import stopped for shutdown: not a failure, it resumes.
+const RELEASED: &str = "released";
 
 struct Failure {
     code: &'static str,

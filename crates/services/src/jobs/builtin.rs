@@ -43,9 +43,13 @@ struct ImportPayload {
 
 #[async_trait]
 impl JobHandler for RunImport {
-    async fn run(&self, job: &JobRecord, _cancel: &CancellationToken) -> Result<(), JobError> {
+    async fn run(&self, job: &JobRecord, cancel: &CancellationToken) -> Result<(), JobError> {
         let p: ImportPayload = payload(job)?;
-        Ok(self.0.run_job(&p.import).await?)
+        if self.0.run_job(&p.import, cancel).await? {
+            Ok(())
+        } else {
+            Err(JobError::Released)
+        }
     }
 }
 
