@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod activities;
 pub mod admin;
 pub mod auth;
+pub mod blobs;
 pub mod buckets;
 pub mod cache_bus;
 pub mod clock;

@@ -111,7 +111,8 @@ pub async fn account_service(config: &Config, store: Store) -> anyhow::Result<Ac
     Ok(AccountService::new(store, Arc::new(SystemClock), hashing, key, settings).await?)
 }
 
-/// Imports keep uploaded files under `<data_dir>/imports` while they wait and run.
+/// Imports keep uploaded files under `<data_dir>/imports` while they wait and run (and in the bucket,
+/// when one is configured: see [`with_blobs`]).
 pub fn import_service(config: &Config, store: Store, rollups: Rollups) -> ImportService {
     ImportService::new(
         store,
@@ -119,6 +120,15 @@ pub fn import_service(config: &Config, store: Store, rollups: Rollups) -> Import
         rollups,
         config.data_dir.join("imports"),
     )
+}
+
+/// `imports` keeping uploads in the configured bucket, if any.
+pub fn with_blobs(config: &Config, imports: ImportService) -> anyhow::Result<ImportService> {
+    if config.blobs.url.trim().is_empty() {
+        return Ok(imports);
+    }
+    let bucket = wearhouse_blobs::Bucket::open(config.blobs.url.trim(), config.blobs.endpoint.trim())?;
+    Ok(imports.with_blobs(Arc::new(bucket)))
 }
 
 pub fn http_settings(config: &Config) -> HttpSettings {
@@ -220,7 +230,10 @@ impl Application {
         ));
         let summaries = Arc::new(SummaryService::new(store.clone(), rollups.clone()));
         let activities = Arc::new(ActivityService::new(store.clone(), Arc::new(SystemClock)));
-        let imports = Arc::new(import_service(config, store.clone(), rollups.clone()));
+        let imports = Arc::new(with_blobs(
+            config,
+            import_service(config, store.clone(), rollups.clone()),
+        )?);
         builtin::register(&jobs, imports.clone(), rollups, activities.clone());
         let services = Services {
             accounts,

@@ -27,6 +27,7 @@ pub struct Config {
     pub http: HttpConfig,
     pub rate_limit: RateLimitConfig,
     pub jobs: JobsConfig,
+    pub blobs: BlobsConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -94,6 +95,16 @@ pub struct RateLimitConfig {
     pub per_user_burst: u32,
 }
 
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BlobsConfig {
+    /// `s3://BUCKET[/PREFIX]`: uploads wait there for a worker on any machine. Empty: in the receiving
+    /// process's data folder.
+    pub url: String,
+    /// An S3-compatible server's URL (MinIO, Ceph…); empty for AWS.
+    pub endpoint: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct JobsConfig {
@@ -132,6 +143,7 @@ impl Default for Config {
             http: HttpConfig::default(),
             rate_limit: RateLimitConfig::default(),
             jobs: JobsConfig::default(),
+            blobs: BlobsConfig::default(),
         }
     }
 }
@@ -203,7 +215,7 @@ impl Default for RateLimitConfig {
 
 /// Top-level keys that `WEARHOUSE_*` variables may set; other `WEARHOUSE_*` variables (the config file
 /// path, test settings) are not configuration keys.
-const KEYS: [&str; 10] = [
+const KEYS: [&str; 11] = [
     "listen",
     "data_dir",
     "database_url",
@@ -214,6 +226,7 @@ const KEYS: [&str; 10] = [
     "http",
     "rate_limit",
     "jobs",
+    "blobs",
 ];
 
 impl Config {

@@ -29,6 +29,7 @@ pub use raw::RawPage;
 pub use read::ArchiveLimits;
 pub use write::{Report, Superseded};
 
+use crate::blobs::BlobStore;
 use crate::jobs::{builtin, CancellationToken, JobError, JobSettings, Jobs, RunOutcome};
 use crate::rollups::Rollups;
 use crate::{upgrade, Clock, ServiceError};
@@ -56,6 +57,8 @@ pub struct ImportService {
     pub(crate) rollups: Rollups,
     dir: PathBuf,
     limits: ArchiveLimits,
+    /// Where uploads wait for a worker on another machine (a bucket), when configured; else in `dir`.
+    blobs: Option<Arc<dyn BlobStore>>,
 }
 
 impl ImportService {
@@ -67,7 +70,36 @@ impl ImportService {
             rollups,
             dir,
             limits: ArchiveLimits::default(),
+            blobs: None,
         }
+    }
+
+    /// Keeps uploads in `blobs` until they are imported, so any worker can import them.
+    pub fn with_blobs(mut self, blobs: Arc<dyn BlobStore>) -> Self {
+        self.blobs = Some(blobs);
+        self
+    }
+
+    fn blob_key(id: &str) -> String {
+        format!("imports/{id}")
+    }
+
+    /// Makes sure the import's file is in this process's folder: fetched from the bucket when another
+    /// process received it. An error (the bucket unreachable) leaves the import to be tried again.
+    async fn fetch_file(&self, id: &str) -> Result<(), ServiceError> {
+        let local = self.file_of(id);
+        let Some(blobs) = &self.blobs else { return Ok(()) };
+        if tokio::fs::try_exists(&local).await.unwrap_or(false) {
+            return Ok(());
+        }
+        let part = self.incoming_path().await?;
+        if let Err(e) = blobs.get_to_file(&Self::blob_key(id), &part).await {
+            let _ = tokio::fs::remove_file(&part).await;
+            return Err(ServiceError::Internal(e.to_string()));
+        }
+        tokio::fs::rename(&part, &local)
+            .await
+            .map_err(|e| ServiceError::Internal(format!("cannot keep the fetched upload: {e}")))
     }
 
     /// Where an upload in progress should be written.
@@ -134,6 +166,13 @@ impl ImportService {
         tokio::fs::rename(&upload.path, self.file_of(&id))
             .await
             .map_err(|e| ServiceError::Internal(format!("cannot keep the upload: {e}")))?;
+        // In the bucket before the import exists: no worker can meet an import without its file.
+        if let Some(blobs) = &self.blobs {
+            if let Err(e) = blobs.put_file(&Self::blob_key(&id), &self.file_of(&id)).await {
+                let _ = tokio::fs::remove_file(self.file_of(&id)).await;
+                return Err(ServiceError::Internal(e.to_string()));
+            }
+        }
         let record = self
             .store
             .imports
@@ -151,6 +190,10 @@ impl ImportService {
                 self.clock.now(),
             )
             .await?;
+        // With a bucket, the worker that runs it fetches it from there, here too: no copy stays behind.
+        if self.blobs.is_some() {
+            let _ = tokio::fs::remove_file(self.file_of(&record.id)).await;
+        }
         // Queuing the import enqueued its job (a database trigger): the local worker looks at once.
         self.rollups.wake_worker();
         Ok((record, true))
@@ -352,7 +395,10 @@ impl ImportService {
         stop: Option<&CancellationToken>,
     ) -> Result<bool, ServiceError> {
         match self.store.imports.claim_import(id, self.clock.now()).await? {
-            Some(record) => Ok(self.run(&record, progress, stop).await),
+            Some(record) => {
+                self.fetch_file(id).await?;
+                Ok(self.run(&record, progress, stop).await)
+            }
             None => Ok(true),
         }
     }
@@ -481,6 +527,11 @@ impl ImportService {
         }
         // Finished either way: a failed import is retried by uploading again.
         let _ = tokio::fs::remove_file(self.file_of(&record.id)).await;
+        if let Some(blobs) = &self.blobs {
+            if let Err(e) = blobs.delete(&Self::blob_key(&record.id)).await {
+                tracing::warn!(import = %record.id, error = %e, "cannot remove the imported file from the bucket");
+            }
+        }
         self.rollups.wake_worker();
         true
     }

@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use wearhouse_services::rollups::Rollups;
 use wearhouse_store::{ImportRecord, ImportStatus};
 
-use crate::bootstrap::{import_service, open_store};
+use crate::bootstrap::{import_service, open_store, with_blobs};
 use crate::cli::ImportArgs;
 use crate::config::Config;
 
@@ -19,7 +19,10 @@ pub async fn run(config: &Config, args: &ImportArgs) -> anyhow::Result<()> {
         .user_by_login(&args.user)
         .await?
         .with_context(|| format!("no user '{}'", args.user))?;
-    let imports = import_service(config, store.clone(), Rollups::new(store.clone()));
+    let imports = with_blobs(
+        config,
+        import_service(config, store.clone(), Rollups::new(store.clone())),
+    )?;
     let mut failed = 0;
     for path in &args.files {
         let size = std::fs::metadata(path)
