@@ -149,7 +149,19 @@ pub trait JobStore: Send + Sync {
     async fn enqueue_many(&self, jobs: &[NewJob], now: Timestamp) -> Result<u64, StoreError>;
 
     /// Claims up to `limit` due jobs, highest priority first, then earliest due, then oldest.
-    async fn claim(&self, lease: &Lease, now: Timestamp, limit: u32) -> Result<Vec<JobRecord>, StoreError>;
+    async fn claim(&self, lease: &Lease, now: Timestamp, limit: u32) -> Result<Vec<JobRecord>, StoreError> {
+        self.claim_kinds(lease, now, limit, &[]).await
+    }
+
+    /// [`JobStore::claim`] among jobs of `kinds` only (all when empty): a worker never takes a job it
+    /// has no handler for (an older release during a rolling upgrade, a tool registering a few kinds).
+    async fn claim_kinds(
+        &self,
+        lease: &Lease,
+        now: Timestamp,
+        limit: u32,
+        kinds: &[String],
+    ) -> Result<Vec<JobRecord>, StoreError>;
 
     /// Claims the job with this key, due or not, if it is queued or its lease has expired.
     async fn claim_key(
@@ -159,8 +171,9 @@ pub trait JobStore: Send + Sync {
         now: Timestamp,
     ) -> Result<Option<JobRecord>, StoreError>;
 
-    /// Extends the lease of every job `lease.owner` holds; returns how many it holds.
-    async fn renew(&self, lease: &Lease) -> Result<u64, StoreError>;
+    /// Extends the lease of the jobs `ids` that `lease.owner` still holds; returns how many it holds.
+    /// Only the jobs still running are named: one whose outcome could not be recorded must be let go.
+    async fn renew(&self, lease: &Lease, ids: &[i64]) -> Result<u64, StoreError>;
 
     /// Marks jobs `owner` holds as done (or queued again, when enqueued meanwhile under their key);
     /// returns how many it still held.

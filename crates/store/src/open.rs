@@ -126,8 +126,9 @@ pub async fn open(url: &str, options: &StoreOptions) -> Result<Store, StoreError
         }
         Backend::Postgres => {
             let connect = PgConnectOptions::from_str(url).map_err(|e| StoreError::Open(e.to_string()))?;
+            // Setup holds one connection (its lock) while migrating on another: two at least.
             let pool = PgPoolOptions::new()
-                .max_connections(options.max_connections)
+                .max_connections(options.max_connections.max(2))
                 .acquire_timeout(options.acquire_timeout)
                 .connect_with(connect)
                 .await

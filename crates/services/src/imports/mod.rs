@@ -167,19 +167,20 @@ impl ImportService {
             .await
             .map_err(|e| ServiceError::Internal(format!("cannot keep the upload: {e}")))?;
         // In the bucket before the import exists: no worker can meet an import without its file.
+        // The local copy goes first too: a worker of this process fetches the file from the bucket like
+        // any other, never finding a copy that is about to go.
         if let Some(blobs) = &self.blobs {
-            if let Err(e) = blobs.put_file(&Self::blob_key(&id), &self.file_of(&id)).await {
-                let _ = tokio::fs::remove_file(self.file_of(&id)).await;
-                return Err(ServiceError::Internal(e.to_string()));
-            }
+            let put = blobs.put_file(&Self::blob_key(&id), &self.file_of(&id)).await;
+            let _ = tokio::fs::remove_file(self.file_of(&id)).await;
+            put.map_err(|e| ServiceError::Internal(e.to_string()))?;
         }
-        let record = self
+        let created = self
             .store
             .imports
             .create_import(
                 user,
                 &NewImport {
-                    id,
+                    id: id.clone(),
                     format: format.label().to_owned(),
                     file_name: upload.file_name,
                     sha256: upload.sha256,
@@ -189,11 +190,17 @@ impl ImportService {
                 },
                 self.clock.now(),
             )
-            .await?;
-        // With a bucket, the worker that runs it fetches it from there, here too: no copy stays behind.
-        if self.blobs.is_some() {
-            let _ = tokio::fs::remove_file(self.file_of(&record.id)).await;
-        }
+            .await;
+        let record = match created {
+            Ok(record) => record,
+            Err(e) => {
+                let _ = tokio::fs::remove_file(self.file_of(&id)).await;
+                if let Some(blobs) = &self.blobs {
+                    let _ = blobs.delete(&Self::blob_key(&id)).await;
+                }
+                return Err(e.into());
+            }
+        };
         // Queuing the import enqueued its job (a database trigger): the local worker looks at once.
         self.rollups.wake_worker();
         Ok((record, true))
@@ -270,20 +277,16 @@ impl ImportService {
         let jobs = Jobs::new(self.store.clone(), JobSettings::default(), self.rollups.waker());
         let key = format!("import:{}", record.id);
         let payload = serde_json::json!({ "import": record.id }).to_string();
-        self.store
-            .jobs
-            .enqueue(
-                &NewJob::new(builtin::IMPORT, payload, self.clock.now())
-                    .unique(key.clone())
-                    .max_attempts(5),
-                self.clock.now(),
-            )
-            .await?;
+        let job = NewJob::new(builtin::IMPORT, payload, self.clock.now())
+            .unique(key.clone())
+            .max_attempts(5);
+        self.store.jobs.enqueue(&job, self.clock.now()).await?;
         let mut told = false;
+        let id = record.id.as_str();
         loop {
             let ran = jobs
-                .run_key_with(&key, |_| async {
-                    self.run_claimed(&record.id, Some(progress), None)
+                .run_key_with(&key, |_, lost| async move {
+                    self.run_claimed(id, Some(progress), Some(&lost))
                         .await
                         .map(|_| ())
                         .map_err(JobError::from)
@@ -302,6 +305,9 @@ impl ImportService {
                     if matches!(now.status, ImportStatus::Done | ImportStatus::Failed) {
                         break;
                     }
+                    // Its job may have ended without finishing it (dead): queue it again (a no-op
+                    // while a live worker holds it).
+                    self.store.jobs.enqueue(&job, self.clock.now()).await?;
                     if !told {
                         tracing::info!(import = %record.id, "another process is running this import; waiting for it to finish (or for its lease to expire if it was stopped)");
                         told = true;

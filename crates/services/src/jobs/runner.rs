@@ -3,7 +3,7 @@
 //! every job that finished meanwhile), which is what lets a queue in the database run thousands of
 //! short jobs a second.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -77,6 +77,15 @@ impl JobMetrics {
     }
 }
 
+/// A task aborted when its handle is dropped.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 fn lease_owner() -> String {
     let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "host".into());
     format!(
@@ -108,7 +117,9 @@ impl Jobs {
             )));
         };
         let (job, cancel) = (job.clone(), cancel.clone());
-        match tokio::spawn(async move { handler.run(&job, &cancel).await }).await {
+        // Aborted with this future (a worker cutting jobs off after its shutdown grace).
+        let mut task = AbortOnDrop(tokio::spawn(async move { handler.run(&job, &cancel).await }));
+        match (&mut task.0).await {
             Ok(result) => result,
             Err(e) if e.is_panic() => Err(JobError::Failed("the job panicked".into())),
             Err(_) => Err(JobError::Released),
@@ -160,7 +171,7 @@ impl Jobs {
             .inner
             .store
             .jobs
-            .claim(&lease, Timestamp::now(), 1)
+            .claim_kinds(&lease, Timestamp::now(), 1, &self.kinds())
             .await?
             .into_iter()
             .next()
@@ -185,7 +196,7 @@ impl Jobs {
     /// holding a lease like any worker. `None` when there is no such job or another live worker holds it.
     pub async fn run_key_with<F, Fut>(&self, key: &str, work: F) -> Result<Option<RunOutcome>, ServiceError>
     where
-        F: FnOnce(JobRecord) -> Fut,
+        F: FnOnce(JobRecord, CancellationToken) -> Fut,
         Fut: std::future::Future<Output = Result<(), JobError>>,
     {
         let owner = lease_owner();
@@ -199,9 +210,15 @@ impl Jobs {
         else {
             return Ok(None);
         };
-        let renewing = CancellationToken::new();
-        let heartbeat = tokio::spawn(self.clone().heartbeat(owner.clone(), renewing.clone()));
-        let result = work(job.clone()).await;
+        let (renewing, lost) = (CancellationToken::new(), CancellationToken::new());
+        let in_flight = Arc::new(Mutex::new(HashSet::from([job.id])));
+        let heartbeat = tokio::spawn(self.clone().heartbeat(
+            owner.clone(),
+            in_flight,
+            Arc::new(Mutex::new(lost.clone())),
+            renewing.clone(),
+        ));
+        let result = work(job.clone(), lost).await;
         renewing.cancel();
         let _ = heartbeat.await;
         Ok(Some(self.record_one(&owner, &job, result).await?))
@@ -215,8 +232,15 @@ impl Jobs {
         cancel: &CancellationToken,
     ) -> Result<RunOutcome, ServiceError> {
         let renewing = CancellationToken::new();
-        let heartbeat = tokio::spawn(self.clone().heartbeat(owner.to_owned(), renewing.clone()));
-        let result = self.execute(job, cancel).await;
+        let stop = cancel.child_token();
+        let in_flight = Arc::new(Mutex::new(HashSet::from([job.id])));
+        let heartbeat = tokio::spawn(self.clone().heartbeat(
+            owner.to_owned(),
+            in_flight,
+            Arc::new(Mutex::new(stop.clone())),
+            renewing.clone(),
+        ));
+        let result = self.execute(job, &stop).await;
         renewing.cancel();
         let _ = heartbeat.await;
         self.record_one(owner, job, result).await
@@ -249,16 +273,54 @@ impl Jobs {
         Ok(outcome)
     }
 
-    /// Renews every lease `owner` holds a third of a lease apart until `stop`.
-    async fn heartbeat(self, owner: String, stop: CancellationToken) {
-        let every = self.inner.settings.lease / 3;
+    /// Renews the leases of the jobs `in_flight` a third of a lease apart until `stop`. When renewals
+    /// keep failing (the database unreachable) until the leases are about to expire, cancels `jobs`
+    /// (the running jobs' token): another worker may take them soon, so they stop at their next safe
+    /// point rather than go on beside it.
+    async fn heartbeat(
+        self,
+        owner: String,
+        in_flight: Arc<Mutex<HashSet<i64>>>,
+        jobs: Arc<Mutex<CancellationToken>>,
+        stop: CancellationToken,
+    ) {
+        let lease = self.inner.settings.lease;
+        let mut renewed_at = tokio::time::Instant::now();
         loop {
             tokio::select! {
                 _ = stop.cancelled() => return,
-                _ = tokio::time::sleep(every) => {}
+                _ = tokio::time::sleep(lease / 3) => {}
             }
-            if let Err(e) = self.inner.store.jobs.renew(&self.lease(&owner)).await {
-                tracing::warn!(error = %e, "cannot renew job leases");
+            let ids: Vec<i64> = in_flight
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .iter()
+                .copied()
+                .collect();
+            if ids.is_empty() {
+                renewed_at = tokio::time::Instant::now();
+                continue;
+            }
+            match self.inner.store.jobs.renew(&self.lease(&owner), &ids).await {
+                Ok(held) => {
+                    renewed_at = tokio::time::Instant::now();
+                    if held < ids.len() as u64 {
+                        tracing::warn!(
+                            running = ids.len(),
+                            held,
+                            "some running jobs' leases were taken by another worker"
+                        );
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot renew job leases");
+                    if renewed_at.elapsed() >= lease * 2 / 3 {
+                        tracing::error!(
+                            "job leases are about to expire unrenewed: stopping the running jobs"
+                        );
+                        jobs.lock().unwrap_or_else(|p| p.into_inner()).cancel();
+                    }
+                }
             }
         }
     }
@@ -283,18 +345,31 @@ impl Jobs {
     }
 
     /// Runs jobs until `cancel` fires, then stops claiming, lets running jobs finish or release
-    /// themselves (for up to `shutdown_grace`), and records their outcomes.
+    /// themselves for up to `shutdown_grace`, aborts what is still running after it (its transaction
+    /// rolls back and its lease expires: it runs again elsewhere), and records the outcomes.
     pub async fn work(self, options: WorkerOptions, cancel: CancellationToken) {
         let owner = lease_owner();
         let concurrency = options.concurrency.max(1);
         let slots = Arc::new(Semaphore::new(concurrency));
         let stop_helpers = CancellationToken::new();
-        let heartbeat = tokio::spawn(self.clone().heartbeat(owner.clone(), stop_helpers.clone()));
+        let in_flight: Arc<Mutex<HashSet<i64>>> = Arc::default();
+        // The running jobs' token: fires at shutdown, or when their leases could not be renewed (then
+        // replaced by a fresh one for the jobs claimed after).
+        let jobs_token = Arc::new(Mutex::new(cancel.child_token()));
+        let heartbeat = tokio::spawn(self.clone().heartbeat(
+            owner.clone(),
+            in_flight.clone(),
+            jobs_token.clone(),
+            stop_helpers.clone(),
+        ));
         let rescue = tokio::spawn(self.clone().rescue(stop_helpers.clone()));
         let (finished, outcomes) = mpsc::channel::<(JobRecord, Result<(), JobError>)>(concurrency * 4);
-        let recorder = tokio::spawn(self.clone().record(owner.clone(), outcomes));
-        tracing::info!(owner = %owner, concurrency, kinds = ?self.kinds(), "job worker started");
+        let recorder = tokio::spawn(self.clone().record(owner.clone(), outcomes, in_flight.clone()));
+        let mut running = tokio::task::JoinSet::new();
+        let kinds = self.kinds();
+        tracing::info!(owner = %owner, concurrency, kinds = ?kinds, "job worker started");
         while !cancel.is_cancelled() {
+            while running.try_join_next().is_some() {}
             let free = slots.available_permits();
             if free == 0 {
                 tokio::select! {
@@ -307,7 +382,7 @@ impl Jobs {
                 .inner
                 .store
                 .jobs
-                .claim(&self.lease(&owner), Timestamp::now(), limit)
+                .claim_kinds(&self.lease(&owner), Timestamp::now(), limit, &kinds)
                 .await
             {
                 Ok(jobs) => jobs,
@@ -324,13 +399,21 @@ impl Jobs {
                 }
                 continue;
             }
+            let token = {
+                let mut current = jobs_token.lock().unwrap_or_else(|p| p.into_inner());
+                if current.is_cancelled() && !cancel.is_cancelled() {
+                    *current = cancel.child_token();
+                }
+                current.clone()
+            };
             for job in claimed {
                 let Ok(permit) = slots.clone().acquire_owned().await else {
                     break;
                 };
-                let (this, finished, cancel) = (self.clone(), finished.clone(), cancel.clone());
-                tokio::spawn(async move {
-                    let result = this.execute(&job, &cancel).await;
+                in_flight.lock().unwrap_or_else(|p| p.into_inner()).insert(job.id);
+                let (this, finished, token) = (self.clone(), finished.clone(), token.clone());
+                running.spawn(async move {
+                    let result = this.execute(&job, &token).await;
                     let _ = finished.send((job, result)).await;
                     drop(permit);
                 });
@@ -343,22 +426,39 @@ impl Jobs {
             .is_err()
         {
             tracing::warn!(
-                "jobs still running at the end of the shutdown grace; their leases expire and they run again"
+                running = running.len(),
+                "jobs still running at the end of the shutdown grace are stopped; their leases expire and they run again"
             );
+            running.abort_all();
         }
-        drop(finished);
-        let _ = recorder.await;
+        while running.join_next().await.is_some() {}
+        // Nothing renews the leases of jobs cut off: they expire and the jobs run again elsewhere.
         stop_helpers.cancel();
         let _ = heartbeat.await;
+        drop(finished);
+        let _ = recorder.await;
         let _ = rescue.await;
         tracing::info!("job worker stopped");
     }
 
     /// Records outcomes as runs finish: every completion waiting is written in one statement.
-    async fn record(self, owner: String, mut outcomes: mpsc::Receiver<(JobRecord, Result<(), JobError>)>) {
+    async fn record(
+        self,
+        owner: String,
+        mut outcomes: mpsc::Receiver<(JobRecord, Result<(), JobError>)>,
+        in_flight: Arc<Mutex<HashSet<i64>>>,
+    ) {
         let mut batch = Vec::with_capacity(256);
         while outcomes.recv_many(&mut batch, 256).await > 0 {
             let mut done = Vec::new();
+            {
+                // No longer renewed, whatever recording them gives: a job whose outcome cannot be
+                // written is let go, and its lease expires.
+                let mut running = in_flight.lock().unwrap_or_else(|p| p.into_inner());
+                for (job, _) in &batch {
+                    running.remove(&job.id);
+                }
+            }
             for (job, result) in batch.drain(..) {
                 match result {
                     Ok(()) => done.push(job),

@@ -136,15 +136,22 @@ macro_rules! impl_job_store {
                 Ok(u64::try_from(after - before).unwrap_or(0))
             }
 
-            async fn claim(
+            async fn claim_kinds(
                 &self,
                 lease: &$crate::Lease,
                 now: jiff::Timestamp,
                 limit: u32,
+                kinds: &[String],
             ) -> Result<Vec<$crate::JobRecord>, $crate::StoreError> {
                 use $crate::time::to_micros;
+                let only = if kinds.is_empty() {
+                    String::new()
+                } else {
+                    let list: Vec<String> = (0..kinds.len()).map(|i| format!("${}", i + 5)).collect();
+                    format!(" AND kind IN ({})", list.join(", "))
+                };
                 let sql = format!(
-                    "WITH next AS {materialized}(SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $3 \
+                    "WITH next AS {materialized}(SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $3{only} \
                      ORDER BY priority DESC, run_at, id LIMIT $4{lock}) \
                      UPDATE jobs SET state = 'running', lease_owner = $1, lease_until = $2, \
                      attempts = attempts + 1, started_at = $3, rerun = FALSE \
@@ -153,13 +160,15 @@ macro_rules! impl_job_store {
                     lock = <$store>::CLAIM_LOCK,
                     columns = $crate::sql::jobs::JOB_COLUMNS,
                 );
-                let rows: Vec<$crate::sql::jobs::JobRow> = sqlx::query_as(&sql)
+                let mut query = sqlx::query_as::<_, $crate::sql::jobs::JobRow>(&sql)
                     .bind(&lease.owner)
                     .bind(to_micros(lease.until))
                     .bind(to_micros(now))
-                    .bind(i64::from(limit))
-                    .fetch_all(&self.pool)
-                    .await?;
+                    .bind(i64::from(limit));
+                for kind in kinds {
+                    query = query.bind(kind);
+                }
+                let rows = query.fetch_all(&self.pool).await?;
                 let mut jobs = $crate::sql::jobs::records(rows)?;
                 jobs.sort_by(|a, b| b.priority.cmp(&a.priority).then(a.run_at.cmp(&b.run_at)).then(a.id.cmp(&b.id)));
                 Ok(jobs)
@@ -189,13 +198,22 @@ macro_rules! impl_job_store {
                 row.map($crate::JobRecord::try_from).transpose()
             }
 
-            async fn renew(&self, lease: &$crate::Lease) -> Result<u64, $crate::StoreError> {
-                Ok(sqlx::query("UPDATE jobs SET lease_until = $2 WHERE lease_owner = $1 AND state = 'running'")
-                    .bind(&lease.owner)
-                    .bind($crate::time::to_micros(lease.until))
-                    .execute(&self.pool)
-                    .await?
-                    .rows_affected())
+            async fn renew(&self, lease: &$crate::Lease, ids: &[i64]) -> Result<u64, $crate::StoreError> {
+                let mut renewed = 0;
+                for chunk in ids.chunks(1000) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new("UPDATE jobs SET lease_until = ");
+                    q.push_bind($crate::time::to_micros(lease.until))
+                        .push(" WHERE state = 'running' AND lease_owner = ")
+                        .push_bind(&lease.owner)
+                        .push(" AND id IN (");
+                    let mut list = q.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    q.push(")");
+                    renewed += q.build().execute(&self.pool).await?.rows_affected();
+                }
+                Ok(renewed)
             }
 
             async fn complete(

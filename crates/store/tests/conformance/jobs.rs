@@ -66,6 +66,35 @@ async fn due_jobs_are_claimed_by_priority_then_due_time_and_future_ones_wait() {
 }
 
 #[tokio::test]
+async fn a_worker_claims_only_the_kinds_it_can_run() {
+    for_each_backend!(|store| {
+        let import = store
+            .jobs
+            .enqueue(&job("imports.run").priority(5), t0())
+            .await
+            .unwrap();
+        let noop = store.jobs.enqueue(&job("noop"), t0()).await.unwrap();
+        let a = lease("bench", later(60));
+        let only_noop = store
+            .jobs
+            .claim_kinds(&a, later(1), 10, &["noop".into()])
+            .await
+            .unwrap();
+        assert_eq!(only_noop.iter().map(|j| j.id).collect::<Vec<_>>(), vec![noop]);
+        assert_eq!(
+            store.jobs.job(import).await.unwrap().state,
+            JobState::Queued,
+            "left for a worker that runs it"
+        );
+        let both = ["imports.run".to_owned(), "rollups.recompute".to_owned()];
+        assert_eq!(
+            store.jobs.claim_kinds(&a, later(1), 10, &both).await.unwrap()[0].id,
+            import
+        );
+    });
+}
+
+#[tokio::test]
 async fn workers_claiming_at_once_never_get_the_same_job() {
     for_each_backend!(|store| {
         let jobs: Vec<NewJob> = (0..300)
@@ -228,8 +257,17 @@ async fn an_expired_lease_is_taken_again_and_its_first_holder_can_no_longer_fini
             .claim(&lease("a", later(30)), later(1), 1)
             .await
             .unwrap();
-        // Renewed while it runs.
-        assert_eq!(store.jobs.renew(&lease("a", later(60))).await.unwrap(), 1);
+        // Renewed while it runs; only the jobs named, and only by their holder.
+        assert_eq!(
+            store
+                .jobs
+                .renew(&lease("a", later(60)), &[id, id + 1])
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(store.jobs.renew(&lease("b", later(90)), &[id]).await.unwrap(), 0);
+        assert_eq!(store.jobs.renew(&lease("a", later(90)), &[]).await.unwrap(), 0);
         assert_eq!(
             store.jobs.rescue_expired(later(45)).await.unwrap(),
             0,
