@@ -63,6 +63,14 @@ impl TryFrom<JobRow> for crate::JobRecord {
     }
 }
 
+/// A job kind as the code names them (`imports.run`): lowercase letters, digits, `.` and `_`.
+pub(crate) fn is_kind_name(kind: &str) -> bool {
+    !kind.is_empty()
+        && kind
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'_')
+}
+
 pub(crate) fn records(rows: Vec<JobRow>) -> Result<Vec<crate::JobRecord>, crate::StoreError> {
     rows.into_iter().map(crate::JobRecord::try_from).collect()
 }
@@ -144,10 +152,16 @@ macro_rules! impl_job_store {
                 kinds: &[String],
             ) -> Result<Vec<$crate::JobRecord>, $crate::StoreError> {
                 use $crate::time::to_micros;
+                // The kinds are written into the statement, not bound: PostgreSQL's generic plan for a
+                // bound list estimated the filter so badly that claims scanned the whole queue (a
+                // quarter of the throughput). They are the code's own names; anything else is refused.
+                if let Some(bad) = kinds.iter().find(|k| !$crate::sql::jobs::is_kind_name(k)) {
+                    return Err($crate::StoreError::Corrupt(format!("job kind {bad:?} is not a kind name")));
+                }
                 let only = if kinds.is_empty() {
                     String::new()
                 } else {
-                    let list: Vec<String> = (0..kinds.len()).map(|i| format!("${}", i + 5)).collect();
+                    let list: Vec<String> = kinds.iter().map(|k| format!("'{k}'")).collect();
                     format!(" AND kind IN ({})", list.join(", "))
                 };
                 let sql = format!(
@@ -160,15 +174,13 @@ macro_rules! impl_job_store {
                     lock = <$store>::CLAIM_LOCK,
                     columns = $crate::sql::jobs::JOB_COLUMNS,
                 );
-                let mut query = sqlx::query_as::<_, $crate::sql::jobs::JobRow>(&sql)
+                let rows: Vec<$crate::sql::jobs::JobRow> = sqlx::query_as(&sql)
                     .bind(&lease.owner)
                     .bind(to_micros(lease.until))
                     .bind(to_micros(now))
-                    .bind(i64::from(limit));
-                for kind in kinds {
-                    query = query.bind(kind);
-                }
-                let rows = query.fetch_all(&self.pool).await?;
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await?;
                 let mut jobs = $crate::sql::jobs::records(rows)?;
                 jobs.sort_by(|a, b| b.priority.cmp(&a.priority).then(a.run_at.cmp(&b.run_at)).then(a.id.cmp(&b.id)));
                 Ok(jobs)

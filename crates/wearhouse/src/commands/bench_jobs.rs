@@ -1,7 +1,7 @@
 //! `wearhouse bench jobs`: the job queue's own throughput. Enqueues trivial (`noop`) jobs in one batch,
 //! then runs one worker until every one is done, and prints jobs per second for both. Uses a temporary
-//! SQLite database unless the configuration names one (`WEARHOUSE_DATABASE_URL=postgres://…`), whose
-//! other jobs stay untouched: the bench's worker claims `noop` jobs only.
+//! SQLite database unless the configuration names one (`WEARHOUSE_DATABASE_URL=postgres://…`): give it
+//! an empty database or schema, since its worker runs `noop` only and would fail other jobs it claims.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
