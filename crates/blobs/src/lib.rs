@@ -3,6 +3,8 @@
 //! `AWS_REGION`) and `blobs.endpoint` for a store other than AWS (MinIO, Ceph, moto in tests).
 //! Uploads and downloads stream in parts, so memory stays bounded whatever the file's size.
 
+pub mod testing;
+
 use std::path::Path;
 use std::sync::Arc;
 

@@ -1,73 +1,24 @@
-//! The bucket against a local server speaking the S3 protocol: moto's server mode (PyPI `moto[server]`),
-//! started by the test from `WEARHOUSE_TEST_MOTO_SERVER` (the `moto_server` executable, as CI installs
-//! it). Without it these tests say so and pass.
+//! The bucket against a local server speaking the S3 protocol: moto's server mode (see
+//! `wearhouse_blobs::testing`). Without it these tests say so and pass.
 
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
 use wearhouse_blobs::Bucket;
 use wearhouse_services::blobs::BlobStore;
 
-struct Moto {
-    child: Child,
-    endpoint: String,
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn moto() -> Option<Moto> {
-    let Ok(bin) = std::env::var("WEARHOUSE_TEST_MOTO_SERVER") else {
-        eprintln!("skipped: needs moto's S3 server (set WEARHOUSE_TEST_MOTO_SERVER to moto_server)");
-        return None;
-    };
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(bin)
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let moto = Moto {
-        child,
-        endpoint: format!("http://127.0.0.1:{port}"),
-    };
-    let started = Instant::now();
-    while reqwest::get(&moto.endpoint).await.is_err() {
-        assert!(started.elapsed() < Duration::from_secs(30), "moto did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    // The standard way of naming credentials, as a deployment would.
+/// The server, with the standard way of naming credentials set as a deployment would.
+async fn moto() -> Option<wearhouse_blobs::testing::S3Server> {
+    let server = wearhouse_blobs::testing::s3_server().await?;
     std::env::set_var("AWS_ACCESS_KEY_ID", "test");
     std::env::set_var("AWS_SECRET_ACCESS_KEY", "test");
     std::env::set_var("AWS_REGION", "us-east-1");
-    Some(moto)
-}
-
-async fn create_bucket(endpoint: &str, name: &str) {
-    let res = reqwest::Client::new()
-        .put(format!("{endpoint}/{name}"))
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_success(), "{}", res.status());
+    Some(server)
 }
 
 #[tokio::test]
 async fn a_large_file_goes_up_in_parts_comes_back_whole_and_is_removed() {
     let Some(moto) = moto().await else { return };
-    create_bucket(&moto.endpoint, "uploads").await;
     let bucket = Bucket::open("s3://uploads/wearhouse", &moto.endpoint).unwrap();
     let dir = tempfile::tempdir().unwrap();
     // 25 MB: more than two parts of a multipart upload.

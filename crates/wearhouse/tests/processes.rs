@@ -634,59 +634,14 @@ async fn an_import_running_at_shutdown_is_handed_back_and_resumed_by_the_next_st
     store.close().await;
 }
 
-/// moto's S3 server (`WEARHOUSE_TEST_MOTO_SERVER`, as CI sets it), on a free port; killed when dropped.
-struct Moto {
-    child: Child,
-    endpoint: String,
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn moto() -> Option<Moto> {
-    let Ok(bin) = std::env::var("WEARHOUSE_TEST_MOTO_SERVER") else {
-        eprintln!("skipped: needs moto's S3 server (set WEARHOUSE_TEST_MOTO_SERVER to moto_server)");
-        return None;
-    };
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(bin)
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let moto = Moto {
-        child,
-        endpoint: format!("http://127.0.0.1:{port}"),
-    };
-    let started = Instant::now();
-    while reqwest::get(&moto.endpoint).await.is_err() {
-        assert!(started.elapsed() < Duration::from_secs(30), "moto did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let res = reqwest::Client::new()
-        .put(format!("{}/uploads", moto.endpoint))
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_success());
-    Some(moto)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_upload_received_on_one_machine_is_imported_by_a_worker_on_another_through_the_bucket() {
     if !postgres() {
         return;
     }
-    let Some(moto) = moto().await else { return };
+    let Some(moto) = wearhouse_blobs::testing::s3_server().await else {
+        return;
+    };
     let db = TestDatabase::create(Backend::Postgres).await;
     // Two machines: nothing on disk is shared.
     let (api_disk, worker_disk) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
