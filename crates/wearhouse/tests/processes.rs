@@ -182,7 +182,8 @@ fn export(days: u32) -> Vec<u8> {
     xml
 }
 
-async fn signed_up(client: &reqwest::Client, api: &Process, username: &str) -> String {
+/// Registers `username` and logs in: the login response (access and refresh tokens).
+async fn registered(client: &reqwest::Client, api: &Process, username: &str) -> Value {
     let res = client
         .post(format!("{}/api/v1/auth/register", api.base()))
         .json(
@@ -201,7 +202,27 @@ async fn signed_up(client: &reqwest::Client, api: &Process, username: &str) -> S
         .json()
         .await
         .unwrap();
-    login["access_token"].as_str().unwrap().to_owned()
+    login
+}
+
+async fn signed_up(client: &reqwest::Client, api: &Process, username: &str) -> String {
+    registered(client, api, username).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The job of import `id`.
+async fn import_job(store: &Store, id: &str) -> wearhouse_store::JobRecord {
+    let key = format!("import:{id}");
+    store
+        .jobs
+        .jobs(None, None, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|j| j.unique_key.as_deref() == Some(key.as_str()))
+        .unwrap()
 }
 
 async fn upload(client: &reqwest::Client, api: &Process, token: &str, bytes: Vec<u8>) -> String {
@@ -279,14 +300,7 @@ async fn an_upload_to_an_api_process_is_imported_by_a_worker_once_even_when_a_wo
     let second = serve(&db, data.path(), &["worker"], &env);
     let done = finished(&client, &api, &ana, &id).await;
     assert_eq!(done["status"], "done", "{done}");
-    let job = store
-        .jobs
-        .jobs(None, None, 100)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|j| j.unique_key.as_deref() == Some(&format!("import:{id}")))
-        .unwrap();
+    let job = import_job(&store, &id).await;
     assert_eq!((job.state, job.attempts), (JobState::Done, 2), "{job:?}");
 
     // Its effect happened once: the same file imported without interruption, on another account,
@@ -369,14 +383,7 @@ async fn a_server_started_while_a_cli_import_runs_leaves_it_alone() {
     assert!(cli.wait().unwrap().success(), "the CLI import completes");
     let done = store.imports.import(&user, &id).await.unwrap();
     assert_eq!(done.status, ImportStatus::Done);
-    let job = store
-        .jobs
-        .jobs(None, None, 100)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|j| j.unique_key.as_deref() == Some(&format!("import:{id}")))
-        .unwrap();
+    let job = import_job(&store, &id).await;
     assert_eq!(
         (job.state, job.attempts),
         (JobState::Done, 1),
@@ -434,22 +441,7 @@ async fn a_session_ended_on_one_node_is_refused_on_the_others_at_once() {
         }
     };
     for (ended_by, name) in [("logout", "ana"), ("delete", "bob")] {
-        let res = client
-            .post(format!("{}/api/v1/auth/register", a.base()))
-            .json(&json!({"username": name, "email": format!("{name}@example.org"), "password": PASSWORD}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 201);
-        let login: Value = client
-            .post(format!("{}/api/v1/auth/login", a.base()))
-            .json(&json!({"login": name, "password": PASSWORD}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let login = registered(&client, &a, name).await;
         let access = login["access_token"].as_str().unwrap().to_owned();
         // Every node has the session cached as live.
         for node in [&a, &b, &alone] {
@@ -598,14 +590,7 @@ async fn an_import_running_at_shutdown_is_handed_back_and_resumed_by_the_next_st
     );
 
     // Handed back, not failed and not rolled back: queued again, the attempt not counted.
-    let job = store
-        .jobs
-        .jobs(None, None, 100)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|j| j.unique_key.as_deref() == Some(&format!("import:{id}")))
-        .unwrap();
+    let job = import_job(&store, &id).await;
     assert_eq!(
         (job.state, job.attempts, job.lease_owner.as_deref()),
         (JobState::Queued, 0, None),
