@@ -8,6 +8,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use futures_util::StreamExt;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use wearhouse_services::breaker::Breaker;
 use wearhouse_services::cache_bus::{CacheBus, Invalidation};
 
 use crate::{shown_url, CacheError};
@@ -19,6 +20,9 @@ pub const CHANNEL: &str = "wearhouse:cache:invalidations";
 #[derive(Clone)]
 pub struct RedisBus {
     conn: ConnectionManager,
+    /// A Redis that is down costs a change one wait, not every change after it (the caches' lifetime
+    /// bounds what other processes may then serve).
+    breaker: Arc<Breaker>,
 }
 
 impl RedisBus {
@@ -47,7 +51,14 @@ impl RedisBus {
             .get_connection_manager_with_config(config)
             .await
             .map_err(err)?;
-        Ok(Self { conn })
+        Ok(Self {
+            conn,
+            breaker: Arc::new(Breaker::new(
+                "announcing cache invalidations on Redis",
+                Duration::from_secs(1),
+                Duration::from_secs(5),
+            )),
+        })
     }
 
     /// The connection, to share with the rate-limit buckets.
@@ -63,14 +74,11 @@ impl CacheBus for RedisBus {
             return;
         };
         let mut conn = self.conn.clone();
-        let sent: Result<i64, _> = redis::cmd("PUBLISH")
-            .arg(CHANNEL)
-            .arg(message)
-            .query_async(&mut conn)
-            .await;
-        if let Err(e) = sent {
-            tracing::warn!(error = %e, "cannot announce a cache invalidation; other nodes catch up within the cache lifetime");
-        }
+        let mut publish = redis::cmd("PUBLISH");
+        publish.arg(CHANNEL).arg(message);
+        let sent = publish.query_async::<i64>(&mut conn);
+        // A failure is logged by the breaker; other nodes catch up within their caches' lifetime.
+        let _ = self.breaker.call(sent).await;
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod app;
 mod browser;
+mod cached;
 mod contract;
 mod dashboard;
 mod examples;

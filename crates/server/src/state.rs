@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use wearhouse_services::responses::ResponseCache;
 use wearhouse_services::{
     AccountService, ActivityService, IdempotencyService, ImportService, Jobs, SampleService, SummaryService,
 };
@@ -74,6 +75,8 @@ pub struct Services {
     pub idempotency: Arc<IdempotencyService>,
     pub imports: Arc<ImportService>,
     pub jobs: Jobs,
+    /// Summary and series responses, by data version.
+    pub responses: Arc<ResponseCache>,
 }
 
 #[derive(Clone)]
@@ -85,6 +88,7 @@ pub struct AppState {
     pub idempotency: Arc<IdempotencyService>,
     pub imports: Arc<ImportService>,
     pub jobs: Jobs,
+    pub responses: Arc<ResponseCache>,
     pub rate_limits: Arc<RateLimits>,
     pub uploads: Arc<UploadSlots>,
     pub metrics: Arc<HttpMetrics>,
@@ -101,6 +105,7 @@ impl AppState {
             idempotency,
             imports,
             jobs,
+            responses,
         } = services;
         Self {
             accounts,
@@ -110,6 +115,7 @@ impl AppState {
             idempotency,
             imports,
             jobs,
+            responses,
             rate_limits: Arc::new(RateLimits::new(&settings.rate_limits)),
             uploads: Arc::new(UploadSlots::new(settings.uploads.per_user)),
             metrics: Arc::new(HttpMetrics::new()),

@@ -73,6 +73,10 @@ pub struct AccountService {
     /// Whether a session (by id) is live and whose it is; same lifetime as `users`, invalidated when a
     /// session ends through this process.
     pub(crate) sessions: moka::sync::Cache<String, Option<UserId>>,
+    /// Advanced by every invalidation, before it drops entries: a reader that filled the caches from
+    /// the database checks it after inserting, so a copy read before an invalidation it raced with is
+    /// dropped again instead of living out the cache's lifetime (see `fill_checked`).
+    pub(crate) invalidations: std::sync::atomic::AtomicU64,
     pub(crate) throttle: LoginThrottle,
     /// Where this process announces invalidations to the others (`set_cache_bus`); none in one process.
     pub(crate) bus: std::sync::OnceLock<Arc<dyn crate::cache_bus::CacheBus>>,
@@ -122,6 +126,7 @@ impl AccountService {
         Ok(Self {
             tokens: AccessTokens::new(key.as_bytes(), ttl),
             sessions,
+            invalidations: std::sync::atomic::AtomicU64::new(0),
             throttle: if settings.login_throttle {
                 LoginThrottle::default()
             } else {
@@ -200,12 +205,35 @@ impl AccountService {
         if let Some(user) = self.users.get(id) {
             return Ok(Some(user));
         }
+        let seen = self.invalidation_count();
         let Some(user) = self.store.accounts.user_by_id(id).await? else {
             return Ok(None);
         };
         let user = Arc::new(user);
-        self.users.insert(id.clone(), user.clone());
+        self.fill_checked(&self.users, id.clone(), user.clone(), seen);
         Ok(Some(user))
+    }
+
+    /// How many invalidations this process has applied: taken before a database read that fills a cache.
+    pub(crate) fn invalidation_count(&self) -> u64 {
+        self.invalidations.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Inserts what a reader read after `seen` (its `invalidation_count`), then takes it out again if
+    /// an invalidation came in meanwhile: that one may have dropped the entry before this insert, and
+    /// the copy may predate the change. Either the invalidation's count is seen here, or its drop comes
+    /// after the insert; no stale copy survives.
+    pub(crate) fn fill_checked<K, V>(&self, cache: &moka::sync::Cache<K, V>, key: K, value: V, seen: u64)
+    where
+        K: std::hash::Hash + Eq + Send + Sync + Clone + 'static,
+        V: Clone + Send + Sync + 'static,
+    {
+        fill_checked(&self.invalidations, cache, key, value, seen);
+    }
+
+    fn count_invalidation(&self) {
+        self.invalidations
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Stores a fresh copy after a change so the next request sees it, and tells the other processes.
@@ -216,11 +244,13 @@ impl AccountService {
     }
 
     pub(crate) async fn forget(&self, id: &UserId) {
+        self.count_invalidation();
         self.users.invalidate(id);
         self.announce(Invalidation::user(id)).await;
     }
 
     pub(crate) async fn forget_session(&self, id: &str) {
+        self.count_invalidation();
         self.sessions.invalidate(id);
         self.announce(Invalidation::Session(id.to_owned())).await;
     }
@@ -238,6 +268,7 @@ impl AccountService {
 
     /// Applies an invalidation another process announced.
     pub fn apply_invalidation(&self, invalidation: &Invalidation) {
+        self.count_invalidation();
         match invalidation {
             Invalidation::User(id) => match UserId::parse(id) {
                 Ok(id) => self.users.invalidate(&id),
@@ -331,5 +362,46 @@ impl AccountService {
     /// Whether the database answers (for readiness probes).
     pub async fn ping(&self) -> Result<(), ServiceError> {
         Ok(self.store.settings.ping().await?)
+    }
+}
+
+/// See [`AccountService::fill_checked`].
+fn fill_checked<K, V>(
+    invalidations: &std::sync::atomic::AtomicU64,
+    cache: &moka::sync::Cache<K, V>,
+    key: K,
+    value: V,
+    seen: u64,
+) where
+    K: std::hash::Hash + Eq + Send + Sync + Clone + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    cache.insert(key.clone(), value);
+    if invalidations.load(std::sync::atomic::Ordering::SeqCst) != seen {
+        cache.invalidate(&key);
+    }
+}
+
+#[cfg(test)]
+mod fill_tests {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use super::fill_checked;
+
+    #[test]
+    fn a_copy_read_before_an_invalidation_it_raced_with_is_not_kept() {
+        let cache = moka::sync::Cache::<String, u32>::new(10);
+        let invalidations = AtomicU64::new(0);
+        // A read with no invalidation meanwhile is kept.
+        let seen = invalidations.load(Ordering::SeqCst);
+        fill_checked(&invalidations, &cache, "ana".to_owned(), 1, seen);
+        assert_eq!(cache.get("ana"), Some(1));
+        // A read, then an invalidation (which found nothing to drop yet), then the insert: dropped.
+        cache.invalidate("ana");
+        let seen = invalidations.load(Ordering::SeqCst);
+        invalidations.fetch_add(1, Ordering::SeqCst);
+        cache.invalidate("ana");
+        fill_checked(&invalidations, &cache, "ana".to_owned(), 1, seen);
+        assert_eq!(cache.get("ana"), None);
     }
 }

@@ -431,6 +431,8 @@ impl Rollups {
             self.store.rollups.replace_series(user, &series).await?;
         }
         self.store.rollups.clear_dirty(user, &marks).await?;
+        // A rebuild repairs rollups without a mark: responses cached from the old ones must go.
+        self.store.rollups.advance_data_version(user).await?;
         Ok(())
     }
 

@@ -31,6 +31,7 @@ impl AccountService {
         let owner = match self.sessions.get(session) {
             Some(owner) => owner,
             None => {
+                let seen = self.invalidation_count();
                 let owner = self
                     .store
                     .sessions
@@ -38,7 +39,7 @@ impl AccountService {
                     .await?
                     .filter(|s| s.ended_at.is_none())
                     .map(|s| s.user_id);
-                self.sessions.insert(session.to_owned(), owner.clone());
+                self.fill_checked(&self.sessions, session.to_owned(), owner.clone(), seen);
                 owner
             }
         };

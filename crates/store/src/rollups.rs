@@ -104,6 +104,14 @@ pub trait RollupStore: Send + Sync {
     /// The user's days waiting for recomputation: `(metric, day, seq)`.
     async fn dirty_days(&self, user: &UserId) -> Result<Vec<(Metric, i32, i64)>, StoreError>;
 
+    /// The user's data version: a counter that every change of what their summaries and series show
+    /// advances in the change's own transaction (database triggers on rollup marks, activities and time
+    /// zones). 0 for a user who never stored anything. Cached responses are keyed by it.
+    async fn data_version(&self, user: &UserId) -> Result<i64, StoreError>;
+
+    /// Advances the user's data version by hand, for a change no trigger sees (a full rebuild).
+    async fn advance_data_version(&self, user: &UserId) -> Result<(), StoreError>;
+
     /// Forgets the marks of `days` (`(metric, day, seq)` as read), unless a day was marked again since.
     async fn clear_dirty(&self, user: &UserId, days: &[(Metric, i32, i64)]) -> Result<(), StoreError>;
 

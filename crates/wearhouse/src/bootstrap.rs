@@ -9,6 +9,7 @@ use anyhow::Context;
 use secrecy::ExposeSecret;
 use wearhouse_server::{AppState, HttpSettings, RateLimitSettings, Services, UploadSettings};
 use wearhouse_services::jobs::{builtin, CancellationToken, WorkerOptions};
+use wearhouse_services::responses::{ResponseCache, ResponseCacheSettings};
 use wearhouse_services::rollups::Rollups;
 use wearhouse_services::{
     AccountService, AccountSettings, ActivityService, IdempotencyService, ImportService, JobSettings, Jobs,
@@ -169,6 +170,9 @@ async fn share_across_processes(
     state
         .rate_limits
         .share(Arc::new(wearhouse_cache::RedisBuckets::new(bus.connection())));
+    state
+        .responses
+        .share(Arc::new(wearhouse_cache::RedisResponses::new(bus.connection())));
     accounts.set_cache_bus(Arc::new(bus));
     let (ready, subscribed) = tokio::sync::oneshot::channel();
     let apply: Arc<dyn Fn(&wearhouse_services::cache_bus::Invalidation) + Send + Sync> =
@@ -182,6 +186,14 @@ async fn share_across_processes(
         anyhow::bail!("Redis at {shown}: cannot subscribe to cache invalidations");
     }
     Ok(task)
+}
+
+pub fn response_settings(config: &Config) -> ResponseCacheSettings {
+    ResponseCacheSettings {
+        enabled: config.responses.cache,
+        ttl: Duration::from_secs(config.responses.ttl_secs.max(1)),
+        local_capacity: config.responses.memory_mb.saturating_mul(1 << 20),
+    }
 }
 
 pub fn job_settings(config: &Config) -> JobSettings {
@@ -243,6 +255,7 @@ impl Application {
             idempotency: Arc::new(IdempotencyService::new(store.clone(), Arc::new(SystemClock))),
             imports,
             jobs: jobs.clone(),
+            responses: Arc::new(ResponseCache::new(store.clone(), response_settings(config))),
         };
         let accounts = services.accounts.clone();
         let state = AppState::new(services, http_settings(config));

@@ -28,6 +28,29 @@ pub struct Config {
     pub rate_limit: RateLimitConfig,
     pub jobs: JobsConfig,
     pub blobs: BlobsConfig,
+    pub responses: ResponsesConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ResponsesConfig {
+    /// Keep summary and series responses until the user's data changes (shared through Redis when
+    /// `redis_url` is set). Off: every request computes.
+    pub cache: bool,
+    /// Seconds an entry stays (entries never go stale; this bounds memory).
+    pub ttl_secs: u64,
+    /// Megabytes of responses each process keeps in memory.
+    pub memory_mb: u64,
+}
+
+impl Default for ResponsesConfig {
+    fn default() -> Self {
+        Self {
+            cache: true,
+            ttl_secs: 900,
+            memory_mb: 64,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -144,6 +167,7 @@ impl Default for Config {
             rate_limit: RateLimitConfig::default(),
             jobs: JobsConfig::default(),
             blobs: BlobsConfig::default(),
+            responses: ResponsesConfig::default(),
         }
     }
 }
@@ -215,7 +239,7 @@ impl Default for RateLimitConfig {
 
 /// Top-level keys that `WEARHOUSE_*` variables may set; other `WEARHOUSE_*` variables (the config file
 /// path, test settings) are not configuration keys.
-const KEYS: [&str; 11] = [
+const KEYS: [&str; 12] = [
     "listen",
     "data_dir",
     "database_url",
@@ -227,6 +251,7 @@ const KEYS: [&str; 11] = [
     "rate_limit",
     "jobs",
     "blobs",
+    "responses",
 ];
 
 impl Config {

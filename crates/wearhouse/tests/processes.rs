@@ -661,3 +661,93 @@ async fn an_upload_received_on_one_machine_is_imported_by_a_worker_on_another_th
         .unwrap();
     assert!(!listing.contains(&id), "{listing}");
 }
+
+/// Response-cache lookups `node` answered with `result` (`local`, `shared`, `miss`), from its `/metrics`.
+async fn lookups(node: &Process, result: &str) -> u64 {
+    let text = reqwest::get(format!("{}/metrics", node.base()))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let series = format!("wearhouse_response_cache_lookups_total{{result=\"{result}\"}} ");
+    text.lines()
+        .find_map(|l| l.strip_prefix(&series))
+        .map_or(0, |n| n.trim().parse().unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_view_cached_on_every_node_follows_a_write_on_any_of_them_and_a_cli_import() {
+    if !postgres() {
+        return;
+    }
+    let Some(redis) = redis() else { return };
+    let db = TestDatabase::create(Backend::Postgres).await;
+    let data = tempfile::tempdir().unwrap();
+    let client = reqwest::Client::new();
+    let shared = [("WEARHOUSE_REDIS_URL", redis.as_str())];
+    let a = serve(&db, data.path(), &["api"], &shared);
+    let b = serve(&db, data.path(), &["api"], &shared);
+    // A node without Redis: its cache is its own, yet it must not serve stale views either.
+    let alone = serve(&db, data.path(), &[], &[]);
+    let token = signed_up(&client, &a, "ana").await;
+    let ingest = |node: &Process, value: f64, start: &str| {
+        let request = client
+            .post(format!("{}/api/v1/samples", node.base()))
+            .bearer_auth(&token)
+            .json(
+                &json!({"samples": [{"metric": "steps", "value": value, "start": start,
+                "end": start.replace("T09", "T10"), "source": {"name": "Band", "kind": "watch"}}]}),
+            );
+        async move { assert_eq!(request.send().await.unwrap().status(), 200) }
+    };
+    let view = |node: &Process| {
+        let request = client
+            .get(format!(
+                "{}/api/v1/summaries/daily?from=2024-01-01&to=2024-01-03",
+                node.base()
+            ))
+            .bearer_auth(&token);
+        async move {
+            let res = request.send().await.unwrap();
+            assert_eq!(res.status(), 200);
+            res.json::<Value>().await.unwrap()["figures"]["steps"].clone()
+        }
+    };
+
+    ingest(&a, 1000.0, "2024-01-02T09:00:00Z").await;
+    assert_eq!(view(&a).await, json!([null, 1000, null]));
+    assert_eq!(lookups(&a, "miss").await, 1, "a computed it");
+    assert_eq!(view(&b).await, json!([null, 1000, null]));
+    assert_eq!(lookups(&b, "shared").await, 1, "b was served what a computed");
+    assert_eq!(view(&alone).await, json!([null, 1000, null]));
+    assert_eq!(view(&alone).await, json!([null, 1000, null]));
+    assert_eq!(lookups(&alone, "local").await, 1, "the node alone keeps its own");
+
+    ingest(&b, 500.0, "2024-01-03T09:00:00Z").await;
+    for node in [&a, &b, &alone] {
+        assert_eq!(
+            view(node).await,
+            json!([null, 1000, 500]),
+            "{}: the next read after a write on b",
+            node.base()
+        );
+    }
+
+    // A CLI import is one more process writing: every node's next read shows it.
+    std::fs::write(data.path().join("export.xml"), export(3)).unwrap();
+    let imported = wearhouse(&db, data.path())
+        .args(["import", "--quiet", "--user", "ana", "export.xml"])
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(imported.success());
+    for node in [&a, &b, &alone] {
+        let steps = view(node).await;
+        assert!(
+            steps[0].as_f64().is_some_and(|s| s > 0.0),
+            "{}: the imported first day: {steps}",
+            node.base()
+        );
+    }
+}

@@ -7,4 +7,5 @@ pub mod job_metrics;
 pub mod metrics;
 pub mod problems;
 pub mod rate_limit;
+pub mod response_metrics;
 pub mod timeout;

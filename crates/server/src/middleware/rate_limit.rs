@@ -22,6 +22,7 @@ use governor::middleware::StateInformationMiddleware;
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
 
+use wearhouse_services::breaker::Breaker;
 use wearhouse_services::buckets::SharedBuckets;
 
 use crate::middleware::client_ip::client_ip;
@@ -105,6 +106,9 @@ pub struct RateLimits {
     rates: [(Duration, u32); 3],
     /// Buckets shared by every process (Redis), when configured; else each process counts alone.
     shared: std::sync::OnceLock<Arc<dyn SharedBuckets>>,
+    /// Keeps requests from waiting on a Redis that is down: after a failure the shared buckets are
+    /// skipped for a few seconds.
+    breaker: Breaker,
     auth_burst: u32,
     /// How long the strict bucket takes to get one token back.
     auth_interval: Duration,
@@ -167,6 +171,11 @@ impl RateLimits {
                 (per_second(s.per_user_per_second), s.per_user_burst.max(1)),
             ],
             shared: std::sync::OnceLock::new(),
+            breaker: Breaker::new(
+                "the shared rate limits",
+                std::time::Duration::from_millis(250),
+                std::time::Duration::from_secs(5),
+            ),
             auth_burst: s.auth_burst.max(1),
             auth_interval: Duration::from_secs(60) / nz(s.auth_per_minute).get(),
             per_ip: RateLimiter::keyed(quota(per_second(s.per_ip_per_second), s.per_ip_burst))
@@ -193,26 +202,26 @@ impl RateLimits {
     async fn take_from(&self, bucket: Bucket, key: &BucketKey<'_>) -> Result<HeaderMap, Refused> {
         if let Some(shared) = self.shared.get() {
             let (interval, burst) = self.rates[bucket as usize];
-            match shared
-                .take(&format!("{}:{}", bucket.name(), key.text()), interval, burst)
-                .await
-            {
-                Ok(d) if d.allowed => {
+            let taken = self
+                .breaker
+                .call(shared.take(&format!("{}:{}", bucket.name(), key.text()), interval, burst))
+                .await;
+            match taken {
+                Some(d) if d.allowed => {
                     let mut headers = HeaderMap::new();
                     headers.insert("ratelimit-limit", HeaderValue::from(burst));
                     headers.insert("ratelimit-remaining", HeaderValue::from(d.remaining));
                     headers.insert("ratelimit-reset", HeaderValue::from(d.reset_secs));
                     return Ok(headers);
                 }
-                Ok(d) => {
+                Some(d) => {
                     return Err(Refused {
                         wait_secs: d.retry_after_secs.max(1),
                         limit: burst,
                     })
                 }
-                Err(e) => {
-                    tracing::warn!(error = %e, "shared rate limits unavailable; counting in this process")
-                }
+                // Unavailable (the breaker logged it once): this process counts alone meanwhile.
+                None => {}
             }
         }
         match (bucket, key) {

@@ -43,9 +43,11 @@ async fn metrics(State(state): State<AppState>) -> Response {
             header::CONTENT_TYPE,
             "application/openmetrics-text; version=1.0.0; charset=utf-8",
         )],
-        state
-            .metrics
-            .render_with(&crate::middleware::job_metrics::render(&state.jobs).await),
+        state.metrics.render_with(&format!(
+            "{}{}",
+            crate::middleware::job_metrics::render(&state.jobs).await,
+            crate::middleware::response_metrics::render(state.responses.stats())
+        )),
     )
         .into_response()
 }

@@ -4,6 +4,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use jiff::tz::{Offset, TimeZone};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -13,9 +14,10 @@ use utoipa_axum::routes;
 use wearhouse_model::{DeviceKind, Metric, MetricKind, Provider, RawValue};
 use wearhouse_services::samples::MAX_BATCH;
 use wearhouse_services::series::{Resolution, SeriesRequest};
-use wearhouse_services::{SampleInput, SampleListRequest, SourceInput};
+use wearhouse_services::{AuthenticatedUser, SampleInput, SampleListRequest, SourceInput};
 use wearhouse_store::{SourceRecord, StoredSample};
 
+use crate::cached::cached;
 use crate::examples;
 use crate::extract::{body_rejection, parse_json, Auth, Json, Query};
 use crate::problem::{ApiError, ApiResult, Problem};
@@ -476,7 +478,7 @@ async fn list_samples(
     State(state): State<AppState>,
     Auth(actor): Auth,
     Query(p): Query<ListParams>,
-) -> ApiResult<Json<SampleListView>> {
+) -> ApiResult<Response> {
     let resolution = p.resolution.as_deref().unwrap_or("raw");
     if resolution != "raw" {
         let Some(bucketed) = Resolution::parse(resolution) else {
@@ -487,40 +489,11 @@ async fn list_samples(
             )
             .into());
         };
-        let request = SeriesRequest {
-            metric: &p.metric,
-            from: p.from.as_deref(),
-            to: p.to.as_deref(),
-            resolution: bucketed,
-            source: p.source,
-            merge: p.merge.unwrap_or(true),
-        };
-        let buckets = state.summaries.series(actor.id(), request).await?;
-        let metric = p.metric.parse::<Metric>().ok();
-        let mut instants = UtcInstants::default();
-        let mut instant = |s: i64| instants.format(s);
-        return Ok(Json(SampleListView::Buckets(BucketListView {
-            metric: metric.map(|m| m.as_str()).unwrap_or_default(),
-            unit: metric.map(|m| m.unit().symbol().to_owned()).unwrap_or_default(),
-            resolution: resolution.to_owned(),
-            buckets: buckets
-                .into_iter()
-                .map(|b| BucketView {
-                    start: instant(b.start),
-                    end: instant(b.end),
-                    date: b.date.map(|d| d.to_string()),
-                    value: match metric.map(|m| m.kind()) {
-                        Some(MetricKind::Instantaneous) => b.figures.total / b.figures.count.max(1) as f64,
-                        _ => b.figures.total,
-                    },
-                    min: b.figures.minimum,
-                    max: b.figures.maximum,
-                    count: b.figures.count,
-                    sources: b.sources,
-                    source_id: b.source,
-                })
-                .collect(),
-        })));
+        let key = format!(
+            "series{:?}",
+            (&p.metric, &p.from, &p.to, p.source, resolution, p.merge)
+        );
+        return cached(&state, actor.id(), key, series(&state, &actor, &p, bucketed)).await;
     }
     let request = SampleListRequest {
         metric: &p.metric,
@@ -534,6 +507,51 @@ async fn list_samples(
     Ok(Json(SampleListView::Raw(SamplePageView {
         items: page.items.iter().map(SampleView::from).collect(),
         next_cursor: page.next_cursor,
+    }))
+    .into_response())
+}
+
+/// Buckets of one metric (`resolution` minute, hour or day).
+async fn series(
+    state: &AppState,
+    actor: &AuthenticatedUser,
+    p: &ListParams,
+    bucketed: Resolution,
+) -> ApiResult<Json<SampleListView>> {
+    let resolution = p.resolution.as_deref().unwrap_or("raw");
+    let request = SeriesRequest {
+        metric: &p.metric,
+        from: p.from.as_deref(),
+        to: p.to.as_deref(),
+        resolution: bucketed,
+        source: p.source,
+        merge: p.merge.unwrap_or(true),
+    };
+    let buckets = state.summaries.series(actor.id(), request).await?;
+    let metric = p.metric.parse::<Metric>().ok();
+    let mut instants = UtcInstants::default();
+    let mut instant = |s: i64| instants.format(s);
+    Ok(Json(SampleListView::Buckets(BucketListView {
+        metric: metric.map(|m| m.as_str()).unwrap_or_default(),
+        unit: metric.map(|m| m.unit().symbol().to_owned()).unwrap_or_default(),
+        resolution: resolution.to_owned(),
+        buckets: buckets
+            .into_iter()
+            .map(|b| BucketView {
+                start: instant(b.start),
+                end: instant(b.end),
+                date: b.date.map(|d| d.to_string()),
+                value: match metric.map(|m| m.kind()) {
+                    Some(MetricKind::Instantaneous) => b.figures.total / b.figures.count.max(1) as f64,
+                    _ => b.figures.total,
+                },
+                min: b.figures.minimum,
+                max: b.figures.maximum,
+                count: b.figures.count,
+                sources: b.sources,
+                source_id: b.source,
+            })
+            .collect(),
     })))
 }
 

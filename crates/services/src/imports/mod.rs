@@ -403,20 +403,21 @@ impl ImportService {
         match self.store.imports.claim_import(id, self.clock.now()).await? {
             Some(record) => {
                 self.fetch_file(id).await?;
-                Ok(self.run(&record, progress, stop).await)
+                self.run(&record, progress, stop).await
             }
             None => Ok(true),
         }
     }
 
-    /// Runs one claimed import to its end and records the outcome; never returns an error (a failed
-    /// import is a result, recorded in its report). False when `stop` cut it short (see `run_job`).
+    /// Runs one claimed import to its end and records the outcome (a failed import is a result,
+    /// recorded in its report). False when `stop` cut it short (see `run_job`). An error only when the
+    /// outcome cannot be recorded: the file stays, and the job fails so that it runs the import again.
     async fn run(
         &self,
         record: &ImportRecord,
         progress: Option<&ProgressFn<'_>>,
         stop: Option<&CancellationToken>,
-    ) -> bool {
+    ) -> Result<bool, ServiceError> {
         let user = &record.user_id;
         // A file registered without its hash (see `import_now`) is hashed while it is read.
         let hashing = record
@@ -442,7 +443,7 @@ impl ImportService {
                 hashing.abort();
             }
             tracing::info!(import = %record.id, "import paused for shutdown; it resumes when its job runs again");
-            return false;
+            return Ok(false);
         }
         if let (Some(hashing), true) = (hashing, outcome.is_ok()) {
             let hashed = match hashing.await {
@@ -523,14 +524,10 @@ impl ImportService {
             }
         };
         let report = serde_json::to_string(&report).unwrap_or_else(|_| "{}".into());
-        if let Err(e) = self
-            .store
+        self.store
             .imports
             .finish_import(&record.id, status, &writer.progress, &report, now)
-            .await
-        {
-            tracing::error!(import = %record.id, error = %e, "cannot record the end of an import");
-        }
+            .await?;
         // Finished either way: a failed import is retried by uploading again.
         let _ = tokio::fs::remove_file(self.file_of(&record.id)).await;
         if let Some(blobs) = &self.blobs {
@@ -539,7 +536,7 @@ impl ImportService {
             }
         }
         self.rollups.wake_worker();
-        true
+        Ok(true)
     }
 
     async fn read_and_write(

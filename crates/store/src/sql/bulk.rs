@@ -65,6 +65,10 @@ impl SqliteStore {
         self.native.dirty_days(user).await
     }
 
+    pub(crate) async fn read_data_version(&self, user: &UserId) -> Result<i64, StoreError> {
+        self.native.data_version(user).await
+    }
+
     pub(crate) async fn read_daily(
         &self,
         user: &UserId,
@@ -452,6 +456,14 @@ impl PgStore {
         }
         tx.commit().await?;
         Ok(inserted)
+    }
+
+    pub(crate) async fn read_data_version(&self, user: &UserId) -> Result<i64, StoreError> {
+        let version: Option<i64> = sqlx::query_scalar("SELECT version FROM data_versions WHERE user_id = $1")
+            .bind(user.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(version.unwrap_or(0))
     }
 
     pub(crate) async fn read_dirty_days(&self, user: &UserId) -> Result<Vec<(Metric, i32, i64)>, StoreError> {

@@ -18,6 +18,41 @@ pub(crate) const ENQUEUE: &str =
      priority = CASE WHEN excluded.priority > jobs.priority THEN excluded.priority ELSE jobs.priority END \
      RETURNING id";
 
+/// Dead jobs that were asked to run once more while running (`rerun`: their key was enqueued again for
+/// a change that came after their run began) get a fresh successor under the same key: that change
+/// still needs its run, whatever became of the one before it. The dead job stays, for the record.
+const SUCCEED_DEAD: &str =
+    "INSERT INTO jobs (kind, payload, unique_key, priority, max_attempts, run_at, created_at) \
+     SELECT kind, payload, unique_key, priority, max_attempts, $1, $1 FROM jobs \
+     WHERE state = 'dead' AND rerun AND ($2 IS NULL OR id = $2) \
+     ON CONFLICT (unique_key) WHERE state IN ('queued', 'running') DO NOTHING";
+
+/// Runs [`SUCCEED_DEAD`] for job `id` (every dead job when `None`) and clears the flags it acted on, in
+/// the caller's transaction.
+pub(crate) async fn succeed_dead<DB>(
+    tx: &mut sqlx::Transaction<'_, DB>,
+    id: Option<i64>,
+    now: i64,
+) -> Result<(), crate::StoreError>
+where
+    DB: sqlx::Database,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    for<'q> <DB as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+    i64: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<i64>: for<'q> sqlx::Encode<'q, DB>,
+{
+    sqlx::query(SUCCEED_DEAD)
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("UPDATE jobs SET rerun = FALSE WHERE state = 'dead' AND rerun AND ($1 IS NULL OR id = $1)")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 #[derive(sqlx::FromRow)]
 pub(crate) struct JobRow {
     id: i64,
@@ -269,9 +304,12 @@ macro_rules! impl_job_store {
                 now: jiff::Timestamp,
             ) -> Result<$crate::FailOutcome, $crate::StoreError> {
                 use $crate::time::to_micros;
+                let mut tx = self.pool.begin().await?;
+                // A dead job keeps its `rerun` flag for `SUCCEED_DEAD` to act on.
                 let state: Option<String> = sqlx::query_scalar(
                     "UPDATE jobs SET state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'queued' END, \
-                     run_at = $4, last_error = $3, finished_at = $5, rerun = FALSE, lease_owner = NULL, \
+                     run_at = $4, last_error = $3, finished_at = $5, \
+                     rerun = CASE WHEN attempts >= max_attempts THEN rerun ELSE FALSE END, lease_owner = NULL, \
                      lease_until = NULL WHERE id = $1 AND lease_owner = $2 AND state = 'running' RETURNING state",
                 )
                 .bind(id)
@@ -279,8 +317,12 @@ macro_rules! impl_job_store {
                 .bind(error)
                 .bind(to_micros(retry_at))
                 .bind(to_micros(now))
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *tx)
                 .await?;
+                if state.as_deref() == Some("dead") {
+                    $crate::sql::jobs::succeed_dead(&mut tx, Some(id), to_micros(now)).await?;
+                }
+                tx.commit().await?;
                 Ok(match state.as_deref() {
                     None => $crate::FailOutcome::LeaseLost,
                     Some("dead") => $crate::FailOutcome::Dead,
@@ -302,16 +344,24 @@ macro_rules! impl_job_store {
             }
 
             async fn rescue_expired(&self, now: jiff::Timestamp) -> Result<u64, $crate::StoreError> {
-                Ok(sqlx::query(
+                let now = $crate::time::to_micros(now);
+                let mut tx = self.pool.begin().await?;
+                let rescued = sqlx::query(
                     "UPDATE jobs SET state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'queued' END, \
                      finished_at = CASE WHEN attempts >= max_attempts THEN $1 ELSE finished_at END, \
+                     rerun = CASE WHEN attempts >= max_attempts THEN rerun ELSE FALSE END, \
                      last_error = 'the worker running it stopped (its lease expired)', run_at = $1, \
                      lease_owner = NULL, lease_until = NULL WHERE state = 'running' AND lease_until < $1",
                 )
-                .bind($crate::time::to_micros(now))
-                .execute(&self.pool)
+                .bind(now)
+                .execute(&mut *tx)
                 .await?
-                .rows_affected())
+                .rows_affected();
+                if rescued > 0 {
+                    $crate::sql::jobs::succeed_dead(&mut tx, None, now).await?;
+                }
+                tx.commit().await?;
+                Ok(rescued)
             }
 
             async fn job(&self, id: i64) -> Result<$crate::JobRecord, $crate::StoreError> {

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use wearhouse_model::{Metric, UserId};
 
 use crate::rollup_block;
@@ -353,6 +353,19 @@ impl NativeSqlite {
             Ok::<_, rusqlite::Error>(inserted)
         })
         .await
+    }
+
+    /// The user's data version (see `RollupStore::data_version`).
+    pub(crate) async fn data_version(self: &Arc<Self>, user: &UserId) -> Result<i64, StoreError> {
+        let user = user.as_str().to_owned();
+        let version: Option<i64> = self
+            .run(move |conn| {
+                conn.prepare_cached("SELECT version FROM data_versions WHERE user_id = ?1")?
+                    .query_row([&user], |r| r.get(0))
+                    .optional()
+            })
+            .await?;
+        Ok(version.unwrap_or(0))
     }
 
     /// The user's days marked for recomputing, by metric and day, with the mark's stamp.

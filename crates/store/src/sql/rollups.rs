@@ -89,6 +89,25 @@ macro_rules! impl_rollup_store {
                 self.read_dirty_days(user).await
             }
 
+            async fn data_version(&self, user: &wearhouse_model::UserId) -> Result<i64, $crate::StoreError> {
+                self.read_data_version(user).await
+            }
+
+            async fn advance_data_version(
+                &self,
+                user: &wearhouse_model::UserId,
+            ) -> Result<(), $crate::StoreError> {
+                sqlx::query(
+                    "INSERT INTO data_versions (user_id, version) SELECT $1, 1 \
+                     WHERE EXISTS (SELECT 1 FROM users WHERE id = $1) \
+                     ON CONFLICT (user_id) DO UPDATE SET version = data_versions.version + 1",
+                )
+                .bind(user.as_str())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
             async fn clear_dirty(
                 &self,
                 user: &wearhouse_model::UserId,

@@ -290,6 +290,95 @@ async fn an_expired_lease_is_taken_again_and_its_first_holder_can_no_longer_fini
 }
 
 #[tokio::test]
+async fn a_job_that_dies_after_its_key_was_enqueued_again_leaves_a_successor_to_run() {
+    for_each_backend!(|store| {
+        let keyed = || {
+            NewJob::new("rollups.recompute", r#"{"user":"ana"}"#, t0())
+                .unique("rollups:ana")
+                .max_attempts(1)
+        };
+        let successor = |store: Store| async move {
+            store
+                .jobs
+                .jobs(Some(JobState::Queued), None, 10)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|j| j.unique_key.as_deref() == Some("rollups:ana"))
+                .collect::<Vec<_>>()
+        };
+        // Failed out of attempts, with a change enqueued while it ran: the change still gets its run.
+        let first = store.jobs.enqueue(&keyed(), t0()).await.unwrap();
+        store
+            .jobs
+            .claim(&lease("a", later(30)), later(1), 1)
+            .await
+            .unwrap();
+        store.jobs.enqueue(&keyed(), later(2)).await.unwrap();
+        assert_eq!(
+            store
+                .jobs
+                .fail("a", first, "boom", later(10), later(3))
+                .await
+                .unwrap(),
+            FailOutcome::Dead
+        );
+        assert_eq!(
+            store.jobs.job(first).await.unwrap().state,
+            JobState::Dead,
+            "kept for the record"
+        );
+        let next = successor(store.clone()).await;
+        assert_eq!(next.len(), 1, "{next:?}");
+        assert_ne!(next[0].id, first);
+        assert_eq!((next[0].attempts, next[0].run_at), (0, later(3)));
+        assert_eq!(next[0].payload, r#"{"user":"ana"}"#);
+        assert_eq!(next[0].kind, "rollups.recompute");
+
+        // The same when its worker vanished: the lease expires with no attempt left.
+        let claimed = store
+            .jobs
+            .claim(&lease("b", later(40)), later(4), 1)
+            .await
+            .unwrap();
+        assert_eq!(claimed[0].id, next[0].id);
+        store.jobs.enqueue(&keyed(), later(5)).await.unwrap();
+        assert_eq!(store.jobs.rescue_expired(later(41)).await.unwrap(), 1);
+        assert_eq!(store.jobs.job(next[0].id).await.unwrap().state, JobState::Dead);
+        let third = successor(store.clone()).await;
+        assert_eq!(third.len(), 1, "{third:?}");
+        assert_eq!(third[0].run_at, later(41));
+
+        // Without a change meanwhile, a dead job is only dead.
+        store
+            .jobs
+            .claim(&lease("c", later(60)), later(42), 1)
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .jobs
+                .fail("c", third[0].id, "boom", later(50), later(43))
+                .await
+                .unwrap(),
+            FailOutcome::Dead
+        );
+        assert!(successor(store.clone()).await.is_empty());
+        store.jobs.enqueue(&job("other"), later(44)).await.unwrap();
+        store
+            .jobs
+            .claim(&lease("d", later(50)), later(44), 1)
+            .await
+            .unwrap();
+        assert_eq!(store.jobs.rescue_expired(later(51)).await.unwrap(), 1);
+        assert!(
+            successor(store.clone()).await.is_empty(),
+            "no dead job is succeeded twice"
+        );
+    });
+}
+
+#[tokio::test]
 async fn a_released_job_is_queued_again_without_spending_an_attempt() {
     for_each_backend!(|store| {
         let id = store.jobs.enqueue(&job("import"), t0()).await.unwrap();

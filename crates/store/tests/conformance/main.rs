@@ -53,6 +53,7 @@ macro_rules! for_each_backend {
 }
 
 mod activities;
+mod data_versions;
 mod jobs;
 mod sample_days;
 mod sessions;

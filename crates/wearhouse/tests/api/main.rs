@@ -18,6 +18,7 @@ mod jobs;
 mod me;
 mod mfa;
 mod recordings;
+mod response_cache;
 mod samples;
 mod sessions;
 mod summaries;

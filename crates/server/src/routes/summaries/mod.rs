@@ -13,9 +13,10 @@ use utoipa_axum::routes;
 
 use wearhouse_services::history::HistoryEntry;
 use wearhouse_services::totals::TotalsRequest;
-use wearhouse_services::{Period, Summaries};
+use wearhouse_services::{AuthenticatedUser, Period, Summaries};
 
 pub use self::figures::{FigureColumns, Figures};
+use crate::cached::cached;
 use crate::examples;
 use crate::extract::{Auth, Json, Query};
 use crate::problem::{ApiResult, Problem};
@@ -84,6 +85,24 @@ async fn totals(
     State(state): State<AppState>,
     Auth(actor): Auth,
     Query(p): Query<TotalsParams>,
+) -> ApiResult<Response> {
+    let key = format!(
+        "totals{:?}",
+        (
+            &p.metric,
+            &p.period,
+            &p.date,
+            &p.group_by,
+            actor.user.first_weekday
+        )
+    );
+    cached(&state, actor.id(), key, compute_totals(&state, &actor, &p)).await
+}
+
+async fn compute_totals(
+    state: &AppState,
+    actor: &AuthenticatedUser,
+    p: &TotalsParams,
 ) -> ApiResult<Json<TotalsView>> {
     let request = TotalsRequest {
         metric: &p.metric,
@@ -233,6 +252,15 @@ async fn sleep(
     State(state): State<AppState>,
     Auth(actor): Auth,
     Query(p): Query<DailyParams>,
+) -> ApiResult<Response> {
+    let key = format!("sleep{:?}", (&p.from, &p.to));
+    cached(&state, actor.id(), key, compute_sleep(&state, &actor, &p)).await
+}
+
+async fn compute_sleep(
+    state: &AppState,
+    actor: &AuthenticatedUser,
+    p: &DailyParams,
 ) -> ApiResult<Json<Vec<SleepSessionView>>> {
     let sessions = state.summaries.sleep_sessions(actor.id(), &p.from, &p.to).await?;
     let instant = |s: i64| {
@@ -409,9 +437,13 @@ async fn daily(
     State(state): State<AppState>,
     Auth(actor): Auth,
     Query(p): Query<DailyParams>,
-) -> ApiResult<DailySummariesView> {
-    let days = state.summaries.daily(actor.id(), &p.from, &p.to).await?;
-    Ok(DailySummariesView::of(days))
+) -> ApiResult<Response> {
+    let key = format!("daily{:?}", (&p.from, &p.to));
+    cached(&state, actor.id(), key, async {
+        let days = state.summaries.daily(actor.id(), &p.from, &p.to).await?;
+        Ok(DailySummariesView::of(days))
+    })
+    .await
 }
 
 /// Figures per week from `from` to `to`, weeks starting on the user's first weekday (profile
@@ -435,13 +467,17 @@ async fn weekly(
     State(state): State<AppState>,
     Auth(actor): Auth,
     Query(p): Query<DailyParams>,
-) -> ApiResult<PeriodSummariesView> {
+) -> ApiResult<Response> {
     let period = Period::Week(actor.user.first_weekday);
-    let weeks = state
-        .summaries
-        .periods(actor.id(), period, &p.from, &p.to)
-        .await?;
-    Ok(PeriodSummariesView::of(weeks))
+    let key = format!("weekly{:?}", (&p.from, &p.to, actor.user.first_weekday));
+    cached(&state, actor.id(), key, async {
+        let weeks = state
+            .summaries
+            .periods(actor.id(), period, &p.from, &p.to)
+            .await?;
+        Ok(PeriodSummariesView::of(weeks))
+    })
+    .await
 }
 
 /// Figures per calendar month from `from` to `to` (whole months).
@@ -454,12 +490,16 @@ async fn monthly(
     State(state): State<AppState>,
     Auth(actor): Auth,
     Query(p): Query<DailyParams>,
-) -> ApiResult<PeriodSummariesView> {
-    let months = state
-        .summaries
-        .periods(actor.id(), Period::Month, &p.from, &p.to)
-        .await?;
-    Ok(PeriodSummariesView::of(months))
+) -> ApiResult<Response> {
+    let key = format!("monthly{:?}", (&p.from, &p.to));
+    cached(&state, actor.id(), key, async {
+        let months = state
+            .summaries
+            .periods(actor.id(), Period::Month, &p.from, &p.to)
+            .await?;
+        Ok(PeriodSummariesView::of(months))
+    })
+    .await
 }
 
 #[cfg(test)]
