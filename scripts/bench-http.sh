@@ -41,6 +41,9 @@
 #   SKIP_BUILD   set to 1 to skip `cargo build`      [unset]
 #   SEED_DAYS    days of synthetic data; 0 runs `me` only [365]
 #   BENCHES      which runs, space-separated           [me year year-1 month]
+#   RESPONSE_CACHE  `true` serves repeated summary/series reads from the
+#                response cache; the targets above are for computed answers,
+#                so it is off unless asked for      [false]
 #   WEARHOUSE_REDIS_URL  passed to the server: shared rate limits and cache
 #                invalidations through Redis (each request then takes its
 #                rate-limit tokens from Redis)       [unset]
@@ -67,6 +70,7 @@ PORT="${PORT:-18080}"
 WARMUP="${WARMUP:-3s}"
 SKIP_BUILD="${SKIP_BUILD:-0}"
 SEED_DAYS="${SEED_DAYS:-365}"
+RESPONSE_CACHE="${RESPONSE_CACHE:-false}"
 BENCHES="${BENCHES:-me year year-1 month}"
 [ "$SEED_DAYS" = "0" ] && BENCHES="me"
 
@@ -178,6 +182,7 @@ BIN_PATH="$PWD/$BIN"
     export WEARHOUSE_RATE_LIMIT__PER_IP_BURST=1000000
     export WEARHOUSE_RATE_LIMIT__PER_USER_PER_SECOND=1000000
     export WEARHOUSE_RATE_LIMIT__PER_USER_BURST=1000000
+    export WEARHOUSE_RESPONSES__CACHE="$RESPONSE_CACHE"
     exec ${SERVER_PIN[@]+"${SERVER_PIN[@]}"} "$BIN_PATH" serve \
         --listen "127.0.0.1:$PORT" --data-dir "$DATA_DIR"
 ) >"$SERVER_LOG" 2>&1 &
@@ -201,7 +206,7 @@ if [ "$ready" != "1" ]; then
     show_server_log
     die "server did not answer 200 on /healthz within 30 s"
 fi
-log "server is ready"
+log "server is ready (response cache: $RESPONSE_CACHE)"
 
 # --- Account and token --------------------------------------------------------
 

@@ -11,32 +11,7 @@ use jiff::Timestamp;
 use crate::merge::{MergedPiece, SourcedInterval};
 use crate::{local_date, split_by_local_day, ZoneHistory};
 
-/// One day's figures of one metric.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct DayFigures {
-    pub total: f64,
-    pub minimum: f64,
-    pub maximum: f64,
-    pub count: i64,
-}
-
-impl DayFigures {
-    pub(crate) fn add(&mut self, value: f64) {
-        self.total += value;
-        self.minimum = self.minimum.min(value);
-        self.maximum = self.maximum.max(value);
-        self.count += 1;
-    }
-
-    pub(crate) fn new() -> Self {
-        Self {
-            total: 0.0,
-            minimum: f64::INFINITY,
-            maximum: f64::NEG_INFINITY,
-            count: 0,
-        }
-    }
-}
+pub use wearhouse_model::DayFigures;
 
 const MICROS: i64 = 1_000_000;
 
@@ -60,7 +35,7 @@ pub fn daily_cumulative(pieces: &[MergedPiece], zones: &ZoneHistory) -> BTreeMap
             zones,
         ) {
             days.entry(share.date)
-                .or_insert_with(DayFigures::new)
+                .or_default()
                 .add(piece.value * share.fraction);
         }
     }
@@ -100,7 +75,7 @@ pub fn daily_readings(readings: &[MergedPiece], zones: &ZoneHistory) -> BTreeMap
     let mut days: BTreeMap<Date, DayFigures> = BTreeMap::new();
     for r in readings {
         let date = local_date(instant(r.start), offset(r.offset_minutes), zones);
-        days.entry(date).or_insert_with(DayFigures::new).add(r.value);
+        days.entry(date).or_default().add(r.value);
     }
     days
 }

@@ -6,6 +6,7 @@
 pub mod account;
 pub mod activity;
 pub mod activity_type;
+pub mod figures;
 pub mod ids;
 pub mod invalid;
 pub mod metric;
@@ -22,6 +23,7 @@ pub use activity::{
     ActivityFields, Intensity, Lap, StreamKey, StreamResolution, Streams, StrengthSet, Visibility,
 };
 pub use activity_type::{ActivityFamily, ActivityType};
+pub use figures::DayFigures;
 pub use ids::{ActivityId, UserId};
 pub use invalid::InvalidInput;
 pub use metric::{round_to, Metric, MetricKind, MetricSpec, RawValue};

@@ -79,8 +79,20 @@ pub struct Services {
     pub responses: Arc<ResponseCache>,
 }
 
+/// Cloned for every request (and by several layers on its way): one shared pointer, so a clone is one
+/// reference count, not one per service (a dozen atomic updates each way were ~3% of a year view).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<AppStateParts>);
+
+impl std::ops::Deref for AppState {
+    type Target = AppStateParts;
+
+    fn deref(&self) -> &AppStateParts {
+        &self.0
+    }
+}
+
+pub struct AppStateParts {
     pub accounts: Arc<AccountService>,
     pub samples: Arc<SampleService>,
     pub summaries: Arc<SummaryService>,
@@ -107,7 +119,7 @@ impl AppState {
             jobs,
             responses,
         } = services;
-        Self {
+        Self(Arc::new(AppStateParts {
             accounts,
             samples,
             summaries,
@@ -120,6 +132,6 @@ impl AppState {
             uploads: Arc::new(UploadSlots::new(settings.uploads.per_user)),
             metrics: Arc::new(HttpMetrics::new()),
             settings: Arc::new(settings),
-        }
+        }))
     }
 }

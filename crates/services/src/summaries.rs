@@ -7,9 +7,9 @@ use jiff::tz::{Offset, TimeZone};
 use jiff::ToSpan;
 use wearhouse_analytics::{local_date, DayFigures, SleepSession, ZoneHistory};
 use wearhouse_model::{ActivityFields, ActivityType, FirstWeekday, InvalidInput, Metric, UserId};
-use wearhouse_store::{DailyRollup, SleepRollup, Store, SummaryInputs, SummaryRange, WorkoutSpan};
+use wearhouse_store::{DailyColumn, SleepRollup, Store, SummaryInputs, SummaryRange, WorkoutSpan};
 
-use crate::rollups::{epoch_day, from_epoch_day, zone_history, Rollups};
+use crate::rollups::{epoch_day, zone_history, Rollups};
 use crate::{FieldError, ServiceError};
 
 /// The longest range one request may ask for.
@@ -40,21 +40,31 @@ impl Summaries {
         }
     }
 
-    /// Folds days' figures of `metric` into their periods (`period_of` maps a day to its index).
-    fn add(&mut self, metric: Metric, days: &[DailyRollup], period_of: &impl Fn(i32) -> usize) {
+    /// Takes a metric's column of days (`days[i]` is day `first + i`) into the periods: as it is when
+    /// the periods are those days (`period_of` is `None`), else folded into the period `period_of`
+    /// maps each day to.
+    fn add(&mut self, column: DailyColumn, first: i32, period_of: Option<&impl Fn(i32) -> usize>) {
         let len = self.periods.len();
-        let column = self.figures.entry(metric).or_insert_with(|| vec![None; len]);
-        for r in days {
-            let day = DayFigures {
-                total: r.total,
-                minimum: r.minimum,
-                maximum: r.maximum,
-                count: r.count,
-            };
-            if let Some(slot) = column.get_mut(period_of(r.day)) {
-                match slot {
-                    Some(f) => combine(f, &day),
-                    None => *slot = Some(day),
+        match period_of {
+            None if column.days.len() == len => {
+                self.figures.insert(column.metric, column.days);
+            }
+            _ => {
+                let into = self
+                    .figures
+                    .entry(column.metric)
+                    .or_insert_with(|| vec![None; len]);
+                for (i, day) in column.days.iter().enumerate() {
+                    let Some(day) = day else { continue };
+                    // `i` indexes a column no longer than a summary's range (at most MAX_DAYS).
+                    let at = first + i as i32;
+                    let period = period_of.map_or((at - first) as usize, |p| p(at));
+                    if let Some(slot) = into.get_mut(period) {
+                        match slot {
+                            Some(f) => f.combine(day),
+                            None => *slot = Some(*day),
+                        }
+                    }
                 }
             }
         }
@@ -118,41 +128,29 @@ impl Period {
     }
 }
 
-fn combine(into: &mut DayFigures, day: &DayFigures) {
-    into.total += day.total;
-    into.minimum = into.minimum.min(day.minimum);
-    into.maximum = into.maximum.max(day.maximum);
-    into.count += day.count;
-}
-
 pub struct SummaryService {
     pub(crate) store: Store,
     pub(crate) rollups: Rollups,
 }
 
-/// Workouts per local day (of their start) for days `a..=b`, by the same rule as
+/// Calls `f` with each workout starting on local days `a..=b` and that day, by the same rule as
 /// `activities_on_days`, from the few columns they need rather than whole activities.
-fn workouts_by_day(
+fn each_workout_day(
     spans: &[WorkoutSpan],
     zones: &ZoneHistory,
     (a, b): (i32, i32),
-) -> BTreeMap<i32, WorkoutFigures> {
-    let mut days: BTreeMap<i32, WorkoutFigures> = BTreeMap::new();
+    mut f: impl FnMut(i32, &WorkoutSpan),
+) {
     for span in spans {
         let offset = span
             .offset_minutes
             .and_then(|m| Offset::from_seconds(i32::from(m) * 60).ok());
         let start = jiff::Timestamp::from_second(span.start).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
         let day = epoch_day(local_date(start, offset, zones));
-        if !(a..=b).contains(&day) {
-            continue;
+        if (a..=b).contains(&day) {
+            f(day, span);
         }
-        let w = days.entry(day).or_default();
-        w.count += 1;
-        w.duration += (span.end - span.start) as f64;
-        w.distance += span.distance.unwrap_or(0.0);
     }
-    days
 }
 
 /// Unix seconds bounding local days `first..=last` in any zone: local days lie within UTC−12…+14 of
@@ -203,10 +201,16 @@ impl SummaryService {
                 ),
             ));
         }
+        // Each date from the one before (a day's arithmetic, not a conversion from days since 1970).
+        let mut date = from;
         let days = (first..=last)
-            .map(|d| (from_epoch_day(d), from_epoch_day(d)))
+            .map(|_| {
+                let today = date;
+                date = date.tomorrow().unwrap_or(date);
+                (today, today)
+            })
             .collect();
-        self.summarize(user, Summaries::new(days), |day| (day - first) as usize)
+        self.summarize(user, Summaries::new(days), None::<&fn(i32) -> usize>)
             .await
     }
 
@@ -246,19 +250,18 @@ impl SummaryService {
         }
         // Each period's last day, as days since 1970, to find a day's period by binary search.
         let ends: Vec<i32> = periods.iter().map(|(_, end)| epoch_day(*end)).collect();
-        self.summarize(user, Summaries::new(periods), move |day| {
-            ends.partition_point(|end| *end < day)
-        })
-        .await
+        let period_of = move |day: i32| ends.partition_point(|end| *end < day);
+        self.summarize(user, Summaries::new(periods), Some(&period_of))
+            .await
     }
 
     /// Fills `into` with the rollups, sleep and workouts of its days; `period_of` maps a day (days since
-    /// 1970, within the periods) to its period's index.
+    /// 1970, within the periods) to its period's index, `None` when each period is one day.
     async fn summarize(
         &self,
         user: &UserId,
         mut into: Summaries,
-        period_of: impl Fn(i32) -> usize,
+        period_of: Option<&impl Fn(i32) -> usize>,
     ) -> Result<Summaries, ServiceError> {
         let (Some(first), Some(last)) = (
             into.periods.first().map(|p| p.0),
@@ -279,23 +282,19 @@ impl SummaryService {
             inputs = self.store.rollups.summary_inputs(user, range).await?;
         }
         let SummaryInputs {
-            daily: rows,
+            daily: columns,
             sleep,
             workouts: spans,
             zones,
             ..
         } = inputs;
-        let workouts = if spans.is_empty() {
-            BTreeMap::new()
-        } else {
-            workouts_by_day(&spans, &zone_history(zones), range.days)
-        };
-        // The rows come by metric, then day; `chunk_by` yields no empty chunk, so `days[0]` exists.
-        for days in rows.chunk_by(|a, b| a.metric == b.metric) {
-            into.add(days[0].metric, days, &period_of);
+        let first_day = range.days.0;
+        let period = |day: i32| period_of.map_or((day - first_day) as usize, |p| p(day));
+        for column in columns {
+            into.add(column, first_day, period_of);
         }
         for r in sleep {
-            if let Some(slot) = into.sleep.get_mut(period_of(r.day)) {
+            if let Some(slot) = into.sleep.get_mut(period(r.day)) {
                 combine_sleep(
                     slot.get_or_insert(SleepRollup {
                         day: r.day,
@@ -305,10 +304,17 @@ impl SummaryService {
                 );
             }
         }
-        for (day, w) in workouts {
-            if let Some(slot) = into.workouts.get_mut(period_of(day)) {
-                slot.get_or_insert_with(WorkoutFigures::default).combine(&w);
-            }
+        if !spans.is_empty() {
+            each_workout_day(&spans, &zone_history(zones), range.days, |day, span| {
+                if let Some(slot) = into.workouts.get_mut(period(day)) {
+                    slot.get_or_insert_with(WorkoutFigures::default)
+                        .combine(&WorkoutFigures {
+                            count: 1,
+                            duration: (span.end - span.start) as f64,
+                            distance: span.distance.unwrap_or(0.0),
+                        });
+                }
+            });
         }
         Ok(into)
     }

@@ -38,7 +38,8 @@ pub use jobs::{FailOutcome, JobRecord, JobState, JobStats, JobStore, Lease, NewJ
 pub use open::{open, Backend, SetupLock, StorageUsage, Store, StoreOptions};
 pub use raw::{RawQuery, RawRecord, RawStore};
 pub use rollups::{
-    DailyRollup, HourlyRollup, RollupStore, SeriesRollups, SleepRollup, SummaryInputs, SummaryRange,
+    DailyColumn, DailyRollup, HourlyRollup, RollupStore, SeriesRollups, SleepRollup, SummaryInputs,
+    SummaryRange,
 };
 pub use samples::{
     NewSample, SampleCursor, SampleQuery, SampleStore, SampleValue, SourceRecord, StoredSample,

@@ -13,7 +13,7 @@
 //! total, minimum and maximum (f64, little-endian), count (varint), and its sources (varint count, then
 //! each id as a zigzag varint delta from the one before; ascending ids make them one byte each).
 
-use wearhouse_model::Metric;
+use wearhouse_model::{DayFigures, Metric};
 
 use crate::varint::{put_varint, zigzag, Reader};
 use crate::{DailyRollup, HourlyRollup, SleepRollup, StoreError};
@@ -205,14 +205,14 @@ pub(crate) fn hourly_entries(rows: &[HourlyRollup]) -> Vec<Entry> {
         .collect()
 }
 
-/// Decodes a daily block of `metric` into `out`, keeping days `from..=to`. The layout of `decode`,
-/// read without its per-entry `Entry` and closure: a year view decodes ~6,000 of these per request.
-pub(crate) fn push_daily(
-    metric: Metric,
+/// Calls `f` with each day of a daily block within `from..=to` and its figures. The layout of `decode`,
+/// read without its per-entry `Entry`: a year view decodes ~6,000 of these per request.
+#[inline(always)]
+fn each_daily(
     block: i64,
     blob: &[u8],
     (from, to): (i32, i32),
-    out: &mut Vec<DailyRollup>,
+    mut f: impl FnMut(i32, DayFigures),
 ) -> Result<(), StoreError> {
     let first = span_of(block).0;
     let (from, to) = (i64::from(from), i64::from(to));
@@ -234,18 +234,67 @@ pub(crate) fn push_daily(
         }
         let day = first + offset;
         if (from..=to).contains(&day) {
-            out.push(DailyRollup {
-                metric,
-                // Inside `from..=to`, which came from i32s.
-                day: day as i32,
-                total,
-                minimum,
-                maximum,
-                count,
-            });
+            // Inside `from..=to`, which came from i32s.
+            f(
+                day as i32,
+                DayFigures {
+                    total,
+                    minimum,
+                    maximum,
+                    count,
+                },
+            );
         }
     }
     Ok(())
+}
+
+/// Decodes a daily block of `metric` into `out`, keeping days `from..=to`.
+pub(crate) fn push_daily(
+    metric: Metric,
+    block: i64,
+    blob: &[u8],
+    range: (i32, i32),
+    out: &mut Vec<DailyRollup>,
+) -> Result<(), StoreError> {
+    each_daily(block, blob, range, |day, f| {
+        out.push(DailyRollup {
+            metric,
+            day,
+            total: f.total,
+            minimum: f.minimum,
+            maximum: f.maximum,
+            count: f.count,
+        })
+    })
+}
+
+/// Decodes a daily block into a summary's column over days `from..=to` (`column[i]` is day
+/// `from + i`), which holds the days before the block's: each day is appended after `None`s for the
+/// days without figures, so every slot is written once (allocating the column zeroed and then
+/// filling it wrote a year's ~0.5 MB twice). The caller pads the column to the range's length once
+/// the metric's blocks are read. Whether the block held any of the range's days.
+pub(crate) fn fill_daily(
+    block: i64,
+    blob: &[u8],
+    range: (i32, i32),
+    column: &mut Vec<Option<DayFigures>>,
+) -> Result<bool, StoreError> {
+    let mut any = false;
+    each_daily(block, blob, range, |day, f| {
+        // `day` lies in `range`: a non-negative offset within it.
+        let at = (day - range.0) as usize;
+        any = true;
+        if at >= column.len() {
+            column.resize(at, None);
+            column.push(Some(f));
+        } else if let Some(slot) = column.get_mut(at) {
+            // Only in a block whose entries were not in order (checked by `Entries`), or blocks
+            // overlapping: the later figure wins, as an overwrite would.
+            *slot = Some(f);
+        }
+    })?;
+    Ok(any)
 }
 
 /// Decodes an hourly block of `metric` into `out`, keeping hours `from..=to`.

@@ -66,13 +66,52 @@ pub struct SummaryRange {
     pub instants: (i64, i64),
 }
 
+/// One metric's figures on each day of a summary's range: `days[i]` is day `range.days.0 + i`, `None`
+/// where nothing was recorded. A summary by day takes the column as it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DailyColumn {
+    pub metric: Metric,
+    pub days: Vec<Option<wearhouse_model::DayFigures>>,
+}
+
+impl DailyColumn {
+    /// Columns of `rows` (ordered by metric, then day) over days `from..=to`.
+    pub(crate) fn of_rows(rows: &[DailyRollup], (from, to): (i32, i32)) -> Vec<DailyColumn> {
+        let len = usize::try_from(i64::from(to) - i64::from(from) + 1).unwrap_or(0);
+        let mut columns: Vec<DailyColumn> = Vec::new();
+        for r in rows {
+            if !(from..=to).contains(&r.day) {
+                continue;
+            }
+            if columns.last().is_none_or(|c| c.metric != r.metric) {
+                columns.push(DailyColumn {
+                    metric: r.metric,
+                    days: vec![None; len],
+                });
+            }
+            if let Some(slot) = columns
+                .last_mut()
+                .and_then(|c| c.days.get_mut((r.day - from) as usize))
+            {
+                *slot = Some(wearhouse_model::DayFigures {
+                    total: r.total,
+                    minimum: r.minimum,
+                    maximum: r.maximum,
+                    count: r.count,
+                });
+            }
+        }
+        columns
+    }
+}
+
 /// What daily, weekly and monthly summaries read, from one snapshot.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SummaryInputs {
     /// The user has days waiting for recomputation (the rollups may be behind the samples).
     pub marked: bool,
-    /// Every metric's rollups of the days, by metric then day.
-    pub daily: Vec<DailyRollup>,
+    /// Every metric with figures on any of the days, by metric: one column each.
+    pub daily: Vec<DailyColumn>,
     pub sleep: Vec<SleepRollup>,
     /// Live workouts overlapping the instants (see `ActivityStore::workout_spans`).
     pub workouts: Vec<WorkoutSpan>,

@@ -173,7 +173,7 @@ impl PgStore {
         )?;
         Ok(SummaryInputs {
             marked,
-            daily,
+            daily: crate::DailyColumn::of_rows(&daily, range.days),
             sleep,
             workouts,
             zones,

@@ -8,7 +8,9 @@ use wearhouse_model::{Metric, TimeZoneName, UserId};
 
 use super::native::NativeSqlite;
 use crate::rollup_block;
-use crate::{DailyRollup, HourlyRollup, SleepRollup, StoreError, SummaryInputs, SummaryRange, WorkoutSpan};
+use crate::{
+    DailyColumn, DailyRollup, HourlyRollup, SleepRollup, StoreError, SummaryInputs, SummaryRange, WorkoutSpan,
+};
 
 fn metric_of(code: i16, table: &str) -> Result<Metric, StoreError> {
     Metric::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("{table}.metric: unknown code {code}")))
@@ -58,6 +60,56 @@ fn read_daily(
         rollup_block::push_daily(metric, block, blob, (from_day, to_day), &mut out)?;
     }
     Ok(out)
+}
+
+/// Every metric's figures of days `from..=to`, as columns (see `DailyColumn`): decoded from the blocks
+/// straight into place, with no row per day in between.
+fn read_daily_columns(
+    conn: &Connection,
+    user: &str,
+    (from_day, to_day): (i32, i32),
+) -> Result<Vec<DailyColumn>, StoreError> {
+    if to_day < from_day {
+        return Ok(Vec::new());
+    }
+    let blocks = (
+        rollup_block::block_of(i64::from(from_day)),
+        rollup_block::block_of(i64::from(to_day)),
+    );
+    let mut statement = conn.prepare_cached(
+        "SELECT metric, block, days FROM daily_rollup_blocks \
+         WHERE user_id = ?1 AND block BETWEEN ?2 AND ?3 ORDER BY metric, block",
+    )?;
+    let mut rows = statement.query(rusqlite::params![user, blocks.0, blocks.1])?;
+    let len = usize::try_from(i64::from(to_day) - i64::from(from_day) + 1).unwrap_or(0);
+    let mut columns: Vec<DailyColumn> = Vec::new();
+    // Whether the last column got a day: a metric whose blocks hold none of the range's days has none.
+    let mut filled = false;
+    // Pads the last column to the range (see `fill_daily`), or drops it when it got no day.
+    let finish = |columns: &mut Vec<DailyColumn>, filled: bool| match columns.last_mut() {
+        Some(last) if filled => last.days.resize(len, None),
+        _ => {
+            columns.pop();
+        }
+    };
+    while let Some(row) = rows.next()? {
+        let metric = metric_of(row.get(0)?, "daily_rollup_blocks")?;
+        let block: i64 = row.get(1)?;
+        let blob = row.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?;
+        if columns.last().is_none_or(|c| c.metric != metric) {
+            finish(&mut columns, filled);
+            columns.push(DailyColumn {
+                metric,
+                days: Vec::with_capacity(len),
+            });
+            filled = false;
+        }
+        if let Some(column) = columns.last_mut() {
+            filled |= rollup_block::fill_daily(block, blob, (from_day, to_day), &mut column.days)?;
+        }
+    }
+    finish(&mut columns, filled);
+    Ok(columns)
 }
 
 fn read_sleep(
@@ -194,7 +246,7 @@ impl NativeSqlite {
             let tx = conn.transaction()?;
             let inputs = SummaryInputs {
                 marked: read_marked(&tx, &user)?,
-                daily: read_daily(&tx, &user, Metric::ALL, range.days)?,
+                daily: read_daily_columns(&tx, &user, range.days)?,
                 sleep: read_sleep(&tx, &user, range.days)?,
                 workouts: read_spans(&tx, &user, range.instants)?,
                 zones: read_zones(&tx, &user)?,

@@ -38,6 +38,7 @@ enum Cell {
 }
 
 impl Cell {
+    #[inline(always)]
     fn of(v: f64, decimals: u8) -> Cell {
         if let Some(scale) = POW10.get(usize::from(decimals)) {
             let scaled = v * scale;
@@ -95,6 +96,7 @@ impl Column {
 /// SSE4.1 in the target it is a call into libm, a twentieth of a year view for ~12,000 figures.
 /// Exact: truncating a double below 2^53 to i64 is exact, and so is `x - whole`, a multiple of x's
 /// last place smaller than 1.
+#[inline(always)]
 fn round_half_away(x: f64) -> i64 {
     let whole = x as i64;
     let fraction = x - whole as f64;
@@ -154,9 +156,14 @@ fn write_cell<const DECIMALS: u32>(out: &mut Vec<u8>, cell: Cell, digits: &mut i
 }
 
 /// Writes a column's figures straight from the summaries, rounded as `Column::of` rounds them, without
-/// the column in between: for a year view the ~12,000 cells were as costly to hold as to write.
+/// the column in between: for a year view the ~12,000 cells were as costly to hold as to write. Cells
+/// are written into a chunk on the stack, its position in a register, and the chunk is appended to
+/// the response when full: writing each cell through the response's `Vec` (its length loaded, checked
+/// and stored per cell) was a third of the cost of writing figures.
 struct CellWriter<'a, const DECIMALS: u32> {
     out: &'a mut Vec<u8>,
+    chunk: [u8; CHUNK],
+    at: usize,
     digits: itoa::Buffer,
     first: bool,
     any: bool,
@@ -164,32 +171,57 @@ struct CellWriter<'a, const DECIMALS: u32> {
 
 /// Room for a comma, a sign, 16 digits and a point: a count of units below 10^15 fits.
 const SCRATCH: usize = 24;
+/// Bytes written before they are appended to the response.
+const CHUNK: usize = 1024;
 
 impl<'a, const DECIMALS: u32> CellWriter<'a, DECIMALS> {
     fn new(out: &'a mut Vec<u8>, cells: usize) -> Self {
-        out.reserve(cells * 8 + SCRATCH + 2);
+        out.reserve(cells * 8 + 2);
         out.push(b'[');
         CellWriter {
             out,
+            chunk: [0; CHUNK],
+            at: 0,
             digits: itoa::Buffer::new(),
             first: true,
             any: false,
         }
     }
 
+    fn flush(&mut self) {
+        self.out.extend_from_slice(&self.chunk[..self.at]);
+        self.at = 0;
+    }
+
+    // Inlined into each column's loop (see `for_each_value`): called once per cell.
+    #[inline(always)]
     fn cell(&mut self, value: Option<f64>) {
         let comma = !self.first;
         self.first = false;
+        if self.at > CHUNK - SCRATCH {
+            self.flush();
+        }
+        let Some(scratch) = self
+            .chunk
+            .get_mut(self.at..self.at + SCRATCH)
+            .and_then(|s| <&mut [u8; SCRATCH]>::try_from(s).ok())
+        else {
+            // Unreachable: `at` is at most CHUNK - SCRATCH here.
+            return;
+        };
         let Some(v) = value else {
-            self.out
-                .extend_from_slice(if comma { b",null".as_slice() } else { b"null" });
+            let null: &[u8; 5] = b",null";
+            let from = usize::from(!comma);
+            scratch[..5 - from].copy_from_slice(&null[from..]);
+            self.at += 5 - from;
             return;
         };
         self.any = true;
         // DECIMALS is at most 3.
         match Cell::of(v, DECIMALS as u8) {
-            Cell::Units(units) => write_units::<DECIMALS>(self.out, units, comma),
+            Cell::Units(units) => self.at += write_units::<DECIMALS>(scratch, units, comma),
             cell => {
+                self.flush();
                 if comma {
                     self.out.push(b',');
                 }
@@ -199,7 +231,8 @@ impl<'a, const DECIMALS: u32> CellWriter<'a, DECIMALS> {
     }
 
     /// Closes the array; whether any period had a value.
-    fn finish(self) -> bool {
+    fn finish(mut self) -> bool {
+        self.flush();
         self.out.push(b']');
         self.any
     }
@@ -212,11 +245,11 @@ const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
 6061626364656667686970717273747576777879\
 8081828384858687888990919293949596979899";
 
-/// Writes what `write_cell` writes for `Cell::Units(units)` (|units| <= 10^15), after a comma if
-/// `comma`. Why not `write_cell`: the text's length is known before it is written, so it goes
-/// straight into place, two digits at a time, instead of through itoa's buffer and a call to copy
-/// a few bytes; a year view writes ~10,000 of them.
-fn write_units<const DECIMALS: u32>(out: &mut Vec<u8>, units: i64, comma: bool) {
+/// Writes what `write_cell` writes for `Cell::Units(units)` (|units| <= 10^15) into `text`, after a
+/// comma if `comma`; returns its length. The length is known before the text is written, so it goes
+/// straight into place, two digits at a time; a year view writes ~10,000 of them.
+#[inline(always)]
+fn write_units<const DECIMALS: u32>(text: &mut [u8; SCRATCH], units: i64, comma: bool) -> usize {
     let scale = 10u64.pow(DECIMALS);
     let magnitude = units.unsigned_abs();
     let (mut whole, mut fraction) = (magnitude / scale, magnitude % scale);
@@ -229,15 +262,8 @@ fn write_units<const DECIMALS: u32>(out: &mut Vec<u8>, units: i64, comma: bool) 
     let negative = units < 0;
     let lead = usize::from(comma) + usize::from(negative);
     let point = usize::from(fraction_digits > 0);
-    let len = lead + whole_digits + point + fraction_digits;
-    let start = out.len();
-    // A fixed-size append (no call), cut back to `len` at the end.
-    out.extend_from_slice(&[0u8; SCRATCH]);
-    let Some(text) = out.get_mut(start..start + len) else {
-        // Unreachable: 10^15 has 16 digits, and `len` is at most 20.
-        out.truncate(start);
-        return;
-    };
+    // At most 20 (10^15 has 16 digits), within the scratch.
+    let len = (lead + whole_digits + point + fraction_digits).min(SCRATCH);
     let mut at = len;
     for _ in 0..fraction_digits {
         at -= 1;
@@ -248,27 +274,79 @@ fn write_units<const DECIMALS: u32>(out: &mut Vec<u8>, units: i64, comma: bool) 
         at -= 1;
         text[at] = b'.';
     }
-    while whole >= 100 {
+    while whole >= 100 && at >= 2 {
         let pair = (whole % 100) as usize * 2;
         whole /= 100;
         at -= 2;
         text[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
     }
-    if whole >= 10 {
+    if whole >= 10 && at >= 2 {
         let pair = whole as usize * 2;
         at -= 2;
         text[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
-    } else {
+    } else if at >= 1 {
         at -= 1;
         text[at] = b'0' + whole as u8;
     }
-    if negative {
+    if negative && at >= 1 {
         text[at - 1] = b'-';
     }
     if comma {
         text[0] = b',';
     }
-    out.truncate(start + len);
+    len
+}
+
+/// A figure of a period's sleep. Named, not a function pointer: a call through a pointer per cell (a
+/// year has ~3,300 sleep cells) could not be inlined into the column's loop.
+#[derive(Clone, Copy)]
+enum SleepFigure {
+    Asleep,
+    InBed,
+    Awake,
+    Core,
+    Deep,
+    Rem,
+    Unspecified,
+    /// Asleep ÷ in bed, at most 1; none without time in bed.
+    Efficiency,
+    Sessions,
+}
+
+impl SleepFigure {
+    #[inline(always)]
+    fn of(self, s: &SleepRollup) -> Option<f64> {
+        Some(match self {
+            SleepFigure::Asleep => s.asleep,
+            SleepFigure::InBed => s.in_bed,
+            SleepFigure::Awake => s.awake,
+            SleepFigure::Core => s.core,
+            SleepFigure::Deep => s.deep,
+            SleepFigure::Rem => s.rem,
+            SleepFigure::Unspecified => s.unspecified,
+            SleepFigure::Efficiency => return (s.in_bed > 0.0).then(|| (s.asleep / s.in_bed).min(1.0)),
+            SleepFigure::Sessions => s.sessions as f64,
+        })
+    }
+}
+
+/// A figure of a period's workouts (see `SleepFigure` for why named).
+#[derive(Clone, Copy)]
+enum WorkoutFigure {
+    Count,
+    Duration,
+    Distance,
+}
+
+impl WorkoutFigure {
+    #[inline(always)]
+    fn of(self, w: &WorkoutFigures) -> f64 {
+        match self {
+            WorkoutFigure::Count => f64::from(w.count),
+            WorkoutFigure::Duration => w.duration,
+            WorkoutFigure::Distance => w.distance,
+        }
+    }
 }
 
 /// Where a column's figures come from.
@@ -280,8 +358,8 @@ enum Source {
     Highest(Metric),
     /// Active plus basal energy.
     TotalEnergy,
-    Sleep(fn(&SleepRollup) -> Option<f64>),
-    Workouts(fn(&WorkoutFigures) -> f64),
+    Sleep(SleepFigure),
+    Workouts(WorkoutFigure),
 }
 
 impl Source {
@@ -323,7 +401,9 @@ impl Source {
         }
     }
 
-    /// Calls `f` with the figure of each period, in order.
+    /// Calls `f` with the figure of each period, in order. Inlined, so that `f` is inlined into each
+    /// source's loop rather than called per cell.
+    #[inline(always)]
     fn for_each_value(self, s: &Summaries, mut f: impl FnMut(Option<f64>)) {
         let metric = |m: Metric| s.figures.get(&m).map(Vec::as_slice).unwrap_or_default();
         match self {
@@ -341,8 +421,11 @@ impl Source {
                         .then(|| a.map_or(0.0, |d| d.total) + b.map_or(0.0, |d| d.total)));
                 }
             }
-            Source::Sleep(pick) => s.sleep.iter().for_each(|x| f(x.as_ref().and_then(pick))),
-            Source::Workouts(pick) => s.workouts.iter().for_each(|x| f(x.as_ref().map(pick))),
+            Source::Sleep(which) => s
+                .sleep
+                .iter()
+                .for_each(|x| f(x.as_ref().and_then(|s| which.of(s)))),
+            Source::Workouts(which) => s.workouts.iter().for_each(|x| f(x.as_ref().map(|w| which.of(w)))),
         }
     }
 
@@ -397,10 +480,12 @@ impl Figures {
         FigureColumns::write_of(&self.0, out);
     }
 
-    /// An upper estimate of the written size, to allocate the response once.
+    /// An estimate of the written size, to allocate the response once in the common case: about two
+    /// figures per metric with data and a few of sleep and workouts, ~7 bytes a cell (a year view is
+    /// ~56 KB). Not an upper bound: a too-large buffer per request cost more than the rare regrowth.
     pub(super) fn size_hint(&self) -> usize {
-        let columns = self.0.figures.len() * 3 + 16;
-        columns * (self.0.periods.len() * 8 + 24)
+        let columns = self.0.figures.len() * 2 + 12;
+        columns * (self.0.periods.len() * 7 + 24)
     }
 }
 
@@ -507,29 +592,29 @@ figures! {
     /// mL/(kg·min), to 0.1.
     vo2max: Metric::Vo2max.decimals() => Source::Metric(Metric::Vo2max),
     /// Seconds asleep (any stage) in sessions ending in the period, whole.
-    sleep_asleep: 0 => Source::Sleep(|s| Some(s.asleep)),
+    sleep_asleep: 0 => Source::Sleep(SleepFigure::Asleep),
     /// Seconds in bed, whole.
-    sleep_in_bed: 0 => Source::Sleep(|s| Some(s.in_bed)),
+    sleep_in_bed: 0 => Source::Sleep(SleepFigure::InBed),
     /// Seconds awake in bed, whole.
-    sleep_awake: 0 => Source::Sleep(|s| Some(s.awake)),
+    sleep_awake: 0 => Source::Sleep(SleepFigure::Awake),
     /// Seconds of light/core sleep, whole.
-    sleep_core: 0 => Source::Sleep(|s| Some(s.core)),
+    sleep_core: 0 => Source::Sleep(SleepFigure::Core),
     /// Seconds of deep sleep, whole.
-    sleep_deep: 0 => Source::Sleep(|s| Some(s.deep)),
+    sleep_deep: 0 => Source::Sleep(SleepFigure::Deep),
     /// Seconds of REM sleep, whole.
-    sleep_rem: 0 => Source::Sleep(|s| Some(s.rem)),
+    sleep_rem: 0 => Source::Sleep(SleepFigure::Rem),
     /// Seconds asleep with the stage unknown (older devices), whole.
-    sleep_unspecified: 0 => Source::Sleep(|s| Some(s.unspecified)),
+    sleep_unspecified: 0 => Source::Sleep(SleepFigure::Unspecified),
     /// Asleep ÷ in bed, a fraction to 0.001.
-    sleep_efficiency: 3 => Source::Sleep(|s| (s.in_bed > 0.0).then(|| (s.asleep / s.in_bed).min(1.0))),
+    sleep_efficiency: 3 => Source::Sleep(SleepFigure::Efficiency),
     /// Sleep sessions ending in the period, whole.
-    sleep_sessions: 0 => Source::Sleep(|s| Some(s.sessions as f64)),
+    sleep_sessions: 0 => Source::Sleep(SleepFigure::Sessions),
     /// Workouts started in the period, whole.
-    workout_count: 0 => Source::Workouts(|w| f64::from(w.count)),
+    workout_count: 0 => Source::Workouts(WorkoutFigure::Count),
     /// Elapsed seconds of those workouts, whole.
-    workout_duration: 0 => Source::Workouts(|w| w.duration),
+    workout_duration: 0 => Source::Workouts(WorkoutFigure::Duration),
     /// Metres covered in those workouts, to 0.1.
-    workout_distance: Metric::Distance.decimals() => Source::Workouts(|w| w.distance),
+    workout_distance: Metric::Distance.decimals() => Source::Workouts(WorkoutFigure::Distance),
 }
 
 #[cfg(test)]
