@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use wearhouse_services::events::EventBus;
 use wearhouse_services::responses::ResponseCache;
 use wearhouse_services::{
     AccountService, ActivityService, IdempotencyService, ImportService, Jobs, SampleService, SummaryService,
@@ -77,6 +78,8 @@ pub struct Services {
     pub jobs: Jobs,
     /// Summary and series responses, by data version.
     pub responses: Arc<ResponseCache>,
+    /// Where published domain events arrive (live streams subscribe here).
+    pub events: Arc<dyn EventBus>,
 }
 
 /// Cloned for every request (and by several layers on its way): one shared pointer, so a clone is one
@@ -101,6 +104,7 @@ pub struct AppStateParts {
     pub imports: Arc<ImportService>,
     pub jobs: Jobs,
     pub responses: Arc<ResponseCache>,
+    pub events: Arc<dyn EventBus>,
     pub rate_limits: Arc<RateLimits>,
     pub uploads: Arc<UploadSlots>,
     pub metrics: Arc<HttpMetrics>,
@@ -118,6 +122,7 @@ impl AppState {
             imports,
             jobs,
             responses,
+            events,
         } = services;
         Self(Arc::new(AppStateParts {
             accounts,
@@ -128,6 +133,7 @@ impl AppState {
             imports,
             jobs,
             responses,
+            events,
             rate_limits: Arc::new(RateLimits::new(&settings.rate_limits)),
             uploads: Arc::new(UploadSlots::new(settings.uploads.per_user)),
             metrics: Arc::new(HttpMetrics::new()),

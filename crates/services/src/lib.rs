@@ -11,6 +11,7 @@ pub mod buckets;
 pub mod cache_bus;
 pub mod clock;
 pub mod error;
+pub mod events;
 pub mod history;
 pub mod idempotency;
 pub mod imports;

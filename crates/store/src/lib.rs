@@ -8,6 +8,7 @@
 mod accounts;
 mod activities;
 mod error;
+mod events;
 mod idempotency;
 mod imports;
 mod jobs;
@@ -32,6 +33,7 @@ pub use activities::{
     NewActivity, Recording, Rekeyed, RevisionChange, WorkoutSpan,
 };
 pub use error::StoreError;
+pub use events::{EventStore, StoredEvent};
 pub use idempotency::{IdempotencyStore, KeyClaim, StoredResponse};
 pub use imports::{ImportProgress, ImportRecord, ImportStatus, ImportStore, NewImport};
 pub use jobs::{FailOutcome, JobRecord, JobState, JobStats, JobStore, Lease, NewJob};

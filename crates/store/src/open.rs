@@ -13,7 +13,7 @@ use crate::{
     AccountStore, ActivityStore, IdempotencyStore, RollupStore, SampleStore, SessionStore, SettingsStore,
     StoreError,
 };
-use crate::{ImportStore, JobStore, RawStore};
+use crate::{EventStore, ImportStore, JobStore, RawStore};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -67,6 +67,7 @@ pub struct Store {
     pub rollups: Arc<dyn RollupStore>,
     pub settings: Arc<dyn SettingsStore>,
     pub jobs: Arc<dyn JobStore>,
+    pub events: Arc<dyn EventStore>,
     legacy: Arc<dyn LegacySamples>,
     pub(crate) pool: Pool,
 }
@@ -155,6 +156,7 @@ where
         + RollupStore
         + SettingsStore
         + JobStore
+        + EventStore
         + LegacySamples
         + Clone
         + 'static,
@@ -171,6 +173,7 @@ where
         rollups: Arc::new(store.clone()),
         settings: Arc::new(store.clone()),
         jobs: Arc::new(store.clone()),
+        events: Arc::new(store.clone()),
         legacy: Arc::new(store),
         pool,
     }

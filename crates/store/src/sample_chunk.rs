@@ -259,6 +259,8 @@ pub(crate) struct Merge {
     /// Stored samples an earlier attempt of the batch's own import stored (see `resumed`), met again:
     /// the import's own, not duplicates.
     pub resumed: u64,
+    /// What `added` counts, by metric (code): the batch's `new_health_data`.
+    pub added_by_metric: BTreeMap<i16, crate::events::Added>,
 }
 
 /// Adds `samples` to the stored chunks `stored` (decoded, by key; a missing key is an empty day) as
@@ -348,6 +350,13 @@ pub(crate) fn merge(
             continue;
         }
         merge.added += added.len() as u64;
+        let by_metric = merge
+            .added_by_metric
+            .entry(key.metric)
+            .or_insert_with(crate::events::Added::new);
+        for s in &added {
+            by_metric.add(s.start, s.start.saturating_add(s.duration));
+        }
         day.append(&mut added);
         day.sort_by_key(ChunkSample::key);
         merge.chunks.push((key, encode(key.day, &day)));

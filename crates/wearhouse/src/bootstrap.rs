@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::Context;
 use secrecy::ExposeSecret;
 use wearhouse_server::{AppState, HttpSettings, RateLimitSettings, Services, UploadSettings};
+use wearhouse_services::events::{EventBus, LocalBus};
 use wearhouse_services::jobs::{builtin, CancellationToken, WorkerOptions};
 use wearhouse_services::responses::{ResponseCache, ResponseCacheSettings};
 use wearhouse_services::rollups::Rollups;
@@ -246,7 +247,14 @@ impl Application {
             config,
             import_service(config, store.clone(), rollups.clone()),
         )?);
-        builtin::register(&jobs, imports.clone(), rollups, activities.clone());
+        let events: Arc<dyn EventBus> = Arc::new(LocalBus::new());
+        builtin::register(
+            &jobs,
+            imports.clone(),
+            rollups,
+            activities.clone(),
+            events.clone(),
+        );
         let services = Services {
             accounts,
             samples,
@@ -256,6 +264,7 @@ impl Application {
             imports,
             jobs: jobs.clone(),
             responses: Arc::new(ResponseCache::new(store.clone(), response_settings(config))),
+            events,
         };
         let accounts = services.accounts.clone();
         let state = AppState::new(services, http_settings(config));

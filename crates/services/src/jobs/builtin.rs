@@ -12,6 +12,7 @@ use wearhouse_model::UserId;
 use wearhouse_store::{JobRecord, NewJob, Store};
 
 use super::{CancellationToken, JobError, JobHandler, Jobs, Schedule};
+use crate::events::{Event, EventBus};
 use crate::rollups::Rollups;
 use crate::{ActivityService, ImportService};
 
@@ -22,12 +23,19 @@ pub const IMPORT: &str = "imports.run";
 pub const ROLLUPS: &str = "rollups.recompute";
 /// Empties the activity trash, forgets stale idempotency keys and finished jobs (`{}`); hourly.
 pub const PURGE: &str = "maintenance.purge";
+/// Publishes the outbox's unpublished events, in order (`{}`); enqueued by the database when an event
+/// is written.
+pub const PUBLISH_EVENTS: &str = "events.publish";
 /// Does nothing: measures the queue itself (`wearhouse bench jobs`) and checks a deployment's workers.
 pub const NOOP: &str = "noop";
 
 /// Done jobs are kept this long for the admin listing, dead ones longer, for a look at what failed.
 const KEEP_DONE: SignedDuration = SignedDuration::from_hours(24);
 const KEEP_DEAD: SignedDuration = SignedDuration::from_hours(24 * 30);
+/// Published events are kept this long, for live streams resuming after a disconnect.
+pub const KEEP_EVENTS: SignedDuration = SignedDuration::from_hours(24);
+/// Events published per outbox read.
+const PUBLISH_BATCH: u32 = 500;
 
 fn payload<T: for<'de> Deserialize<'de>>(job: &JobRecord) -> Result<T, JobError> {
     serde_json::from_str(&job.payload)
@@ -87,10 +95,58 @@ impl JobHandler for Purge {
             .prune(now - KEEP_DONE, now - KEEP_DEAD)
             .await
             .map_err(crate::ServiceError::from)?;
-        if trashed > 0 || jobs > 0 {
-            tracing::info!(activities = trashed, jobs, "purged the trash and finished jobs");
+        let events = self
+            .store
+            .events
+            .prune_events(now - KEEP_EVENTS)
+            .await
+            .map_err(crate::ServiceError::from)?;
+        if trashed > 0 || jobs > 0 || events > 0 {
+            tracing::info!(
+                activities = trashed,
+                jobs,
+                events,
+                "purged the trash, finished jobs and old events"
+            );
         }
         Ok(())
+    }
+}
+
+/// Publishes the outbox in order until it is empty. One at a time (the job's key): events leave in
+/// the order they were written. A crash after publishing and before marking publishes a batch again;
+/// consumers drop what they saw by id.
+struct PublishEvents {
+    store: Store,
+    bus: Arc<dyn EventBus>,
+}
+
+#[async_trait]
+impl JobHandler for PublishEvents {
+    async fn run(&self, _job: &JobRecord, cancel: &CancellationToken) -> Result<(), JobError> {
+        loop {
+            let stored = self
+                .store
+                .events
+                .unpublished(PUBLISH_BATCH)
+                .await
+                .map_err(crate::ServiceError::from)?;
+            if stored.is_empty() {
+                return Ok(());
+            }
+            let seqs: Vec<i64> = stored.iter().map(|e| e.seq).collect();
+            let events: Vec<Arc<Event>> = stored.into_iter().map(|e| Arc::new(Event::of(e))).collect();
+            self.bus.publish(&events).await.map_err(JobError::Failed)?;
+            self.store
+                .events
+                .mark_published(&seqs, Timestamp::now())
+                .await
+                .map_err(crate::ServiceError::from)?;
+            if cancel.is_cancelled() {
+                // What is left is published by the job's next run (the trigger enqueued it again).
+                return Ok(());
+            }
+        }
     }
 }
 
@@ -109,7 +165,15 @@ pub fn register(
     imports: Arc<ImportService>,
     rollups: Rollups,
     activities: Arc<ActivityService>,
+    bus: Arc<dyn EventBus>,
 ) {
+    jobs.register(
+        PUBLISH_EVENTS,
+        Arc::new(PublishEvents {
+            store: jobs.store().clone(),
+            bus,
+        }),
+    );
     jobs.register(IMPORT, Arc::new(RunImport(imports)));
     jobs.register(ROLLUPS, Arc::new(RecomputeRollups(rollups)));
     jobs.register(

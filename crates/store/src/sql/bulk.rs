@@ -314,6 +314,19 @@ impl PgStore {
                 mark.build().execute(&mut *tx).await?;
             }
         }
+        if let Some(event) =
+            crate::events::new_health_data(&merge.added_by_metric, import_id, crate::time::to_micros(now))
+        {
+            sqlx::query(crate::events::INSERT_EVENT)
+                .bind(&event.id)
+                .bind(event.kind)
+                .bind(event.version)
+                .bind(user.as_str())
+                .bind(event.occurred_at)
+                .bind(&event.data)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         // Samples an earlier attempt of the import stored are counted with the new: they are its own.
         Ok(inserted + merge.resumed)

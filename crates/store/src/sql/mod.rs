@@ -12,6 +12,8 @@ mod sessions;
 #[macro_use]
 pub(crate) mod imports;
 #[macro_use]
+pub(crate) mod events;
+#[macro_use]
 pub(crate) mod jobs;
 #[macro_use]
 pub(crate) mod raw;
@@ -84,6 +86,8 @@ impl_import_store!(SqliteStore);
 impl_import_store!(PgStore);
 impl_raw_store!(SqliteStore, sqlx::Sqlite);
 impl_raw_store!(PgStore, sqlx::Postgres);
+impl_event_store!(SqliteStore, sqlx::Sqlite);
+impl_event_store!(PgStore, sqlx::Postgres);
 impl_job_store!(SqliteStore, sqlx::Sqlite);
 impl_job_store!(PgStore, sqlx::Postgres);
 impl_legacy_samples!(SqliteStore, sqlx::Sqlite);

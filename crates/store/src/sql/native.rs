@@ -209,6 +209,18 @@ impl NativeSqlite {
                     mark.execute(rusqlite::params![user, metric.code(), i64::from(*day), batch])?;
                 }
             }
+            if let Some(event) =
+                crate::events::new_health_data(&merge.added_by_metric, import_id.as_deref(), now_micros)
+            {
+                tx.prepare_cached(crate::events::INSERT_EVENT)?.execute(rusqlite::params![
+                    event.id,
+                    event.kind,
+                    event.version,
+                    user,
+                    event.occurred_at,
+                    event.data
+                ])?;
+            }
             tx.commit()?;
             Ok::<_, StoreError>(merge.added + merge.resumed)
         })

@@ -54,6 +54,7 @@ macro_rules! for_each_backend {
 
 mod activities;
 mod data_versions;
+mod events;
 mod jobs;
 mod sample_days;
 mod sessions;

@@ -19,6 +19,8 @@ pub struct TestApp {
     pub config: Config,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    /// The application's event bus, to watch what it publishes.
+    pub events: std::sync::Arc<dyn wearhouse_services::events::EventBus>,
     _db: TestDatabase,
     /// Uploaded files live here while imports run.
     _data_dir: tempfile::TempDir,
@@ -93,6 +95,7 @@ async fn start(db: TestDatabase, adjust: impl FnOnce(&mut Config)) -> TestApp {
     adjust(&mut config);
     let app = Application::build(&config).await.expect("application starts");
     let base = format!("http://{}", app.addr);
+    let events = app.state.events.clone();
     let (tx, rx) = oneshot::channel();
     let server = tokio::spawn(app.run(async move {
         let _ = rx.await;
@@ -103,6 +106,7 @@ async fn start(db: TestDatabase, adjust: impl FnOnce(&mut Config)) -> TestApp {
         config,
         shutdown: Some(tx),
         server: Some(server),
+        events,
         _db: db,
         _data_dir: data_dir,
     }

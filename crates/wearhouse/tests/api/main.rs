@@ -11,6 +11,7 @@ mod auth;
 mod compression;
 mod conventions;
 mod dashboard;
+mod events;
 mod figures;
 mod harness;
 mod imports;

@@ -1,0 +1,103 @@
+//! Domain events: what the outbox holds (see `wearhouse_store::EventStore`), published after commit by
+//! the `events.publish` job to the event bus, where the process's own subscribers (live streams to
+//! clients) and, with a broker configured, other services receive them.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::Serialize;
+use tokio::sync::broadcast;
+use wearhouse_store::StoredEvent;
+
+/// An event as published: the envelope every consumer reads.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Event {
+    /// Unique (a UUID): a consumer that sees an id again drops it (delivery is at least once).
+    pub id: String,
+    /// `new_health_data`, `activity.created`, `activity.updated`, `activity.deleted`,
+    /// `import.completed`, `import.failed`, `profile.updated`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The version of this type's `data` shape; a change that breaks readers gets a new one.
+    pub version: i32,
+    /// When the change happened (RFC 3339).
+    pub time: String,
+    /// The user whose data changed.
+    pub user: Option<String>,
+    /// The type's data (see docs/events.md).
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+    /// The event's place in the outbox: streams resume after it.
+    #[serde(skip)]
+    pub seq: i64,
+}
+
+impl Event {
+    pub fn of(stored: StoredEvent) -> Self {
+        Event {
+            data: serde_json::from_str(&stored.data).unwrap_or(serde_json::Value::Null),
+            id: stored.id,
+            kind: stored.kind,
+            version: stored.version,
+            time: stored.occurred_at.to_string(),
+            user: stored.user,
+            seq: stored.seq,
+        }
+    }
+}
+
+/// Where published events go.
+#[async_trait]
+pub trait EventBus: Send + Sync {
+    /// Publishes `events` in order; returns once the bus has them (a broker: confirmed). An error
+    /// leaves them unpublished in the outbox, to be published again.
+    async fn publish(&self, events: &[Arc<Event>]) -> Result<(), String>;
+
+    /// This process's view of every event published from now on (through any process, when the bus
+    /// spans processes).
+    fn subscribe(&self) -> broadcast::Receiver<Arc<Event>>;
+}
+
+/// How many events a slow subscriber may fall behind before it misses some (it is told, and resumes
+/// from the outbox).
+const LOCAL_BACKLOG: usize = 4096;
+
+/// The in-process bus: events reach this process's subscribers only (the embedded default, one process
+/// running every role).
+pub struct LocalBus {
+    sender: broadcast::Sender<Arc<Event>>,
+}
+
+impl LocalBus {
+    pub fn new() -> Self {
+        Self {
+            sender: broadcast::channel(LOCAL_BACKLOG).0,
+        }
+    }
+
+    /// Hands events received from elsewhere (a broker) to this process's subscribers.
+    pub fn deliver(&self, event: Arc<Event>) {
+        // No subscriber is not an error: nobody is listening now.
+        let _ = self.sender.send(event);
+    }
+}
+
+impl Default for LocalBus {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[async_trait]
+impl EventBus for LocalBus {
+    async fn publish(&self, events: &[Arc<Event>]) -> Result<(), String> {
+        for event in events {
+            self.deliver(event.clone());
+        }
+        Ok(())
+    }
+
+    fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
+        self.sender.subscribe()
+    }
+}
