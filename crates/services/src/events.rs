@@ -5,12 +5,12 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 use wearhouse_store::StoredEvent;
 
 /// An event as published: the envelope every consumer reads.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Event {
     /// Unique (a UUID): a consumer that sees an id again drops it (delivery is at least once).
     pub id: String,
@@ -27,7 +27,8 @@ pub struct Event {
     /// The type's data (see docs/events.md).
     #[schema(value_type = Object)]
     pub data: serde_json::Value,
-    /// The event's place in the outbox: streams resume after it.
+    /// The event's place in the outbox: streams resume after it (not sent: 0 when received from a
+    /// broker).
     #[serde(skip)]
     pub seq: i64,
 }

@@ -247,7 +247,10 @@ impl Application {
             config,
             import_service(config, store.clone(), rollups.clone()),
         )?);
-        let events: Arc<dyn EventBus> = Arc::new(LocalBus::new());
+        let events: Arc<dyn EventBus> = match config.amqp_url.trim() {
+            "" => Arc::new(LocalBus::new()),
+            url => Arc::new(wearhouse_amqp::AmqpBus::connect(url).await?),
+        };
         builtin::register(
             &jobs,
             imports.clone(),

@@ -21,6 +21,9 @@ pub struct Config {
     /// `redis://…` to share cache invalidations (and rate limits) between processes; empty: each
     /// process on its own.
     pub redis_url: String,
+    /// `amqp://…` to publish events on RabbitMQ (the `wearhouse.events` fanout exchange), where every
+    /// process and any outside consumer receives them; empty: events stay in the process.
+    pub amqp_url: String,
     pub database: DatabaseConfig,
     pub log: LogConfig,
     pub auth: AuthConfig,
@@ -160,6 +163,7 @@ impl Default for Config {
             data_dir: PathBuf::from("./wearhouse-data"),
             database_url: String::new(),
             redis_url: String::new(),
+            amqp_url: String::new(),
             database: DatabaseConfig::default(),
             log: LogConfig::default(),
             auth: AuthConfig::default(),
@@ -239,11 +243,12 @@ impl Default for RateLimitConfig {
 
 /// Top-level keys that `WEARHOUSE_*` variables may set; other `WEARHOUSE_*` variables (the config file
 /// path, test settings) are not configuration keys.
-const KEYS: [&str; 12] = [
+const KEYS: [&str; 13] = [
     "listen",
     "data_dir",
     "database_url",
     "redis_url",
+    "amqp_url",
     "database",
     "log",
     "auth",
@@ -305,6 +310,10 @@ impl Config {
             table.insert(
                 "redis_url".into(),
                 toml::Value::String(mask_url_password(&self.redis_url)),
+            );
+            table.insert(
+                "amqp_url".into(),
+                toml::Value::String(mask_url_password(&self.amqp_url)),
             );
             if let Some(auth) = table.get_mut("auth").and_then(|a| a.as_table_mut()) {
                 let shown = if self.auth.jwt_secret.is_some() {

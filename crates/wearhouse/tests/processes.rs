@@ -751,3 +751,149 @@ async fn a_view_cached_on_every_node_follows_a_write_on_any_of_them_and_a_cli_im
         );
     }
 }
+
+/// The machine's RabbitMQ, when the suite is given one (`WEARHOUSE_TEST_AMQP_URL`, as CI sets it).
+fn amqp() -> Option<String> {
+    let url = std::env::var("WEARHOUSE_TEST_AMQP_URL").ok();
+    if url.is_none() {
+        eprintln!("skipped: needs RabbitMQ (set WEARHOUSE_TEST_AMQP_URL)");
+    }
+    url
+}
+
+/// An outside program's queue bound to the events exchange: what it receives, as JSON.
+async fn outside_consumer(url: &str) -> (lapin::Connection, lapin::Consumer) {
+    use lapin::options::{BasicConsumeOptions, QueueBindOptions, QueueDeclareOptions};
+    use lapin::types::FieldTable;
+    let connection = lapin::Connection::connect(
+        url,
+        lapin::ConnectionProperties::default()
+            .with_executor(tokio_executor_trait::Tokio::current())
+            .with_reactor(tokio_reactor_trait::Tokio),
+    )
+    .await
+    .unwrap();
+    let channel = connection.create_channel().await.unwrap();
+    // The exchange may not exist before the first Wearhouse process declares it.
+    channel
+        .exchange_declare(
+            "wearhouse.events",
+            lapin::ExchangeKind::Fanout,
+            lapin::options::ExchangeDeclareOptions {
+                durable: true,
+                ..Default::default()
+            },
+            FieldTable::default(),
+        )
+        .await
+        .unwrap();
+    let queue = channel
+        .queue_declare(
+            "",
+            QueueDeclareOptions {
+                exclusive: true,
+                ..QueueDeclareOptions::default()
+            },
+            FieldTable::default(),
+        )
+        .await
+        .unwrap();
+    channel
+        .queue_bind(
+            queue.name().as_str(),
+            "wearhouse.events",
+            "",
+            QueueBindOptions::default(),
+            FieldTable::default(),
+        )
+        .await
+        .unwrap();
+    let consumer = channel
+        .basic_consume(
+            queue.name().as_str(),
+            "outside",
+            BasicConsumeOptions {
+                no_ack: true,
+                ..BasicConsumeOptions::default()
+            },
+            FieldTable::default(),
+        )
+        .await
+        .unwrap();
+    (connection, consumer)
+}
+
+/// The next event of `user` the consumer receives within `wait`, or `None`.
+async fn next_event(consumer: &mut lapin::Consumer, user: &str, wait: Duration) -> Option<Value> {
+    use futures_util::StreamExt;
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let delivery = tokio::time::timeout_at(deadline, consumer.next())
+            .await
+            .ok()??
+            .unwrap();
+        let event: Value = serde_json::from_slice(&delivery.data).unwrap();
+        if event["user"] == user {
+            return Some(event);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn samples_posted_to_one_process_reach_a_rabbitmq_consumer_once_even_when_no_worker_ran_at_commit() {
+    if !postgres() {
+        return;
+    }
+    let Some(amqp) = amqp() else { return };
+    let db = TestDatabase::create(Backend::Postgres).await;
+    let data = tempfile::tempdir().unwrap();
+    let client = reqwest::Client::new();
+    let (_connection, mut consumer) = outside_consumer(&amqp).await;
+    let broker = [("WEARHOUSE_AMQP_URL", amqp.as_str())];
+    // An API process alone: the event is committed with the samples, and nothing publishes it yet (as
+    // if the process that wrote it had stopped right after the commit).
+    let api = serve(&db, data.path(), &["api"], &broker);
+    let token = signed_up(&client, &api, "ana").await;
+    let me: Value = client
+        .get(format!("{}/api/v1/me", api.base()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let user = me["id"].as_str().unwrap().to_owned();
+    let res = client
+        .post(format!("{}/api/v1/samples", api.base()))
+        .bearer_auth(&token)
+        .json(
+            &json!({"samples": [{"metric": "steps", "value": 900.0, "start": "2026-05-04T09:00:00Z",
+            "end": "2026-05-04T09:30:00Z", "source": {"name": "Band", "kind": "watch"}}]}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        next_event(&mut consumer, &user, Duration::from_secs(1))
+            .await
+            .is_none(),
+        "no worker, nothing published yet"
+    );
+    // A worker comes: it publishes what the outbox holds, once.
+    let _worker = serve(&db, data.path(), &["worker"], &broker);
+    let event = next_event(&mut consumer, &user, Duration::from_secs(10))
+        .await
+        .expect("published once a worker runs");
+    assert_eq!(event["type"], "new_health_data");
+    assert_eq!(event["version"], 1);
+    assert_eq!(event["data"]["count"], 1);
+    assert_eq!(event["data"]["metrics"][0]["metric"], "steps");
+    assert!(
+        next_event(&mut consumer, &user, Duration::from_secs(1))
+            .await
+            .is_none(),
+        "published once"
+    );
+}
