@@ -20,9 +20,11 @@ use lapin::options::{
 };
 use lapin::publisher_confirm::Confirmation;
 use lapin::types::FieldTable;
-use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, ExchangeKind};
+use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, Consumer, ExchangeKind};
 use tokio::sync::{broadcast, Mutex};
 use wearhouse_services::events::{Event, EventBus, LocalBus};
+
+pub mod testing;
 
 /// The exchange every event goes to.
 pub const EXCHANGE: &str = "wearhouse.events";
@@ -54,7 +56,7 @@ fn properties() -> ConnectionProperties {
 }
 
 /// Connects and declares the exchange (durable, so it and the queues bound to it outlive restarts).
-async fn open(url: &str) -> Result<(Connection, Channel), lapin::Error> {
+pub(crate) async fn open(url: &str) -> Result<(Connection, Channel), lapin::Error> {
     let connection = Connection::connect(url, properties()).await?;
     let channel = connection.create_channel().await?;
     channel
@@ -195,12 +197,9 @@ async fn subscribe(url: String, local: Arc<LocalBus>, mut ready: Option<tokio::s
     }
 }
 
-async fn consume(
-    url: &str,
-    local: &LocalBus,
-    ready: &mut Option<tokio::sync::oneshot::Sender<()>>,
-) -> Result<(), lapin::Error> {
-    let (_connection, channel) = open(url).await?;
+/// A queue of the connection's own (exclusive: deleted with it) bound to the exchange, and a consumer
+/// on it that needs no acknowledgements.
+pub(crate) async fn exclusive_queue(channel: &Channel, tag: &str) -> Result<Consumer, lapin::Error> {
     let queue = channel
         .queue_declare(
             "",
@@ -221,17 +220,26 @@ async fn consume(
             FieldTable::default(),
         )
         .await?;
-    let mut deliveries = channel
+    channel
         .basic_consume(
             queue.name().as_str(),
-            "wearhouse-local",
+            tag,
             BasicConsumeOptions {
                 no_ack: true,
                 ..BasicConsumeOptions::default()
             },
             FieldTable::default(),
         )
-        .await?;
+        .await
+}
+
+async fn consume(
+    url: &str,
+    local: &LocalBus,
+    ready: &mut Option<tokio::sync::oneshot::Sender<()>>,
+) -> Result<(), lapin::Error> {
+    let (_connection, channel) = open(url).await?;
+    let mut deliveries = exclusive_queue(&channel, "wearhouse-local").await?;
     if let Some(ready) = ready.take() {
         let _ = ready.send(());
     }

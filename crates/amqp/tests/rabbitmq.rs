@@ -8,10 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use lapin::options::{BasicConsumeOptions, QueueBindOptions, QueueDeclareOptions};
-use lapin::types::FieldTable;
-use lapin::{Connection, ConnectionProperties};
-use wearhouse_amqp::{AmqpBus, EXCHANGE};
+use wearhouse_amqp::AmqpBus;
 use wearhouse_services::events::{Event, EventBus};
 
 fn amqp() -> Option<String> {
@@ -37,51 +34,10 @@ fn event(kind: &str) -> Arc<Event> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn published_events_reach_an_outside_queue_and_every_process_once_each() {
     let Some(url) = amqp() else { return };
-    // An outside program: its own queue bound to the exchange.
     let a = AmqpBus::connect(&url).await.unwrap();
     let b = AmqpBus::connect(&url).await.unwrap();
-    let outside = Connection::connect(
-        &url,
-        ConnectionProperties::default()
-            .with_executor(tokio_executor_trait::Tokio::current())
-            .with_reactor(tokio_reactor_trait::Tokio),
-    )
-    .await
-    .unwrap();
-    let channel = outside.create_channel().await.unwrap();
-    let queue = channel
-        .queue_declare(
-            "",
-            QueueDeclareOptions {
-                exclusive: true,
-                ..QueueDeclareOptions::default()
-            },
-            FieldTable::default(),
-        )
-        .await
-        .unwrap();
-    channel
-        .queue_bind(
-            queue.name().as_str(),
-            EXCHANGE,
-            "",
-            QueueBindOptions::default(),
-            FieldTable::default(),
-        )
-        .await
-        .unwrap();
-    let mut outside_deliveries = channel
-        .basic_consume(
-            queue.name().as_str(),
-            "test",
-            BasicConsumeOptions {
-                no_ack: true,
-                ..BasicConsumeOptions::default()
-            },
-            FieldTable::default(),
-        )
-        .await
-        .unwrap();
+    // An outside program: its own queue bound to the exchange.
+    let (_outside, mut outside_deliveries) = wearhouse_amqp::testing::outside_queue(&url).await.unwrap();
     let mut on_b = b.subscribe();
 
     let sent = [event("new_health_data"), event("activity.created")];

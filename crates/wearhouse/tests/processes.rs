@@ -51,18 +51,35 @@ impl Process {
         self.child.wait().unwrap();
     }
 
-    /// Runs of `kind` with `outcome` this process recorded, from its `/metrics`.
-    async fn runs(&self, kind: &str, outcome: &str) -> u64 {
+    /// The value of the counter `series` (name and labels) in this process's `/metrics`; 0 before
+    /// anything was counted.
+    async fn counter(&self, series: &str) -> u64 {
         let text = reqwest::get(format!("{}/metrics", self.base()))
             .await
             .unwrap()
             .text()
             .await
             .unwrap();
-        let series = format!("wearhouse_job_runs_total{{kind=\"{kind}\",outcome=\"{outcome}\"}} ");
+        let prefix = format!("{series} ");
         text.lines()
-            .find_map(|l| l.strip_prefix(&series))
+            .find_map(|l| l.strip_prefix(&prefix))
             .map_or(0, |n| n.trim().parse().unwrap())
+    }
+
+    /// Runs of `kind` with `outcome` this process recorded.
+    async fn runs(&self, kind: &str, outcome: &str) -> u64 {
+        self.counter(&format!(
+            "wearhouse_job_runs_total{{kind=\"{kind}\",outcome=\"{outcome}\"}}"
+        ))
+        .await
+    }
+
+    /// Response-cache lookups this process answered with `result` (`local`, `shared`, `miss`).
+    async fn lookups(&self, result: &str) -> u64 {
+        self.counter(&format!(
+            "wearhouse_response_cache_lookups_total{{result=\"{result}\"}}"
+        ))
+        .await
     }
 }
 
@@ -662,20 +679,6 @@ async fn an_upload_received_on_one_machine_is_imported_by_a_worker_on_another_th
     assert!(!listing.contains(&id), "{listing}");
 }
 
-/// Response-cache lookups `node` answered with `result` (`local`, `shared`, `miss`), from its `/metrics`.
-async fn lookups(node: &Process, result: &str) -> u64 {
-    let text = reqwest::get(format!("{}/metrics", node.base()))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let series = format!("wearhouse_response_cache_lookups_total{{result=\"{result}\"}} ");
-    text.lines()
-        .find_map(|l| l.strip_prefix(&series))
-        .map_or(0, |n| n.trim().parse().unwrap())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_view_cached_on_every_node_follows_a_write_on_any_of_them_and_a_cli_import() {
     if !postgres() {
@@ -717,12 +720,12 @@ async fn a_view_cached_on_every_node_follows_a_write_on_any_of_them_and_a_cli_im
 
     ingest(&a, 1000.0, "2024-01-02T09:00:00Z").await;
     assert_eq!(view(&a).await, json!([null, 1000, null]));
-    assert_eq!(lookups(&a, "miss").await, 1, "a computed it");
+    assert_eq!(a.lookups("miss").await, 1, "a computed it");
     assert_eq!(view(&b).await, json!([null, 1000, null]));
-    assert_eq!(lookups(&b, "shared").await, 1, "b was served what a computed");
+    assert_eq!(b.lookups("shared").await, 1, "b was served what a computed");
     assert_eq!(view(&alone).await, json!([null, 1000, null]));
     assert_eq!(view(&alone).await, json!([null, 1000, null]));
-    assert_eq!(lookups(&alone, "local").await, 1, "the node alone keeps its own");
+    assert_eq!(alone.lookups("local").await, 1, "the node alone keeps its own");
 
     ingest(&b, 500.0, "2024-01-03T09:00:00Z").await;
     for node in [&a, &b, &alone] {
@@ -761,68 +764,6 @@ fn amqp() -> Option<String> {
     url
 }
 
-/// An outside program's queue bound to the events exchange: what it receives, as JSON.
-async fn outside_consumer(url: &str) -> (lapin::Connection, lapin::Consumer) {
-    use lapin::options::{BasicConsumeOptions, QueueBindOptions, QueueDeclareOptions};
-    use lapin::types::FieldTable;
-    let connection = lapin::Connection::connect(
-        url,
-        lapin::ConnectionProperties::default()
-            .with_executor(tokio_executor_trait::Tokio::current())
-            .with_reactor(tokio_reactor_trait::Tokio),
-    )
-    .await
-    .unwrap();
-    let channel = connection.create_channel().await.unwrap();
-    // The exchange may not exist before the first Wearhouse process declares it.
-    channel
-        .exchange_declare(
-            "wearhouse.events",
-            lapin::ExchangeKind::Fanout,
-            lapin::options::ExchangeDeclareOptions {
-                durable: true,
-                ..Default::default()
-            },
-            FieldTable::default(),
-        )
-        .await
-        .unwrap();
-    let queue = channel
-        .queue_declare(
-            "",
-            QueueDeclareOptions {
-                exclusive: true,
-                ..QueueDeclareOptions::default()
-            },
-            FieldTable::default(),
-        )
-        .await
-        .unwrap();
-    channel
-        .queue_bind(
-            queue.name().as_str(),
-            "wearhouse.events",
-            "",
-            QueueBindOptions::default(),
-            FieldTable::default(),
-        )
-        .await
-        .unwrap();
-    let consumer = channel
-        .basic_consume(
-            queue.name().as_str(),
-            "outside",
-            BasicConsumeOptions {
-                no_ack: true,
-                ..BasicConsumeOptions::default()
-            },
-            FieldTable::default(),
-        )
-        .await
-        .unwrap();
-    (connection, consumer)
-}
-
 /// The next event of `user` the consumer receives within `wait`, or `None`.
 async fn next_event(consumer: &mut lapin::Consumer, user: &str, wait: Duration) -> Option<Value> {
     use futures_util::StreamExt;
@@ -848,7 +789,7 @@ async fn samples_posted_to_one_process_reach_a_rabbitmq_consumer_once_even_when_
     let db = TestDatabase::create(Backend::Postgres).await;
     let data = tempfile::tempdir().unwrap();
     let client = reqwest::Client::new();
-    let (_connection, mut consumer) = outside_consumer(&amqp).await;
+    let (_connection, mut consumer) = wearhouse_amqp::testing::outside_queue(&amqp).await.unwrap();
     let broker = [("WEARHOUSE_AMQP_URL", amqp.as_str())];
     // An API process alone: the event is committed with the samples, and nothing publishes it yet (as
     // if the process that wrote it had stopped right after the commit).

@@ -6,7 +6,7 @@ use wearhouse_model::*;
 use wearhouse_store::testing::{backends, TestDatabase};
 use wearhouse_store::*;
 
-use super::{hr, new_user, t0, watch};
+use super::{activity, hr, new_user, t0, watch};
 
 fn advanced(last: &mut i64, now: i64, what: &str) {
     assert!(now > *last, "{what} advances the version ({last} → {now})");
@@ -63,18 +63,7 @@ async fn every_change_summaries_show_advances_the_data_version_and_nothing_else_
         let run = ActivityFields::new(ActivityType::Running, start, start + 30.minutes());
         let created = store
             .activities
-            .create_activities(
-                &ana,
-                &[NewActivity {
-                    id: ActivityId::generate(),
-                    fields: run.clone(),
-                    source_id: None,
-                    external_id: None,
-                    streams: None,
-                    import_id: None,
-                }],
-                t0(),
-            )
+            .create_activities(&ana, &[activity(run.clone())], t0())
             .await
             .unwrap();
         advanced(&mut last, version(&ana).await, "a workout added");

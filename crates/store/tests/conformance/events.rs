@@ -6,7 +6,7 @@ use wearhouse_model::*;
 use wearhouse_store::testing::{backends, TestDatabase};
 use wearhouse_store::*;
 
-use super::{hr, new_user, t0, watch};
+use super::{activity, hr, new_user, t0, watch};
 
 #[tokio::test]
 async fn changes_write_their_events_in_the_same_transaction_and_publishing_marks_them() {
@@ -44,18 +44,7 @@ async fn changes_write_their_events_in_the_same_transaction_and_publishing_marks
         let run = ActivityFields::new(ActivityType::Running, start, start + 30.minutes());
         let created = store
             .activities
-            .create_activities(
-                &ana,
-                &[NewActivity {
-                    id: ActivityId::generate(),
-                    fields: run.clone(),
-                    source_id: None,
-                    external_id: None,
-                    streams: None,
-                    import_id: None,
-                }],
-                t0(),
-            )
+            .create_activities(&ana, &[activity(run.clone())], t0())
             .await
             .unwrap();
         let (Created::New(record) | Created::Existing(record)) = &created[0];

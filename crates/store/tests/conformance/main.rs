@@ -30,6 +30,18 @@ fn new_user(name: &str) -> NewUser {
     }
 }
 
+/// A new activity of `fields`, from no source and no file.
+fn activity(fields: ActivityFields) -> NewActivity {
+    NewActivity {
+        id: ActivityId::generate(),
+        fields,
+        source_id: None,
+        external_id: None,
+        streams: None,
+        import_id: None,
+    }
+}
+
 fn token(hash: &str, user: &UserId, family: &str, expires: Timestamp) -> NewRefreshToken {
     NewRefreshToken {
         token_hash: hash.into(),

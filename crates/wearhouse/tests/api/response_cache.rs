@@ -47,6 +47,17 @@ async fn ingest(app: &TestApp, token: &str, samples: Value) {
     assert_eq!(res.status(), 200);
 }
 
+/// A watch's 1,000 steps from 09:00 to 10:00 UTC on 2026-05-04.
+fn watch_hour() -> Value {
+    json!([steps(
+        "2026-05-04T09:00:00Z",
+        "2026-05-04T10:00:00Z",
+        1000.0,
+        "Watch",
+        "watch"
+    )])
+}
+
 const DAY: &str = "/api/v1/summaries/daily?from=2026-05-04&to=2026-05-04";
 
 async fn day(app: &TestApp, token: &str) -> Value {
@@ -58,18 +69,7 @@ async fn cached_views_change_on_the_next_read_after_every_kind_of_change() {
     let app = spawn_app().await;
     let t = app.signed_up("ana").await;
     let a = &t.access;
-    ingest(
-        &app,
-        a,
-        json!([steps(
-            "2026-05-04T09:00:00Z",
-            "2026-05-04T10:00:00Z",
-            1000.0,
-            "Watch",
-            "watch"
-        )]),
-    )
-    .await;
+    ingest(&app, a, watch_hour()).await;
     assert_eq!(day(&app, a).await["steps"], 1000.0);
     // Another user's reads and writes neither see nor move ana's entries.
     let ben = app.signed_up("ben").await;
@@ -210,18 +210,7 @@ async fn cached_views_change_on_the_next_read_after_every_kind_of_change() {
 async fn with_the_cache_off_every_read_computes() {
     let app = spawn_app_with(|c| c.responses.cache = false).await;
     let t = app.signed_up("ana").await;
-    ingest(
-        &app,
-        &t.access,
-        json!([steps(
-            "2026-05-04T09:00:00Z",
-            "2026-05-04T10:00:00Z",
-            1000.0,
-            "Watch",
-            "watch"
-        )]),
-    )
-    .await;
+    ingest(&app, &t.access, watch_hour()).await;
     for _ in 0..2 {
         assert_eq!(
             get_json(&app, &t.access, DAY).await["figures"]["steps"][0],
