@@ -15,8 +15,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use futures_util::StreamExt;
 use lapin::options::{
-    BasicConsumeOptions, BasicPublishOptions, ConfirmSelectOptions, ExchangeDeclareOptions, QueueBindOptions,
-    QueueDeclareOptions,
+    BasicAckOptions, BasicConsumeOptions, BasicPublishOptions, BasicQosOptions, ConfirmSelectOptions,
+    ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions,
 };
 use lapin::publisher_confirm::Confirmation;
 use lapin::types::FieldTable;
@@ -28,6 +28,8 @@ pub mod testing;
 
 /// The exchange every event goes to.
 pub const EXCHANGE: &str = "wearhouse.events";
+/// The notifier role's queue: durable, so events published while no notifier runs wait for one.
+pub const NOTIFIER_QUEUE: &str = "wearhouse.notifier";
 
 #[derive(Debug, thiserror::Error)]
 pub enum AmqpError {
@@ -249,6 +251,73 @@ async fn consume(
             Ok(event) => local.deliver(Arc::new(event)),
             Err(e) => tracing::warn!(error = %e, "an event from the broker does not parse; dropped"),
         }
+    }
+    Ok(())
+}
+
+/// Receives every event from the durable queue `queue` (declared and bound to the exchange when new),
+/// calling `handle` with each and acknowledging it after, so an event a stopped process had not
+/// handled is delivered again (to it or to another process consuming the same queue); until aborted,
+/// reconnecting after a pause that grows to 30 s.
+pub fn consume_durable(
+    url: String,
+    queue: String,
+    handle: Arc<dyn Fn(&Event) + Send + Sync>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut pause = Duration::from_secs(1);
+        loop {
+            if let Err(e) = consume_acknowledged(&url, &queue, &*handle).await {
+                tracing::warn!(error = %e, broker = %shown_url(&url), queue = %queue, "event queue lost; reconnecting");
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_secs(30));
+        }
+    })
+}
+
+async fn consume_acknowledged(
+    url: &str,
+    queue: &str,
+    handle: &(dyn Fn(&Event) + Send + Sync),
+) -> Result<(), lapin::Error> {
+    let (_connection, channel) = open(url).await?;
+    // A bounded number of unacknowledged deliveries in flight.
+    channel.basic_qos(64, BasicQosOptions::default()).await?;
+    channel
+        .queue_declare(
+            queue,
+            QueueDeclareOptions {
+                durable: true,
+                ..QueueDeclareOptions::default()
+            },
+            FieldTable::default(),
+        )
+        .await?;
+    channel
+        .queue_bind(
+            queue,
+            EXCHANGE,
+            "",
+            QueueBindOptions::default(),
+            FieldTable::default(),
+        )
+        .await?;
+    let mut deliveries = channel
+        .basic_consume(
+            queue,
+            "wearhouse-notifier",
+            BasicConsumeOptions::default(),
+            FieldTable::default(),
+        )
+        .await?;
+    while let Some(delivery) = deliveries.next().await {
+        let delivery = delivery?;
+        match serde_json::from_slice::<Event>(&delivery.data) {
+            Ok(event) => handle(&event),
+            Err(e) => tracing::warn!(error = %e, "an event from the broker does not parse; dropped"),
+        }
+        delivery.ack(BasicAckOptions::default()).await?;
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use wearhouse_services::events::EventBus;
+use wearhouse_services::events::{EventBus, EventCounts};
 use wearhouse_services::responses::ResponseCache;
 use wearhouse_services::{
     AccountService, ActivityService, IdempotencyService, ImportService, Jobs, SampleService, SummaryService,
@@ -105,6 +105,8 @@ pub struct AppStateParts {
     pub jobs: Jobs,
     pub responses: Arc<ResponseCache>,
     pub events: Arc<dyn EventBus>,
+    /// What this process's notifier role received.
+    pub notified: Arc<EventCounts>,
     pub rate_limits: Arc<RateLimits>,
     pub uploads: Arc<UploadSlots>,
     pub metrics: Arc<HttpMetrics>,
@@ -134,6 +136,7 @@ impl AppState {
             jobs,
             responses,
             events,
+            notified: Arc::default(),
             rate_limits: Arc::new(RateLimits::new(&settings.rate_limits)),
             uploads: Arc::new(UploadSlots::new(settings.uploads.per_user)),
             metrics: Arc::new(HttpMetrics::new()),

@@ -59,6 +59,31 @@ pub trait EventBus: Send + Sync {
     fn subscribe(&self) -> broadcast::Receiver<Arc<Event>>;
 }
 
+/// Events received by this process's notifier, by type (shown in `/metrics`).
+#[derive(Default)]
+pub struct EventCounts {
+    counts: std::sync::Mutex<std::collections::BTreeMap<String, u64>>,
+}
+
+impl EventCounts {
+    pub fn record(&self, event: &Event) {
+        let mut counts = self
+            .counts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *counts.entry(event.kind.clone()).or_default() += 1;
+    }
+
+    /// `(type, count)`, by type.
+    pub fn snapshot(&self) -> Vec<(String, u64)> {
+        let counts = self
+            .counts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        counts.iter().map(|(k, v)| (k.clone(), *v)).collect()
+    }
+}
+
 /// How many events a slow subscriber may fall behind before it misses some (it is told, and resumes
 /// from the outbox).
 const LOCAL_BACKLOG: usize = 4096;

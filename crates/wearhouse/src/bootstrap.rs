@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::Context;
 use secrecy::ExposeSecret;
 use wearhouse_server::{AppState, HttpSettings, RateLimitSettings, Services, UploadSettings};
-use wearhouse_services::events::{EventBus, LocalBus};
+use wearhouse_services::events::{Event, EventBus, LocalBus};
 use wearhouse_services::jobs::{builtin, CancellationToken, WorkerOptions};
 use wearhouse_services::responses::{ResponseCache, ResponseCacheSettings};
 use wearhouse_services::rollups::Rollups;
@@ -216,6 +216,8 @@ pub struct Application {
     invalidations: Option<tokio::task::JoinHandle<()>>,
     worker: WorkerOptions,
     listener: tokio::net::TcpListener,
+    /// The broker events travel on and the notifier's queue there, when configured.
+    amqp: Option<(String, String)>,
 }
 
 impl Application {
@@ -291,11 +293,40 @@ impl Application {
                 shutdown_grace: Duration::from_secs(config.jobs.shutdown_grace_secs),
             },
             listener,
+            amqp: Some(config.amqp_url.trim().to_owned())
+                .filter(|url| !url.is_empty())
+                .map(|url| (url, config.amqp_notifier_queue.clone())),
         })
     }
 
     pub fn roles(&self) -> Roles {
         self.roles
+    }
+
+    /// The notifier role: receives every event, from its durable queue on RabbitMQ when configured,
+    /// else from this process's bus. It counts them (`wearhouse_notifier_events_total`); sending
+    /// notifications comes with the notifications themselves.
+    fn start_notifier(&self) -> tokio::task::JoinHandle<()> {
+        let counts = self.state.notified.clone();
+        let handle: Arc<dyn Fn(&Event) + Send + Sync> = Arc::new(move |event| {
+            counts.record(event);
+            tracing::debug!(event = %event.id, kind = %event.kind, "notifier received an event");
+        });
+        if let Some((url, queue)) = &self.amqp {
+            return wearhouse_amqp::consume_durable(url.clone(), queue.clone(), handle);
+        }
+        let mut events = self.state.events.subscribe();
+        tokio::spawn(async move {
+            loop {
+                match events.recv().await {
+                    Ok(event) => handle(&event),
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
+                        tracing::warn!(missed, "the notifier fell behind and missed events")
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                }
+            }
+        })
     }
 
     /// Runs the process's roles until `shutdown` completes: the API (requests in flight finish), the
@@ -310,6 +341,7 @@ impl Application {
             .roles
             .worker
             .then(|| tokio::spawn(self.jobs.clone().work(self.worker, stop.clone())));
+        let notifier = self.roles.notifier.then(|| self.start_notifier());
         let scheduler = self.roles.scheduler.then(|| {
             tokio::spawn(self.jobs.clone().schedule(
                 builtin::schedules(),
@@ -328,6 +360,9 @@ impl Application {
         }
         if let Some(subscription) = self.invalidations {
             subscription.abort();
+        }
+        if let Some(notifier) = notifier {
+            notifier.abort();
         }
         self.store.close().await;
         served?;

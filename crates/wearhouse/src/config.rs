@@ -24,6 +24,8 @@ pub struct Config {
     /// `amqp://…` to publish events on RabbitMQ (the `wearhouse.events` fanout exchange), where every
     /// process and any outside consumer receives them; empty: events stay in the process.
     pub amqp_url: String,
+    /// The notifier role's durable queue on RabbitMQ (bound to `wearhouse.events`).
+    pub amqp_notifier_queue: String,
     pub database: DatabaseConfig,
     pub log: LogConfig,
     pub auth: AuthConfig,
@@ -164,6 +166,7 @@ impl Default for Config {
             database_url: String::new(),
             redis_url: String::new(),
             amqp_url: String::new(),
+            amqp_notifier_queue: wearhouse_amqp::NOTIFIER_QUEUE.to_owned(),
             database: DatabaseConfig::default(),
             log: LogConfig::default(),
             auth: AuthConfig::default(),
@@ -243,12 +246,13 @@ impl Default for RateLimitConfig {
 
 /// Top-level keys that `WEARHOUSE_*` variables may set; other `WEARHOUSE_*` variables (the config file
 /// path, test settings) are not configuration keys.
-const KEYS: [&str; 13] = [
+const KEYS: [&str; 14] = [
     "listen",
     "data_dir",
     "database_url",
     "redis_url",
     "amqp_url",
+    "amqp_notifier_queue",
     "database",
     "log",
     "auth",

@@ -1,8 +1,9 @@
-//! Process roles: what one `wearhouse serve` process does. The embedded default runs all three; on
-//! PostgreSQL they can run apart (`--role api`, `--role worker`, `--role scheduler`, repeatable), as many
-//! processes of each as the load needs. The authentication, tracking and notification services of a
-//! microservice design are not separate programs here: they are the API role of one binary, and their
-//! background work runs as jobs on the worker role.
+//! Process roles: what one `wearhouse serve` process does. The embedded default runs all four; on
+//! PostgreSQL they can run apart (`--role api`, `--role worker`, `--role scheduler`, `--role notifier`,
+//! repeatable), as many processes of each as the load needs. The authentication, tracking and
+//! notification services of a microservice design are not separate programs here: they are roles of
+//! one binary (the API for their HTTP side, the worker for their background jobs, the notifier for
+//! reacting to events).
 
 use std::fmt;
 
@@ -16,6 +17,9 @@ pub enum Role {
     Worker,
     /// Enqueues recurring jobs at their times.
     Scheduler,
+    /// Receives every event (with RabbitMQ, from its own durable queue, so none is missed while it is
+    /// down): the notification service. What it sends comes with the notifications themselves.
+    Notifier,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +27,7 @@ pub struct Roles {
     pub api: bool,
     pub worker: bool,
     pub scheduler: bool,
+    pub notifier: bool,
 }
 
 impl Roles {
@@ -30,6 +35,7 @@ impl Roles {
         api: true,
         worker: true,
         scheduler: true,
+        notifier: true,
     };
 
     /// The roles named; all of them when none is.
@@ -41,6 +47,7 @@ impl Roles {
             api: roles.contains(&Role::Api),
             worker: roles.contains(&Role::Worker),
             scheduler: roles.contains(&Role::Scheduler),
+            notifier: roles.contains(&Role::Notifier),
         }
     }
 
@@ -55,6 +62,7 @@ impl fmt::Display for Roles {
             (self.api, "api"),
             (self.worker, "worker"),
             (self.scheduler, "scheduler"),
+            (self.notifier, "notifier"),
         ]
         .into_iter()
         .filter_map(|(on, name)| on.then_some(name))
@@ -73,6 +81,8 @@ mod tests {
         let split = Roles::of(&[Role::Worker, Role::Scheduler]);
         assert!(!split.is_all() && !split.api && split.worker && split.scheduler);
         assert_eq!(split.to_string(), "worker,scheduler");
-        assert!(Roles::of(&[Role::Api, Role::Worker, Role::Scheduler]).is_all());
+        assert!(Roles::of(&[Role::Api, Role::Worker, Role::Scheduler, Role::Notifier]).is_all());
+        assert!(!Roles::of(&[Role::Api, Role::Worker, Role::Scheduler]).is_all());
+        assert_eq!(Roles::ALL.to_string(), "api,worker,scheduler,notifier");
     }
 }

@@ -838,3 +838,73 @@ async fn samples_posted_to_one_process_reach_a_rabbitmq_consumer_once_even_when_
         "published once"
     );
 }
+
+/// The `new_health_data` events a notifier process received.
+const NOTIFIED: &str = "wearhouse_notifier_events_total{type=\"new_health_data\"}";
+
+/// Waits (up to 15 s) until `node`'s notifier received at least `count` `new_health_data` events;
+/// returns how many it received.
+async fn notified_at_least(node: &Process, count: u64) -> u64 {
+    let start = Instant::now();
+    loop {
+        let seen = node.counter(NOTIFIED).await;
+        if seen >= count {
+            return seen;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "the notifier saw {seen} of {count}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_notifier_receives_every_event_even_those_published_while_it_was_down() {
+    if !postgres() {
+        return;
+    }
+    let Some(amqp) = amqp() else { return };
+    let db = TestDatabase::create(Backend::Postgres).await;
+    let data = tempfile::tempdir().unwrap();
+    let client = reqwest::Client::new();
+    // A queue of this run's own: the broker outlives the test.
+    let queue = format!("wearhouse.notifier.test-{}", uuid::Uuid::new_v4().simple());
+    let env = [
+        ("WEARHOUSE_AMQP_URL", amqp.as_str()),
+        ("WEARHOUSE_AMQP_NOTIFIER_QUEUE", queue.as_str()),
+    ];
+    let api = serve(&db, data.path(), &["api", "worker"], &env);
+    let mut notifier = serve(&db, data.path(), &["notifier"], &env);
+    let token = signed_up(&client, &api, "ana").await;
+    let post = |day: u32| {
+        let request = client
+            .post(format!("{}/api/v1/samples", api.base()))
+            .bearer_auth(&token)
+            .json(&json!({"samples": [{"metric": "steps", "value": 900.0,
+                "start": format!("2026-05-{day:02}T09:00:00Z"), "end": format!("2026-05-{day:02}T09:30:00Z"),
+                "source": {"name": "Band", "kind": "watch"}}]}));
+        async move { assert_eq!(request.send().await.unwrap().status(), 200) }
+    };
+    post(4).await;
+    assert_eq!(notified_at_least(&notifier, 1).await, 1);
+    // Down (killed, nothing handed back): two more batches are published meanwhile.
+    notifier.kill();
+    post(5).await;
+    post(6).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    // Back: the queue kept them for it, and only them.
+    let back = serve(&db, data.path(), &["notifier"], &env);
+    assert_eq!(notified_at_least(&back, 2).await, 2);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(back.counter(NOTIFIED).await, 2, "each event once");
+
+    // Leave nothing behind in the broker.
+    drop(back);
+    let (connection, _consumer) = wearhouse_amqp::testing::outside_queue(&amqp).await.unwrap();
+    let channel = connection.create_channel().await.unwrap();
+    channel
+        .queue_delete(&queue, lapin::options::QueueDeleteOptions::default())
+        .await
+        .unwrap();
+}

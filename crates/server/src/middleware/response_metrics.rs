@@ -12,6 +12,29 @@ struct ResultLabels {
     result: &'static str,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct TypeLabels {
+    r#type: String,
+}
+
+/// The events this process's notifier received, by type, without the closing `# EOF`.
+pub fn render_notified(counts: Vec<(String, u64)>) -> String {
+    let mut registry = Registry::default();
+    let received = Family::<TypeLabels, Counter>::default();
+    registry.register(
+        "wearhouse_notifier_events",
+        "Events the notifier role of this process received, by type",
+        received.clone(),
+    );
+    for (kind, n) in counts {
+        received.get_or_create(&TypeLabels { r#type: kind }).inc_by(n);
+    }
+    let mut out = String::new();
+    // Writing into a String cannot fail.
+    let _ = prometheus_client::encoding::text::encode_registry(&mut out, &registry);
+    out
+}
+
 /// The figures in the OpenMetrics text format, without the closing `# EOF`.
 pub fn render(stats: ResponseCacheStats) -> String {
     let mut registry = Registry::default();

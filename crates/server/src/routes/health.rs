@@ -44,9 +44,10 @@ async fn metrics(State(state): State<AppState>) -> Response {
             "application/openmetrics-text; version=1.0.0; charset=utf-8",
         )],
         state.metrics.render_with(&format!(
-            "{}{}",
+            "{}{}{}",
             crate::middleware::job_metrics::render(&state.jobs).await,
-            crate::middleware::response_metrics::render(state.responses.stats())
+            crate::middleware::response_metrics::render(state.responses.stats()),
+            crate::middleware::response_metrics::render_notified(state.notified.snapshot())
         )),
     )
         .into_response()
