@@ -19,7 +19,7 @@ use lapin::options::{
     ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions,
 };
 use lapin::publisher_confirm::Confirmation;
-use lapin::types::FieldTable;
+use lapin::types::{AMQPValue, FieldTable, ShortString};
 use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, Consumer, ExchangeKind};
 use tokio::sync::{broadcast, Mutex};
 use wearhouse_services::events::{Event, EventBus, LocalBus};
@@ -124,7 +124,10 @@ impl AmqpBus {
         let mut confirms = Vec::with_capacity(events.len());
         for event in events {
             let body = serde_json::to_vec(&**event).map_err(|e| e.to_string())?;
+            let mut headers = FieldTable::default();
+            headers.insert(SEQ_HEADER.into(), AMQPValue::LongLongInt(event.seq));
             let properties = BasicProperties::default()
+                .with_headers(headers)
                 .with_delivery_mode(2)
                 .with_content_type("application/json".into())
                 .with_message_id(event.id.clone().into())
@@ -235,6 +238,22 @@ pub(crate) async fn exclusive_queue(channel: &Channel, tag: &str) -> Result<Cons
         .await
 }
 
+/// The header carrying an event's place in the outbox, which the envelope leaves out: a resumable
+/// stream (`GET /api/v1/events`) in another process numbers its events with it.
+const SEQ_HEADER: &str = "x-wearhouse-seq";
+
+fn seq_of(properties: &BasicProperties) -> i64 {
+    properties
+        .headers()
+        .as_ref()
+        .and_then(|headers| headers.inner().get(&ShortString::from(SEQ_HEADER)))
+        .and_then(|value| match value {
+            AMQPValue::LongLongInt(seq) => Some(*seq),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
 async fn consume(
     url: &str,
     local: &LocalBus,
@@ -248,7 +267,10 @@ async fn consume(
     while let Some(delivery) = deliveries.next().await {
         let delivery = delivery?;
         match serde_json::from_slice::<Event>(&delivery.data) {
-            Ok(event) => local.deliver(Arc::new(event)),
+            Ok(mut event) => {
+                event.seq = seq_of(&delivery.properties);
+                local.deliver(Arc::new(event))
+            }
             Err(e) => tracing::warn!(error = %e, "an event from the broker does not parse; dropped"),
         }
     }

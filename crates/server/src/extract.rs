@@ -143,33 +143,40 @@ impl FromRequestParts<AppState> for Auth {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                Problem::new(
-                    StatusCode::UNAUTHORIZED,
-                    "unauthenticated",
-                    "send an access token: Authorization: Bearer <token>",
-                )
-                .into_response()
-            })?;
-        let user = state
-            .accounts
-            .authenticate(token)
-            .await
-            .map_err(|e| ApiError::from(e).into_response())?;
-        state
-            .rate_limits
-            .check_user(user.id().as_str())
-            .await
-            .map_err(IntoResponse::into_response)?;
-        Ok(Auth(user))
+        bearer_user(&parts.headers, state).await.map(Auth)
     }
+}
+
+/// The caller of `Authorization: Bearer <access token>`, rate-limited per user.
+pub(crate) async fn bearer_user(
+    headers: &axum::http::HeaderMap,
+    state: &AppState,
+) -> Result<AuthenticatedUser, Response> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "send an access token: Authorization: Bearer <token>",
+            )
+            .into_response()
+        })?;
+    let user = state
+        .accounts
+        .authenticate(token)
+        .await
+        .map_err(|e| ApiError::from(e).into_response())?;
+    state
+        .rate_limits
+        .check_user(user.id().as_str())
+        .await
+        .map_err(IntoResponse::into_response)?;
+    Ok(user)
 }
 
 /// An authenticated caller with the admin role. Extracted before the request's parameters, so a

@@ -14,6 +14,7 @@ pub mod middleware;
 mod openapi;
 pub mod problem;
 mod routes;
+mod session_watch;
 mod state;
 mod upload_slots;
 mod views;
@@ -33,6 +34,11 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let shrinker = middleware::rate_limit::spawn_shrinker(state.rate_limits.clone());
+    let stopping = state.stopping.clone();
+    let shutdown = async move {
+        shutdown.await;
+        stopping.cancel();
+    };
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
     // In-memory bookkeeping only: nothing is lost by stopping it anywhere.

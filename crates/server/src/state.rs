@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use wearhouse_services::events::{EventBus, EventCounts};
 use wearhouse_services::responses::ResponseCache;
+use wearhouse_services::streams::StreamHub;
 use wearhouse_services::{
     AccountService, ActivityService, IdempotencyService, ImportService, Jobs, SampleService, SummaryService,
 };
@@ -78,8 +79,10 @@ pub struct Services {
     pub jobs: Jobs,
     /// Summary and series responses, by data version.
     pub responses: Arc<ResponseCache>,
-    /// Where published domain events arrive (live streams subscribe here).
+    /// Where published domain events arrive.
     pub events: Arc<dyn EventBus>,
+    /// The open live streams, fed from `events`.
+    pub streams: Arc<StreamHub>,
 }
 
 /// Cloned for every request (and by several layers on its way): one shared pointer, so a clone is one
@@ -105,12 +108,16 @@ pub struct AppStateParts {
     pub jobs: Jobs,
     pub responses: Arc<ResponseCache>,
     pub events: Arc<dyn EventBus>,
+    pub streams: Arc<StreamHub>,
     /// What this process's notifier role received.
     pub notified: Arc<EventCounts>,
     pub rate_limits: Arc<RateLimits>,
     pub uploads: Arc<UploadSlots>,
     pub metrics: Arc<HttpMetrics>,
     pub settings: Arc<HttpSettings>,
+    /// Cancelled when the server starts shutting down: live streams close then (a graceful shutdown
+    /// waits for every connection, and a stream would otherwise never end).
+    pub stopping: tokio_util::sync::CancellationToken,
 }
 
 impl AppState {
@@ -125,6 +132,7 @@ impl AppState {
             jobs,
             responses,
             events,
+            streams,
         } = services;
         Self(Arc::new(AppStateParts {
             accounts,
@@ -136,11 +144,13 @@ impl AppState {
             jobs,
             responses,
             events,
+            streams,
             notified: Arc::default(),
             rate_limits: Arc::new(RateLimits::new(&settings.rate_limits)),
             uploads: Arc::new(UploadSlots::new(settings.uploads.per_user)),
             metrics: Arc::new(HttpMetrics::new()),
             settings: Arc::new(settings),
+            stopping: tokio_util::sync::CancellationToken::new(),
         }))
     }
 }

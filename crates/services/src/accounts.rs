@@ -51,6 +51,9 @@ pub struct AuthenticatedUser {
     pub user: Arc<UserRecord>,
     /// The session (refresh-token family) the access token was issued for.
     pub session: String,
+    /// When the access token (or the one a stream ticket was taken from) expires, in Unix seconds:
+    /// a live stream opened with it ends then.
+    pub expires_at: i64,
 }
 
 impl AuthenticatedUser {
@@ -77,6 +80,10 @@ pub struct AccountService {
     /// the database checks it after inserting, so a copy read before an invalidation it raced with is
     /// dropped again instead of living out the cache's lifetime (see `fill_checked`).
     pub(crate) invalidations: std::sync::atomic::AtomicU64,
+    /// Told of every invalidation this process applies, so open streams re-check their session at once.
+    pub(crate) invalidated: tokio::sync::watch::Sender<u64>,
+    /// Stream tickets this process accepted (a ticket opens one stream), kept past their expiry.
+    pub(crate) used_tickets: moka::sync::Cache<String, ()>,
     pub(crate) throttle: LoginThrottle,
     /// Where this process announces invalidations to the others (`set_cache_bus`); none in one process.
     pub(crate) bus: std::sync::OnceLock<Arc<dyn crate::cache_bus::CacheBus>>,
@@ -127,6 +134,10 @@ impl AccountService {
             tokens: AccessTokens::new(key.as_bytes(), ttl),
             sessions,
             invalidations: std::sync::atomic::AtomicU64::new(0),
+            invalidated: tokio::sync::watch::Sender::new(0),
+            used_tickets: moka::sync::Cache::builder()
+                .time_to_live(Duration::from_secs(2 * crate::tokens::STREAM_TICKET_SECS as u64))
+                .build(),
             throttle: if settings.login_throttle {
                 LoginThrottle::default()
             } else {
@@ -234,6 +245,14 @@ impl AccountService {
     fn count_invalidation(&self) {
         self.invalidations
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.invalidated.send_modify(|count| *count += 1);
+    }
+
+    /// Changes whenever this process drops a user or session from its caches (a logout, a password
+    /// change, a deactivation, here or announced by another process): a live stream then re-checks
+    /// whether its session still holds.
+    pub fn watch_invalidations(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.invalidated.subscribe()
     }
 
     /// Stores a fresh copy after a change so the next request sees it, and tells the other processes.

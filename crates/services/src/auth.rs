@@ -1,12 +1,12 @@
 //! Logging in and staying logged in: credentials, second factor, token pairs, refresh rotation, logout,
 //! and TOTP enrolment.
 
-use jiff::SignedDuration;
+use jiff::{SignedDuration, Timestamp};
 use wearhouse_store::{NewRefreshToken, RotateOutcome, SessionClient, StoreError, UserRecord};
 
 use crate::accounts::{AccountService, AuthenticatedUser};
 use crate::mfa::{is_totp_code, new_recovery_codes, recovery_code_hash, Totp};
-use crate::tokens::new_refresh_token;
+use crate::tokens::{new_refresh_token, STREAM_TICKET_SECS};
 use crate::ServiceError;
 
 pub struct LoginRequest<'a> {
@@ -255,8 +255,72 @@ impl AccountService {
     /// memory when the user is cached.
     pub async fn authenticate(&self, access_token: &str) -> Result<AuthenticatedUser, ServiceError> {
         let claims = self.tokens.verify(access_token, self.clock.now())?;
+        self.authenticate_claims(&claims.sub, claims.ep, &claims.sid, claims.exp)
+            .await
+    }
+
+    /// A stream ticket for the caller: what a browser puts in the query of `GET /api/v1/stream`,
+    /// `/events` or `/traces`, since it cannot send an `Authorization` header there. It is good for
+    /// [`STREAM_TICKET_SECS`], once per process, for streams only, and carries the access token's
+    /// session and expiry (the stream ends with them). Returns the ticket and its expiry.
+    pub fn stream_ticket(&self, actor: &AuthenticatedUser) -> Result<(String, Timestamp), ServiceError> {
+        let now = self.clock.now();
+        let ticket = self.tokens.issue_ticket(
+            actor.id(),
+            actor.user.token_epoch,
+            &actor.session,
+            actor.expires_at,
+            now,
+            STREAM_TICKET_SECS,
+        )?;
+        let expires = Timestamp::from_second(now.as_second() + STREAM_TICKET_SECS)
+            .map_err(|e| ServiceError::Internal(format!("ticket expiry: {e}")))?;
+        Ok((ticket, expires))
+    }
+
+    /// Establishes who presents a stream ticket; refuses one already used in this process.
+    pub async fn authenticate_ticket(&self, ticket: &str) -> Result<AuthenticatedUser, ServiceError> {
+        let claims = self.tokens.verify_ticket(ticket, self.clock.now())?;
+        if self.used_tickets.contains_key(&claims.jti) {
+            return Err(ServiceError::unauthorized(
+                "ticket_used",
+                "this stream ticket was used already; take a new one (POST /api/v1/stream/tickets)",
+            ));
+        }
+        self.used_tickets.insert(claims.jti.clone(), ());
+        self.authenticate_claims(&claims.sub, claims.ep, &claims.sid, claims.until)
+            .await
+    }
+
+    /// Whether what authenticated `actor` still holds: the token unexpired, the account active, no
+    /// "log out everywhere" since, the session not ended. Live streams ask this when an invalidation
+    /// comes in and now and then, and end when it fails.
+    pub async fn still_authenticated(&self, actor: &AuthenticatedUser) -> Result<(), ServiceError> {
+        if actor.expires_at <= self.clock.now().as_second() {
+            return Err(ServiceError::unauthorized(
+                "token_expired",
+                "the access token has expired",
+            ));
+        }
+        self.authenticate_claims(
+            actor.id().as_str(),
+            actor.user.token_epoch,
+            &actor.session,
+            actor.expires_at,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn authenticate_claims(
+        &self,
+        subject: &str,
+        epoch: i64,
+        session: &str,
+        expires_at: i64,
+    ) -> Result<AuthenticatedUser, ServiceError> {
         let invalid = || ServiceError::unauthorized("invalid_token", "the access token is invalid");
-        let id = wearhouse_model::UserId::parse(&claims.sub).map_err(|_| invalid())?;
+        let id = wearhouse_model::UserId::parse(subject).map_err(|_| invalid())?;
         let user = self.cached_user(&id).await?.ok_or_else(invalid)?;
         if !user.active {
             return Err(ServiceError::forbidden(
@@ -264,13 +328,13 @@ impl AccountService {
                 "this account has been deactivated",
             ));
         }
-        if claims.ep != user.token_epoch {
+        if epoch != user.token_epoch {
             return Err(ServiceError::unauthorized(
                 "token_revoked",
                 "this access token has been revoked",
             ));
         }
-        if !self.session_is_live(&claims.sid, &user.id).await? {
+        if !self.session_is_live(session, &user.id).await? {
             return Err(ServiceError::unauthorized(
                 "token_revoked",
                 "the session of this access token has ended",
@@ -278,7 +342,8 @@ impl AccountService {
         }
         Ok(AuthenticatedUser {
             user,
-            session: claims.sid,
+            session: session.to_owned(),
+            expires_at,
         })
     }
 

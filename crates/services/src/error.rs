@@ -68,6 +68,18 @@ impl ServiceError {
         text
     }
 
+    /// The stable code of a credential, permission or lookup failure (what a live stream's close
+    /// reason carries); `None` for the others.
+    pub fn code(&self) -> Option<&'static str> {
+        match self {
+            Self::Conflict { code, .. }
+            | Self::Unauthorized { code, .. }
+            | Self::Forbidden { code, .. }
+            | Self::NotFound { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
     pub fn invalid(field: &str, invalid: InvalidInput) -> Self {
         Self::Invalid(vec![FieldError::new(field, invalid)])
     }

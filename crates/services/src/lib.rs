@@ -24,6 +24,7 @@ pub mod rollups;
 pub mod samples;
 pub mod series;
 pub mod sessions;
+pub mod streams;
 pub mod summaries;
 pub mod throttle;
 pub mod tokens;

@@ -85,6 +85,75 @@ impl AccessTokens {
     }
 }
 
+/// How long a stream ticket is good for: long enough to open a connection right after taking it.
+pub const STREAM_TICKET_SECS: i64 = 30;
+
+/// The audience of stream tickets: an access-token check refuses them, a ticket check refuses
+/// anything else.
+const TICKET_AUDIENCE: &str = "wearhouse-stream";
+
+/// What a stream ticket says: who, for which session, until when the stream may stay open.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct TicketClaims {
+    pub sub: String,
+    pub iat: i64,
+    pub exp: i64,
+    pub iss: String,
+    pub aud: String,
+    pub ep: i64,
+    pub sid: String,
+    /// The expiry of the access token the ticket was taken with (Unix seconds).
+    pub until: i64,
+    /// Unique: a process accepts a ticket once.
+    pub jti: String,
+}
+
+impl AccessTokens {
+    pub fn issue_ticket(
+        &self,
+        user: &UserId,
+        epoch: i64,
+        session: &str,
+        until: i64,
+        now: Timestamp,
+        ttl_secs: i64,
+    ) -> Result<String, ServiceError> {
+        let mut id = [0u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut id);
+        let claims = TicketClaims {
+            sub: user.to_string(),
+            iat: now.as_second(),
+            exp: now.as_second() + ttl_secs,
+            iss: ISSUER.to_owned(),
+            aud: TICKET_AUDIENCE.to_owned(),
+            ep: epoch,
+            sid: session.to_owned(),
+            until,
+            jti: URL_SAFE_NO_PAD.encode(id),
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| ServiceError::Internal(format!("signing ticket: {e}")))
+    }
+
+    /// Checks a stream ticket's signature, audience and expiry against `now`.
+    pub fn verify_ticket(&self, ticket: &str, now: Timestamp) -> Result<TicketClaims, ServiceError> {
+        let mut validation = self.validation.clone();
+        validation.validate_exp = false;
+        validation.set_audience(&[TICKET_AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
+        let claims = jsonwebtoken::decode::<TicketClaims>(ticket, &self.decoding, &validation)
+            .map_err(|_| ServiceError::unauthorized("invalid_ticket", "the stream ticket is invalid"))?
+            .claims;
+        if claims.exp <= now.as_second() {
+            return Err(ServiceError::unauthorized(
+                "ticket_expired",
+                "the stream ticket has expired; take a new one (POST /api/v1/stream/tickets)",
+            ));
+        }
+        Ok(claims)
+    }
+}
+
 /// A new opaque refresh token: 256 random bits, URL-safe. Returns the token and its storage hash.
 pub fn new_refresh_token() -> (String, String) {
     let mut bytes = [0u8; 32];
@@ -150,6 +219,33 @@ mod tests {
         let tampered = format!("{}{replacement}{}", &jwt[..middle], &jwt[middle + 1..]);
         assert_ne!(tampered, jwt);
         assert!(tokens.verify(&tampered, now()).is_err());
+    }
+
+    #[test]
+    fn tickets_and_access_tokens_are_not_interchangeable() {
+        let tokens = AccessTokens::new(b"0123456789abcdef0123456789abcdef", 900);
+        let user = UserId::generate();
+        let until = now().as_second() + 600;
+        let ticket = tokens.issue_ticket(&user, 2, "fam", until, now(), 30).unwrap();
+        let claims = tokens.verify_ticket(&ticket, now()).unwrap();
+        assert_eq!(
+            (claims.sub.as_str(), claims.ep, claims.until),
+            (user.as_str(), 2, until)
+        );
+        assert!(
+            tokens.verify(&ticket, now()).is_err(),
+            "a ticket is no access token"
+        );
+        let jwt = tokens.issue(&user, 2, "fam", now()).unwrap();
+        assert!(
+            tokens.verify_ticket(&jwt, now()).is_err(),
+            "an access token is no ticket"
+        );
+        let later = now() + jiff::SignedDuration::from_secs(31);
+        assert_eq!(
+            tokens.verify_ticket(&ticket, later).unwrap_err().code(),
+            Some("ticket_expired")
+        );
     }
 
     #[test]

@@ -269,6 +269,7 @@ impl Application {
             imports,
             jobs: jobs.clone(),
             responses: Arc::new(ResponseCache::new(store.clone(), response_settings(config))),
+            streams: wearhouse_services::streams::StreamHub::start(events.as_ref(), store.clone()),
             events,
         };
         let accounts = services.accounts.clone();

@@ -10,7 +10,9 @@ pub mod me;
 pub mod mfa;
 pub mod samples;
 pub mod sessions;
+pub mod streams;
 pub mod summaries;
+pub mod traces;
 pub mod users;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -31,6 +33,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(users::router())
         .merge(admin::router())
         .merge(jobs::router())
+        .merge(streams::router())
+        .merge(traces::router())
 }
 
 /// Serde helper for PATCH bodies: distinguishes an absent field (`None`) from an explicit `null`

@@ -16,12 +16,16 @@ mod figures;
 mod harness;
 mod imports;
 mod jobs;
+#[path = "../live/mod.rs"]
+mod live;
 mod me;
 mod mfa;
 mod recordings;
 mod response_cache;
 mod samples;
 mod sessions;
+mod streams;
 mod summaries;
+mod traces;
 mod upgrade;
 mod uploads;

@@ -321,6 +321,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's events as Server-Sent Events: `id` is the event's place in the stream, `event` its
+         *     type, `data` the envelope of docs/events.md. After a reconnect (`Last-Event-ID`, which browsers
+         *     send by themselves, or `?last_event_id=`) the events after that id are sent first, for as long as
+         *     events are kept (24 hours); more than 1,000 missed events are replaced by one `resync` event (reload
+         *     what you show). An `end` event with `{"code": …}` closes the stream when the session ends or the token
+         *     expires: reconnect with fresh credentials. A comment every 25 s keeps idle connections open.
+         */
+        get: operations["events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/history": {
         parameters: {
             query?: never;
@@ -640,6 +664,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's events as they are published, one JSON text message each (the envelope of
+         *     docs/events.md), on every open connection of the user, whichever API process it reached. Pings
+         *     every 25 s. Closes with code 4401 and the problem code as reason when the session ends, the account
+         *     is deactivated or the token expires (reconnect with a fresh one), and with 1013 when the client
+         *     falls more than 512 events behind (reconnect; `GET /api/v1/events` resumes without gaps). Messages
+         *     the client sends are ignored.
+         */
+        get: operations["stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stream/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take a stream ticket. Browsers cannot send an `Authorization` header when opening a WebSocket or an
+         *     `EventSource`; they take a ticket with their access token and put it in the stream's query instead.
+         */
+        post: operations["create_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/summaries/daily": {
         parameters: {
             query?: never;
@@ -716,6 +784,34 @@ export interface paths {
          *     `first_weekday`). Whole weeks: the first starts on or before `from`.
          */
         get: operations["weekly"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/traces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live ingest. Open as a WebSocket with `Authorization: Bearer <token>` (or `?ticket=` from `POST
+         *     /api/v1/stream/tickets` in a browser). Send text messages, each a sample object or a batch
+         *     `{"samples": [...]}` exactly as `POST /api/v1/samples` takes them (up to 50,000 samples). The
+         *     server answers with `ack` frames (`TraceAck`): messages are numbered from 1 in the order sent, and
+         *     each frame settles every message up to `through`, with the samples accepted, the duplicates, and
+         *     each rejected sample named by its message and index. Messages arriving within a second are stored
+         *     together (a group of 10,000 samples at once); a `nack` means the group could not be stored: send
+         *     it again (resending is safe, stored samples count as duplicates). Reading pauses while the store
+         *     catches up (back-pressure). Closes with 4401 when the session ends or the token expires, after
+         *     storing and acknowledging what was received.
+         */
+        get: operations["traces"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1507,6 +1603,27 @@ export interface components {
             /** @description The earlier-starting activity. */
             first: components["schemas"]["ActivityView"];
             second: components["schemas"]["ActivityView"];
+        };
+        /** @description An event as published: the envelope every consumer reads. */
+        Event: {
+            /** @description The type's data (see docs/events.md). */
+            data: Record<string, never>;
+            /** @description Unique (a UUID): a consumer that sees an id again drops it (delivery is at least once). */
+            id: string;
+            /** @description When the change happened (RFC 3339). */
+            time: string;
+            /**
+             * @description `new_health_data`, `activity.created`, `activity.updated`, `activity.deleted`,
+             *     `import.completed`, `import.failed`, `profile.updated`.
+             */
+            type: string;
+            /** @description The user whose data changed. */
+            user?: string | null;
+            /**
+             * Format: int32
+             * @description The version of this type's `data` shape; a change that breaks readers gets a new one.
+             */
+            version: number;
         };
         /**
          * @description Figures as columns: each is an array with one entry per period (day, week or month), in the
@@ -2644,6 +2761,14 @@ export interface components {
              */
             removed: number;
         };
+        TicketView: {
+            expires_at: string;
+            /**
+             * @description Put it in the query (`?ticket=`) of `/api/v1/stream`, `/api/v1/events` or `/api/v1/traces`.
+             *     Good once, for 30 seconds; the stream it opens lasts as long as the access token it was taken with.
+             */
+            ticket: string;
+        };
         /**
          * @example {
          *       "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c3JfMDE5MmYzN2FiZmU4NzI3ODlkZGFiNmY5Yzk0ZmZhNTMiLCJpYXQiOjE3NDk4ODQ0NjAsImV4cCI6MTc0OTg4NTM2MCwiaXNzIjoid2VhcmhvdXNlIiwiZXAiOjAsInNpZCI6IjAxOTc2ZDNkZGJlMDcyYjhiMjhkNjhlNzdhZjc5NGIxIn0.Zr3mC0vVbq1t6Yx2V9dI8hN4kP0sQeWfJ7uLgA5oRcE",
@@ -2725,6 +2850,58 @@ export interface components {
             otpauth_uri: string;
             /** @description Base32 secret, for typing into an authenticator app. */
             secret: string;
+        };
+        /**
+         * @description What the server sends: `ack` after a group of messages is stored, `nack` when storing it failed
+         *     (nothing of it is stored: send those messages again).
+         */
+        TraceAck: {
+            /**
+             * Format: int64
+             * @description Samples newly stored.
+             */
+            accepted: number;
+            /**
+             * Format: int64
+             * @description Valid samples already stored.
+             */
+            duplicates: number;
+            /** @description For a `nack`: why storing failed. */
+            error?: string | null;
+            failed: components["schemas"]["TraceFailure"][];
+            /**
+             * Format: int64
+             * @description How many messages this frame settles (those after the previous frame's `through`).
+             */
+            messages: number;
+            rejected: components["schemas"]["TraceRejection"][];
+            /**
+             * Format: int64
+             * @description Every message up to this number is settled by this frame or an earlier one.
+             */
+            through: number;
+            /** @description `ack` or `nack`. */
+            type: string;
+        };
+        /** @description A message that could not be read at all (nothing of it is stored). */
+        TraceFailure: {
+            /** @description `malformed_json`, `invalid_body`, `too_many_samples`. */
+            code: string;
+            detail: string;
+            /** Format: int64 */
+            message: number;
+        };
+        /** @description A sample rejected in a message. */
+        TraceRejection: {
+            code: string;
+            detail: string;
+            /** @description The sample's position in the message's batch (0 for a single sample). */
+            index: number;
+            /**
+             * Format: int64
+             * @description The message's number on this connection (the first message sent is 1).
+             */
+            message: number;
         };
         /**
          * @description How figures are shown to this user. Storage is always metric; this only affects presentation.
@@ -4651,6 +4828,81 @@ export interface operations {
             /** @description Rate limited */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `request_timeout`: the request took longer than the server's deadline (30 s by default); `storage_unavailable`: the database could not be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    events: {
+        parameters: {
+            query?: {
+                /** @description Resume after this event id (what `Last-Event-ID` says; the header wins when both are given). */
+                last_event_id?: number;
+                /** @description A stream ticket (`POST /api/v1/stream/tickets`), for clients that cannot send `Authorization`. */
+                ticket?: string;
+            };
+            header?: {
+                /** @description Resume after this event id */
+                "Last-Event-ID"?: number | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An endless `text/event-stream` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description `invalid_last_event_id` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no access token; `invalid_token`, `token_expired`, `token_revoked`: the token is not (or no longer) valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: a parameter's value breaks a rule (`errors` names it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests from this address or account; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6597,6 +6849,133 @@ export interface operations {
             };
         };
     };
+    stream: {
+        parameters: {
+            query?: {
+                /** @description A stream ticket (`POST /api/v1/stream/tickets`), for clients that cannot send `Authorization`. */
+                ticket?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching to the WebSocket protocol; then one text message per event */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Event"];
+                };
+            };
+            /** @description `invalid_query`: a query parameter is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no access token; `invalid_token`, `token_expired`, `token_revoked`: the token is not (or no longer) valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: a parameter's value breaks a rule (`errors` names it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upgrade_required`: not a WebSocket handshake */
+            426: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests from this address or account; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `request_timeout`: the request took longer than the server's deadline (30 s by default); `storage_unavailable`: the database could not be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketView"];
+                };
+            };
+            /** @description `unauthenticated`: no access token; `invalid_token`, `token_expired`, `token_revoked`: the token is not (or no longer) valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests from this address or account; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `request_timeout`: the request took longer than the server's deadline (30 s by default); `storage_unavailable`: the database could not be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     daily: {
         parameters: {
             query: {
@@ -6893,6 +7272,85 @@ export interface operations {
             };
             /** @description `validation_failed`: bad date or range */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests from this address or account; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `request_timeout`: the request took longer than the server's deadline (30 s by default); `storage_unavailable`: the database could not be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    traces: {
+        parameters: {
+            query?: {
+                /** @description A stream ticket (`POST /api/v1/stream/tickets`), for clients that cannot send `Authorization`. */
+                ticket?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching to the WebSocket protocol; then one `TraceAck` text frame per stored group */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TraceAck"];
+                };
+            };
+            /** @description `invalid_query`: a query parameter is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no access token; `invalid_token`, `token_expired`, `token_revoked`: the token is not (or no longer) valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: a parameter's value breaks a rule (`errors` names it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upgrade_required`: not a WebSocket handshake */
+            426: {
                 headers: {
                     [name: string]: unknown;
                 };
