@@ -166,11 +166,16 @@ pub(crate) async fn bearer_user(
             )
             .into_response()
         })?;
-    let user = state
-        .accounts
-        .authenticate(token)
-        .await
-        .map_err(|e| ApiError::from(e).into_response())?;
+    let user = state.accounts.authenticate(token).await;
+    rate_limited(state, user).await
+}
+
+/// `user` once it passed its per-user rate limit (the limit applies wherever a user is established).
+pub(crate) async fn rate_limited(
+    state: &AppState,
+    user: Result<AuthenticatedUser, wearhouse_services::ServiceError>,
+) -> Result<AuthenticatedUser, Response> {
+    let user = user.map_err(|e| ApiError::from(e).into_response())?;
     state
         .rate_limits
         .check_user(user.id().as_str())

@@ -17,7 +17,7 @@ use crate::ServiceError;
 
 /// Events one connection may have waiting before it counts as too slow and is closed (its client
 /// reconnects; a Server-Sent Events client resumes where it stopped).
-const CONNECTION_BACKLOG: usize = 512;
+const CONNECTION_BACKLOG: usize = 4096;
 
 type Senders = Vec<(u64, mpsc::Sender<Arc<Event>>)>;
 
@@ -176,17 +176,21 @@ mod tests {
         })
     }
 
-    async fn store() -> Store {
-        // An unmigrated in-memory database: these tests never read the outbox.
-        wearhouse_store::open("sqlite::memory:", &Default::default())
-            .await
-            .unwrap()
+    /// An unmigrated database (these tests never read the outbox) and its folder, kept while it is used.
+    async fn store() -> (Store, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("hub.db").display());
+        (
+            wearhouse_store::open(&url, &Default::default()).await.unwrap(),
+            dir,
+        )
     }
 
     #[tokio::test]
     async fn each_connection_receives_its_own_users_events_only() {
         let bus = LocalBus::new();
-        let hub = StreamHub::start(&bus, store().await);
+        let (store, _dir) = store().await;
+        let hub = StreamHub::start(&bus, store);
         let mut a1 = hub.open("a");
         let mut a2 = hub.open("a");
         let mut b = hub.open("b");
@@ -203,12 +207,15 @@ mod tests {
     #[tokio::test]
     async fn a_connection_that_falls_behind_is_ended() {
         let bus = LocalBus::new();
-        let hub = StreamHub::start(&bus, store().await);
+        let (store, _dir) = store().await;
+        let hub = StreamHub::start(&bus, store);
         let mut slow = hub.open("a");
         let events: Vec<_> = (0..=CONNECTION_BACKLOG as i64).map(|n| event("a", n)).collect();
-        bus.publish(&events).await.unwrap();
-        // Let the hub hand out every event before the client reads any.
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        // In slices the bus holds, each handed out by the hub before the next; the client reads none.
+        for slice in events.chunks(256) {
+            bus.publish(slice).await.unwrap();
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
         let mut received = 0;
         while slow.events.recv().await.is_some() {
             received += 1;

@@ -118,6 +118,38 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 32)]
         concurrency: usize,
     },
+    /// The live endpoints: idle WebSocket clients held by a second process and the server's memory with
+    /// them, event latency from commit to a WebSocket client at a steady rate, and WebSocket ingest on
+    /// one connection.
+    Live {
+        /// Idle WebSocket clients to hold open (in a second process).
+        #[arg(long, default_value_t = 10_000)]
+        idle: usize,
+        /// Events per second for the latency run (one sample posted per event).
+        #[arg(long, default_value_t = 2_000)]
+        rate: u32,
+        /// Users the latency run's events are spread over, each with a WebSocket open.
+        #[arg(long, default_value_t = 100)]
+        users: usize,
+        /// Make the latency run's events workouts (`activity.created`) rather than samples.
+        #[arg(long)]
+        activities: bool,
+        /// Seconds of the latency run.
+        #[arg(long, default_value_t = 10)]
+        seconds: u32,
+        /// Samples sent on the ingest connection.
+        #[arg(long, default_value_t = 1_000_000)]
+        ingest: usize,
+    },
+    /// The second process of `bench live`: holds idle WebSocket clients (token in
+    /// WEARHOUSE_BENCH_TOKEN) until its standard input closes.
+    #[command(hide = true)]
+    LiveClients {
+        #[arg(long)]
+        base: String,
+        #[arg(long)]
+        count: usize,
+    },
     /// Daily summaries over a year of minute-level data from two sources (~1.4 M samples loaded first).
     Summaries {
         /// Timed requests after loading.

@@ -66,6 +66,30 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Command::Bench(BenchCommand::Memory) => commands::bench_memory::run(&config).await,
             Command::Bench(BenchCommand::Export { days, out }) => commands::bench_import::export(days, &out),
+            Command::Bench(BenchCommand::Live {
+                idle,
+                users,
+                activities,
+                rate,
+                seconds,
+                ingest,
+            }) => {
+                commands::bench_live::run(
+                    &config,
+                    commands::bench_live::LiveBench {
+                        idle,
+                        users,
+                        activities,
+                        rate,
+                        seconds,
+                        ingest,
+                    },
+                )
+                .await
+            }
+            Command::Bench(BenchCommand::LiveClients { base, count }) => {
+                commands::bench_live::hold_clients(&base, count).await
+            }
             Command::Bench(BenchCommand::Summaries { requests }) => {
                 commands::bench::summaries(&config, requests).await
             }

@@ -928,10 +928,17 @@ async fn samples_posted_to_one_api_process_reach_websocket_sse_and_rabbitmq_clie
     let b = serve(&db, data.path(), &["api"], &broker);
     let _worker = serve(&db, data.path(), &["worker"], &broker);
     let token = signed_up(&client, &a, "ana").await;
-    let user = get(&client, &a, &token, "/api/v1/me").await["id"].as_str().unwrap().to_owned();
-    let mut socket = live::open(&b.base(), "/api/v1/stream", Some(&token)).await.unwrap();
+    let user = get(&client, &a, &token, "/api/v1/me").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut socket = live::open(&b.base(), "/api/v1/stream", Some(&token))
+        .await
+        .unwrap();
     let events = |last: Option<String>| {
-        let mut request = client.get(format!("{}/api/v1/events", b.base())).bearer_auth(&token);
+        let mut request = client
+            .get(format!("{}/api/v1/events", b.base()))
+            .bearer_auth(&token);
         if let Some(last) = last {
             request = request.header("last-event-id", last);
         }
@@ -942,14 +949,25 @@ async fn samples_posted_to_one_api_process_reach_websocket_sse_and_rabbitmq_clie
         client
             .post(format!("{}/api/v1/samples", a.base()))
             .bearer_auth(&token)
-            .json(&json!({"samples": [{"metric": "steps", "value": 900.0, "start": start, "end": end,
-                "source": {"name": "Band", "kind": "watch"}}]}))
+            .json(
+                &json!({"samples": [{"metric": "steps", "value": 900.0, "start": start, "end": end,
+                "source": {"name": "Band", "kind": "watch"}}]}),
+            )
             .send()
     };
-    assert_eq!(post("2026-05-04T09:00:00Z", "2026-05-04T09:30:00Z").await.unwrap().status(), 200);
+    assert_eq!(
+        post("2026-05-04T09:00:00Z", "2026-05-04T09:30:00Z")
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
 
     let on_socket = live::next_of(&mut socket, "new_health_data", wait).await;
-    assert_eq!((on_socket["user"].as_str(), on_socket["data"]["count"].as_u64()), (Some(user.as_str()), Some(1)));
+    assert_eq!(
+        (on_socket["user"].as_str(), on_socket["data"]["count"].as_u64()),
+        (Some(user.as_str()), Some(1))
+    );
     let on_sse = sse.next_of("new_health_data", wait).await;
     assert_eq!(on_sse.json()["id"], on_socket["id"], "the same event");
     let on_broker = next_event(&mut consumer, &user, wait).await.expect("on RabbitMQ");
@@ -958,7 +976,13 @@ async fn samples_posted_to_one_api_process_reach_websocket_sse_and_rabbitmq_clie
 
     // Away while a second batch is stored; back with Last-Event-ID: only what was missed.
     drop(sse);
-    assert_eq!(post("2026-05-04T10:00:00Z", "2026-05-04T10:30:00Z").await.unwrap().status(), 200);
+    assert_eq!(
+        post("2026-05-04T10:00:00Z", "2026-05-04T10:30:00Z")
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
     live::next_of(&mut socket, "new_health_data", wait).await;
     let mut sse = live::SseReader::new(events(on_sse.id.clone()).await.unwrap());
     let missed = sse.next_of("new_health_data", wait).await;

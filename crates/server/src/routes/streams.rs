@@ -21,7 +21,7 @@ use utoipa_axum::routes;
 use wearhouse_services::events::Event;
 use wearhouse_services::AuthenticatedUser;
 
-use crate::extract::{bearer_user, Auth, Json, Query};
+use crate::extract::{bearer_user, rate_limited, Auth, Json, Query};
 use crate::problem::{ApiError, ApiResult, Problem};
 use crate::session_watch::session_ended;
 use crate::state::AppState;
@@ -45,6 +45,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"ticket": "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c3JfMDFKIn0.c2lnbmF0dXJl", "expires_at": "2026-05-04T09:10:32Z"}))]
 pub struct TicketView {
     /// Put it in the query (`?ticket=`) of `/api/v1/stream`, `/api/v1/events` or `/api/v1/traces`.
     /// Good once, for 30 seconds; the stream it opens lasts as long as the access token it was taken with.
@@ -96,17 +97,20 @@ pub(crate) async fn stream_caller(
     let Some(ticket) = ticket.filter(|_| !headers.contains_key(header::AUTHORIZATION)) else {
         return bearer_user(headers, state).await;
     };
-    let user = state
-        .accounts
-        .authenticate_ticket(ticket)
-        .await
-        .map_err(|e| ApiError::from(e).into_response())?;
-    state
-        .rate_limits
-        .check_user(user.id().as_str())
-        .await
-        .map_err(IntoResponse::into_response)?;
-    Ok(user)
+    rate_limited(state, state.accounts.authenticate_ticket(ticket).await).await
+}
+
+/// The caller of a WebSocket endpoint and its handshake: a credentials problem first, then 426
+/// `upgrade_required` for a request that is no WebSocket handshake.
+pub(crate) async fn socket_caller(
+    state: &AppState,
+    headers: &HeaderMap,
+    ticket: Option<&str>,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Result<(AuthenticatedUser, WebSocketUpgrade), Response> {
+    let actor = stream_caller(state, headers, ticket).await?;
+    let upgrade = upgrade.map_err(upgrade_required)?;
+    Ok((actor, upgrade))
 }
 
 pub(crate) fn upgrade_required(_: WebSocketUpgradeRejection) -> Response {
@@ -122,7 +126,7 @@ pub(crate) fn upgrade_required(_: WebSocketUpgradeRejection) -> Response {
 /// docs/events.md), on every open connection of the user, whichever API process it reached. Pings
 /// every 25 s. Closes with code 4401 and the problem code as reason when the session ends, the account
 /// is deactivated or the token expires (reconnect with a fresh one), and with 1013 when the client
-/// falls more than 512 events behind (reconnect; `GET /api/v1/events` resumes without gaps). Messages
+/// falls more than 4,096 events behind (reconnect; `GET /api/v1/events` resumes without gaps). Messages
 /// the client sends are ignored.
 #[utoipa::path(get, path = "/stream", tag = "events", security(("bearer" = [])), params(StreamQuery),
     responses(
@@ -135,13 +139,9 @@ async fn stream(
     Query(query): Query<StreamQuery>,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
-    let actor = match stream_caller(&state, &headers, query.ticket.as_deref()).await {
-        Ok(actor) => actor,
+    let (actor, upgrade) = match socket_caller(&state, &headers, query.ticket.as_deref(), upgrade).await {
+        Ok(caller) => caller,
         Err(response) => return response,
-    };
-    let upgrade = match upgrade {
-        Ok(upgrade) => upgrade,
-        Err(rejection) => return upgrade_required(rejection),
     };
     let subscription = state.streams.open(actor.id().as_str());
     // Small buffers: this socket mostly sends, and ten thousand idle ones must fit in little memory;

@@ -29,9 +29,7 @@ use wearhouse_services::{AuthenticatedUser, IngestOutcome, SampleInput, ServiceE
 use crate::extract::{parse_json, Query};
 use crate::problem::{ApiError, Problem};
 use crate::routes::samples::{SampleBatch, SampleBody};
-use crate::routes::streams::{
-    stream_caller, upgrade_required, StreamQuery, CLOSE_CREDENTIALS_ENDED, CLOSE_GOING_AWAY,
-};
+use crate::routes::streams::{socket_caller, StreamQuery, CLOSE_CREDENTIALS_ENDED, CLOSE_GOING_AWAY};
 use crate::session_watch::session_ended;
 use crate::state::AppState;
 
@@ -69,6 +67,9 @@ pub struct TraceFailure {
 /// What the server sends: `ack` after a group of messages is stored, `nack` when storing it failed
 /// (nothing of it is stored: send those messages again).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"type": "ack", "through": 12, "messages": 3, "accepted": 118, "duplicates": 2,
+    "rejected": [{"message": 11, "index": 4, "code": "implausible_value", "detail": "heart_rate: 412 count/min is outside 20 to 260"}],
+    "failed": [{"message": 10, "code": "malformed_json", "detail": "malformed JSON: expected value at line 1 column 1"}]}))]
 pub struct TraceAck {
     /// `ack` or `nack`.
     #[serde(rename = "type")]
@@ -222,13 +223,9 @@ async fn traces(
     Query(query): Query<StreamQuery>,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
-    let actor = match stream_caller(&state, &headers, query.ticket.as_deref()).await {
-        Ok(actor) => actor,
+    let (actor, upgrade) = match socket_caller(&state, &headers, query.ticket.as_deref(), upgrade).await {
+        Ok(caller) => caller,
         Err(response) => return response,
-    };
-    let upgrade = match upgrade {
-        Ok(upgrade) => upgrade,
-        Err(rejection) => return upgrade_required(rejection),
     };
     upgrade
         .max_message_size(MAX_MESSAGE_BYTES)

@@ -2,6 +2,7 @@
 //! the kinds' names are stored in the queue (and two are written by database triggers: see the
 //! `0021_jobs` migrations), so they never change.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -113,38 +114,127 @@ impl JobHandler for Purge {
     }
 }
 
-/// Publishes the outbox in order until it is empty. One at a time (the job's key): events leave in
-/// the order they were written. A crash after publishing and before marking publishes a batch again;
-/// consumers drop what they saw by id.
+/// How long the publishing job keeps watching the outbox after the last event it published: under a
+/// steady flow it publishes each event within [`PUBLISH_POLL_BUSY`] of its commit, whichever process
+/// wrote it, instead of a new job being enqueued, claimed and finished per event.
+const PUBLISH_LINGER: std::time::Duration = std::time::Duration::from_secs(5);
+/// How often it looks while events came within the last second.
+const PUBLISH_POLL_BUSY: std::time::Duration = std::time::Duration::from_millis(5);
+/// How often it looks when the flow has paused.
+const PUBLISH_POLL_IDLE: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// Publishes the outbox in order, then keeps watching it for [`PUBLISH_LINGER`] (reads only: an
+/// empty outbox costs one indexed read per look). One at a time (the job's key): events leave in the
+/// order they were written. A crash after publishing and before marking publishes a batch again;
+/// consumers drop what they saw by id. An event committed while the job runs is either seen by it or,
+/// when it asked for a rerun, by its successor.
 struct PublishEvents {
     store: Store,
     bus: Arc<dyn EventBus>,
 }
 
+/// Published events not yet marked so: marking is a write, which on SQLite waits for the one writer,
+/// so it runs beside the publishing (one batch at a time) instead of holding up the next events.
+#[derive(Default)]
+struct Marking {
+    /// Published, whether their marking started or not: skipped when the outbox is read again.
+    published: HashSet<i64>,
+    /// Published, marking not started.
+    waiting: Vec<i64>,
+    running: Option<(Vec<i64>, MarkTask)>,
+}
+
+/// A marking under way.
+type MarkTask = tokio::task::JoinHandle<Result<(), wearhouse_store::StoreError>>;
+
+/// Published events not yet marked beyond which publishing waits for the marking to catch up.
+const MARKING_BACKLOG: usize = 5_000;
+
+impl Marking {
+    /// Settles the running marking when it is over (`wait`: waiting for it), and starts the next.
+    async fn advance(&mut self, store: &Store, wait: bool) -> Result<(), JobError> {
+        if let Some((seqs, task)) = self.running.take() {
+            if wait || task.is_finished() {
+                task.await
+                    .map_err(|e| JobError::Failed(format!("marking events published: {e}")))?
+                    .map_err(crate::ServiceError::from)?;
+                for seq in seqs {
+                    self.published.remove(&seq);
+                }
+            } else {
+                self.running = Some((seqs, task));
+                return Ok(());
+            }
+        }
+        if !self.waiting.is_empty() {
+            let seqs = std::mem::take(&mut self.waiting);
+            let store = store.clone();
+            let marked = seqs.clone();
+            let task =
+                tokio::spawn(async move { store.events.mark_published(&marked, Timestamp::now()).await });
+            self.running = Some((seqs, task));
+        }
+        Ok(())
+    }
+
+    /// Marks everything published, waiting for it.
+    async fn finish(&mut self, store: &Store) -> Result<(), JobError> {
+        while self.running.is_some() || !self.waiting.is_empty() {
+            self.advance(store, true).await?;
+        }
+        Ok(())
+    }
+}
+
 #[async_trait]
 impl JobHandler for PublishEvents {
     async fn run(&self, _job: &JobRecord, cancel: &CancellationToken) -> Result<(), JobError> {
+        let mut last_event = std::time::Instant::now();
+        let mut marking = Marking::default();
         loop {
-            let stored = self
+            marking
+                .advance(&self.store, marking.published.len() >= MARKING_BACKLOG)
+                .await?;
+            let limit =
+                PUBLISH_BATCH + u32::try_from(marking.published.len()).unwrap_or(u32::MAX - PUBLISH_BATCH);
+            let stored: Vec<_> = self
                 .store
                 .events
-                .unpublished(PUBLISH_BATCH)
+                .unpublished(limit)
                 .await
-                .map_err(crate::ServiceError::from)?;
+                .map_err(crate::ServiceError::from)?
+                .into_iter()
+                .filter(|e| !marking.published.contains(&e.seq))
+                .collect();
             if stored.is_empty() {
-                return Ok(());
+                let quiet = last_event.elapsed();
+                if quiet >= PUBLISH_LINGER || cancel.is_cancelled() {
+                    return marking.finish(&self.store).await;
+                }
+                let pause = if quiet < std::time::Duration::from_secs(1) {
+                    PUBLISH_POLL_BUSY
+                } else {
+                    PUBLISH_POLL_IDLE
+                };
+                tokio::select! {
+                    () = tokio::time::sleep(pause) => {}
+                    () = cancel.cancelled() => {}
+                }
+                continue;
             }
             let seqs: Vec<i64> = stored.iter().map(|e| e.seq).collect();
             let events: Vec<Arc<Event>> = stored.into_iter().map(|e| Arc::new(Event::of(e))).collect();
-            self.bus.publish(&events).await.map_err(JobError::Failed)?;
-            self.store
-                .events
-                .mark_published(&seqs, Timestamp::now())
-                .await
-                .map_err(crate::ServiceError::from)?;
+            if let Err(e) = self.bus.publish(&events).await {
+                // What was published before stays published; these are published again next run.
+                marking.finish(&self.store).await?;
+                return Err(JobError::Failed(e));
+            }
+            marking.published.extend(seqs.iter().copied());
+            marking.waiting.extend(seqs);
+            last_event = std::time::Instant::now();
             if cancel.is_cancelled() {
                 // What is left is published by the job's next run (the trigger enqueued it again).
-                return Ok(());
+                return marking.finish(&self.store).await;
             }
         }
     }

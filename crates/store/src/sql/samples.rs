@@ -11,6 +11,17 @@ macro_rules! impl_sample_store {
                 now: jiff::Timestamp,
             ) -> Result<i64, $crate::StoreError> {
                 let key = source.natural_key();
+                let find = "SELECT id FROM sources WHERE user_id = $1 AND natural_key = $2";
+                // Read first: a source is stored once and met on every batch after, and a read takes no
+                // write lock (on SQLite every write waits for the one writer).
+                let found: Option<i64> = sqlx::query_scalar(find)
+                    .bind(user.as_str())
+                    .bind(&key)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                if let Some(id) = found {
+                    return Ok(id);
+                }
                 sqlx::query(
                     "INSERT INTO sources (user_id, natural_key, provider, kind, name, model, app, created_at, summary) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (user_id, natural_key) DO NOTHING",
@@ -26,7 +37,7 @@ macro_rules! impl_sample_store {
                 .bind(source.summary)
                 .execute(&self.pool)
                 .await?;
-                let id: i64 = sqlx::query_scalar("SELECT id FROM sources WHERE user_id = $1 AND natural_key = $2")
+                let id: i64 = sqlx::query_scalar(find)
                     .bind(user.as_str())
                     .bind(&key)
                     .fetch_one(&self.pool)

@@ -15,18 +15,44 @@ const PASSWORD: &str = "granite kettle orbit 42";
 /// 2025-01-01T00:00:00Z, the first instant of generated data.
 const DATA_START: i64 = 1_735_689_600;
 
+/// Registers `user` (time zone Europe/Berlin) and logs in; returns the access token.
+pub(crate) async fn sign_up(client: &reqwest::Client, base: &str, user: &str) -> anyhow::Result<String> {
+    let register = json!({"username": user, "email": format!("{user}@example.org"), "password": PASSWORD, "time_zone": "Europe/Berlin"});
+    let res = client
+        .post(format!("{base}/api/v1/auth/register"))
+        .json(&register)
+        .send()
+        .await?;
+    ensure!(
+        res.status().is_success(),
+        "registering the bench user failed: {}",
+        res.text().await?
+    );
+    let login: Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"login": user, "password": PASSWORD}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    Ok(login["access_token"]
+        .as_str()
+        .context("login returned no token")?
+        .to_owned())
+}
+
 /// A server on a throw-away database with one signed-in user.
-struct BenchServer {
-    base: String,
-    token: String,
-    client: reqwest::Client,
+pub(crate) struct BenchServer {
+    pub(crate) base: String,
+    pub(crate) token: String,
+    pub(crate) client: reqwest::Client,
     store: Store,
     server: tokio::task::JoinHandle<anyhow::Result<()>>,
     _dir: tempfile::TempDir,
 }
 
 impl BenchServer {
-    async fn start(config: &Config) -> anyhow::Result<Self> {
+    pub(crate) async fn start(config: &Config) -> anyhow::Result<Self> {
         let dir = tempfile::tempdir()?;
         let mut config = config.clone();
         config.listen = "127.0.0.1:0".into();
@@ -40,28 +66,7 @@ impl BenchServer {
         let server = tokio::spawn(app.run(std::future::pending()));
         let client = reqwest::Client::new();
         let user = format!("bench_{}", jiff::Timestamp::now().as_millisecond());
-        let register = json!({"username": user, "email": format!("{user}@example.org"), "password": PASSWORD, "time_zone": "Europe/Berlin"});
-        let res = client
-            .post(format!("{base}/api/v1/auth/register"))
-            .json(&register)
-            .send()
-            .await?;
-        ensure!(
-            res.status().is_success(),
-            "registering the bench user failed: {}",
-            res.text().await?
-        );
-        let login: Value = client
-            .post(format!("{base}/api/v1/auth/login"))
-            .json(&json!({"login": user, "password": PASSWORD}))
-            .send()
-            .await?
-            .json()
-            .await?;
-        let token = login["access_token"]
-            .as_str()
-            .context("login returned no token")?
-            .to_owned();
+        let token = sign_up(&client, &base, &user).await?;
         Ok(Self {
             base,
             token,

@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod bench_import;
 pub mod bench_jobs;
+pub mod bench_live;
 pub mod bench_memory;
 pub mod config;
 pub mod import;

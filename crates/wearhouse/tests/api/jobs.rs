@@ -18,10 +18,11 @@ async fn an_upload_runs_as_a_job_that_the_admin_listing_shows_done() {
     let id = done["id"].as_str().unwrap();
 
     // Its samples marked days, which enqueued the user's rollup job, and wrote events, which enqueued
-    // their publishing; the server's worker runs both soon.
+    // their publishing; the server's worker runs both soon (the publishing job then watches for more
+    // events for a few seconds before it is done).
     let mut page = Value::Null;
     let kinds = ["imports.run", "rollups.recompute", "events.publish"];
-    for _ in 0..100 {
+    for _ in 0..300 {
         page = get_json(&app, &admin.access, "/api/v1/admin/jobs?state=done").await;
         let items = page["items"].as_array().unwrap();
         if kinds.iter().all(|k| items.iter().any(|j| j["kind"] == *k)) {

@@ -676,7 +676,7 @@ export interface paths {
          *     docs/events.md), on every open connection of the user, whichever API process it reached. Pings
          *     every 25 s. Closes with code 4401 and the problem code as reason when the session ends, the account
          *     is deactivated or the token expires (reconnect with a fresh one), and with 1013 when the client
-         *     falls more than 512 events behind (reconnect; `GET /api/v1/events` resumes without gaps). Messages
+         *     falls more than 4,096 events behind (reconnect; `GET /api/v1/events` resumes without gaps). Messages
          *     the client sends are ignored.
          */
         get: operations["stream"];
@@ -2761,6 +2761,12 @@ export interface components {
              */
             removed: number;
         };
+        /**
+         * @example {
+         *       "expires_at": "2026-05-04T09:10:32Z",
+         *       "ticket": "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c3JfMDFKIn0.c2lnbmF0dXJl"
+         *     }
+         */
         TicketView: {
             expires_at: string;
             /**
@@ -2854,6 +2860,28 @@ export interface components {
         /**
          * @description What the server sends: `ack` after a group of messages is stored, `nack` when storing it failed
          *     (nothing of it is stored: send those messages again).
+         * @example {
+         *       "accepted": 118,
+         *       "duplicates": 2,
+         *       "failed": [
+         *         {
+         *           "code": "malformed_json",
+         *           "detail": "malformed JSON: expected value at line 1 column 1",
+         *           "message": 10
+         *         }
+         *       ],
+         *       "messages": 3,
+         *       "rejected": [
+         *         {
+         *           "code": "implausible_value",
+         *           "detail": "heart_rate: 412 count/min is outside 20 to 260",
+         *           "index": 4,
+         *           "message": 11
+         *         }
+         *       ],
+         *       "through": 12,
+         *       "type": "ack"
+         *     }
          */
         TraceAck: {
             /**
