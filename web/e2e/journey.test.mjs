@@ -446,6 +446,34 @@ describe('Wearhouse dashboard: one user journey', { concurrency: false }, () => 
     await checkPage('today', ctx);
   });
 
+  step('4d. today: steps sent from another device show up live, without a reload', async (ctx) => {
+    await page.goto('/');
+    await page.locator(tid('today-card-steps')).waitFor();
+    await page.locator(`${tid('today-card-steps')} ${tid('today-card-value')}`).waitFor();
+    const before = await cardValue('steps');
+    const tokens = await client.login(USER.username, USER.password, await totp.fresh());
+    // A few minutes that have passed, today wherever the browser is (the journey runs in Helsinki).
+    const end = new Date(Date.now() - 60_000);
+    const start = new Date(end.getTime() - 60_000);
+    const sent = await client.call('POST', '/api/v1/samples', {
+      token: tokens.access_token,
+      body: { samples: [{ metric: 'steps', value: 4321, start: start.toISOString(), end: end.toISOString(), source: { name: 'Phone', kind: 'phone' } }] },
+    });
+    assert.equal(sent.status, 200, `posting steps: ${sent.text}`);
+    assert.equal(sent.json.accepted, 1);
+    const shownAt = Date.now();
+    let after = before;
+    while (Date.now() - shownAt < 15_000) {
+      after = await cardValue('steps');
+      if (after.raw !== before.raw) break;
+      await page.waitForTimeout(200);
+    }
+    ctx.log(`steps card: "${before.raw}" → "${after.raw}" ${Date.now() - shownAt} ms after the samples were stored`);
+    assert.notEqual(after.raw, before.raw, 'the steps card changed without a reload');
+    assert.match(after.value, /4,321|4321/, `the new steps are shown (got "${after.raw}")`);
+    await client.logout(tokens.refresh_token);
+  });
+
   step('5. settings: imperial units turn km into mi on Today; a new time zone survives a reload', async (ctx) => {
     await page.locator(tid('nav-settings')).click();
     await waitForUrl(/\/settings/, 'Settings');

@@ -24,6 +24,7 @@ use std::net::SocketAddr;
 
 pub use app::{openapi, router, OPENAPI_PATH};
 pub use middleware::rate_limit::RateLimitSettings;
+pub use routes::traces::trace_samples;
 pub use state::{AppState, HttpSettings, Services, UploadSettings};
 
 /// Serves `state`'s application on `listener` until `shutdown` completes; requests in flight then

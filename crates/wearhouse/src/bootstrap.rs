@@ -218,6 +218,8 @@ pub struct Application {
     listener: tokio::net::TcpListener,
     /// The broker events travel on and the notifier's queue there, when configured.
     amqp: Option<(String, String)>,
+    /// Upstream gateways the scheduler role keeps connections to.
+    gateways: Vec<crate::config::GatewayConfig>,
 }
 
 impl Application {
@@ -297,6 +299,7 @@ impl Application {
             amqp: Some(config.amqp_url.trim().to_owned())
                 .filter(|url| !url.is_empty())
                 .map(|url| (url, config.amqp_notifier_queue.clone())),
+            gateways: config.gateways.clone(),
         })
     }
 
@@ -331,7 +334,8 @@ impl Application {
     }
 
     /// Runs the process's roles until `shutdown` completes: the API (requests in flight finish), the
-    /// job worker (running jobs finish or are handed back, never cut off mid-write) and the scheduler.
+    /// job worker (running jobs finish or are handed back, never cut off mid-write) and the scheduler
+    /// (with the upstream gateway connections, which store what they received before they stop).
     /// Without the API role only the probes and metrics are served. Then closes the database.
     pub async fn run(
         self,
@@ -343,6 +347,17 @@ impl Application {
             .worker
             .then(|| tokio::spawn(self.jobs.clone().work(self.worker, stop.clone())));
         let notifier = self.roles.notifier.then(|| self.start_notifier());
+        // One connection per gateway in the deployment: the scheduler role, which runs once, keeps them.
+        let gateways = if self.roles.scheduler {
+            crate::gateway::start(
+                &self.gateways,
+                self.store.clone(),
+                self.state.samples.clone(),
+                stop.clone(),
+            )
+        } else {
+            Vec::new()
+        };
         let scheduler = self.roles.scheduler.then(|| {
             tokio::spawn(self.jobs.clone().schedule(
                 builtin::schedules(),
@@ -356,7 +371,7 @@ impl Application {
             wearhouse_server::serve_probes(self.listener, self.state, shutdown).await
         };
         stop.cancel();
-        for task in [worker, scheduler].into_iter().flatten() {
+        for task in [worker, scheduler].into_iter().flatten().chain(gateways) {
             let _ = task.await;
         }
         if let Some(subscription) = self.invalidations {

@@ -34,6 +34,26 @@ pub struct Config {
     pub jobs: JobsConfig,
     pub blobs: BlobsConfig,
     pub responses: ResponsesConfig,
+    /// Wearable gateways this service connects to and takes samples from (`[[gateways]]`).
+    pub gateways: Vec<GatewayConfig>,
+}
+
+/// An upstream wearable gateway: a WebSocket at `<url>/api/v1/traces` sending samples in the
+/// live-ingest shape, stored for one user with the gateway's device as their source.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GatewayConfig {
+    /// The user (username) the gateway's samples belong to.
+    pub user: String,
+    /// The gateway's base URL (`https://…`, `http://…`, `wss://…` or `ws://…`).
+    pub url: String,
+    /// Sent as `Authorization: Bearer <token>`; none when empty.
+    #[serde(skip_serializing)]
+    pub token: Option<SecretString>,
+    /// The source of samples that name none: the gateway's device, e.g. "Polar H10 (gateway)".
+    pub device: String,
+    /// That device's kind (watch, ring, band, chest_strap …).
+    pub device_kind: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -175,6 +195,7 @@ impl Default for Config {
             jobs: JobsConfig::default(),
             blobs: BlobsConfig::default(),
             responses: ResponsesConfig::default(),
+            gateways: Vec::new(),
         }
     }
 }
@@ -246,7 +267,7 @@ impl Default for RateLimitConfig {
 
 /// Top-level keys that `WEARHOUSE_*` variables may set; other `WEARHOUSE_*` variables (the config file
 /// path, test settings) are not configuration keys.
-const KEYS: [&str; 14] = [
+const KEYS: [&str; 15] = [
     "listen",
     "data_dir",
     "database_url",
@@ -261,6 +282,7 @@ const KEYS: [&str; 14] = [
     "jobs",
     "blobs",
     "responses",
+    "gateways",
 ];
 
 impl Config {

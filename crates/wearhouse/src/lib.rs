@@ -5,5 +5,6 @@ pub mod bootstrap;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod gateway;
 pub mod roles;
 pub mod telemetry;

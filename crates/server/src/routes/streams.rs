@@ -88,12 +88,23 @@ pub struct EventsQuery {
     pub last_event_id: Option<i64>,
 }
 
+/// The longest `ticket` taken (a ticket is far shorter; the limit is in the document).
+const MAX_TICKET: usize = 2048;
+
 /// Who opens a stream: `Authorization: Bearer <access token>`, or else `?ticket=`.
 pub(crate) async fn stream_caller(
     state: &AppState,
     headers: &HeaderMap,
     ticket: Option<&str>,
 ) -> Result<AuthenticatedUser, Response> {
+    if ticket.is_some_and(|t| t.len() > MAX_TICKET) {
+        return Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            format!("ticket is at most {MAX_TICKET} characters"),
+        )
+        .into_response());
+    }
     let Some(ticket) = ticket.filter(|_| !headers.contains_key(header::AUTHORIZATION)) else {
         return bearer_user(headers, state).await;
     };
@@ -131,6 +142,7 @@ pub(crate) fn upgrade_required(_: WebSocketUpgradeRejection) -> Response {
 #[utoipa::path(get, path = "/stream", tag = "events", security(("bearer" = [])), params(StreamQuery),
     responses(
         (status = 101, description = "Switching to the WebSocket protocol; then one text message per event", body = Event),
+        (status = 400, description = "`invalid_query`", body = Problem, content_type = "application/problem+json"),
         (status = 426, description = "`upgrade_required`: not a WebSocket handshake", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn stream(
@@ -210,7 +222,7 @@ const REPLAY_LIMIT: u32 = 1000;
         ("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event id")),
     responses(
         (status = 200, description = "An endless `text/event-stream`", content_type = "text/event-stream", body = String),
-        (status = 400, description = "`invalid_last_event_id`", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "`invalid_last_event_id`, `invalid_query`", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn events(
     State(state): State<AppState>,

@@ -184,6 +184,15 @@ impl Group {
     }
 }
 
+/// The samples of one message in the live-ingest shape (a sample object or `{"samples": [...]}`), as
+/// an upstream gateway sends them too; a message that cannot be read gives its problem's code and
+/// detail.
+pub fn trace_samples(bytes: &[u8]) -> Result<Vec<SampleInput>, (String, String)> {
+    parse_message(bytes)
+        .map(|samples| samples.into_iter().map(SampleInput::from).collect())
+        .map_err(|e| (e.0.code, e.0.detail))
+}
+
 /// Reads one message: a batch (`{"samples": [...]}`) or one sample object.
 fn parse_message(bytes: &[u8]) -> Result<Vec<SampleBody>, ApiError> {
     let is_batch = memchr_samples_key(bytes);
@@ -215,6 +224,7 @@ type Flight = Pin<Box<dyn Future<Output = TraceAck> + Send>>;
 #[utoipa::path(get, path = "/traces", tag = "samples", security(("bearer" = [])), params(StreamQuery),
     responses(
         (status = 101, description = "Switching to the WebSocket protocol; then one `TraceAck` text frame per stored group", body = TraceAck),
+        (status = 400, description = "`invalid_query`", body = Problem, content_type = "application/problem+json"),
         (status = 426, description = "`upgrade_required`: not a WebSocket handshake", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn traces(

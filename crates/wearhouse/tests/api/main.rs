@@ -13,6 +13,7 @@ mod conventions;
 mod dashboard;
 mod events;
 mod figures;
+mod gateway;
 mod harness;
 mod imports;
 mod jobs;

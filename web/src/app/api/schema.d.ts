@@ -4899,7 +4899,7 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
-            /** @description `invalid_last_event_id` */
+            /** @description `invalid_last_event_id`, `invalid_query` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6898,7 +6898,7 @@ export interface operations {
                     "application/json": components["schemas"]["Event"];
                 };
             };
-            /** @description `invalid_query`: a query parameter is malformed */
+            /** @description `invalid_query` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7350,7 +7350,7 @@ export interface operations {
                     "application/json": components["schemas"]["TraceAck"];
                 };
             };
-            /** @description `invalid_query`: a query parameter is malformed */
+            /** @description `invalid_query` */
             400: {
                 headers: {
                     [name: string]: unknown;

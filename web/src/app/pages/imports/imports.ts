@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, computed, inject, signal, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, computed, effect, inject, signal, untracked, viewChild } from '@angular/core';
 import type { ImportView } from '../../api/types';
 import { ApiService } from '../../core/api.service';
 import {
@@ -11,6 +11,7 @@ import {
   statusOf,
   type ParsedReport,
 } from '../../core/import-report';
+import { LiveService } from '../../core/live.service';
 import { NotifyService } from '../../core/notify.service';
 import { PrefsService } from '../../core/prefs.service';
 import { problemOf, type ApiProblem } from '../../core/problem';
@@ -60,6 +61,9 @@ export class ImportsPage {
   private destroyed = false;
   private running = false;
   private readonly aborts = new Map<number, AbortController>();
+  /** Ends the pauses of imports being followed: an event said one moved on. */
+  private readonly wakers = new Set<() => void>();
+  private readonly live = inject(LiveService);
 
   protected readonly bytes = bytes;
   protected readonly formatLabel = formatLabel;
@@ -68,6 +72,15 @@ export class ImportsPage {
 
   constructor() {
     void this.loadHistory();
+    // An import ended (here or from another device): follow it now, and show it in the history.
+    effect(() => {
+      const event = this.live.latest();
+      if (event?.type !== 'import.completed' && event?.type !== 'import.failed') return;
+      untracked(() => {
+        for (const wake of [...this.wakers]) wake();
+        void this.loadHistory();
+      });
+    });
     inject(DestroyRef).onDestroy(() => {
       this.destroyed = true;
       for (const a of this.aborts.values()) a.abort();
@@ -177,13 +190,26 @@ export class ImportsPage {
     return statusOf(v) === 'failed' ? 'failed' : 'done';
   }
 
-  /** Follows `status_url` until the import is done or failed. */
+  /** Waits `ms`, or less when an event says an import moved on. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakers.add(done);
+      setTimeout(() => this.wakers.delete(done), ms);
+    });
+  }
+
+  /** Follows `status_url` until the import is done or failed (at once when an event says it ended). */
   private async poll(key: number, first: ImportView): Promise<void> {
     const id = importIdFromStatusUrl(first.status_url) ?? first.id;
     let wait = POLL_MS;
     let failures = 0;
     while (!this.destroyed) {
-      await new Promise((r) => setTimeout(r, wait));
+      await this.pause(wait);
       if (this.destroyed) return;
       try {
         const view = await this.api.get('/api/v1/imports/{id}', { path: { id } });

@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, injec
 import { Router } from '@angular/router';
 import type { ActivityList, ActivityView, DailySummariesView, SampleListView, SleepSessionView } from '../../api/types';
 import { ApiService } from '../../core/api.service';
+import { LiveService } from '../../core/live.service';
 import { mergeStream, toSeries, type SeriesData } from '../../core/chart-data';
 import { PrefsService } from '../../core/prefs.service';
 import { problemOf, type ApiProblem } from '../../core/problem';
@@ -16,6 +17,11 @@ export function activityLabel(type: string): string {
   const words = type.replace(/_/g, ' ').trim();
   return words ? words[0].toUpperCase() + words.slice(1) : 'Workout';
 }
+
+/** Events after which the day is read again. */
+const LIVE_TYPES = new Set(['new_health_data', 'activity.created', 'activity.updated', 'activity.deleted', 'import.completed', 'resync']);
+/** The longest a live change waits before it shows (events within it are shown together). */
+const LIVE_REFRESH_MS = 1000;
 
 /** Days of summaries fetched behind the shown day: the latest weight is looked for this far back. */
 const LOOKBACK_DAYS = 90;
@@ -46,6 +52,7 @@ export class TodayPage {
   private readonly api = inject(ApiService);
   private readonly router = inject(Router);
   protected readonly prefs = inject(PrefsService);
+  private readonly live = inject(LiveService);
 
   /** `?date=YYYY-MM-DD` (bound by the router); today when absent. */
   readonly date = input<string | undefined>();
@@ -151,16 +158,34 @@ export class TodayPage {
     });
     // Keep "today" right across midnight.
     const tick = setInterval(() => this.now.set(Date.now()), 60_000);
-    inject(DestroyRef).onDestroy(() => clearInterval(tick));
+    // New data, a changed workout or a finished import: the day is read again, in place, at most once a
+    // second however fast events come.
+    let pending: ReturnType<typeof setTimeout> | null = null;
+    effect(() => {
+      const event = this.live.latest();
+      if (!event || !LIVE_TYPES.has(event.type)) return;
+      if (pending) return;
+      pending = setTimeout(() => {
+        pending = null;
+        untracked(() => void this.load(this.day(), this.prefs.zone(), true));
+      }, LIVE_REFRESH_MS);
+    });
+    inject(DestroyRef).onDestroy(() => {
+      clearInterval(tick);
+      if (pending) clearTimeout(pending);
+    });
   }
 
-  protected async load(day: LocalDate, zone: string): Promise<void> {
+  /** Loads the day; `quiet` keeps what is shown until the new figures arrive (a live refresh). */
+  protected async load(day: LocalDate, zone: string, quiet = false): Promise<void> {
     const seq = ++this.loadSeq;
     const current = () => seq === this.loadSeq;
-    this.summaries.set({ state: 'loading' });
-    this.hr.set({ state: 'loading' });
-    this.sleep.set({ state: 'loading' });
-    this.workouts.set({ state: 'loading' });
+    if (!quiet) {
+      this.summaries.set({ state: 'loading' });
+      this.hr.set({ state: 'loading' });
+      this.sleep.set({ state: 'loading' });
+      this.workouts.set({ state: 'loading' });
+    }
     const range = dayRange(day, zone);
 
     const summaries = this.api
