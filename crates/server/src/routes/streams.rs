@@ -139,7 +139,7 @@ pub(crate) fn upgrade_required(_: WebSocketUpgradeRejection) -> Response {
 /// is deactivated or the token expires (reconnect with a fresh one), and with 1013 when the client
 /// falls more than 4,096 events behind (reconnect; `GET /api/v1/events` resumes without gaps). Messages
 /// the client sends are ignored.
-#[utoipa::path(get, path = "/stream", tag = "events", security(("bearer" = [])), params(StreamQuery),
+#[utoipa::path(get, path = "/stream", tag = "events", security(("bearer" = []), ()), params(StreamQuery),
     responses(
         (status = 101, description = "Switching to the WebSocket protocol; then one text message per event", body = Event),
         (status = 400, description = "`invalid_query`", body = Problem, content_type = "application/problem+json"),
@@ -218,7 +218,7 @@ const REPLAY_LIMIT: u32 = 1000;
 /// events are kept (24 hours); more than 1,000 missed events are replaced by one `resync` event (reload
 /// what you show). An `end` event with `{"code": …}` closes the stream when the session ends or the token
 /// expires: reconnect with fresh credentials. A comment every 25 s keeps idle connections open.
-#[utoipa::path(get, path = "/events", tag = "events", security(("bearer" = [])), params(EventsQuery,
+#[utoipa::path(get, path = "/events", tag = "events", security(("bearer" = []), ()), params(EventsQuery,
         ("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event id")),
     responses(
         (status = 200, description = "An endless `text/event-stream`", content_type = "text/event-stream", body = String),

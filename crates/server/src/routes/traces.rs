@@ -221,7 +221,7 @@ type Flight = Pin<Box<dyn Future<Output = TraceAck> + Send>>;
 /// it again (resending is safe, stored samples count as duplicates). Reading pauses while the store
 /// catches up (back-pressure). Closes with 4401 when the session ends or the token expires, after
 /// storing and acknowledging what was received.
-#[utoipa::path(get, path = "/traces", tag = "samples", security(("bearer" = [])), params(StreamQuery),
+#[utoipa::path(get, path = "/traces", tag = "samples", security(("bearer" = []), ()), params(StreamQuery),
     responses(
         (status = 101, description = "Switching to the WebSocket protocol; then one `TraceAck` text frame per stored group", body = TraceAck),
         (status = 400, description = "`invalid_query`", body = Problem, content_type = "application/problem+json"),
