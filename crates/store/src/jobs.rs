@@ -175,9 +175,15 @@ pub trait JobStore: Send + Sync {
     /// Only the jobs still running are named: one whose outcome could not be recorded must be let go.
     async fn renew(&self, lease: &Lease, ids: &[i64]) -> Result<u64, StoreError>;
 
-    /// Marks jobs `owner` holds as done (or queued again, when enqueued meanwhile under their key);
-    /// returns how many it still held.
-    async fn complete(&self, owner: &str, ids: &[i64], now: Timestamp) -> Result<u64, StoreError>;
+    /// Marks jobs `owner` holds as done, or queued again for `rerun_at` when enqueued meanwhile under
+    /// their key; returns how many it still held.
+    async fn complete(
+        &self,
+        owner: &str,
+        ids: &[i64],
+        now: Timestamp,
+        rerun_at: Timestamp,
+    ) -> Result<u64, StoreError>;
 
     /// Records a failure of a job `owner` holds: queued again for `retry_at`, or dead when out of
     /// attempts.

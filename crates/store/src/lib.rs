@@ -22,6 +22,7 @@ mod samples;
 mod sessions;
 mod settings;
 mod sql;
+mod sqlite_wait;
 mod stream_codec;
 pub mod testing;
 mod time;

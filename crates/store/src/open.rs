@@ -110,9 +110,17 @@ pub async fn open(url: &str, options: &StoreOptions) -> Result<Store, StoreError
                     "an in-memory SQLite database is not supported: use sqlite://PATH".into(),
                 ));
             }
+            let busy_timeout = options.acquire_timeout;
             let pool = SqlitePoolOptions::new()
                 .max_connections(options.max_connections)
                 .acquire_timeout(options.acquire_timeout)
+                .after_connect(move |conn, _| {
+                    Box::pin(async move {
+                        let mut handle = conn.lock_handle().await?;
+                        crate::sqlite_wait::install_pooled(&mut handle, busy_timeout)
+                            .map_err(|e| sqlx::Error::Configuration(e.into()))
+                    })
+                })
                 .connect_with(connect)
                 .await
                 .map_err(|e| StoreError::Open(e.to_string()))?;

@@ -76,7 +76,18 @@ impl JobHandler for RecomputeRollups {
         let user = UserId::parse(&p.user).map_err(|e| JobError::Failed(format!("user {:?}: {e}", p.user)))?;
         Ok(self.0.flush(&user).await?)
     }
+
+    /// Under a steady flow (a device streaming, samples posted one by one) a user's days are marked
+    /// again while they are recomputed: recomputed at most once a second then, not once per write,
+    /// which took most of SQLite's one writer. Reads never wait for it: they recompute what is marked
+    /// first (`Rollups::flush`).
+    fn rerun_pause(&self) -> std::time::Duration {
+        ROLLUPS_RERUN_PAUSE
+    }
 }
+
+/// See `RecomputeRollups::rerun_pause`.
+const ROLLUPS_RERUN_PAUSE: std::time::Duration = std::time::Duration::from_secs(1);
 
 struct Purge {
     activities: Arc<ActivityService>,

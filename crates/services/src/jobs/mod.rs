@@ -52,6 +52,13 @@ impl From<ServiceError> for JobError {
 #[async_trait]
 pub trait JobHandler: Send + Sync + 'static {
     async fn run(&self, job: &JobRecord, cancel: &CancellationToken) -> Result<(), JobError>;
+
+    /// How long a job enqueued again while it ran waits before its next run. A pause lets a steady
+    /// flow of causes (samples arriving every few milliseconds) be handled together, once per pause,
+    /// instead of once each. None by default.
+    fn rerun_pause(&self) -> Duration {
+        Duration::ZERO
+    }
 }
 
 /// Timing of the runner.

@@ -101,6 +101,12 @@ fn after(now: Timestamp, d: Duration) -> Timestamp {
 }
 
 impl Jobs {
+    /// When a job of `kind` finished at `now` runs again if it was enqueued again meanwhile.
+    fn rerun_at(&self, kind: &str, now: Timestamp) -> Timestamp {
+        let pause = self.handler(kind).map_or(Duration::ZERO, |h| h.rerun_pause());
+        after(now, pause)
+    }
+
     fn lease(&self, owner: &str) -> Lease {
         Lease {
             owner: owner.to_owned(),
@@ -255,11 +261,12 @@ impl Jobs {
     ) -> Result<RunOutcome, ServiceError> {
         let outcome = match result {
             Ok(()) => {
+                let now = Timestamp::now();
                 let done = self
                     .inner
                     .store
                     .jobs
-                    .complete(owner, &[job.id], Timestamp::now())
+                    .complete(owner, &[job.id], now, self.rerun_at(&job.kind, now))
                     .await?;
                 if done == 1 {
                     RunOutcome::Done
@@ -304,9 +311,15 @@ impl Jobs {
             match self.inner.store.jobs.renew(&self.lease(&owner), &ids).await {
                 Ok(held) => {
                     renewed_at = tokio::time::Instant::now();
-                    if held < ids.len() as u64 {
+                    // Jobs that finished while the renewal ran are no longer held, and rightly so:
+                    // only those still running count.
+                    let running = {
+                        let in_flight = in_flight.lock().unwrap_or_else(|p| p.into_inner());
+                        ids.iter().filter(|id| in_flight.contains(id)).count() as u64
+                    };
+                    if held < running {
                         tracing::warn!(
-                            running = ids.len(),
+                            running,
                             held,
                             "some running jobs' leases were taken by another worker"
                         );
@@ -472,30 +485,32 @@ impl Jobs {
                     },
                 }
             }
-            if done.is_empty() {
-                continue;
+            // One statement per time their reruns are due (one or two: most kinds rerun at once).
+            let now = Timestamp::now();
+            let mut by_rerun: BTreeMap<Timestamp, Vec<JobRecord>> = BTreeMap::new();
+            for job in done {
+                by_rerun
+                    .entry(self.rerun_at(&job.kind, now))
+                    .or_default()
+                    .push(job);
             }
-            let ids: Vec<i64> = done.iter().map(|j| j.id).collect();
-            match self
-                .inner
-                .store
-                .jobs
-                .complete(&owner, &ids, Timestamp::now())
-                .await
-            {
-                Ok(n) => {
-                    for job in &done {
-                        self.inner.metrics.record(&job.kind, &RunOutcome::Done);
+            for (rerun_at, done) in by_rerun {
+                let ids: Vec<i64> = done.iter().map(|j| j.id).collect();
+                match self.inner.store.jobs.complete(&owner, &ids, now, rerun_at).await {
+                    Ok(n) => {
+                        for job in &done {
+                            self.inner.metrics.record(&job.kind, &RunOutcome::Done);
+                        }
+                        if n < ids.len() as u64 {
+                            tracing::warn!(
+                                lost = ids.len() as u64 - n,
+                                "jobs finished after their lease expired; they run again"
+                            );
+                        }
                     }
-                    if n < ids.len() as u64 {
-                        tracing::warn!(
-                            lost = ids.len() as u64 - n,
-                            "jobs finished after their lease expired; they run again"
-                        );
+                    Err(e) => {
+                        tracing::warn!(error = %e, jobs = ids.len(), "cannot record finished jobs; they run again")
                     }
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, jobs = ids.len(), "cannot record finished jobs; they run again")
                 }
             }
         }

@@ -268,18 +268,20 @@ macro_rules! impl_job_store {
                 owner: &str,
                 ids: &[i64],
                 now: jiff::Timestamp,
+                rerun_at: jiff::Timestamp,
             ) -> Result<u64, $crate::StoreError> {
                 if ids.is_empty() {
                     return Ok(0);
                 }
                 let now = $crate::time::to_micros(now);
+                let rerun_at = $crate::time::to_micros(rerun_at);
                 let mut done = 0;
                 for chunk in ids.chunks(1000) {
                     let mut q = sqlx::QueryBuilder::<$db>::new(
                         "UPDATE jobs SET state = CASE WHEN rerun THEN 'queued' ELSE 'done' END, \
                          attempts = CASE WHEN rerun THEN 0 ELSE attempts END, run_at = CASE WHEN rerun THEN ",
                     );
-                    q.push_bind(now)
+                    q.push_bind(rerun_at)
                         .push(" ELSE run_at END, rerun = FALSE, lease_owner = NULL, lease_until = NULL, last_error = NULL, finished_at = ")
                         .push_bind(now)
                         .push(" WHERE state = 'running' AND lease_owner = ")

@@ -25,6 +25,7 @@ mod bulk;
 #[macro_use]
 pub(crate) mod legacy;
 mod native;
+mod native_inserts;
 mod native_rollups;
 #[macro_use]
 mod settings;

@@ -35,6 +35,8 @@ pub(crate) struct NativeSqlite {
     permits: Arc<tokio::sync::Semaphore>,
     /// Taken by the write paths for their whole transaction (see `run_writing`).
     writes: Mutex<()>,
+    /// Sample inserts waiting to be written together (see `native_inserts`).
+    pub(super) inserts: Mutex<super::native_inserts::InsertQueue>,
 }
 
 impl std::fmt::Debug for NativeSqlite {
@@ -53,6 +55,7 @@ impl NativeSqlite {
             idle: Mutex::new(Vec::new()),
             permits: Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS)),
             writes: Mutex::new(()),
+            inserts: Mutex::default(),
         })
     }
 
@@ -61,7 +64,9 @@ impl NativeSqlite {
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        conn.busy_timeout(self.busy_timeout)?;
+        crate::sqlite_wait::install_native(&conn, self.busy_timeout).map_err(|e| {
+            rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_MISUSE), Some(e))
+        })?;
         // The same settings as the pool's connections (see `open`); journal_mode is a property of the
         // file and already WAL.
         conn.execute_batch(
@@ -140,7 +145,7 @@ impl NativeSqlite {
     /// at a time and makes the others wait in its busy handler, which sleeps in growing steps (up to
     /// 100 ms): a rollup write arriving during a 30 ms import batch would sleep far longer than the
     /// batch holds the lock. Queued here, each write starts as soon as the one before it ends.
-    async fn run_writing<T, E, F>(self: &Arc<Self>, work: F) -> Result<T, StoreError>
+    pub(super) async fn run_writing<T, E, F>(self: &Arc<Self>, work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         E: Into<StoreError>,
@@ -153,76 +158,6 @@ impl NativeSqlite {
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             work(conn)
-        })
-        .await
-    }
-
-    /// Stores samples and marks the days they touch, in one transaction; returns how many were new (to
-    /// the import, see `SampleStore::insert_samples`).
-    pub(crate) async fn insert_samples(
-        self: &Arc<Self>,
-        user: &UserId,
-        samples: &[NewSample],
-        touched: &[(Metric, i32)],
-        now_micros: i64,
-        import_id: Option<&str>,
-    ) -> Result<u64, StoreError> {
-        let user = user.as_str().to_owned();
-        let samples = samples.to_vec();
-        let touched = touched.to_vec();
-        let import_id = import_id.map(str::to_owned);
-        self.run_writing(move |conn| {
-            // Immediate: the chunks read below are rewritten in this transaction, so no other writer
-            // may come between the read and the write.
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let batch: i64 = tx
-                .prepare_cached(
-                    "INSERT INTO ingest_batches (user_id, ingested_at, import_id) VALUES (?1, ?2, ?3) RETURNING id",
-                )?
-                .query_row(rusqlite::params![user, now_micros, import_id], |r| r.get(0))?;
-            let stored = read_chunks(&tx, &sample_chunk::keys_of(&samples))?;
-            let taken = taken_external_ids(&tx, &samples)?;
-            let superseded: Vec<i64> = match &import_id {
-                Some(import) => tx
-                    .prepare_cached(crate::sql::imports::SUPERSEDED_BATCHES)?
-                    .query_map([import], |r| r.get(0))?
-                    .collect::<Result<_, _>>()?,
-                None => Vec::new(),
-            };
-            let resumed: Vec<i64> = match &import_id {
-                Some(import) => tx
-                    .prepare_cached(crate::sql::imports::EARLIER_ATTEMPT_BATCHES)?
-                    .query_map([import], |r| r.get(0))?
-                    .collect::<Result<_, _>>()?,
-                None => Vec::new(),
-            };
-            let merge = sample_chunk::merge(&samples, stored, taken, batch, &superseded, &resumed);
-            write_chunks(&tx, &merge)?;
-            if merge.added > 0 || merge.taken_over > 0 {
-                // Always raise the mark, never lower it (see the PostgreSQL path for why it matters).
-                let mut mark = tx.prepare_cached(
-                    "INSERT INTO rollup_dirty (user_id, metric, day, seq) VALUES (?1, ?2, ?3, ?4) \
-                     ON CONFLICT (user_id, metric, day) DO UPDATE SET seq = CASE \
-                     WHEN rollup_dirty.seq >= excluded.seq THEN rollup_dirty.seq + 1 ELSE excluded.seq END",
-                )?;
-                for (metric, day) in &touched {
-                    mark.execute(rusqlite::params![user, metric.code(), i64::from(*day), batch])?;
-                }
-            }
-            if let Some(event) =
-                crate::events::new_health_data(&merge.added_by_metric, import_id.as_deref(), now_micros)
-            {
-                tx.prepare_cached(crate::events::INSERT_EVENT)?.execute(rusqlite::params![
-                    event.id,
-                    event.kind,
-                    event.version,
-                    user,
-                    event.occurred_at,
-                    event.data
-                ])?;
-            }
-            tx.commit()?;
-            Ok::<_, StoreError>(merge.added + merge.resumed)
         })
         .await
     }
@@ -411,7 +346,7 @@ impl NativeSqlite {
 /// The stored chunks among `keys` (sorted), decoded. Where a source and metric's days are dense (an
 /// import's batch) one range scan reads them; where they are sparse (a batch spread over years) each
 /// is read by its key, so the chunks in between are not read at all.
-fn read_chunks(
+pub(super) fn read_chunks(
     conn: &Connection,
     keys: &[ChunkKey],
 ) -> Result<BTreeMap<ChunkKey, Vec<ChunkSample>>, StoreError> {
@@ -445,7 +380,10 @@ fn read_chunks(
 }
 
 /// The external ids of `samples` that are already stored.
-fn taken_external_ids(conn: &Connection, samples: &[NewSample]) -> Result<HashSet<ExternalKey>, StoreError> {
+pub(super) fn taken_external_ids(
+    conn: &Connection,
+    samples: &[NewSample],
+) -> Result<HashSet<ExternalKey>, StoreError> {
     let mut taken = HashSet::new();
     if samples.iter().all(|s| s.external_id.is_none()) {
         return Ok(taken);
@@ -464,7 +402,7 @@ fn taken_external_ids(conn: &Connection, samples: &[NewSample]) -> Result<HashSe
 }
 
 /// Writes the chunks and external ids a merge produced.
-fn write_chunks(conn: &Connection, merge: &Merge) -> Result<(), StoreError> {
+pub(super) fn write_chunks(conn: &Connection, merge: &Merge) -> Result<(), StoreError> {
     let mut upsert = conn.prepare_cached(
         "INSERT INTO sample_chunks (source_id, metric, day, samples, max_batch, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
          ON CONFLICT (source_id, metric, day) DO UPDATE SET \

@@ -119,7 +119,7 @@ async fn workers_claiming_at_once_never_get_the_same_job() {
                     assert_eq!(
                         store
                             .jobs
-                            .complete(&format!("w{w}"), &ids, later(1))
+                            .complete(&format!("w{w}"), &ids, later(1), later(1))
                             .await
                             .unwrap(),
                         ids.len() as u64
@@ -155,11 +155,27 @@ async fn a_key_is_queued_once_and_a_running_one_runs_again_after_it_completes() 
         assert_eq!(store.jobs.claim(&a, later(1), 10).await.unwrap().len(), 1);
         // Enqueued again while it runs: what caused it may have come after the job read its input.
         assert_eq!(store.jobs.enqueue(&rebuild(), later(2)).await.unwrap(), first);
-        assert_eq!(store.jobs.complete("a", &[first], later(3)).await.unwrap(), 1);
+        // Queued again for the time the runner asked: not claimable before it.
+        assert_eq!(
+            store
+                .jobs
+                .complete("a", &[first], later(3), later(4))
+                .await
+                .unwrap(),
+            1
+        );
         let again = store.jobs.job(first).await.unwrap();
         assert_eq!((again.state, again.attempts), (JobState::Queued, 0));
+        assert!(store.jobs.claim(&a, later(3), 10).await.unwrap().is_empty());
         assert_eq!(store.jobs.claim(&a, later(4), 10).await.unwrap()[0].id, first);
-        assert_eq!(store.jobs.complete("a", &[first], later(5)).await.unwrap(), 1);
+        assert_eq!(
+            store
+                .jobs
+                .complete("a", &[first], later(5), later(5))
+                .await
+                .unwrap(),
+            1
+        );
         assert_eq!(store.jobs.job(first).await.unwrap().state, JobState::Done);
         // Done: the key is free for a new job.
         let next = store.jobs.enqueue(&rebuild(), later(6)).await.unwrap();
@@ -283,9 +299,23 @@ async fn an_expired_lease_is_taken_again_and_its_first_holder_can_no_longer_fini
             .await
             .unwrap();
         assert_eq!((b[0].id, b[0].attempts), (id, 2));
-        assert_eq!(store.jobs.complete("a", &[id], later(63)).await.unwrap(), 0);
+        assert_eq!(
+            store
+                .jobs
+                .complete("a", &[id], later(63), later(63))
+                .await
+                .unwrap(),
+            0
+        );
         assert!(!store.jobs.release("a", id).await.unwrap());
-        assert_eq!(store.jobs.complete("b", &[id], later(63)).await.unwrap(), 1);
+        assert_eq!(
+            store
+                .jobs
+                .complete("b", &[id], later(63), later(63))
+                .await
+                .unwrap(),
+            1
+        );
     });
 }
 
@@ -504,10 +534,22 @@ async fn marked_days_and_queued_imports_enqueue_their_jobs_in_the_same_transacti
         assert_eq!(queued[0].unique_key.as_deref(), Some(key.as_str()));
         let payload: serde_json::Value = serde_json::from_str(&queued[0].payload).unwrap();
         assert_eq!(payload["user"], ana.id.to_string());
+        // Due a second after the mark, so that a stream of marks is recomputed once.
+        assert_eq!(
+            queued[0].run_at.duration_since(queued[0].created_at),
+            jiff::SignedDuration::from_secs(1)
+        );
+        assert!(store
+            .jobs
+            .claim(&lease("w", later(60)), queued[0].created_at, 10)
+            .await
+            .unwrap()
+            .iter()
+            .all(|j| j.kind != "rollups.recompute"));
         // Marked again while its job runs: the job runs once more.
         let claimed: Vec<JobRecord> = store
             .jobs
-            .claim(&lease("w", later(60)), Timestamp::now(), 10)
+            .claim(&lease("w", later(60)), queued[0].run_at, 10)
             .await
             .unwrap()
             .into_iter()
@@ -522,7 +564,7 @@ async fn marked_days_and_queued_imports_enqueue_their_jobs_in_the_same_transacti
             .unwrap();
         store
             .jobs
-            .complete("w", &[claimed[0].id], later(1))
+            .complete("w", &[claimed[0].id], later(1), later(1))
             .await
             .unwrap();
         assert_eq!(
@@ -590,7 +632,11 @@ async fn stats_count_per_kind_and_state_and_pruning_forgets_old_finished_jobs() 
             .unwrap();
         store.jobs.enqueue(&job("b"), t0()).await.unwrap();
         store.jobs.claim(&lease("w", later(60)), t0(), 1).await.unwrap();
-        store.jobs.complete("w", &[done], later(1)).await.unwrap();
+        store
+            .jobs
+            .complete("w", &[done], later(1), later(1))
+            .await
+            .unwrap();
         let stats = store.jobs.stats().await.unwrap();
         let find = |kind: &str, state| {
             stats

@@ -767,6 +767,71 @@ async fn samples_are_stored_once_and_read_back_in_order() {
 }
 
 #[tokio::test]
+async fn concurrent_inserts_keep_their_own_outcomes_and_one_failing_takes_nothing_with_it() {
+    for_each_backend!(|store| {
+        let ana = store.accounts.create_user(new_user("ana")).await.unwrap();
+        let w = store
+            .samples
+            .ensure_source(&ana.id, &watch(), t0())
+            .await
+            .unwrap();
+        // Forty inserts at once (on SQLite they are written in groups, each in a savepoint): the
+        // thirteenth names a source that does not exist beside a sample that would be valid alone.
+        let run = |round: i64| {
+            let mut tasks = Vec::new();
+            for i in 0..40i64 {
+                let (store, user) = (store.clone(), ana.id.clone());
+                tasks.push(tokio::spawn(async move {
+                    let mut batch = vec![hr(w, 10_000 + i, 60.0 + round as f64)];
+                    if i == 13 {
+                        batch.push(hr(999_999_999, 20_000, 70.0));
+                    }
+                    store.samples.insert_samples(&user, &batch, &[], t0(), None).await
+                }));
+            }
+            tasks
+        };
+        let mut outcomes = Vec::new();
+        for task in run(0) {
+            outcomes.push(task.await.unwrap());
+        }
+        for (i, outcome) in outcomes.iter().enumerate() {
+            match (i, outcome) {
+                (13, Err(_)) => {}
+                (13, Ok(n)) => panic!("the insert with an unknown source stored {n}"),
+                (_, Ok(n)) => assert_eq!(*n, 1, "insert {i}"),
+                (_, Err(e)) => panic!("insert {i} failed beside the bad one: {e}"),
+            }
+        }
+        let stored = store
+            .samples
+            .samples(&ana.id, &query(Metric::HeartRate, None, 100))
+            .await
+            .unwrap();
+        let starts: Vec<i64> = stored.iter().map(|s| s.start).collect();
+        let expected: Vec<i64> = (0..40).filter(|i| *i != 13).map(|i| 10_000 + i).collect();
+        assert_eq!(
+            starts, expected,
+            "the failed insert's valid sample was rolled back with it"
+        );
+        let events = store.events.unpublished(100).await.unwrap();
+        assert_eq!(
+            events.len(),
+            39,
+            "one event per stored insert, none for the failed one"
+        );
+        // Again, all at once: every sample is a duplicate now, whoever it is grouped with.
+        for (i, task) in run(1).into_iter().enumerate() {
+            let outcome = task.await.unwrap();
+            if i != 13 {
+                assert_eq!(outcome.unwrap(), 0, "insert {i} again");
+            }
+        }
+        assert_eq!(store.events.unpublished(100).await.unwrap().len(), 39);
+    });
+}
+
+#[tokio::test]
 async fn cursor_pages_neither_skip_nor_repeat_under_concurrent_inserts() {
     for_each_backend!(|store| {
         let ana = store.accounts.create_user(new_user("ana")).await.unwrap();

@@ -145,9 +145,10 @@ async fn latency(server: &BenchServer, bench: &LiveBench) -> anyhow::Result<()> 
         )));
     }
     drop(latencies);
-    let total = (bench.rate * bench.seconds) as usize;
     // Paced by timers, spread over senders so one slow answer does not hold back the schedule.
-    let senders = 16u32;
+    let senders = 64u32;
+    let per_sender = bench.rate * bench.seconds / senders;
+    let total = (per_sender * senders) as usize;
     let interval = Duration::from_secs_f64(f64::from(senders) / f64::from(bench.rate));
     let started = Instant::now();
     let mut tasks = Vec::new();
@@ -156,7 +157,7 @@ async fn latency(server: &BenchServer, bench: &LiveBench) -> anyhow::Result<()> 
         let base = server.base.clone();
         let tokens = tokens.clone();
         let activities = bench.activities;
-        let count = bench.rate * bench.seconds / senders;
+        let count = per_sender;
         tasks.push(tokio::spawn(async move {
             let mut tick = tokio::time::interval_at(
                 tokio::time::Instant::now() + interval.mul_f64(f64::from(sender) / f64::from(senders)),
