@@ -2,6 +2,7 @@
 //! merge, and how values roll up. No I/O, no clock: every input is a parameter, so every rule here has
 //! known-answer tests.
 
+pub mod attribution;
 pub mod buckets;
 pub mod local_day;
 pub mod merge;
@@ -9,6 +10,7 @@ pub mod rollup;
 pub mod sleep;
 pub mod zones;
 
+pub use attribution::{attribute_cumulative, attribute_readings, Attributed};
 pub use buckets::{bucket_cumulative, bucket_readings, Bucket};
 pub use local_day::{local_date, sleep_date, split_by_local_day, DayShare};
 pub use merge::{merge_intervals, MergedPiece, SourcedInterval};

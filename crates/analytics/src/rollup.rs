@@ -15,11 +15,11 @@ pub use wearhouse_model::DayFigures;
 
 const MICROS: i64 = 1_000_000;
 
-fn instant(micros: i64) -> Timestamp {
+pub(crate) fn instant(micros: i64) -> Timestamp {
     Timestamp::from_microsecond(micros).unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
-fn offset(minutes: Option<i16>) -> Option<Offset> {
+pub(crate) fn offset(minutes: Option<i16>) -> Option<Offset> {
     minutes.and_then(|m| Offset::from_seconds(i32::from(m) * 60).ok())
 }
 
