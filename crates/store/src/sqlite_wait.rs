@@ -123,14 +123,20 @@ mod tests {
         conn
     }
 
-    #[test]
-    fn a_waiting_writer_gets_the_lock_when_the_holder_commits() {
+    /// A database with a table `t` and a connection holding its write lock, in an open transaction.
+    fn locked_database() -> (tempfile::TempDir, std::path::PathBuf, rusqlite::Connection) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("w.db");
         let holder = connection(&path);
         holder
             .execute_batch("CREATE TABLE t (v INTEGER); BEGIN IMMEDIATE; INSERT INTO t VALUES (1);")
             .unwrap();
+        (dir, path, holder)
+    }
+
+    #[test]
+    fn a_waiting_writer_gets_the_lock_when_the_holder_commits() {
+        let (_dir, path, holder) = locked_database();
         let waiter = std::thread::spawn({
             let path = path.clone();
             move || {
@@ -155,12 +161,7 @@ mod tests {
 
     #[test]
     fn a_writer_gives_up_after_its_timeout() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("w.db");
-        let holder = connection(&path);
-        holder
-            .execute_batch("CREATE TABLE t (v INTEGER); BEGIN IMMEDIATE; INSERT INTO t VALUES (1);")
-            .unwrap();
+        let (_dir, path, holder) = locked_database();
         let conn = connection(&path);
         let started = Instant::now();
         let error = conn.execute("INSERT INTO t VALUES (2)", []).unwrap_err();
