@@ -7,6 +7,7 @@ pub mod buckets;
 pub mod local_day;
 pub mod merge;
 pub mod rollup;
+pub mod route;
 pub mod sleep;
 pub mod zones;
 

@@ -128,7 +128,7 @@ pub struct ActivityPage {
 }
 
 pub struct ActivityService {
-    store: Store,
+    pub(crate) store: Store,
     clock: Arc<dyn Clock>,
 }
 

@@ -3,7 +3,9 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod activity_routes;
 pub mod admin;
+pub mod attribution;
 pub mod auth;
 pub mod blobs;
 pub mod breaker;
@@ -18,6 +20,7 @@ pub mod imports;
 pub mod jobs;
 pub mod mfa;
 pub mod passwords;
+pub mod preferences;
 pub mod profile;
 pub mod responses;
 pub mod rollups;

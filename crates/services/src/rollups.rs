@@ -34,7 +34,7 @@ const INTERVAL_MARGIN_HOURS: i64 = 48;
 /// UTC day.
 const OFFSET_SPAN_HOURS: (i64, i64) = (14, 12);
 /// Instantaneous readings are merged per minute: within a minute, the best source present wins.
-const READING_SLICE_SECS: i64 = 60;
+pub(crate) const READING_SLICE_SECS: i64 = 60;
 /// Marked days of one metric closer than this are recomputed in one pass.
 const RUN_GAP_DAYS: i32 = 31;
 /// The longest run recomputed in one pass: bounds the samples held in memory (two months of
@@ -438,7 +438,7 @@ impl Rollups {
 
     /// The samples a recompute of days `first..=last` of `metric` must read: starting from
     /// `from` (inclusive) to `to` (exclusive). `summaries`: the user has summary sources.
-    fn read_window(metric: Metric, first: Date, last: Date, summaries: bool) -> (i64, i64) {
+    pub(crate) fn read_window(metric: Metric, first: Date, last: Date, summaries: bool) -> (i64, i64) {
         if metric == Metric::Sleep {
             return sleep_window(first, last);
         }

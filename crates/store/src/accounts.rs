@@ -186,4 +186,15 @@ pub trait AccountStore: Send + Sync {
 
     /// `false` if there was none.
     async fn delete_avatar(&self, id: &UserId) -> Result<bool, StoreError>;
+
+    /// The user's dashboard preferences as last saved (a JSON document the services read), and when.
+    async fn preferences(&self, id: &UserId) -> Result<Option<(String, Timestamp)>, StoreError>;
+
+    /// Replaces the user's dashboard preferences.
+    async fn put_preferences(
+        &self,
+        id: &UserId,
+        document: &str,
+        updated_at: Timestamp,
+    ) -> Result<(), StoreError>;
 }

@@ -158,6 +158,28 @@ pub struct ActivityQuery {
     pub limit: u32,
 }
 
+/// Which activities' routes to read: live ones starting in `[from, to)` (Unix seconds) of `types`
+/// (any when empty), newest first, at most `limit`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RouteQuery {
+    pub types: Vec<ActivityType>,
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub limit: u32,
+}
+
+/// An activity's route for maps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredRoute {
+    pub id: ActivityId,
+    pub activity_type: ActivityType,
+    /// Unix seconds.
+    pub start: i64,
+    /// An encoded polyline simplified to within [`crate::ROUTE_TOLERANCE_M`]; empty when the activity
+    /// recorded no positions.
+    pub polyline: String,
+}
+
 #[async_trait]
 pub trait ActivityStore: Send + Sync {
     /// Creates the activities atomically (all or none), each with revision 1. Items whose external id
@@ -288,4 +310,7 @@ pub trait ActivityStore: Send + Sync {
 
     /// The activity's streams, if it has any.
     async fn streams(&self, user: &UserId, id: &ActivityId) -> Result<Option<Streams>, StoreError>;
+
+    /// The routes of the live activities with streams that `query` matches, newest first.
+    async fn routes(&self, user: &UserId, query: &RouteQuery) -> Result<Vec<StoredRoute>, StoreError>;
 }

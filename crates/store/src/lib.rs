@@ -16,6 +16,7 @@ mod open;
 mod raw;
 mod rollup_block;
 mod rollups;
+mod route;
 mod rows;
 mod sample_chunk;
 mod samples;
@@ -31,7 +32,7 @@ mod varint;
 pub use accounts::{AccountStore, AdminUserUpdate, Avatar, NewUser, ProfileUpdate, UserRecord};
 pub use activities::{
     ActivityCursor, ActivityQuery, ActivityRecord, ActivityRevision, ActivitySort, ActivityStore, Created,
-    NewActivity, Recording, Rekeyed, RevisionChange, WorkoutSpan,
+    NewActivity, Recording, Rekeyed, RevisionChange, RouteQuery, StoredRoute, WorkoutSpan,
 };
 pub use error::StoreError;
 pub use events::{EventStore, StoredEvent};
@@ -44,6 +45,7 @@ pub use rollups::{
     DailyColumn, DailyRollup, HourlyRollup, RollupStore, SeriesRollups, SleepRollup, SummaryInputs,
     SummaryRange,
 };
+pub use route::ROUTE_TOLERANCE_M;
 pub use samples::{
     NewSample, SampleCursor, SampleQuery, SampleStore, SampleValue, SourceRecord, StoredSample,
 };

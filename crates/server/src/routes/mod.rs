@@ -1,13 +1,16 @@
 //! One file per resource; each exports `router()` with its routes and their OpenAPI operations.
 
 pub mod activities;
+pub mod activity_routes;
 pub mod admin;
+pub mod attribution;
 pub mod auth;
 pub mod health;
 pub mod imports;
 pub mod jobs;
 pub mod me;
 pub mod mfa;
+pub mod preferences;
 pub mod samples;
 pub mod sessions;
 pub mod streams;
@@ -24,11 +27,14 @@ pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(auth::router())
         .merge(me::router())
+        .merge(preferences::router())
         .merge(sessions::router())
         .merge(mfa::router())
         .merge(activities::router())
+        .merge(activity_routes::router())
         .merge(imports::router())
         .merge(samples::router())
+        .merge(attribution::router())
         .merge(summaries::router())
         .merge(users::router())
         .merge(admin::router())

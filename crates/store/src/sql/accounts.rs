@@ -453,6 +453,38 @@ macro_rules! impl_account_store {
                     .await?;
                 Ok(done.rows_affected() > 0)
             }
+
+            async fn preferences(
+                &self,
+                id: &wearhouse_model::UserId,
+            ) -> Result<Option<(String, jiff::Timestamp)>, $crate::StoreError> {
+                let row: Option<(String, i64)> =
+                    sqlx::query_as("SELECT document, updated_at FROM preferences WHERE user_id = $1")
+                        .bind(id.as_str())
+                        .fetch_optional(&self.pool)
+                        .await?;
+                row.map(|(document, at)| Ok((document, $crate::time::from_micros(at)?)))
+                    .transpose()
+            }
+
+            async fn put_preferences(
+                &self,
+                id: &wearhouse_model::UserId,
+                document: &str,
+                updated_at: jiff::Timestamp,
+            ) -> Result<(), $crate::StoreError> {
+                sqlx::query(
+                    "INSERT INTO preferences (user_id, document, updated_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (user_id) DO UPDATE SET document = excluded.document, \
+                     updated_at = excluded.updated_at",
+                )
+                .bind(id.as_str())
+                .bind(document)
+                .bind($crate::time::to_micros(updated_at))
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
         }
     };
 }

@@ -89,9 +89,10 @@ macro_rules! impl_activity_store {
                         .await?;
                     let streams = streams.filter(|s| !s.is_empty());
                     if let Some(streams) = streams {
-                        sqlx::query("INSERT INTO activity_streams (activity_id, data) VALUES ($1, $2)")
+                        sqlx::query("INSERT INTO activity_streams (activity_id, data, route) VALUES ($1, $2, $3)")
                             .bind(id.as_str())
                             .bind($crate::stream_codec::encode(streams))
+                            .bind($crate::route::stored_route(streams))
                             .execute(&mut *tx)
                             .await?;
                     }
@@ -171,9 +172,10 @@ macro_rules! impl_activity_store {
                         continue;
                     }
                     if let Some(streams) = item.streams.as_ref().filter(|s| !s.is_empty()) {
-                        sqlx::query("INSERT INTO activity_streams (activity_id, data) VALUES ($1, $2)")
+                        sqlx::query("INSERT INTO activity_streams (activity_id, data, route) VALUES ($1, $2, $3)")
                             .bind(item.id.as_str())
                             .bind($crate::stream_codec::encode(streams))
+                            .bind($crate::route::stored_route(streams))
                             .execute(&mut *tx)
                             .await?;
                     }
@@ -618,6 +620,59 @@ macro_rules! impl_activity_store {
                         .fetch_optional(&self.pool)
                         .await?;
                 blob.map(|b| $crate::stream_codec::decode(&b)).transpose()
+            }
+
+            async fn routes(
+                &self,
+                user: &wearhouse_model::UserId,
+                query: &$crate::RouteQuery,
+            ) -> Result<Vec<$crate::StoredRoute>, $crate::StoreError> {
+                // Streams stored before routes were kept come with their data, to compute it from.
+                let mut sql = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT a.id, a.activity_type, a.start_s, s.route, \
+                     CASE WHEN s.route IS NULL THEN s.data END \
+                     FROM activities a JOIN activity_streams s ON s.activity_id = a.id \
+                     WHERE a.deleted_at IS NULL AND a.merged_into IS NULL AND a.user_id = ",
+                );
+                sql.push_bind(user.as_str());
+                if !query.types.is_empty() {
+                    sql.push(" AND a.activity_type IN (");
+                    let mut list = sql.separated(", ");
+                    for t in &query.types {
+                        list.push_bind(t.as_str());
+                    }
+                    sql.push(")");
+                }
+                if let Some(from) = query.from {
+                    sql.push(" AND a.start_s >= ").push_bind(from);
+                }
+                if let Some(to) = query.to {
+                    sql.push(" AND a.start_s < ").push_bind(to);
+                }
+                sql.push(" ORDER BY a.start_s DESC, a.id DESC LIMIT ")
+                    .push_bind(i64::from(query.limit));
+                let rows: Vec<(String, String, i64, Option<String>, Option<Vec<u8>>)> =
+                    sql.build_query_as().fetch_all(&self.pool).await?;
+                rows.into_iter()
+                    .map(|(id, activity_type, start, route, data)| {
+                        let polyline = match (route, data) {
+                            (Some(route), _) => route,
+                            (None, Some(data)) => {
+                                $crate::route::stored_route(&$crate::stream_codec::decode(&data)?)
+                            }
+                            (None, None) => String::new(),
+                        };
+                        Ok($crate::StoredRoute {
+                            id: wearhouse_model::ActivityId::parse(&id)
+                                .map_err(|e| $crate::StoreError::Corrupt(format!("activity id {id}: {e}")))?,
+                            activity_type: activity_type.parse().map_err(|e| {
+                                $crate::StoreError::Corrupt(format!("activity type {activity_type}: {e}"))
+                            })?,
+                            start,
+                            polyline,
+                        })
+                    })
+                    .collect()
             }
         }
 

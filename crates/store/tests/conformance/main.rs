@@ -367,6 +367,32 @@ async fn totp_enrolment_replay_guard_and_recovery_codes() {
 }
 
 #[tokio::test]
+async fn preferences_are_replaced_whole_and_go_with_the_account() {
+    for_each_backend!(|store| {
+        let ana = store.accounts.create_user(new_user("ana")).await.unwrap();
+        let bruno = store.accounts.create_user(new_user("bruno")).await.unwrap();
+        assert_eq!(store.accounts.preferences(&ana.id).await.unwrap(), None);
+        store
+            .accounts
+            .put_preferences(&ana.id, r#"{"theme":"dark"}"#, t0())
+            .await
+            .unwrap();
+        store
+            .accounts
+            .put_preferences(&ana.id, r#"{"theme":"light"}"#, t0() + 1.hour())
+            .await
+            .unwrap();
+        assert_eq!(
+            store.accounts.preferences(&ana.id).await.unwrap(),
+            Some((r#"{"theme":"light"}"#.to_owned(), t0() + 1.hour()))
+        );
+        assert_eq!(store.accounts.preferences(&bruno.id).await.unwrap(), None);
+        assert!(store.accounts.delete_user(&ana.id).await.unwrap());
+        assert_eq!(store.accounts.preferences(&ana.id).await.unwrap(), None);
+    });
+}
+
+#[tokio::test]
 async fn avatars_are_stored_replaced_and_deleted() {
     for_each_backend!(|store| {
         let user = store.accounts.create_user(new_user("ana")).await.unwrap();

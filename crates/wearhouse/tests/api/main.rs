@@ -6,7 +6,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod activities;
+mod activity_routes;
 mod admin;
+mod attribution;
 mod auth;
 mod compression;
 mod conventions;
@@ -21,6 +23,7 @@ mod jobs;
 mod live;
 mod me;
 mod mfa;
+mod preferences;
 mod recordings;
 mod response_cache;
 mod samples;

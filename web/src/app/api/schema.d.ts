@@ -160,6 +160,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/activities/routes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The routes of all matching activities at once, each simplified (Douglas–Peucker) to within
+         *     `tolerance_m`: what a heatmap of every route draws. About 2 MB for 5,000 activities at the default
+         *     tolerance, sent compressed.
+         */
+        get: operations["activity_routes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/jobs": {
         parameters: {
             query?: never;
@@ -499,6 +520,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in user's dashboard preferences: the Today cards and their order, theme, language and
+         *     unit system. The defaults until the user saves their own.
+         */
+        get: operations["get_preferences"];
+        /**
+         * Save the dashboard preferences, replacing those saved before; they follow the user to every
+         *     device.
+         */
+        put: operations["put_preferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/sessions": {
         parameters: {
             query?: never;
@@ -596,6 +641,28 @@ export interface paths {
          *     value, unit, start, end, source, source_kind, source_provider, source_model, external_id).
          */
         post: operations["ingest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/samples/attribution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where a day's figure comes from: each source's samples of the metric on the local day, on one
+         *     timeline, with the part the merge counted and the part it set aside because a source of higher
+         *     priority (`GET /sources/priority`) covered the same time. The counted parts add up to the day's
+         *     figure.
+         */
+        get: operations["attribution"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1282,6 +1349,108 @@ export interface components {
             roles: components["schemas"]["Role"][];
             updated_at: string;
             username: string;
+        };
+        /**
+         * @example {
+         *       "date": "2025-06-14",
+         *       "figure": 11840,
+         *       "metric": "steps",
+         *       "sources": [
+         *         {
+         *           "runs": [
+         *             {
+         *               "counted": 10900,
+         *               "end": "2025-06-14T20:00:00Z",
+         *               "samples": 180,
+         *               "share": 1,
+         *               "start": "2025-06-14T05:00:00Z",
+         *               "treatment": "counted",
+         *               "value": 10900
+         *             }
+         *           ],
+         *           "source": {
+         *             "app": "Garmin Connect",
+         *             "created_at": "2025-01-20T17:41:09.330127Z",
+         *             "default_rank": 1,
+         *             "id": 3,
+         *             "kind": "watch",
+         *             "model": "Forerunner 265",
+         *             "name": "Ana's Forerunner 265",
+         *             "priority": null,
+         *             "provider": "garmin",
+         *             "rank": 1,
+         *             "summary": false
+         *           },
+         *           "total": {
+         *             "counted": 10900,
+         *             "end": "2025-06-14T20:00:00Z",
+         *             "samples": 180,
+         *             "share": 1,
+         *             "start": "2025-06-14T05:00:00Z",
+         *             "treatment": "counted",
+         *             "value": 10900
+         *           }
+         *         },
+         *         {
+         *           "runs": [
+         *             {
+         *               "counted": 0,
+         *               "end": "2025-06-14T19:55:00Z",
+         *               "samples": 38,
+         *               "share": 0,
+         *               "start": "2025-06-14T06:10:00Z",
+         *               "treatment": "set_aside",
+         *               "value": 9270
+         *             },
+         *             {
+         *               "counted": 940,
+         *               "end": "2025-06-14T21:30:00Z",
+         *               "samples": 3,
+         *               "share": 1,
+         *               "start": "2025-06-14T20:00:00Z",
+         *               "treatment": "counted",
+         *               "value": 940
+         *             }
+         *           ],
+         *           "source": {
+         *             "app": "Health",
+         *             "created_at": "2024-11-03T19:40:52.611483Z",
+         *             "default_rank": 3,
+         *             "id": 1,
+         *             "kind": "phone",
+         *             "model": "iPhone15,2",
+         *             "name": "Ana's iPhone",
+         *             "priority": null,
+         *             "provider": "apple_health",
+         *             "rank": 3,
+         *             "summary": false
+         *           },
+         *           "total": {
+         *             "counted": 940,
+         *             "end": "2025-06-14T21:30:00Z",
+         *             "samples": 41,
+         *             "share": 0.092,
+         *             "start": "2025-06-14T06:10:00Z",
+         *             "treatment": "partly_counted",
+         *             "value": 10210
+         *           }
+         *         }
+         *       ],
+         *       "unit": "count"
+         *     }
+         */
+        AttributionView: {
+            date: string;
+            /**
+             * Format: double
+             * @description The day's figure as `GET /summaries/daily` gives it: the counted total of an amount, the mean of
+             *     the readings kept; null without data. Rounded to the metric's precision.
+             */
+            figure?: number | null;
+            metric: components["schemas"]["Metric"];
+            /** @description Sources with samples on the day, highest priority first. */
+            sources: components["schemas"]["SourceAttributionView"][];
+            unit: string;
         };
         /**
          * @example {
@@ -1991,6 +2160,11 @@ export interface components {
             unique_key?: string | null;
         };
         /**
+         * @description A language the dashboard ships in.
+         * @enum {string}
+         */
+        Language: "en" | "de";
+        /**
          * @description One lap (or split) of a workout. Times are seconds from the activity's start so a lap can never fall
          *     outside its activity by a time-zone mistake.
          */
@@ -2188,6 +2362,55 @@ export interface components {
             figures: components["schemas"]["FigureColumns"];
             /** @description First local day of each period, `YYYY-MM-DD`. */
             start: string[];
+        };
+        /**
+         * @description The whole set of preferences; it replaces the saved one.
+         * @example {
+         *       "language": "de",
+         *       "theme": "dark",
+         *       "today_cards": [
+         *         "steps",
+         *         "sleep",
+         *         "resting_heart_rate",
+         *         "hrv",
+         *         "active_energy",
+         *         "weight"
+         *       ],
+         *       "unit_system": "metric"
+         *     }
+         */
+        PreferencesBody: {
+            language?: null | components["schemas"]["Language"];
+            theme: components["schemas"]["Theme"];
+            /** @description The Today cards to show, in order, each at most once (`unknown_card`, `duplicate_card`). */
+            today_cards: components["schemas"]["TodayCard"][];
+            unit_system?: null | components["schemas"]["UnitSystem"];
+        };
+        /**
+         * @example {
+         *       "language": "de",
+         *       "theme": "dark",
+         *       "today_cards": [
+         *         "steps",
+         *         "sleep",
+         *         "resting_heart_rate",
+         *         "hrv",
+         *         "active_energy",
+         *         "weight"
+         *       ],
+         *       "unit_system": "metric",
+         *       "updated_at": "2025-06-14T07:12:40.118220Z"
+         *     }
+         */
+        PreferencesView: {
+            language?: null | components["schemas"]["Language"];
+            theme: components["schemas"]["Theme"];
+            /** @description The Today cards shown, in order; a card left out is hidden. */
+            today_cards: components["schemas"]["TodayCard"][];
+            /** @description The profile's unit system (as on `GET /me`). */
+            unit_system: components["schemas"]["UnitSystem"];
+            /** @description When the preferences were last saved; null while they are the defaults. */
+            updated_at?: string | null;
         };
         /**
          * @example {
@@ -2505,6 +2728,67 @@ export interface components {
         Role: "user" | "trainer" | "clinician" | "researcher" | "admin";
         /**
          * @example {
+         *       "routes": [
+         *         {
+         *           "id": "act_01976cfed7107e6a94fcbbea4561a6f7",
+         *           "points": 3,
+         *           "polyline": "_p~iF~ps|U_ulLnnqC_mqNvxq`@",
+         *           "start": "2025-06-14T04:30:00Z",
+         *           "type": "running"
+         *         }
+         *       ],
+         *       "tolerance_m": 10,
+         *       "truncated": false
+         *     }
+         */
+        RoutesView: {
+            /** @description Newest first. Activities without recorded positions are left out. */
+            routes: components["schemas"]["RouteView"][];
+            /** Format: double */
+            tolerance_m: number;
+            /**
+             * @description More than 5,000 activities matched: only the newest 5,000 are here; narrow `from`/`to` for the
+             *     rest.
+             */
+            truncated: boolean;
+        };
+        RouteView: {
+            id: string;
+            /** @description Points in `polyline`. */
+            points: number;
+            /** @description The route as an encoded polyline (Google's format, 5 decimals: latitude, longitude). */
+            polyline: string;
+            /** @description RFC 3339 (UTC). */
+            start: string;
+            type: components["schemas"]["ActivityType"];
+        };
+        /** @description Samples of one source, or all of a source's samples on the day. */
+        RunView: {
+            /**
+             * Format: double
+             * @description Amounts: the part of `value` the day's figure counts. Readings: the mean of those the merge kept;
+             *     null when it kept none.
+             */
+            counted?: number | null;
+            end: string;
+            /** Format: int32 */
+            samples: number;
+            /**
+             * Format: double
+             * @description Counted part, 0–1: of the amount, or of the readings.
+             */
+            share: number;
+            /** @description RFC 3339 (UTC). A run of readings spans its first to its last reading. */
+            start: string;
+            treatment: components["schemas"]["TreatmentView"];
+            /**
+             * Format: double
+             * @description Amounts: what lies on the day (the share of an interval crossing midnight). Readings: their mean.
+             */
+            value: number;
+        };
+        /**
+         * @example {
          *       "samples": [
          *         {
          *           "end": "2025-06-14T09:00:00+02:00",
@@ -2678,6 +2962,16 @@ export interface components {
             };
             start: string;
         };
+        SourceAttributionView: {
+            /**
+             * @description The source's samples on the day by start, neighbours the merge treated alike as one run
+             *     (touching intervals; readings a minute apart or less); at most 1,500 runs, denser data grouped.
+             */
+            runs: components["schemas"]["RunView"][];
+            source: components["schemas"]["SourceView"];
+            /** @description All the source's samples on the day together. */
+            total: components["schemas"]["RunView"];
+        };
         /**
          * @example {
          *       "app": "Garmin Connect",
@@ -2762,6 +3056,11 @@ export interface components {
             removed: number;
         };
         /**
+         * @description Light or dark, or whatever the device prefers.
+         * @enum {string}
+         */
+        Theme: "system" | "light" | "dark";
+        /**
          * @example {
          *       "expires_at": "2026-05-04T09:10:32Z",
          *       "ticket": "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c3JfMDFKIn0.c2lnbmF0dXJl"
@@ -2775,6 +3074,11 @@ export interface components {
              */
             ticket: string;
         };
+        /**
+         * @description A card of the dashboard's Today page.
+         * @enum {string}
+         */
+        TodayCard: "steps" | "distance" | "active_energy" | "resting_energy" | "exercise" | "sleep" | "resting_heart_rate" | "hrv" | "weight";
         /**
          * @example {
          *       "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c3JfMDE5MmYzN2FiZmU4NzI3ODlkZGFiNmY5Yzk0ZmZhNTMiLCJpYXQiOjE3NDk4ODQ0NjAsImV4cCI6MTc0OTg4NTM2MCwiaXNzIjoid2VhcmhvdXNlIiwiZXAiOjAsInNpZCI6IjAxOTc2ZDNkZGJlMDcyYjhiMjhkNjhlNzdhZjc5NGIxIn0.Zr3mC0vVbq1t6Yx2V9dI8hN4kP0sQeWfJ7uLgA5oRcE",
@@ -2931,6 +3235,11 @@ export interface components {
              */
             message: number;
         };
+        /**
+         * @description How the merge treated samples.
+         * @enum {string}
+         */
+        TreatmentView: "counted" | "partly_counted" | "set_aside";
         /**
          * @description How figures are shown to this user. Storage is always metric; this only affects presentation.
          * @enum {string}
@@ -4032,6 +4341,84 @@ export interface operations {
             };
             /** @description `unauthenticated`: no access token; `invalid_token`, `token_expired`, `token_revoked`: the token is not (or no longer) valid */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests from this address or account; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `request_timeout`: the request took longer than the server's deadline (30 s by default); `storage_unavailable`: the database could not be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    activity_routes: {
+        parameters: {
+            query?: {
+                /** @description Activities starting at or after this instant (RFC 3339, 1900–2099). */
+                from?: string | null;
+                /** @description Activities starting before this instant. */
+                to?: string | null;
+                /**
+                 * @description How far, in metres, a simplified route may stray from the recorded track (Douglas–Peucker);
+                 *     default 10. Larger is smaller and coarser.
+                 */
+                tolerance_m?: number | null;
+                /** @description Comma-separated activity types. */
+                type?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutesView"];
+                };
+            };
+            /** @description `invalid_query`: a query parameter is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no access token; `invalid_token`, `token_expired`, `token_revoked`: the token is not (or no longer) valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: unknown type, bad instant or tolerance */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6074,6 +6461,142 @@ export interface operations {
             };
         };
     };
+    get_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesView"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests from this address or account; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `request_timeout`: the request took longer than the server's deadline (30 s by default); `storage_unavailable`: the database could not be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreferencesBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesView"];
+                };
+            };
+            /** @description `malformed_json`: the body is not JSON; `unreadable_body`: it could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no access token; `invalid_token`, `token_expired`, `token_revoked`: the token is not (or no longer) valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is larger than the server accepts (1 MiB by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not declared as `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed` (`unknown_card`, `duplicate_card`, `unknown_theme`, `unknown_language`), one entry per bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests from this address or account; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `request_timeout`: the request took longer than the server's deadline (30 s by default); `storage_unavailable`: the database could not be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_sessions: {
         parameters: {
             query?: never;
@@ -6480,6 +7003,80 @@ export interface operations {
                 };
             };
             /** @description `invalid_body`: a field is missing, unknown or of the wrong type (`errors` names it); `validation_failed`: a value breaks a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests from this address or account; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `request_timeout`: the request took longer than the server's deadline (30 s by default); `storage_unavailable`: the database could not be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    attribution: {
+        parameters: {
+            query: {
+                /** @description The local day, `YYYY-MM-DD` (1900–2099), in the user's time zone of that day. */
+                date: string;
+                /**
+                 * @description An amount (`steps`, `distance`, `active_energy` …) or a reading (`heart_rate`, `body_mass` …);
+                 *     not `sleep`.
+                 */
+                metric: components["schemas"]["Metric"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttributionView"];
+                };
+            };
+            /** @description `invalid_query`: a query parameter is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no access token; `invalid_token`, `token_expired`, `token_revoked`: the token is not (or no longer) valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: unknown metric (`sleep` is `not_attributable`) or a bad date */
             422: {
                 headers: {
                     [name: string]: unknown;
