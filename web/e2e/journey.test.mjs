@@ -28,6 +28,8 @@ const GPX = 'gpx/garmin-connect-activity.gpx';
 /** Apple Health export with minute heart rate and walking distance; its busiest day in ZONE. */
 const APPLE = 'apple_health/hkimport_export_v3_2017.xml';
 const APPLE_DAY = '2017-10-24';
+/** A day the journey sends a watch's and a phone's overlapping steps for. */
+const SOURCES_DAY = '2024-05-04';
 const IMPORT_TIMEOUT = 120_000;
 
 let server;
@@ -472,6 +474,76 @@ describe('Wearhouse dashboard: one user journey', { concurrency: false }, () => 
     assert.notEqual(after.raw, before.raw, 'the steps card changed without a reload');
     assert.match(after.value, /4,321|4321/, `the new steps are shown (got "${after.raw}")`);
     await client.logout(tokens.refresh_token);
+  });
+
+  step('4e. sources: where a day\'s steps come from when a watch and a phone overlap; reordering the sources changes the day', async (ctx) => {
+    const tokens = await client.login(USER.username, USER.password, await totp.fresh());
+    const watch = { name: 'E2E Watch', kind: 'watch' };
+    const phone = { name: 'E2E Phone', kind: 'phone' };
+    // Watch 09:00–10:00 local: 1000 steps; phone 09:30–10:30: 800, of which only 10:00–10:30 adds (400).
+    const sent = await client.call('POST', '/api/v1/samples', {
+      token: tokens.access_token,
+      body: {
+        samples: [
+          { metric: 'steps', value: 1000, start: `${SOURCES_DAY}T09:00:00+03:00`, end: `${SOURCES_DAY}T10:00:00+03:00`, source: watch },
+          { metric: 'steps', value: 800, start: `${SOURCES_DAY}T09:30:00+03:00`, end: `${SOURCES_DAY}T10:30:00+03:00`, source: phone },
+        ],
+      },
+    });
+    assert.equal(sent.status, 200, `posting overlapping steps: ${sent.text}`);
+    await client.logout(tokens.refresh_token);
+
+    await page.locator(tid('nav-sources')).click();
+    await waitForUrl(/\/sources/, 'Sources');
+    await page.goto(`/sources?date=${SOURCES_DAY}&metric=steps`);
+    await page.locator(`${tid('sources-timeline')}[data-state="ok"]`).waitFor();
+    const figure = async () => (await text(tid('sources-figure'))).replace(/[^\d]/g, '');
+    assert.equal(await figure(), '1400', 'the watch counts whole, the phone only where the watch has nothing');
+    const rows = page.locator(tid('sources-row'));
+    assert.deepEqual(await rows.evaluateAll((els) => els.map((e) => [e.dataset.source, e.dataset.treatment])), [
+      ['E2E Watch', 'counted'],
+      ['E2E Phone', 'partly_counted'],
+    ]);
+    await checkPage('sources', ctx);
+
+    // Move the phone above the watch with its buttons (the keyboard's way; dragging does the same).
+    const names = () => page.locator(tid('priority-item')).evaluateAll((els) => els.map((e) => e.dataset.source));
+    for (let i = 0; i < 10; i++) {
+      const order = await names();
+      if (order.indexOf('E2E Phone') < order.indexOf('E2E Watch')) break;
+      const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/sources/priority') && r.request().method() === 'PUT');
+      await page.locator(`${tid('priority-item')}[data-source="E2E Phone"] ${tid('priority-up')}`).click();
+      assert.equal((await saved).status(), 200, 'the new order is saved');
+    }
+    const order = await names();
+    ctx.log(`priority now: ${order.join(' > ')}`);
+    assert.ok(order.indexOf('E2E Phone') < order.indexOf('E2E Watch'), 'the phone is above the watch');
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && (await figure()) !== '1300') await page.waitForTimeout(100);
+    assert.equal(await figure(), '1300', 'now the phone counts whole and the watch only 09:00–09:30');
+    assert.deepEqual(await rows.evaluateAll((els) => els.map((e) => [e.dataset.source, e.dataset.treatment])), [
+      ['E2E Phone', 'counted'],
+      ['E2E Watch', 'partly_counted'],
+    ]);
+    await screenshots(page, 'sources-reordered');
+  });
+
+  step('4f. heatmap: the imported workouts\' routes are drawn on one canvas', async (ctx) => {
+    await page.locator(tid('nav-heatmap')).click();
+    await waitForUrl(/\/heatmap/, 'Heatmap');
+    await page.locator(`${tid('heatmap')}[data-state="ok"]`).waitFor();
+    const summary = await text(tid('heatmap-summary'));
+    ctx.log(`heatmap: ${summary}, drawn in ${await page.locator(tid('heatmap')).getAttribute('data-draw-ms')} ms`);
+    assert.match(summary, /^2 routes/, 'the FIT run and the GPX activity');
+    const lit = await page.evaluate(() => {
+      const canvas = document.querySelector('[data-testid="heatmap-canvas"]');
+      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+      return n;
+    });
+    assert.ok(lit > 500, `the routes are drawn (${lit} pixels lit)`);
+    await checkPage('heatmap', ctx);
   });
 
   step('5. settings: imperial units turn km into mi on Today; a new time zone survives a reload', async (ctx) => {

@@ -1,17 +1,29 @@
-// First-load performance of the dashboard: a fresh server, headless Chromium on loopback with a cold
-// cache, `/` (which shows the sign-in page to a visitor). Prints the compressed JavaScript transferred,
-// the number of requests, time to interactive (navigation start → the sign-in form visible with its
-// inputs enabled), DOMContentLoaded and load, with PASS/FAIL against the targets. Exits 0 whatever
-// the figures are; non-zero only when it could not measure.
+// Performance of the dashboard: a fresh server, headless Chromium on loopback.
+// 1. First load with a cold cache of `/` (which shows the sign-in page to a visitor): the compressed
+//    JavaScript transferred, the number of requests, time to interactive (navigation start → the sign-in
+//    form visible with its inputs enabled), DOMContentLoaded and load.
+// 2. The heatmap: HEATMAP_ACTIVITIES workouts with GPS routes (loops around one town, a point every
+//    ~8 m) posted through the API; the size of `GET /activities/routes` (as sent, compressed) for
+//    them, and the page opened in the browser: navigation → routes drawn, and the drawing alone.
+// PASS/FAIL against the targets. Exits 0 whatever the figures are; non-zero only when it could not
+// measure.
 //
-//   npm run perf      (env: WEARHOUSE_BIN, CHROMIUM_PATH, PERF_RUNS = cold loads to take, default 5)
+//   npm run perf      (env: WEARHOUSE_BIN, CHROMIUM_PATH, PERF_RUNS = cold loads to take, default 5,
+//                      HEATMAP_ACTIVITIES = workouts for the heatmap, default 5000; the page is timed
+//                      with the newest 1000 of them)
 import { launchBrowser } from './lib/browser.mjs';
 import { SERVER_BIN } from './lib/env.mjs';
 import { startServer } from './lib/server.mjs';
+import { api } from './lib/api.mjs';
+import { gzipSync } from 'node:zlib';
 
 const TARGET_JS_BYTES = 300 * 1024;
 const TARGET_TTI_MS = 1000;
 const RUNS = Math.max(1, Number(process.env.PERF_RUNS) || 5);
+const HEATMAP_ACTIVITIES = Math.max(1000, Number(process.env.HEATMAP_ACTIVITIES) || 5000);
+const TARGET_ROUTES_BYTES = 2 * 1024 * 1024;
+const TARGET_HEATMAP_MS = 1000;
+const PERF_USER = { username: 'perf', email: 'perf@example.org', password: 'Quartz-Harbour-Lantern-58' };
 
 // Marks the first moment the sign-in form is on screen with every input and the submit button enabled.
 const TTI_PROBE = `(() => {
@@ -78,6 +90,95 @@ async function coldLoad(browser, url) {
   }
 }
 
+/** A loop of about `n` points, ~8 m apart, starting near (lat, lon): a run around town. */
+function loop(lat, lon, n, seed) {
+  let x = 0;
+  let y = 0;
+  let heading = seed;
+  const lats = [];
+  const lons = [];
+  const east = 1 / (111_195 * Math.cos((lat * Math.PI) / 180));
+  for (let i = 0; i < n; i++) {
+    // Wander, and turn for home over the second half.
+    heading += Math.sin(i * 0.05 + seed) * 0.15 + (i > n / 2 ? 0.02 : 0);
+    x += Math.cos(heading) * 8;
+    y += Math.sin(heading) * 8;
+    lats.push(lat + y / 111_195);
+    lons.push(lon + x * east);
+  }
+  return { lats, lons };
+}
+
+async function heatmap(server, browser) {
+  const client = api(server.url);
+  const registered = await client.call('POST', '/api/v1/auth/register', { body: PERF_USER });
+  if (registered.status !== 201) throw new Error(`registering the perf user: ${registered.status} ${registered.text}`);
+  const { access_token: token } = await client.login(PERF_USER.username, PERF_USER.password);
+  const day = Date.UTC(2010, 0, 1);
+  const started = performance.now();
+  for (let first = 0; first < HEATMAP_ACTIVITIES; first += 100) {
+    const activities = [];
+    for (let i = first; i < Math.min(first + 100, HEATMAP_ACTIVITIES); i++) {
+      const n = 400 + (i % 7) * 100;
+      const { lats, lons } = loop(60.17 + (i % 13) * 0.004, 24.94 + (i % 11) * 0.006, n, i);
+      const start = day + i * 86_400_000;
+      activities.push({
+        type: i % 4 === 0 ? 'cycling' : 'running',
+        start: new Date(start).toISOString(),
+        end: new Date(start + n * 3000).toISOString(),
+        external_id: `perf-${i}`,
+        streams: { time: lats.map((_, k) => k * 3), lat: lats, lon: lons },
+      });
+    }
+    const r = await client.call('POST', '/api/v1/activities/batch', { token, body: { activities } });
+    if (r.status !== 200) throw new Error(`posting activities: ${r.status} ${r.text.slice(0, 300)}`);
+    if (r.json.rejected?.length) throw new Error(`activities refused: ${JSON.stringify(r.json.rejected.slice(0, 3))}`);
+  }
+  console.log(`\nHeatmap — ${HEATMAP_ACTIVITIES} workouts with routes posted in ${ms(performance.now() - started)}`);
+
+  const res = await fetch(`${server.url}/api/v1/activities/routes`, { headers: { Authorization: `Bearer ${token}` } });
+  const body = Buffer.from(await res.arrayBuffer());
+  const routes = JSON.parse(body.toString());
+  const gzipped = gzipSync(body).length;
+  console.log(`GET /activities/routes: ${routes.routes.length} routes, ${kb(body.length)} JSON, ${kb(gzipped)} gzip (tolerance ${routes.tolerance_m} m)`);
+  console.log(`${body.length <= TARGET_ROUTES_BYTES ? 'PASS' : 'FAIL'}  routes of ${routes.routes.length} activities: ${kb(body.length)} uncompressed (target ≤ ${kb(TARGET_ROUTES_BYTES)})`);
+
+  // The page, for the newest 1,000 (a period holding 1,000 of them).
+  const from = new Date(day + (HEATMAP_ACTIVITIES - 1000) * 86_400_000).toISOString();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${server.url}/sign-in`);
+    await page.locator('[data-testid="sign-in-login"]').fill(PERF_USER.username);
+    await page.locator('[data-testid="sign-in-password"]').fill(PERF_USER.password);
+    await page.locator('[data-testid="sign-in-submit"]').click();
+    await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+    const times = [];
+    for (let i = 0; i < RUNS; i++) {
+      // The heatmap asks for all time; a route handler narrows it to the newest 1,000.
+      await page.route('**/api/v1/activities/routes?*', (route) => {
+        const url = new URL(route.request().url());
+        url.searchParams.set('from', from);
+        return route.continue({ url: url.toString() });
+      });
+      const t0 = Date.now();
+      await page.goto(`${server.url}/heatmap`);
+      await page.locator('[data-testid="heatmap"][data-state="ok"][data-draw-ms]').waitFor({ timeout: 30_000 });
+      const shown = Date.now() - t0;
+      const drawn = Number(await page.locator('[data-testid="heatmap"]').getAttribute('data-draw-ms'));
+      const summary = await page.locator('[data-testid="heatmap-summary"]').innerText();
+      times.push({ shown, drawn, summary });
+      await page.unroute('**/api/v1/activities/routes?*');
+    }
+    console.log('run   navigation → drawn   drawing alone   shown');
+    times.forEach((t, i) => console.log(`${String(i + 1).padStart(3)}   ${ms(t.shown).padStart(18)}   ${ms(t.drawn).padStart(13)}   ${t.summary}`));
+    const shown = median(times.map((t) => t.shown));
+    console.log(`${shown <= TARGET_HEATMAP_MS ? 'PASS' : 'FAIL'}  heatmap of 1,000 activities drawn ${ms(shown)} after navigation (median; drawing alone ${ms(median(times.map((t) => t.drawn)))}; target ≤ ${ms(TARGET_HEATMAP_MS)})`);
+  } finally {
+    await context.close();
+  }
+}
+
 async function main() {
   let server;
   let browser;
@@ -106,6 +207,7 @@ async function main() {
     console.log(`med   ${ms(tti).padStart(11)}   ${ms(dcl).padStart(16)}   ${ms(load).padStart(6)}\n`);
     console.log(`${jsBytes <= TARGET_JS_BYTES ? 'PASS' : 'FAIL'}  compressed JS ${kb(jsBytes)} (target ≤ ${kb(TARGET_JS_BYTES)})`);
     console.log(`${tti <= TARGET_TTI_MS ? 'PASS' : 'FAIL'}  time to interactive ${ms(tti)} (median; first run ${ms(first.tti)}; target ≤ ${ms(TARGET_TTI_MS)})`);
+    await heatmap(server, browser);
     return 0;
   } catch (err) {
     console.error(`Could not measure: ${err.stack || err}`);

@@ -31,6 +31,16 @@ export const routes: Routes = [
         loadComponent: () => import('./pages/imports/imports').then((m) => m.ImportsPage),
       },
       {
+        path: 'sources',
+        title: 'Where your numbers come from',
+        loadComponent: () => import('./pages/sources/sources').then((m) => m.SourcesPage),
+      },
+      {
+        path: 'heatmap',
+        title: 'Heatmap',
+        loadComponent: () => import('./pages/heatmap/heatmap').then((m) => m.HeatmapPage),
+      },
+      {
         path: 'settings',
         title: 'Settings',
         loadComponent: () => import('./pages/settings/settings').then((m) => m.SettingsPage),

@@ -8,7 +8,7 @@ import { Icon } from './shared/icon';
 interface NavItem {
   path: string;
   label: string;
-  icon: 'today' | 'imports' | 'settings' | 'admin';
+  icon: 'today' | 'imports' | 'sources' | 'map' | 'settings' | 'admin';
   exact: boolean;
   testid: string;
 }
@@ -31,6 +31,8 @@ export class App {
   protected readonly nav = computed<NavItem[]>(() => {
     const items: NavItem[] = [
       { path: '/', label: 'Today', icon: 'today', exact: true, testid: 'nav-today' },
+      { path: '/sources', label: 'Sources', icon: 'sources', exact: false, testid: 'nav-sources' },
+      { path: '/heatmap', label: 'Heatmap', icon: 'map', exact: false, testid: 'nav-heatmap' },
       { path: '/imports', label: 'Imports', icon: 'imports', exact: false, testid: 'nav-imports' },
       { path: '/settings', label: 'Settings', icon: 'settings', exact: false, testid: 'nav-settings' },
     ];

@@ -45,3 +45,12 @@ export type Metric = Schemas['Metric'];
 
 /** Query parameters of `GET /api/v1/samples`. */
 export type SamplesQuery = NonNullable<paths['/api/v1/samples']['get']['parameters']['query']>;
+export type AttributionView = Schemas['AttributionView'];
+export type SourceAttributionView = Schemas['SourceAttributionView'];
+export type RunView = Schemas['RunView'];
+export type SourceView = Schemas['SourceView'];
+export type RoutesView = Schemas['RoutesView'];
+export type RouteView = Schemas['RouteView'];
+export type PreferencesView = Schemas['PreferencesView'];
+export type PreferencesBody = Schemas['PreferencesBody'];
+export type TodayCard = Schemas['TodayCard'];
