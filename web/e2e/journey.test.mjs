@@ -582,6 +582,32 @@ describe('Wearhouse dashboard: one user journey', { concurrency: false }, () => 
     assert.match(await text(tid('today-date')), new RegExp(OTHER_ZONE.replace('/', '\\/')), 'Today shows the new zone');
   });
 
+  step('5b. settings: the Today cards chosen and ordered there are what Today shows, kept with the account', async (ctx) => {
+    await page.locator(tid('nav-settings')).click();
+    await page.locator(tid('card-list')).waitFor();
+    const saved = () => page.waitForResponse((r) => r.url().endsWith('/api/v1/me/preferences') && r.request().method() === 'PUT');
+    let res = saved();
+    await page.locator(tid('card-show-exercise')).uncheck();
+    assert.equal((await res).status(), 200, 'hiding a card is saved');
+    res = saved();
+    await page.locator(tid('card-up-weight')).click();
+    assert.equal((await res).status(), 200, 'moving a card is saved');
+    await checkPage('settings-dashboard', ctx);
+
+    await page.locator(tid('nav-today')).click();
+    await page.locator(tid('today-card-steps')).waitFor();
+    const cards = await page.locator('[data-testid^="today-card-"]:not([data-testid="today-card-value"])').evaluateAll((els) => els.map((e) => e.dataset.testid.replace('today-card-', '')));
+    ctx.log(`Today cards: ${cards.join(', ')}`);
+    assert.ok(!cards.includes('exercise'), 'the hidden card is gone');
+    assert.equal(cards.at(-1), 'hrv', 'weight moved above heart rate variability');
+    assert.equal(cards.at(-2), 'weight');
+
+    const tokens = await client.login(USER.username, USER.password, await totp.fresh());
+    const prefs = await client.get('/api/v1/me/preferences', tokens.access_token);
+    assert.deepEqual(prefs.today_cards, cards, 'another device gets the same cards in the same order');
+    await client.logout(tokens.refresh_token);
+  });
+
   step('6. sessions: a second (API) session appears, is signed out from the list, and its refresh token is refused', async (ctx) => {
     const tokens = await client.login(USER.username, USER.password, await totp.fresh());
     assert.ok(tokens.refresh_token, 'token-mode login returns a refresh token');

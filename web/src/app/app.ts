@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { NavigationCancel, NavigationEnd, NavigationError, NavigationSkipped, NavigationStart, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { AuthService } from './core/auth.service';
+import { DashboardPrefsService } from './core/dashboard-prefs.service';
 import { NotifyService } from './core/notify.service';
 import { ThemeService } from './core/theme.service';
 import { Icon } from './shared/icon';
@@ -23,6 +24,7 @@ export class App {
   protected readonly auth = inject(AuthService);
   protected readonly notify = inject(NotifyService);
   protected readonly theme = inject(ThemeService);
+  private readonly dashboard = inject(DashboardPrefsService);
   private readonly router = inject(Router);
 
   private lastPath: string | null = null;
@@ -63,6 +65,11 @@ export class App {
         this.navigating.set(false);
       }
     });
+  }
+
+  /** Switches light/dark here and, signed in, for every device of the user. */
+  protected toggleTheme(): void {
+    void this.dashboard.setTheme(this.theme.dark() ? 'light' : 'dark');
   }
 
   protected signOut(): void {

@@ -71,7 +71,7 @@ describe('TodayPage', () => {
     expect(card(el, 'steps')).toBe('12,030');
     expect(card(el, 'distance')).toBe('7.01 km');
     expect(card(el, 'sleep')).toBe('7:22 h');
-    expect(card(el, 'resting-hr')).toBe('52 bpm');
+    expect(card(el, 'resting_heart_rate')).toBe('52 bpm');
     expect(card(el, 'weight')).toBe('61.4 kg');
     expect(el.querySelector('[data-testid="hr-chart"]')!.getAttribute('data-state')).toBe('ok');
     expect(el.querySelector('[data-testid="hr-chart-canvas"]')!.getAttribute('aria-label')).toContain('60 to 150');

@@ -4,6 +4,7 @@ import type { ActivityList, ActivityView, DailySummariesView, SampleListView, Sl
 import { ApiService } from '../../core/api.service';
 import { LiveService } from '../../core/live.service';
 import { mergeStream, toSeries, type SeriesData } from '../../core/chart-data';
+import { DashboardPrefsService } from '../../core/dashboard-prefs.service';
 import { PrefsService } from '../../core/prefs.service';
 import { problemOf, type ApiProblem } from '../../core/problem';
 import { average, column, latestOnOrBefore, valueOn } from '../../core/summaries';
@@ -52,6 +53,7 @@ export class TodayPage {
   private readonly api = inject(ApiService);
   private readonly router = inject(Router);
   protected readonly prefs = inject(PrefsService);
+  private readonly dashboard = inject(DashboardPrefsService);
   private readonly live = inject(LiveService);
 
   /** `?date=YYYY-MM-DD` (bound by the router); today when absent. */
@@ -136,17 +138,19 @@ export class TodayPage {
         : `on ${longDate(weight.date)}`
       : `none in the last ${LOOKBACK_DAYS} days`;
 
-    return [
+    const all = [
       card('steps', 'Steps', 'steps', units.count(on('steps')), avg7(units.count(week('steps')).value)),
       card('distance', 'Distance', 'route', units.distance(on('distance'), system), avg7(units.text(units.distance(week('distance'), system)))),
-      card('active-energy', 'Active energy', 'flame', units.energy(on('active_energy')), avg7(units.text(units.energy(week('active_energy'))))),
-      card('resting-energy', 'Resting energy', 'battery', units.energy(on('basal_energy')), avg7(units.text(units.energy(week('basal_energy'))))),
+      card('active_energy', 'Active energy', 'flame', units.energy(on('active_energy')), avg7(units.text(units.energy(week('active_energy'))))),
+      card('resting_energy', 'Resting energy', 'battery', units.energy(on('basal_energy')), avg7(units.text(units.energy(week('basal_energy'))))),
       card('exercise', 'Exercise', 'timer', units.minutes(on('exercise_minutes')), avg7(units.minutes(week('exercise_minutes')))),
       card('sleep', "Last night's sleep", 'sleep', asleep !== null ? { value: units.sleepHm(asleep), unit: 'h' } : units.EMPTY, sleepSub),
-      card('resting-hr', 'Resting heart rate', 'heart', units.reading(on('resting_heart_rate'), 'bpm'), avg7(units.text(units.reading(week('resting_heart_rate'), 'bpm')))),
+      card('resting_heart_rate', 'Resting heart rate', 'heart', units.reading(on('resting_heart_rate'), 'bpm'), avg7(units.text(units.reading(week('resting_heart_rate'), 'bpm')))),
       card('hrv', hrvKind ? `HRV (${hrvKind})` : 'HRV', 'wave', units.reading(hrv, 'ms'), avg7(units.text(units.reading(week(hrvKind === 'RMSSD' ? 'hrv_rmssd' : 'hrv_sdnn'), 'ms')))),
       card('weight', 'Weight', 'scale', units.mass(weight?.value, system), weightSub),
     ];
+    // The cards the user chose, in their order.
+    return this.dashboard.cards().flatMap((id) => all.filter((c) => c.id === id));
   });
 
   constructor() {

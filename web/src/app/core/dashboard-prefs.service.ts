@@ -1,0 +1,83 @@
+import { Injectable, effect, inject, signal, untracked } from '@angular/core';
+import type { PreferencesBody, PreferencesView, TodayCard } from '../api/types';
+import { ApiService } from './api.service';
+import { AuthService } from './auth.service';
+import { ThemeService, type ThemePref } from './theme.service';
+
+/** Every Today card, in the order shown until the user chooses. */
+export const ALL_CARDS: readonly TodayCard[] = [
+  'steps',
+  'distance',
+  'active_energy',
+  'resting_energy',
+  'exercise',
+  'sleep',
+  'resting_heart_rate',
+  'hrv',
+  'weight',
+];
+
+/** The body that saves `view` with `change` applied. */
+export function withChange(view: PreferencesView, change: Partial<PreferencesBody>): PreferencesBody {
+  return {
+    today_cards: view.today_cards,
+    theme: view.theme,
+    language: view.language ?? null,
+    ...change,
+  };
+}
+
+/**
+ * The dashboard's preferences kept on the server (`/me/preferences`), so they follow the user to every
+ * device: which Today cards show and in what order, and the theme. Read when a user signs in; the
+ * theme read from there replaces the one this browser remembered.
+ */
+@Injectable({ providedIn: 'root' })
+export class DashboardPrefsService {
+  private readonly api = inject(ApiService);
+  private readonly auth = inject(AuthService);
+  private readonly theme = inject(ThemeService);
+
+  /** The saved preferences; null until read (or when signed out). */
+  readonly value = signal<PreferencesView | null>(null);
+
+  constructor() {
+    effect(() => {
+      const status = this.auth.status();
+      const user = this.auth.me()?.id;
+      untracked(() => {
+        if (status === 'signed-in' && user) void this.load();
+        else if (status === 'signed-out') this.value.set(null);
+      });
+    });
+  }
+
+  private async load(): Promise<void> {
+    try {
+      const view = await this.api.get('/api/v1/me/preferences');
+      this.value.set(view);
+      if (view.updated_at) this.theme.set(view.theme);
+    } catch {
+      // Without them the defaults hold: every card, the theme this browser remembers.
+    }
+  }
+
+  /** The Today cards to show, in order. */
+  cards(): readonly TodayCard[] {
+    return this.value()?.today_cards ?? ALL_CARDS;
+  }
+
+  /** Saves a change; the answer replaces what is held. Throws the API's problem when refused. */
+  async save(change: Partial<PreferencesBody>): Promise<PreferencesView> {
+    const current = this.value() ?? { today_cards: [...ALL_CARDS], theme: this.theme.pref(), language: null, unit_system: 'metric', updated_at: null };
+    const saved = await this.api.put('/api/v1/me/preferences', { body: withChange(current, change) });
+    this.value.set(saved);
+    return saved;
+  }
+
+  /** Switches the theme here at once and saves it for every device (kept locally when saving fails). */
+  async setTheme(pref: ThemePref): Promise<void> {
+    this.theme.set(pref);
+    if (this.auth.status() === 'signed-in') await this.save({ theme: pref }).catch(() => undefined);
+  }
+}
