@@ -448,6 +448,28 @@ describe('Wearhouse dashboard: one user journey', { concurrency: false }, () => 
     await checkPage('today', ctx);
   });
 
+  step('4c2. trends: a month of the Apple Health export by day, then by week, with a year before beside it', async (ctx) => {
+    await page.locator(tid('nav-trends')).click();
+    await waitForUrl(/\/trends/, 'Trends');
+    await page.locator(tid('trends-range-custom')).check();
+    await page.locator(tid('trends-from')).fill('2017-10-01');
+    await page.locator(tid('trends-to')).fill('2017-10-31');
+    await page.locator(`${tid('trends')}[data-state="ok"][data-render-ms]`).waitFor();
+    assert.match(await text(tid('trends-window')), /October 1, 2017.*October 31, 2017/);
+    const charts = page.locator('wh-trend-chart');
+    assert.equal(await charts.count(), 5, 'five figures by default');
+    const distance = await text('wh-trend-chart[data-figure="distance"] [data-testid="trend-stats"]');
+    ctx.log(`distance in October 2017: ${distance}; charts drawn ${await page.locator(tid('trends')).getAttribute('data-render-ms')} ms after the data`);
+    assert.match(distance, /^Total [\d.,]+ km/, 'the month has a distance total in km');
+    await page.locator(tid('trends-resolution-week')).check();
+    await page.locator('wh-trend-chart[data-figure="distance"] [data-testid="trend-stats"]').filter({ hasText: /\/week/ }).waitFor();
+    // Hover the middle of the steps chart: the readout names a week.
+    const box = await page.locator('wh-trend-chart[data-figure="distance"] .u-over').boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    assert.match(await text('wh-trend-chart[data-figure="distance"] [data-testid="trend-stats"]'), /^2017-10-\d\d · /);
+    await checkPage('trends', ctx);
+  });
+
   step('4d. today: steps sent from another device show up live, without a reload', async (ctx) => {
     await page.goto('/');
     await page.locator(tid('today-card-steps')).waitFor();

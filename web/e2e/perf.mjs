@@ -23,6 +23,7 @@ const RUNS = Math.max(1, Number(process.env.PERF_RUNS) || 5);
 const HEATMAP_ACTIVITIES = Math.max(1000, Number(process.env.HEATMAP_ACTIVITIES) || 5000);
 const TARGET_ROUTES_BYTES = 2 * 1024 * 1024;
 const TARGET_HEATMAP_MS = 1000;
+const TARGET_TRENDS_MS = 100;
 const PERF_USER = { username: 'perf', email: 'perf@example.org', password: 'Quartz-Harbour-Lantern-58' };
 
 // Marks the first moment the sign-in form is on screen with every input and the submit button enabled.
@@ -148,11 +149,7 @@ async function heatmap(server, browser) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
     const page = await context.newPage();
-    await page.goto(`${server.url}/sign-in`);
-    await page.locator('[data-testid="sign-in-login"]').fill(PERF_USER.username);
-    await page.locator('[data-testid="sign-in-password"]').fill(PERF_USER.password);
-    await page.locator('[data-testid="sign-in-submit"]').click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+    await signIn(page, server);
     const times = [];
     for (let i = 0; i < RUNS; i++) {
       // The heatmap asks for all time; a route handler narrows it to the newest 1,000.
@@ -174,6 +171,62 @@ async function heatmap(server, browser) {
     times.forEach((t, i) => console.log(`${String(i + 1).padStart(3)}   ${ms(t.shown).padStart(18)}   ${ms(t.drawn).padStart(13)}   ${t.summary}`));
     const shown = median(times.map((t) => t.shown));
     console.log(`${shown <= TARGET_HEATMAP_MS ? 'PASS' : 'FAIL'}  heatmap of 1,000 activities drawn ${ms(shown)} after navigation (median; drawing alone ${ms(median(times.map((t) => t.drawn)))}; target ≤ ${ms(TARGET_HEATMAP_MS)})`);
+  } finally {
+    await context.close();
+  }
+}
+
+/** Signs the perf user in through the page. */
+async function signIn(page, server) {
+  await page.goto(`${server.url}/sign-in`);
+  await page.locator('[data-testid="sign-in-login"]').fill(PERF_USER.username);
+  await page.locator('[data-testid="sign-in-password"]').fill(PERF_USER.password);
+  await page.locator('[data-testid="sign-in-submit"]').click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+}
+
+/** A year of daily steps, distance, active energy, resting heart rate and sleep, then Trends for the year by day. */
+async function trends(server, browser) {
+  const client = api(server.url);
+  const { access_token: token } = await client.login(PERF_USER.username, PERF_USER.password);
+  const samples = [];
+  const source = { name: 'Perf Watch', kind: 'watch' };
+  const now = Date.now();
+  for (let d = 1; d <= 365; d++) {
+    const noon = new Date(now - d * 86_400_000);
+    noon.setUTCHours(12, 0, 0, 0);
+    const at = (h) => new Date(noon.getTime() + h * 3_600_000).toISOString();
+    const wave = Math.sin(d / 9);
+    samples.push(
+      { metric: 'steps', value: Math.round(8000 + 3000 * wave), start: at(-4), end: at(6), source },
+      { metric: 'distance', value: Math.round(6000 + 2500 * wave), start: at(-4), end: at(6), source },
+      { metric: 'active_energy', value: Math.round(450 + 150 * wave), start: at(-4), end: at(6), source },
+      { metric: 'resting_heart_rate', value: Math.round(55 + 4 * wave), start: at(-5), source },
+      { metric: 'sleep', value: 'asleep', start: at(-14), end: at(-6.5 + wave / 2), source },
+    );
+  }
+  const sent = await client.call('POST', '/api/v1/samples', { token, body: { samples } });
+  if (sent.status !== 200 || sent.json.rejected.length) throw new Error(`posting a year of samples: ${sent.status} ${sent.text.slice(0, 300)}`);
+  console.log(`\nTrends — a year of daily data for 5 figures (${samples.length} samples)`);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    const page = await context.newPage();
+    await signIn(page, server);
+    const times = [];
+    for (let i = 0; i < RUNS; i++) {
+      await page.goto(`${server.url}/trends`);
+      await page.locator('[data-testid="trends"][data-state="ok"]').waitFor();
+      await page.locator('[data-testid="trends-range-1y"]').check();
+      await page.locator('[data-testid="trends-resolution-day"]').check();
+      await page.locator('wh-trend-chart[data-figure="steps"] [data-testid="trend-stats"]').filter({ hasText: /\/day/ }).waitFor();
+      await page.locator('[data-testid="trends"][data-state="ok"][data-render-ms]').waitFor();
+      const charts = await page.locator('wh-trend-chart').count();
+      times.push({ render: Number(await page.locator('[data-testid="trends"]').getAttribute('data-render-ms')), charts });
+    }
+    console.log('run   data → 5 charts drawn');
+    times.forEach((t, i) => console.log(`${String(i + 1).padStart(3)}   ${ms(t.render).padStart(20)}   (${t.charts} charts, 365 days each)`));
+    const render = median(times.map((t) => t.render));
+    console.log(`${render <= TARGET_TRENDS_MS ? 'PASS' : 'FAIL'}  a year of daily data for 5 figures drawn in ${ms(render)} (median; target ≤ ${ms(TARGET_TRENDS_MS)})`);
   } finally {
     await context.close();
   }
@@ -208,6 +261,7 @@ async function main() {
     console.log(`${jsBytes <= TARGET_JS_BYTES ? 'PASS' : 'FAIL'}  compressed JS ${kb(jsBytes)} (target ≤ ${kb(TARGET_JS_BYTES)})`);
     console.log(`${tti <= TARGET_TTI_MS ? 'PASS' : 'FAIL'}  time to interactive ${ms(tti)} (median; first run ${ms(first.tti)}; target ≤ ${ms(TARGET_TTI_MS)})`);
     await heatmap(server, browser);
+    await trends(server, browser);
     return 0;
   } catch (err) {
     console.error(`Could not measure: ${err.stack || err}`);

@@ -31,6 +31,11 @@ export const routes: Routes = [
         loadComponent: () => import('./pages/imports/imports').then((m) => m.ImportsPage),
       },
       {
+        path: 'trends',
+        title: 'Trends',
+        loadComponent: () => import('./pages/trends/trends').then((m) => m.TrendsPage),
+      },
+      {
         path: 'sources',
         title: 'Where your numbers come from',
         loadComponent: () => import('./pages/sources/sources').then((m) => m.SourcesPage),

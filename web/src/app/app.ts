@@ -9,7 +9,7 @@ import { Icon } from './shared/icon';
 interface NavItem {
   path: string;
   label: string;
-  icon: 'today' | 'imports' | 'sources' | 'map' | 'settings' | 'admin';
+  icon: 'today' | 'trends' | 'imports' | 'sources' | 'map' | 'settings' | 'admin';
   exact: boolean;
   testid: string;
 }
@@ -33,6 +33,7 @@ export class App {
   protected readonly nav = computed<NavItem[]>(() => {
     const items: NavItem[] = [
       { path: '/', label: 'Today', icon: 'today', exact: true, testid: 'nav-today' },
+      { path: '/trends', label: 'Trends', icon: 'trends', exact: false, testid: 'nav-trends' },
       { path: '/sources', label: 'Sources', icon: 'sources', exact: false, testid: 'nav-sources' },
       { path: '/heatmap', label: 'Heatmap', icon: 'map', exact: false, testid: 'nav-heatmap' },
       { path: '/imports', label: 'Imports', icon: 'imports', exact: false, testid: 'nav-imports' },

@@ -4,6 +4,7 @@ export type IconName =
   | 'today'
   | 'imports'
   | 'sources'
+  | 'trends'
   | 'map'
   | 'settings'
   | 'admin'
@@ -36,6 +37,7 @@ export type IconName =
       stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
       @switch (name()) {
         @case ('today') { <rect x="3" y="4" width="18" height="17" rx="2"/><path d="M3 9h18M8 2v4M16 2v4"/><circle cx="12" cy="15" r="2"/> }
+        @case ('trends') { <path d="M3 17l6-6 4 4 8-8"/><path d="M15 7h6v6"/> }
         @case ('sources') { <path d="M12 3l9 5-9 5-9-5z"/><path d="M3 13l9 5 9-5"/> }
         @case ('map') { <path d="M9 4L3 6v14l6-2 6 2 6-2V4l-6 2z"/><path d="M9 4v14M15 6v14"/> }
         @case ('imports') { <path d="M12 3v12M7 10l5 5 5-5"/><path d="M4 17v3h16v-3"/> }
