@@ -10,13 +10,14 @@ use std::path::Path;
 use std::process::Command;
 
 /// What the web build reads; `node_modules/`, `dist/` and `.angular/` are left out on purpose.
-const INPUTS: [&str; 8] = [
+const INPUTS: [&str; 9] = [
     "src",
     "public",
     "scripts",
     "package.json",
     "package-lock.json",
     "angular.json",
+    "ngsw-config.json",
     "tsconfig.json",
     "tsconfig.app.json",
 ];

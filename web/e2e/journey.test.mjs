@@ -663,6 +663,33 @@ describe('Wearhouse dashboard: one user journey', { concurrency: false }, () => 
     await waitForUrl(/\/sign-in\?returnTo=%2Fsettings/, 'sign-in (a signed-in page asked for while signed out)');
   });
 
+  step('7b. installable: a web app manifest, and a service worker that starts the app offline', async (ctx) => {
+    const manifest = await page.evaluate(async () => {
+      const link = document.querySelector('link[rel="manifest"]');
+      return link ? (await fetch(link.href)).json() : null;
+    });
+    assert.ok(manifest, 'the page links a manifest');
+    assert.equal(manifest.display, 'standalone');
+    for (const size of ['192x192', '512x512']) assert.ok(manifest.icons.some((i) => i.sizes === size), `an icon of ${size}`);
+    const active = await page.evaluate(
+      () => Promise.race([navigator.serviceWorker.ready.then((r) => !!r.active), new Promise((resolve) => setTimeout(() => resolve(false), 30_000))]),
+    );
+    assert.ok(active, 'a service worker is active');
+    // Wait until it holds the shell, then go offline: the app still starts (on sign-in, signed out).
+    await page.waitForFunction(async () => (await caches.keys()).some((k) => k.includes('assets:shell')), null, { timeout: 30_000 });
+    await context.setOffline(true);
+    try {
+      await page.reload();
+      await page.locator(tid('sign-in-form')).waitFor({ timeout: 15_000 });
+      ctx.log('offline reload: the sign-in form is there');
+      ctx.allow((e) => /Failed to fetch|ERR_INTERNET_DISCONNECTED|net::ERR|NetworkError|could not be reached|status of 504/i.test(e.text ?? ''));
+    } finally {
+      await context.setOffline(false);
+    }
+    await page.reload();
+    await page.locator(tid('sign-in-form')).waitFor();
+  });
+
   step(
     '8. admin: an administrator created with the CLI sees the admin page and the new user',
     async (ctx) => {

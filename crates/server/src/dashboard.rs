@@ -92,7 +92,9 @@ fn respond(asset: Asset, request: &HeaderMap) -> Response {
     if let Some(etag) = etag {
         h.insert(header::ETAG, etag);
     }
-    if asset.content_type.starts_with("text/html") {
+    // Pages, and scripts: a worker (the service worker that keeps the shell for offline starts) runs
+    // under the policy its script came with, and must reach the server it was served by.
+    if asset.content_type.starts_with("text/html") || asset.content_type.contains("javascript") {
         h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
     }
     response

@@ -2,12 +2,14 @@ import {
   ErrorHandler,
   Injectable,
   inject,
+  isDevMode,
   provideAppInitializer,
   provideBrowserGlobalErrorListeners,
   provideZonelessChangeDetection,
   type ApplicationConfig,
 } from '@angular/core';
 import { Title } from '@angular/platform-browser';
+import { provideServiceWorker } from '@angular/service-worker';
 import { TitleStrategy, provideRouter, withComponentInputBinding, withInMemoryScrolling, type RouterStateSnapshot } from '@angular/router';
 import { routes } from './app.routes';
 import { AuthService } from './core/auth.service';
@@ -43,6 +45,9 @@ export const appConfig: ApplicationConfig = {
     provideBrowserGlobalErrorListeners(),
     provideRouter(routes, withComponentInputBinding(), withInMemoryScrolling({ scrollPositionRestoration: 'top', anchorScrolling: 'enabled' })),
     { provide: TitleStrategy, useClass: WearhouseTitles },
+    // Installable: the service worker keeps the shell (HTML, scripts, styles, icons) for offline
+    // starts and fast loads; API answers are never cached by it (they are private and must be fresh).
+    provideServiceWorker('ngsw-worker.js', { enabled: !isDevMode(), registrationStrategy: 'registerWhenStable:5000' }),
     { provide: ErrorHandler, useClass: ToastErrorHandler },
     // Start restoring the session at once; guards wait for it, the shell shows a loading state.
     provideAppInitializer(() => {

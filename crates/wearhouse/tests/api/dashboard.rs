@@ -141,3 +141,36 @@ async fn hashed_files_are_cached_for_a_year_and_sent_precompressed() {
     // The compressed siblings are not files of their own.
     assert_problem(app.get(&format!("/{main}.br"), None).await, 404, "not_found").await;
 }
+
+/// The service worker runs under the policy its script is served with: the dashboard's, which lets it
+/// fetch the shell from this server (the data policy, `default-src 'none'`, would stop it).
+#[tokio::test]
+async fn the_service_worker_is_served_under_the_dashboards_policy() {
+    let Some(dir) = dist() else {
+        eprintln!("web/dist/browser is not built: nothing to check");
+        return;
+    };
+    let app = spawn_app().await;
+    for file in ["ngsw-worker.js", "manifest.webmanifest", "ngsw.json"] {
+        assert!(dir.join(file).exists(), "the build has {file}");
+    }
+    let worker = app.get("/ngsw-worker.js", None).await;
+    assert_eq!(worker.status(), 200);
+    assert!(header(&worker, "content-type").contains("javascript"));
+    let csp = header(&worker, "content-security-policy");
+    assert!(csp.starts_with("default-src 'self'"), "{csp}");
+    assert_eq!(
+        header(&worker, "cache-control"),
+        "no-cache",
+        "a new release's worker is seen at once"
+    );
+    let manifest = app.get("/manifest.webmanifest", None).await;
+    assert_eq!(manifest.status(), 200);
+    let body: serde_json::Value = manifest.json().await.unwrap();
+    assert_eq!(body["start_url"], "/");
+    assert!(body["icons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["sizes"] == "512x512"));
+}
