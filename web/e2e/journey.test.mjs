@@ -9,7 +9,7 @@
 //
 //   npm run e2e        (env: WEARHOUSE_BIN, WEARHOUSE_SAMPLES, CHROMIUM_PATH, E2E_OUT_DIR, E2E_KEEP_DATA)
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { api, localDate } from './lib/api.mjs';
@@ -25,6 +25,8 @@ const ZONE = 'Europe/Helsinki';
 const OTHER_ZONE = 'America/New_York';
 const FIT = 'fit/garmin-fenix-5-run.fit';
 const GPX = 'gpx/garmin-connect-activity.gpx';
+/** A 12-hour multisport recording: the longest activity the samples have. */
+const LARGE_FIT = 'fit/activity-large-fenxi2-multisport.fit';
 /** Apple Health export with minute heart rate and walking distance; its busiest day in ZONE. */
 const APPLE = 'apple_health/hkimport_export_v3_2017.xml';
 const APPLE_DAY = '2017-10-24';
@@ -498,6 +500,44 @@ describe('Wearhouse dashboard: one user journey', { concurrency: false }, () => 
     await client.logout(tokens.refresh_token);
   });
 
+  step('4d2. activities: the list, then the 12-hour FIT activity with every stream on one time axis; the cursor marks the route', async (ctx) => {
+    const tokens = await client.login(USER.username, USER.password, await totp.fresh());
+    const done = await client.importFile(readFileSync(sample(LARGE_FIT)), path.basename(LARGE_FIT), tokens.access_token);
+    await client.logout(tokens.refresh_token);
+    ctx.log(`${LARGE_FIT}: ${done.activities} activities imported`);
+    await page.locator(tid('nav-activities')).click();
+    await waitForUrl(/\/activities$/, 'Activities');
+    await page.locator(`${tid('activities')}[data-state="ok"]`).waitFor();
+    const rows = await page.locator(tid('activity-row')).count();
+    assert.ok(rows >= 3, `the FIT run, the GPX activity and the multisport file are listed (${rows} rows)`);
+    await checkPage('activities', ctx);
+
+    // The longest one: the multisport file's.
+    const tokens2 = await client.login(USER.username, USER.password, await totp.fresh());
+    const list = await client.get('/api/v1/activities?limit=100', tokens2.access_token);
+    await client.logout(tokens2.refresh_token);
+    const longest = list.items.reduce((a, b) => (b.stream_points > a.stream_points ? b : a));
+    ctx.log(`longest: ${longest.type} with ${longest.stream_points} points`);
+    const t0 = Date.now();
+    await page.goto(`/activities/${longest.id}`);
+    await page.locator(`${tid('activity-streams')}[data-render-ms]`).waitFor({ timeout: 30_000 });
+    const charts = Number(await page.locator(tid('activity-streams')).getAttribute('data-charts'));
+    ctx.log(`${charts} stream charts, drawn ${await page.locator(tid('activity-streams')).getAttribute('data-render-ms')} ms after the streams arrived, ${Date.now() - t0} ms after navigation`);
+    assert.ok(charts >= 3, `heart rate, pace or speed, elevation … (${charts} charts)`);
+    await page.locator(tid('activity-route')).waitFor();
+    const box = await page.locator('wh-stream-chart .u-over').first().boundingBox();
+    await page.mouse.move(box.x + box.width / 3, box.y + box.height / 2);
+    await page.locator(tid('route-marker')).waitFor({ timeout: 5000 });
+    assert.match(await text('wh-stream-chart [data-testid="stream-readout"]'), /^\d+:\d\d(:\d\d)? · /, 'the readout shows the time under the cursor');
+    await checkPage('activity', ctx);
+
+    // Rename it.
+    await page.locator(tid('activity-edit')).click();
+    await page.locator(tid('activity-title-input')).fill('Multisport day');
+    await page.locator(tid('activity-save')).click();
+    await page.locator(tid('activity-title'), { hasText: 'Multisport day' }).waitFor();
+  });
+
   step('4e. sources: where a day\'s steps come from when a watch and a phone overlap; reordering the sources changes the day', async (ctx) => {
     const tokens = await client.login(USER.username, USER.password, await totp.fresh());
     const watch = { name: 'E2E Watch', kind: 'watch' };
@@ -556,7 +596,11 @@ describe('Wearhouse dashboard: one user journey', { concurrency: false }, () => 
     await page.locator(`${tid('heatmap')}[data-state="ok"]`).waitFor();
     const summary = await text(tid('heatmap-summary'));
     ctx.log(`heatmap: ${summary}, drawn in ${await page.locator(tid('heatmap')).getAttribute('data-draw-ms')} ms`);
-    assert.match(summary, /^2 routes/, 'the FIT run and the GPX activity');
+    const tokens = await client.login(USER.username, USER.password, await totp.fresh());
+    const routes = await client.get('/api/v1/activities/routes', tokens.access_token);
+    await client.logout(tokens.refresh_token);
+    assert.ok(routes.routes.length >= 3, `the FIT run, the GPX activity and the multisport day have routes (${routes.routes.length})`);
+    assert.match(summary, new RegExp(`^${routes.routes.length} routes`), 'every route is drawn');
     const lit = await page.evaluate(() => {
       const canvas = document.querySelector('[data-testid="heatmap-canvas"]');
       const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);

@@ -28,6 +28,24 @@ export function api(base) {
     async refresh(refresh_token) {
       return call('POST', '/api/v1/auth/refresh', { body: { refresh_token } });
     },
+    /** Uploads a file as a raw body and waits until its import is done; returns the import. */
+    async importFile(bytes, name, token, timeoutMs = 120_000) {
+      const res = await fetch(`${base}/api/v1/imports`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream', 'X-File-Name': name, Accept: 'application/json' },
+        body: bytes,
+      });
+      const started = await res.json().catch(() => null);
+      if (!res.ok || !started?.status_url) throw new Error(`uploading ${name}: ${res.status} ${JSON.stringify(started)}`);
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const now = await this.get(started.status_url, token);
+        if (now.status === 'done') return now;
+        if (now.status === 'failed') throw new Error(`importing ${name} failed: ${JSON.stringify(now)}`);
+        if (Date.now() > deadline) throw new Error(`importing ${name}: still ${now.status} after ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    },
     async get(path, token) {
       const r = await call('GET', path, { token });
       if (r.status !== 200) throw new Error(`GET ${path} failed: ${r.status} ${r.text}`);

@@ -36,6 +36,16 @@ export const routes: Routes = [
         loadComponent: () => import('./pages/trends/trends').then((m) => m.TrendsPage),
       },
       {
+        path: 'activities',
+        title: 'Activities',
+        loadComponent: () => import('./pages/activities/activities').then((m) => m.ActivitiesPage),
+      },
+      {
+        path: 'activities/:id',
+        title: 'Activity',
+        loadComponent: () => import('./pages/activities/activity').then((m) => m.ActivityPage),
+      },
+      {
         path: 'sources',
         title: 'Where your numbers come from',
         loadComponent: () => import('./pages/sources/sources').then((m) => m.SourcesPage),

@@ -1,0 +1,215 @@
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import { Router, RouterLink } from '@angular/router';
+import type { ActivityView } from '../../api/types';
+import { ApiService } from '../../core/api.service';
+import { NotifyService } from '../../core/notify.service';
+import { mercator } from '../../core/polyline';
+import { PrefsService } from '../../core/prefs.service';
+import { problemOf, type ApiProblem } from '../../core/problem';
+import { dateTime } from '../../core/time';
+import * as units from '../../core/units';
+import { activityLabel } from '../today/today';
+import { StreamChart } from './stream-chart';
+import { channels, elapsedText, type Channel } from './streams';
+
+type Streams = { time: number[] } & Record<string, (number | null)[] | undefined>;
+
+type Load = { state: 'loading' } | { state: 'ok'; activity: ActivityView; streams: Streams | null } | { state: 'error'; problem: ApiProblem };
+
+/** The route drawn as an SVG path in a 1000-unit box, with each stream point's position on it. */
+interface Route {
+  path: string;
+  width: number;
+  height: number;
+  /** Position of each stream point (null without a fix). */
+  at: ([number, number] | null)[];
+}
+
+const BOX = 1000;
+
+function routeOf(streams: Streams): Route | null {
+  const lat = streams['lat'] ?? [];
+  const lon = streams['lon'] ?? [];
+  const projected: ([number, number] | null)[] = streams.time.map((_, i) => {
+    const a = lat[i];
+    const b = lon[i];
+    return a === null || a === undefined || b === null || b === undefined || (a === 0 && b === 0) ? null : mercator([a, b]);
+  });
+  const fixes = projected.filter((p): p is [number, number] => p !== null);
+  if (fixes.length < 2) return null;
+  const xs = fixes.map((p) => p[0]);
+  const ys = fixes.map((p) => p[1]);
+  const [minX, maxX, minY, maxY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const span = Math.max(maxX - minX, maxY - minY, 1e-12);
+  const scale = BOX / span;
+  const width = Math.max((maxX - minX) * scale, 1);
+  const height = Math.max((maxY - minY) * scale, 1);
+  const at = projected.map((p) => (p ? ([(p[0] - minX) * scale, (p[1] - minY) * scale] as [number, number]) : null));
+  let path = '';
+  let pen = false;
+  for (const p of at) {
+    if (!p) {
+      pen = false;
+      continue;
+    }
+    path += `${pen ? 'L' : 'M'}${p[0].toFixed(1)} ${p[1].toFixed(1)}`;
+    pen = true;
+  }
+  return { path, width, height, at };
+}
+
+/**
+ * One workout: its figures, its route (drawn without a basemap), every stream on one time axis with a
+ * shared cursor that also marks the spot on the route, its laps; rename, note, or move it to the trash.
+ */
+@Component({
+  selector: 'wh-activity',
+  imports: [RouterLink, StreamChart],
+  templateUrl: './activity.html',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class ActivityPage {
+  private readonly api = inject(ApiService);
+  private readonly router = inject(Router);
+  private readonly notify = inject(NotifyService);
+  private readonly prefs = inject(PrefsService);
+
+  /** The `:id` of the route. */
+  readonly id = input.required<string>();
+
+  protected readonly data = signal<Load>({ state: 'loading' });
+  protected readonly hovered = signal<number | null>(null);
+  protected readonly editing = signal(false);
+  protected readonly confirmDelete = signal(false);
+  protected readonly busy = signal(false);
+  /** Milliseconds from the streams' arrival to every chart drawn. */
+  protected readonly renderMs = signal<number | null>(null);
+  private arrivedAt = 0;
+  private pending = 0;
+  protected readonly syncKey = `activity-${Math.random().toString(36).slice(2)}`;
+  private seq = 0;
+
+  protected readonly activity = computed(() => {
+    const d = this.data();
+    return d.state === 'ok' ? d.activity : null;
+  });
+  protected readonly error = computed(() => {
+    const d = this.data();
+    return d.state === 'error' ? d.problem : null;
+  });
+  protected readonly streams = computed(() => {
+    const d = this.data();
+    return d.state === 'ok' ? d.streams : null;
+  });
+  protected readonly charts = computed<Channel[]>(() => {
+    const s = this.streams();
+    const a = this.activity();
+    return s && a ? channels(s, a.type, this.prefs.units()) : [];
+  });
+  protected readonly route = computed(() => {
+    const s = this.streams();
+    return s ? routeOf(s) : null;
+  });
+  protected readonly marker = computed(() => {
+    const i = this.hovered();
+    const r = this.route();
+    return i !== null && r ? (r.at[i] ?? null) : null;
+  });
+
+  protected readonly header = computed(() => {
+    const a = this.activity();
+    if (!a) return null;
+    const system = this.prefs.units();
+    const zone = a.time_zone ?? this.prefs.zone();
+    const figures: { label: string; value: string }[] = [
+      { label: 'Time', value: units.duration(a.duration) },
+      ...(a.moving_time ? [{ label: 'Moving time', value: units.duration(a.moving_time) }] : []),
+      ...(a.distance ? [{ label: 'Distance', value: units.text(units.distance(a.distance, system)) }] : []),
+      ...(a.elevation_gain ? [{ label: 'Elevation gain', value: units.text(units.elevation(a.elevation_gain, system)) }] : []),
+      ...(a.energy ? [{ label: 'Energy', value: units.text(units.energy(a.energy)) }] : []),
+      ...(a.avg_heart_rate ? [{ label: 'Avg heart rate', value: units.text(units.reading(a.avg_heart_rate, 'bpm')) }] : []),
+      ...(a.max_heart_rate ? [{ label: 'Max heart rate', value: units.text(units.reading(a.max_heart_rate, 'bpm')) }] : []),
+    ];
+    return {
+      title: a.title || activityLabel(a.type),
+      type: activityLabel(a.type),
+      when: `${dateTime(a.start, zone)} (${zone})`,
+      figures,
+      notes: a.notes ?? '',
+    };
+  });
+
+  protected readonly laps = computed(() => {
+    const a = this.activity();
+    const system = this.prefs.units();
+    return (a?.laps ?? []).map((l, i) => ({
+      n: i + 1,
+      start: elapsedText(l.start_offset),
+      duration: units.duration(l.duration),
+      distance: l.distance ? units.text(units.distance(l.distance, system)) : '—',
+      heartRate: l.avg_heart_rate ? units.text(units.reading(l.avg_heart_rate, 'bpm')) : '—',
+    }));
+  });
+
+  constructor() {
+    effect(() => {
+      const id = this.id();
+      untracked(() => void this.load(id));
+    });
+  }
+
+  protected async load(id: string): Promise<void> {
+    const seq = ++this.seq;
+    this.data.set({ state: 'loading' });
+    this.renderMs.set(null);
+    try {
+      const activity = await this.api.get('/api/v1/activities/{id}', { path: { id } });
+      const streams = activity.stream_points > 0 ? ((await this.api.get('/api/v1/activities/{id}/streams', { path: { id } })) as unknown as Streams) : null;
+      if (seq !== this.seq) return;
+      this.arrivedAt = performance.now();
+      this.pending = streams ? channels(streams, activity.type, this.prefs.units()).length : 0;
+      this.data.set({ state: 'ok', activity, streams });
+      if (!this.pending) this.renderMs.set(0);
+    } catch (err) {
+      if (seq === this.seq) this.data.set({ state: 'error', problem: problemOf(err) });
+    }
+  }
+
+  protected chartRendered(): void {
+    if (this.pending <= 0) return;
+    this.pending--;
+    if (this.pending === 0) requestAnimationFrame(() => this.renderMs.set(Math.round(performance.now() - this.arrivedAt)));
+  }
+
+  protected async save(title: string, notes: string): Promise<void> {
+    const a = this.activity();
+    if (!a) return;
+    this.busy.set(true);
+    try {
+      const body = { title: title.trim() || null, notes: notes.trim() || null } as unknown as Record<string, never>;
+      const activity = await this.api.patch('/api/v1/activities/{id}', { path: { id: a.id }, body });
+      this.data.set({ state: 'ok', activity, streams: this.streams() });
+      this.editing.set(false);
+      this.notify.success('Saved.');
+    } catch (err) {
+      this.notify.show('error', `Not saved: ${problemOf(err).detail}`);
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  protected async remove(): Promise<void> {
+    const a = this.activity();
+    if (!a) return;
+    this.busy.set(true);
+    try {
+      await this.api.delete('/api/v1/activities/{id}', { path: { id: a.id } });
+      this.notify.success('Moved to the trash; it can be restored for 30 days.');
+      await this.router.navigate(['/activities']);
+    } catch (err) {
+      this.notify.show('error', `Not deleted: ${problemOf(err).detail}`);
+    } finally {
+      this.busy.set(false);
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, computed, effect, inject, input, output, signal, untracked, viewChild } from '@angular/core';
+import uPlot from 'uplot';
+import { ThemeService } from '../../core/theme.service';
+import { elapsedText, paceText, type Channel } from './streams';
+
+const HEIGHT = 150;
+
+/** One stream of an activity against elapsed time; the charts of one activity share their cursor. */
+@Component({
+  selector: 'wh-stream-chart',
+  template: `
+    <div class="trend-head">
+      <h3 class="trend-title">{{ channel().label }}</h3>
+      <p class="trend-stats small" data-testid="stream-readout">{{ readout() }}</p>
+    </div>
+    <div #host class="trend-host" role="img" [attr.aria-label]="summary()" data-testid="stream-canvas"></div>
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class StreamChart {
+  readonly channel = input.required<Channel>();
+  /** Elapsed seconds of each point. */
+  readonly time = input.required<number[]>();
+  readonly syncKey = input.required<string>();
+  /** The point under the cursor (null when none). */
+  readonly hovered = output<number | null>();
+  readonly rendered = output<number>();
+
+  private readonly theme = inject(ThemeService);
+  private readonly host = viewChild.required<ElementRef<HTMLDivElement>>('host');
+  private plot: uPlot | null = null;
+  private readonly width = signal(0);
+  private readonly hover = signal<number | null>(null);
+
+  private text(v: number | null | undefined): string {
+    if (v === null || v === undefined) return '—';
+    const c = this.channel();
+    return c.key === 'pace' ? `${paceText(v)} ${c.unit}` : `${Math.round(v * 10) / 10} ${c.unit}`;
+  }
+
+  private readonly range = computed(() => {
+    let min = Infinity;
+    let max = -Infinity;
+    let sum = 0;
+    let n = 0;
+    for (const v of this.channel().values) {
+      if (v === null) continue;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      sum += v;
+      n++;
+    }
+    return n ? { min, max, avg: sum / n } : null;
+  });
+
+  protected readonly summary = computed(() => {
+    const r = this.range();
+    return r ? `${this.channel().label}: from ${this.text(r.min)} to ${this.text(r.max)}, average ${this.text(r.avg)}` : `${this.channel().label}: no data`;
+  });
+
+  protected readonly readout = computed(() => {
+    const i = this.hover();
+    if (i === null) {
+      const r = this.range();
+      return r ? `avg ${this.text(r.avg)} · ${this.text(r.min)}–${this.text(r.max)}` : '';
+    }
+    return `${elapsedText(this.time()[i] ?? 0)} · ${this.text(this.channel().values[i])}`;
+  });
+
+  constructor() {
+    const destroyRef = inject(DestroyRef);
+    effect(() => {
+      const el = this.host().nativeElement;
+      const ro = new ResizeObserver((entries) => {
+        const w = Math.floor(entries[0]?.contentRect.width ?? 0);
+        if (w > 0 && w !== untracked(() => this.width())) this.width.set(w);
+      });
+      ro.observe(el);
+      destroyRef.onDestroy(() => ro.disconnect());
+    });
+    effect(() => {
+      const channel = this.channel();
+      const time = this.time();
+      const key = this.syncKey();
+      this.theme.dark();
+      untracked(() => this.build(channel, time, key));
+    });
+    effect(() => {
+      const w = this.width();
+      if (this.plot && w > 0) this.plot.setSize({ width: w, height: HEIGHT });
+    });
+    destroyRef.onDestroy(() => this.plot?.destroy());
+  }
+
+  private css(name: string, fallback: string): string {
+    return getComputedStyle(this.host().nativeElement).getPropertyValue(name).trim() || fallback;
+  }
+
+  private build(channel: Channel, time: number[], key: string): void {
+    const t0 = performance.now();
+    this.plot?.destroy();
+    const el = this.host().nativeElement;
+    const axis = this.css('--chart-axis', '#4a5260');
+    const grid = this.css('--chart-grid', 'rgba(0,0,0,.1)');
+    const color = channel.key === 'heart_rate' ? this.css('--chart-line', '#d92d6b') : this.css('--accent', '#1a5fd0');
+    const axisStyle = { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    const opts: uPlot.Options = {
+      width: this.width() || el.clientWidth || 600,
+      height: HEIGHT,
+      legend: { show: false },
+      cursor: { drag: { x: true, y: false }, sync: { key, scales: ['x', null] }, points: { size: 6 } },
+      scales: {
+        x: { time: false },
+        y: { dir: channel.inverted ? -1 : 1 },
+      },
+      axes: [
+        // Ticks at whole minutes and hours of elapsed time.
+        { ...axisStyle, space: 70, incrs: [60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200], values: (_u, splits) => splits.map(elapsedText) },
+        {
+          ...axisStyle,
+          size: 56,
+          label: channel.unit,
+          labelSize: 16,
+          labelGap: 0,
+          values: (_u, splits) => splits.map((s) => (channel.key === 'pace' ? paceText(s) : String(s))),
+        },
+      ],
+      series: [{}, { label: channel.label, stroke: color, width: 1.25, spanGaps: false, points: { show: false } }],
+      hooks: {
+        setCursor: [
+          (u) => {
+            const i = u.cursor.idx ?? null;
+            this.hover.set(i);
+            this.hovered.emit(i);
+          },
+        ],
+      },
+    };
+    this.plot = new uPlot(opts, [time, channel.values] as unknown as uPlot.AlignedData, el);
+    this.rendered.emit(performance.now() - t0);
+  }
+}
