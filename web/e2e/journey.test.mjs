@@ -53,6 +53,8 @@ const unexpected = [];
 const axeResults = [];
 
 const tid = (id) => `[data-testid="${id}"]`;
+/** The date `days` after an ISO date (YYYY-MM-DD). */
+const addDaysIso = (date, days) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 /** Whether an event a step saw was one it expected (`allow`), else it is kept for the summary test. */
@@ -470,6 +472,39 @@ describe('Wearhouse dashboard: one user journey', { concurrency: false }, () => 
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     assert.match(await text('wh-trend-chart[data-figure="distance"] [data-testid="trend-stats"]'), /^2017-10-\d\d · /);
     await checkPage('trends', ctx);
+  });
+
+  step('4c3. sleep: a night\'s hypnogram from a watch\'s stages, and the last 30 nights', async (ctx) => {
+    const tokens = await client.login(USER.username, USER.password, await totp.fresh());
+    const watch = { name: 'E2E Watch', kind: 'watch' };
+    const night = SOURCES_DAY;
+    const eve = addDaysIso(night, -1);
+    const stages = [
+      ['22:30', '23:50', 'core', eve, eve],
+      ['23:50', '01:10', 'deep', eve, night],
+      ['01:10', '01:25', 'awake', night, night],
+      ['01:25', '03:00', 'rem', night, night],
+      ['03:00', '06:40', 'core', night, night],
+    ];
+    const sent = await client.call('POST', '/api/v1/samples', {
+      token: tokens.access_token,
+      body: { samples: stages.map(([a, b, stage, da, db]) => ({ metric: 'sleep', value: stage, start: `${da}T${a}:00+03:00`, end: `${db}T${b}:00+03:00`, source: watch })) },
+    });
+    assert.equal(sent.status, 200, `posting a night: ${sent.text}`);
+    await client.logout(tokens.refresh_token);
+    await page.locator(tid('nav-sleep')).click();
+    await waitForUrl(/\/sleep/, 'Sleep');
+    await page.goto(`/sleep?date=${night}`);
+    await page.locator(`${tid('sleep-night')}[data-state="ok"]`).waitFor();
+    await page.locator(tid('hypnogram')).waitFor();
+    const blocks = await page.locator(`${tid('hypnogram')} rect`).count();
+    assert.equal(blocks, 5, 'one block per stretch of a stage');
+    const figures = await text(tid('sleep-night'));
+    ctx.log(`night: ${figures.slice(0, 160)}`);
+    assert.match(figures, /Asleep\s*7:55 h/, '8 h 10 min in bed less 15 min awake');
+    assert.match(figures, /(22:30|10:30\s*PM)–(06:40|0?6:40\s*AM)/, 'in bed from 22:30 to 06:40 local');
+    await page.locator(tid('sleep-regularity')).waitFor();
+    await checkPage('sleep', ctx);
   });
 
   step('4d. today: steps sent from another device show up live, without a reload', async (ctx) => {

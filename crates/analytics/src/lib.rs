@@ -16,5 +16,5 @@ pub use buckets::{bucket_cumulative, bucket_readings, Bucket};
 pub use local_day::{local_date, sleep_date, split_by_local_day, DayShare};
 pub use merge::{merge_intervals, MergedPiece, SourcedInterval};
 pub use rollup::{daily_cumulative, daily_readings, merge_readings, DayFigures};
-pub use sleep::{daily_sleep, sleep_sessions, SleepDay, SleepSession, StageInterval};
+pub use sleep::{daily_sleep, sleep_sessions, SleepDay, SleepSession, StageInterval, StagePiece};
 pub use zones::ZoneHistory;

@@ -48,6 +48,9 @@ pub struct SleepSession {
     pub efficiency: f64,
     /// Sources whose samples made the session, ascending.
     pub sources: Vec<u32>,
+    /// The merged stages in order, without gaps between touching pieces of one stage: the night's
+    /// hypnogram. Their lengths per stage are `stages`.
+    pub hypnogram: Vec<StagePiece>,
 }
 
 /// Totals of the sessions ending on one local day.
@@ -87,16 +90,16 @@ impl SleepDay {
     }
 }
 
-/// A slice of the merged stage layer.
-#[derive(Debug, Clone, Copy)]
-struct Piece {
-    start: i64,
-    end: i64,
-    stage: SleepStage,
+/// A slice of a night's merged stages (Unix seconds): what a hypnogram draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StagePiece {
+    pub start: i64,
+    pub end: i64,
+    pub stage: SleepStage,
 }
 
 /// Sweeps the stage samples: in each slice between boundaries the best-ranked active sample wins.
-fn merge_stages(stages: &[StageInterval]) -> Vec<Piece> {
+fn merge_stages(stages: &[StageInterval]) -> Vec<StagePiece> {
     let mut bounds: Vec<i64> = stages.iter().flat_map(|s| [s.start, s.end]).collect();
     bounds.sort_unstable();
     bounds.dedup();
@@ -104,7 +107,7 @@ fn merge_stages(stages: &[StageInterval]) -> Vec<Piece> {
     order.sort_by_key(|s| s.start);
     let mut active: Vec<&StageInterval> = Vec::new();
     let mut next = 0;
-    let mut pieces: Vec<Piece> = Vec::new();
+    let mut pieces: Vec<StagePiece> = Vec::new();
     for w in bounds.windows(2) {
         let (a, b) = (w[0], w[1]);
         while next < order.len() && order[next].start <= a {
@@ -117,7 +120,7 @@ fn merge_stages(stages: &[StageInterval]) -> Vec<Piece> {
         };
         match pieces.last_mut() {
             Some(p) if p.end == a && p.stage == best.stage => p.end = b,
-            _ => pieces.push(Piece {
+            _ => pieces.push(StagePiece {
                 start: a,
                 end: b,
                 stage: best.stage,
@@ -182,7 +185,8 @@ pub fn sleep_sessions(samples: &[StageInterval], zones: &ZoneHistory) -> Vec<Sle
                 .filter(|s| s.stage != SleepStage::InBed)
                 .collect();
             let mut stages: BTreeMap<SleepStage, f64> = BTreeMap::new();
-            for p in merge_stages(&stage_samples) {
+            let hypnogram = merge_stages(&stage_samples);
+            for p in &hypnogram {
                 *stages.entry(p.stage).or_default() += (p.end - p.start) as f64;
             }
             let asleep: f64 = stages.iter().filter(|(s, _)| s.is_asleep()).map(|(_, v)| v).sum();
@@ -213,6 +217,7 @@ pub fn sleep_sessions(samples: &[StageInterval], zones: &ZoneHistory) -> Vec<Sle
                 },
                 stages,
                 sources,
+                hypnogram,
             }
         })
         .collect()
@@ -299,6 +304,21 @@ mod tests {
         assert_eq!(s.stages[&Asleep], 1.5 * 3600.0);
         assert_eq!(s.asleep, 8.0 * 3600.0, "naive sum would be 14.5 h");
         assert_eq!(s.in_bed, 8.0 * 3600.0);
+        // The hypnogram: the ring where the watch has nothing, the watch's stages elsewhere.
+        let piece = |a: (&str, i8), b: (&str, i8), stage| StagePiece {
+            start: at(a.0, a.1),
+            end: at(b.0, b.1),
+            stage,
+        };
+        assert_eq!(
+            s.hypnogram,
+            [
+                piece(("23:00", 9), ("23:30", 9), Asleep),
+                piece(("23:30", 9), ("03:00", 10), Core),
+                piece(("03:00", 10), ("06:00", 10), Deep),
+                piece(("06:00", 10), ("07:00", 10), Asleep),
+            ]
+        );
     }
 
     #[test]

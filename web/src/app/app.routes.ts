@@ -36,6 +36,11 @@ export const routes: Routes = [
         loadComponent: () => import('./pages/trends/trends').then((m) => m.TrendsPage),
       },
       {
+        path: 'sleep',
+        title: 'Sleep',
+        loadComponent: () => import('./pages/sleep/sleep').then((m) => m.SleepPage),
+      },
+      {
         path: 'activities',
         title: 'Activities',
         loadComponent: () => import('./pages/activities/activities').then((m) => m.ActivitiesPage),

@@ -37,8 +37,9 @@ pub struct RouteParams {
         pattern = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|-(0[0-9]|1[01]):[0-5][0-9]|-12:00|\\+(0[0-9]|1[0-3]):[0-5][0-9]|\\+14:00)$"
     )]
     pub to: Option<String>,
-    /// How far, in metres, a simplified route may stray from the recorded track (Douglas–Peucker);
-    /// default 10. Larger is smaller and coarser.
+    /// How far, in metres, a simplified route may stray from the recorded track (Douglas–Peucker).
+    /// Left out: 10 m, or coarser (up to 160 m) where that keeps thousands of routes within about
+    /// 2 MB; the answer's `tolerance_m` says which. Larger is smaller and coarser.
     #[param(minimum = 1, maximum = 1000)]
     pub tolerance_m: Option<f64>,
 }
@@ -67,6 +68,7 @@ pub struct RouteView {
     "truncated": false
 }))]
 pub struct RoutesView {
+    /// The tolerance the routes were simplified to, metres.
     pub tolerance_m: f64,
     /// Newest first. Activities without recorded positions are left out.
     pub routes: Vec<RouteView>,
@@ -96,8 +98,8 @@ fn view(routes: Routes) -> RoutesView {
 }
 
 /// The routes of all matching activities at once, each simplified (Douglas–Peucker) to within
-/// `tolerance_m`: what a heatmap of every route draws. About 2 MB for 5,000 activities at the default
-/// tolerance, sent compressed.
+/// `tolerance_m`: what a heatmap of every route draws. At most about 2 MB for 5,000 activities
+/// without a tolerance asked for, sent compressed.
 #[utoipa::path(get, path = "/activities/routes", tag = "activities", security(("bearer" = [])),
     params(RouteParams),
     responses(

@@ -614,6 +614,34 @@ async fn sleep_counts_for_the_day_it_ends_with_stages_merged_across_sources() {
     assert_eq!(sessions[0]["start"], "2026-05-03T20:30:00Z");
     assert_eq!(sessions[0]["stages"]["deep"], 1.5 * 3600.0);
     assert!((sessions[0]["efficiency"].as_f64().unwrap() - 7.25 / 8.25).abs() < 1e-9);
+    assert!(sessions[0].get("hypnogram").is_none(), "only when asked for");
+    // The hypnogram: the night's stages in order, adding up to the stage totals.
+    let with: Vec<Value> = app
+        .get(
+            "/api/v1/sleep?from=2026-05-04&to=2026-05-04&hypnogram=true",
+            Some(&t.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let pieces = with[0]["hypnogram"].as_array().unwrap();
+    let stages: Vec<&str> = pieces.iter().map(|p| p["stage"].as_str().unwrap()).collect();
+    assert_eq!(stages.first(), Some(&"core"), "{pieces:?}");
+    let mut totals = std::collections::BTreeMap::<String, f64>::new();
+    let mut previous_end = None;
+    for p in pieces {
+        let (start, end): (jiff::Timestamp, jiff::Timestamp) = (
+            p["start"].as_str().unwrap().parse().unwrap(),
+            p["end"].as_str().unwrap().parse().unwrap(),
+        );
+        assert!(previous_end.is_none_or(|e| e <= start), "in order: {pieces:?}");
+        previous_end = Some(end);
+        *totals.entry(p["stage"].as_str().unwrap().into()).or_default() += (end - start).get_seconds() as f64;
+    }
+    for (stage, seconds) in with[0]["stages"].as_object().unwrap() {
+        assert_eq!(totals.get(stage).copied(), seconds.as_f64(), "{stage}");
+    }
     // A rebuild from raw samples gives the same figures.
     let before = daily(&app, &t.access, "2026-05-03", "2026-05-04").await;
     let store = wearhouse::bootstrap::open_store(&app.config).await.unwrap();

@@ -169,8 +169,8 @@ export interface paths {
         };
         /**
          * The routes of all matching activities at once, each simplified (Douglas–Peucker) to within
-         *     `tolerance_m`: what a heatmap of every route draws. About 2 MB for 5,000 activities at the default
-         *     tolerance, sent compressed.
+         *     `tolerance_m`: what a heatmap of every route draws. At most about 2 MB for 5,000 activities
+         *     without a tolerance asked for, sent compressed.
          */
         get: operations["activity_routes"];
         put?: never;
@@ -2744,7 +2744,10 @@ export interface components {
         RoutesView: {
             /** @description Newest first. Activities without recorded positions are left out. */
             routes: components["schemas"]["RouteView"][];
-            /** Format: double */
+            /**
+             * Format: double
+             * @description The tolerance the routes were simplified to, metres.
+             */
             tolerance_m: number;
             /**
              * @description More than 5,000 activities matched: only the newest 5,000 are here; narrow `from`/`to` for the
@@ -2949,6 +2952,8 @@ export interface components {
              */
             efficiency: number;
             end: string;
+            /** @description With `hypnogram=true`: the night's stages in order, as merged across sources. */
+            hypnogram?: components["schemas"]["StagePieceView"][] | null;
             /**
              * Format: double
              * @description Seconds.
@@ -2962,6 +2967,12 @@ export interface components {
             };
             start: string;
         };
+        /**
+         * @description A sleep stage. The numeric codes equal HealthKit's `HKCategoryValueSleepAnalysis` values, so Apple
+         *     Health imports map one to one.
+         * @enum {string}
+         */
+        SleepStage: "in_bed" | "asleep" | "awake" | "core" | "deep" | "rem";
         SourceAttributionView: {
             /**
              * @description The source's samples on the day by start, neighbours the merge treated alike as one run
@@ -3019,6 +3030,13 @@ export interface components {
              *     that finer data does not already account for.
              */
             summary: boolean;
+        };
+        /** @description A stretch of one stage in a night. */
+        StagePieceView: {
+            end: string;
+            stage: components["schemas"]["SleepStage"];
+            /** @description RFC 3339 (UTC). */
+            start: string;
         };
         /**
          * @description Time-aligned arrays: `time[i]` (seconds from the activity start, non-decreasing) and, for each channel,
@@ -4378,8 +4396,9 @@ export interface operations {
                 /** @description Activities starting before this instant. */
                 to?: string | null;
                 /**
-                 * @description How far, in metres, a simplified route may stray from the recorded track (Douglas–Peucker);
-                 *     default 10. Larger is smaller and coarser.
+                 * @description How far, in metres, a simplified route may stray from the recorded track (Douglas–Peucker).
+                 *     Left out: 10 m, or coarser (up to 160 m) where that keeps thousands of routes within about
+                 *     2 MB; the answer's `tolerance_m` says which. Larger is smaller and coarser.
                  */
                 tolerance_m?: number | null;
                 /** @description Comma-separated activity types. */
@@ -7112,7 +7131,9 @@ export interface operations {
             query: {
                 /** @description First local day, `YYYY-MM-DD`. */
                 from: string;
-                /** @description Last local day, inclusive (at most 1,000 days after `from`). */
+                /** @description `true` adds each night's stages in order (`hypnogram`). */
+                hypnogram?: boolean | null;
+                /** @description Last local day, inclusive (at most 366 days after `from`). */
                 to: string;
             };
             header?: never;
@@ -7134,6 +7155,28 @@ export interface operations {
                      *         "date": "2025-06-14",
                      *         "efficiency": 0.929,
                      *         "end": "2025-06-14T04:41:00Z",
+                     *         "hypnogram": [
+                     *           {
+                     *             "end": "2025-06-13T22:40:00Z",
+                     *             "stage": "core",
+                     *             "start": "2025-06-13T21:08:00Z"
+                     *           },
+                     *           {
+                     *             "end": "2025-06-14T00:53:00Z",
+                     *             "stage": "deep",
+                     *             "start": "2025-06-13T22:40:00Z"
+                     *           },
+                     *           {
+                     *             "end": "2025-06-14T01:25:00Z",
+                     *             "stage": "awake",
+                     *             "start": "2025-06-14T00:53:00Z"
+                     *           },
+                     *           {
+                     *             "end": "2025-06-14T04:41:00Z",
+                     *             "stage": "rem",
+                     *             "start": "2025-06-14T01:25:00Z"
+                     *           }
+                     *         ],
                      *         "in_bed": 27180,
                      *         "sources": [
                      *           3

@@ -233,35 +233,64 @@ pub struct SleepSessionView {
     pub efficiency: f64,
     /// Ids of the sources whose samples made the session.
     pub sources: Vec<u32>,
+    /// With `hypnogram=true`: the night's stages in order, as merged across sources.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hypnogram: Option<Vec<StagePieceView>>,
+}
+
+/// A stretch of one stage in a night.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StagePieceView {
+    /// RFC 3339 (UTC).
+    pub start: String,
+    pub end: String,
+    pub stage: wearhouse_model::SleepStage,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct SleepParams {
+    /// First local day, `YYYY-MM-DD`.
+    pub from: String,
+    /// Last local day, inclusive (at most 366 days after `from`).
+    pub to: String,
+    /// `true` adds each night's stages in order (`hypnogram`).
+    pub hypnogram: Option<bool>,
 }
 
 /// Sleep sessions ending on local days `from` to `to` (at most 366 days), built from `sleep` samples
 /// merged across sources by priority. Samples less than an hour apart form one session; a session
 /// belongs to the local day on which it ends.
-#[utoipa::path(get, path = "/sleep", tag = "summaries", security(("bearer" = [])), params(DailyParams),
+#[utoipa::path(get, path = "/sleep", tag = "summaries", security(("bearer" = [])), params(SleepParams),
     responses(
         (status = 200, body = Vec<SleepSessionView>, example = json!([{
             "start": "2025-06-13T21:08:00Z", "end": "2025-06-14T04:41:00Z", "date": "2025-06-14",
             "in_bed": 27180.0, "asleep": 25260.0, "awake": 1920.0,
             "stages": {"awake": 1920.0, "core": 13140.0, "deep": 4380.0, "rem": 7740.0},
-            "efficiency": 0.929, "sources": [3]
+            "efficiency": 0.929, "sources": [3],
+            "hypnogram": [
+                {"start": "2025-06-13T21:08:00Z", "end": "2025-06-13T22:40:00Z", "stage": "core"},
+                {"start": "2025-06-13T22:40:00Z", "end": "2025-06-14T00:53:00Z", "stage": "deep"},
+                {"start": "2025-06-14T00:53:00Z", "end": "2025-06-14T01:25:00Z", "stage": "awake"},
+                {"start": "2025-06-14T01:25:00Z", "end": "2025-06-14T04:41:00Z", "stage": "rem"}
+            ]
         }])),
         (status = 422, description = "`validation_failed`: bad date or range", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn sleep(
     State(state): State<AppState>,
     Auth(actor): Auth,
-    Query(p): Query<DailyParams>,
+    Query(p): Query<SleepParams>,
 ) -> ApiResult<Response> {
-    let key = format!("sleep{:?}", (&p.from, &p.to));
+    let key = format!("sleep{:?}", (&p.from, &p.to, p.hypnogram));
     cached(&state, actor.id(), key, compute_sleep(&state, &actor, &p)).await
 }
 
 async fn compute_sleep(
     state: &AppState,
     actor: &AuthenticatedUser,
-    p: &DailyParams,
+    p: &SleepParams,
 ) -> ApiResult<Json<Vec<SleepSessionView>>> {
+    let hypnogram = p.hypnogram.unwrap_or(false);
     let sessions = state.summaries.sleep_sessions(actor.id(), &p.from, &p.to).await?;
     let instant = |s: i64| {
         jiff::Timestamp::from_second(s)
@@ -285,6 +314,16 @@ async fn compute_sleep(
                     .collect(),
                 efficiency: s.efficiency,
                 sources: s.sources,
+                hypnogram: hypnogram.then(|| {
+                    s.hypnogram
+                        .iter()
+                        .map(|p| StagePieceView {
+                            start: instant(p.start),
+                            end: instant(p.end),
+                            stage: p.stage,
+                        })
+                        .collect()
+                }),
             })
             .collect(),
     ))

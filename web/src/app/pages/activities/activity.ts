@@ -158,18 +158,34 @@ export class ActivityPage {
     });
   }
 
+  /**
+   * Loads the activity and, at once beside it, its streams thinned to what a chart can show (1,000
+   * points); every recorded point follows and replaces them, for zooming in.
+   */
   protected async load(id: string): Promise<void> {
     const seq = ++this.seq;
     this.data.set({ state: 'loading' });
     this.renderMs.set(null);
+    const streamsAt = (resolution: 'medium' | 'high') =>
+      this.api
+        .get('/api/v1/activities/{id}/streams', { path: { id }, query: { resolution } })
+        .then((s) => s as unknown as Streams)
+        .catch((err: unknown) => {
+          if (problemOf(err).code === 'no_streams') return null;
+          throw err;
+        });
     try {
-      const activity = await this.api.get('/api/v1/activities/{id}', { path: { id } });
-      const streams = activity.stream_points > 0 ? ((await this.api.get('/api/v1/activities/{id}/streams', { path: { id } })) as unknown as Streams) : null;
+      const [activity, streams] = await Promise.all([this.api.get('/api/v1/activities/{id}', { path: { id } }), streamsAt('medium')]);
       if (seq !== this.seq) return;
       this.arrivedAt = performance.now();
       this.pending = streams ? channels(streams, activity.type, this.prefs.units()).length : 0;
       this.data.set({ state: 'ok', activity, streams });
       if (!this.pending) this.renderMs.set(0);
+      if (streams && activity.stream_points > streams.time.length) {
+        const full = await streamsAt('high');
+        const now = this.data();
+        if (seq === this.seq && full && now.state === 'ok') this.data.set({ ...now, streams: full });
+      }
     } catch (err) {
       if (seq === this.seq) this.data.set({ state: 'error', problem: problemOf(err) });
     }

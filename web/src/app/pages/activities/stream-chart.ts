@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, computed, effect, inject, input, output, signal, untracked, viewChild } from '@angular/core';
 import uPlot from 'uplot';
+import { chartColors } from '../../core/chart-colors';
 import { ThemeService } from '../../core/theme.service';
 import { elapsedText, paceText, type Channel } from './streams';
 
@@ -92,20 +93,20 @@ export class StreamChart {
     destroyRef.onDestroy(() => this.plot?.destroy());
   }
 
-  private css(name: string, fallback: string): string {
-    return getComputedStyle(this.host().nativeElement).getPropertyValue(name).trim() || fallback;
-  }
+  /** The chart's width before it was first measured: the page measures once for all its charts. */
+  readonly initialWidth = input(0);
 
   private build(channel: Channel, time: number[], key: string): void {
     const t0 = performance.now();
     this.plot?.destroy();
     const el = this.host().nativeElement;
-    const axis = this.css('--chart-axis', '#4a5260');
-    const grid = this.css('--chart-grid', 'rgba(0,0,0,.1)');
-    const color = channel.key === 'heart_rate' ? this.css('--chart-line', '#d92d6b') : this.css('--accent', '#1a5fd0');
+    const colors = chartColors(this.theme.dark());
+    const axis = colors.axis;
+    const grid = colors.grid;
+    const color = channel.key === 'heart_rate' ? colors.line : colors.accent;
     const axisStyle = { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
     const opts: uPlot.Options = {
-      width: this.width() || el.clientWidth || 600,
+      width: this.width() || this.initialWidth() || el.clientWidth || 600,
       height: HEIGHT,
       legend: { show: false },
       cursor: { drag: { x: true, y: false }, sync: { key, scales: ['x', null] }, points: { size: 6 } },

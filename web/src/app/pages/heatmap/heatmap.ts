@@ -118,7 +118,7 @@ export class HeatmapPage {
     this.data.set({ state: 'loading' });
     try {
       const value = await this.api.get('/api/v1/activities/routes', {
-        query: { ...this.range(period), ...(type ? { type } : {}), tolerance_m: 10 },
+        query: { ...this.range(period), ...(type ? { type } : {}) },
       });
       if (seq !== this.seq) return;
       const projected = project(value.routes.map((r) => r.polyline));

@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, computed, effect, inject, input, output, signal, untracked, viewChild } from '@angular/core';
 import uPlot from 'uplot';
 import type { UnitSystem } from '../../api/types';
+import { chartColors } from '../../core/chart-colors';
 import { ThemeService } from '../../core/theme.service';
 import { stats, type Resolution, type TrendFigure } from './figures';
 
@@ -110,19 +111,19 @@ export class TrendChart {
     destroyRef.onDestroy(() => this.plot?.destroy());
   }
 
-  private css(name: string, fallback: string): string {
-    return getComputedStyle(this.host().nativeElement).getPropertyValue(name).trim() || fallback;
-  }
+  /** The chart's width before it was first measured: the page measures once for all its charts. */
+  readonly initialWidth = input(0);
 
   private build(data: { xs: number[]; ys: (number | null)[]; previous: (number | null)[] | null }, figure: TrendFigure, key: string): void {
     const t0 = performance.now();
     this.plot?.destroy();
     this.plot = null;
     const el = this.host().nativeElement;
-    const width = this.width() || el.clientWidth || 600;
-    const color = this.css('--accent', '#1a5fd0');
-    const faint = this.css('--chart-axis', '#4a5260');
-    const grid = this.css('--chart-grid', 'rgba(0,0,0,.1)');
+    const width = this.width() || this.initialWidth() || el.clientWidth || 600;
+    const colors = chartColors(this.theme.dark());
+    const color = colors.accent;
+    const faint = colors.axis;
+    const grid = colors.grid;
     const axisStyle = { stroke: faint, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
     const amount = figure.kind === 'amount';
     const step = data.xs.length > 1 ? data.xs[1] - data.xs[0] : 86_400;

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, signal, untracked } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, computed, effect, inject, signal, untracked, viewChild } from '@angular/core';
 import type { DailySummariesView, FigureName } from '../../api/types';
 import { ApiService } from '../../core/api.service';
 import { PrefsService } from '../../core/prefs.service';
@@ -70,6 +70,9 @@ export class TrendsPage {
   private pendingCharts = 0;
   private seq = 0;
   protected readonly syncKey = `trends-${Math.random().toString(36).slice(2)}`;
+  private readonly section = viewChild<ElementRef<HTMLElement>>('chartsSection');
+  /** The charts' width, measured once when data arrives (one layout for all of them). */
+  protected readonly chartWidth = signal(0);
 
   protected readonly today = computed(() => today(this.prefs.zone()));
   protected readonly window = computed<{ from: LocalDate; to: LocalDate }>(() => {
@@ -132,6 +135,11 @@ export class TrendsPage {
       if (seq !== this.seq) return;
       this.arrivedAt = performance.now();
       this.pendingCharts = this.chosen().length;
+      const section = this.section()?.nativeElement;
+      if (section) {
+        const style = getComputedStyle(section);
+        this.chartWidth.set(Math.max(section.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight), 0));
+      }
       this.data.set({ state: 'ok', current, previous });
     } catch (err) {
       if (seq === this.seq) this.data.set({ state: 'error', problem: problemOf(err) });
