@@ -571,6 +571,42 @@ describe('Wearhouse dashboard: one user journey', { concurrency: false }, () => 
     await page.locator(tid('activity-title-input')).fill('Multisport day');
     await page.locator(tid('activity-save')).click();
     await page.locator(tid('activity-title'), { hasText: 'Multisport day' }).waitFor();
+
+    // Move it to the trash, then bring it back.
+    await page.locator(tid('activity-delete')).click();
+    await page.locator(tid('activity-delete-confirm')).click();
+    await waitForUrl(/\/activities$/, 'Activities after deleting');
+    await page.locator(tid('activities-trash')).click();
+    await waitForUrl(/\/activities\/trash/, 'Trash');
+    await page.locator(tid('trash-row'), { hasText: 'Multisport day' }).waitFor();
+    await checkPage('trash', ctx);
+    await page.locator(`${tid('trash-row')}:has-text("Multisport day") ${tid('trash-restore')}`).click();
+    await expectCount(page.locator(tid('trash-row')), 0, 'the trash is empty after restoring');
+    await page.goto(`/activities/${longest.id}`);
+    await page.locator(tid('activity-title'), { hasText: 'Multisport day' }).waitFor();
+  });
+
+  step('4d3. measurements: a weight and a blood pressure entered by hand, in the user\'s units', async (ctx) => {
+    await page.locator(tid('nav-today')).click();
+    await page.locator(tid('add-measurement')).click();
+    await waitForUrl(/\/measurements/, 'Add a measurement');
+    await page.locator(tid('measure-kind-weight')).check();
+    await page.locator(tid('measure-value-body_mass')).fill('61.4');
+    await page.locator(tid('measure-save')).click();
+    await page.locator(tid('measure-recent-row'), { hasText: '61.4 kg' }).waitFor();
+    await page.locator(tid('measure-kind-blood_pressure')).check();
+    await page.locator(tid('measure-value-blood_pressure_systolic')).fill('118');
+    await page.locator(tid('measure-value-blood_pressure_diastolic')).fill('76');
+    await page.locator(tid('measure-save')).click();
+    await page.locator(tid('measure-recent-row'), { hasText: '118 mmHg' }).waitFor();
+    // An impossible value is refused in plain words, and nothing is stored.
+    await page.locator(tid('measure-kind-weight')).check();
+    await page.locator(tid('measure-value-body_mass')).evaluate((el) => el.removeAttribute('max'));
+    await page.locator(tid('measure-value-body_mass')).fill('1200');
+    await page.locator(tid('measure-save')).click();
+    await page.locator(tid('measure-error')).waitFor();
+    ctx.log(`refused: ${await text(tid('measure-error'))}`);
+    await checkPage('measurements', ctx);
   });
 
   step('4e. sources: where a day\'s steps come from when a watch and a phone overlap; reordering the sources changes the day', async (ctx) => {
@@ -623,6 +659,22 @@ describe('Wearhouse dashboard: one user journey', { concurrency: false }, () => 
       ['E2E Watch', 'partly_counted'],
     ]);
     await screenshots(page, 'sources-reordered');
+  });
+
+  step('4e2. calendar: 2017 coloured by distance from the Apple Health export; this month compared', async (ctx) => {
+    await page.locator(tid('nav-calendar')).click();
+    await waitForUrl(/\/calendar/, 'Calendar');
+    await page.locator(tid('calendar-figure')).selectOption('distance');
+    const year = Number(await text(tid('calendar-year')));
+    for (let y = year; y > 2017; y--) await page.locator(tid('calendar-prev')).click();
+    await page.locator(tid('calendar-year'), { hasText: '2017' }).waitFor();
+    await page.locator(`${tid('calendar')} td[data-date="${APPLE_DAY}"]:not([data-level="0"])`).waitFor();
+    const lit = await page.locator(`${tid('calendar')} td[data-date^="2017-10"]:not([data-level="0"])`).count();
+    ctx.log(`October 2017: ${lit} days with distance`);
+    assert.ok(lit >= 5, `October 2017 has days with distance (${lit})`);
+    await page.locator(tid('compare-row')).first().waitFor();
+    assert.equal(await page.locator(tid('compare-row')).count(), 5, 'five figures compared');
+    await checkPage('calendar', ctx);
   });
 
   step('4f. heatmap: the imported workouts\' routes are drawn on one canvas', async (ctx) => {

@@ -36,6 +36,16 @@ export const routes: Routes = [
         loadComponent: () => import('./pages/trends/trends').then((m) => m.TrendsPage),
       },
       {
+        path: 'calendar',
+        title: 'Calendar',
+        loadComponent: () => import('./pages/calendar/calendar').then((m) => m.CalendarPage),
+      },
+      {
+        path: 'measurements',
+        title: 'Add a measurement',
+        loadComponent: () => import('./pages/measurements/measurements').then((m) => m.MeasurementsPage),
+      },
+      {
         path: 'sleep',
         title: 'Sleep',
         loadComponent: () => import('./pages/sleep/sleep').then((m) => m.SleepPage),
@@ -44,6 +54,11 @@ export const routes: Routes = [
         path: 'activities',
         title: 'Activities',
         loadComponent: () => import('./pages/activities/activities').then((m) => m.ActivitiesPage),
+      },
+      {
+        path: 'activities/trash',
+        title: 'Trash',
+        loadComponent: () => import('./pages/activities/trash').then((m) => m.TrashPage),
       },
       {
         path: 'activities/:id',

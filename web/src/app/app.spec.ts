@@ -19,10 +19,10 @@ describe('App shell', () => {
     const fixture = TestBed.createComponent(App);
     await fixture.whenStable();
     const el = fixture.nativeElement as HTMLElement;
-    expect(testids(el)).toEqual(['nav-today', 'nav-trends', 'nav-sleep', 'nav-activities', 'nav-sources', 'nav-heatmap', 'nav-imports', 'nav-settings']);
+    expect(testids(el)).toEqual(['nav-today', 'nav-trends', 'nav-calendar', 'nav-sleep', 'nav-activities', 'nav-sources', 'nav-heatmap', 'nav-imports', 'nav-settings']);
     auth.me.set(me({ roles: ['user', 'admin'] }));
     await fixture.whenStable();
-    expect(testids(el)).toEqual(['nav-today', 'nav-trends', 'nav-sleep', 'nav-activities', 'nav-sources', 'nav-heatmap', 'nav-imports', 'nav-settings', 'nav-admin']);
+    expect(testids(el)).toEqual(['nav-today', 'nav-trends', 'nav-calendar', 'nav-sleep', 'nav-activities', 'nav-sources', 'nav-heatmap', 'nav-imports', 'nav-settings', 'nav-admin']);
     expect(el.querySelector('[data-testid="sign-out"]')).not.toBeNull();
     expect(el.querySelector('main#main')).not.toBeNull();
   });

@@ -9,7 +9,7 @@ import { Icon } from './shared/icon';
 interface NavItem {
   path: string;
   label: string;
-  icon: 'today' | 'trends' | 'sleep' | 'activities' | 'imports' | 'sources' | 'map' | 'settings' | 'admin';
+  icon: 'today' | 'trends' | 'calendar' | 'sleep' | 'activities' | 'imports' | 'sources' | 'map' | 'settings' | 'admin';
   exact: boolean;
   testid: string;
 }
@@ -34,6 +34,7 @@ export class App {
     const items: NavItem[] = [
       { path: '/', label: 'Today', icon: 'today', exact: true, testid: 'nav-today' },
       { path: '/trends', label: 'Trends', icon: 'trends', exact: false, testid: 'nav-trends' },
+      { path: '/calendar', label: 'Calendar', icon: 'calendar', exact: false, testid: 'nav-calendar' },
       { path: '/sleep', label: 'Sleep', icon: 'sleep', exact: false, testid: 'nav-sleep' },
       { path: '/activities', label: 'Activities', icon: 'activities', exact: false, testid: 'nav-activities' },
       { path: '/sources', label: 'Sources', icon: 'sources', exact: false, testid: 'nav-sources' },

@@ -5,6 +5,7 @@ export type IconName =
   | 'imports'
   | 'sources'
   | 'trends'
+  | 'calendar'
   | 'activities'
   | 'map'
   | 'settings'
@@ -39,6 +40,7 @@ export type IconName =
       @switch (name()) {
         @case ('today') { <rect x="3" y="4" width="18" height="17" rx="2"/><path d="M3 9h18M8 2v4M16 2v4"/><circle cx="12" cy="15" r="2"/> }
         @case ('activities') { <circle cx="13" cy="4" r="2"/><path d="M7 21l3-6 3 2v5M10 15l1-5 4 3 3-1M6 11l3-3 3 1"/> }
+        @case ('calendar') { <rect x="3" y="4" width="18" height="17" rx="2"/><path d="M3 9h18M8 2v4M16 2v4M7 13h2M11 13h2M15 13h2M7 17h2M11 17h2"/> }
         @case ('trends') { <path d="M3 17l6-6 4 4 8-8"/><path d="M15 7h6v6"/> }
         @case ('sources') { <path d="M12 3l9 5-9 5-9-5z"/><path d="M3 13l9 5 9-5"/> }
         @case ('map') { <path d="M9 4L3 6v14l6-2 6 2 6-2V4l-6 2z"/><path d="M9 4v14M15 6v14"/> }

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, input, signal, untracked } from '@angular/core';
-import { Router } from '@angular/router';
+import { Router, RouterLink } from '@angular/router';
 import type { ActivityList, ActivityView, DailySummariesView, SampleListView, SleepSessionView } from '../../api/types';
 import { ApiService } from '../../core/api.service';
 import { LiveService } from '../../core/live.service';
@@ -45,7 +45,7 @@ function errorOf<T>(l: Load<T>): ApiProblem | null {
 
 @Component({
   selector: 'wh-today',
-  imports: [Icon, HrChart],
+  imports: [Icon, HrChart, RouterLink],
   templateUrl: './today.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
