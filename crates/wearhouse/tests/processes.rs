@@ -892,8 +892,10 @@ async fn the_notifier_receives_every_event_even_those_published_while_it_was_dow
     post(4).await;
     assert_eq!(notified_at_least(&notifier, 1).await, 1);
     // The event is counted when handled and acknowledged just after: delivery is at least once, so a
-    // kill between the two would rightly deliver it again. Give the acknowledgement time to arrive.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // kill between the two would rightly deliver it again. Give the acknowledgement time to reach the
+    // broker, generously: with the other suites running beside this one, half a second was not always
+    // enough.
+    tokio::time::sleep(Duration::from_secs(2)).await;
     // Down (killed, nothing handed back): two more batches are published meanwhile.
     notifier.kill();
     post(5).await;

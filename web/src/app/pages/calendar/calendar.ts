@@ -18,7 +18,8 @@ interface Comparison {
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-const COMPARED: FigureName[] = ['steps', 'distance', 'active_energy', 'exercise_minutes', 'sleep_asleep'];
+// Figures named as the catalogue's metrics, which `GET /summaries/totals` sums.
+const COMPARED: FigureName[] = ['steps', 'distance', 'active_energy', 'exercise_minutes', 'floors'];
 
 /**
  * A year of days coloured by a chosen figure, month by month, and this week, month or year against the
