@@ -313,7 +313,79 @@ pub fn finish(mut doc: OpenApi) -> serde_json::Value {
     let mut json = serde_json::to_value(&doc).unwrap_or_default();
     flatten_all_of(&mut json);
     link_operations(&mut json);
+    constrain_activity_types(&mut json);
+    exact_dates(&mut json);
     json
+}
+
+/// How the routes' patterns spell a date: any day 01–31 of any month.
+const LOOSE_DATE: &str = "(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])";
+
+/// The dates that exist, 1900–2099: days 29 and 30 in every month but February, 31 in the long
+/// months, 29 February in leap years (every fourth year but 1900).
+const EXACT_DATE: &str = "((19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])\
+|(19|20)[0-9]{2}-(0[13-9]|1[0-2])-(29|30)\
+|(19|20)[0-9]{2}-(0[13578]|1[02])-31\
+|(19(0[48]|[2468][048]|[13579][26])|20([02468][048]|[13579][26]))-02-29)";
+
+/// Makes every date in a pattern of the document one that exists: the server refuses 30 February,
+/// so the contract says so (the attributes keep the readable form).
+pub fn exact_dates(doc: &mut serde_json::Value) {
+    match doc {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                match value {
+                    serde_json::Value::String(text) if key == "pattern" && text.contains(LOOSE_DATE) => {
+                        *text = text.replace(LOOSE_DATE, EXACT_DATE);
+                    }
+                    other => exact_dates(other),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(exact_dates),
+        _ => {}
+    }
+}
+
+/// The pattern of a comma-separated list of activity types (`running,cycling`) as the server reads it:
+/// the catalogue's names, each item trimmed, empty items ignored. An attribute cannot spell the names
+/// out; the server enforces them.
+pub fn activity_types_pattern() -> String {
+    let names: Vec<&str> = wearhouse_model::ActivityType::ALL
+        .iter()
+        .map(|t| t.as_str())
+        .collect();
+    let item = format!("\\s*(({})\\s*)?", names.join("|"));
+    format!("^{item}(,{item})*$")
+}
+
+/// The operations whose query parameter `type` is a comma-separated list of activity types.
+const ACTIVITY_TYPE_LISTS: [&str; 2] = ["/api/v1/activities", "/api/v1/activities/routes"];
+
+/// Gives the `type` parameter of [`ACTIVITY_TYPE_LISTS`] the pattern of [`activity_types_pattern`].
+pub fn constrain_activity_types(doc: &mut serde_json::Value) {
+    let pattern = activity_types_pattern();
+    let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        if !ACTIVITY_TYPE_LISTS.contains(&path.as_str()) {
+            continue;
+        }
+        let Some(ops) = item.as_object_mut() else { continue };
+        for op in ops.values_mut() {
+            let Some(params) = op.get_mut("parameters").and_then(|p| p.as_array_mut()) else {
+                continue;
+            };
+            for param in params {
+                if param["name"] == "type" && param["in"] == "query" {
+                    if let Some(schema) = param.get_mut("schema").and_then(|s| s.as_object_mut()) {
+                        schema.insert("pattern".into(), pattern.clone().into());
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Adds the responses of the middleware and extractors to every operation of `doc`.
@@ -336,5 +408,47 @@ pub fn complete_responses(doc: &mut OpenApi) {
             });
             complete(op, json_body);
         }
+    }
+}
+
+#[cfg(test)]
+mod date_pattern_tests {
+    use super::*;
+
+    #[test]
+    fn the_exact_date_pattern_takes_the_dates_that_exist_and_no_others() {
+        // `regex` reads this pattern (groups, alternation, classes, counts) as ECMA-262 does.
+        let re = regex::Regex::new(&format!("^{EXACT_DATE}$")).unwrap();
+        let mut day = jiff::civil::date(1900, 1, 1);
+        let mut seen = 0;
+        while day.year() < 2100 {
+            assert!(re.is_match(&day.to_string()), "{day}");
+            seen += 1;
+            day = day.tomorrow().unwrap();
+        }
+        assert_eq!(seen, 73_049);
+        for bad in [
+            "1900-02-29",
+            "2023-02-29",
+            "2026-02-30",
+            "2026-04-31",
+            "2026-13-01",
+            "2100-01-01",
+            "2026-00-10",
+        ] {
+            assert!(!re.is_match(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_pattern_of_the_document_gets_exact_dates() {
+        let mut doc = serde_json::json!({"paths": {"/x": {"get": {"parameters": [
+            {"name": "from", "schema": {"type": "string", "pattern": format!("^{LOOSE_DATE}T00$")}}
+        ]}}}});
+        exact_dates(&mut doc);
+        let pattern = doc["paths"]["/x"]["get"]["parameters"][0]["schema"]["pattern"]
+            .as_str()
+            .unwrap();
+        assert_eq!(pattern, format!("^{EXACT_DATE}T00$"));
     }
 }

@@ -21,15 +21,53 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(attribution))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize)]
 pub struct AttributionParams {
-    /// An amount (`steps`, `distance`, `active_energy` …) or a reading (`heart_rate`, `body_mass` …);
-    /// not `sleep`.
-    #[param(value_type = Metric)]
     pub metric: String,
-    /// The local day, `YYYY-MM-DD` (1900–2099), in the user's time zone of that day.
-    #[param(pattern = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
     pub date: String,
+}
+
+/// Written by hand: `metric` is the catalogue without its categories (`sleep`, whose nights have their
+/// own API), an enum no derive gives while keeping the parameter required.
+impl IntoParams for AttributionParams {
+    fn into_params(
+        _: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        use utoipa::openapi::schema::Type;
+        use utoipa::openapi::{ObjectBuilder, Required};
+        let metrics = Metric::ALL
+            .iter()
+            .filter(|m| m.kind() != MetricKind::Category)
+            .map(|m| m.as_str());
+        vec![
+            ParameterBuilder::new()
+                .name("metric")
+                .parameter_in(ParameterIn::Query)
+                .required(Required::True)
+                .description(Some(
+                    "An amount (`steps`, `distance`, `active_energy` …) or a reading (`heart_rate`, \
+                     `body_mass` …); not `sleep`.",
+                ))
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .enum_values(Some(metrics)),
+                ))
+                .build(),
+            ParameterBuilder::new()
+                .name("date")
+                .parameter_in(ParameterIn::Query)
+                .required(Required::True)
+                .description(Some(
+                    "The local day, `YYYY-MM-DD` (1900–2099), in the user's time zone of that day.",
+                ))
+                .schema(Some(ObjectBuilder::new().schema_type(Type::String).pattern(
+                    Some("^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"),
+                )))
+                .build(),
+        ]
+    }
 }
 
 /// How the merge treated samples.

@@ -45,6 +45,15 @@ impl From<SavedPreferences> for PreferencesView {
     }
 }
 
+/// Today cards, each at most once.
+fn card_list() -> utoipa::openapi::schema::Array {
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(utoipa::openapi::Ref::from_schema_name("TodayCard"))
+        .max_items(Some(TodayCard::ALL.len()))
+        .unique_items(true)
+        .build()
+}
+
 /// The whole set of preferences; it replaces the saved one.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -54,7 +63,7 @@ impl From<SavedPreferences> for PreferencesView {
 }))]
 pub struct PreferencesBody {
     /// The Today cards to show, in order, each at most once (`unknown_card`, `duplicate_card`).
-    #[schema(value_type = Vec<TodayCard>, max_items = 9)]
+    #[schema(schema_with = card_list)]
     pub today_cards: Vec<String>,
     #[schema(value_type = Theme)]
     pub theme: String,

@@ -2382,7 +2382,6 @@ export interface components {
         PreferencesBody: {
             language?: null | components["schemas"]["Language"];
             theme: components["schemas"]["Theme"];
-            /** @description The Today cards to show, in order, each at most once (`unknown_card`, `duplicate_card`). */
             today_cards: components["schemas"]["TodayCard"][];
             unit_system?: null | components["schemas"]["UnitSystem"];
         };
@@ -7057,11 +7056,8 @@ export interface operations {
             query: {
                 /** @description The local day, `YYYY-MM-DD` (1900–2099), in the user's time zone of that day. */
                 date: string;
-                /**
-                 * @description An amount (`steps`, `distance`, `active_energy` …) or a reading (`heart_rate`, `body_mass` …);
-                 *     not `sleep`.
-                 */
-                metric: components["schemas"]["Metric"];
+                /** @description An amount (`steps`, `distance`, `active_energy` …) or a reading (`heart_rate`, `body_mass` …); not `sleep`. */
+                metric: "steps" | "distance" | "active_energy" | "basal_energy" | "heart_rate" | "resting_heart_rate" | "walking_heart_rate" | "hrv_sdnn" | "hrv_rmssd" | "spo2" | "respiratory_rate" | "body_mass" | "height" | "body_fat_percentage" | "lean_body_mass" | "bmi" | "met" | "vo2max" | "floors" | "elevation_gain" | "speed" | "cadence" | "power" | "blood_pressure_systolic" | "blood_pressure_diastolic" | "blood_glucose" | "body_temperature" | "water" | "exercise_minutes" | "stand_hours" | "mindful_minutes";
             };
             header?: never;
             path?: never;
