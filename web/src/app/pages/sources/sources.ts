@@ -1,6 +1,9 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { Router } from '@angular/router';
-import type { AttributionView, Metric, RunView, SourceView } from '../../api/types';
+import type { AttributionView, RunView, SourceView, paths } from '../../api/types';
+
+/** The metrics the attribution takes: the catalogue without sleep. */
+type Metric = NonNullable<paths['/api/v1/samples/attribution']['get']['parameters']['query']>['metric'];
 import { ApiService } from '../../core/api.service';
 import { NotifyService } from '../../core/notify.service';
 import { PrefsService } from '../../core/prefs.service';
