@@ -560,7 +560,11 @@ describe('Wearhouse dashboard: one user journey', { concurrency: false }, () => 
     ctx.log(`${charts} stream charts, drawn ${await page.locator(tid('activity-streams')).getAttribute('data-render-ms')} ms after the streams arrived, ${Date.now() - t0} ms after navigation`);
     assert.ok(charts >= 3, `heart rate, pace or speed, elevation … (${charts} charts)`);
     await page.locator(tid('activity-route')).waitFor();
+    // Every recorded point follows the chart-sized streams and redraws the charts: hover after that.
+    await page.locator(`${tid('activity-streams')}[data-points="${longest.stream_points}"]`).waitFor({ timeout: 30_000 });
+    await settle(page);
     const box = await page.locator('wh-stream-chart .u-over').first().boundingBox();
+    assert.ok(box, 'the first chart is on the page');
     await page.mouse.move(box.x + box.width / 3, box.y + box.height / 2);
     await page.locator(tid('route-marker')).waitFor({ timeout: 5000 });
     assert.match(await text('wh-stream-chart [data-testid="stream-readout"]'), /^\d+:\d\d(:\d\d)? · /, 'the readout shows the time under the cursor');
