@@ -263,8 +263,12 @@ async function trends(server, browser) {
       await page.goto(`${server.url}/trends`);
       await page.locator('[data-testid="trends"][data-state="ok"]').waitFor();
       await page.locator('[data-testid="trends-range-1y"]').check();
+      // A year switches days to weeks: wait for that before choosing days again, or the click can land
+      // on the still-checked radio before the switch and be undone by it.
+      await page.locator('[data-testid="trends-resolution-week"]:checked').waitFor({ state: 'attached' });
       await page.locator('[data-testid="trends-resolution-day"]').check();
-      await page.locator('wh-trend-chart[data-figure="steps"] [data-testid="trend-stats"]').filter({ hasText: /\/day/ }).waitFor();
+      // The chart's accessible summary, which (unlike the readout) does not follow the mouse.
+      await page.locator('wh-trend-chart[data-figure="steps"] [data-testid="trend-canvas"][aria-label*="per day"]').waitFor();
       await page.locator('[data-testid="trends"][data-state="ok"][data-render-ms]').waitFor();
       const charts = await page.locator('wh-trend-chart').count();
       times.push({ render: Number(await page.locator('[data-testid="trends"]').getAttribute('data-render-ms')), charts });
