@@ -16,6 +16,7 @@ import { api, localDate } from './lib/api.mjs';
 import { DESKTOP, axe, formatViolations, instrument, launchBrowser, screenshot, screenshots, settle } from './lib/browser.mjs';
 import { CHROMIUM, OUT_DIR, SERVER_BIN, ensureOutDir, requireFile, sample } from './lib/env.mjs';
 import { startServer } from './lib/server.mjs';
+import { startTileServer } from './lib/tiles.mjs';
 import { TotpClock } from './lib/totp.mjs';
 
 const USER = { username: 'ana.e2e', email: 'ana.e2e@example.org', password: 'Velvet-Tangerine-Orbit-42' };
@@ -40,6 +41,8 @@ let context;
 let page;
 let monitor;
 let client;
+/** The map tile server the dashboard's basemap comes from. */
+let tiles;
 let totp;
 /** Recovery codes shown when MFA was turned on (one is spent on an API look-up). */
 let recoveryCodes = [];
@@ -197,7 +200,12 @@ describe('Wearhouse dashboard: one user journey', { concurrency: false }, () => 
   });
 
   async function setUp() {
-    server = await startServer({ users: [ADMIN], name: 'journey' });
+    tiles = await startTileServer();
+    server = await startServer({
+      users: [ADMIN],
+      name: 'journey',
+      env: { WEARHOUSE_MAP__TILE_URL: tiles.template, WEARHOUSE_MAP__ATTRIBUTION: 'Test tiles', WEARHOUSE_MAP__MAX_ZOOM: '18' },
+    });
     client = api(server.url);
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: DESKTOP, timezoneId: ZONE, locale: 'en-US', baseURL: server.url });
@@ -211,6 +219,7 @@ describe('Wearhouse dashboard: one user journey', { concurrency: false }, () => 
     await context?.close().catch(() => {});
     await browser?.close().catch(() => {});
     await server?.stop().catch(() => {});
+    await tiles?.stop().catch(() => {});
     writeFileSync(path.join(OUT_DIR, 'axe.json'), JSON.stringify(axeResults, null, 2));
   });
 
@@ -560,6 +569,22 @@ describe('Wearhouse dashboard: one user journey', { concurrency: false }, () => 
     ctx.log(`${charts} stream charts, drawn ${await page.locator(tid('activity-streams')).getAttribute('data-render-ms')} ms after the streams arrived, ${Date.now() - t0} ms after navigation`);
     assert.ok(charts >= 3, `heart rate, pace or speed, elevation … (${charts} charts)`);
     await page.locator(tid('activity-route')).waitFor();
+    // The configured basemap: tiles of the route's area fetched from the tile server, with its attribution.
+    await page.locator(tid('route-tile')).first().waitFor();
+    assert.equal(await text(tid('route-attribution')), 'Test tiles');
+    const shownTiles = await page.locator(tid('route-tile')).count();
+    await poll(() => tiles.requests.length >= shownTiles, 'every tile under the route is fetched');
+    const zooms = new Set(tiles.requests.map((r) => r.z));
+    ctx.log(`${shownTiles} map tiles at zoom ${[...zooms].join(', ')}`);
+    assert.equal(zooms.size, 1, 'one zoom for the route');
+    const tokens3 = await client.login(USER.username, USER.password, await totp.fresh());
+    const fixes = await client.get(`/api/v1/activities/${longest.id}/streams?keys=lat,lon&resolution=low`, tokens3.access_token);
+    await client.logout(tokens3.refresh_token);
+    const i = fixes.lat.findIndex((v, k) => v !== null && fixes.lon[k] !== null);
+    const z = [...zooms][0];
+    const sin = Math.sin((fixes.lat[i] * Math.PI) / 180);
+    const expected = { x: Math.floor(((fixes.lon[i] + 180) / 360) * 2 ** z), y: Math.floor((0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) * 2 ** z) };
+    assert.ok(tiles.requests.some((r) => r.x === expected.x && r.y === expected.y), `the tile under the route's first fix (${z}/${expected.x}/${expected.y}) is drawn`);
     // Every recorded point follows the chart-sized streams and redraws the charts: hover after that.
     await page.locator(`${tid('activity-streams')}[data-points="${longest.stream_points}"]`).waitFor({ timeout: 30_000 });
     await settle(page);
@@ -570,11 +595,32 @@ describe('Wearhouse dashboard: one user journey', { concurrency: false }, () => 
     assert.match(await text('wh-stream-chart [data-testid="stream-readout"]'), /^\d+:\d\d(:\d\d)? · /, 'the readout shows the time under the cursor');
     await checkPage('activity', ctx);
 
-    // Rename it.
+    // Splits per km from the recorded distance.
+    const splitRows = await page.locator(tid('split-row')).count();
+    ctx.log(`${splitRows} splits; the first: ${await text(`${tid('split-row')} >> nth=0`)}`);
+    assert.ok(splitRows >= 2, `a split per kilometre (${splitRows})`);
+    assert.match(await text(`${tid('split-row')} >> nth=0`), /^1 km\s+\d+:\d\d/, 'the first split is a kilometre with its time');
+
+    // Edit it: a title and the perceived effort; then a wrong title, taken back from the history.
     await page.locator(tid('activity-edit')).click();
-    await page.locator(tid('activity-title-input')).fill('Multisport day');
-    await page.locator(tid('activity-save')).click();
+    await page.locator(tid('af-title')).fill('Multisport day');
+    await page.locator(tid('af-rpe')).fill('7');
+    await page.locator(tid('af-save')).click();
     await page.locator(tid('activity-title'), { hasText: 'Multisport day' }).waitFor();
+    await page.locator(tid('activity-edit')).click();
+    await page.locator(tid('af-title')).fill('Wrong title');
+    await page.locator(tid('af-save')).click();
+    await page.locator(tid('activity-title'), { hasText: 'Wrong title' }).waitFor();
+    await page.locator(`${tid('activity-history')} summary`).click();
+    await page.locator(tid('revision-row')).first().waitFor();
+    const revisions = await page.locator(tid('revision-row')).count();
+    assert.ok(revisions >= 3, `created, then edited twice (${revisions} revisions)`);
+    // Newest first: the second row is the edit that named it "Multisport day".
+    const earlier = await page.locator(`${tid('revision-row')} >> nth=1`).getAttribute('data-revision');
+    assert.match(await text(`${tid('revision-row')} >> nth=1`), /Multisport day/);
+    await page.locator(tid(`revision-restore-${earlier}`)).click();
+    await page.locator(tid('activity-title'), { hasText: 'Multisport day' }).waitFor();
+    await expectCount(page.locator(tid('revision-row')), revisions + 1, 'the restore is itself a revision');
 
     // Move it to the trash, then bring it back.
     await page.locator(tid('activity-delete')).click();
@@ -588,6 +634,56 @@ describe('Wearhouse dashboard: one user journey', { concurrency: false }, () => 
     await expectCount(page.locator(tid('trash-row')), 0, 'the trash is empty after restoring');
     await page.goto(`/activities/${longest.id}`);
     await page.locator(tid('activity-title'), { hasText: 'Multisport day' }).waitFor();
+  });
+
+  step('4d2b. activities: a workout entered by hand; its copy from a watch is offered as a duplicate and merged', async (ctx) => {
+    await page.locator(tid('nav-activities')).click();
+    await waitForUrl(/\/activities$/, 'Activities');
+    await page.locator(tid('activities-new')).click();
+    await waitForUrl(/\/activities\/new/, 'Add a workout');
+    await page.locator(tid('af-type')).selectOption('running');
+    await page.locator(tid('af-title')).fill('Lunch run');
+    await page.locator(tid('af-start')).fill('2026-11-03T12:00');
+    await page.locator(tid('af-hours')).fill('0');
+    await page.locator(tid('af-minutes')).fill('45');
+    await page.locator(tid('af-distance')).fill('8.5');
+    await page.locator(tid('af-avgHeartRate')).fill('150');
+    await page.locator(tid('af-maxHeartRate')).fill('140');
+    await page.locator(tid('af-save')).click();
+    // A maximum below the average is named before anything is sent.
+    await page.locator(tid('af-errors')).waitFor();
+    assert.equal(await page.locator('#af-maxHeartRate').getAttribute('aria-invalid'), 'true');
+    await checkPage('new-activity', ctx);
+    await page.locator(tid('af-maxHeartRate')).fill('171');
+    await page.locator(tid('af-save')).click();
+    await waitForUrl(/\/activities\/[0-9a-z-]{10,}$/, 'the new workout');
+    await page.locator(tid('activity-title'), { hasText: 'Lunch run' }).waitFor();
+    const id = page.url().split('/').pop();
+    const tokens = await client.login(USER.username, USER.password, await totp.fresh());
+    const made = await client.get(`/api/v1/activities/${id}`, tokens.access_token);
+    assert.equal(made.distance, 8500, 'stored in metres');
+    assert.equal(made.duration, 2700);
+    assert.equal(made.time_zone, ZONE, 'in the zone of the profile');
+    assert.equal(localDate(made.start, ZONE), '2026-11-03');
+
+    // The same run from a watch, 20 s later.
+    const copy = await client.call('POST', '/api/v1/activities', {
+      token: tokens.access_token,
+      body: { type: 'running', start: new Date(Date.parse(made.start) + 20_000).toISOString(), duration: 2690, distance: 8530, avg_heart_rate: 152,
+        source: { name: 'Forerunner 265', kind: 'watch' } },
+    });
+    assert.equal(copy.status, 201, copy.text);
+    await page.locator(tid('nav-activities')).click();
+    await page.locator(tid('activities-duplicates')).click();
+    await waitForUrl(/\/activities\/duplicates/, 'Possible duplicates');
+    await expectCount(page.locator(tid('duplicate-pair')), 1, 'the two recordings are one pair');
+    assert.match(await text(tid('duplicate-pair')), /Forerunner 265/, 'each side names its source');
+    await checkPage('duplicates', ctx);
+    await page.locator(tid('duplicate-keep-first')).click();
+    await page.locator(tid('duplicates-none')).waitFor();
+    const merged = await client.get(`/api/v1/activities/${copy.json.id}`, tokens.access_token);
+    await client.logout(tokens.refresh_token);
+    assert.equal(merged.merged_into, id, 'the watch copy is merged into the run entered by hand');
   });
 
   step('4d3. measurements: a weight and a blood pressure entered by hand, in the user\'s units', async (ctx) => {
@@ -864,6 +960,15 @@ describe('Wearhouse dashboard: one user journey', { concurrency: false }, () => 
     if (bad.length) assert.fail(bad.map((r) => `${r.page} (${r.url}):\n${formatViolations(r.violations)}`).join('\n'));
   });
 });
+
+/** Waits until `check()` holds (up to 10 s), else fails naming `what`. */
+async function poll(check, what, timeout = 10_000) {
+  const deadline = Date.now() + timeout;
+  while (!check()) {
+    if (Date.now() > deadline) assert.fail(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 async function assertAttr(locator, name, expected, what) {
   const deadline = Date.now() + 5000;

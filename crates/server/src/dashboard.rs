@@ -3,22 +3,44 @@
 //! answers a path is `wearhouse_web`'s business; this module only makes the response. Paths of the API,
 //! the docs and the probes never fall through to the dashboard: an unknown one stays a problem+json 404.
 
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use wearhouse_web::{Asset, Caching, Encoding};
 
+use crate::map_tiles::MapTiles;
 use crate::middleware::problems;
+use crate::state::AppState;
 
 /// The dashboard's policy: its scripts and styles are files of its own (no inline code, no
-/// `unsafe-inline`), it talks only to this server, and avatars come as `blob:` URLs.
-pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; \
-connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+/// `unsafe-inline`), it talks only to this server, avatars come as `blob:` URLs, and images may also
+/// come from the configured map tile server (its origin only).
+pub fn csp(tiles: Option<&MapTiles>) -> String {
+    let tile_origin = tiles.map(|t| format!(" {}", t.origin)).unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:{tile_origin}; \
+connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+fn csp_header(state: &AppState) -> HeaderValue {
+    // The tile origin was checked to hold only characters a header value may (no spaces, quotes,
+    // semicolons or commas), so this cannot fail; the fallback is the policy without tiles.
+    HeaderValue::from_str(&csp(state.settings.map_tiles.as_ref())).unwrap_or_else(|_| {
+        HeaderValue::from_static("default-src 'self'; img-src 'self' blob: data:; frame-ancestors 'none'")
+    })
+}
 
 /// Path prefixes that belong to the server, not the dashboard.
 const SERVER_PATHS: [&str; 6] = ["/api", "/docs", "/redoc", "/healthz", "/readyz", "/metrics"];
 
 /// The router's fallback: a dashboard file, `index.html` for a client route, or a 404 problem.
-pub async fn fallback(method: Method, uri: Uri, headers: HeaderMap) -> Response {
+pub async fn fallback(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
     let path = uri.path();
     let server_path = SERVER_PATHS
         .iter()
@@ -29,15 +51,15 @@ pub async fn fallback(method: Method, uri: Uri, headers: HeaderMap) -> Response 
     let relative = path.trim_start_matches('/');
     let accepts = |e: Encoding| accepts_encoding(&headers, e.token());
     if let Some(asset) = wearhouse_web::file(relative, accepts) {
-        return respond(asset, &headers);
+        return respond(asset, &headers, csp_header(&state));
     }
     // A last segment with an extension names a file, and a missing file is not a page of the app.
     if relative.rsplit('/').next().is_some_and(|name| name.contains('.')) {
         return problems::not_found().await;
     }
     match wearhouse_web::file("index.html", accepts) {
-        Some(index) => respond(index, &headers),
-        None => not_built(),
+        Some(index) => respond(index, &headers, csp_header(&state)),
+        None => not_built(csp_header(&state)),
     }
 }
 
@@ -60,7 +82,7 @@ fn accepts_encoding(headers: &HeaderMap, token: &str) -> bool {
         })
 }
 
-fn respond(asset: Asset, request: &HeaderMap) -> Response {
+fn respond(asset: Asset, request: &HeaderMap, policy: HeaderValue) -> Response {
     let etag = HeaderValue::from_str(&asset.etag).ok();
     let fresh = request
         .get(header::IF_NONE_MATCH)
@@ -95,14 +117,14 @@ fn respond(asset: Asset, request: &HeaderMap) -> Response {
     // Pages, and scripts: a worker (the service worker that keeps the shell for offline starts) runs
     // under the policy its script came with, and must reach the server it was served by.
     if asset.content_type.starts_with("text/html") || asset.content_type.contains("javascript") {
-        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+        h.insert(header::CONTENT_SECURITY_POLICY, policy);
     }
     response
 }
 
 /// What `/` shows when the dashboard was not built (debug builds without `web/dist`, or a release
 /// built with `WEARHOUSE_SKIP_WEB=1`).
-fn not_built() -> Response {
+fn not_built(policy: HeaderValue) -> Response {
     let page = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Wearhouse</title></head>\n\
 <body><main><h1>Wearhouse is running</h1>\n\
 <p>The web dashboard is not part of this build. Build it with <code>npm --prefix web ci &amp;&amp; npm --prefix web run build</code> \
@@ -113,7 +135,7 @@ which builds and embeds it (unless <code>WEARHOUSE_SKIP_WEB=1</code>).</p>\n\
     let mut response = Html(page).into_response();
     let h = response.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::CONTENT_SECURITY_POLICY, policy);
     response
 }
 
@@ -125,6 +147,23 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(value).unwrap());
         h
+    }
+
+    #[test]
+    fn the_policy_lets_images_come_from_the_tile_server_only() {
+        let plain = csp(None);
+        assert!(plain.contains("img-src 'self' blob: data:;"));
+        let tiles = MapTiles::parse("https://tiles.example.org/{z}/{x}/{y}.png", "", 19)
+            .unwrap()
+            .unwrap();
+        let with_tiles = csp(Some(&tiles));
+        let img = with_tiles
+            .split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with("img-src"))
+            .unwrap();
+        assert_eq!(img, "img-src 'self' blob: data: https://tiles.example.org");
+        assert_eq!(with_tiles.replace(" https://tiles.example.org", ""), plain);
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod dashboard;
 mod examples;
 mod extract;
 mod idempotency;
+pub mod map_tiles;
 pub mod middleware;
 mod openapi;
 pub mod problem;

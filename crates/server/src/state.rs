@@ -28,6 +28,8 @@ pub struct HttpSettings {
     pub trust_forwarded_for: bool,
     pub rate_limits: RateLimitSettings,
     pub uploads: UploadSettings,
+    /// The basemap routes are drawn on; none by default.
+    pub map_tiles: Option<crate::map_tiles::MapTiles>,
 }
 
 /// Limits on file uploads (`POST /imports`), which are exempt from the request deadline because a
@@ -63,6 +65,7 @@ impl Default for HttpSettings {
             trust_forwarded_for: false,
             rate_limits: RateLimitSettings::default(),
             uploads: UploadSettings::default(),
+            map_tiles: None,
         }
     }
 }

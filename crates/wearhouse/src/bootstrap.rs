@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use secrecy::ExposeSecret;
+use wearhouse_server::map_tiles::MapTiles;
 use wearhouse_server::{AppState, HttpSettings, RateLimitSettings, Services, UploadSettings};
 use wearhouse_services::events::{Event, EventBus, LocalBus};
 use wearhouse_services::jobs::{builtin, CancellationToken, WorkerOptions};
@@ -133,9 +134,13 @@ pub fn with_blobs(config: &Config, imports: ImportService) -> anyhow::Result<Imp
     Ok(imports.with_blobs(Arc::new(bucket)))
 }
 
-pub fn http_settings(config: &Config) -> HttpSettings {
+/// The HTTP layer's settings; fails, naming the key, on a map tile template that is not one.
+pub fn http_settings(config: &Config) -> anyhow::Result<HttpSettings> {
     let r = &config.rate_limit;
-    HttpSettings {
+    let map = &config.map;
+    let map_tiles = MapTiles::parse(&map.tile_url, &map.attribution, map.max_zoom)
+        .map_err(|e| anyhow::anyhow!("map.tile_url: {e}"))?;
+    Ok(HttpSettings {
         cors_origins: config.http.cors_origins.clone(),
         body_limit_bytes: config.http.body_limit_bytes,
         request_timeout: Duration::from_secs(config.http.request_timeout_secs),
@@ -155,7 +160,8 @@ pub fn http_settings(config: &Config) -> HttpSettings {
             per_user: config.http.uploads_per_user,
             min_free_bytes: config.http.upload_min_free_mb.saturating_mul(1024 * 1024),
         },
-    }
+        map_tiles,
+    })
 }
 
 /// Connects this process to the others through Redis: rate limits count in shared buckets, and the
@@ -275,7 +281,7 @@ impl Application {
             events,
         };
         let accounts = services.accounts.clone();
-        let state = AppState::new(services, http_settings(config));
+        let state = AppState::new(services, http_settings(config)?);
         let invalidations = match config.redis_url.trim() {
             "" => None,
             url => Some(share_across_processes(url, accounts, &state).await?),

@@ -34,6 +34,7 @@ pub struct Config {
     pub jobs: JobsConfig,
     pub blobs: BlobsConfig,
     pub responses: ResponsesConfig,
+    pub map: MapConfig,
     /// Wearable gateways this service connects to and takes samples from (`[[gateways]]`).
     pub gateways: Vec<GatewayConfig>,
 }
@@ -54,6 +55,30 @@ pub struct GatewayConfig {
     pub device: String,
     /// That device's kind (watch, ring, band, chest_strap …).
     pub device_kind: String,
+}
+
+/// The basemap the dashboard draws routes on. None by default: routes are drawn on their own and no
+/// request goes to a third party.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MapConfig {
+    /// An XYZ tile template with `{z}`, `{x}` and `{y}` (256-pixel Web Mercator tiles), e.g.
+    /// `https://tile.openstreetmap.org/{z}/{x}/{y}.png`; empty: no basemap.
+    pub tile_url: String,
+    /// Shown under the map, as the tile server's terms ask.
+    pub attribution: String,
+    /// The deepest zoom the tile server has.
+    pub max_zoom: u8,
+}
+
+impl Default for MapConfig {
+    fn default() -> Self {
+        Self {
+            tile_url: String::new(),
+            attribution: String::new(),
+            max_zoom: 19,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -195,6 +220,7 @@ impl Default for Config {
             jobs: JobsConfig::default(),
             blobs: BlobsConfig::default(),
             responses: ResponsesConfig::default(),
+            map: MapConfig::default(),
             gateways: Vec::new(),
         }
     }

@@ -41,15 +41,16 @@ function run(args, { env, cwd, input }) {
 }
 
 /**
- * Starts the server. `users`: accounts to create with the CLI first (`{ username, email, password, admin }`).
+ * Starts the server. `users`: accounts to create with the CLI first (`{ username, email, password, admin }`);
+ * `env`: further `WEARHOUSE_*` settings.
  * Returns `{ url, port, dataDir, logFile, stop() }`.
  */
-export async function startServer({ users = [], name = 'e2e' } = {}) {
+export async function startServer({ users = [], name = 'e2e', env: extra = {} } = {}) {
   requireFile(SERVER_BIN, 'The wearhouse binary', 'Build it (cargo build --release) or set WEARHOUSE_BIN.');
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `wearhouse-${name}-`));
   const port = await freePort();
   // The temp folder is the working directory too, so no ./wearhouse.toml of the caller is picked up.
-  const env = { ...process.env, ...LIMITS, NO_COLOR: '1', WEARHOUSE_LOG__FORMAT: 'text' };
+  const env = { ...process.env, ...LIMITS, NO_COLOR: '1', WEARHOUSE_LOG__FORMAT: 'text', ...extra };
   delete env.WEARHOUSE_CONFIG;
   delete env.WEARHOUSE_LISTEN;
   delete env.WEARHOUSE_DATA_DIR;

@@ -61,6 +61,16 @@ export const routes: Routes = [
         loadComponent: () => import('./pages/activities/trash').then((m) => m.TrashPage),
       },
       {
+        path: 'activities/new',
+        title: 'Add a workout',
+        loadComponent: () => import('./pages/activities/new-activity').then((m) => m.NewActivityPage),
+      },
+      {
+        path: 'activities/duplicates',
+        title: 'Possible duplicates',
+        loadComponent: () => import('./pages/activities/duplicates').then((m) => m.DuplicatesPage),
+      },
+      {
         path: 'activities/:id',
         title: 'Activity',
         loadComponent: () => import('./pages/activities/activity').then((m) => m.ActivityPage),

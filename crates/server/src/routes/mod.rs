@@ -8,6 +8,7 @@ pub mod auth;
 pub mod health;
 pub mod imports;
 pub mod jobs;
+pub mod map;
 pub mod me;
 pub mod mfa;
 pub mod preferences;
@@ -32,6 +33,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(mfa::router())
         .merge(activities::router())
         .merge(activity_routes::router())
+        .merge(map::router())
         .merge(imports::router())
         .merge(samples::router())
         .merge(attribution::router())

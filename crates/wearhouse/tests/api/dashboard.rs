@@ -174,3 +174,45 @@ async fn the_service_worker_is_served_under_the_dashboards_policy() {
         .iter()
         .any(|i| i["sizes"] == "512x512"));
 }
+
+#[tokio::test]
+async fn a_configured_basemap_is_announced_and_its_images_allowed() {
+    let plain = spawn_app().await;
+    let tokens = plain.signed_up("nomap").await;
+    let none = get_json(&plain, &tokens.access, "/api/v1/map").await;
+    assert_eq!(
+        none,
+        serde_json::json!({"tile_url": null, "attribution": null, "max_zoom": 0})
+    );
+    let policy = header(&plain.get("/", None).await, "content-security-policy");
+    assert!(policy.contains("img-src 'self' blob: data:;"), "{policy}");
+
+    let app = spawn_app_with(|c| {
+        c.map.tile_url = "https://tiles.example.org/osm/{z}/{x}/{y}.png".into();
+        c.map.attribution = "© OpenStreetMap contributors".into();
+        c.map.max_zoom = 17;
+    })
+    .await;
+    let tokens = app.signed_up("withmap").await;
+    let map = get_json(&app, &tokens.access, "/api/v1/map").await;
+    assert_eq!(map["tile_url"], "https://tiles.example.org/osm/{z}/{x}/{y}.png");
+    assert_eq!(map["attribution"], "© OpenStreetMap contributors");
+    assert_eq!(map["max_zoom"], 17);
+    for path in ["/", "/activities/0190c3a2-9b7e-7c3a-8d4e-1f2a3b4c5d6e"] {
+        let policy = header(&app.get(path, None).await, "content-security-policy");
+        let img = policy
+            .split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with("img-src"))
+            .unwrap_or_default();
+        assert_eq!(
+            img, "img-src 'self' blob: data: https://tiles.example.org",
+            "{path}: {policy}"
+        );
+    }
+    assert_eq!(
+        app.get("/api/v1/map", None).await.status(),
+        401,
+        "signed-in users only"
+    );
+}

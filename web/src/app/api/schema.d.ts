@@ -427,6 +427,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/map": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The basemap for routes (`map.tile_url` in the configuration). The dashboard's pages may load
+         *     images from its origin.
+         */
+        get: operations["map"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -2213,6 +2233,27 @@ export interface components {
             password: string;
             /** @description With MFA on: the current 6-digit code, or one unused recovery code. */
             totp_code?: string | null;
+        };
+        /**
+         * @example {
+         *       "attribution": "© OpenStreetMap contributors",
+         *       "max_zoom": 19,
+         *       "tile_url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+         *     }
+         */
+        MapView: {
+            /** @description To show under the map; null without tiles. */
+            attribution?: string | null;
+            /**
+             * Format: int32
+             * @description The deepest zoom the tile server has.
+             */
+            max_zoom: number;
+            /**
+             * @description An XYZ tile template (`{z}`, `{x}`, `{y}`, 256-pixel Web Mercator tiles); null when no basemap is
+             *     configured, and routes are drawn on their own.
+             */
+            tile_url?: string | null;
         };
         /**
          * @description Fields to change; omit a field to keep it, send `null` to clear it.
@@ -5703,6 +5744,54 @@ export interface operations {
             };
             /** @description `import_not_found` */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests from this address or account; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `request_timeout`: the request took longer than the server's deadline (30 s by default); `storage_unavailable`: the database could not be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    map: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MapView"];
+                };
+            };
+            /** @description `unauthenticated`: no access token; `invalid_token`, `token_expired`, `token_revoked`: the token is not (or no longer) valid */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

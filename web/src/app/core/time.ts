@@ -98,6 +98,34 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }
 
+/** `YYYY-MM-DDTHH:MM` of an instant in `zone`, as an `<input type="datetime-local">` takes it. */
+export function localInput(ms: number, zone: string): string {
+  const w = wallClock(ms, zone);
+  return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}`;
+}
+
+/** The zone's offset, in minutes, at a local `YYYY-MM-DDTHH:MM` (the later one in a repeated hour). */
+export function offsetAt(local: string, zone: string): number {
+  const [date, time = '00:00'] = local.split('T');
+  const { year, month, day } = parseDate(date);
+  const [h, m] = time.split(':').map(Number);
+  const guess = Date.UTC(year, month - 1, day, h, m);
+  const first = zoneOffsetMinutes(guess, zone);
+  return zoneOffsetMinutes(guess - first * 60_000, zone);
+}
+
+/** RFC 3339 of a local `YYYY-MM-DDTHH:MM` with an offset in minutes (east positive). */
+export function withOffset(local: string, offsetMinutes: number): string {
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  return `${local}:00${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/** RFC 3339, with the zone's offset there and then, of a wall-clock `YYYY-MM-DDTHH:MM` in `zone`. */
+export function localToRfc3339(local: string, zone: string): string {
+  return withOffset(local, offsetAt(local, zone));
+}
+
 /** The local date in `zone` at instant `ms`. */
 export function localDate(ms: number, zone: string): LocalDate {
   const w = wallClock(ms, zone);

@@ -29,6 +29,8 @@ export class ActivitiesPage {
   protected readonly next = signal<string | null>(null);
   protected readonly state = signal<'loading' | 'ok' | 'more'>('loading');
   protected readonly problem = signal<ApiProblem | null>(null);
+  /** Pairs that look like one workout recorded twice, counted in the background. */
+  protected readonly duplicates = signal(0);
   private seq = 0;
 
   protected readonly rows = computed(() => {
@@ -51,6 +53,10 @@ export class ActivitiesPage {
       const words = this.words();
       untracked(() => void this.load(type, words, null));
     });
+    this.api.get('/api/v1/activities/duplicates').then(
+      (pairs) => this.duplicates.set(pairs.length),
+      () => this.duplicates.set(0),
+    );
   }
 
   protected async load(type: string, words: string, cursor: string | null): Promise<void> {

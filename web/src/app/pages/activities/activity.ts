@@ -1,18 +1,25 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
-import type { ActivityView } from '../../api/types';
+import type { ActivityView, components } from '../../api/types';
 import { ApiService } from '../../core/api.service';
 import { NotifyService } from '../../core/notify.service';
+import { MapService, type MapView } from '../../core/map.service';
 import { mercator } from '../../core/polyline';
 import { PrefsService } from '../../core/prefs.service';
 import { problemOf, type ApiProblem } from '../../core/problem';
 import { dateTime } from '../../core/time';
 import * as units from '../../core/units';
 import { activityLabel } from '../today/today';
+import { fieldsOf, formOf, patchOf, type ActivityFields } from './activity-fields';
+import { ActivityFormComponent } from './activity-form';
+import { tilesUnder } from './map-tiles';
+import { splits } from './splits';
 import { StreamChart } from './stream-chart';
-import { channels, elapsedText, type Channel } from './streams';
+import { channels, elapsedText, paceText, type Channel } from './streams';
 
 type Streams = { time: number[] } & Record<string, (number | null)[] | undefined>;
+
+type Revision = components['schemas']['RevisionView'];
 
 type Load = { state: 'loading' } | { state: 'ok'; activity: ActivityView; streams: Streams | null } | { state: 'error'; problem: ApiProblem };
 
@@ -21,11 +28,25 @@ interface Route {
   path: string;
   width: number;
   height: number;
+  /** Where the drawing sits in the world (for basemap tiles). */
+  minX: number;
+  minY: number;
+  scale: number;
   /** Position of each stream point (null without a fix). */
   at: ([number, number] | null)[];
 }
 
 const BOX = 1000;
+/** Drawn units of margin around the route (the SVG's viewBox). */
+const PAD = 20;
+
+const CHANGE_LABEL: Record<string, string> = {
+  create: 'Created',
+  update: 'Edited',
+  delete: 'Moved to the trash',
+  restore: 'Restored',
+  import: 'Re-imported',
+};
 
 function routeOf(streams: Streams): Route | null {
   const lat = streams['lat'] ?? [];
@@ -55,16 +76,17 @@ function routeOf(streams: Streams): Route | null {
     path += `${pen ? 'L' : 'M'}${p[0].toFixed(1)} ${p[1].toFixed(1)}`;
     pen = true;
   }
-  return { path, width, height, at };
+  return { path, width, height, at, minX, minY, scale };
 }
 
 /**
  * One workout: its figures, its route (drawn without a basemap), every stream on one time axis with a
- * shared cursor that also marks the spot on the route, its laps; rename, note, or move it to the trash.
+ * shared cursor that also marks the spot on the route, its laps and splits; edit every field, go back
+ * to an earlier revision, or move it to the trash.
  */
 @Component({
   selector: 'wh-activity',
-  imports: [RouterLink, StreamChart],
+  imports: [RouterLink, StreamChart, ActivityFormComponent],
   templateUrl: './activity.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -73,6 +95,9 @@ export class ActivityPage {
   private readonly router = inject(Router);
   private readonly notify = inject(NotifyService);
   private readonly prefs = inject(PrefsService);
+  private readonly map = inject(MapService);
+  /** The configured basemap, once known. */
+  protected readonly basemap = signal<MapView | null>(null);
 
   /** The `:id` of the route. */
   readonly id = input.required<string>();
@@ -80,12 +105,17 @@ export class ActivityPage {
   protected readonly data = signal<Load>({ state: 'loading' });
   protected readonly hovered = signal<number | null>(null);
   protected readonly editing = signal(false);
+  protected readonly system = this.prefs.units;
+  /** The activity's revisions, newest first, once the history is opened. */
+  protected readonly revisions = signal<Revision[] | null>(null);
   protected readonly confirmDelete = signal(false);
   protected readonly busy = signal(false);
   /** Milliseconds from the streams' arrival to every chart drawn. */
   protected readonly renderMs = signal<number | null>(null);
   private arrivedAt = 0;
   private pending = 0;
+  /** What follows the first drawing (fetching every recorded point). */
+  private afterDrawn: (() => Promise<void>) | null = null;
   protected readonly syncKey = `activity-${Math.random().toString(36).slice(2)}`;
   private seq = 0;
 
@@ -109,6 +139,14 @@ export class ActivityPage {
   protected readonly route = computed(() => {
     const s = this.streams();
     return s ? routeOf(s) : null;
+  });
+  protected readonly pad = PAD;
+  /** Basemap tiles under the route, when the server has a tile URL configured. */
+  protected readonly tiles = computed(() => {
+    const r = this.route();
+    const m = this.basemap();
+    if (!r || !m?.tile_url) return [];
+    return tilesUnder({ minX: r.minX, minY: r.minY, scale: r.scale, width: r.width, height: r.height, pad: PAD }, m.tile_url, m.max_zoom).tiles;
   });
   protected readonly marker = computed(() => {
     const i = this.hovered();
@@ -151,7 +189,49 @@ export class ActivityPage {
     }));
   });
 
+  protected readonly splits = computed(() => {
+    const s = this.streams();
+    const system = this.prefs.units();
+    if (!s) return [];
+    const unit = system === 'imperial' ? 'mi' : 'km';
+    const unitLength = system === 'imperial' ? units.METRES_PER_MILE : 1000;
+    return splits(s, s.time, system).map((x) => ({
+      n: x.n,
+      // A whole unit is named by its number; the last, shorter split by its length.
+      distance: x.metres >= unitLength * 0.999 ? `${x.n} ${unit}` : units.text(units.distance(x.metres, system)),
+      time: elapsedText(x.seconds),
+      pace: `${paceText(x.pace / 60)} /${unit}`,
+      climb: x.climb === null ? '—' : units.text(units.elevation(x.climb, system)),
+      heartRate: x.heartRate === null ? '—' : units.text(units.reading(x.heartRate, 'bpm')),
+    }));
+  });
+
+  /** The form's view of the activity, and the fields it holds before any change. */
+  protected readonly editForm = computed(() => {
+    const a = this.activity();
+    return a ? formOf(a, this.prefs.units(), this.prefs.zone()) : null;
+  });
+
+  protected readonly history = computed(() => {
+    const zone = this.prefs.zone();
+    const system = this.prefs.units();
+    const latest = this.activity()?.revision;
+    return (this.revisions() ?? []).map((r) => ({
+      revision: r.revision,
+      change: CHANGE_LABEL[r.change] ?? r.change,
+      when: dateTime(r.created_at, zone),
+      summary: [
+        r.activity.title || activityLabel(r.activity.type),
+        r.activity.duration != null ? units.duration(r.activity.duration) : null,
+        r.activity.distance ? units.text(units.distance(r.activity.distance, system)) : null,
+      ].filter((x) => x !== null).join(' · '),
+      current: r.revision === latest,
+      restorable: r.revision !== latest && !r.deleted,
+    }));
+  });
+
   constructor() {
+    void this.map.basemap().then((m) => this.basemap.set(m));
     effect(() => {
       const id = this.id();
       untracked(() => void this.load(id));
@@ -164,7 +244,10 @@ export class ActivityPage {
    */
   protected async load(id: string): Promise<void> {
     const seq = ++this.seq;
+    this.afterDrawn = null;
     this.data.set({ state: 'loading' });
+    this.revisions.set(null);
+    this.editing.set(false);
     this.renderMs.set(null);
     const streamsAt = (resolution: 'medium' | 'high') =>
       this.api
@@ -180,12 +263,20 @@ export class ActivityPage {
       this.arrivedAt = performance.now();
       this.pending = streams ? channels(streams, activity.type, this.prefs.units()).length : 0;
       this.data.set({ state: 'ok', activity, streams });
-      if (!this.pending) this.renderMs.set(0);
       if (streams && activity.stream_points > streams.time.length) {
-        const full = await streamsAt('high');
-        const now = this.data();
-        if (seq === this.seq && full && now.state === 'ok') this.data.set({ ...now, streams: full });
+        // Every point is fetched once the charts are drawn: parsing megabytes of them sooner would
+        // hold up the first drawing.
+        this.afterDrawn = async () => {
+          try {
+            const full = await streamsAt('high');
+            const now = this.data();
+            if (seq === this.seq && full && now.state === 'ok') this.data.set({ ...now, streams: full });
+          } catch (err) {
+            if (seq === this.seq) this.notify.show('error', `Every recorded point could not be loaded: ${problemOf(err).detail}`);
+          }
+        };
       }
+      if (!this.pending) this.drawn(0);
     } catch (err) {
       if (seq === this.seq) this.data.set({ state: 'error', problem: problemOf(err) });
     }
@@ -194,21 +285,71 @@ export class ActivityPage {
   protected chartRendered(): void {
     if (this.pending <= 0) return;
     this.pending--;
-    if (this.pending === 0) requestAnimationFrame(() => this.renderMs.set(Math.round(performance.now() - this.arrivedAt)));
+    if (this.pending === 0) requestAnimationFrame(() => this.drawn(Math.round(performance.now() - this.arrivedAt)));
   }
 
-  protected async save(title: string, notes: string): Promise<void> {
+  /** The first drawing is on screen: its time is kept, and every recorded point is fetched. */
+  private drawn(ms: number): void {
+    this.renderMs.set(ms);
+    const next = this.afterDrawn;
+    this.afterDrawn = null;
+    if (next) setTimeout(() => void next(), 0);
+  }
+
+  /** Saves an edit as a merge patch of the fields that changed (the server keeps a revision). */
+  protected async save(fields: ActivityFields): Promise<void> {
+    const a = this.activity();
+    const form = this.editForm();
+    if (!a || !form) return;
+    const before = fieldsOf(form, this.prefs.units());
+    const patch = 'fields' in before ? patchOf(before.fields, fields) : { ...fields };
+    if (!Object.keys(patch).length) {
+      this.editing.set(false);
+      return;
+    }
+    this.busy.set(true);
+    try {
+      const body = patch as unknown as Record<string, never>;
+      const activity = await this.api.patch('/api/v1/activities/{id}', { path: { id: a.id }, body });
+      this.data.set({ state: 'ok', activity, streams: this.streams() });
+      this.editing.set(false);
+      if (this.revisions()) void this.loadRevisions();
+      this.notify.success('Saved. The earlier version is kept in the history.');
+    } catch (err) {
+      this.notify.show('error', `Not saved: ${problemOf(err).detail}`);
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  /** Reads the history when it is first opened. */
+  protected historyToggled(open: boolean): void {
+    if (open && !this.revisions()) void this.loadRevisions();
+  }
+
+  private async loadRevisions(): Promise<void> {
+    const a = this.activity();
+    if (!a) return;
+    try {
+      const list = await this.api.get('/api/v1/activities/{id}/revisions', { path: { id: a.id } });
+      if (this.activity()?.id === a.id) this.revisions.set([...list.items].reverse());
+    } catch (err) {
+      this.notify.show('error', `The history could not be loaded: ${problemOf(err).detail}`);
+    }
+  }
+
+  /** Brings back an earlier revision's fields, itself saved as a new revision. */
+  protected async restoreRevision(revision: number): Promise<void> {
     const a = this.activity();
     if (!a) return;
     this.busy.set(true);
     try {
-      const body = { title: title.trim() || null, notes: notes.trim() || null } as unknown as Record<string, never>;
-      const activity = await this.api.patch('/api/v1/activities/{id}', { path: { id: a.id }, body });
+      const activity = await this.api.post('/api/v1/activities/{id}/restore', { path: { id: a.id }, body: { revision } });
       this.data.set({ state: 'ok', activity, streams: this.streams() });
-      this.editing.set(false);
-      this.notify.success('Saved.');
+      await this.loadRevisions();
+      this.notify.success(`Revision ${revision} restored.`);
     } catch (err) {
-      this.notify.show('error', `Not saved: ${problemOf(err).detail}`);
+      this.notify.show('error', `Not restored: ${problemOf(err).detail}`);
     } finally {
       this.busy.set(false);
     }

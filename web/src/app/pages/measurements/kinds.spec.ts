@@ -1,4 +1,5 @@
-import { KINDS, unitLabel, withOffset } from './kinds';
+import { withOffset } from '../../core/time';
+import { KINDS, unitLabel } from './kinds';
 
 describe('manual measurements', () => {
   it('enters each kind in the units of the user’s system', () => {

@@ -54,10 +54,3 @@ export function unitLabel(unit: string): string {
 
 /** The source manual entries are stored under. */
 export const MANUAL_SOURCE = { name: 'Manual entry', kind: 'manual' as const };
-
-/** RFC 3339 with the offset of `zoneOffsetMinutes` for a local `YYYY-MM-DDTHH:MM` (an <input type="datetime-local">). */
-export function withOffset(local: string, offsetMinutes: number): string {
-  const sign = offsetMinutes < 0 ? '-' : '+';
-  const abs = Math.abs(offsetMinutes);
-  return `${local}:00${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-}

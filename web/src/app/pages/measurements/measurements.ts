@@ -4,25 +4,8 @@ import { ApiService } from '../../core/api.service';
 import { NotifyService } from '../../core/notify.service';
 import { PrefsService } from '../../core/prefs.service';
 import { problemOf, type ApiProblem } from '../../core/problem';
-import { dateTime, parseDate, rfc3339Utc, wallClock, zoneOffsetMinutes } from '../../core/time';
-import { KINDS, MANUAL_SOURCE, unitLabel, withOffset, type MeasurementKind } from './kinds';
-
-/** `YYYY-MM-DDTHH:MM` of an instant in `zone`, as a datetime-local input takes it. */
-function localInput(ms: number, zone: string): string {
-  const w = wallClock(ms, zone);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${w.year}-${p(w.month)}-${p(w.day)}T${p(w.hour)}:${p(w.minute)}`;
-}
-
-/** The zone's offset, in minutes, at a local `YYYY-MM-DDTHH:MM`. */
-function offsetAt(local: string, zone: string): number {
-  const [date, time] = local.split('T');
-  const { year, month, day } = parseDate(date);
-  const [h, m] = time.split(':').map(Number);
-  const guess = Date.UTC(year, month - 1, day, h, m);
-  const first = zoneOffsetMinutes(guess, zone);
-  return zoneOffsetMinutes(guess - first * 60_000, zone);
-}
+import { dateTime, localInput, localToRfc3339, rfc3339Utc } from '../../core/time';
+import { KINDS, MANUAL_SOURCE, unitLabel, type MeasurementKind } from './kinds';
 
 /**
  * Manual measurements: weight, body fat, blood pressure, glucose and water, entered in the units of the
@@ -98,7 +81,7 @@ export class MeasurementsPage {
       this.problem.set({ status: 422, code: 'validation_failed', title: 'Check the values', detail: 'Enter a number in every field and a date and time.', errors: [] } as unknown as ApiProblem);
       return;
     }
-    const start = withOffset(when, offsetAt(when, zone));
+    const start = localToRfc3339(when, zone);
     const system = this.prefs.units();
     const samples = kind.fields.map((f, i) => ({
       metric: f.metric,
