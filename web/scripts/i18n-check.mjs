@@ -37,11 +37,15 @@ function extractSource() {
   }
 }
 
-/** `{$NAME}` placeholders and ICU variables (`{VAR_PLURAL, plural, …`) of a message, sorted. */
+/**
+ * The placeholders of a message, as a sorted set: `{$NAME}`, ICU variables (`{VAR_PLURAL, plural, …`)
+ * and the placeholders inside ICU cases (`{INTERPOLATION}`, `{START_TAG_STRONG}`).
+ */
 function placeholders(message) {
   const names = [...message.matchAll(/\{\$([A-Za-z0-9_]+)\}/g)].map((m) => `{$${m[1]}}`);
   const icu = [...message.matchAll(/\{(VAR_[A-Z0-9_]+),\s*(plural|select)/g)].map((m) => `${m[1]}:${m[2]}`);
-  return [...names, ...icu].sort().join(' ');
+  const inCases = [...message.matchAll(/\{([A-Z][A-Z0-9_]*)\}/g)].map((m) => `{${m[1]}}`);
+  return [...new Set([...names, ...icu, ...inCases])].sort().join(' ');
 }
 
 function listedLanguages() {
@@ -54,6 +58,15 @@ const started = Date.now();
 const source = extractSource();
 const sourceIds = Object.keys(source);
 const problems = [];
+
+// Angular gives an ICU inside a longer text an id of its own, generated from its English: such ids
+// change with the text, so every message must carry a custom `@@id`.
+const generated = sourceIds.filter((id) => /^\d+$/.test(id));
+if (generated.length) {
+  problems.push(
+    `messages without a custom @@id (give an ICU inside a longer text an element of its own, or make it the whole message):\n${generated.map((id) => `    ${id}: ${JSON.stringify(source[id])}`).join('\n')}`,
+  );
+}
 
 const files = readdirSync(localeDir).filter((f) => /^messages\.[a-z-]+\.json$/.test(f));
 const shipped = files.map((f) => f.slice('messages.'.length, -'.json'.length));

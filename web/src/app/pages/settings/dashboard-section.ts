@@ -124,11 +124,11 @@ export class DashboardSection {
   }
 
   protected moveUpLabel(card: string): string {
-    return $localize`:@@settings.dashboard.moveUp:Move ${card}:card: up`;
+    return $localize`:@@common.moveUp:Move ${card}:item: up`;
   }
 
   protected moveDownLabel(card: string): string {
-    return $localize`:@@settings.dashboard.moveDown:Move ${card}:card: down`;
+    return $localize`:@@common.moveDown:Move ${card}:item: down`;
   }
 
   /** Saves the language and, when it differs from the one shown, loads the page again in it. */
