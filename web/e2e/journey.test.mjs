@@ -861,6 +861,48 @@ describe('Wearhouse dashboard: one user journey', { concurrency: false }, () => 
     await client.logout(tokens.refresh_token);
   });
 
+  step('5c. settings: Deutsch turns the dashboard German (nav, Today, dates, <html lang>), kept with the account; back to the browser\'s English', async (ctx) => {
+    const saved = () => page.waitForResponse((r) => r.url().endsWith('/api/v1/me/preferences') && r.request().method() === 'PUT');
+    await page.locator(tid('nav-settings')).click();
+    await page.locator(tid('language-switch')).waitFor();
+    assert.ok(await page.locator(tid('language-browser')).isChecked(), 'the language follows the browser until one is chosen');
+
+    // Choosing another language saves it, then loads the page again in it.
+    let res = saved();
+    await page.locator(tid('language-de')).check();
+    assert.equal((await res).status(), 200, 'the language is saved');
+    await page.locator('html[lang="de"]').waitFor({ state: 'attached', timeout: 20_000 });
+    await page.locator(tid('nav-settings'), { hasText: 'Einstellungen' }).waitFor();
+    assert.ok(await page.locator(tid('language-de')).isChecked(), 'Deutsch is chosen after the reload');
+    const languageLabel = async (code) => (await page.locator('label', { has: page.locator(tid(`language-${code}`)) }).innerText()).trim();
+    assert.deepEqual([await languageLabel('en'), await languageLabel('de')], ['English', 'Deutsch'], 'each language is named in itself');
+
+    await page.locator(tid('nav-today')).click();
+    await waitForUrl(/\/(\?.*)?$/, 'Today');
+    await page.locator('h1', { hasText: 'Heute' }).waitFor();
+    assert.equal(await text(`${tid('nav-today')} .nav-text`), 'Heute', 'the nav is German');
+    assert.match(await text(tid('today-date')), /(Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag), \d{1,2}\. /, 'the date is written the German way');
+    assert.match(await text(tid('today-card-steps')), /Schritte/, 'the cards are German');
+    assert.equal(await page.title(), 'Heute · Wearhouse', 'the page title is German');
+    await checkPage('today-de', ctx);
+
+    const tokens = await client.login(USER.username, USER.password, await totp.fresh());
+    const prefs = await client.get('/api/v1/me/preferences', tokens.access_token);
+    assert.equal(prefs.language, 'de', 'the language is kept with the account');
+    await client.logout(tokens.refresh_token);
+
+    // Back to the browser's language (this context's is en-US), for the steps after this one.
+    await page.locator(tid('nav-settings')).click();
+    await page.locator(tid('language-switch')).waitFor();
+    res = saved();
+    await page.locator(tid('language-browser')).check();
+    assert.equal((await res).status(), 200, 'the browser default is saved');
+    await page.locator('html[lang="en"]').waitFor({ state: 'attached', timeout: 20_000 });
+    await page.locator(tid('nav-settings'), { hasText: 'Settings' }).waitFor();
+    assert.ok(await page.locator(tid('language-browser')).isChecked(), 'the browser default is chosen after the reload');
+    assert.equal(await page.evaluate(() => localStorage.getItem('wh.language')), null, 'no language is kept on this browser');
+  });
+
   step('6. sessions: a second (API) session appears, is signed out from the list, and its refresh token is refused', async (ctx) => {
     const tokens = await client.login(USER.username, USER.password, await totp.fresh());
     assert.ok(tokens.refresh_token, 'token-mode login returns a refresh token');

@@ -35,7 +35,7 @@ class ToastErrorHandler implements ErrorHandler {
     const err = (error as { rejection?: unknown })?.rejection ?? error;
     if (err instanceof DOMException && err.name === 'AbortError') return;
     if (err instanceof ApiError) this.notify.error(err);
-    else this.notify.show('error', 'Something went wrong on this page. Reload it if it does not work as expected.');
+    else this.notify.show('error', $localize`:@@shell.unexpectedError:Something went wrong on this page. Reload it if it does not work as expected.`);
   }
 }
 

@@ -4,13 +4,13 @@ import { adminGuard, authGuard, guestGuard } from './core/guards';
 export const routes: Routes = [
   {
     path: 'sign-in',
-    title: 'Sign in',
+    title: $localize`:@@title.signIn:Sign in`,
     canActivate: [guestGuard],
     loadComponent: () => import('./pages/sign-in/sign-in').then((m) => m.SignInPage),
   },
   {
     path: 'register',
-    title: 'Create account',
+    title: $localize`:@@title.register:Create account`,
     canActivate: [guestGuard],
     loadComponent: () => import('./pages/register/register').then((m) => m.RegisterPage),
   },
@@ -21,43 +21,43 @@ export const routes: Routes = [
       {
         path: '',
         pathMatch: 'full',
-        title: 'Today',
+        title: $localize`:@@title.today:Today`,
         loadComponent: () => import('./pages/today/today').then((m) => m.TodayPage),
       },
       { path: 'today', pathMatch: 'full', redirectTo: '' },
       {
         path: 'imports',
-        title: 'Imports',
+        title: $localize`:@@title.imports:Imports`,
         loadComponent: () => import('./pages/imports/imports').then((m) => m.ImportsPage),
       },
       {
         path: 'trends',
-        title: 'Trends',
+        title: $localize`:@@title.trends:Trends`,
         loadComponent: () => import('./pages/trends/trends').then((m) => m.TrendsPage),
       },
       {
         path: 'calendar',
-        title: 'Calendar',
+        title: $localize`:@@title.calendar:Calendar`,
         loadComponent: () => import('./pages/calendar/calendar').then((m) => m.CalendarPage),
       },
       {
         path: 'measurements',
-        title: 'Add a measurement',
+        title: $localize`:@@title.measurements:Add a measurement`,
         loadComponent: () => import('./pages/measurements/measurements').then((m) => m.MeasurementsPage),
       },
       {
         path: 'sleep',
-        title: 'Sleep',
+        title: $localize`:@@title.sleep:Sleep`,
         loadComponent: () => import('./pages/sleep/sleep').then((m) => m.SleepPage),
       },
       {
         path: 'activities',
-        title: 'Activities',
+        title: $localize`:@@title.activities:Activities`,
         loadComponent: () => import('./pages/activities/activities').then((m) => m.ActivitiesPage),
       },
       {
         path: 'activities/trash',
-        title: 'Trash',
+        title: $localize`:@@title.trash:Trash`,
         loadComponent: () => import('./pages/activities/trash').then((m) => m.TrashPage),
       },
       {
@@ -72,27 +72,27 @@ export const routes: Routes = [
       },
       {
         path: 'activities/:id',
-        title: 'Activity',
+        title: $localize`:@@title.activity:Activity`,
         loadComponent: () => import('./pages/activities/activity').then((m) => m.ActivityPage),
       },
       {
         path: 'sources',
-        title: 'Where your numbers come from',
+        title: $localize`:@@title.sources:Where your numbers come from`,
         loadComponent: () => import('./pages/sources/sources').then((m) => m.SourcesPage),
       },
       {
         path: 'heatmap',
-        title: 'Heatmap',
+        title: $localize`:@@title.heatmap:Heatmap`,
         loadComponent: () => import('./pages/heatmap/heatmap').then((m) => m.HeatmapPage),
       },
       {
         path: 'settings',
-        title: 'Settings',
+        title: $localize`:@@title.settings:Settings`,
         loadComponent: () => import('./pages/settings/settings').then((m) => m.SettingsPage),
       },
       {
         path: 'admin',
-        title: 'Admin',
+        title: $localize`:@@title.admin:Admin`,
         canActivate: [adminGuard],
         loadComponent: () => import('./pages/admin/admin').then((m) => m.AdminPage),
       },
@@ -100,7 +100,7 @@ export const routes: Routes = [
   },
   {
     path: '**',
-    title: 'Not found',
+    title: $localize`:@@title.notFound:Not found`,
     loadComponent: () => import('./pages/not-found/not-found').then((m) => m.NotFoundPage),
   },
 ];

@@ -32,19 +32,25 @@ export class App {
   protected readonly signedIn = computed(() => this.auth.status() === 'signed-in');
   protected readonly nav = computed<NavItem[]>(() => {
     const items: NavItem[] = [
-      { path: '/', label: 'Today', icon: 'today', exact: true, testid: 'nav-today' },
-      { path: '/trends', label: 'Trends', icon: 'trends', exact: false, testid: 'nav-trends' },
-      { path: '/calendar', label: 'Calendar', icon: 'calendar', exact: false, testid: 'nav-calendar' },
-      { path: '/sleep', label: 'Sleep', icon: 'sleep', exact: false, testid: 'nav-sleep' },
-      { path: '/activities', label: 'Activities', icon: 'activities', exact: false, testid: 'nav-activities' },
-      { path: '/sources', label: 'Sources', icon: 'sources', exact: false, testid: 'nav-sources' },
-      { path: '/heatmap', label: 'Heatmap', icon: 'map', exact: false, testid: 'nav-heatmap' },
-      { path: '/imports', label: 'Imports', icon: 'imports', exact: false, testid: 'nav-imports' },
-      { path: '/settings', label: 'Settings', icon: 'settings', exact: false, testid: 'nav-settings' },
+      { path: '/', label: $localize`:@@nav.today:Today`, icon: 'today', exact: true, testid: 'nav-today' },
+      { path: '/trends', label: $localize`:@@nav.trends:Trends`, icon: 'trends', exact: false, testid: 'nav-trends' },
+      { path: '/calendar', label: $localize`:@@nav.calendar:Calendar`, icon: 'calendar', exact: false, testid: 'nav-calendar' },
+      { path: '/sleep', label: $localize`:@@nav.sleep:Sleep`, icon: 'sleep', exact: false, testid: 'nav-sleep' },
+      { path: '/activities', label: $localize`:@@nav.activities:Activities`, icon: 'activities', exact: false, testid: 'nav-activities' },
+      { path: '/sources', label: $localize`:@@nav.sources:Sources`, icon: 'sources', exact: false, testid: 'nav-sources' },
+      { path: '/heatmap', label: $localize`:@@nav.heatmap:Heatmap`, icon: 'map', exact: false, testid: 'nav-heatmap' },
+      { path: '/imports', label: $localize`:@@nav.imports:Imports`, icon: 'imports', exact: false, testid: 'nav-imports' },
+      { path: '/settings', label: $localize`:@@nav.settings:Settings`, icon: 'settings', exact: false, testid: 'nav-settings' },
     ];
-    if (this.auth.isAdmin()) items.push({ path: '/admin', label: 'Admin', icon: 'admin', exact: false, testid: 'nav-admin' });
+    if (this.auth.isAdmin()) items.push({ path: '/admin', label: $localize`:@@nav.admin:Admin`, icon: 'admin', exact: false, testid: 'nav-admin' });
     return items;
   });
+  protected readonly themeToggleLabel = computed(() =>
+    this.theme.dark() ? $localize`:@@shell.switchToLight:Switch to light theme` : $localize`:@@shell.switchToDark:Switch to dark theme`,
+  );
+  protected readonly themeToggleTitle = computed(() =>
+    this.theme.dark() ? $localize`:@@shell.lightTheme:Light theme` : $localize`:@@shell.darkTheme:Dark theme`,
+  );
   protected readonly userLabel = computed(() => {
     const me = this.auth.me();
     return me ? me.display_name || me.username : '';
@@ -64,7 +70,7 @@ export class App {
         this.lastPath = path;
       } else if (e instanceof NavigationError) {
         this.navigating.set(false);
-        this.notify.show('error', 'This page could not be loaded. Check your connection and try again.');
+        this.notify.show('error', $localize`:@@shell.pageLoadFailed:This page could not be loaded. Check your connection and try again.`);
       } else if (e instanceof NavigationCancel || e instanceof NavigationSkipped) {
         this.navigating.set(false);
       }

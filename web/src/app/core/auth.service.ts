@@ -12,12 +12,12 @@ export type AuthStatus = 'unknown' | 'signed-in' | 'signed-out';
  * crafted link cannot put arbitrary text on the sign-in page.
  */
 export const SIGN_IN_NOTICES = {
-  'signed-out': 'You have signed out.',
-  'signed-out-device': 'You have signed out of this device.',
-  everywhere: 'You have signed out everywhere.',
-  expired: 'Your session has ended. Please sign in again.',
-  deleted: 'Your account has been deleted.',
-  registered: 'Your account is ready. Sign in to continue.',
+  'signed-out': $localize`:@@signIn.notice.signedOut:You have signed out.`,
+  'signed-out-device': $localize`:@@signIn.notice.signedOutDevice:You have signed out of this device.`,
+  everywhere: $localize`:@@signIn.notice.everywhere:You have signed out everywhere.`,
+  expired: $localize`:@@signIn.notice.expired:Your session has ended. Please sign in again.`,
+  deleted: $localize`:@@signIn.notice.deleted:Your account has been deleted.`,
+  registered: $localize`:@@signIn.notice.registered:Your account is ready. Sign in to continue.`,
 } as const;
 export type SignInReason = keyof typeof SIGN_IN_NOTICES;
 
@@ -79,7 +79,7 @@ export class AuthService {
       this.status.set('signed-in');
     } catch (err) {
       this.clear();
-      if (err instanceof ApiError && err.status !== 401) this.notify.error(err, 'Could not restore your session');
+      if (err instanceof ApiError && err.status !== 401) this.notify.error(err, $localize`:@@auth.restoreFailed:Could not restore your session`);
     }
   }
 

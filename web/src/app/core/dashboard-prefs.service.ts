@@ -2,6 +2,7 @@ import { Injectable, effect, inject, signal, untracked } from '@angular/core';
 import type { PreferencesBody, PreferencesView, TodayCard } from '../api/types';
 import { ApiService } from './api.service';
 import { AuthService } from './auth.service';
+import { navigatorLanguages, rememberLanguage, rememberedLanguage, resolveLanguage, switchLanguage, type Language } from './i18n';
 import { ThemeService, type ThemePref } from './theme.service';
 
 /** Every Today card, in the order shown until the user chooses. */
@@ -29,8 +30,9 @@ export function withChange(view: PreferencesView, change: Partial<PreferencesBod
 
 /**
  * The dashboard's preferences kept on the server (`/me/preferences`), so they follow the user to every
- * device: which Today cards show and in what order, and the theme. Read when a user signs in; the
- * theme read from there replaces the one this browser remembered.
+ * device: which Today cards show and in what order, the theme and the language. Read when a user signs
+ * in; the theme and language read from there replace the ones this browser remembered (a different
+ * language loads the page again, as translations are loaded before the app starts).
  */
 @Injectable({ providedIn: 'root' })
 export class DashboardPrefsService {
@@ -56,7 +58,10 @@ export class DashboardPrefsService {
     try {
       const view = await this.api.get('/api/v1/me/preferences');
       this.value.set(view);
-      if (view.updated_at) this.theme.set(view.theme);
+      if (view.updated_at) {
+        this.theme.set(view.theme);
+        this.applyLanguage(view.language ?? null, false);
+      }
     } catch {
       // Without them the defaults hold: every card, the theme this browser remembers.
     }
@@ -73,6 +78,20 @@ export class DashboardPrefsService {
     const saved = await this.api.put('/api/v1/me/preferences', { body: withChange(current, change) });
     this.value.set(saved);
     return saved;
+  }
+
+  /**
+   * Saves the language (null: the browser's) and shows it, loading the page again when it differs
+   * from the one shown (then it resolves true). Throws the API's problem when refused.
+   */
+  async setLanguage(choice: Language | null): Promise<boolean> {
+    await this.save({ language: choice });
+    return this.applyLanguage(choice, true);
+  }
+
+  private applyLanguage(choice: Language | null, explicit: boolean): boolean {
+    rememberLanguage(choice);
+    return switchLanguage(resolveLanguage({ stored: choice, remembered: rememberedLanguage(), browser: navigatorLanguages() }), explicit);
   }
 
   /** Switches the theme here at once and saves it for every device (kept locally when saving fails). */

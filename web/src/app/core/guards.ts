@@ -24,7 +24,7 @@ export const adminGuard: CanActivateFn = async () => {
   const auth = inject(AuthService);
   await auth.whenReady();
   if (auth.isAdmin()) return true;
-  inject(NotifyService).show('error', 'The admin page is for administrators only.');
+  inject(NotifyService).show('error', $localize`:@@guard.adminOnly:The admin page is for administrators only.`);
   return inject(Router).createUrlTree(['/']);
 };
 

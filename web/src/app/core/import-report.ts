@@ -102,7 +102,7 @@ export const IMPORT_ACCEPT = '.zip,.xml,.fit,.gpx,.tcx,application/zip,applicati
 
 export const FORMAT_LABELS: Record<string, string> = {
   apple_health: 'Apple Health',
-  zip: 'Archive',
+  zip: $localize`:@@import.format.archive:Archive`,
   fit: 'FIT',
   gpx: 'GPX',
   tcx: 'TCX',
@@ -112,5 +112,5 @@ export const FORMAT_LABELS: Record<string, string> = {
 };
 
 export function formatLabel(format: string): string {
-  return FORMAT_LABELS[format] ?? (format ? format.replace(/_/g, ' ') : 'Unknown');
+  return FORMAT_LABELS[format] ?? (format ? format.replace(/_/g, ' ') : $localize`:@@import.format.unknown:Unknown`);
 }

@@ -123,17 +123,17 @@ export function checkPassword(password: string, username = '', email = ''): Pass
     {
       id: 'length',
       ok: n >= MIN_PASSWORD_CHARS,
-      message: `At least ${MIN_PASSWORD_CHARS} characters (${n} so far)`,
+      message: $localize`:@@password.rule.length:At least ${MIN_PASSWORD_CHARS}:min: characters (${n}:count: so far)`,
       blocking: true,
     },
-    { id: 'identity', ok: n > 0 && !containsIdentity, message: 'Does not contain your username or e-mail address', blocking: true },
-    { id: 'common', ok: n > 0 && !common, message: 'Not a common or easily guessed password', blocking: false },
+    { id: 'identity', ok: n > 0 && !containsIdentity, message: $localize`:@@password.rule.identity:Does not contain your username or e-mail address`, blocking: true },
+    { id: 'common', ok: n > 0 && !common, message: $localize`:@@password.rule.common:Not a common or easily guessed password`, blocking: false },
   ];
   if (n > MAX_PASSWORD_CHARS) {
-    rules.push({ id: 'max_length', ok: false, message: `At most ${MAX_PASSWORD_CHARS} characters`, blocking: true });
+    rules.push({ id: 'max_length', ok: false, message: $localize`:@@password.rule.maxLength:At most ${MAX_PASSWORD_CHARS}:max: characters`, blocking: true });
   }
   if (rules.every((r) => r.ok) && strength < 2) {
-    rules.push({ id: 'variety', ok: false, message: 'Longer, or with more words or kinds of characters', blocking: false });
+    rules.push({ id: 'variety', ok: false, message: $localize`:@@password.rule.variety:Longer, or with more words or kinds of characters`, blocking: false });
   }
   return {
     rules,
@@ -146,9 +146,9 @@ export function checkPassword(password: string, username = '', email = ''): Pass
 /** The server's username rule: 3–32 characters, ASCII letters, digits, `_ - .`, starting with a letter or digit. */
 export function usernameError(raw: string): string | null {
   const s = raw.trim();
-  if (s.length < 3 || s.length > 32) return 'Username must be 3 to 32 characters long';
+  if (s.length < 3 || s.length > 32) return $localize`:@@username.length:Username must be 3 to 32 characters long`;
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(s)) {
-    return "Username may contain letters, digits, '_', '-' and '.', and must start with a letter or digit";
+    return $localize`:@@username.characters:Username may contain letters, digits, '_', '-' and '.', and must start with a letter or digit`;
   }
   return null;
 }
@@ -156,7 +156,7 @@ export function usernameError(raw: string): string | null {
 /** The server's e-mail rule (a local part, an @, a dotted domain; no spaces). */
 export function emailError(raw: string): string | null {
   const s = raw.trim().toLowerCase();
-  const bad = 'Enter an e-mail address like ana@example.org';
+  const bad = $localize`:@@email.invalid:Enter an e-mail address like ana@example.org`;
   if (!s || s.length > 254 || /[\s\p{Cc}]/u.test(s)) return bad;
   const at = s.indexOf('@');
   if (at <= 0) return bad;

@@ -31,22 +31,22 @@ export class ApiError extends Error {
 }
 
 const STATUS_TITLES: Record<number, string> = {
-  0: 'Network error',
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  408: 'Request Timeout',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Entity',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-  507: 'Insufficient Storage',
+  0: $localize`:@@problem.title.network:Network error`,
+  400: $localize`:@@problem.title.badRequest:Bad Request`,
+  401: $localize`:@@problem.title.unauthorized:Unauthorized`,
+  403: $localize`:@@problem.title.forbidden:Forbidden`,
+  404: $localize`:@@problem.title.notFound:Not Found`,
+  408: $localize`:@@problem.title.timeout:Request Timeout`,
+  409: $localize`:@@problem.title.conflict:Conflict`,
+  413: $localize`:@@problem.title.tooLarge:Payload Too Large`,
+  415: $localize`:@@problem.title.unsupportedType:Unsupported Media Type`,
+  422: $localize`:@@problem.title.unprocessable:Unprocessable Entity`,
+  429: $localize`:@@problem.title.tooMany:Too Many Requests`,
+  500: $localize`:@@problem.title.serverError:Internal Server Error`,
+  502: $localize`:@@problem.title.badGateway:Bad Gateway`,
+  503: $localize`:@@problem.title.unavailable:Service Unavailable`,
+  504: $localize`:@@problem.title.gatewayTimeout:Gateway Timeout`,
+  507: $localize`:@@problem.title.storage:Insufficient Storage`,
 };
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -59,14 +59,14 @@ function str(v: unknown): string | undefined {
 
 /** The fallback sentence for a status without a usable body. */
 export function genericDetail(status: number): string {
-  if (status === 0) return 'The server could not be reached. Check your connection and try again.';
-  if (status === 401) return 'You are not signed in, or your session has ended.';
-  if (status === 403) return 'You are not allowed to do this.';
-  if (status === 404) return 'Not found.';
-  if (status === 413) return 'The request is too large.';
-  if (status === 429) return 'Too many requests; wait a moment and try again.';
-  if (status >= 500) return `The server had a problem (${status}). Try again in a moment.`;
-  return `The request failed (${status}).`;
+  if (status === 0) return $localize`:@@problem.detail.network:The server could not be reached. Check your connection and try again.`;
+  if (status === 401) return $localize`:@@problem.detail.unauthorized:You are not signed in, or your session has ended.`;
+  if (status === 403) return $localize`:@@problem.detail.forbidden:You are not allowed to do this.`;
+  if (status === 404) return $localize`:@@problem.detail.notFound:Not found.`;
+  if (status === 413) return $localize`:@@problem.detail.tooLarge:The request is too large.`;
+  if (status === 429) return $localize`:@@problem.detail.tooMany:Too many requests; wait a moment and try again.`;
+  if (status >= 500) return $localize`:@@problem.detail.server:The server had a problem (${status}:status:). Try again in a moment.`;
+  return $localize`:@@problem.detail.failed:The request failed (${status}:status:).`;
 }
 
 function parseRetryAfter(raw: string | null | undefined): number | undefined {
@@ -83,7 +83,7 @@ function parseRetryAfter(raw: string | null | undefined): number | undefined {
  */
 export function toProblem(status: number, body: unknown, retryAfter?: string | null): ApiProblem {
   const fieldErrors: Record<string, string[]> = {};
-  let title = STATUS_TITLES[status] ?? 'Error';
+  let title = STATUS_TITLES[status] ?? $localize`:@@problem.title.error:Error`;
   let detail = genericDetail(status);
   let code = status === 0 ? 'network_error' : `http_${status}`;
   if (isRecord(body)) {
@@ -121,14 +121,20 @@ export function parseBodyText(text: string): unknown {
 export function problemOf(err: unknown): ApiProblem {
   if (err instanceof ApiError) return err.problem;
   if (err instanceof DOMException && err.name === 'AbortError') {
-    return { status: 0, title: 'Cancelled', detail: 'The request was cancelled.', code: 'aborted', fieldErrors: {} };
+    return {
+      status: 0,
+      title: $localize`:@@problem.title.cancelled:Cancelled`,
+      detail: $localize`:@@problem.detail.cancelled:The request was cancelled.`,
+      code: 'aborted',
+      fieldErrors: {},
+    };
   }
   if (err instanceof TypeError) {
     // fetch() rejects with a TypeError when the network fails.
     return toProblem(0, undefined);
   }
-  const detail = err instanceof Error && err.message ? err.message : 'Something went wrong.';
-  return { status: -1, title: 'Error', detail, code: 'client_error', fieldErrors: {} };
+  const detail = err instanceof Error && err.message ? err.message : $localize`:@@problem.detail.unknown:Something went wrong.`;
+  return { status: -1, title: $localize`:@@problem.title.error:Error`, detail, code: 'client_error', fieldErrors: {} };
 }
 
 /** The messages for one field, matching `field` itself and nested paths under it (`field.x`, `field[0]`). */

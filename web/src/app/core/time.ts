@@ -1,4 +1,5 @@
 // Pure date helpers for local days in an IANA time zone, with Intl only (no date library).
+import { intlLocale } from './i18n';
 
 /** A local calendar date, `YYYY-MM-DD`. */
 export type LocalDate = string;
@@ -192,7 +193,7 @@ export function rfc3339Utc(ms: number): string {
 }
 
 /** A local date for humans: `Saturday, 14 June 2025`. */
-export function longDate(date: LocalDate, locale?: string): string {
+export function longDate(date: LocalDate, locale = intlLocale()): string {
   const { year, month, day } = parseDate(date);
   return new Intl.DateTimeFormat(locale, {
     weekday: 'long',
@@ -204,7 +205,7 @@ export function longDate(date: LocalDate, locale?: string): string {
 }
 
 /** An instant in `zone` for humans: `14 Jun 2025, 08:46`. */
-export function dateTime(iso: string | null | undefined, zone: string, locale?: string): string {
+export function dateTime(iso: string | null | undefined, zone: string, locale = intlLocale()): string {
   if (!iso) return '—';
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return iso;
@@ -219,7 +220,7 @@ export function dateTime(iso: string | null | undefined, zone: string, locale?: 
 }
 
 /** A clock time in `zone`: `08:46`. */
-export function clock(ms: number, zone: string, locale?: string): string {
+export function clock(ms: number, zone: string, locale = intlLocale()): string {
   return new Intl.DateTimeFormat(locale, {
     hour: '2-digit',
     minute: '2-digit',

@@ -1,6 +1,7 @@
 // Pure unit conversion and formatting. Storage is always metric (the API's canonical units: metres,
 // kilograms, kcal, seconds); the user's unit system only changes what is shown.
 import type { UnitSystem } from '../api/types';
+import { intlLocale } from './i18n';
 
 export type { UnitSystem };
 
@@ -17,8 +18,9 @@ export interface Quantity {
 
 export const EMPTY = '—';
 
+/** Formats in `locale`, else in the page's language (English as `en-US`: `1,234.5`). */
 function fmt(n: number, maxFraction: number, minFraction = 0, locale?: string): string {
-  return new Intl.NumberFormat(locale ?? 'en-US', {
+  return new Intl.NumberFormat(locale ?? intlLocale() ?? 'en-US', {
     maximumFractionDigits: maxFraction,
     minimumFractionDigits: minFraction,
   }).format(n);

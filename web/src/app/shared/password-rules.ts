@@ -16,7 +16,13 @@ import { checkPassword } from '../core/password-policy';
           <li [class.ok]="r.ok" [class.bad]="!r.ok && password().length > 0" [attr.data-testid]="'password-rule-' + r.id"
             [attr.data-ok]="r.ok">
             <span class="mark" aria-hidden="true">{{ r.ok ? '✓' : password().length ? '✗' : '•' }}</span>
-            <span class="visually-hidden">{{ r.ok ? 'Met:' : 'Not met:' }}</span>
+            <span class="visually-hidden">
+              @if (r.ok) {
+                <ng-container i18n="@@password.ruleMet">Met:</ng-container>
+              } @else {
+                <ng-container i18n="@@password.ruleNotMet">Not met:</ng-container>
+              }
+            </span>
             {{ r.message }}
           </li>
         }

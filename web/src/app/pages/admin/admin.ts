@@ -63,7 +63,7 @@ export class AdminPage {
     if (on) next.add(role);
     else next.delete(role);
     next.add('user');
-    if (u.id === this.meId() && role === 'admin' && !on && !confirm('Remove your own admin role? You will lose access to this page.')) {
+    if (u.id === this.meId() && role === 'admin' && !on && !confirm($localize`:@@admin.confirmRemoveOwnAdmin:Remove your own admin role? You will lose access to this page.`)) {
       box.checked = true;
       return;
     }
@@ -73,7 +73,7 @@ export class AdminPage {
 
   protected async toggleActive(u: AdminUserView, box: HTMLInputElement): Promise<void> {
     const active = box.checked;
-    if (!active && !confirm(`Deactivate ${u.username}? Their sessions end at once.`)) {
+    if (!active && !confirm($localize`:@@admin.confirmDeactivate:Deactivate ${u.username}:user:? Their sessions end at once.`)) {
       box.checked = true;
       return;
     }
@@ -90,7 +90,7 @@ export class AdminPage {
       if (u.id === this.meId()) await this.auth.loadMe();
       return true;
     } catch (err) {
-      this.notify.error(err, `Could not update ${u.username}`);
+      this.notify.error(err, $localize`:@@admin.updateFailed:Could not update ${u.username}:user:`);
       return false;
     } finally {
       this.saving.set(null);

@@ -3,6 +3,7 @@ import type { DailySummariesView, FigureName } from '../../api/types';
 import { ApiService } from '../../core/api.service';
 import { PrefsService } from '../../core/prefs.service';
 import { problemOf, type ApiProblem } from '../../core/problem';
+import { intlLocale } from '../../core/i18n';
 import { column } from '../../core/summaries';
 import { addDays, today, type LocalDate } from '../../core/time';
 import { TREND_FIGURES, figure as figureOf, yearEarlier } from '../trends/figures';
@@ -17,7 +18,15 @@ interface Comparison {
   lastYear: number | null;
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+/** Names from `Intl` in the page's language (English by default): `January`…, `Mon`… (2024-01-01 was a Monday). */
+const NAMES_LOCALE = intlLocale() ?? 'en';
+const MONTHS = Array.from({ length: 12 }, (_, m) =>
+  new Intl.DateTimeFormat(NAMES_LOCALE, { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, m, 1))),
+);
+const WEEKDAYS = Array.from({ length: 7 }, (_, d) =>
+  new Intl.DateTimeFormat(NAMES_LOCALE, { weekday: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, 1 + d))),
+);
+const NO_DATA = $localize`:@@calendar.noData:no data`;
 // Figures named as the catalogue's metrics, which `GET /summaries/totals` sums.
 const COMPARED: FigureName[] = ['steps', 'distance', 'active_energy', 'exercise_minutes', 'floors'];
 
@@ -35,6 +44,11 @@ export class CalendarPage {
   protected readonly prefs = inject(PrefsService);
 
   protected readonly options = TREND_FIGURES;
+  protected readonly periods: { value: Period; label: string }[] = [
+    { value: 'week', label: $localize`:@@calendar.week:week` },
+    { value: 'month', label: $localize`:@@calendar.month:month` },
+    { value: 'year', label: $localize`:@@calendar.yearPeriod:year` },
+  ];
   protected readonly figure = signal<FigureName>('steps');
   protected readonly year = signal(Number(today(this.prefs.zone()).slice(0, 4)));
   protected readonly period = signal<Period>('month');
@@ -43,7 +57,7 @@ export class CalendarPage {
   protected readonly comparisons = signal<Comparison[] | null>(null);
   protected readonly types = signal<{ type: string; now: number; previous: number; lastYear: number }[]>([]);
   protected readonly weekdayNames = computed(() => {
-    const names = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+    const names = WEEKDAYS;
     const first = firstDayIndex(this.prefs.firstWeekday());
     return [...names.slice(first), ...names.slice(0, first)];
   });
@@ -63,7 +77,7 @@ export class CalendarPage {
           if (!date || !view) return { date, level: 0, title: date ?? '' };
           const i = indexIn(view.from, date);
           const v = col[i];
-          const shown = typeof v === 'number' && f ? `${Math.round(f.show(v, system) * 10 ** f.decimals) / 10 ** f.decimals} ${f.unit(system)}`.trim() : 'no data';
+          const shown = typeof v === 'number' && f ? `${Math.round(f.show(v, system) * 10 ** f.decimals) / 10 ** f.decimals} ${f.unit(system)}`.trim() : NO_DATA;
           return { date, level: lv[i] ?? 0, title: `${date}: ${shown}` };
         }),
       ),
@@ -128,12 +142,12 @@ export class CalendarPage {
     const f = figureOf(name);
     if (v === null || !f) return '—';
     const shown = f.show(v, this.prefs.units());
-    const n = shown.toLocaleString(undefined, { maximumFractionDigits: f.decimals });
+    const n = shown.toLocaleString(intlLocale(), { maximumFractionDigits: f.decimals });
     return `${n} ${f.unit(this.prefs.units())}`.trim();
   }
 
   protected hours(seconds: number): string {
-    return seconds ? `${(seconds / 3600).toLocaleString(undefined, { maximumFractionDigits: 1 })} h` : '—';
+    return seconds ? `${(seconds / 3600).toLocaleString(intlLocale(), { maximumFractionDigits: 1 })} h` : '—';
   }
 
   protected delta(now: number | null, before: number | null): string {

@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, afterNextRender, computed, effect, inject, signal, untracked, viewChild } from '@angular/core';
 import type { RoutesView } from '../../api/types';
 import { ApiService } from '../../core/api.service';
+import { intlLocale } from '../../core/i18n';
 import { PrefsService } from '../../core/prefs.service';
 import { problemOf, type ApiProblem } from '../../core/problem';
 import { addDays, rfc3339Utc, startOfDay, today } from '../../core/time';
@@ -41,13 +42,20 @@ export class HeatmapPage {
     const d = this.data();
     return d.state === 'error' ? d.problem : null;
   });
+  protected readonly routeCount = computed(() => {
+    const d = this.data();
+    return d.state === 'ok' ? d.projected.lines.length : 0;
+  });
   protected readonly summary = computed(() => {
     const d = this.data();
     if (d.state !== 'ok') return '';
-    const n = d.projected.lines.length;
-    const routes = n === 1 ? '1 route' : `${n.toLocaleString()} routes`;
-    return d.value.truncated ? `${routes} (the newest; narrow the period for older ones)` : routes;
+    const n = this.routeCount();
+    const routes = n === 1 ? $localize`:@@heatmap.oneRoute:1 route` : $localize`:@@heatmap.routes:${n.toLocaleString(intlLocale())}:count: routes`;
+    return d.value.truncated ? $localize`:@@heatmap.truncated:${routes}:routes: (the newest; narrow the period for older ones)` : routes;
   });
+  protected readonly canvasLabel = computed(
+    () => $localize`:@@heatmap.canvasLabel:Heatmap of ${this.summary() || $localize`:@@heatmap.yourRoutes:your routes`}:routes:. Arrow keys pan, plus and minus zoom, 0 fits all.`,
+  );
 
   constructor() {
     effect(() => {

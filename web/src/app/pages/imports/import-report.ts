@@ -12,33 +12,33 @@ import { count } from '../../core/units';
     <div class="report" data-testid="import-report" [attr.data-status]="status()">
       @if (r.error; as e) {
         <p class="form-error" role="alert" data-testid="import-report-error">
-          The import failed: {{ e.detail || e.code }}
+          <ng-container i18n="@@importReport.failed">The import failed: {{ e.detail || e.code }}</ng-container>
           @if (e.location) {
             <span class="mono small">({{ e.location }})</span>
           }
           @if (r.rolledBack) {
-            — {{ n(r.rolledBack) }} records it had stored were removed again.
+            <ng-container i18n="@@importReport.rolledBack">— {{ n(r.rolledBack) }} records it had stored were removed again.</ng-container>
           }
         </p>
       }
       <dl class="counts">
-        <div data-testid="import-report-imported"><dt>Samples imported</dt><dd class="num">{{ n(v.imported) }}</dd></div>
-        <div data-testid="import-report-activities"><dt>Activities</dt><dd class="num">{{ n(v.activities) }}</dd></div>
-        <div data-testid="import-report-duplicates"><dt>Duplicates</dt><dd class="num">{{ n(v.duplicates) }}</dd></div>
-        <div data-testid="import-report-skipped"><dt>Skipped</dt><dd class="num">{{ n(r.skippedTotal) }}</dd></div>
-        <div><dt>Records read</dt><dd class="num">{{ n(v.records_read) }}</dd></div>
+        <div data-testid="import-report-imported"><dt i18n="@@importReport.samplesImported">Samples imported</dt><dd class="num">{{ n(v.imported) }}</dd></div>
+        <div data-testid="import-report-activities"><dt i18n="@@importReport.activities">Activities</dt><dd class="num">{{ n(v.activities) }}</dd></div>
+        <div data-testid="import-report-duplicates"><dt i18n="@@importReport.duplicates">Duplicates</dt><dd class="num">{{ n(v.duplicates) }}</dd></div>
+        <div data-testid="import-report-skipped"><dt i18n="@@importReport.skipped">Skipped</dt><dd class="num">{{ n(r.skippedTotal) }}</dd></div>
+        <div><dt i18n="@@importReport.recordsRead">Records read</dt><dd class="num">{{ n(v.records_read) }}</dd></div>
         @if (r.rawTotal) {
-          <div><dt>Kept raw</dt><dd class="num">{{ n(r.rawTotal) }}</dd></div>
+          <div><dt i18n="@@importReport.keptRaw">Kept raw</dt><dd class="num">{{ n(r.rawTotal) }}</dd></div>
         }
       </dl>
       @if (r.superseded; as s) {
-        <p class="small muted">This reading replaced an earlier import of the same file ({{ s.import }}); {{ n(s.removed) }} of its records went with it.</p>
+        <p class="small muted" i18n="@@importReport.superseded">This reading replaced an earlier import of the same file ({{ s.import }}); {{ n(s.removed) }} of its records went with it.</p>
       }
       @if (r.skipped.length) {
         <details>
-          <summary>Skipped, by reason ({{ r.skipped.length }})</summary>
+          <summary i18n="@@importReport.skippedByReason">Skipped, by reason ({{ r.skipped.length }})</summary>
           <table class="small">
-            <thead><tr><th scope="col">Reason</th><th scope="col" class="num">Records</th></tr></thead>
+            <thead><tr><th scope="col" i18n="@@importReport.reason">Reason</th><th scope="col" class="num" i18n="@@importReport.records">Records</th></tr></thead>
             <tbody>
               @for (s of r.skipped; track s.reason) {
                 <tr data-testid="import-report-skip-row"><td class="mono">{{ s.label }}</td><td class="num">{{ n(s.count) }}</td></tr>
@@ -49,9 +49,9 @@ import { count } from '../../core/units';
       }
       @if (r.raw.length) {
         <details>
-          <summary>Kept raw, by type ({{ r.raw.length }})</summary>
+          <summary i18n="@@importReport.rawByType">Kept raw, by type ({{ r.raw.length }})</summary>
           <table class="small">
-            <thead><tr><th scope="col">Type</th><th scope="col" class="num">Records</th></tr></thead>
+            <thead><tr><th scope="col" i18n="@@importReport.type">Type</th><th scope="col" class="num" i18n="@@importReport.records">Records</th></tr></thead>
             <tbody>
               @for (x of r.raw; track x.type) {
                 <tr><td class="mono">{{ x.type }}</td><td class="num">{{ n(x.count) }}</td></tr>
@@ -62,7 +62,7 @@ import { count } from '../../core/units';
       }
       @if (r.warningCounts.length) {
         <details data-testid="import-report-warnings">
-          <summary>Warnings ({{ warningTotal() }})</summary>
+          <summary i18n="@@importReport.warnings">Warnings ({{ warningTotal() }})</summary>
           <ul class="warning-counts small">
             @for (w of r.warningCounts; track w.code) {
               <li><span class="mono">{{ w.code }}</span>: {{ n(w.count) }}</li>

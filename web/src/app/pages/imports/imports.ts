@@ -16,7 +16,7 @@ import { NotifyService } from '../../core/notify.service';
 import { PrefsService } from '../../core/prefs.service';
 import { problemOf, type ApiProblem } from '../../core/problem';
 import { dateTime } from '../../core/time';
-import { bytes, duration } from '../../core/units';
+import { bytes, count, duration } from '../../core/units';
 import { Icon } from '../../shared/icon';
 import { ImportReport } from './import-report';
 
@@ -89,6 +89,15 @@ export class ImportsPage {
 
   protected when(iso: string | null | undefined): string {
     return dateTime(iso, this.prefs.zone());
+  }
+
+  /** A whole count with grouping in the page's language. */
+  protected count(n: number): string {
+    return count(n).value;
+  }
+
+  protected dismissLabel(file: string): string {
+    return $localize`:@@imports.dismiss:Dismiss ${file}:file:`;
   }
 
   protected took(v: ImportView): string {
@@ -217,7 +226,9 @@ export class ImportsPage {
         if (isFinished(view)) {
           this.patch(key, { view, phase: this.finalPhase(view) });
           void this.loadHistory();
-          if (statusOf(view) === 'done') this.notify.success(`${view.file_name ?? 'The file'} is imported.`);
+          if (statusOf(view) === 'done') this.notify.success(
+              view.file_name ? $localize`:@@imports.fileImported:${view.file_name}:file: is imported.` : $localize`:@@imports.theFileImported:The file is imported.`,
+            );
           return;
         }
         this.patch(key, { view });

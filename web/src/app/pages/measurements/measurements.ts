@@ -78,7 +78,7 @@ export class MeasurementsPage {
     this.problem.set(null);
     const numbers = values.map((v) => Number(v.replace(',', '.')));
     if (numbers.some((n) => !Number.isFinite(n)) || !/^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(when)) {
-      this.problem.set({ status: 422, code: 'validation_failed', title: 'Check the values', detail: 'Enter a number in every field and a date and time.', errors: [] } as unknown as ApiProblem);
+      this.problem.set({ status: 422, code: 'validation_failed', title: $localize`:@@measure.checkValues:Check the values`, detail: $localize`:@@measure.enterAll:Enter a number in every field and a date and time.`, errors: [] } as unknown as ApiProblem);
       return;
     }
     const start = localToRfc3339(when, zone);
@@ -95,9 +95,11 @@ export class MeasurementsPage {
     try {
       const outcome = await this.api.post('/api/v1/samples', { body: { samples } });
       if (outcome.rejected.length) {
-        this.problem.set({ status: 422, code: outcome.rejected[0].code, title: 'Not saved', detail: outcome.rejected.map((r) => r.detail).join('; '), errors: [] } as unknown as ApiProblem);
+        this.problem.set({ status: 422, code: outcome.rejected[0].code, title: $localize`:@@measure.notSaved:Not saved`, detail: outcome.rejected.map((r) => r.detail).join('; '), errors: [] } as unknown as ApiProblem);
       } else {
-        this.notify.success(outcome.accepted ? `${kind.label} saved.` : `${kind.label} was already saved.`);
+        this.notify.success(
+          outcome.accepted ? $localize`:@@measure.saved:${kind.label}:kind: saved.` : $localize`:@@measure.alreadySaved:${kind.label}:kind: was already saved.`,
+        );
         await this.loadRecent(kind);
       }
     } catch (err) {

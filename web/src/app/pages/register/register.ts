@@ -45,9 +45,9 @@ export class RegisterPage {
     if (usernameError(this.username()) || emailError(this.email()) || !this.policy().ok) {
       this.problem.set({
         status: 0,
-        title: 'Check the form',
+        title: $localize`:@@register.checkForm:Check the form`,
         code: 'client_validation',
-        detail: 'Some fields need attention: see the messages next to them.',
+        detail: $localize`:@@register.checkFormDetail:Some fields need attention: see the messages next to them.`,
         fieldErrors: {},
       });
       return;

@@ -12,10 +12,10 @@ import { FieldErrors } from '../../shared/field-errors';
   imports: [FormsModule, FieldErrors],
   template: `
     <section class="card danger" id="delete" aria-labelledby="delete-title">
-      <h2 id="delete-title">Delete account</h2>
-      <p class="lead">Deletes your account and all its data on this server. This cannot be undone.</p>
+      <h2 id="delete-title" i18n="@@settings.toc.delete">Delete account</h2>
+      <p class="lead" i18n="@@settings.delete.lead">Deletes your account and all its data on this server. This cannot be undone.</p>
       @if (!open()) {
-        <button type="button" class="btn btn-secondary" (click)="open.set(true)" data-testid="delete-account-start">Delete account…</button>
+        <button type="button" class="btn btn-secondary" (click)="open.set(true)" data-testid="delete-account-start" i18n="@@settings.delete.start">Delete account…</button>
       } @else {
         @if (problem(); as p) {
           <p class="form-error" role="alert" data-testid="delete-account-error">{{ p.detail }}</p>
@@ -23,29 +23,29 @@ import { FieldErrors } from '../../shared/field-errors';
         <form class="form-narrow" (ngSubmit)="remove()" data-testid="delete-account-form">
           <input type="text" name="username" autocomplete="username" [value]="username()" hidden />
           <div class="field">
-            <label for="delete-confirm">Type your username, <strong>{{ username() }}</strong>, to confirm</label>
+            <label for="delete-confirm" i18n="@@settings.delete.confirm">Type your username, <strong>{{ username() }}</strong>, to confirm</label>
             <input id="delete-confirm" name="confirm" type="text" autocomplete="off" autocapitalize="none" spellcheck="false"
               [(ngModel)]="confirmText" data-testid="delete-account-confirm" />
           </div>
           <div class="field">
-            <label for="delete-password">Password</label>
+            <label for="delete-password" i18n="@@signIn.password">Password</label>
             <input id="delete-password" name="password" type="password" autocomplete="current-password" [(ngModel)]="password"
               data-testid="delete-account-password" />
             <wh-field-errors [problem]="problem()" field="password" />
           </div>
           @if (auth.me()?.mfa_enabled) {
             <div class="field">
-              <label for="delete-totp">Authentication code</label>
+              <label for="delete-totp" i18n="@@signIn.code">Authentication code</label>
               <input id="delete-totp" name="totp_code" type="text" autocomplete="one-time-code" [(ngModel)]="code"
                 data-testid="delete-account-totp" />
               <wh-field-errors [problem]="problem()" field="totp_code" />
             </div>
           }
           <div class="row">
-            <button type="submit" class="btn btn-danger" [disabled]="!confirmed() || busy()" data-testid="delete-account-submit">
+            <button type="submit" class="btn btn-danger" [disabled]="!confirmed() || busy()" data-testid="delete-account-submit" i18n="@@settings.delete.submit">
               Delete my account
             </button>
-            <button type="button" class="btn btn-ghost" (click)="open.set(false)">Cancel</button>
+            <button type="button" class="btn btn-ghost" (click)="open.set(false)" i18n="@@common.cancel">Cancel</button>
           </div>
         </form>
       }

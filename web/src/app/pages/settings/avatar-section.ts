@@ -12,28 +12,32 @@ const TYPES = ['image/png', 'image/jpeg', 'image/webp'];
   selector: 'wh-avatar-section',
   template: `
     <section class="card" id="avatar" aria-labelledby="avatar-title">
-      <h2 id="avatar-title">Avatar</h2>
-      <p class="lead">PNG, JPEG or WebP, at most 2 MB.</p>
+      <h2 id="avatar-title" i18n="@@settings.toc.avatar">Avatar</h2>
+      <p class="lead" i18n="@@settings.avatar.lead">PNG, JPEG or WebP, at most 2 MB.</p>
       @if (problem(); as p) {
         <p class="form-error" role="alert">{{ p.detail }}</p>
       }
       <div class="row">
         <div class="avatar" data-testid="avatar-preview">
           @if (url(); as u) {
-            <img [src]="u" alt="Your avatar" width="96" height="96" />
+            <img [src]="u" alt="Your avatar" i18n-alt="@@settings.avatar.alt" width="96" height="96" />
           } @else {
             <span aria-hidden="true">{{ initial() }}</span>
-            <span class="visually-hidden">No avatar set</span>
+            <span class="visually-hidden" i18n="@@settings.avatar.none">No avatar set</span>
           }
         </div>
         <div class="row">
           <input #file type="file" hidden accept="image/png,image/jpeg,image/webp" (change)="picked($event)"
-            data-testid="avatar-input" aria-label="Avatar image" />
+            data-testid="avatar-input" aria-label="Avatar image" i18n-aria-label="@@settings.avatar.image" />
           <button type="button" class="btn btn-secondary" (click)="file.click()" [disabled]="busy()" data-testid="avatar-upload">
-            {{ auth.me()?.avatar_url ? 'Replace…' : 'Upload…' }}
+            @if (auth.me()?.avatar_url) {
+              <ng-container i18n="@@settings.avatar.replace">Replace…</ng-container>
+            } @else {
+              <ng-container i18n="@@settings.avatar.upload">Upload…</ng-container>
+            }
           </button>
           @if (auth.me()?.avatar_url) {
-            <button type="button" class="btn btn-ghost" (click)="remove()" [disabled]="busy()" data-testid="avatar-remove">Remove</button>
+            <button type="button" class="btn btn-ghost" (click)="remove()" [disabled]="busy()" data-testid="avatar-remove" i18n="@@settings.avatar.remove">Remove</button>
           }
         </div>
       </div>
@@ -94,11 +98,15 @@ export class AvatarSection {
     if (!file) return;
     this.problem.set(null);
     if (file.type && !TYPES.includes(file.type)) {
-      this.problem.set({ status: 0, title: 'Unsupported image', code: 'client_validation', detail: 'Choose a PNG, JPEG or WebP image.', fieldErrors: {} });
+      this.problem.set({ status: 0, title: $localize`:@@settings.avatar.unsupported:Unsupported image`,
+        code: 'client_validation',
+        detail: $localize`:@@settings.avatar.unsupportedDetail:Choose a PNG, JPEG or WebP image.`, fieldErrors: {} });
       return;
     }
     if (file.size > MAX_BYTES) {
-      this.problem.set({ status: 0, title: 'Too large', code: 'client_validation', detail: 'The image is larger than 2 MB.', fieldErrors: {} });
+      this.problem.set({ status: 0, title: $localize`:@@settings.avatar.tooLarge:Too large`,
+        code: 'client_validation',
+        detail: $localize`:@@settings.avatar.tooLargeDetail:The image is larger than 2 MB.`, fieldErrors: {} });
       return;
     }
     this.busy.set(true);
@@ -106,7 +114,7 @@ export class AvatarSection {
       await this.api.putRaw<AvatarInfo>('/api/v1/me/avatar', file, file.type || 'application/octet-stream');
       await this.auth.loadMe();
       await this.load(this.auth.me()?.avatar_url ? `new@${Date.now()}` : null);
-      this.notify.success('Avatar updated.');
+      this.notify.success($localize`:@@settings.avatar.updated:Avatar updated.`);
     } catch (err) {
       this.problem.set(problemOf(err));
     } finally {
@@ -121,7 +129,7 @@ export class AvatarSection {
       await this.api.delete('/api/v1/me/avatar');
       await this.auth.loadMe();
       this.setUrl(null);
-      this.notify.success('Avatar removed.');
+      this.notify.success($localize`:@@settings.avatar.removed:Avatar removed.`);
     } catch (err) {
       this.problem.set(problemOf(err));
     } finally {

@@ -3,18 +3,19 @@ import type { PreferencesBody, TodayCard } from '../../api/types';
 import { ALL_CARDS, DashboardPrefsService } from '../../core/dashboard-prefs.service';
 import { NotifyService } from '../../core/notify.service';
 import { problemOf, type ApiProblem } from '../../core/problem';
+import { LANGUAGES, type Language } from '../../core/i18n';
 import { ThemeService, type ThemePref } from '../../core/theme.service';
 
 const CARD_LABEL: Record<TodayCard, string> = {
-  steps: 'Steps',
-  distance: 'Distance',
-  active_energy: 'Active energy',
-  resting_energy: 'Resting energy',
-  exercise: 'Exercise',
-  sleep: "Last night's sleep",
-  resting_heart_rate: 'Resting heart rate',
-  hrv: 'Heart rate variability',
-  weight: 'Weight',
+  steps: $localize`:@@card.steps:Steps`,
+  distance: $localize`:@@card.distance:Distance`,
+  active_energy: $localize`:@@card.activeEnergy:Active energy`,
+  resting_energy: $localize`:@@card.restingEnergy:Resting energy`,
+  exercise: $localize`:@@card.exercise:Exercise`,
+  sleep: $localize`:@@card.sleep:Last night's sleep`,
+  resting_heart_rate: $localize`:@@card.restingHeartRate:Resting heart rate`,
+  hrv: $localize`:@@card.hrv:Heart rate variability`,
+  weight: $localize`:@@card.weight:Weight`,
 };
 
 /** The cards as the list shows them: those shown in their order, then the hidden ones. */
@@ -23,18 +24,18 @@ export function cardRows(shown: readonly TodayCard[]): { card: TodayCard; label:
   return [...shown.map((card) => ({ card, label: CARD_LABEL[card], shown: true })), ...hidden.map((card) => ({ card, label: CARD_LABEL[card], shown: false }))];
 }
 
-/** Which Today cards show, their order, and the theme: kept on the server for every device. */
+/** Which Today cards show, their order, the theme and the language: kept on the server for every device. */
 @Component({
   selector: 'wh-dashboard-section',
   template: `
     <section class="card" id="dashboard" aria-labelledby="dashboard-title">
-      <h2 id="dashboard-title">Dashboard</h2>
-      <p class="lead">Kept with your account, so every device shows the same.</p>
+      <h2 id="dashboard-title" i18n="@@settings.dashboard.title">Dashboard</h2>
+      <p class="lead" i18n="@@settings.dashboard.lead">Kept with your account, so every device shows the same.</p>
       @if (problem(); as p) {
         <p class="form-error" role="alert">{{ p.detail }}</p>
       }
       <div class="field">
-        <span class="field-label" id="theme-label">Theme</span>
+        <span class="field-label" id="theme-label" i18n="@@settings.dashboard.theme">Theme</span>
         <div class="segmented" role="radiogroup" aria-labelledby="theme-label" data-testid="theme-switch">
           @for (t of themes; track t.value) {
             <label>
@@ -45,8 +46,20 @@ export function cardRows(shown: readonly TodayCard[]): { card: TodayCard; label:
           }
         </div>
       </div>
+      <div class="field">
+        <span class="field-label" id="language-label" i18n="@@settings.dashboard.language">Language</span>
+        <div class="segmented" role="radiogroup" aria-labelledby="language-label" data-testid="language-switch">
+          @for (l of languages; track l.value) {
+            <label [attr.lang]="l.lang">
+              <input type="radio" name="language" [value]="l.value ?? 'browser'" [checked]="language() === l.value" [disabled]="saving()"
+                (change)="setLanguage(l.value)" [attr.data-testid]="'language-' + (l.value ?? 'browser')" />
+              {{ l.label }}
+            </label>
+          }
+        </div>
+      </div>
       <fieldset class="field card-picker">
-        <legend class="field-label">Today cards</legend>
+        <legend class="field-label" i18n="@@settings.dashboard.cards">Today cards</legend>
         <ol class="card-list" data-testid="card-list">
           @for (r of rows(); track r.card; let i = $index) {
             <li class="card-row" data-testid="card-row" [attr.data-card]="r.card" [attr.data-shown]="r.shown">
@@ -58,9 +71,9 @@ export function cardRows(shown: readonly TodayCard[]): { card: TodayCard; label:
               @if (r.shown) {
                 <span class="card-actions">
                   <button type="button" class="icon-btn" [disabled]="saving() || i === 0" (click)="move(i, -1)"
-                    [attr.aria-label]="'Move ' + r.label + ' up'" [attr.data-testid]="'card-up-' + r.card">▲</button>
+                    [attr.aria-label]="moveUpLabel(r.label)" [attr.data-testid]="'card-up-' + r.card">▲</button>
                   <button type="button" class="icon-btn" [disabled]="saving() || i === shownCount() - 1" (click)="move(i, 1)"
-                    [attr.aria-label]="'Move ' + r.label + ' down'" [attr.data-testid]="'card-down-' + r.card">▼</button>
+                    [attr.aria-label]="moveDownLabel(r.label)" [attr.data-testid]="'card-down-' + r.card">▼</button>
                 </span>
               }
             </li>
@@ -78,10 +91,16 @@ export class DashboardSection {
   protected readonly saving = signal(false);
   protected readonly problem = signal<ApiProblem | null>(null);
   protected readonly themes: { value: ThemePref; label: string }[] = [
-    { value: 'system', label: 'Like the device' },
-    { value: 'light', label: 'Light' },
-    { value: 'dark', label: 'Dark' },
+    { value: 'system', label: $localize`:@@settings.dashboard.themeSystem:Like the device` },
+    { value: 'light', label: $localize`:@@settings.dashboard.themeLight:Light` },
+    { value: 'dark', label: $localize`:@@settings.dashboard.themeDark:Dark` },
   ];
+  /** Each language named in itself (so whoever reads it can find their own), and the browser's. */
+  protected readonly languages: { value: Language | null; label: string; lang: string | null }[] = [
+    { value: null, label: $localize`:@@settings.dashboard.languageBrowser:Browser default`, lang: null },
+    ...LANGUAGES.map((l) => ({ value: l.code, label: l.name, lang: l.code })),
+  ];
+  protected readonly language = computed(() => this.dashboard.value()?.language ?? null);
   protected readonly rows = computed(() => cardRows(this.dashboard.value()?.today_cards ?? ALL_CARDS));
   protected readonly shownCount = computed(() => this.rows().filter((r) => r.shown).length);
 
@@ -104,6 +123,27 @@ export class DashboardSection {
     void this.save({ today_cards: shown });
   }
 
+  protected moveUpLabel(card: string): string {
+    return $localize`:@@common.moveUp:Move ${card}:item: up`;
+  }
+
+  protected moveDownLabel(card: string): string {
+    return $localize`:@@common.moveDown:Move ${card}:item: down`;
+  }
+
+  /** Saves the language and, when it differs from the one shown, loads the page again in it. */
+  protected async setLanguage(choice: Language | null): Promise<void> {
+    this.saving.set(true);
+    this.problem.set(null);
+    try {
+      if (!(await this.dashboard.setLanguage(choice))) this.notify.success($localize`:@@common.saved:Saved.`);
+    } catch (err) {
+      this.problem.set(problemOf(err));
+    } finally {
+      this.saving.set(false);
+    }
+  }
+
   protected async setTheme(pref: ThemePref): Promise<void> {
     this.theme.set(pref);
     await this.save({ theme: pref });
@@ -114,7 +154,7 @@ export class DashboardSection {
     this.problem.set(null);
     try {
       await this.dashboard.save(change);
-      this.notify.success('Saved.');
+      this.notify.success($localize`:@@common.saved:Saved.`);
     } catch (err) {
       this.problem.set(problemOf(err));
     } finally {

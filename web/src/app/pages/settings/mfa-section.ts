@@ -57,7 +57,11 @@ export class MfaSection {
     const code = this.code().replace(/\s/g, '');
     this.problem.set(null);
     if (!/^\d{6}$/.test(code)) {
-      this.problem.set({ status: 0, title: 'Code', code: 'client_validation', detail: 'Enter the 6-digit code your app shows.', fieldErrors: { code: ['6 digits'] } });
+      this.problem.set({ status: 0, title: $localize`:@@settings.mfa.codeTitle:Code`,
+        code: 'client_validation',
+        detail: $localize`:@@settings.mfa.enterSixDigits:Enter the 6-digit code your app shows.`,
+        fieldErrors: { code: [$localize`:@@settings.mfa.sixDigits:6 digits`] },
+      });
       return;
     }
     this.busy.set(true);
@@ -68,7 +72,7 @@ export class MfaSection {
       this.qr.set(null);
       this.step.set('codes');
       await this.auth.loadMe();
-      this.notify.success('Two-step verification is on.');
+      this.notify.success($localize`:@@settings.mfa.isOn:Two-step verification is on.`);
     } catch (err) {
       this.problem.set(problemOf(err));
     } finally {
@@ -91,7 +95,7 @@ export class MfaSection {
   }
 
   protected downloadCodes(): void {
-    const blob = new Blob([`Wearhouse recovery codes for ${this.auth.me()?.username ?? ''}\n\n${this.codes().join('\n')}\n`], { type: 'text/plain' });
+    const blob = new Blob([`${$localize`:@@settings.mfa.codesFileTitle:Wearhouse recovery codes for ${this.auth.me()?.username ?? ''}:user:`}\n\n${this.codes().join('\n')}\n`], { type: 'text/plain' });
     const url = URL.createObjectURL(blob);
     const a = document.createElement('a');
     a.href = url;
@@ -103,16 +107,18 @@ export class MfaSection {
   protected async copyCodes(): Promise<void> {
     try {
       await navigator.clipboard.writeText(this.codes().join('\n'));
-      this.notify.success('Recovery codes copied.');
+      this.notify.success($localize`:@@settings.mfa.copied:Recovery codes copied.`);
     } catch {
-      this.notify.show('error', 'Copying is not allowed here; select the codes and copy them by hand.');
+      this.notify.show('error', $localize`:@@settings.mfa.copyFailed:Copying is not allowed here; select the codes and copy them by hand.`);
     }
   }
 
   protected async disable(): Promise<void> {
     this.problem.set(null);
     if (!this.password() || !this.code().trim()) {
-      this.problem.set({ status: 0, title: 'Missing', code: 'client_validation', detail: 'Enter your password and a code.', fieldErrors: {} });
+      this.problem.set({ status: 0, title: $localize`:@@settings.mfa.missing:Missing`,
+        code: 'client_validation',
+        detail: $localize`:@@settings.mfa.enterPasswordAndCode:Enter your password and a code.`, fieldErrors: {} });
       return;
     }
     this.busy.set(true);
@@ -120,7 +126,7 @@ export class MfaSection {
       await this.api.delete('/api/v1/me/mfa/totp', { body: { password: this.password(), code: this.code().trim() } });
       await this.auth.loadMe();
       this.cancel();
-      this.notify.success('Two-step verification is off.');
+      this.notify.success($localize`:@@settings.mfa.isOff:Two-step verification is off.`);
     } catch (err) {
       this.problem.set(problemOf(err));
     } finally {

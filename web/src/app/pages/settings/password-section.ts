@@ -13,21 +13,21 @@ import { PasswordRules } from '../../shared/password-rules';
   imports: [FormsModule, FieldErrors, PasswordRules],
   template: `
     <section class="card" id="password" aria-labelledby="password-title">
-      <h2 id="password-title">Change password</h2>
-      <p class="lead">Your other sessions are signed out; this one stays.</p>
+      <h2 id="password-title" i18n="@@settings.password.title">Change password</h2>
+      <p class="lead" i18n="@@settings.password.lead">Your other sessions are signed out; this one stays.</p>
       @if (problem(); as p) {
         <p class="form-error" role="alert" data-testid="password-error">{{ p.detail }}</p>
       }
       <form class="form-narrow" (ngSubmit)="save()" data-testid="password-form">
         <input type="text" name="username" autocomplete="username" [value]="auth.me()?.username ?? ''" hidden />
         <div class="field">
-          <label for="current-password">Current password</label>
+          <label for="current-password" i18n="@@settings.password.current">Current password</label>
           <input id="current-password" name="current_password" type="password" autocomplete="current-password" required
             [(ngModel)]="current" data-testid="password-current" />
           <wh-field-errors [problem]="problem()" field="current_password" />
         </div>
         <div class="field">
-          <label for="new-password">New password</label>
+          <label for="new-password" i18n="@@settings.password.new">New password</label>
           <input id="new-password" name="new_password" type="password" autocomplete="new-password" required
             [(ngModel)]="next" data-testid="password-new" aria-describedby="new-password-rules" />
           <wh-password-rules [password]="next()" [username]="auth.me()?.username ?? ''" [email]="auth.me()?.email ?? ''"
@@ -36,14 +36,14 @@ import { PasswordRules } from '../../shared/password-rules';
         </div>
         @if (auth.me()?.mfa_enabled) {
           <div class="field">
-            <label for="password-totp">Authentication code</label>
+            <label for="password-totp" i18n="@@signIn.code">Authentication code</label>
             <input id="password-totp" name="totp_code" type="text" autocomplete="one-time-code" inputmode="text" required
               [(ngModel)]="code" data-testid="password-totp" aria-describedby="password-totp-hint" />
-            <span class="hint" id="password-totp-hint">From your authenticator app, or a recovery code.</span>
+            <span class="hint" id="password-totp-hint" i18n="@@settings.codeHint">From your authenticator app, or a recovery code.</span>
             <wh-field-errors [problem]="problem()" field="totp_code" />
           </div>
         }
-        <button type="submit" class="btn" [disabled]="busy()" data-testid="password-save">Change password</button>
+        <button type="submit" class="btn" [disabled]="busy()" data-testid="password-save" i18n="@@settings.password.title">Change password</button>
       </form>
     </section>
   `,
@@ -65,15 +65,19 @@ export class PasswordSection {
     if (!this.current() || !this.policy().ok) {
       this.problem.set({
         status: 0,
-        title: 'Check the form',
+        title: $localize`:@@register.checkForm:Check the form`,
         code: 'client_validation',
-        detail: !this.current() ? 'Enter your current password.' : 'The new password does not meet the rules listed under it.',
+        detail: !this.current()
+          ? $localize`:@@settings.password.enterCurrent:Enter your current password.`
+          : $localize`:@@settings.password.rulesNotMet:The new password does not meet the rules listed under it.`,
         fieldErrors: {},
       });
       return;
     }
     if (this.next() === this.current()) {
-      this.problem.set({ status: 0, title: 'Same password', code: 'client_validation', detail: 'The new password must differ from the current one.', fieldErrors: {} });
+      this.problem.set({ status: 0, title: $localize`:@@settings.password.same:Same password`,
+        code: 'client_validation',
+        detail: $localize`:@@settings.password.sameDetail:The new password must differ from the current one.`, fieldErrors: {} });
       return;
     }
     this.busy.set(true);
@@ -84,7 +88,7 @@ export class PasswordSection {
       this.current.set('');
       this.next.set('');
       this.code.set('');
-      this.notify.success('Password changed. Your other sessions were signed out.');
+      this.notify.success($localize`:@@settings.password.changed:Password changed. Your other sessions were signed out.`);
     } catch (err) {
       this.problem.set(problemOf(err));
     } finally {

@@ -13,13 +13,13 @@ import { FieldErrors } from '../../shared/field-errors';
   imports: [FieldErrors],
   template: `
     <section class="card" id="preferences" aria-labelledby="prefs-title">
-      <h2 id="prefs-title">Units &amp; time</h2>
-      <p class="lead">Stored on the server with your profile; every figure in the app follows them.</p>
+      <h2 id="prefs-title" i18n="@@settings.toc.preferences">Units &amp; time</h2>
+      <p class="lead" i18n="@@settings.prefs.lead">Stored on the server with your profile; every figure in the app follows them.</p>
       @if (problem(); as p) {
         <p class="form-error" role="alert">{{ p.detail }}</p>
       }
       <div class="field">
-        <span class="field-label" id="units-label">Units</span>
+        <span class="field-label" id="units-label" i18n="@@settings.prefs.units">Units</span>
         <div class="segmented" role="radiogroup" aria-labelledby="units-label" data-testid="units-switch">
           @for (u of unitOptions; track u.value) {
             <label>
@@ -29,24 +29,24 @@ import { FieldErrors } from '../../shared/field-errors';
             </label>
           }
         </div>
-        <span class="hint">For example {{ example() }}.</span>
+        <span class="hint" i18n="@@settings.prefs.example">For example {{ example() }}.</span>
         <wh-field-errors [problem]="problem()" field="unit_system" />
       </div>
 
       <div class="field form-narrow">
-        <label for="zone-select">Time zone</label>
+        <label for="zone-select" i18n="@@register.zone">Time zone</label>
         <select id="zone-select" data-testid="zone-select" [value]="prefs.zone()" [disabled]="saving()"
           (change)="save({ time_zone: $any($event.target).value }, $event)" aria-describedby="zone-hint">
           @for (z of zones(); track z) {
             <option [value]="z" [selected]="z === prefs.zone()">{{ z }}</option>
           }
         </select>
-        <span class="hint" id="zone-hint">Decides where your days start and end, for summaries and charts.</span>
+        <span class="hint" id="zone-hint" i18n="@@settings.prefs.zoneHint">Decides where your days start and end, for summaries and charts.</span>
         <wh-field-errors [problem]="problem()" field="time_zone" />
       </div>
 
       <div class="field form-narrow">
-        <label for="weekday-select">Weeks start on</label>
+        <label for="weekday-select" i18n="@@settings.prefs.weekStart">Weeks start on</label>
         <select id="weekday-select" data-testid="weekday-select" [disabled]="saving()"
           (change)="save({ first_weekday: $any($event.target).value }, $event)">
           @for (d of weekdays; track d.value) {
@@ -66,13 +66,13 @@ export class PreferencesSection {
   protected readonly problem = signal<ApiProblem | null>(null);
   protected readonly zones = computed(() => zoneList(this.prefs.zone()));
   protected readonly unitOptions: { value: UnitSystem; label: string }[] = [
-    { value: 'metric', label: 'Metric' },
-    { value: 'imperial', label: 'Imperial' },
+    { value: 'metric', label: $localize`:@@settings.prefs.metric:Metric` },
+    { value: 'imperial', label: $localize`:@@settings.prefs.imperial:Imperial` },
   ];
   protected readonly weekdays: { value: FirstWeekday; label: string }[] = [
-    { value: 'monday', label: 'Monday' },
-    { value: 'sunday', label: 'Sunday' },
-    { value: 'saturday', label: 'Saturday' },
+    { value: 'monday', label: $localize`:@@settings.prefs.monday:Monday` },
+    { value: 'sunday', label: $localize`:@@settings.prefs.sunday:Sunday` },
+    { value: 'saturday', label: $localize`:@@settings.prefs.saturday:Saturday` },
   ];
   protected readonly example = computed(() => {
     const u = this.prefs.units();
@@ -94,7 +94,7 @@ export class PreferencesSection {
     this.problem.set(null);
     try {
       await this.prefs.update(patch);
-      this.notify.success('Saved.');
+      this.notify.success($localize`:@@common.saved:Saved.`);
     } catch (err) {
       this.problem.set(problemOf(err));
       this.revert(event?.target);

@@ -13,64 +13,64 @@ import { FieldErrors } from '../../shared/field-errors';
   imports: [FormsModule, FieldErrors],
   template: `
     <section class="card" id="profile" aria-labelledby="profile-title">
-      <h2 id="profile-title">Profile</h2>
-      <p class="lead">Signed in as <strong>{{ auth.me()?.username }}</strong> ({{ auth.me()?.email }}).</p>
+      <h2 id="profile-title" i18n="@@settings.toc.profile">Profile</h2>
+      <p class="lead" i18n="@@settings.profile.signedInAs">Signed in as <strong>{{ auth.me()?.username }}</strong> ({{ auth.me()?.email }}).</p>
       @if (problem(); as p) {
         <p class="form-error" role="alert">{{ p.detail }}</p>
       }
       <form class="form-narrow" (ngSubmit)="save()" data-testid="profile-form">
         <div class="field">
-          <label for="display-name">Display name</label>
+          <label for="display-name" i18n="@@settings.profile.displayName">Display name</label>
           <input id="display-name" name="display_name" type="text" maxlength="100" [(ngModel)]="displayName"
             autocomplete="name" data-testid="profile-display-name" />
           <wh-field-errors [problem]="problem()" field="display_name" />
         </div>
         <div class="field">
-          <label for="bio">Bio</label>
+          <label for="bio" i18n="@@settings.profile.bio">Bio</label>
           <textarea id="bio" name="bio" maxlength="500" [(ngModel)]="bio" aria-describedby="bio-hint"></textarea>
           <span class="hint" id="bio-hint">{{ bio().length }} / 500</span>
           <wh-field-errors [problem]="problem()" field="bio" />
         </div>
         <div class="row">
           <div class="field grow">
-            <label for="birth-year">Birth year</label>
+            <label for="birth-year" i18n="@@settings.profile.birthYear">Birth year</label>
             <input id="birth-year" name="birth_year" type="number" inputmode="numeric" min="1900" [max]="thisYear"
               [(ngModel)]="birthYear" />
             <wh-field-errors [problem]="problem()" field="birth_year" />
           </div>
           <div class="field grow">
-            <label for="sex">Sex</label>
+            <label for="sex" i18n="@@settings.profile.sex">Sex</label>
             <select id="sex" name="sex" [(ngModel)]="sex" aria-describedby="sex-hint">
-              <option value="">Not set</option>
-              <option value="female">Female</option>
-              <option value="male">Male</option>
-              <option value="other">Other</option>
+              <option value="" i18n="@@settings.profile.notSet">Not set</option>
+              <option value="female" i18n="@@settings.profile.female">Female</option>
+              <option value="male" i18n="@@settings.profile.male">Male</option>
+              <option value="other" i18n="@@settings.profile.other">Other</option>
             </select>
             <wh-field-errors [problem]="problem()" field="sex" />
           </div>
         </div>
-        <span class="hint" id="sex-hint">Optional; used by energy and heart-rate-zone formulas.</span>
+        <span class="hint" id="sex-hint" i18n="@@settings.profile.sexHint">Optional; used by energy and heart-rate-zone formulas.</span>
         @if (prefs.units() === 'imperial') {
           <fieldset class="field height-ft">
-            <legend class="field-label">Height</legend>
+            <legend class="field-label" i18n="@@settings.profile.height">Height</legend>
             <div class="row">
               <label class="inline">
-                <input name="height_ft" type="number" min="0" max="9" inputmode="numeric" [(ngModel)]="feet" aria-label="Feet" /> ft
+                <input name="height_ft" type="number" min="0" max="9" inputmode="numeric" [(ngModel)]="feet" aria-label="Feet" i18n-aria-label="@@settings.profile.feet" /> ft
               </label>
               <label class="inline">
-                <input name="height_in" type="number" min="0" max="11" inputmode="numeric" [(ngModel)]="inches" aria-label="Inches" /> in
+                <input name="height_in" type="number" min="0" max="11" inputmode="numeric" [(ngModel)]="inches" aria-label="Inches" i18n-aria-label="@@settings.profile.inches" /> in
               </label>
             </div>
             <wh-field-errors [problem]="problem()" field="height_cm" />
           </fieldset>
         } @else {
           <div class="field">
-            <label for="height-cm">Height (cm)</label>
+            <label for="height-cm" i18n="@@settings.profile.heightCm">Height (cm)</label>
             <input id="height-cm" name="height_cm" type="number" min="50" max="272" step="0.5" inputmode="decimal" [(ngModel)]="heightCm" />
             <wh-field-errors [problem]="problem()" field="height_cm" />
           </div>
         }
-        <button type="submit" class="btn" [disabled]="saving()" data-testid="profile-save">Save profile</button>
+        <button type="submit" class="btn" [disabled]="saving()" data-testid="profile-save" i18n="@@settings.profile.save">Save profile</button>
       </form>
     </section>
   `,
@@ -139,7 +139,7 @@ export class ProfileSection {
     };
     try {
       await this.prefs.update(patch);
-      this.notify.success('Profile saved.');
+      this.notify.success($localize`:@@settings.profile.saved:Profile saved.`);
     } catch (err) {
       this.problem.set(problemOf(err));
     } finally {

@@ -9,7 +9,7 @@ import { dateTime } from '../../core/time';
 
 /** A short, readable name for a User-Agent string. */
 export function clientName(ua: string | null | undefined): string {
-  if (!ua) return 'Unknown client';
+  if (!ua) return $localize`:@@settings.sessions.unknownClient:Unknown client`;
   const browser = /Edg\//.test(ua)
     ? 'Edge'
     : /OPR\//.test(ua)
@@ -32,7 +32,7 @@ export function clientName(ua: string | null | undefined): string {
           : /Linux/.test(ua)
             ? 'Linux'
             : null;
-  if (browser && os) return `${browser} on ${os}`;
+  if (browser && os) return $localize`:@@settings.sessions.browserOn:${browser}:browser: on ${os}:os:`;
   return ua.length > 60 ? ua.slice(0, 57) + '…' : ua;
 }
 
@@ -41,10 +41,10 @@ export function clientName(ua: string | null | undefined): string {
   template: `
     <section class="card" id="sessions" aria-labelledby="sessions-title">
       <div class="row head">
-        <h2 id="sessions-title" class="grow">Sessions</h2>
-        <button type="button" class="btn btn-ghost btn-sm" (click)="load()" [disabled]="busy()">Refresh</button>
+        <h2 id="sessions-title" class="grow" i18n="@@settings.toc.sessions">Sessions</h2>
+        <button type="button" class="btn btn-ghost btn-sm" (click)="load()" [disabled]="busy()" i18n="@@imports.refresh">Refresh</button>
       </div>
-      <p class="lead">Where your account is signed in. Signing a session out stops it at once.</p>
+      <p class="lead" i18n="@@settings.sessions.lead">Where your account is signed in. Signing a session out stops it at once.</p>
       @if (problem(); as p) {
         <p class="form-error" role="alert">{{ p.detail }}</p>
       }
@@ -55,31 +55,31 @@ export function clientName(ua: string | null | undefined): string {
               <div class="grow">
                 <strong>{{ name(s.client) }}</strong>
                 @if (s.current) {
-                  <span class="badge badge-accent" data-testid="session-current">This device</span>
+                  <span class="badge badge-accent" data-testid="session-current" i18n="@@settings.sessions.thisDevice">This device</span>
                 }
                 <div class="small muted">
-                  Signed in {{ when(s.created_at) }} · last active {{ when(s.last_used_at) }}
+                  <ng-container i18n="@@settings.sessions.times">Signed in {{ when(s.created_at) }} · last active {{ when(s.last_used_at) }}</ng-container>
                   @if (s.address) {
                     · {{ s.address }}
                   }
                 </div>
               </div>
               <button type="button" class="btn btn-ghost btn-sm" (click)="end(s)" [disabled]="busy()" data-testid="session-signout"
-                [attr.aria-label]="(s.current ? 'Sign out this device' : 'Sign out ' + name(s.client)) + ', signed in ' + when(s.created_at)">
-                Sign out
+                [attr.aria-label]="signOutLabel(s)">
+                <ng-container i18n="@@shell.signOut">Sign out</ng-container>
               </button>
             </li>
           } @empty {
-            <li class="empty">No sessions.</li>
+            <li class="empty" i18n="@@settings.sessions.none">No sessions.</li>
           }
         </ul>
         @if (list.length > 1) {
-          <button type="button" class="btn btn-secondary" (click)="endAll()" [disabled]="busy()" data-testid="session-signout-all">
+          <button type="button" class="btn btn-secondary" (click)="endAll()" [disabled]="busy()" data-testid="session-signout-all" i18n="@@settings.sessions.signOutAll">
             Sign out everywhere
           </button>
         }
       } @else if (!problem()) {
-        <p class="empty" role="status"><span class="spinner" aria-hidden="true"></span> Loading…</p>
+        <p class="empty" role="status"><span class="spinner" aria-hidden="true"></span> <ng-container i18n="@@common.loadingEllipsis">Loading…</ng-container></p>
       }
     </section>
   `,
@@ -97,6 +97,13 @@ export class SessionsSection {
 
   constructor() {
     void this.load();
+  }
+
+  protected signOutLabel(s: { current: boolean; client?: string | null; created_at: string }): string {
+    const when = this.when(s.created_at);
+    return s.current
+      ? $localize`:@@settings.sessions.signOutThisLabel:Sign out this device, signed in ${when}:when:`
+      : $localize`:@@settings.sessions.signOutLabel:Sign out ${this.name(s.client)}:client:, signed in ${when}:when:`;
   }
 
   protected when(iso: string): string {
@@ -120,7 +127,7 @@ export class SessionsSection {
     this.busy.set(true);
     try {
       await this.api.delete('/api/v1/me/sessions/{id}', { path: { id: s.id } });
-      this.notify.success('Session signed out.');
+      this.notify.success($localize`:@@settings.sessions.signedOut:Session signed out.`);
       await this.load();
     } catch (err) {
       this.problem.set(problemOf(err));
@@ -130,7 +137,7 @@ export class SessionsSection {
   }
 
   protected async endAll(): Promise<void> {
-    if (!confirm('Sign out every session, this one included?')) return;
+    if (!confirm($localize`:@@settings.sessions.confirmAll:Sign out every session, this one included?`)) return;
     this.busy.set(true);
     try {
       await this.api.post('/api/v1/auth/logout-all');

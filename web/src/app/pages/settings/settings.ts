@@ -13,16 +13,16 @@ import { SessionsSection } from './sessions-section';
   selector: 'wh-settings',
   imports: [RouterLink, DashboardSection, ProfileSection, AvatarSection, PreferencesSection, PasswordSection, MfaSection, SessionsSection, AccountSection],
   template: `
-    <div class="page-head"><h1>Settings</h1></div>
-    <nav class="toc" aria-label="Settings sections">
-      <a routerLink="/settings" fragment="preferences">Units &amp; time</a>
-      <a routerLink="/settings" fragment="dashboard">Dashboard</a>
-      <a routerLink="/settings" fragment="profile">Profile</a>
-      <a routerLink="/settings" fragment="avatar">Avatar</a>
-      <a routerLink="/settings" fragment="password">Password</a>
-      <a routerLink="/settings" fragment="mfa">Two-step verification</a>
-      <a routerLink="/settings" fragment="sessions">Sessions</a>
-      <a routerLink="/settings" fragment="delete">Delete account</a>
+    <div class="page-head"><h1 i18n="@@settings.title">Settings</h1></div>
+    <nav class="toc" aria-label="Settings sections" i18n-aria-label="@@settings.sections">
+      <a routerLink="/settings" fragment="preferences" i18n="@@settings.toc.preferences">Units &amp; time</a>
+      <a routerLink="/settings" fragment="dashboard" i18n="@@settings.dashboard.title">Dashboard</a>
+      <a routerLink="/settings" fragment="profile" i18n="@@settings.toc.profile">Profile</a>
+      <a routerLink="/settings" fragment="avatar" i18n="@@settings.toc.avatar">Avatar</a>
+      <a routerLink="/settings" fragment="password" i18n="@@settings.toc.password">Password</a>
+      <a routerLink="/settings" fragment="mfa" i18n="@@signIn.mfaTitle">Two-step verification</a>
+      <a routerLink="/settings" fragment="sessions" i18n="@@settings.toc.sessions">Sessions</a>
+      <a routerLink="/settings" fragment="delete" i18n="@@settings.toc.delete">Delete account</a>
     </nav>
     <div class="stack">
       <wh-preferences-section />

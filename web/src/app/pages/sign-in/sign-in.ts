@@ -35,9 +35,9 @@ export class SignInPage {
     if (!this.login().trim() || !this.password()) {
       this.problem.set({
         status: 0,
-        title: 'Missing fields',
+        title: $localize`:@@signIn.missingFields:Missing fields`,
         code: 'client_validation',
-        detail: 'Enter your username or e-mail address and your password.',
+        detail: $localize`:@@signIn.missingFieldsDetail:Enter your username or e-mail address and your password.`,
         fieldErrors: {},
       });
       return;
@@ -45,10 +45,10 @@ export class SignInPage {
     if (this.mfaStep() && !this.code().trim()) {
       this.problem.set({
         status: 0,
-        title: 'Missing code',
+        title: $localize`:@@signIn.missingCode:Missing code`,
         code: 'client_validation',
-        detail: 'Enter the 6-digit code from your authenticator app, or a recovery code.',
-        fieldErrors: { totp_code: ['Enter a code'] },
+        detail: $localize`:@@signIn.missingCodeDetail:Enter the 6-digit code from your authenticator app, or a recovery code.`,
+        fieldErrors: { totp_code: [$localize`:@@signIn.enterCode:Enter a code`] },
       });
       this.codeInput()?.nativeElement.focus();
       return;

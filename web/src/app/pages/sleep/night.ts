@@ -6,11 +6,11 @@ export const STAGE_ROWS = ['awake', 'rem', 'core', 'deep'] as const;
 export type StageRow = (typeof STAGE_ROWS)[number];
 
 export const STAGE_LABEL: Record<string, string> = {
-  awake: 'Awake',
-  rem: 'REM',
-  core: 'Core (light)',
-  deep: 'Deep',
-  asleep: 'Asleep',
+  awake: $localize`:@@sleep.awake:Awake`,
+  rem: $localize`:@@sleep.stage.rem:REM`,
+  core: $localize`:@@sleep.stage.core:Core (light)`,
+  deep: $localize`:@@sleep.stage.deep:Deep`,
+  asleep: $localize`:@@sleep.asleep:Asleep`,
 };
 
 export function rowOf(stage: string): StageRow {

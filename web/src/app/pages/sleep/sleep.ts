@@ -78,10 +78,10 @@ export class SleepPage {
     const zone = this.prefs.zone();
     const stage = (k: string) => n.stages[k] ?? 0;
     return [
-      { label: 'Asleep', value: units.sleepHm(n.asleep) + ' h' },
-      { label: 'In bed', value: `${clock(Date.parse(n.start), zone)}–${clock(Date.parse(n.end), zone)}` },
-      { label: 'Efficiency', value: units.percent(n.efficiency) },
-      { label: 'Awake', value: units.minutes(n.awake / 60) },
+      { label: $localize`:@@sleep.asleep:Asleep`, value: units.sleepHm(n.asleep) + ' h' },
+      { label: $localize`:@@sleep.inBed:In bed`, value: `${clock(Date.parse(n.start), zone)}–${clock(Date.parse(n.end), zone)}` },
+      { label: $localize`:@@sleep.efficiency:Efficiency`, value: units.percent(n.efficiency) },
+      { label: $localize`:@@sleep.awake:Awake`, value: units.minutes(n.awake / 60) },
       ...(['rem', 'core', 'deep'] as const)
         .filter((k) => stage(k) > 0)
         .map((k) => ({ label: STAGE_LABEL[k], value: `${units.sleepHm(stage(k))} h (${units.percent(stage(k) / Math.max(n.asleep, 1))})` })),
@@ -104,12 +104,12 @@ export class SleepPage {
     const wake = spread(nights.map((n) => n.to));
     const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     return {
-      bars: nights.map((n) => ({ ...n, x: (NIGHTS - 1 - daysBetween(n.date, this.day())) / NIGHTS, label: `${n.date}: ${clockOf(n.from)}–${clockOf(n.to)}, ${units.sleepHm(n.asleep)} h asleep` })),
+      bars: nights.map((n) => ({ ...n, x: (NIGHTS - 1 - daysBetween(n.date, this.day())) / NIGHTS, label: $localize`:@@sleep.barLabel:${n.date}:date:: ${clockOf(n.from)}:from:–${clockOf(n.to)}:to:, ${units.sleepHm(n.asleep)}:asleep: h asleep` })),
       bedtime: clockOf(avg(nights.map((n) => n.from))),
       waketime: clockOf(avg(nights.map((n) => n.to))),
       asleep: units.sleepHm(avg(nights.map((n) => n.asleep))),
-      bedSpread: bed === null ? null : Math.round(bed),
-      wakeSpread: wake === null ? null : Math.round(wake),
+      bedSpread: bed === null ? '' : ` (± ${Math.round(bed)} min)`,
+      wakeSpread: wake === null ? '' : ` (± ${Math.round(wake)} min)`,
       count: nights.length,
     };
   });
@@ -146,6 +146,14 @@ export class SleepPage {
 
   protected pick(value: string): void {
     if (isDate(value) && daysBetween(value, this.today()) >= 0) this.go(value);
+  }
+
+  protected hypnogramLabel(stretches: number): string {
+    return $localize`:@@sleep.hypnogramLabel:Hypnogram: ${stretches}:count: stretches of sleep stages`;
+  }
+
+  protected regularityLabel(nights: number): string {
+    return $localize`:@@sleep.regularityLabel:Bedtimes and wake times of ${nights}:count: nights`;
   }
 
   protected stageLabel(stage: string): string {

@@ -15,22 +15,32 @@ import { bars, moved, treatmentLabel, type Bar } from './timeline';
 
 /** The metrics a day can be explained for: amounts and readings (sleep has its own page). */
 export const ATTRIBUTABLE: { metric: Metric; label: string }[] = [
-  { metric: 'steps', label: 'Steps' },
-  { metric: 'distance', label: 'Distance' },
-  { metric: 'active_energy', label: 'Active energy' },
-  { metric: 'basal_energy', label: 'Resting energy' },
-  { metric: 'exercise_minutes', label: 'Exercise minutes' },
-  { metric: 'floors', label: 'Floors climbed' },
-  { metric: 'heart_rate', label: 'Heart rate' },
-  { metric: 'resting_heart_rate', label: 'Resting heart rate' },
-  { metric: 'hrv_sdnn', label: 'HRV (SDNN)' },
-  { metric: 'body_mass', label: 'Weight' },
-  { metric: 'water', label: 'Water' },
+  { metric: 'steps', label: $localize`:@@card.steps:Steps` },
+  { metric: 'distance', label: $localize`:@@card.distance:Distance` },
+  { metric: 'active_energy', label: $localize`:@@card.activeEnergy:Active energy` },
+  { metric: 'basal_energy', label: $localize`:@@card.restingEnergy:Resting energy` },
+  { metric: 'exercise_minutes', label: $localize`:@@sources.metric.exerciseMinutes:Exercise minutes` },
+  { metric: 'floors', label: $localize`:@@figure.floors:Floors climbed` },
+  { metric: 'heart_rate', label: $localize`:@@today.heartRate:Heart rate` },
+  { metric: 'resting_heart_rate', label: $localize`:@@card.restingHeartRate:Resting heart rate` },
+  { metric: 'hrv_sdnn', label: $localize`:@@figure.hrvSdnn:HRV (SDNN)` },
+  { metric: 'body_mass', label: $localize`:@@card.weight:Weight` },
+  { metric: 'water', label: $localize`:@@measure.water:Water` },
 ];
 
 const KIND_LABEL: Record<string, string> = {
-  watch: 'Watch', ring: 'Ring', band: 'Band', chest_strap: 'Chest strap', bike_computer: 'Bike computer', scale: 'Scale',
-  blood_pressure_monitor: 'Blood pressure monitor', glucometer: 'Glucometer', phone: 'Phone', app: 'App', manual: 'Manual entry', other: 'Other',
+  watch: $localize`:@@sources.kind.watch:Watch`,
+  ring: $localize`:@@sources.kind.ring:Ring`,
+  band: $localize`:@@sources.kind.band:Band`,
+  chest_strap: $localize`:@@sources.kind.chestStrap:Chest strap`,
+  bike_computer: $localize`:@@sources.kind.bikeComputer:Bike computer`,
+  scale: $localize`:@@sources.kind.scale:Scale`,
+  blood_pressure_monitor: $localize`:@@sources.kind.bloodPressureMonitor:Blood pressure monitor`,
+  glucometer: $localize`:@@sources.kind.glucometer:Glucometer`,
+  phone: $localize`:@@sources.kind.phone:Phone`,
+  app: $localize`:@@sources.kind.app:App`,
+  manual: $localize`:@@sources.kind.manual:Manual entry`,
+  other: $localize`:@@sources.kind.other:Other`,
 };
 
 interface Row {
@@ -125,6 +135,18 @@ export class SourcesPage {
     void this.loadPriority();
   }
 
+  protected trackLabel(r: Row): string {
+    return $localize`:@@sources.trackLabel:${r.name}:source:: ${r.value}:recorded: recorded, ${r.counted}:counted: counted`;
+  }
+
+  protected moveUpLabel(source: string): string {
+    return $localize`:@@common.moveUp:Move ${source}:item: up`;
+  }
+
+  protected moveDownLabel(source: string): string {
+    return $localize`:@@common.moveDown:Move ${source}:item: down`;
+  }
+
   /** A value of `metric` in the user's units. */
   private describe(metric: string, unit: string, value: number): string {
     switch (metric) {
@@ -194,11 +216,11 @@ export class SourcesPage {
     try {
       const saved = await this.api.put('/api/v1/sources/priority', { body: { order: order.map((s) => s.id) } });
       this.priority.set({ state: 'ok', value: saved });
-      this.notify.show('success', `${order[to].name} is now number ${to + 1}.`);
+      this.notify.show('success', $localize`:@@sources.moved:${order[to].name}:source: is now number ${to + 1}:rank:.`);
       await this.load(this.day(), this.chosen());
     } catch (err) {
       this.priority.set(p);
-      this.notify.show('error', `The order could not be saved: ${problemOf(err).detail}`);
+      this.notify.show('error', $localize`:@@sources.orderError:The order could not be saved: ${problemOf(err).detail}:detail:`);
     } finally {
       this.saving.set(false);
     }

@@ -14,9 +14,9 @@ export interface Bar {
 const MIN_WIDTH = 0.002;
 
 const TREATMENT_LABEL: Record<RunView['treatment'], string> = {
-  counted: 'counted',
-  partly_counted: 'partly counted',
-  set_aside: 'set aside',
+  counted: $localize`:@@sources.treatment.counted:counted`,
+  partly_counted: $localize`:@@sources.treatment.partlyCounted:partly counted`,
+  set_aside: $localize`:@@sources.treatment.setAside:set aside`,
 };
 
 export function treatmentLabel(t: RunView['treatment']): string {
@@ -37,7 +37,7 @@ export function bars(runs: RunView[], start: number, end: number, describe: (r: 
     const right = Math.min(Math.max((b - start) / span, 0), 1);
     const tick = a === b;
     const times = tick && r.samples === 1 ? clock(a) : `${clock(a)}–${clock(b)}`;
-    const samples = r.samples === 1 ? '1 sample' : `${r.samples} samples`;
+    const samples = r.samples === 1 ? $localize`:@@sources.oneSample:1 sample` : $localize`:@@sources.samples:${r.samples}:count: samples`;
     return {
       x: tick ? x : Math.min(x, 1 - MIN_WIDTH),
       width: tick ? 0 : Math.max(right - x, MIN_WIDTH),

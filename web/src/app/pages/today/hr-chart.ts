@@ -43,19 +43,21 @@ export class HrChart {
   protected readonly stats = computed(() => seriesStats(this.data()));
   protected readonly summary = computed(() => {
     const s = this.stats();
-    if (!s.filled) return 'Heart rate chart: no readings';
-    return `Heart rate chart: ${Math.round(s.min ?? 0)} to ${Math.round(s.max ?? 0)} beats per minute, average ${Math.round(s.avg ?? 0)}, ${s.filled} minutes with readings`;
+    if (!s.filled) return $localize`:@@hrChart.summaryEmpty:Heart rate chart: no readings`;
+    return $localize`:@@hrChart.summary:Heart rate chart: ${Math.round(s.min ?? 0)}:min: to ${Math.round(s.max ?? 0)}:max: beats per minute, average ${Math.round(s.avg ?? 0)}:avg:, ${s.filled}:minutes: minutes with readings`;
   });
   protected readonly readout = computed(() => {
     const i = this.hover();
     const [xs, ys, mins, maxs] = this.data();
     if (i === null || i < 0 || i >= xs.length) {
       const s = this.stats();
-      return s.filled ? `avg ${Math.round(s.avg ?? 0)} bpm · range ${Math.round(s.min ?? 0)}–${Math.round(s.max ?? 0)}` : '';
+      return s.filled
+        ? $localize`:@@hrChart.readoutDay:avg ${Math.round(s.avg ?? 0)}:avg: bpm · range ${Math.round(s.min ?? 0)}:min:–${Math.round(s.max ?? 0)}:max:`
+        : '';
     }
     const t = clock(xs[i] * 1000, this.zone());
     const y = ys[i];
-    if (y === null) return `${t} · no reading`;
+    if (y === null) return $localize`:@@hrChart.readoutNone:${t}:time: · no reading`;
     const lo = mins[i];
     const hi = maxs[i];
     const range = lo !== null && hi !== null && hi - lo >= 1 ? ` (${Math.round(lo)}–${Math.round(hi)})` : '';
@@ -124,7 +126,7 @@ export class HrChart {
       ],
       series: [
         {},
-        { label: 'Heart rate', stroke: line, width: 1.5, spanGaps: false, points: { show: false } },
+        { label: $localize`:@@today.heartRate:Heart rate`, stroke: line, width: 1.5, spanGaps: false, points: { show: false } },
         { label: 'Min', stroke: 'transparent', width: 0, spanGaps: false, points: { show: false } },
         { label: 'Max', stroke: 'transparent', width: 0, spanGaps: false, points: { show: false } },
       ],

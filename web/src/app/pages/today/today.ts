@@ -16,7 +16,7 @@ import { HrChart } from './hr-chart';
 /** `trail_running` → `Trail running`. */
 export function activityLabel(type: string): string {
   const words = type.replace(/_/g, ' ').trim();
-  return words ? words[0].toUpperCase() + words.slice(1) : 'Workout';
+  return words ? words[0].toUpperCase() + words.slice(1) : $localize`:@@today.workout:Workout`;
 }
 
 /** Events after which the day is read again. */
@@ -115,7 +115,7 @@ export class TodayPage {
       const unit = typeof q === 'string' ? '' : q.unit;
       return { id, label, icon, value, unit, sub, empty: value === units.EMPTY };
     };
-    const avg7 = (txt: string) => (txt && txt !== units.EMPTY ? `7-day avg ${txt}` : '');
+    const avg7 = (txt: string) => (txt && txt !== units.EMPTY ? $localize`:@@today.avg7:7-day avg ${txt}:value:` : '');
 
     const sleepSessions = this.sleep();
     const sessions = sleepSessions.state === 'ok' ? sleepSessions.value.filter((x) => x.date === day) : [];
@@ -124,9 +124,9 @@ export class TodayPage {
     const inBed = main?.in_bed ?? on('sleep_in_bed');
     const zone = this.prefs.zone();
     const sleepSub = main
-      ? `${clock(Date.parse(main.start), zone)}–${clock(Date.parse(main.end), zone)} · ${units.percent(main.efficiency)} efficient`
+      ? $localize`:@@today.sleepSpan:${clock(Date.parse(main.start), zone)}:start:–${clock(Date.parse(main.end), zone)}:end: · ${units.percent(main.efficiency)}:efficiency: efficient`
       : inBed !== null
-        ? `in bed ${units.sleepHm(inBed)}`
+        ? $localize`:@@today.inBed:in bed ${units.sleepHm(inBed)}:duration:`
         : '';
 
     const hrv = on('hrv_sdnn') ?? on('hrv_rmssd');
@@ -134,20 +134,20 @@ export class TodayPage {
     const weight = latestOnOrBefore(view, 'body_mass', day);
     const weightSub = weight
       ? weight.date === day
-        ? 'measured today'
-        : `on ${longDate(weight.date)}`
-      : `none in the last ${LOOKBACK_DAYS} days`;
+        ? $localize`:@@today.weightToday:measured today`
+        : $localize`:@@today.weightOn:on ${longDate(weight.date)}:date:`
+      : $localize`:@@today.weightNone:none in the last ${LOOKBACK_DAYS}:days: days`;
 
     const all = [
-      card('steps', 'Steps', 'steps', units.count(on('steps')), avg7(units.count(week('steps')).value)),
-      card('distance', 'Distance', 'route', units.distance(on('distance'), system), avg7(units.text(units.distance(week('distance'), system)))),
-      card('active_energy', 'Active energy', 'flame', units.energy(on('active_energy')), avg7(units.text(units.energy(week('active_energy'))))),
-      card('resting_energy', 'Resting energy', 'battery', units.energy(on('basal_energy')), avg7(units.text(units.energy(week('basal_energy'))))),
-      card('exercise', 'Exercise', 'timer', units.minutes(on('exercise_minutes')), avg7(units.minutes(week('exercise_minutes')))),
-      card('sleep', "Last night's sleep", 'sleep', asleep !== null ? { value: units.sleepHm(asleep), unit: 'h' } : units.EMPTY, sleepSub),
-      card('resting_heart_rate', 'Resting heart rate', 'heart', units.reading(on('resting_heart_rate'), 'bpm'), avg7(units.text(units.reading(week('resting_heart_rate'), 'bpm')))),
-      card('hrv', hrvKind ? `HRV (${hrvKind})` : 'HRV', 'wave', units.reading(hrv, 'ms'), avg7(units.text(units.reading(week(hrvKind === 'RMSSD' ? 'hrv_rmssd' : 'hrv_sdnn'), 'ms')))),
-      card('weight', 'Weight', 'scale', units.mass(weight?.value, system), weightSub),
+      card('steps', $localize`:@@card.steps:Steps`, 'steps', units.count(on('steps')), avg7(units.count(week('steps')).value)),
+      card('distance', $localize`:@@card.distance:Distance`, 'route', units.distance(on('distance'), system), avg7(units.text(units.distance(week('distance'), system)))),
+      card('active_energy', $localize`:@@card.activeEnergy:Active energy`, 'flame', units.energy(on('active_energy')), avg7(units.text(units.energy(week('active_energy'))))),
+      card('resting_energy', $localize`:@@card.restingEnergy:Resting energy`, 'battery', units.energy(on('basal_energy')), avg7(units.text(units.energy(week('basal_energy'))))),
+      card('exercise', $localize`:@@card.exercise:Exercise`, 'timer', units.minutes(on('exercise_minutes')), avg7(units.minutes(week('exercise_minutes')))),
+      card('sleep', $localize`:@@card.sleep:Last night's sleep`, 'sleep', asleep !== null ? { value: units.sleepHm(asleep), unit: 'h' } : units.EMPTY, sleepSub),
+      card('resting_heart_rate', $localize`:@@card.restingHeartRate:Resting heart rate`, 'heart', units.reading(on('resting_heart_rate'), 'bpm'), avg7(units.text(units.reading(week('resting_heart_rate'), 'bpm')))),
+      card('hrv', hrvKind ? $localize`:@@today.hrvKind:HRV (${hrvKind}:kind:)` : $localize`:@@today.hrv:HRV`, 'wave', units.reading(hrv, 'ms'), avg7(units.text(units.reading(week(hrvKind === 'RMSSD' ? 'hrv_rmssd' : 'hrv_sdnn'), 'ms')))),
+      card('weight', $localize`:@@card.weight:Weight`, 'scale', units.mass(weight?.value, system), weightSub),
     ];
     // The cards the user chose, in their order.
     return this.dashboard.cards().flatMap((id) => all.filter((c) => c.id === id));

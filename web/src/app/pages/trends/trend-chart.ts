@@ -2,10 +2,29 @@ import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, computed, e
 import uPlot from 'uplot';
 import type { UnitSystem } from '../../api/types';
 import { chartColors } from '../../core/chart-colors';
+import { intlLocale } from '../../core/i18n';
 import { ThemeService } from '../../core/theme.service';
 import { stats, type Resolution, type TrendFigure } from './figures';
 
 const HEIGHT = 180;
+
+/** "per day" and the like, after an average. */
+const PER_PERIOD: Record<Resolution, string> = {
+  day: $localize`:@@trendChart.perDay:per day`,
+  week: $localize`:@@trendChart.perWeek:per week`,
+  month: $localize`:@@trendChart.perMonth:per month`,
+};
+
+/** "/day" and the like, after an average in the readout. */
+const SLASH_PERIOD: Record<Resolution, string> = {
+  day: $localize`:@@trendChart.slashDay:/day`,
+  week: $localize`:@@trendChart.slashWeek:/week`,
+  month: $localize`:@@trendChart.slashMonth:/month`,
+};
+
+function yearBefore(value: string): string {
+  return $localize`:@@trendChart.yearBefore: · a year before ${value}:value:`;
+}
 
 /** What one chart draws: the periods' x (Unix seconds), the figure's values, and last year's. */
 export interface TrendSeries {
@@ -57,17 +76,21 @@ export class TrendChart {
     if (v === null) return '—';
     const f = this.figure();
     const unit = f.unit(this.system());
-    const n = v.toLocaleString(undefined, { maximumFractionDigits: f.decimals, minimumFractionDigits: 0 });
+    const n = v.toLocaleString(intlLocale(), { maximumFractionDigits: f.decimals, minimumFractionDigits: 0 });
     return unit ? `${n} ${unit}` : n;
   }
 
   protected readonly summary = computed(() => {
     const f = this.figure();
     const st = stats(this.shown().ys, f.kind);
-    if (!st.count) return `${f.label}: no data in this period`;
-    const per = this.resolution();
-    const total = st.total !== null ? `total ${this.format(st.total)}, ` : '';
-    return `${f.label}: ${total}average ${this.format(st.average)} per ${per}, from ${this.format(st.min)} to ${this.format(st.max)}`;
+    if (!st.count) return $localize`:@@trendChart.summaryEmpty:${f.label}:figure:: no data in this period`;
+    const per = PER_PERIOD[this.resolution()];
+    const average = this.format(st.average);
+    const min = this.format(st.min);
+    const max = this.format(st.max);
+    return st.total !== null
+      ? $localize`:@@trendChart.summaryAmount:${f.label}:figure:: total ${this.format(st.total)}:total:, average ${average}:average: ${per}:per:, from ${min}:min: to ${max}:max:`
+      : $localize`:@@trendChart.summaryReading:${f.label}:figure:: average ${average}:average: ${per}:per:, from ${min}:min: to ${max}:max:`;
   });
 
   protected readonly readout = computed(() => {
@@ -77,12 +100,15 @@ export class TrendChart {
       const f = this.figure();
       const st = stats(ys, f.kind);
       const prev = previous ? stats(previous, f.kind) : null;
-      const main = f.kind === 'amount' ? `Total ${this.format(st.total)} · avg ${this.format(st.average)}/${this.resolution()}` : `Avg ${this.format(st.average)}`;
-      const then = prev && prev.count ? ` · a year before ${this.format(f.kind === 'amount' ? prev.total : prev.average)}` : '';
+      const main =
+        f.kind === 'amount'
+          ? $localize`:@@trendChart.readoutAmount:Total ${this.format(st.total)}:total: · avg ${this.format(st.average)}:average:${SLASH_PERIOD[this.resolution()]}:per:`
+          : $localize`:@@trendChart.readoutReading:Avg ${this.format(st.average)}:average:`;
+      const then = prev && prev.count ? yearBefore(this.format(f.kind === 'amount' ? prev.total : prev.average)) : '';
       return main + then;
     }
     const date = new Date(xs[i] * 1000).toISOString().slice(0, 10);
-    const prev = previous && previous[i] !== null ? ` · a year before ${this.format(previous[i])}` : '';
+    const prev = previous && previous[i] !== null ? yearBefore(this.format(previous[i])) : '';
     return `${date} · ${this.format(ys[i])}${prev}`;
   });
 
@@ -135,7 +161,7 @@ export class TrendChart {
     ];
     const aligned: (number | null)[][] = [data.xs, data.ys];
     if (data.previous) {
-      series.push({ label: 'A year before', stroke: faint, width: 1.5, dash: [5, 4], spanGaps: true, points: { show: false } });
+      series.push({ label: $localize`:@@trends.yearBefore:A year before`, stroke: faint, width: 1.5, dash: [5, 4], spanGaps: true, points: { show: false } });
       aligned.push(data.previous);
     }
     const opts: uPlot.Options = {

@@ -43,16 +43,16 @@ export class TrendsPage {
 
   protected readonly options = TREND_FIGURES;
   protected readonly ranges: { key: RangeKey; label: string }[] = [
-    { key: '7d', label: '7 days' },
-    { key: '30d', label: '30 days' },
-    { key: '90d', label: '90 days' },
-    { key: '1y', label: '1 year' },
-    { key: 'custom', label: 'Custom' },
+    { key: '7d', label: $localize`:@@trends.range7d:7 days` },
+    { key: '30d', label: $localize`:@@trends.range30d:30 days` },
+    { key: '90d', label: $localize`:@@trends.range90d:90 days` },
+    { key: '1y', label: $localize`:@@trends.range1y:1 year` },
+    { key: 'custom', label: $localize`:@@trends.rangeCustom:Custom` },
   ];
   protected readonly resolutions: { key: Resolution; label: string }[] = [
-    { key: 'day', label: 'Days' },
-    { key: 'week', label: 'Weeks' },
-    { key: 'month', label: 'Months' },
+    { key: 'day', label: $localize`:@@trends.days:Days` },
+    { key: 'week', label: $localize`:@@trends.weeks:Weeks` },
+    { key: 'month', label: $localize`:@@trends.months:Months` },
   ];
 
   protected readonly chosen = signal<FigureName[]>([...DEFAULT_FIGURES]);
