@@ -14,19 +14,32 @@ use crate::state::AppState;
 
 /// The dashboard's policy: its scripts and styles are files of its own (no inline code, no
 /// `unsafe-inline`), it talks only to this server, avatars come as `blob:` URLs, and images may also
-/// come from the configured map tile server (its origin only).
-pub fn csp(tiles: Option<&MapTiles>) -> String {
+/// come from the configured map tile server (its origin only). `Worker` is the policy scripts are
+/// served with, which only a worker runs under: the service worker fetches what the page asks for,
+/// the basemap's tiles included, so it may also connect to the tile server.
+pub fn csp(tiles: Option<&MapTiles>, under: Policy) -> String {
     let tile_origin = tiles.map(|t| format!(" {}", t.origin)).unwrap_or_default();
+    let connect_tiles = match under {
+        Policy::Page => "",
+        Policy::Worker => tile_origin.as_str(),
+    };
     format!(
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:{tile_origin}; \
-connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+connect-src 'self'{connect_tiles}; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )
 }
 
-fn csp_header(state: &AppState) -> HeaderValue {
+/// Which policy a response carries: a page's, or a script's (which applies when a worker runs it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    Page,
+    Worker,
+}
+
+fn csp_header(state: &AppState, under: Policy) -> HeaderValue {
     // The tile origin was checked to hold only characters a header value may (no spaces, quotes,
     // semicolons or commas), so this cannot fail; the fallback is the policy without tiles.
-    HeaderValue::from_str(&csp(state.settings.map_tiles.as_ref())).unwrap_or_else(|_| {
+    HeaderValue::from_str(&csp(state.settings.map_tiles.as_ref(), under)).unwrap_or_else(|_| {
         HeaderValue::from_static("default-src 'self'; img-src 'self' blob: data:; frame-ancestors 'none'")
     })
 }
@@ -51,15 +64,15 @@ pub async fn fallback(
     let relative = path.trim_start_matches('/');
     let accepts = |e: Encoding| accepts_encoding(&headers, e.token());
     if let Some(asset) = wearhouse_web::file(relative, accepts) {
-        return respond(asset, &headers, csp_header(&state));
+        return respond(asset, &headers, &state);
     }
     // A last segment with an extension names a file, and a missing file is not a page of the app.
     if relative.rsplit('/').next().is_some_and(|name| name.contains('.')) {
         return problems::not_found().await;
     }
     match wearhouse_web::file("index.html", accepts) {
-        Some(index) => respond(index, &headers, csp_header(&state)),
-        None => not_built(csp_header(&state)),
+        Some(index) => respond(index, &headers, &state),
+        None => not_built(csp_header(&state, Policy::Page)),
     }
 }
 
@@ -82,7 +95,7 @@ fn accepts_encoding(headers: &HeaderMap, token: &str) -> bool {
         })
 }
 
-fn respond(asset: Asset, request: &HeaderMap, policy: HeaderValue) -> Response {
+fn respond(asset: Asset, request: &HeaderMap, state: &AppState) -> Response {
     let etag = HeaderValue::from_str(&asset.etag).ok();
     let fresh = request
         .get(header::IF_NONE_MATCH)
@@ -116,8 +129,10 @@ fn respond(asset: Asset, request: &HeaderMap, policy: HeaderValue) -> Response {
     }
     // Pages, and scripts: a worker (the service worker that keeps the shell for offline starts) runs
     // under the policy its script came with, and must reach the server it was served by.
-    if asset.content_type.starts_with("text/html") || asset.content_type.contains("javascript") {
-        h.insert(header::CONTENT_SECURITY_POLICY, policy);
+    if asset.content_type.starts_with("text/html") {
+        h.insert(header::CONTENT_SECURITY_POLICY, csp_header(state, Policy::Page));
+    } else if asset.content_type.contains("javascript") {
+        h.insert(header::CONTENT_SECURITY_POLICY, csp_header(state, Policy::Worker));
     }
     response
 }
@@ -150,20 +165,37 @@ mod tests {
     }
 
     #[test]
-    fn the_policy_lets_images_come_from_the_tile_server_only() {
-        let plain = csp(None);
-        assert!(plain.contains("img-src 'self' blob: data:;"));
+    fn the_policy_lets_images_come_from_the_tile_server_and_its_worker_fetch_them() {
+        let directive = |policy: &str, name: &str| {
+            policy
+                .split(';')
+                .map(str::trim)
+                .find(|d| d.starts_with(name))
+                .unwrap()
+                .to_owned()
+        };
+        let plain = csp(None, Policy::Page);
+        assert_eq!(directive(&plain, "img-src"), "img-src 'self' blob: data:");
+        assert_eq!(plain, csp(None, Policy::Worker));
         let tiles = MapTiles::parse("https://tiles.example.org/{z}/{x}/{y}.png", "", 19)
             .unwrap()
             .unwrap();
-        let with_tiles = csp(Some(&tiles));
-        let img = with_tiles
-            .split(';')
-            .map(str::trim)
-            .find(|d| d.starts_with("img-src"))
-            .unwrap();
-        assert_eq!(img, "img-src 'self' blob: data: https://tiles.example.org");
-        assert_eq!(with_tiles.replace(" https://tiles.example.org", ""), plain);
+        let page = csp(Some(&tiles), Policy::Page);
+        assert_eq!(
+            directive(&page, "img-src"),
+            "img-src 'self' blob: data: https://tiles.example.org"
+        );
+        assert_eq!(
+            directive(&page, "connect-src"),
+            "connect-src 'self'",
+            "the page itself connects only home"
+        );
+        let worker = csp(Some(&tiles), Policy::Worker);
+        assert_eq!(
+            directive(&worker, "connect-src"),
+            "connect-src 'self' https://tiles.example.org"
+        );
+        assert_eq!(page.replace(" https://tiles.example.org", ""), plain);
     }
 
     #[test]

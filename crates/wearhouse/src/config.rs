@@ -293,7 +293,7 @@ impl Default for RateLimitConfig {
 
 /// Top-level keys that `WEARHOUSE_*` variables may set; other `WEARHOUSE_*` variables (the config file
 /// path, test settings) are not configuration keys.
-const KEYS: [&str; 15] = [
+const KEYS: [&str; 16] = [
     "listen",
     "data_dir",
     "database_url",
@@ -308,6 +308,7 @@ const KEYS: [&str; 15] = [
     "jobs",
     "blobs",
     "responses",
+    "map",
     "gateways",
 ];
 
@@ -409,6 +410,18 @@ mod tests {
             .unwrap()
             .insert("jwt_secret".into(), toml::Value::String(String::new()));
         assert_eq!(example, defaults);
+    }
+
+    #[test]
+    fn every_top_level_key_can_come_from_the_environment() {
+        let defaults = toml::Value::try_from(Config::default()).unwrap();
+        let mut keys: Vec<&str> = defaults.as_table().unwrap().keys().map(String::as_str).collect();
+        keys.push("gateways"); // an empty list is not serialised as a key
+        keys.sort_unstable();
+        keys.dedup();
+        let mut listed = KEYS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(listed, keys);
     }
 
     #[test]

@@ -62,12 +62,12 @@ export const routes: Routes = [
       },
       {
         path: 'activities/new',
-        title: 'Add a workout',
+        title: $localize`:@@title.newActivity:Add a workout`,
         loadComponent: () => import('./pages/activities/new-activity').then((m) => m.NewActivityPage),
       },
       {
         path: 'activities/duplicates',
-        title: 'Possible duplicates',
+        title: $localize`:@@title.duplicates:Possible duplicates`,
         loadComponent: () => import('./pages/activities/duplicates').then((m) => m.DuplicatesPage),
       },
       {

@@ -215,4 +215,17 @@ async fn a_configured_basemap_is_announced_and_its_images_allowed() {
         401,
         "signed-in users only"
     );
+    if dist().is_some() {
+        // The service worker fetches the page's images, tiles included, under its script's policy.
+        let worker = header(&app.get("/ngsw-worker.js", None).await, "content-security-policy");
+        let connect = worker
+            .split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with("connect-src"))
+            .unwrap_or_default();
+        assert_eq!(
+            connect, "connect-src 'self' https://tiles.example.org",
+            "{worker}"
+        );
+    }
 }

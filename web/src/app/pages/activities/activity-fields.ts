@@ -127,30 +127,37 @@ function number(text: string): number | null | 'bad' {
 export function fieldsOf(form: ActivityForm, system: UnitSystem): { fields: ActivityFields } | { errors: FieldError[] } {
   const errors: FieldError[] = [];
   const imperial = system === 'imperial';
-  const read = (field: keyof ActivityForm, text: string, min: number, max: number, what: string): number | null => {
+  /** A number from `min` to `max`, or null when not given; else `message` says what is expected. */
+  const read = (field: keyof ActivityForm, text: string, min: number, max: number, message: (min: number, max: number) => string): number | null => {
     const n = number(text);
     if (n === 'bad' || (n !== null && (n < min || n > max))) {
-      errors.push({ field, message: `${what} must be a number from ${min} to ${max}.` });
+      errors.push({ field, message: message(min, max) });
       return null;
     }
     return n;
   };
-  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(form.start)) errors.push({ field: 'start', message: 'Give the date and time it started.' });
-  const h = read('hours', form.hours, 0, 999, 'Hours') ?? 0;
-  const m = read('minutes', form.minutes, 0, 59, 'Minutes') ?? 0;
-  const s = read('seconds', form.seconds, 0, 59, 'Seconds') ?? 0;
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(form.start)) errors.push({ field: 'start', message: $localize`:@@activityForm.check.start:Give the date and time it started.` });
+  const h = read('hours', form.hours, 0, 999, (lo, hi) => $localize`:@@activityForm.check.hours:Hours must be a number from ${lo}:min: to ${hi}:max:.`) ?? 0;
+  const m = read('minutes', form.minutes, 0, 59, (lo, hi) => $localize`:@@activityForm.check.minutes:Minutes must be a number from ${lo}:min: to ${hi}:max:.`) ?? 0;
+  const s = read('seconds', form.seconds, 0, 59, (lo, hi) => $localize`:@@activityForm.check.seconds:Seconds must be a number from ${lo}:min: to ${hi}:max:.`) ?? 0;
   const duration = Math.round(h * 3600 + m * 60 + s);
   if (duration <= 0 && !errors.some((e) => ['hours', 'minutes', 'seconds'].includes(e.field))) {
-    errors.push({ field: 'hours', message: 'A workout lasts at least a second.' });
+    errors.push({ field: 'hours', message: $localize`:@@activityForm.check.duration:A workout lasts at least a second.` });
   }
-  const distance = read('distance', form.distance, 0, imperial ? 1000 : 1600, imperial ? 'Distance in miles' : 'Distance in km');
-  const gain = read('elevationGain', form.elevationGain, 0, imperial ? 100_000 : 30_000, imperial ? 'Elevation gain in feet' : 'Elevation gain in metres');
-  const energy = read('energy', form.energy, 0, 50_000, 'Energy in kcal');
-  const avg = read('avgHeartRate', form.avgHeartRate, 20, 250, 'Average heart rate');
-  const max = read('maxHeartRate', form.maxHeartRate, 20, 250, 'Maximum heart rate');
-  if (avg !== null && max !== null && max < avg) errors.push({ field: 'maxHeartRate', message: 'The maximum heart rate cannot be below the average.' });
-  const rpe = read('rpe', form.rpe, 1, 10, 'Perceived effort');
-  if (rpe !== null && !Number.isInteger(rpe)) errors.push({ field: 'rpe', message: 'Perceived effort is a whole number from 1 to 10.' });
+  const distance = imperial
+    ? read('distance', form.distance, 0, 1000, (lo, hi) => $localize`:@@activityForm.check.distanceMiles:Distance in miles must be a number from ${lo}:min: to ${hi}:max:.`)
+    : read('distance', form.distance, 0, 1600, (lo, hi) => $localize`:@@activityForm.check.distanceKm:Distance in km must be a number from ${lo}:min: to ${hi}:max:.`);
+  const gain = imperial
+    ? read('elevationGain', form.elevationGain, 0, 100_000, (lo, hi) => $localize`:@@activityForm.check.elevationGainFeet:Elevation gain in feet must be a number from ${lo}:min: to ${hi}:max:.`)
+    : read('elevationGain', form.elevationGain, 0, 30_000, (lo, hi) => $localize`:@@activityForm.check.elevationGainMetres:Elevation gain in metres must be a number from ${lo}:min: to ${hi}:max:.`);
+  const energy = read('energy', form.energy, 0, 50_000, (lo, hi) => $localize`:@@activityForm.check.energy:Energy in kcal must be a number from ${lo}:min: to ${hi}:max:.`);
+  const avg = read('avgHeartRate', form.avgHeartRate, 20, 250, (lo, hi) => $localize`:@@activityForm.check.avgHeartRate:Average heart rate must be a number from ${lo}:min: to ${hi}:max:.`);
+  const max = read('maxHeartRate', form.maxHeartRate, 20, 250, (lo, hi) => $localize`:@@activityForm.check.maxHeartRate:Maximum heart rate must be a number from ${lo}:min: to ${hi}:max:.`);
+  if (avg !== null && max !== null && max < avg) {
+    errors.push({ field: 'maxHeartRate', message: $localize`:@@activityForm.check.maxBelowAvg:The maximum heart rate cannot be below the average.` });
+  }
+  const rpe = read('rpe', form.rpe, 1, 10, (lo, hi) => $localize`:@@activityForm.check.rpe:Perceived effort must be a number from ${lo}:min: to ${hi}:max:.`);
+  if (rpe !== null && !Number.isInteger(rpe)) errors.push({ field: 'rpe', message: $localize`:@@activityForm.check.rpeWhole:Perceived effort is a whole number from 1 to 10.` });
   if (errors.length) return { errors };
   return {
     fields: {

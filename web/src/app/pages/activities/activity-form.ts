@@ -1,8 +1,21 @@
 import { ChangeDetectionStrategy, Component, computed, effect, input, output, signal, untracked } from '@angular/core';
 import type { UnitSystem } from '../../api/types';
+import { intlLocale } from '../../core/i18n';
 import { zoneList } from '../../core/time';
 import { activityLabel } from '../today/today';
-import { ACTIVITY_TYPES, INTENSITIES, VISIBILITIES, fieldsOf, type ActivityFields, type ActivityForm, type FieldError } from './activity-fields';
+import { ACTIVITY_TYPES, INTENSITIES, VISIBILITIES, fieldsOf, type ActivityFields, type ActivityForm, type FieldError, type Intensity, type Visibility } from './activity-fields';
+
+const INTENSITY_LABEL: Record<Intensity, string> = {
+  low: $localize`:@@activityForm.intensity.low:Low`,
+  moderate: $localize`:@@activityForm.intensity.moderate:Moderate`,
+  high: $localize`:@@activityForm.intensity.high:High`,
+};
+
+const VISIBILITY_LABEL: Record<Visibility, string> = {
+  private: $localize`:@@activityForm.visibility.private:Private`,
+  followers: $localize`:@@activityForm.visibility.followers:Followers`,
+  public: $localize`:@@activityForm.visibility.public:Public`,
+};
 
 /**
  * Every editable field of a workout, in the user's units and the activity's zone: used to enter a
@@ -14,7 +27,7 @@ import { ACTIVITY_TYPES, INTENSITIES, VISIBILITIES, fieldsOf, type ActivityField
     <form class="activity-form" (submit)="$event.preventDefault(); submit()" novalidate data-testid="activity-form">
       <div class="form-grid">
         <div class="field">
-          <label for="af-type">Type</label>
+          <label for="af-type" i18n="@@activityForm.type">Type</label>
           <select id="af-type" [value]="form().type" (change)="set('type', $any($event.target).value)" data-testid="af-type">
             @for (t of types; track t.value) {
               <option [value]="t.value" [selected]="t.value === form().type">{{ t.label }}</option>
@@ -22,17 +35,17 @@ import { ACTIVITY_TYPES, INTENSITIES, VISIBILITIES, fieldsOf, type ActivityField
           </select>
         </div>
         <div class="field">
-          <label for="af-title">Title</label>
+          <label for="af-title" i18n="@@activityForm.title">Title</label>
           <input id="af-title" [value]="form().title" maxlength="200" (input)="set('title', $any($event.target).value)" data-testid="af-title" />
         </div>
         <div class="field">
-          <label for="af-start">Start</label>
+          <label for="af-start" i18n="@@activityForm.start">Start</label>
           <input id="af-start" type="datetime-local" [value]="form().start" (input)="set('start', $any($event.target).value)" required
             [attr.aria-invalid]="invalid('start')" data-testid="af-start" />
           @if (error('start'); as e) { <p class="field-error">{{ e }}</p> }
         </div>
         <div class="field">
-          <label for="af-zone">Time zone</label>
+          <label for="af-zone" i18n="@@activityForm.zone">Time zone</label>
           <select id="af-zone" (change)="set('zone', $any($event.target).value)" data-testid="af-zone">
             @for (z of zones(); track z) {
               <option [value]="z" [selected]="z === form().zone">{{ z }}</option>
@@ -40,7 +53,7 @@ import { ACTIVITY_TYPES, INTENSITIES, VISIBILITIES, fieldsOf, type ActivityField
           </select>
         </div>
         <fieldset class="field af-duration">
-          <legend class="field-label">Duration</legend>
+          <legend class="field-label" i18n="@@activityForm.duration">Duration</legend>
           <span class="af-hms">
             <label><input type="number" min="0" max="999" inputmode="numeric" [value]="form().hours" (input)="set('hours', $any($event.target).value)"
               [attr.aria-invalid]="invalid('hours')" data-testid="af-hours" /> h</label>
@@ -62,39 +75,39 @@ import { ACTIVITY_TYPES, INTENSITIES, VISIBILITIES, fieldsOf, type ActivityField
           </div>
         }
         <div class="field">
-          <label for="af-intensity">Intensity</label>
+          <label for="af-intensity" i18n="@@activityForm.intensity">Intensity</label>
           <select id="af-intensity" (change)="set('intensity', $any($event.target).value)" data-testid="af-intensity">
-            <option value="" [selected]="form().intensity === ''">Not given</option>
+            <option value="" [selected]="form().intensity === ''" i18n="@@activityForm.notGiven">Not given</option>
             @for (i of intensities; track i) {
-              <option [value]="i" [selected]="i === form().intensity">{{ label(i) }}</option>
+              <option [value]="i" [selected]="i === form().intensity">{{ intensityLabel[i] }}</option>
             }
           </select>
         </div>
         <div class="field">
-          <label for="af-rpe">Perceived effort (1–10)</label>
+          <label for="af-rpe" i18n="@@activityForm.rpe">Perceived effort (1–10)</label>
           <input id="af-rpe" type="number" min="1" max="10" step="1" [value]="form().rpe" (input)="set('rpe', $any($event.target).value)"
             [attr.aria-invalid]="invalid('rpe')" data-testid="af-rpe" />
           @if (error('rpe'); as e) { <p class="field-error">{{ e }}</p> }
         </div>
         <div class="field">
-          <label for="af-visibility">Who can see it</label>
+          <label for="af-visibility" i18n="@@activityForm.visibility">Who can see it</label>
           <select id="af-visibility" (change)="set('visibility', $any($event.target).value)" data-testid="af-visibility">
             @for (v of visibilities; track v) {
-              <option [value]="v" [selected]="v === form().visibility">{{ label(v) }}</option>
+              <option [value]="v" [selected]="v === form().visibility">{{ visibilityLabel[v] }}</option>
             }
           </select>
         </div>
       </div>
       <div class="field">
-        <label for="af-notes">Notes</label>
+        <label for="af-notes" i18n="@@activityForm.notes">Notes</label>
         <textarea id="af-notes" rows="3" [value]="form().notes" (input)="set('notes', $any($event.target).value)" data-testid="af-notes"></textarea>
       </div>
       @if (errors().length) {
-        <p class="form-error" role="alert" data-testid="af-errors">{{ errors().length === 1 ? 'One field needs' : errors().length + ' fields need' }} a look.</p>
+        <p class="form-error" role="alert" data-testid="af-errors" i18n="@@activityForm.errors">{errors().length, plural, =1 {One field needs a look.} other {{{ errors().length }} fields need a look.}}</p>
       }
       <div class="form-actions">
         <button type="submit" class="btn btn-primary" [disabled]="busy()" data-testid="af-save">{{ submitLabel() }}</button>
-        <button type="button" class="btn btn-ghost" (click)="cancelled.emit()" data-testid="af-cancel">Cancel</button>
+        <button type="button" class="btn btn-ghost" (click)="cancelled.emit()" data-testid="af-cancel" i18n="@@common.cancel">Cancel</button>
       </div>
     </form>
   `,
@@ -104,26 +117,28 @@ export class ActivityFormComponent {
   readonly initial = input.required<ActivityForm>();
   readonly system = input.required<UnitSystem>();
   readonly busy = input(false);
-  readonly submitLabel = input('Save');
+  readonly submitLabel = input($localize`:@@common.save:Save`);
   /** The checked fields, and the form they were read from. */
   readonly saved = output<{ fields: ActivityFields; form: ActivityForm }>();
   readonly cancelled = output<void>();
 
   protected readonly form = signal<ActivityForm>({} as ActivityForm);
   protected readonly errors = signal<FieldError[]>([]);
-  protected readonly types = [...ACTIVITY_TYPES].map((t) => ({ value: t, label: activityLabel(t) })).sort((a, b) => a.label.localeCompare(b.label));
+  protected readonly types = [...ACTIVITY_TYPES].map((t) => ({ value: t, label: activityLabel(t) })).sort((a, b) => a.label.localeCompare(b.label, intlLocale()));
   protected readonly intensities = INTENSITIES;
+  protected readonly intensityLabel = INTENSITY_LABEL;
   protected readonly visibilities = VISIBILITIES;
+  protected readonly visibilityLabel = VISIBILITY_LABEL;
   protected readonly durationFields: (keyof ActivityForm)[] = ['hours', 'minutes', 'seconds'];
   protected readonly zones = computed(() => zoneList(this.form().zone));
   protected readonly numbers = computed(() => {
     const imperial = this.system() === 'imperial';
     return [
-      { field: 'distance' as const, label: imperial ? 'Distance (mi)' : 'Distance (km)', step: '0.01' },
-      { field: 'elevationGain' as const, label: imperial ? 'Elevation gain (ft)' : 'Elevation gain (m)', step: '1' },
-      { field: 'energy' as const, label: 'Energy (kcal)', step: '1' },
-      { field: 'avgHeartRate' as const, label: 'Average heart rate (bpm)', step: '1' },
-      { field: 'maxHeartRate' as const, label: 'Maximum heart rate (bpm)', step: '1' },
+      { field: 'distance' as const, label: $localize`:@@activityForm.distance:Distance (${imperial ? 'mi' : 'km'}:unit:)`, step: '0.01' },
+      { field: 'elevationGain' as const, label: $localize`:@@activityForm.elevationGain:Elevation gain (${imperial ? 'ft' : 'm'}:unit:)`, step: '1' },
+      { field: 'energy' as const, label: $localize`:@@activityForm.energy:Energy (kcal)`, step: '1' },
+      { field: 'avgHeartRate' as const, label: $localize`:@@activityForm.avgHeartRate:Average heart rate (bpm)`, step: '1' },
+      { field: 'maxHeartRate' as const, label: $localize`:@@activityForm.maxHeartRate:Maximum heart rate (bpm)`, step: '1' },
     ];
   });
 
@@ -135,10 +150,6 @@ export class ActivityFormComponent {
         this.errors.set([]);
       });
     });
-  }
-
-  protected label(word: string): string {
-    return word[0].toUpperCase() + word.slice(1);
   }
 
   protected set<K extends keyof ActivityForm>(field: K, value: ActivityForm[K]): void {

@@ -41,11 +41,11 @@ const BOX = 1000;
 const PAD = 20;
 
 const CHANGE_LABEL: Record<string, string> = {
-  create: 'Created',
-  update: 'Edited',
-  delete: 'Moved to the trash',
-  restore: 'Restored',
-  import: 'Re-imported',
+  create: $localize`:@@activity.change.create:Created`,
+  update: $localize`:@@activity.change.update:Edited`,
+  delete: $localize`:@@activity.change.delete:Moved to the trash`,
+  restore: $localize`:@@activity.change.restore:Restored`,
+  import: $localize`:@@activity.change.import:Re-imported`,
 };
 
 function routeOf(streams: Streams): Route | null {
@@ -148,6 +148,9 @@ export class ActivityPage {
     if (!r || !m?.tile_url) return [];
     return tilesUnder({ minX: r.minX, minY: r.minY, scale: r.scale, width: r.width, height: r.height, pad: PAD }, m.tile_url, m.max_zoom).tiles;
   });
+  protected readonly routeLabel = computed(() =>
+    this.tiles().length ? $localize`:@@activity.routeOnMap:The route on a map` : $localize`:@@activity.routeWithoutMap:The route, drawn without a map`,
+  );
   protected readonly marker = computed(() => {
     const i = this.hovered();
     const r = this.route();
@@ -160,13 +163,13 @@ export class ActivityPage {
     const system = this.prefs.units();
     const zone = a.time_zone ?? this.prefs.zone();
     const figures: { label: string; value: string }[] = [
-      { label: 'Time', value: units.duration(a.duration) },
-      ...(a.moving_time ? [{ label: 'Moving time', value: units.duration(a.moving_time) }] : []),
-      ...(a.distance ? [{ label: 'Distance', value: units.text(units.distance(a.distance, system)) }] : []),
-      ...(a.elevation_gain ? [{ label: 'Elevation gain', value: units.text(units.elevation(a.elevation_gain, system)) }] : []),
-      ...(a.energy ? [{ label: 'Energy', value: units.text(units.energy(a.energy)) }] : []),
-      ...(a.avg_heart_rate ? [{ label: 'Avg heart rate', value: units.text(units.reading(a.avg_heart_rate, 'bpm')) }] : []),
-      ...(a.max_heart_rate ? [{ label: 'Max heart rate', value: units.text(units.reading(a.max_heart_rate, 'bpm')) }] : []),
+      { label: $localize`:@@activity.figure.time:Time`, value: units.duration(a.duration) },
+      ...(a.moving_time ? [{ label: $localize`:@@activity.figure.movingTime:Moving time`, value: units.duration(a.moving_time) }] : []),
+      ...(a.distance ? [{ label: $localize`:@@activity.figure.distance:Distance`, value: units.text(units.distance(a.distance, system)) }] : []),
+      ...(a.elevation_gain ? [{ label: $localize`:@@activity.figure.elevationGain:Elevation gain`, value: units.text(units.elevation(a.elevation_gain, system)) }] : []),
+      ...(a.energy ? [{ label: $localize`:@@activity.figure.energy:Energy`, value: units.text(units.energy(a.energy)) }] : []),
+      ...(a.avg_heart_rate ? [{ label: $localize`:@@activity.figure.avgHeartRate:Avg heart rate`, value: units.text(units.reading(a.avg_heart_rate, 'bpm')) }] : []),
+      ...(a.max_heart_rate ? [{ label: $localize`:@@activity.figure.maxHeartRate:Max heart rate`, value: units.text(units.reading(a.max_heart_rate, 'bpm')) }] : []),
     ];
     return {
       title: a.title || activityLabel(a.type),
@@ -201,7 +204,8 @@ export class ActivityPage {
       distance: x.metres >= unitLength * 0.999 ? `${x.n} ${unit}` : units.text(units.distance(x.metres, system)),
       time: elapsedText(x.seconds),
       pace: `${paceText(x.pace / 60)} /${unit}`,
-      climb: x.climb === null ? '—' : units.text(units.elevation(x.climb, system)),
+      // Less than half a unit either way reads as 0, not -0.
+      climb: x.climb === null ? '—' : units.text(units.elevation(Math.abs(x.climb) < 0.5 ? 0 : x.climb, system)),
       heartRate: x.heartRate === null ? '—' : units.text(units.reading(x.heartRate, 'bpm')),
     }));
   });
@@ -239,8 +243,8 @@ export class ActivityPage {
   }
 
   /**
-   * Loads the activity and, at once beside it, its streams thinned to what a chart can show (1,000
-   * points); every recorded point follows and replaces them, for zooming in.
+   * Loads the activity and then its streams thinned to what a chart can show (1,000 points); every
+   * recorded point follows once they are drawn and replaces them, for zooming in.
    */
   protected async load(id: string): Promise<void> {
     const seq = ++this.seq;
@@ -258,7 +262,10 @@ export class ActivityPage {
           throw err;
         });
     try {
-      const [activity, streams] = await Promise.all([this.api.get('/api/v1/activities/{id}', { path: { id } }), streamsAt('medium')]);
+      // The activity says whether it has streams: one without (entered by hand) is not asked for them.
+      const activity = await this.api.get('/api/v1/activities/{id}', { path: { id } });
+      if (seq !== this.seq) return;
+      const streams = activity.stream_points > 0 ? await streamsAt('medium') : null;
       if (seq !== this.seq) return;
       this.arrivedAt = performance.now();
       this.pending = streams ? channels(streams, activity.type, this.prefs.units()).length : 0;
@@ -272,7 +279,7 @@ export class ActivityPage {
             const now = this.data();
             if (seq === this.seq && full && now.state === 'ok') this.data.set({ ...now, streams: full });
           } catch (err) {
-            if (seq === this.seq) this.notify.show('error', `Every recorded point could not be loaded: ${problemOf(err).detail}`);
+            if (seq === this.seq) this.notify.show('error', $localize`:@@activity.pointsFailed:Every recorded point could not be loaded: ${problemOf(err).detail}:detail:`);
           }
         };
       }
@@ -314,9 +321,9 @@ export class ActivityPage {
       this.data.set({ state: 'ok', activity, streams: this.streams() });
       this.editing.set(false);
       if (this.revisions()) void this.loadRevisions();
-      this.notify.success('Saved. The earlier version is kept in the history.');
+      this.notify.success($localize`:@@activity.saved:Saved. The earlier version is kept in the history.`);
     } catch (err) {
-      this.notify.show('error', `Not saved: ${problemOf(err).detail}`);
+      this.notify.show('error', $localize`:@@activity.notSaved:Not saved: ${problemOf(err).detail}:detail:`);
     } finally {
       this.busy.set(false);
     }
@@ -334,7 +341,7 @@ export class ActivityPage {
       const list = await this.api.get('/api/v1/activities/{id}/revisions', { path: { id: a.id } });
       if (this.activity()?.id === a.id) this.revisions.set([...list.items].reverse());
     } catch (err) {
-      this.notify.show('error', `The history could not be loaded: ${problemOf(err).detail}`);
+      this.notify.show('error', $localize`:@@activity.historyFailed:The history could not be loaded: ${problemOf(err).detail}:detail:`);
     }
   }
 
@@ -347,9 +354,9 @@ export class ActivityPage {
       const activity = await this.api.post('/api/v1/activities/{id}/restore', { path: { id: a.id }, body: { revision } });
       this.data.set({ state: 'ok', activity, streams: this.streams() });
       await this.loadRevisions();
-      this.notify.success(`Revision ${revision} restored.`);
+      this.notify.success($localize`:@@activity.revisionRestored:Revision ${revision}:revision: restored.`);
     } catch (err) {
-      this.notify.show('error', `Not restored: ${problemOf(err).detail}`);
+      this.notify.show('error', $localize`:@@activities.notRestored:Not restored: ${problemOf(err).detail}:detail:`);
     } finally {
       this.busy.set(false);
     }
@@ -361,10 +368,10 @@ export class ActivityPage {
     this.busy.set(true);
     try {
       await this.api.delete('/api/v1/activities/{id}', { path: { id: a.id } });
-      this.notify.success('Moved to the trash; it can be restored for 30 days.');
+      this.notify.success($localize`:@@activity.movedToTrash:Moved to the trash; it can be restored for 30 days.`);
       await this.router.navigate(['/activities']);
     } catch (err) {
-      this.notify.show('error', `Not deleted: ${problemOf(err).detail}`);
+      this.notify.show('error', $localize`:@@activity.notDeleted:Not deleted: ${problemOf(err).detail}:detail:`);
     } finally {
       this.busy.set(false);
     }

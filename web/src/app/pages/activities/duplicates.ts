@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { RouterLink } from '@angular/router';
 import type { ActivityView, components } from '../../api/types';
 import { ApiService } from '../../core/api.service';
+import { intlLocale } from '../../core/i18n';
 import { NotifyService } from '../../core/notify.service';
 import { PrefsService } from '../../core/prefs.service';
 import { problemOf, type ApiProblem } from '../../core/problem';
@@ -21,6 +22,12 @@ interface Side {
   streams: string;
 }
 
+/** How many points a workout recorded, as a side of a pair says it. */
+function pointsText(n: number): string {
+  if (!n) return $localize`:@@duplicates.noStreams:No recorded streams`;
+  return n === 1 ? $localize`:@@duplicates.onePoint:1 recorded point` : $localize`:@@duplicates.points:${n.toLocaleString(intlLocale())}:count: recorded points`;
+}
+
 /**
  * Workouts that look recorded twice (a watch's FIT file and the phone's copy of it): each pair side by
  * side, with its sources, to merge into the better one (the other is counted no more) or keep both.
@@ -29,16 +36,16 @@ interface Side {
   selector: 'wh-duplicates',
   imports: [RouterLink],
   template: `
-    <p class="back"><a routerLink="/activities">← Activities</a></p>
-    <div class="page-head"><h1>Possible duplicates</h1></div>
-    <p class="muted">
+    <p class="back"><a routerLink="/activities" i18n="@@activities.backToList">← Activities</a></p>
+    <div class="page-head"><h1 i18n="@@duplicates.title">Possible duplicates</h1></div>
+    <p class="muted" i18n="@@duplicates.lead">
       These workouts overlap and started within a minute of each other. Merging keeps one (its own totals, plus any
       field or stream only the other has) and hides the other from lists and summaries, so it is counted once.
     </p>
     @if (problem(); as p) {
-      <p class="form-error" role="alert">The pairs could not be loaded: {{ p.detail }}</p>
+      <p class="form-error" role="alert" i18n="@@duplicates.error">The pairs could not be loaded: {{ p.detail }}</p>
     }
-    <section aria-label="Pairs" data-testid="duplicates" [attr.data-state]="state()">
+    <section aria-label="Pairs" i18n-aria-label="@@duplicates.pairs" data-testid="duplicates" [attr.data-state]="state()">
       @for (p of rows(); track p.key) {
         <article class="card duplicate-pair" data-testid="duplicate-pair">
           <div class="duplicate-sides">
@@ -49,19 +56,19 @@ interface Side {
                 <p class="small">{{ s.figures }}</p>
                 <p class="muted small">{{ s.streams }}</p>
                 <button type="button" class="btn btn-secondary btn-sm" [disabled]="busy()" (click)="merge(second ? p.second.id : p.first.id, second ? p.first.id : p.second.id, false)"
-                  [attr.data-testid]="'duplicate-keep-' + (second ? 'second' : 'first')">Keep this one, merge the other</button>
+                  [attr.data-testid]="'duplicate-keep-' + (second ? 'second' : 'first')" i18n="@@duplicates.keepThis">Keep this one, merge the other</button>
               </div>
             }
           </div>
-          <button type="button" class="btn btn-ghost btn-sm" [disabled]="busy()" (click)="merge(p.first.id, p.second.id, true)" data-testid="duplicate-keep-both">
+          <button type="button" class="btn btn-ghost btn-sm" [disabled]="busy()" (click)="merge(p.first.id, p.second.id, true)" data-testid="duplicate-keep-both" i18n="@@duplicates.keepBoth">
             They are two workouts: keep both
           </button>
         </article>
       } @empty {
         @if (state() === 'ok') {
-          <p class="card muted" data-testid="duplicates-none">No possible duplicates.</p>
+          <p class="card muted" data-testid="duplicates-none" i18n="@@duplicates.none">No possible duplicates.</p>
         } @else {
-          <p class="muted" role="status"><span class="spinner" aria-hidden="true"></span> Loading…</p>
+          <p class="muted" role="status"><span class="spinner" aria-hidden="true"></span> <ng-container i18n="@@common.loadingEllipsis">Loading…</ng-container></p>
         }
       }
     </section>
@@ -90,10 +97,10 @@ export class DuplicatesPage {
       return {
         id: a.id,
         title: a.title || activityLabel(a.type),
-        source: (a.source_id != null ? this.sources().get(a.source_id) : null) ?? 'Unknown source',
+        source: (a.source_id != null ? this.sources().get(a.source_id) : null) ?? $localize`:@@duplicates.unknownSource:Unknown source`,
         when: dateTime(a.start, a.time_zone ?? this.prefs.zone()),
         figures: figures.filter((f) => f !== null).join(' · '),
-        streams: a.stream_points ? `${a.stream_points.toLocaleString()} recorded points` : 'No recorded streams',
+        streams: pointsText(a.stream_points),
       };
     };
     return this.pairs().map((p) => ({ key: `${p.first.id}:${p.second.id}`, first: side(p.first), second: side(p.second) }));
@@ -121,9 +128,9 @@ export class DuplicatesPage {
     try {
       await this.api.post('/api/v1/activities/{id}/merge', { path: { id: keep }, body: { other, keep_both: both } });
       this.pairs.update((ps) => ps.filter((p) => !(new Set([p.first.id, p.second.id]).has(keep) && new Set([p.first.id, p.second.id]).has(other))));
-      this.notify.success(both ? 'Both kept; this pair will not be suggested again.' : 'Merged: the workout is counted once.');
+      this.notify.success(both ? $localize`:@@duplicates.keptBoth:Both kept; this pair will not be suggested again.` : $localize`:@@duplicates.merged:Merged: the workout is counted once.`);
     } catch (err) {
-      this.notify.show('error', `Not merged: ${problemOf(err).detail}`);
+      this.notify.show('error', $localize`:@@duplicates.notMerged:Not merged: ${problemOf(err).detail}:detail:`);
     } finally {
       this.busy.set(false);
     }

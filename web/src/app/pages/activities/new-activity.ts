@@ -14,13 +14,13 @@ import { ActivityFormComponent } from './activity-form';
   selector: 'wh-new-activity',
   imports: [RouterLink, ActivityFormComponent],
   template: `
-    <p class="back"><a routerLink="/activities">← Activities</a></p>
-    <div class="page-head"><h1>Add a workout</h1></div>
-    <section class="card" aria-label="New workout">
+    <p class="back"><a routerLink="/activities" i18n="@@activities.backToList">← Activities</a></p>
+    <div class="page-head"><h1 i18n="@@activities.addWorkout">Add a workout</h1></div>
+    <section class="card" aria-label="New workout" i18n-aria-label="@@newActivity.label">
       @if (problem(); as p) {
-        <p class="form-error" role="alert" data-testid="new-activity-error">Not saved: {{ p.detail }}</p>
+        <p class="form-error" role="alert" data-testid="new-activity-error" i18n="@@newActivity.notSaved">Not saved: {{ p.detail }}</p>
       }
-      <wh-activity-form [initial]="initial" [system]="prefs.units()" [busy]="busy()" submitLabel="Add workout"
+      <wh-activity-form [initial]="initial" [system]="prefs.units()" [busy]="busy()" submitLabel="Add workout" i18n-submitLabel="@@newActivity.submit"
         (saved)="create($event.fields)" (cancelled)="back()" />
     </section>
   `,
@@ -43,7 +43,7 @@ export class NewActivityPage {
     try {
       const body = { ...createBody(fields), source: MANUAL_SOURCE } as components['schemas']['ActivityBody'];
       const made = await this.api.post('/api/v1/activities', { body });
-      this.notify.success('Workout added.');
+      this.notify.success($localize`:@@newActivity.added:Workout added.`);
       await this.router.navigate(['/activities', made.id]);
     } catch (err) {
       this.problem.set(problemOf(err));

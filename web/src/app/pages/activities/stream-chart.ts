@@ -1,10 +1,22 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, computed, effect, inject, input, output, signal, untracked, viewChild } from '@angular/core';
 import uPlot from 'uplot';
 import { chartColors } from '../../core/chart-colors';
+import { intlLocale } from '../../core/i18n';
 import { ThemeService } from '../../core/theme.service';
 import { elapsedText, paceText, type Channel } from './streams';
 
 const HEIGHT = 150;
+
+/** A value to a tenth, in the page's language (`1234.5`, German `1234,5`), without grouping. */
+function tenths(v: number): string {
+  return (Math.round(v * 10) / 10).toLocaleString(intlLocale() ?? 'en-US', { maximumFractionDigits: 1, useGrouping: false });
+}
+
+/** An axis value in the page's language (`2.5`, German `2,5`), without grouping. */
+function axisValue(v: number): string {
+  const locale = intlLocale();
+  return locale ? v.toLocaleString(locale, { maximumFractionDigits: 20, useGrouping: false }) : String(v);
+}
 
 /** One stream of an activity against elapsed time; the charts of one activity share their cursor. */
 @Component({
@@ -36,7 +48,7 @@ export class StreamChart {
   private text(v: number | null | undefined): string {
     if (v === null || v === undefined) return '—';
     const c = this.channel();
-    return c.key === 'pace' ? `${paceText(v)} ${c.unit}` : `${Math.round(v * 10) / 10} ${c.unit}`;
+    return c.key === 'pace' ? `${paceText(v)} ${c.unit}` : `${tenths(v)} ${c.unit}`;
   }
 
   private readonly range = computed(() => {
@@ -56,14 +68,17 @@ export class StreamChart {
 
   protected readonly summary = computed(() => {
     const r = this.range();
-    return r ? `${this.channel().label}: from ${this.text(r.min)} to ${this.text(r.max)}, average ${this.text(r.avg)}` : `${this.channel().label}: no data`;
+    const channel = this.channel().label;
+    return r
+      ? $localize`:@@streamChart.summary:${channel}:channel:: from ${this.text(r.min)}:min: to ${this.text(r.max)}:max:, average ${this.text(r.avg)}:avg:`
+      : $localize`:@@streamChart.summaryEmpty:${channel}:channel:: no data`;
   });
 
   protected readonly readout = computed(() => {
     const i = this.hover();
     if (i === null) {
       const r = this.range();
-      return r ? `avg ${this.text(r.avg)} · ${this.text(r.min)}–${this.text(r.max)}` : '';
+      return r ? $localize`:@@streamChart.readout:avg ${this.text(r.avg)}:avg: · ${this.text(r.min)}:min:–${this.text(r.max)}:max:` : '';
     }
     return `${elapsedText(this.time()[i] ?? 0)} · ${this.text(this.channel().values[i])}`;
   });
@@ -123,7 +138,7 @@ export class StreamChart {
           label: channel.unit,
           labelSize: 16,
           labelGap: 0,
-          values: (_u, splits) => splits.map((s) => (channel.key === 'pace' ? paceText(s) : String(s))),
+          values: (_u, splits) => splits.map((s) => (channel.key === 'pace' ? paceText(s) : axisValue(s))),
         },
       ],
       series: [{}, { label: channel.label, stroke: color, width: 1.25, spanGaps: false, points: { show: false } }],

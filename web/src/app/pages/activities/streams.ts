@@ -24,32 +24,32 @@ export function channels(streams: Raw, type: string, system: UnitSystem): Channe
   const out: Channel[] = [];
   const has = (k: string) => (streams[k] ?? []).some((v) => v !== null && v !== undefined);
   const map = (k: string, f: (v: number) => number | null) => (streams[k] ?? []).map((v) => (v === null || v === undefined ? null : f(v)));
-  if (has('heart_rate')) out.push({ key: 'heart_rate', label: 'Heart rate', unit: 'bpm', values: map('heart_rate', (v) => v), inverted: false });
+  if (has('heart_rate')) out.push({ key: 'heart_rate', label: $localize`:@@streams.heartRate:Heart rate`, unit: 'bpm', values: map('heart_rate', (v) => v), inverted: false });
   if (has('speed')) {
     const unitLength = system === 'imperial' ? METRES_PER_MILE : 1000;
     if (PACED.has(type)) {
       out.push({
         key: 'pace',
-        label: 'Pace',
+        label: $localize`:@@streams.pace:Pace`,
         unit: system === 'imperial' ? 'min/mi' : 'min/km',
         values: map('speed', (v) => (v > unitLength / 3600 ? unitLength / v / 60 : null)),
         inverted: true,
       });
     } else {
-      out.push({ key: 'speed', label: 'Speed', unit: system === 'imperial' ? 'mph' : 'km/h', values: map('speed', (v) => (v * 3600) / unitLength), inverted: false });
+      out.push({ key: 'speed', label: $localize`:@@streams.speed:Speed`, unit: system === 'imperial' ? 'mph' : 'km/h', values: map('speed', (v) => (v * 3600) / unitLength), inverted: false });
     }
   }
   if (has('altitude')) {
     out.push({
       key: 'altitude',
-      label: 'Elevation',
+      label: $localize`:@@streams.elevation:Elevation`,
       unit: system === 'imperial' ? 'ft' : 'm',
       values: map('altitude', (v) => (system === 'imperial' ? v / METRES_PER_FOOT : v)),
       inverted: false,
     });
   }
-  if (has('cadence')) out.push({ key: 'cadence', label: 'Cadence', unit: 'rpm', values: map('cadence', (v) => v), inverted: false });
-  if (has('power')) out.push({ key: 'power', label: 'Power', unit: 'W', values: map('power', (v) => v), inverted: false });
+  if (has('cadence')) out.push({ key: 'cadence', label: $localize`:@@streams.cadence:Cadence`, unit: 'rpm', values: map('cadence', (v) => v), inverted: false });
+  if (has('power')) out.push({ key: 'power', label: $localize`:@@streams.power:Power`, unit: 'W', values: map('power', (v) => v), inverted: false });
   return out;
 }
 

@@ -14,24 +14,24 @@ import { activityLabel } from '../today/today';
   selector: 'wh-trash',
   imports: [RouterLink],
   template: `
-    <p class="back"><a routerLink="/activities">← Activities</a></p>
-    <div class="page-head"><h1>Trash</h1></div>
-    <p class="muted">Deleted activities stay here for 30 days, then they are gone for good.</p>
+    <p class="back"><a routerLink="/activities" i18n="@@activities.backToList">← Activities</a></p>
+    <div class="page-head"><h1 i18n="@@activities.trash">Trash</h1></div>
+    <p class="muted" i18n="@@trash.lead">Deleted activities stay here for 30 days, then they are gone for good.</p>
     @if (problem(); as p) {
-      <p class="form-error" role="alert">The trash could not be loaded: {{ p.detail }}</p>
+      <p class="form-error" role="alert" i18n="@@trash.error">The trash could not be loaded: {{ p.detail }}</p>
     }
-    <section class="card" aria-label="Deleted activities" data-testid="trash" [attr.data-state]="state()">
+    <section class="card" aria-label="Deleted activities" i18n-aria-label="@@trash.label" data-testid="trash" [attr.data-state]="state()">
       <ul class="activity-list">
         @for (a of rows(); track a.id) {
           <li class="activity-row" data-testid="trash-row">
             <span class="activity-link">
               <span class="activity-title">{{ a.title }}</span>
-              <span class="muted small">{{ a.type }} · {{ a.when }} · {{ a.duration }} · gone for good {{ a.purge }}</span>
+              <span class="muted small">{{ a.type }} · {{ a.when }} · {{ a.duration }} · <ng-container i18n="@@trash.purge">gone for good {{ a.purge }}</ng-container></span>
             </span>
-            <button type="button" class="btn btn-secondary btn-sm" (click)="restore(a.id)" [disabled]="busy()" data-testid="trash-restore">Restore</button>
+            <button type="button" class="btn btn-secondary btn-sm" (click)="restore(a.id)" [disabled]="busy()" data-testid="trash-restore" i18n="@@trash.restore">Restore</button>
           </li>
         } @empty {
-          <li class="muted">The trash is empty.</li>
+          <li class="muted" i18n="@@trash.empty">The trash is empty.</li>
         }
       </ul>
     </section>
@@ -78,9 +78,9 @@ export class TrashPage {
     try {
       await this.api.post('/api/v1/activities/{id}/restore', { path: { id } });
       this.items.set(this.items().filter((a) => a.id !== id));
-      this.notify.success('Restored.');
+      this.notify.success($localize`:@@trash.restored:Restored.`);
     } catch (err) {
-      this.notify.show('error', `Not restored: ${problemOf(err).detail}`);
+      this.notify.show('error', $localize`:@@activities.notRestored:Not restored: ${problemOf(err).detail}:detail:`);
     } finally {
       this.busy.set(false);
     }

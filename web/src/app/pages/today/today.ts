@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
-import type { ActivityList, ActivityView, DailySummariesView, SampleListView, SleepSessionView } from '../../api/types';
+import type { ActivityList, ActivityView, components, DailySummariesView, SampleListView, SleepSessionView } from '../../api/types';
 import { ApiService } from '../../core/api.service';
 import { LiveService } from '../../core/live.service';
 import { mergeStream, toSeries, type SeriesData } from '../../core/chart-data';
@@ -13,8 +13,83 @@ import * as units from '../../core/units';
 import { Icon, type IconName } from '../../shared/icon';
 import { HrChart } from './hr-chart';
 
-/** `trail_running` → `Trail running`. */
+/** The name of each activity type of the catalogue, in the page's language. */
+const ACTIVITY_LABEL: Record<components['schemas']['ActivityType'], string> = {
+  walking: $localize`:@@activity.type.walking:Walking`,
+  indoor_walking: $localize`:@@activity.type.indoorWalking:Indoor walking`,
+  running: $localize`:@@activity.type.running:Running`,
+  trail_running: $localize`:@@activity.type.trailRunning:Trail running`,
+  treadmill_running: $localize`:@@activity.type.treadmillRunning:Treadmill running`,
+  track_running: $localize`:@@activity.type.trackRunning:Track running`,
+  hiking: $localize`:@@activity.type.hiking:Hiking`,
+  wheelchair: $localize`:@@activity.type.wheelchair:Wheelchair`,
+  cycling: $localize`:@@activity.type.cycling:Cycling`,
+  indoor_cycling: $localize`:@@activity.type.indoorCycling:Indoor cycling`,
+  mountain_biking: $localize`:@@activity.type.mountainBiking:Mountain biking`,
+  gravel_cycling: $localize`:@@activity.type.gravelCycling:Gravel cycling`,
+  e_biking: $localize`:@@activity.type.eBiking:E-biking`,
+  hand_cycling: $localize`:@@activity.type.handCycling:Hand cycling`,
+  swimming: $localize`:@@activity.type.swimming:Swimming`,
+  open_water_swimming: $localize`:@@activity.type.openWaterSwimming:Open water swimming`,
+  rowing: $localize`:@@activity.type.rowing:Rowing`,
+  indoor_rowing: $localize`:@@activity.type.indoorRowing:Indoor rowing`,
+  kayaking: $localize`:@@activity.type.kayaking:Kayaking`,
+  canoeing: $localize`:@@activity.type.canoeing:Canoeing`,
+  stand_up_paddling: $localize`:@@activity.type.standUpPaddling:Stand-up paddling`,
+  surfing: $localize`:@@activity.type.surfing:Surfing`,
+  sailing: $localize`:@@activity.type.sailing:Sailing`,
+  windsurfing: $localize`:@@activity.type.windsurfing:Windsurfing`,
+  kitesurfing: $localize`:@@activity.type.kitesurfing:Kitesurfing`,
+  alpine_skiing: $localize`:@@activity.type.alpineSkiing:Alpine skiing`,
+  backcountry_skiing: $localize`:@@activity.type.backcountrySkiing:Backcountry skiing`,
+  cross_country_skiing: $localize`:@@activity.type.crossCountrySkiing:Cross country skiing`,
+  snowboarding: $localize`:@@activity.type.snowboarding:Snowboarding`,
+  snowshoeing: $localize`:@@activity.type.snowshoeing:Snowshoeing`,
+  ice_skating: $localize`:@@activity.type.iceSkating:Ice skating`,
+  inline_skating: $localize`:@@activity.type.inlineSkating:Inline skating`,
+  skateboarding: $localize`:@@activity.type.skateboarding:Skateboarding`,
+  strength_training: $localize`:@@activity.type.strengthTraining:Strength training`,
+  functional_strength_training: $localize`:@@activity.type.functionalStrengthTraining:Functional strength training`,
+  cross_training: $localize`:@@activity.type.crossTraining:Cross training`,
+  hiit: $localize`:@@activity.type.hiit:HIIT`,
+  cardio: $localize`:@@activity.type.cardio:Cardio`,
+  elliptical: $localize`:@@activity.type.elliptical:Elliptical`,
+  stair_climbing: $localize`:@@activity.type.stairClimbing:Stair climbing`,
+  jump_rope: $localize`:@@activity.type.jumpRope:Jump rope`,
+  dance: $localize`:@@activity.type.dance:Dance`,
+  boxing: $localize`:@@activity.type.boxing:Boxing`,
+  martial_arts: $localize`:@@activity.type.martialArts:Martial arts`,
+  yoga: $localize`:@@activity.type.yoga:Yoga`,
+  pilates: $localize`:@@activity.type.pilates:Pilates`,
+  flexibility: $localize`:@@activity.type.flexibility:Flexibility`,
+  meditation: $localize`:@@activity.type.meditation:Meditation`,
+  climbing: $localize`:@@activity.type.climbing:Climbing`,
+  tennis: $localize`:@@activity.type.tennis:Tennis`,
+  badminton: $localize`:@@activity.type.badminton:Badminton`,
+  squash: $localize`:@@activity.type.squash:Squash`,
+  table_tennis: $localize`:@@activity.type.tableTennis:Table tennis`,
+  racquetball: $localize`:@@activity.type.racquetball:Racquetball`,
+  pickleball: $localize`:@@activity.type.pickleball:Pickleball`,
+  soccer: $localize`:@@activity.type.soccer:Soccer`,
+  basketball: $localize`:@@activity.type.basketball:Basketball`,
+  volleyball: $localize`:@@activity.type.volleyball:Volleyball`,
+  baseball: $localize`:@@activity.type.baseball:Baseball`,
+  softball: $localize`:@@activity.type.softball:Softball`,
+  american_football: $localize`:@@activity.type.americanFootball:American football`,
+  rugby: $localize`:@@activity.type.rugby:Rugby`,
+  hockey: $localize`:@@activity.type.hockey:Hockey`,
+  cricket: $localize`:@@activity.type.cricket:Cricket`,
+  triathlon: $localize`:@@activity.type.triathlon:Triathlon`,
+  golf: $localize`:@@activity.type.golf:Golf`,
+  other: $localize`:@@activity.type.other:Other`,
+};
+
+/**
+ * The name of an activity type (`trail_running` → `Trail running`); a type the catalogue lacks is
+ * named from its id.
+ */
 export function activityLabel(type: string): string {
+  if (Object.hasOwn(ACTIVITY_LABEL, type)) return ACTIVITY_LABEL[type as keyof typeof ACTIVITY_LABEL];
   const words = type.replace(/_/g, ' ').trim();
   return words ? words[0].toUpperCase() + words.slice(1) : $localize`:@@today.workout:Workout`;
 }
