@@ -269,10 +269,11 @@ async function trends(server, browser) {
       await page.locator('wh-trend-chart[data-figure="steps"] [data-testid="trend-canvas"][aria-label*="per day"]').waitFor();
       await page.locator('[data-testid="trends"][data-state="ok"][data-render-ms]').waitFor();
       const charts = await page.locator('wh-trend-chart').count();
-      times.push({ render: Number(await page.locator('[data-testid="trends"]').getAttribute('data-render-ms')), charts });
+      const section = page.locator('[data-testid="trends"]');
+      times.push({ render: Number(await section.getAttribute('data-render-ms')), draw: Number(await section.getAttribute('data-draw-ms')), charts });
     }
-    console.log('run   data → 5 charts drawn');
-    times.forEach((t, i) => console.log(`${String(i + 1).padStart(3)}   ${ms(t.render).padStart(20)}   (${t.charts} charts, 365 days each)`));
+    console.log('run   data → 5 charts drawn   building the charts');
+    times.forEach((t, i) => console.log(`${String(i + 1).padStart(3)}   ${ms(t.render).padStart(20)}   ${ms(t.draw).padStart(19)}   (${t.charts} charts, 365 days each)`));
     const render = median(times.map((t) => t.render));
     console.log(`${render <= TARGET_TRENDS_MS ? 'PASS' : 'FAIL'}  a year of daily data for 5 figures drawn in ${ms(render)} (median; target ≤ ${ms(TARGET_TRENDS_MS)})`);
   } finally {

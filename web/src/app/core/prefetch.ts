@@ -1,4 +1,5 @@
 import type { Route, Routes } from '@angular/router';
+import { CSRF_COOKIE, readCookie } from './cookies';
 
 /** The route whose page `path` opens: segments matched in order, `:name` matching any one segment. */
 export function routeFor(routes: Routes, path: string): Route | null {
@@ -28,6 +29,9 @@ export function routeFor(routes: Routes, path: string): Route | null {
  * the session is restored instead of after it (the router's own import then finds it loaded).
  */
 export function prefetchPage(routes: Routes, path: string): void {
+  // Without a browser session (its CSRF cookie) the guard sends the visitor to sign-in: fetching the
+  // page asked for would only add to a signed-out first load.
+  if (!readCookie(CSRF_COOKIE)) return;
   const load = routeFor(routes, path)?.loadComponent;
   if (load) void Promise.resolve(load()).catch(() => undefined);
 }

@@ -66,6 +66,9 @@ export class TrendsPage {
   protected readonly data = signal<Load>({ state: 'loading' });
   /** Milliseconds from the data's arrival to every chart drawn. */
   protected readonly renderMs = signal<number | null>(null);
+  /** Of those, the milliseconds the charts spent building themselves (the rest is the page's own work and the frame). */
+  protected readonly drawMs = signal<number | null>(null);
+  private drawing = 0;
   private arrivedAt = 0;
   private pendingCharts = 0;
   private seq = 0;
@@ -135,6 +138,7 @@ export class TrendsPage {
       if (seq !== this.seq) return;
       this.arrivedAt = performance.now();
       this.pendingCharts = this.chosen().length;
+      this.drawing = 0;
       const section = this.section()?.nativeElement;
       if (section) {
         const style = getComputedStyle(section);
@@ -147,9 +151,11 @@ export class TrendsPage {
   }
 
   /** A chart finished drawing; when the last of a load has, the time since the data arrived is kept. */
-  protected chartRendered(): void {
+  protected chartRendered(ms: number): void {
     if (this.pendingCharts <= 0) return;
     this.pendingCharts--;
+    this.drawing += ms;
+    if (this.pendingCharts === 0) this.drawMs.set(Math.round(this.drawing * 10) / 10);
     // Counted to the next frame, by when the browser has painted what the charts drew.
     if (this.pendingCharts === 0) requestAnimationFrame(() => this.renderMs.set(Math.round((performance.now() - this.arrivedAt) * 10) / 10));
   }
