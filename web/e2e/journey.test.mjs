@@ -914,6 +914,9 @@ describe('Wearhouse dashboard: one user journey', { concurrency: false }, () => 
     await page.locator(tid('nav-settings'), { hasText: 'Settings' }).waitFor();
     await page.locator(`${tid('language-browser')}:checked`).waitFor({ state: 'attached' });
     assert.equal(await page.evaluate(() => localStorage.getItem('wh.language')), null, 'no language is kept on this browser');
+    // Leave Settings, so the next step's visit reads its sessions anew.
+    await page.locator(tid('nav-today')).click();
+    await waitForUrl(/\/(\?.*)?$/, 'Today');
   });
 
   step('6. sessions: a second (API) session appears, is signed out from the list, and its refresh token is refused', async (ctx) => {
