@@ -103,7 +103,8 @@ export class StreamChart {
     });
     effect(() => {
       const w = this.width();
-      if (this.plot && w > 0) this.plot.setSize({ width: w, height: HEIGHT });
+      // The first measurement usually finds the width the chart was built with: no second drawing then.
+      if (this.plot && w > 0 && w !== this.plot.width) this.plot.setSize({ width: w, height: HEIGHT });
     });
     destroyRef.onDestroy(() => this.plot?.destroy());
   }
