@@ -24,12 +24,17 @@ fn header(res: &reqwest::Response, name: &str) -> String {
         .unwrap_or_default()
 }
 
-fn script_src(csp: &str) -> String {
+/// The directive `name` of a Content-Security-Policy, as written there.
+fn directive(csp: &str, name: &str) -> String {
     csp.split(';')
         .map(str::trim)
-        .find(|d| d.starts_with("script-src"))
-        .unwrap_or_else(|| panic!("no script-src in {csp}"))
+        .find(|d| d.split_whitespace().next() == Some(name))
+        .unwrap_or_else(|| panic!("no {name} in {csp}"))
         .to_owned()
+}
+
+fn script_src(csp: &str) -> String {
+    directive(csp, "script-src")
 }
 
 #[tokio::test]
@@ -200,11 +205,7 @@ async fn a_configured_basemap_is_announced_and_its_images_allowed() {
     assert_eq!(map["max_zoom"], 17);
     for path in ["/", "/activities/0190c3a2-9b7e-7c3a-8d4e-1f2a3b4c5d6e"] {
         let policy = header(&app.get(path, None).await, "content-security-policy");
-        let img = policy
-            .split(';')
-            .map(str::trim)
-            .find(|d| d.starts_with("img-src"))
-            .unwrap_or_default();
+        let img = directive(&policy, "img-src");
         assert_eq!(
             img, "img-src 'self' blob: data: https://tiles.example.org",
             "{path}: {policy}"
@@ -218,11 +219,7 @@ async fn a_configured_basemap_is_announced_and_its_images_allowed() {
     if dist().is_some() {
         // The service worker fetches the page's images, tiles included, under its script's policy.
         let worker = header(&app.get("/ngsw-worker.js", None).await, "content-security-policy");
-        let connect = worker
-            .split(';')
-            .map(str::trim)
-            .find(|d| d.starts_with("connect-src"))
-            .unwrap_or_default();
+        let connect = directive(&worker, "connect-src");
         assert_eq!(
             connect, "connect-src 'self' https://tiles.example.org",
             "{worker}"
