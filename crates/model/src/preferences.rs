@@ -61,13 +61,87 @@ named_enum!(
     }
 );
 
-named_enum!(
-    /// A language the dashboard ships in.
-    Language, "unknown_language", "language" {
-        En => "en",
-        De => "de",
+/// A language, as a BCP 47 tag of a language and at most a region or a script, in canonical case:
+/// `de`, `pt-BR`, `zh-Hant`, `es-419`.
+///
+/// Any well-formed tag is accepted rather than only the dashboard's languages: the preference is the
+/// user's, other clients may ship other languages, and a dashboard shows a language it does not ship
+/// in the browser's language instead. It also keeps adding a language to the dashboard a matter of
+/// its translation file alone.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Language(String);
+
+impl Language {
+    /// What [`Language::parse`] accepts, for the API's schema.
+    pub const PATTERN: &'static str = "^[a-z]{2,3}(-([A-Z]{2}|[0-9]{3}|[A-Z][a-z]{3}))?$";
+    /// The longest tag accepted (`zho-Hant`).
+    pub const MAX_LEN: usize = 8;
+
+    pub fn parse(raw: &str) -> Result<Self, InvalidInput> {
+        let (language, rest) = raw.split_once('-').map_or((raw, None), |(l, r)| (l, Some(r)));
+        let language_ok =
+            (2..=3).contains(&language.len()) && language.bytes().all(|b| b.is_ascii_lowercase());
+        let rest_ok = match rest {
+            None => true,
+            Some(sub) => {
+                let bytes = sub.as_bytes();
+                match bytes {
+                    // region: two letters or three digits
+                    [a, b] => a.is_ascii_uppercase() && b.is_ascii_uppercase(),
+                    [_, _, _] => bytes.iter().all(u8::is_ascii_digit),
+                    // script: a capital and three small letters
+                    [first, others @ ..] if others.len() == 3 => {
+                        first.is_ascii_uppercase() && others.iter().all(u8::is_ascii_lowercase)
+                    }
+                    _ => false,
+                }
+            }
+        };
+        if language_ok && rest_ok {
+            Ok(Language(raw.to_owned()))
+        } else {
+            Err(InvalidInput::new(
+                "unknown_language",
+                format!("'{raw}' is not a language tag such as 'de', 'pt-BR' or 'zh-Hant'"),
+            ))
+        }
     }
-);
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Language {
+    type Error = InvalidInput;
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Language::parse(&raw)
+    }
+}
+
+impl From<Language> for String {
+    fn from(language: Language) -> Self {
+        language.0
+    }
+}
+
+impl utoipa::PartialSchema for Language {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(Language::PATTERN))
+            .min_length(Some(2))
+            .max_length(Some(Language::MAX_LEN))
+            .description(Some(
+                "A BCP 47 language tag: a language, optionally with a region or a script.",
+            ))
+            .examples(["de"])
+            .into()
+    }
+}
+
+impl ToSchema for Language {}
 
 /// A user's dashboard preferences.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,13 +199,28 @@ mod tests {
                 format!("\"{}\"", theme.as_str())
             );
         }
-        for language in Language::ALL {
+    }
+
+    #[test]
+    fn a_language_is_a_well_formed_tag() {
+        for tag in ["de", "en", "fil", "pt-BR", "es-419", "zh-Hant"] {
+            let language = Language::parse(tag).unwrap();
+            assert_eq!(language.as_str(), tag);
+            assert_eq!(serde_json::to_string(&language).unwrap(), format!("\"{tag}\""));
             assert_eq!(
-                serde_json::to_string(language).unwrap(),
-                format!("\"{}\"", language.as_str())
+                serde_json::from_str::<Language>(&format!("\"{tag}\"")).unwrap(),
+                language
             );
         }
-        assert_eq!(Language::parse("de"), Ok(Language::De));
+        for bad in [
+            "", "d", "DE", "de-", "de_AT", "de-at", "de-AT-x", "german", "zh-hant", "de-12", "é",
+        ] {
+            let err = Language::parse(bad).unwrap_err();
+            assert_eq!(err.code, "unknown_language", "{bad}");
+        }
+        assert!(serde_json::from_str::<Language>("\"deu-XYZ\"").is_err());
+        let pattern_lengths = ["zho-Hant".len(), "de".len()];
+        assert_eq!(pattern_lengths, [Language::MAX_LEN, 2]);
     }
 
     #[test]
@@ -154,7 +243,7 @@ mod tests {
         let prefs = Preferences {
             today_cards: vec![TodayCard::Sleep, TodayCard::Hrv],
             theme: Theme::Dark,
-            language: Some(Language::De),
+            language: Some(Language::parse("pt-BR").unwrap()),
         };
         let text = serde_json::to_string(&prefs).unwrap();
         assert_eq!(serde_json::from_str::<Preferences>(&text).unwrap(), prefs);

@@ -42,7 +42,7 @@ impl Stored {
         Stored {
             today_cards: p.today_cards.iter().map(|c| c.as_str().to_owned()).collect(),
             theme: p.theme.as_str().to_owned(),
-            language: p.language.map(|l| l.as_str().to_owned()),
+            language: p.language.as_ref().map(|l| l.as_str().to_owned()),
         }
     }
 

@@ -59,6 +59,17 @@ async fn defaults_until_saved_then_the_saved_ones_on_every_session() {
     );
     assert_eq!(replaced["unit_system"], "imperial");
 
+    // Any well-formed language tag is kept, also one this dashboard does not ship (another client
+    // may); the dashboard then shows the browser's language.
+    let res = put(
+        &app,
+        &t.access,
+        json!({"today_cards": [], "theme": "light", "language": "pt-BR"}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<Value>().await.unwrap()["language"], "pt-BR");
+
     // Someone else's are their own.
     let bruno = app.signed_up("bruno").await;
     assert_eq!(
@@ -74,7 +85,7 @@ async fn every_bad_field_is_named_and_nothing_is_saved() {
     let res = put(
         &app,
         &t.access,
-        json!({"today_cards": ["steps", "vo2max"], "theme": "sepia", "language": "tlh"}),
+        json!({"today_cards": ["steps", "vo2max"], "theme": "sepia", "language": "Klingon"}),
     )
     .await;
     let problem = assert_problem(res, 422, "validation_failed").await;

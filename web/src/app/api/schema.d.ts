@@ -2180,10 +2180,10 @@ export interface components {
             unique_key?: string | null;
         };
         /**
-         * @description A language the dashboard ships in.
-         * @enum {string}
+         * @description A BCP 47 language tag: a language, optionally with a region or a script.
+         * @example de
          */
-        Language: "en" | "de";
+        Language: string;
         /**
          * @description One lap (or split) of a workout. Times are seconds from the activity's start so a lap can never fall
          *     outside its activity by a time-zone mistake.

@@ -2,7 +2,7 @@ import { Injectable, effect, inject, signal, untracked } from '@angular/core';
 import type { PreferencesBody, PreferencesView, TodayCard } from '../api/types';
 import { ApiService } from './api.service';
 import { AuthService } from './auth.service';
-import { navigatorLanguages, rememberLanguage, rememberedLanguage, resolveLanguage, switchLanguage, type Language } from './i18n';
+import { isLanguage, navigatorLanguages, rememberLanguage, rememberedLanguage, resolveLanguage, switchLanguage, type Language } from './i18n';
 import { ThemeService, type ThemePref } from './theme.service';
 
 /** Every Today card, in the order shown until the user chooses. */
@@ -89,8 +89,9 @@ export class DashboardPrefsService {
     return this.applyLanguage(choice, true);
   }
 
-  private applyLanguage(choice: Language | null, explicit: boolean): boolean {
-    rememberLanguage(choice);
+  /** `choice` may be a language another client saved that this dashboard does not ship: the browser's then. */
+  private applyLanguage(choice: string | null, explicit: boolean): boolean {
+    rememberLanguage(isLanguage(choice) ? choice : null);
     return switchLanguage(resolveLanguage({ stored: choice, remembered: rememberedLanguage(), browser: navigatorLanguages() }), explicit);
   }
 

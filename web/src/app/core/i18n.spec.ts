@@ -1,4 +1,4 @@
-import { LANGUAGES, browserLanguage, resolveLanguage } from './i18n';
+import { LANGUAGES, browserLanguage, nativeName, resolveLanguage } from './i18n';
 
 describe('language', () => {
   it('takes the stored preference first', () => {
@@ -30,5 +30,7 @@ describe('language', () => {
       ['en', 'English'],
       ['de', 'Deutsch'],
     ]);
+    expect(nativeName('fr')).toBe('Français');
+    expect(nativeName('pt-BR')).toBe('Português (Brasil)');
   });
 });

@@ -4,25 +4,42 @@
 // translations (`$localize` and template `i18n` ids) and Angular's locale data, and only then loads
 // the app. Changing the language therefore means loading the page again.
 //
-// Adding a language (say French, `fr`):
-//  1. copy `web/src/locale/messages.de.json` to `web/src/locale/messages.fr.json`, set `"locale": "fr"`
-//     and translate every message, keeping ids and `{$PLACEHOLDERS}` (`npm test` names the ids
-//     missing, stale or with broken placeholders);
-//  2. add `fr` to `LANGUAGES` below, with its name in its own language and its Angular locale data;
-//  3. add it to the server's `Language` enum (`crates/model/src/preferences.rs`) so preferences accept
-//     it, and regenerate the API types (`npm run api:types`): the `satisfies` below fails until then.
-import type { components } from '../api/schema';
+// Adding a language (say French, `fr`) is its translation file alone: copy
+// `web/src/locale/messages.de.json` to `web/src/locale/messages.fr.json`, set `"locale": "fr"` and
+// translate every message, keeping ids and `{$PLACEHOLDERS}` (`npm test` names the ids missing,
+// stale or with broken placeholders). The build lists it (`scripts/languages.mjs` writes
+// `languages.generated.ts` with its Angular locale data), its name comes from `Intl` in the language
+// itself, and the server accepts any well-formed language tag.
+import { TRANSLATED_LANGUAGES } from './languages.generated';
 
-/** A language code the server accepts in the preferences. */
-type ServerLanguage = components['schemas']['Language'];
+/** A shipped language: its code, its name in itself, and Angular's locale data (none for English). */
+export interface LanguageEntry<Code extends string = string> {
+  readonly code: Code;
+  readonly name: string;
+  readonly localeData: (() => Promise<unknown[]>) | null;
+}
 
-/** The shipped languages: the code, the name shown in that language, and Angular's locale data. */
-export const LANGUAGES = [
+/** The name of a language in that language ("Deutsch"), capitalised as a menu entry. */
+export function nativeName(code: string): string {
+  let name: string | undefined;
+  try {
+    name = new Intl.DisplayNames([code], { type: 'language' }).of(code);
+  } catch {
+    name = undefined;
+  }
+  if (!name) return code;
+  return name.charAt(0).toLocaleUpperCase(code) + name.slice(1);
+}
+
+type Code = 'en' | (typeof TRANSLATED_LANGUAGES)[number]['code'];
+
+/** The shipped languages: English (the source), then each translation, by code. */
+export const LANGUAGES: readonly LanguageEntry<Code>[] = [
   { code: 'en', name: 'English', localeData: null },
-  { code: 'de', name: 'Deutsch', localeData: () => import('@angular/common/locales/de').then((m) => m.default) },
-] as const satisfies readonly { code: ServerLanguage; name: string; localeData: (() => Promise<unknown[]>) | null }[];
+  ...TRANSLATED_LANGUAGES.map((l) => ({ code: l.code, name: nativeName(l.code), localeData: l.localeData })),
+];
 
-export type Language = (typeof LANGUAGES)[number]['code'];
+export type Language = Code;
 
 /** The language the messages are written in; it needs no translation file. */
 export const SOURCE_LANGUAGE: Language = 'en';
@@ -36,10 +53,22 @@ export function isLanguage(code: unknown): code is Language {
   return LANGUAGES.some((l) => l.code === code);
 }
 
-/** The first of the browser's languages (`de-AT` counts as `de`) that ships; else the source language. */
+/** A browser's tag in canonical case (`de_de` → `de-DE`, `zh-hant` → `zh-Hant`). */
+function canonicalTag(tag: string): string {
+  const [language = '', ...rest] = tag.split(/[-_]/);
+  const subtags = rest.map((s) => (s.length === 4 ? s.charAt(0).toUpperCase() + s.slice(1).toLowerCase() : s.toUpperCase()));
+  return [language.toLowerCase(), ...subtags].join('-');
+}
+
+/**
+ * The first of the browser's languages that ships, as given (`pt-BR`) or by its language alone
+ * (`de-AT` counts as `de`); else the source language.
+ */
 export function browserLanguage(preferred: readonly string[]): Language {
   for (const tag of preferred) {
-    const primary = tag.toLowerCase().split(/[-_]/)[0];
+    const canonical = canonicalTag(tag);
+    if (isLanguage(canonical)) return canonical;
+    const primary = canonical.split('-')[0];
     if (isLanguage(primary)) return primary;
   }
   return SOURCE_LANGUAGE;

@@ -3,7 +3,7 @@ import type { PreferencesBody, TodayCard } from '../../api/types';
 import { ALL_CARDS, DashboardPrefsService } from '../../core/dashboard-prefs.service';
 import { NotifyService } from '../../core/notify.service';
 import { problemOf, type ApiProblem } from '../../core/problem';
-import { LANGUAGES, type Language } from '../../core/i18n';
+import { LANGUAGES, isLanguage, type Language } from '../../core/i18n';
 import { ThemeService, type ThemePref } from '../../core/theme.service';
 
 const CARD_LABEL: Record<TodayCard, string> = {
@@ -100,7 +100,11 @@ export class DashboardSection {
     { value: null, label: $localize`:@@settings.dashboard.languageBrowser:Browser default`, lang: null },
     ...LANGUAGES.map((l) => ({ value: l.code, label: l.name, lang: l.code })),
   ];
-  protected readonly language = computed(() => this.dashboard.value()?.language ?? null);
+  /** A language another client saved that this dashboard does not ship shows as the browser's, which is what the page does. */
+  protected readonly language = computed(() => {
+    const saved = this.dashboard.value()?.language ?? null;
+    return isLanguage(saved) ? saved : null;
+  });
   protected readonly rows = computed(() => cardRows(this.dashboard.value()?.today_cards ?? ALL_CARDS));
   protected readonly shownCount = computed(() => this.rows().filter((r) => r.shown).length);
 
