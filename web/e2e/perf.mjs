@@ -311,10 +311,11 @@ async function longActivity(server, browser) {
     await signIn(page, server);
     const times = [];
     for (let i = 0; i < RUNS; i++) {
-      const t0 = Date.now();
       await page.goto(`${server.url}/activities/${r.json.id}`);
       await page.locator('[data-testid="activity-streams"][data-render-ms]').waitFor({ timeout: 30_000 });
-      const opened = Date.now() - t0;
+      // The page notes when its charts were on screen, in ms since the navigation started: timing
+      // the wait from here would add the test tool's polling (its retries back off to 500 ms).
+      const opened = Number(await page.locator('[data-testid="activity-streams"]').getAttribute('data-drawn-at'));
       const drawn = Number(await page.locator('[data-testid="activity-streams"]').getAttribute('data-render-ms'));
       const charts = Number(await page.locator('[data-testid="activity-streams"]').getAttribute('data-charts'));
       times.push({ opened, drawn, charts });

@@ -28,6 +28,39 @@ impl ZoneHistory {
         Self { periods }
     }
 
+    /// The periods, oldest first; the first one's start stands for all time before it.
+    pub fn periods(&self) -> &[(Timestamp, TimeZone)] {
+        &self.periods
+    }
+
+    /// The instants whose zone differs between `self` and `other`, as ordered, disjoint half-open
+    /// ranges `[from, until)`; `Timestamp::MIN`/`MAX` stand for the open ends. Zones compare by
+    /// their rules, so renaming a period to a link of the same zone changes nothing.
+    pub fn differences(&self, other: &ZoneHistory) -> Vec<(Timestamp, Timestamp)> {
+        let mut bounds: Vec<Timestamp> = self
+            .periods
+            .iter()
+            .chain(&other.periods)
+            .map(|(from, _)| *from)
+            .filter(|from| *from > Timestamp::MIN)
+            .collect();
+        bounds.sort();
+        bounds.dedup();
+        let mut ranges: Vec<(Timestamp, Timestamp)> = Vec::new();
+        let mut start = Timestamp::MIN;
+        for end in bounds.into_iter().chain([Timestamp::MAX]) {
+            // Within [start, end) neither history starts a period, so one instant tells for all.
+            if self.zone_at(start) != other.zone_at(start) {
+                match ranges.last_mut() {
+                    Some(last) if last.1 == start => last.1 = end,
+                    _ => ranges.push((start, end)),
+                }
+            }
+            start = end;
+        }
+        ranges
+    }
+
     /// The zone in force at `instant`.
     pub fn zone_at(&self, instant: Timestamp) -> &TimeZone {
         let after = self.periods.partition_point(|(from, _)| *from <= instant);
@@ -57,5 +90,52 @@ mod tests {
         assert_eq!(history.zone_at("2026-05-31T00:00:00Z".parse().unwrap()), &berlin);
         assert_eq!(history.zone_at(moved), &ny, "a period starts at its instant");
         assert_eq!(ZoneHistory::new(vec![]).zone_at(moved), &TimeZone::UTC);
+    }
+
+    fn at(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn differences_are_the_instants_whose_zone_changed() {
+        let zone = |n: &str| TimeZone::get(n).unwrap();
+        let before = ZoneHistory::new(vec![
+            (at("2020-01-01T00:00:00Z"), zone("Europe/Berlin")),
+            (at("2024-01-01T00:00:00Z"), zone("America/New_York")),
+        ]);
+        // Same history: nothing.
+        assert_eq!(before.differences(&before.clone()), vec![]);
+        // Sydney until 2019-03, then Berlin, then New York from 2024: only before 2019-03 differs
+        // (the first period covers all the past).
+        let after = ZoneHistory::new(vec![
+            (Timestamp::MIN, zone("Australia/Sydney")),
+            (at("2019-03-01T00:00:00Z"), zone("Europe/Berlin")),
+            (at("2024-01-01T00:00:00Z"), zone("America/New_York")),
+        ]);
+        assert_eq!(
+            before.differences(&after),
+            vec![(Timestamp::MIN, at("2019-03-01T00:00:00Z"))]
+        );
+        // Moving to New York later: the months in between differ, and the answer is symmetric.
+        let later = ZoneHistory::new(vec![
+            (at("2020-01-01T00:00:00Z"), zone("Europe/Berlin")),
+            (at("2024-06-01T00:00:00Z"), zone("America/New_York")),
+        ]);
+        let moved = vec![(at("2024-01-01T00:00:00Z"), at("2024-06-01T00:00:00Z"))];
+        assert_eq!(before.differences(&later), moved);
+        assert_eq!(later.differences(&before), moved);
+        // A new zone from now on: everything from then.
+        let now = at("2026-12-07T10:00:00Z");
+        let mut periods = before.periods().to_vec();
+        periods.push((now, zone("Australia/Sydney")));
+        assert_eq!(
+            before.differences(&ZoneHistory::new(periods)),
+            vec![(now, Timestamp::MAX)]
+        );
+        // No zone (UTC) to one zone: all time; two adjacent differing spans join.
+        assert_eq!(
+            ZoneHistory::new(vec![]).differences(&before),
+            vec![(Timestamp::MIN, Timestamp::MAX)]
+        );
     }
 }

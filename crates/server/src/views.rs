@@ -27,8 +27,11 @@ pub struct MeView {
     pub email: String,
     pub display_name: Option<String>,
     pub bio: Option<String>,
-    /// IANA time zone, e.g. `Europe/Berlin`.
+    /// IANA time zone in force now, e.g. `Europe/Berlin`; `UTC` while none is set.
     pub time_zone: String,
+    /// Whether the user has set a zone. Until then the account has none and days are UTC; the first
+    /// zone set covers the whole past (see `/me/time-zones`).
+    pub time_zone_set: bool,
     pub unit_system: UnitSystem,
     /// The day weeks start on in weekly summaries.
     pub first_weekday: FirstWeekday,
@@ -53,6 +56,7 @@ impl From<&UserRecord> for MeView {
             display_name: u.display_name.clone(),
             bio: u.bio.clone(),
             time_zone: u.time_zone.to_string(),
+            time_zone_set: u.time_zone_set,
             unit_system: u.unit_system,
             first_weekday: u.first_weekday,
             birth_year: u.birth_year,

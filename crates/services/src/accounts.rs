@@ -169,11 +169,13 @@ impl AccountService {
         let email = Email::parse(email)
             .map_err(|e| errors.push(FieldError::new("email", e)))
             .ok();
+        // No zone given: none is set, and days are UTC until the user sets one.
         let time_zone = match time_zone {
             Some(tz) => TimeZoneName::parse(tz)
+                .map(Some)
                 .map_err(|e| errors.push(FieldError::new("time_zone", e)))
                 .ok(),
-            None => Some(TimeZoneName::utc()),
+            None => Some(None),
         };
         let password = match (&username, &email) {
             (Some(u), Some(e)) => self

@@ -30,6 +30,7 @@ pub mod sessions;
 pub mod streams;
 pub mod summaries;
 pub mod throttle;
+pub mod time_zones;
 pub mod tokens;
 pub mod totals;
 pub mod upgrade;

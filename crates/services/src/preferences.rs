@@ -145,7 +145,7 @@ mod tests {
     #[test]
     fn a_document_with_names_this_release_does_not_know_still_reads() {
         let stored: Stored = serde_json::from_str(
-            r#"{"today_cards": ["vo2max", "sleep", "steps", "sleep"], "theme": "sepia", "language": "tlh"}"#,
+            r#"{"today_cards": ["vo2max", "sleep", "steps", "sleep"], "theme": "sepia", "language": "Klingon"}"#,
         )
         .unwrap();
         assert_eq!(

@@ -66,11 +66,9 @@ impl AccountService {
                     .map(|v| update.bio = Some(v)),
             );
         }
+        let mut zone = None;
         if let Some(v) = patch.time_zone {
-            check(
-                "time_zone",
-                TimeZoneName::parse(&v).map(|v| update.time_zone = Some(v)),
-            );
+            check("time_zone", TimeZoneName::parse(&v).map(|v| zone = Some(v)));
         }
         if let Some(v) = patch.birth_year {
             check(
@@ -90,6 +88,10 @@ impl AccountService {
         }
         if !errors.is_empty() {
             return Err(ServiceError::Invalid(errors));
+        }
+        if let Some(zone) = zone {
+            // Its own transaction, with the marks of the days it moves; it cannot fail validation now.
+            self.set_current_zone(actor, zone, now).await?;
         }
         let user = self
             .store

@@ -212,6 +212,9 @@ fn sleep_window(first: Date, last: Date) -> (i64, i64) {
 
 /// A user's zone periods as stored, with their zones looked up (a name the zone database no longer
 /// knows is skipped: its period falls to the one before).
+/// A user's zone periods as stored: `(valid_from, zone)`, oldest first.
+pub type ZonePeriods = Vec<(Timestamp, TimeZoneName)>;
+
 pub(crate) fn zone_history(periods: Vec<(Timestamp, TimeZoneName)>) -> ZoneHistory {
     ZoneHistory::new(
         periods
@@ -254,13 +257,28 @@ impl Rollups {
     }
 
     /// The (metric, local day) pairs `samples` fall on, each judged by its own observed offset or the
-    /// user's zone at its time; an interval marks every day it spans.
+    /// user's zone at its time (an interval marks every day it spans), and the zone periods that judged
+    /// them, for [`Rollups::recheck_zones`] once the samples are stored.
     pub async fn touched_days(
         &self,
         user: &UserId,
         samples: &[NewSample],
-    ) -> Result<Vec<(Metric, i32)>, ServiceError> {
-        Ok(days_touched(&self.zones(user).await?, samples))
+    ) -> Result<(Vec<(Metric, i32)>, ZonePeriods), ServiceError> {
+        let periods = self.store.accounts.zone_history(user).await?;
+        let touched = days_touched(&zone_history(periods.clone()), samples);
+        Ok((touched, periods))
+    }
+
+    /// Called after storing samples whose days were marked under `used`. A history change that
+    /// committed in between marked the days of the samples stored before it, not of these: when the
+    /// history is no longer `used`, every day of the user is marked again, so none stays counted on
+    /// the old zone's days. Rare (a change racing an ingest), and then a full recompute is the price.
+    pub async fn recheck_zones(&self, user: &UserId, used: &ZonePeriods) -> Result<(), ServiceError> {
+        if self.store.accounts.zone_history(user).await? != *used {
+            tracing::info!(user = %user, "time zones changed while samples were stored; every day is recomputed");
+            self.mark_all_days(user).await?;
+        }
+        Ok(())
     }
 
     /// Tells the worker that days were marked.

@@ -144,12 +144,13 @@ impl SampleService {
         let accepted = if samples.is_empty() {
             0
         } else {
-            let touched = self.rollups.touched_days(user, &samples).await?;
+            let (touched, zones) = self.rollups.touched_days(user, &samples).await?;
             let accepted = self
                 .store
                 .samples
                 .insert_samples(user, &samples, &touched, now, None)
                 .await?;
+            self.rollups.recheck_zones(user, &zones).await?;
             self.rollups.wake_worker();
             accepted
         };

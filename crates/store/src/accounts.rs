@@ -20,7 +20,10 @@ pub struct UserRecord {
     pub password_hash: String,
     pub display_name: Option<String>,
     pub bio: Option<String>,
+    /// The zone in force now: the last period's, UTC while none is set.
     pub time_zone: TimeZoneName,
+    /// Whether the user has set a zone (see [`AccountStore::zone_history`]); until then days are UTC.
+    pub time_zone_set: bool,
     pub unit_system: UnitSystem,
     pub first_weekday: FirstWeekday,
     pub birth_year: Option<i16>,
@@ -62,7 +65,8 @@ pub struct NewUser {
     pub email: Email,
     pub password_hash: String,
     pub roles: Roles,
-    pub time_zone: TimeZoneName,
+    /// `None`: no zone yet; days are UTC until the user sets one, which then covers their whole past.
+    pub time_zone: Option<TimeZoneName>,
     pub created_at: Timestamp,
 }
 
@@ -80,7 +84,6 @@ impl std::fmt::Debug for NewUser {
 pub struct ProfileUpdate {
     pub display_name: Option<Option<DisplayName>>,
     pub bio: Option<Option<Bio>>,
-    pub time_zone: Option<TimeZoneName>,
     pub unit_system: Option<UnitSystem>,
     pub first_weekday: Option<FirstWeekday>,
     pub birth_year: Option<Option<BirthYear>>,
@@ -114,9 +117,25 @@ pub trait AccountStore: Send + Sync {
     /// Looks a user up by username (case-insensitive) or e-mail address.
     async fn user_by_login(&self, login: &str) -> Result<Option<UserRecord>, StoreError>;
 
-    /// The user's time-zone periods, oldest first: `(valid_from, zone)`. Creating an account starts the
-    /// first period; changing the profile's zone starts a new one.
+    /// The user's time-zone periods, oldest first: `(valid_from, zone)`. The first period covers all
+    /// time before it too; none means the user has set no zone (days are UTC).
     async fn zone_history(&self, id: &UserId) -> Result<Vec<(Timestamp, TimeZoneName)>, StoreError>;
+
+    /// Replaces the user's time-zone periods with `periods` (oldest first; none: no zone set), makes
+    /// the last one's zone the profile's (UTC when none), and marks for recomputing every day with samples that
+    /// `changed_days` covers (inclusive ranges of UTC days since 1970-01-01, widened here by the days a
+    /// sample or a night can reach), all in one transaction. Fails with
+    /// `Conflict { what: "zone_history" }` when the stored periods are no longer `expected`, so a
+    /// change computed from an older history is never applied. Returns the user and how many
+    /// `(metric, day)` marks were made.
+    async fn replace_zone_history(
+        &self,
+        id: &UserId,
+        expected: &[(Timestamp, TimeZoneName)],
+        periods: &[(Timestamp, TimeZoneName)],
+        changed_days: &[(i64, i64)],
+        now: Timestamp,
+    ) -> Result<(UserRecord, u64), StoreError>;
 
     async fn update_profile(
         &self,

@@ -16,7 +16,8 @@ use crate::{
 pub(crate) const USER_COLUMNS: &str = "id, username, email, password_hash, display_name, bio, time_zone, \
     unit_system, first_weekday, birth_year, sex, height_cm, roles, active, token_epoch, totp_secret, totp_enabled, \
     totp_last_step, created_at, updated_at, \
-    EXISTS (SELECT 1 FROM avatars a WHERE a.user_id = users.id) AS has_avatar";
+    EXISTS (SELECT 1 FROM avatars a WHERE a.user_id = users.id) AS has_avatar, \
+    EXISTS (SELECT 1 FROM user_time_zones z WHERE z.user_id = users.id) AS time_zone_set";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct UserRow {
@@ -41,6 +42,7 @@ pub(crate) struct UserRow {
     created_at: i64,
     updated_at: i64,
     has_avatar: bool,
+    time_zone_set: bool,
 }
 
 fn corrupt(field: &str) -> impl FnOnce(wearhouse_model::InvalidInput) -> StoreError + '_ {
@@ -59,6 +61,7 @@ impl TryFrom<UserRow> for UserRecord {
             display_name: row.display_name,
             bio: row.bio,
             time_zone: TimeZoneName::parse(&row.time_zone).map_err(corrupt("time_zone"))?,
+            time_zone_set: row.time_zone_set,
             unit_system: UnitSystem::parse(&row.unit_system).map_err(corrupt("unit_system"))?,
             first_weekday: FirstWeekday::parse(&row.first_weekday).map_err(corrupt("first_weekday"))?,
             birth_year: row

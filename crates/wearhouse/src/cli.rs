@@ -198,6 +198,10 @@ pub struct UserCreateArgs {
     /// Read the password from the first line of standard input instead of prompting.
     #[arg(long)]
     pub password_stdin: bool,
+    /// The IANA time zone the user lives in (e.g. Europe/Berlin); it covers their whole past until
+    /// they record a move. Without it no zone is set and days are UTC until the user sets one.
+    #[arg(long, value_name = "ZONE")]
+    pub time_zone: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -53,7 +53,8 @@ pub struct MePatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub bio: Option<Option<String>>,
-    /// IANA time zone name.
+    /// IANA time zone name: the zone from now on (a new period of `/me/time-zones`). The first zone
+    /// a user sets covers their whole past.
     pub time_zone: Option<String>,
     pub unit_system: Option<UnitSystem>,
     /// The day weeks start on in weekly summaries.
@@ -74,6 +75,7 @@ pub struct MePatch {
 #[utoipa::path(patch, path = "/me", tag = "me", security(("bearer" = [])), request_body = MePatch,
     responses(
         (status = 200, body = MeView),
+        (status = 409, description = "`time_zones_busy`: the time-zone history kept changing while the new zone was applied", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed` with one entry per bad field", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn patch_me(

@@ -16,6 +16,7 @@ pub mod samples;
 pub mod sessions;
 pub mod streams;
 pub mod summaries;
+pub mod time_zones;
 pub mod traces;
 pub mod users;
 
@@ -29,6 +30,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(auth::router())
         .merge(me::router())
         .merge(preferences::router())
+        .merge(time_zones::router())
         .merge(sessions::router())
         .merge(mfa::router())
         .merge(activities::router())

@@ -12,7 +12,7 @@ use wearhouse_store::{
 };
 
 use super::ImportService;
-use crate::rollups::days_touched;
+use crate::rollups::{days_touched, zone_history, ZonePeriods};
 use crate::ServiceError;
 
 /// Warnings kept in a report (the rest are only counted).
@@ -82,8 +82,9 @@ pub(crate) struct Writer<'a> {
     pub report: Report,
     sources: HashMap<SourceKey, i64>,
     last_source: Option<(SourceKey, i64)>,
-    /// The user's time zones, read once per import (rollup marks need local days).
-    zones: Option<ZoneHistory>,
+    /// The user's time zones, read once per import (rollup marks need local days), with the periods
+    /// they came from for the check at the end (see `finish`).
+    zones: Option<(ZoneHistory, ZonePeriods)>,
     /// The batch (of samples or raw records) being stored while the next one is read.
     storing: Option<tokio::task::JoinHandle<Result<Stored, StoreError>>>,
     /// Activities read and not yet stored (stored together, see `ACTIVITY_BATCH`).
@@ -261,9 +262,12 @@ impl<'a> Writer<'a> {
         }
         let zones = match self.zones.take() {
             Some(z) => z,
-            None => self.service.rollups.zones(self.user).await?,
+            None => {
+                let periods = self.service.store.accounts.zone_history(self.user).await?;
+                (zone_history(periods.clone()), periods)
+            }
         };
-        let touched = days_touched(&zones, &rows);
+        let touched = days_touched(&zones.0, &rows);
         self.zones = Some(zones);
         // One batch is stored while the next is read and prepared.
         self.settle().await?;
@@ -518,6 +522,12 @@ impl<'a> Writer<'a> {
     /// failed (a rollback must not race a batch still being written).
     pub async fn finish(&mut self) -> Result<(), ServiceError> {
         self.store_activities().await?;
-        self.settle().await
+        self.settle().await?;
+        // A change of the time zones during the import did not mark the days of what was stored
+        // after it (they were marked under the periods read at the start).
+        if let Some((_, periods)) = &self.zones {
+            self.service.rollups.recheck_zones(self.user, periods).await?;
+        }
+        Ok(())
     }
 }

@@ -6,9 +6,7 @@ macro_rules! impl_account_store {
             /// Serialises changes that could remove the last active admin: every such transaction first
             /// writes one guard row (a row lock on PostgreSQL, the write lock on SQLite), then counts.
             /// Returns the number of active admins before the change.
-            async fn lock_admins(
-                tx: &mut sqlx::Transaction<'_, $db>,
-            ) -> Result<i64, $crate::StoreError> {
+            async fn lock_admins(tx: &mut sqlx::Transaction<'_, $db>) -> Result<i64, $crate::StoreError> {
                 sqlx::query(
                     "INSERT INTO settings (key, value) VALUES ('lock.active_admins', '') \
                      ON CONFLICT (key) DO UPDATE SET value = ''",
@@ -72,16 +70,26 @@ macro_rules! impl_account_store {
                 .bind(user.email.as_str())
                 .bind(&user.password_hash)
                 .bind(user.roles.to_csv())
-                .bind(user.time_zone.as_str())
+                .bind(
+                    user.time_zone
+                        .as_ref()
+                        .unwrap_or(&wearhouse_model::TimeZoneName::utc())
+                        .as_str(),
+                )
                 .bind(at)
                 .execute(&mut *tx)
                 .await?;
-                sqlx::query("INSERT INTO user_time_zones (user_id, valid_from, zone) VALUES ($1, $2, $3)")
+                if let Some(zone) = &user.time_zone {
+                    // The first period covers all time: the user's whole past is in their zone.
+                    sqlx::query(
+                        "INSERT INTO user_time_zones (user_id, valid_from, zone) VALUES ($1, $2, $3)",
+                    )
                     .bind(user.id.as_str())
-                    .bind(at)
-                    .bind(user.time_zone.as_str())
+                    .bind($crate::time::to_micros(jiff::Timestamp::MIN))
+                    .bind(zone.as_str())
                     .execute(&mut *tx)
                     .await?;
+                }
                 tx.commit().await?;
                 self.existing_user(&user.id).await
             }
@@ -103,6 +111,98 @@ macro_rules! impl_account_store {
                         Ok(($crate::time::from_micros(from)?, zone))
                     })
                     .collect()
+            }
+
+            async fn replace_zone_history(
+                &self,
+                id: &wearhouse_model::UserId,
+                expected: &[(jiff::Timestamp, wearhouse_model::TimeZoneName)],
+                periods: &[(jiff::Timestamp, wearhouse_model::TimeZoneName)],
+                changed_days: &[(i64, i64)],
+                now: jiff::Timestamp,
+            ) -> Result<($crate::UserRecord, u64), $crate::StoreError> {
+                let utc = wearhouse_model::TimeZoneName::utc();
+                let current = periods.last().map_or(&utc, |(_, zone)| zone);
+                let mut tx = self.pool.begin().await?;
+                // The write comes first: the check below then reads under the user's lock (SQLite's
+                // write lock, PostgreSQL's row lock), so two changes cannot both pass it.
+                let done = sqlx::query("UPDATE users SET time_zone = $2, updated_at = $3 WHERE id = $1")
+                    .bind(id.as_str())
+                    .bind(current.as_str())
+                    .bind($crate::time::to_micros(now))
+                    .execute(&mut *tx)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    tx.rollback().await?;
+                    return Err($crate::StoreError::NotFound);
+                }
+                // Writers of the user's samples lock their sources first (as here), then mark days in
+                // ascending order, then advance the data version; taking the locks in that order too
+                // keeps a change racing an ingest from deadlocking on PostgreSQL.
+                sqlx::query(&format!(
+                    "SELECT id FROM sources WHERE user_id = $1 ORDER BY id{}",
+                    Self::LOCK_FOR_WRITE
+                ))
+                .bind(id.as_str())
+                .fetch_all(&mut *tx)
+                .await?;
+                let stored: Vec<(i64, String)> = sqlx::query_as(
+                    "SELECT valid_from, zone FROM user_time_zones WHERE user_id = $1 ORDER BY valid_from",
+                )
+                .bind(id.as_str())
+                .fetch_all(&mut *tx)
+                .await?;
+                let unchanged = stored.len() == expected.len()
+                    && stored
+                        .iter()
+                        .zip(expected)
+                        .all(|((from, zone), (want_from, want_zone))| {
+                            *from == $crate::time::to_micros(*want_from) && zone == want_zone.as_str()
+                        });
+                if !unchanged {
+                    tx.rollback().await?;
+                    return Err($crate::StoreError::Conflict {
+                        what: "zone_history",
+                    });
+                }
+                let mut marked = 0;
+                for (first, last) in changed_days {
+                    // A sample's chunk is its UTC start day; it can reach local days from one before
+                    // to three after (as `mark_user_days`), so chunks from two days before the range.
+                    let done = sqlx::query(
+                        "INSERT INTO rollup_dirty (user_id, metric, day, seq) \
+                         SELECT DISTINCT s.user_id, c.metric, c.day + k.shift, 0 \
+                         FROM sample_chunks c JOIN sources s ON s.id = c.source_id \
+                         CROSS JOIN (SELECT -1 AS shift UNION ALL SELECT 0 UNION ALL SELECT 1 \
+                                     UNION ALL SELECT 2 UNION ALL SELECT 3) k \
+                         WHERE s.user_id = $1 AND c.day BETWEEN $2 AND $3 \
+                         ORDER BY 2, 3 \
+                         ON CONFLICT (user_id, metric, day) DO UPDATE SET seq = rollup_dirty.seq + 1",
+                    )
+                    .bind(id.as_str())
+                    .bind(first.saturating_sub(2))
+                    .bind(*last)
+                    .execute(&mut *tx)
+                    .await?;
+                    marked += done.rows_affected();
+                }
+                // Last: these advance the user's data version (a trigger).
+                sqlx::query("DELETE FROM user_time_zones WHERE user_id = $1")
+                    .bind(id.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                for (from, zone) in periods {
+                    sqlx::query(
+                        "INSERT INTO user_time_zones (user_id, valid_from, zone) VALUES ($1, $2, $3)",
+                    )
+                    .bind(id.as_str())
+                    .bind($crate::time::to_micros(*from))
+                    .bind(zone.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok((self.existing_user(id).await?, marked))
             }
 
             async fn user_by_id(
@@ -131,30 +231,16 @@ macro_rules! impl_account_store {
                 // without a read-modify-write transaction.
                 let p = update;
                 let mut tx = self.pool.begin().await?;
-                if let Some(zone) = &p.time_zone {
-                    // A new zone starts a new period; data recorded before keeps the zone of its time.
-                    sqlx::query(
-                        "INSERT INTO user_time_zones (user_id, valid_from, zone) \
-                         SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM users WHERE id = $1 AND time_zone <> $3) \
-                         ON CONFLICT (user_id, valid_from) DO UPDATE SET zone = excluded.zone",
-                    )
-                    .bind(id.as_str())
-                    .bind($crate::time::to_micros(now))
-                    .bind(zone.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-                }
                 let done = sqlx::query(
                     "UPDATE users SET \
                      display_name = CASE WHEN $2 THEN $3 ELSE display_name END, \
                      bio = CASE WHEN $4 THEN $5 ELSE bio END, \
-                     time_zone = COALESCE($6, time_zone), \
-                     unit_system = COALESCE($7, unit_system), \
-                     birth_year = CASE WHEN $8 THEN $9 ELSE birth_year END, \
-                     sex = CASE WHEN $10 THEN $11 ELSE sex END, \
-                     height_cm = CASE WHEN $12 THEN $13 ELSE height_cm END, \
-                     updated_at = $14, \
-                     first_weekday = COALESCE($15, first_weekday) \
+                     unit_system = COALESCE($6, unit_system), \
+                     birth_year = CASE WHEN $7 THEN $8 ELSE birth_year END, \
+                     sex = CASE WHEN $9 THEN $10 ELSE sex END, \
+                     height_cm = CASE WHEN $11 THEN $12 ELSE height_cm END, \
+                     updated_at = $13, \
+                     first_weekday = COALESCE($14, first_weekday) \
                      WHERE id = $1",
                 )
                 .bind(id.as_str())
@@ -162,7 +248,6 @@ macro_rules! impl_account_store {
                 .bind(p.display_name.flatten().map(|v| v.as_str().to_owned()))
                 .bind(p.bio.is_some())
                 .bind(p.bio.flatten().map(|v| v.as_str().to_owned()))
-                .bind(p.time_zone.map(|v| v.as_str().to_owned()))
                 .bind(p.unit_system.map(|v| v.as_str()))
                 .bind(p.birth_year.is_some())
                 .bind(p.birth_year.flatten().map(|v| i64::from(v.get())))

@@ -155,7 +155,7 @@ mod tests {
                     email: Email::parse("ana@example.org").unwrap(),
                     password_hash: "x".into(),
                     roles: Roles::user(),
-                    time_zone: TimeZoneName::parse("Europe/Berlin").unwrap(),
+                    time_zone: Some(TimeZoneName::parse("Europe/Berlin").unwrap()),
                     created_at: now,
                 })
                 .await

@@ -83,13 +83,15 @@ async fn every_change_summaries_show_advances_the_data_version_and_nothing_else_
             .unwrap();
         advanced(&mut last, version(&ana).await, "a workout deleted");
 
-        let zone = ProfileUpdate {
-            time_zone: Some(TimeZoneName::parse("America/New_York").unwrap()),
-            ..ProfileUpdate::default()
-        };
+        let before = store.accounts.zone_history(&ana).await.unwrap();
+        let mut after = before.clone();
+        after.push((
+            t0() + 24.hours(),
+            TimeZoneName::parse("America/New_York").unwrap(),
+        ));
         store
             .accounts
-            .update_profile(&ana, zone, t0() + 24.hours())
+            .replace_zone_history(&ana, &before, &after, &[], t0() + 24.hours())
             .await
             .unwrap();
         advanced(&mut last, version(&ana).await, "a new time zone");

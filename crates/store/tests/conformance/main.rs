@@ -25,7 +25,7 @@ fn new_user(name: &str) -> NewUser {
         email: Email::parse(&format!("{}@example.org", name.to_lowercase())).unwrap(),
         password_hash: "$argon2id$fake".into(),
         roles: Roles::user(),
-        time_zone: TimeZoneName::parse("Europe/Berlin").unwrap(),
+        time_zone: Some(TimeZoneName::parse("Europe/Berlin").unwrap()),
         created_at: t0(),
     }
 }
@@ -70,6 +70,7 @@ mod events;
 mod jobs;
 mod sample_days;
 mod sessions;
+mod time_zones;
 
 #[tokio::test]
 async fn users_are_created_and_found_by_id_username_or_email() {
@@ -127,7 +128,6 @@ async fn profile_updates_set_keep_and_clear_fields() {
         let update = ProfileUpdate {
             display_name: Some(Some(DisplayName::parse("Ana López").unwrap())),
             bio: Some(Some(Bio::parse("Marathoner").unwrap())),
-            time_zone: Some(TimeZoneName::parse("America/New_York").unwrap()),
             unit_system: Some(UnitSystem::Imperial),
             first_weekday: Some(FirstWeekday::Sunday),
             birth_year: Some(Some(BirthYear::parse(1990, 2026).unwrap())),
@@ -141,7 +141,6 @@ async fn profile_updates_set_keep_and_clear_fields() {
             .unwrap();
         assert_eq!(updated.display_name.as_deref(), Some("Ana López"));
         assert_eq!(updated.bio.as_deref(), Some("Marathoner"));
-        assert_eq!(updated.time_zone.as_str(), "America/New_York");
         assert_eq!(updated.unit_system, UnitSystem::Imperial);
         assert_eq!(updated.first_weekday, FirstWeekday::Sunday);
         assert_eq!(updated.birth_year, Some(1990));

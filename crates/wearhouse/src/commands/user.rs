@@ -24,13 +24,27 @@ pub async fn create(config: &Config, args: UserCreateArgs) -> anyhow::Result<()>
     let accounts = account_service(config, store.clone()).await?;
     let roles = if args.admin { Roles::admin() } else { Roles::user() };
     let result = accounts
-        .register(&args.username, &args.email, &password, None, roles)
+        .register(
+            &args.username,
+            &args.email,
+            &password,
+            args.time_zone.as_deref(),
+            roles,
+        )
         .await;
     store.close().await;
     let user =
         result.map_err(|e| anyhow::anyhow!("cannot create user '{}': {}", args.username, describe(&e)))?;
     let roles = user.roles.to_csv();
-    println!("created user {} ({}) with roles {roles}", user.username, user.id);
+    let zone = if user.time_zone_set {
+        format!("time zone {}", user.time_zone.as_str())
+    } else {
+        "no time zone yet (days are UTC until one is set)".to_owned()
+    };
+    println!(
+        "created user {} ({}) with roles {roles}, {zone}",
+        user.username, user.id
+    );
     Ok(())
 }
 

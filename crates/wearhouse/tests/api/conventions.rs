@@ -243,6 +243,8 @@ const CONTRACT: &[(&str, &str)] = &[
     ("delete", "/api/v1/me/avatar"),
     ("get", "/api/v1/me/preferences"),
     ("put", "/api/v1/me/preferences"),
+    ("get", "/api/v1/me/time-zones"),
+    ("put", "/api/v1/me/time-zones"),
     ("get", "/api/v1/map"),
     ("get", "/api/v1/users/{username}"),
     ("get", "/api/v1/users/{username}/avatar"),

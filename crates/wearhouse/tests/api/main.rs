@@ -30,6 +30,7 @@ mod samples;
 mod sessions;
 mod streams;
 mod summaries;
+mod time_zones;
 mod traces;
 mod upgrade;
 mod uploads;

@@ -601,6 +601,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/time-zones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in user's time-zone history: the zones they lived in and from when, with how many days
+         *     are still being recomputed after a change.
+         */
+        get: operations["get_time_zones"];
+        /**
+         * Replace the time-zone history, e.g. "Sydney until 2019-03-01, then Berlin". The days whose zone
+         *     changes are recomputed in the background (`pending_days` counts them down); data keeps its
+         *     instants, only the days it counts on move.
+         */
+        put: operations["put_time_zones"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/raw-records": {
         parameters: {
             query?: never;
@@ -2279,7 +2304,10 @@ export interface components {
              */
             height_cm?: number | null;
             sex?: null | components["schemas"]["Sex"];
-            /** @description IANA time zone name. */
+            /**
+             * @description IANA time zone name: the zone from now on (a new period of `/me/time-zones`). The first zone
+             *     a user sets covers their whole past.
+             */
             time_zone?: string | null;
             unit_system?: null | components["schemas"]["UnitSystem"];
         };
@@ -2323,6 +2351,7 @@ export interface components {
          *         "total_workouts": 214
          *       },
          *       "time_zone": "Europe/Berlin",
+         *       "time_zone_set": true,
          *       "unit_system": "metric",
          *       "updated_at": "2025-06-02T08:15:37.120544Z",
          *       "username": "ana"
@@ -2346,8 +2375,13 @@ export interface components {
             roles: components["schemas"]["Role"][];
             sex?: null | components["schemas"]["Sex"];
             stats: components["schemas"]["ProfileStats"];
-            /** @description IANA time zone, e.g. `Europe/Berlin`. */
+            /** @description IANA time zone in force now, e.g. `Europe/Berlin`; `UTC` while none is set. */
             time_zone: string;
+            /**
+             * @description Whether the user has set a zone. Until then the account has none and days are UTC; the first
+             *     zone set covers the whole past (see `/me/time-zones`).
+             */
+            time_zone_set: boolean;
             unit_system: components["schemas"]["UnitSystem"];
             updated_at: string;
             username: string;
@@ -2368,6 +2402,22 @@ export interface components {
             new_password: string;
             /** @description Required when MFA is on: a current code or a recovery code. */
             totp_code?: string | null;
+        };
+        /** @description A period to store. */
+        PeriodBody: {
+            /**
+             * @description When the period starts: an RFC 3339 time with an offset, or a wall-clock time such as
+             *     `2019-03-01T00:00` in this period's zone (the moment of arriving there; a time a clock change
+             *     skips counts as the moment after it) (`invalid_from`). Left out or null for the first period
+             *     (`first_period_from`), required for the others (`missing_from`); later than the period before
+             *     (`periods_out_of_order`) and not in the future (`from_in_future`).
+             */
+            from?: string | null;
+            /**
+             * @description IANA time zone name (`invalid_time_zone`); not the zone of the period before
+             *     (`same_zone_twice`).
+             */
+            zone: string;
         };
         /**
          * @description Weekly or monthly figures as columns: the i-th entry of each figure's column belongs to the period
@@ -2403,6 +2453,16 @@ export interface components {
             figures: components["schemas"]["FigureColumns"];
             /** @description First local day of each period, `YYYY-MM-DD`. */
             start: string[];
+        };
+        /** @description One period of the history. */
+        PeriodView: {
+            /**
+             * @description When the period starts, with the offset of its zone then; null for the first period, which
+             *     covers all time before the next.
+             */
+            from?: string | null;
+            /** @description IANA time zone name. */
+            zone: string;
         };
         /**
          * @description The whole set of preferences; it replaces the saved one.
@@ -3131,6 +3191,56 @@ export interface components {
              *     Good once, for 30 seconds; the stream it opens lasts as long as the access token it was taken with.
              */
             ticket: string;
+        };
+        /**
+         * @description The whole history; it replaces the stored one.
+         * @example {
+         *       "periods": [
+         *         {
+         *           "zone": "Australia/Sydney"
+         *         },
+         *         {
+         *           "from": "2019-03-01T00:00",
+         *           "zone": "Europe/Berlin"
+         *         }
+         *       ]
+         *     }
+         */
+        TimeZonesBody: {
+            /** @description Oldest first, at least one (`no_periods`) and at most 500 (`too_many_periods`). */
+            periods: components["schemas"]["PeriodBody"][];
+        };
+        /**
+         * @example {
+         *       "pending_days": 0,
+         *       "periods": [
+         *         {
+         *           "from": null,
+         *           "zone": "Australia/Sydney"
+         *         },
+         *         {
+         *           "from": "2019-03-01T00:00:00+01:00",
+         *           "zone": "Europe/Berlin"
+         *         },
+         *         {
+         *           "from": "2024-06-01T09:30:00-04:00",
+         *           "zone": "America/New_York"
+         *         }
+         *       ],
+         *       "time_zone_set": true
+         *     }
+         */
+        TimeZonesView: {
+            /**
+             * Format: int64
+             * @description Local days still waiting to be recomputed after a change (or new data); 0 when every day is
+             *     current. Summaries read meanwhile are recomputed first, so they are never a mix.
+             */
+            pending_days: number;
+            /** @description Oldest first; the last is the zone in force now (the profile's `time_zone`). */
+            periods: components["schemas"]["PeriodView"][];
+            /** @description Whether the user has set a zone. Without one the history is empty and days are UTC. */
+            time_zone_set: boolean;
         };
         /**
          * @description A card of the dashboard's Today page.
@@ -5246,6 +5356,7 @@ export interface operations {
                      *         "total_workouts": 0
                      *       },
                      *       "time_zone": "Europe/Berlin",
+                     *       "time_zone_set": true,
                      *       "unit_system": "metric",
                      *       "updated_at": "2024-11-03T19:22:41.906118Z",
                      *       "username": "ana"
@@ -5995,6 +6106,15 @@ export interface operations {
             };
             /** @description `unauthenticated`: no access token; `invalid_token`, `token_expired`, `token_revoked`: the token is not (or no longer) valid */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `time_zones_busy`: the time-zone history kept changing while the new zone was applied */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6810,6 +6930,151 @@ export interface operations {
             /** @description `rate_limited` */
             429: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `request_timeout`: the request took longer than the server's deadline (30 s by default); `storage_unavailable`: the database could not be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_time_zones: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimeZonesView"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests from this address or account; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `request_timeout`: the request took longer than the server's deadline (30 s by default); `storage_unavailable`: the database could not be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_time_zones: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TimeZonesBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimeZonesView"];
+                };
+            };
+            /** @description `malformed_json`: the body is not JSON; `unreadable_body`: it could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no access token; `invalid_token`, `token_expired`, `token_revoked`: the token is not (or no longer) valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `time_zones_busy`: the history kept changing while this change was applied */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is larger than the server accepts (1 MiB by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not declared as `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`, one entry per bad field (`periods[1].from`): `no_periods`, `too_many_periods`, `invalid_time_zone`, `same_zone_twice`, `first_period_from`, `missing_from`, `invalid_from`, `periods_out_of_order`, `from_in_future` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests from this address or account; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

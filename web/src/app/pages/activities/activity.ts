@@ -112,6 +112,8 @@ export class ActivityPage {
   protected readonly busy = signal(false);
   /** Milliseconds from the streams' arrival to every chart drawn. */
   protected readonly renderMs = signal<number | null>(null);
+  /** When the first drawing was on screen, in ms since this page's navigation started (for the performance script). */
+  protected readonly drawnAt = signal<number | null>(null);
   private arrivedAt = 0;
   private pending = 0;
   /** What follows the first drawing (fetching every recorded point). */
@@ -253,6 +255,7 @@ export class ActivityPage {
     this.revisions.set(null);
     this.editing.set(false);
     this.renderMs.set(null);
+    this.drawnAt.set(null);
     const streamsAt = (resolution: 'medium' | 'high') =>
       this.api
         .get('/api/v1/activities/{id}/streams', { path: { id }, query: { resolution } })
@@ -297,6 +300,7 @@ export class ActivityPage {
 
   /** The first drawing is on screen: its time is kept, and every recorded point is fetched. */
   private drawn(ms: number): void {
+    this.drawnAt.set(Math.round(performance.now()));
     this.renderMs.set(ms);
     const next = this.afterDrawn;
     this.afterDrawn = null;
