@@ -150,6 +150,13 @@ pub enum BenchCommand {
         #[arg(long)]
         count: usize,
     },
+    /// Replacing a user's time-zone history over years of minute-level data (heart rate and steps,
+    /// ~5.3 M samples for 5 years loaded first), timed until every day is recomputed.
+    TimeZones {
+        /// Years of data.
+        #[arg(long, default_value_t = 5)]
+        years: u32,
+    },
     /// Daily summaries over a year of minute-level data from two sources (~1.4 M samples loaded first).
     Summaries {
         /// Timed requests after loading.

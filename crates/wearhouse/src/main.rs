@@ -90,6 +90,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Bench(BenchCommand::LiveClients { base, count }) => {
                 commands::bench_live::hold_clients(&base, count).await
             }
+            Command::Bench(BenchCommand::TimeZones { years }) => {
+                commands::bench_time_zones::run(&config, years).await
+            }
             Command::Bench(BenchCommand::Summaries { requests }) => {
                 commands::bench::summaries(&config, requests).await
             }

@@ -78,7 +78,7 @@ impl BenchServer {
     }
 
     /// Posts one JSON batch; returns how long the server took to answer.
-    async fn post(&self, body: String, expected: usize) -> anyhow::Result<Duration> {
+    pub(crate) async fn post(&self, body: String, expected: usize) -> anyhow::Result<Duration> {
         let sent = Instant::now();
         let res = self
             .client
@@ -119,7 +119,7 @@ impl BenchServer {
         ))
     }
 
-    async fn get(&self, path: &str) -> anyhow::Result<Value> {
+    pub(crate) async fn get(&self, path: &str) -> anyhow::Result<Value> {
         let res = self
             .client
             .get(format!("{}{path}", self.base))
@@ -132,6 +132,12 @@ impl BenchServer {
             res.text().await?
         );
         Ok(res.json().await?)
+    }
+}
+
+impl BenchServer {
+    pub(crate) fn store_backend(&self) -> wearhouse_store::Backend {
+        self.store.backend
     }
 }
 

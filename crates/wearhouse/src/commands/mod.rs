@@ -5,6 +5,7 @@ pub mod bench_import;
 pub mod bench_jobs;
 pub mod bench_live;
 pub mod bench_memory;
+pub mod bench_time_zones;
 pub mod config;
 pub mod import;
 pub mod rss;
