@@ -167,18 +167,10 @@ macro_rules! impl_account_store {
                 }
                 let mut marked = 0;
                 for (first, last) in changed_days {
-                    // A sample's chunk is its UTC start day; it can reach local days from one before
-                    // to three after (as `mark_user_days`), so chunks from two days before the range.
-                    let done = sqlx::query(
-                        "INSERT INTO rollup_dirty (user_id, metric, day, seq) \
-                         SELECT DISTINCT s.user_id, c.metric, c.day + k.shift, 0 \
-                         FROM sample_chunks c JOIN sources s ON s.id = c.source_id \
-                         CROSS JOIN (SELECT -1 AS shift UNION ALL SELECT 0 UNION ALL SELECT 1 \
-                                     UNION ALL SELECT 2 UNION ALL SELECT 3) k \
-                         WHERE s.user_id = $1 AND c.day BETWEEN $2 AND $3 \
-                         ORDER BY 2, 3 \
-                         ON CONFLICT (user_id, metric, day) DO UPDATE SET seq = rollup_dirty.seq + 1",
-                    )
+                    // Chunks from two days before the range: their samples can reach into it.
+                    let done = sqlx::query(&$crate::sql::mark_chunk_days(
+                        "s.user_id = $1 AND c.day BETWEEN $2 AND $3",
+                    ))
                     .bind(id.as_str())
                     .bind(first.saturating_sub(2))
                     .bind(*last)

@@ -42,6 +42,23 @@ pub(crate) struct SqliteStore {
     pub(crate) native: std::sync::Arc<native::NativeSqlite>,
 }
 
+/// Marks for recomputing the local days that the samples of the chunks chosen by `filter` (a condition
+/// on `s`, the source, and `c`, the chunk) can fall on: a chunk is the UTC day samples start on, and a
+/// sample's local days run from the one before to three after (offsets, and spans of up to 48 hours).
+/// Ascending (metric, day), the order sample writers mark in, so concurrent markers cannot deadlock.
+pub(crate) fn mark_chunk_days(filter: &str) -> String {
+    format!(
+        "INSERT INTO rollup_dirty (user_id, metric, day, seq) \
+         SELECT DISTINCT s.user_id, c.metric, c.day + k.shift, 0 \
+         FROM sample_chunks c JOIN sources s ON s.id = c.source_id \
+         CROSS JOIN (SELECT -1 AS shift UNION ALL SELECT 0 UNION ALL SELECT 1 \
+                     UNION ALL SELECT 2 UNION ALL SELECT 3) k \
+         WHERE {filter} \
+         ORDER BY 2, 3 \
+         ON CONFLICT (user_id, metric, day) DO UPDATE SET seq = rollup_dirty.seq + 1"
+    )
+}
+
 /// The PostgreSQL backend's stores.
 #[derive(Clone)]
 pub(crate) struct PgStore {

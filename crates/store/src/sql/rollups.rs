@@ -49,17 +49,9 @@ macro_rules! impl_rollup_store {
             }
 
             async fn mark_every_day(&self) -> Result<u64, $crate::StoreError> {
-                let done = sqlx::query(
-                    "INSERT INTO rollup_dirty (user_id, metric, day, seq) \
-                     SELECT DISTINCT s.user_id, c.metric, c.day + k.shift, 0 \
-                     FROM sample_chunks c JOIN sources s ON s.id = c.source_id \
-                     CROSS JOIN (SELECT -1 AS shift UNION ALL SELECT 0 UNION ALL SELECT 1 \
-                                 UNION ALL SELECT 2 UNION ALL SELECT 3) k \
-                     WHERE true \
-                     ON CONFLICT (user_id, metric, day) DO UPDATE SET seq = rollup_dirty.seq + 1",
-                )
-                .execute(&self.pool)
-                .await?;
+                let done = sqlx::query(&$crate::sql::mark_chunk_days("true"))
+                    .execute(&self.pool)
+                    .await?;
                 Ok(done.rows_affected())
             }
 
@@ -67,18 +59,10 @@ macro_rules! impl_rollup_store {
                 &self,
                 user: &wearhouse_model::UserId,
             ) -> Result<u64, $crate::StoreError> {
-                let done = sqlx::query(
-                    "INSERT INTO rollup_dirty (user_id, metric, day, seq) \
-                     SELECT DISTINCT s.user_id, c.metric, c.day + k.shift, 0 \
-                     FROM sample_chunks c JOIN sources s ON s.id = c.source_id \
-                     CROSS JOIN (SELECT -1 AS shift UNION ALL SELECT 0 UNION ALL SELECT 1 \
-                                 UNION ALL SELECT 2 UNION ALL SELECT 3) k \
-                     WHERE s.user_id = $1 \
-                     ON CONFLICT (user_id, metric, day) DO UPDATE SET seq = rollup_dirty.seq + 1",
-                )
-                .bind(user.as_str())
-                .execute(&self.pool)
-                .await?;
+                let done = sqlx::query(&$crate::sql::mark_chunk_days("s.user_id = $1"))
+                    .bind(user.as_str())
+                    .execute(&self.pool)
+                    .await?;
                 Ok(done.rows_affected())
             }
 

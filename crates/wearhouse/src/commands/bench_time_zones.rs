@@ -104,7 +104,10 @@ pub async fn run(config: &Config, years: u32) -> anyhow::Result<()> {
 /// Waits until the background recompute has reached every marked day.
 async fn settle(bench: &BenchServer, since: Instant) -> anyhow::Result<()> {
     while pending(bench).await? > 0 {
-        ensure!(since.elapsed() < Duration::from_secs(1200), "still recomputing after 20 minutes");
+        ensure!(
+            since.elapsed() < Duration::from_secs(1200),
+            "still recomputing after 20 minutes"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     Ok(())
