@@ -1,6 +1,7 @@
 //! A user's time-zone history: which IANA zone they lived in from when. Changing the profile's zone
 //! starts a new period; earlier data keeps the zone of its own time.
 
+use jiff::civil;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
@@ -61,6 +62,34 @@ impl ZoneHistory {
         ranges
     }
 
+    /// The moment a wall-clock time names, read in the zone the user lived in then: the first period
+    /// whose zone puts that time before the next period starts (so a time both periods have, around
+    /// a move west, is the earlier period's, and one neither has, around a move east, the later's).
+    /// Within a zone, a time skipped or repeated by a DST change resolves as RFC 5545 and java.time
+    /// do: the later side of a gap, the earlier of a fold.
+    pub fn to_instant(&self, local: civil::DateTime) -> Option<Timestamp> {
+        let mut found = None;
+        for (i, (_, zone)) in self.periods.iter().enumerate() {
+            let Ok(at) = zone.to_ambiguous_timestamp(local).compatible() else {
+                continue;
+            };
+            found = Some(at);
+            match self.periods.get(i + 1) {
+                Some((next, _)) if at >= *next => continue,
+                _ => break,
+            }
+        }
+        found
+    }
+
+    /// The local day `date` as `[start, start of the next day)`, each read as [`ZoneHistory::to_instant`]
+    /// reads a wall-clock time: 23 or 25 hours on DST days, and shorter or longer on the day of a move.
+    pub fn local_day(&self, date: civil::Date) -> Option<(Timestamp, Timestamp)> {
+        let start = self.to_instant(date.to_datetime(civil::Time::midnight()))?;
+        let end = self.to_instant(date.tomorrow().ok()?.to_datetime(civil::Time::midnight()))?;
+        Some((start, end))
+    }
+
     /// The zone in force at `instant`.
     pub fn zone_at(&self, instant: Timestamp) -> &TimeZone {
         let after = self.periods.partition_point(|(from, _)| *from <= instant);
@@ -94,6 +123,51 @@ mod tests {
 
     fn at(s: &str) -> Timestamp {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_wall_clock_time_is_read_in_the_zone_lived_in_then() {
+        let zone = |n: &str| TimeZone::get(n).unwrap();
+        let local = |s: &str| s.parse::<civil::DateTime>().unwrap();
+        // Berlin, then New York from 2024-06-01 16:00 UTC (noon in New York).
+        let history = ZoneHistory::new(vec![
+            (Timestamp::MIN, zone("Europe/Berlin")),
+            (at("2024-06-01T16:00:00Z"), zone("America/New_York")),
+        ]);
+        assert_eq!(
+            history.to_instant(local("2024-05-20T08:00")),
+            Some(at("2024-05-20T06:00:00Z")),
+            "Berlin (CEST)"
+        );
+        assert_eq!(
+            history.to_instant(local("2024-06-02T08:00")),
+            Some(at("2024-06-02T12:00:00Z")),
+            "New York (EDT)"
+        );
+        // 1 June 15:00: in Berlin that is 13:00 UTC, before the move: Berlin's (the earlier period).
+        assert_eq!(
+            history.to_instant(local("2024-06-01T15:00")),
+            Some(at("2024-06-01T13:00:00Z"))
+        );
+        // 1 June 20:00: Berlin's would be 18:00 UTC, after the move: New York's.
+        assert_eq!(
+            history.to_instant(local("2024-06-01T20:00")),
+            Some(at("2024-06-02T00:00:00Z"))
+        );
+        // Berlin's spring-forward gap: the later side.
+        assert_eq!(
+            history.to_instant(local("2024-03-31T02:30")),
+            Some(at("2024-03-31T01:30:00Z"))
+        );
+        // The day of a move runs from midnight in the old zone to midnight in the new one.
+        assert_eq!(
+            history.local_day("2024-06-01".parse().unwrap()),
+            Some((at("2024-05-31T22:00:00Z"), at("2024-06-02T04:00:00Z")))
+        );
+        assert_eq!(
+            ZoneHistory::new(vec![]).to_instant(local("2024-06-01T00:00")),
+            Some(at("2024-06-01T00:00:00Z"))
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use wearhouse_formats::fitbit::{read_fitbit_entry, FitbitContext, WeightUnit};
 use wearhouse_formats::google_fit::read_google_fit_entry;
+use wearhouse_formats::ZoneHistory;
 
 const DAYS: i64 = 30;
 const START: i64 = 1_577_836_800; // 2020-01-01T00:00:00Z
@@ -100,7 +101,7 @@ fn google_fit_daily() -> String {
 
 fn readers(c: &mut Criterion) {
     let ctx = FitbitContext {
-        time_zone: TimeZone::get("Europe/Berlin").unwrap_or(TimeZone::UTC),
+        zones: ZoneHistory::fixed(TimeZone::get("Europe/Berlin").unwrap_or(TimeZone::UTC)),
         weight_unit: WeightUnit::Kilogram,
     };
     let mut group = c.benchmark_group("takeout");
@@ -137,13 +138,13 @@ fn readers(c: &mut Criterion) {
         ),
     ];
     for (name, path, text) in &google_inputs {
-        match read_google_fit_entry(path, text.as_bytes(), &ctx.time_zone) {
+        match read_google_fit_entry(path, text.as_bytes(), &ctx.zones) {
             Ok(file) => eprintln!("{name}: {} bytes, {} samples", text.len(), file.samples.len()),
             Err(e) => eprintln!("{name} does not read: {e}"),
         }
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_function(*name, |b| {
-            b.iter(|| read_google_fit_entry(path, std::hint::black_box(text.as_bytes()), &ctx.time_zone))
+            b.iter(|| read_google_fit_entry(path, std::hint::black_box(text.as_bytes()), &ctx.zones))
         });
     }
     group.finish();

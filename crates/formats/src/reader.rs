@@ -5,7 +5,7 @@
 use std::fmt;
 use std::io::{BufRead, Read};
 
-use jiff::tz::TimeZone;
+use wearhouse_analytics::ZoneHistory;
 use wearhouse_model::Provider;
 
 use crate::fit::FitAccount;
@@ -71,9 +71,9 @@ impl fmt::Debug for dyn FormatReader {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ReadContext {
-    /// The user's zone, for wall-clock times without one (Fitbit sleep and weights, Google Fit's daily
-    /// CSV).
-    pub time_zone: TimeZone,
+    /// The zones the user lived in, for wall-clock times without one (Fitbit sleep and weights,
+    /// Google Fit's daily CSV): each is read in the zone of its own time, not of the import.
+    pub zones: ZoneHistory,
     /// The unit Fitbit weights are written in: the account's, which the export does not name.
     pub weight_unit: WeightUnit,
     /// What the account says about its owner (sex, birth year, height), to tell them among the people of
@@ -83,10 +83,10 @@ pub struct ReadContext {
 }
 
 impl ReadContext {
-    /// A context for a user in `time_zone`, weights in kilograms, nothing known about the owner.
-    pub fn new(time_zone: TimeZone) -> Self {
+    /// A context for a user who lived in `zones`, weights in kilograms, nothing known about the owner.
+    pub fn new(zones: ZoneHistory) -> Self {
         Self {
-            time_zone,
+            zones,
             weight_unit: WeightUnit::Kilogram,
             account: None,
         }

@@ -10,12 +10,12 @@ use proptest::prelude::*;
 use wearhouse_formats::fitbit::{is_fitbit_entry, read_fitbit_entry, FitbitContext, WeightUnit};
 use wearhouse_formats::google_fit::{is_google_fit_entry, read_google_fit_entry};
 use wearhouse_formats::tcx::read_tcx;
-use wearhouse_formats::{registry, Collected, ParsedFile, ParsedSample, ReadContext};
+use wearhouse_formats::{registry, Collected, ParsedFile, ParsedSample, ReadContext, ZoneHistory};
 use wearhouse_model::{ActivityType, Metric, Provider, SleepStage};
 
 fn ctx(zone: &str, weight_unit: WeightUnit) -> FitbitContext {
     FitbitContext {
-        time_zone: TimeZone::get(zone).unwrap(),
+        zones: ZoneHistory::fixed(TimeZone::get(zone).unwrap()),
         weight_unit,
     }
 }
@@ -609,7 +609,12 @@ const STEPS_PATH: &str =
 
 #[test]
 fn google_fit_points_keep_exact_nanosecond_times_and_unmapped_types_are_counted() {
-    let file = read_google_fit_entry(STEPS_PATH, ALL_DATA_STEPS.as_bytes(), &TimeZone::UTC).unwrap();
+    let file = read_google_fit_entry(
+        STEPS_PATH,
+        ALL_DATA_STEPS.as_bytes(),
+        &ZoneHistory::fixed(TimeZone::UTC),
+    )
+    .unwrap();
     assert_eq!(file.samples.len(), 2);
     let s = &file.samples[0];
     assert_eq!((s.metric, s.value), (Metric::Steps, 12.0));
@@ -661,7 +666,12 @@ const ALL_DATA_MIXED: &str = r#"{"Data Source":"raw:com.google.blood_pressure:co
 #[test]
 fn google_fit_blood_pressure_sleep_and_units() {
     let path = "Takeout/Fit/All Data/raw_com.google.blood_pressure_com.example.bp.json";
-    let file = read_google_fit_entry(path, ALL_DATA_MIXED.as_bytes(), &TimeZone::UTC).unwrap();
+    let file = read_google_fit_entry(
+        path,
+        ALL_DATA_MIXED.as_bytes(),
+        &ZoneHistory::fixed(TimeZone::UTC),
+    )
+    .unwrap();
     let value = |m: Metric| of(&file, m).iter().map(|s| s.value).collect::<Vec<_>>();
     assert_eq!(value(Metric::BloodPressureSystolic), [121.0]);
     assert_eq!(value(Metric::BloodPressureDiastolic), [79.0]);
@@ -711,7 +721,8 @@ const SESSION_RUN: &str = r#"{
 fn google_fit_workout_sessions_become_activities() {
     let path = "Takeout/Fit/All Sessions/2021-04-19T22_57_39+02_00_RUNNING.json";
     assert!(is_google_fit_entry(path));
-    let file = read_google_fit_entry(path, SESSION_RUN.as_bytes(), &TimeZone::UTC).unwrap();
+    let file =
+        read_google_fit_entry(path, SESSION_RUN.as_bytes(), &ZoneHistory::fixed(TimeZone::UTC)).unwrap();
     assert!(file.warnings.is_empty(), "{:?}", file.warnings);
     let run = &file.activities[0];
     assert_eq!(run.activity_type, ActivityType::Running);
@@ -737,13 +748,19 @@ const SESSION_SLEEP: &str = r#"{ "fitnessActivity": "sleep",
 #[test]
 fn google_fit_sleep_sessions_become_sleep_samples() {
     let path = "Takeout/Fit/All Sessions/2026-09-10T02_06_00+09_00_SLEEP.json";
-    let file = read_google_fit_entry(path, SESSION_SLEEP.as_bytes(), &TimeZone::UTC).unwrap();
+    let file =
+        read_google_fit_entry(path, SESSION_SLEEP.as_bytes(), &ZoneHistory::fixed(TimeZone::UTC)).unwrap();
     assert!(file.activities.is_empty());
     let stages: Vec<f64> = file.samples.iter().map(|s| s.value).collect();
     assert_eq!(stages, [1.0, 2.0, 4.0]);
     let without_segments =
         r#"{"fitnessActivity":"sleep","startTime":"2026-09-09T17:06:00Z","endTime":"2026-09-10T00:48:00Z"}"#;
-    let file = read_google_fit_entry(path, without_segments.as_bytes(), &TimeZone::UTC).unwrap();
+    let file = read_google_fit_entry(
+        path,
+        without_segments.as_bytes(),
+        &ZoneHistory::fixed(TimeZone::UTC),
+    )
+    .unwrap();
     assert_eq!(file.samples.len(), 1);
     assert_eq!(file.samples[0].value, f64::from(SleepStage::Asleep.code()));
 }
@@ -760,7 +777,7 @@ yesterday,10,,,,,,,,,,,100,,,,,,\n";
 
 #[test]
 fn google_fit_daily_metrics_span_local_days() {
-    let zone = TimeZone::get("Europe/Berlin").unwrap();
+    let zone = ZoneHistory::fixed(TimeZone::get("Europe/Berlin").unwrap());
     let path = "Takeout/Fit/Daily activity metrics/Daily activity metrics.csv";
     let file = read_google_fit_entry(path, DAILY_CSV.as_bytes(), &zone).unwrap();
     let day: Vec<(Metric, f64)> = file
@@ -801,7 +818,7 @@ const DAY_CSV: &str = "Start time,End time,Move Minutes count,Step count\n\
 #[test]
 fn google_fit_day_files_keep_their_offsets() {
     let path = "Takeout/Fit/Daily activity metrics/2026-01-01.csv";
-    let file = read_google_fit_entry(path, DAY_CSV.as_bytes(), &TimeZone::UTC).unwrap();
+    let file = read_google_fit_entry(path, DAY_CSV.as_bytes(), &ZoneHistory::fixed(TimeZone::UTC)).unwrap();
     assert!(file.warnings.is_empty(), "{:?}", file.warnings);
     assert_eq!(file.samples.len(), 4);
     let s = &file.samples[0];
@@ -820,7 +837,8 @@ fn google_fit_day_files_keep_their_offsets() {
         "the last row ends at the next midnight"
     );
     let localized = "시작 시간,종료 시간,걸음 수\n00:00,00:15,15\n";
-    let err = read_google_fit_entry(path, localized.as_bytes(), &TimeZone::UTC).unwrap_err();
+    let err =
+        read_google_fit_entry(path, localized.as_bytes(), &ZoneHistory::fixed(TimeZone::UTC)).unwrap_err();
     assert_eq!(err.code, "unexpected_shape");
 }
 
@@ -907,7 +925,12 @@ fn a_google_fit_tcx_has_the_same_id_uploaded_alone_and_inside_its_takeout() {
     let alone = only_activity_id(&read_tcx(TAKEOUT_TCX.as_bytes()).unwrap());
     assert!(is_google_fit_entry(TAKEOUT_TCX_PATH));
     let in_takeout = only_activity_id(
-        &read_google_fit_entry(TAKEOUT_TCX_PATH, TAKEOUT_TCX.as_bytes(), &TimeZone::UTC).unwrap(),
+        &read_google_fit_entry(
+            TAKEOUT_TCX_PATH,
+            TAKEOUT_TCX.as_bytes(),
+            &ZoneHistory::fixed(TimeZone::UTC),
+        )
+        .unwrap(),
     );
     assert_eq!(alone, in_takeout);
     assert_eq!(
@@ -920,11 +943,21 @@ fn a_google_fit_tcx_has_the_same_id_uploaded_alone_and_inside_its_takeout() {
 fn a_takeout_session_and_its_tcx_have_the_same_id() {
     let session_path = "Takeout/Fit/All Sessions/2021-04-19T22_57_39+02_00_RUNNING.json";
     let tcx = only_activity_id(
-        &read_google_fit_entry(TAKEOUT_TCX_PATH, TAKEOUT_TCX.as_bytes(), &TimeZone::UTC).unwrap(),
+        &read_google_fit_entry(
+            TAKEOUT_TCX_PATH,
+            TAKEOUT_TCX.as_bytes(),
+            &ZoneHistory::fixed(TimeZone::UTC),
+        )
+        .unwrap(),
     );
     for session in [SESSION_RUN, SESSION_RUN_WITH_ID] {
         let json = only_activity_id(
-            &read_google_fit_entry(session_path, session.as_bytes(), &TimeZone::UTC).unwrap(),
+            &read_google_fit_entry(
+                session_path,
+                session.as_bytes(),
+                &ZoneHistory::fixed(TimeZone::UTC),
+            )
+            .unwrap(),
         );
         assert_eq!(json, tcx, "Google's session id is not the identity");
     }
@@ -932,7 +965,7 @@ fn a_takeout_session_and_its_tcx_have_the_same_id() {
 
 #[test]
 fn through_the_registry_the_takeout_tcx_is_read_as_a_tcx_with_google_fit_as_its_provider() {
-    let ctx = ReadContext::new(TimeZone::UTC);
+    let ctx = ReadContext::new(ZoneHistory::fixed(TimeZone::UTC));
     let head = TAKEOUT_TCX.as_bytes();
     let alone = registry::detect("", head).unwrap();
     let in_takeout = registry::detect(TAKEOUT_TCX_PATH, head).unwrap();
@@ -957,7 +990,7 @@ fn through_the_registry_the_takeout_tcx_is_read_as_a_tcx_with_google_fit_as_its_
 
 #[test]
 fn google_fit_entries_that_are_not_the_shape_fail_cleanly() {
-    let utc = TimeZone::UTC;
+    let utc = ZoneHistory::fixed(TimeZone::UTC);
     let err = read_google_fit_entry(STEPS_PATH, b"{\"Data Points\": [1, 2", &utc).unwrap_err();
     assert_eq!(err.code, "malformed_json");
     let err = read_google_fit_entry(STEPS_PATH, b"[]", &utc).unwrap_err();
@@ -1037,7 +1070,7 @@ proptest! {
 
     #[test]
     fn google_fit_never_panics_on_arbitrary_bytes(case in 0..GOOGLE_FIT_CASES.len(), bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
-        let _ = read_google_fit_entry(GOOGLE_FIT_CASES[case].0, &bytes, &TimeZone::UTC);
+        let _ = read_google_fit_entry(GOOGLE_FIT_CASES[case].0, &bytes, &ZoneHistory::fixed(TimeZone::UTC));
     }
 
     #[test]
@@ -1047,7 +1080,7 @@ proptest! {
         cut in any::<usize>(),
     ) {
         let (path, text) = GOOGLE_FIT_CASES[case];
-        let _ = read_google_fit_entry(path, &mutate(text.as_bytes(), &edits, cut), &TimeZone::UTC);
+        let _ = read_google_fit_entry(path, &mutate(text.as_bytes(), &edits, cut), &ZoneHistory::fixed(TimeZone::UTC));
     }
 
     #[test]

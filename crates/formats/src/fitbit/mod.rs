@@ -12,7 +12,7 @@
 //!   adds 11 h to steps, heart rate and exercise), and jrtechs' Fitbit post shifts heart rate and exercises
 //!   by −4 h for US Eastern time while taking sleep as written. Sleep, weight and the daily values are
 //!   local wall-clock times (andykong.org "Timezone correcting Fitbit sleep data"), read in
-//!   [`FitbitContext::time_zone`] with jiff's compatible disambiguation. No sample gets an observed
+//!   [`FitbitContext::zones`] with jiff's compatible disambiguation. No sample gets an observed
 //!   offset: none is recorded, and the local-day rule falls back to the user's zone.
 //! - **Formats.** `MM/DD/YY HH:MM:SS` (series, exercise) and `YYYY-MM-DDTHH:MM:SS.000` (sleep) are both
 //!   accepted wherever a time is expected; two-digit years are 20YY (Fitbit started in 2009).
@@ -48,7 +48,7 @@ mod sleep;
 mod tests;
 
 use jiff::civil;
-use jiff::tz::TimeZone;
+use wearhouse_analytics::ZoneHistory;
 use wearhouse_model::Unit;
 
 use crate::{FormatError, Location, ParsedFile};
@@ -57,8 +57,8 @@ use shared::{file_name, Diagnostics};
 /// What the reader needs to know about the account that the files do not say.
 #[derive(Debug, Clone)]
 pub struct FitbitContext {
-    /// The user's zone, for the local wall-clock times of sleep, weight and daily values.
-    pub time_zone: TimeZone,
+    /// The zones the user lived in, for the local wall-clock times of sleep, weight and daily values.
+    pub zones: ZoneHistory,
     /// The unit the account showed weights in: Fitbit exports weights in it without naming it.
     pub weight_unit: WeightUnit,
 }

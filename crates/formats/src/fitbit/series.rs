@@ -143,7 +143,7 @@ pub(super) fn read_resting(
             continue;
         }
         let day = parse_date(&date).or_else(|| parse_date(&reading.date_time));
-        let Some((start, end)) = day.and_then(|d| local_day(&ctx.time_zone, d)) else {
+        let Some((start, end)) = day.and_then(|d| local_day(&ctx.zones, d)) else {
             diag.warn("unparsable_date", || {
                 format!("item {index}: '{date}' is not a Fitbit date")
             });
@@ -188,8 +188,8 @@ pub(super) fn read_active(
             });
             continue;
         };
-        let noon = local_instant(&ctx.time_zone, date.to_datetime(Time::constant(12, 0, 0, 0)));
-        let Some(((start, end), noon)) = local_day(&ctx.time_zone, date).zip(noon) else {
+        let noon = local_instant(&ctx.zones, date.to_datetime(Time::constant(12, 0, 0, 0)));
+        let Some(((start, end), noon)) = local_day(&ctx.zones, date).zip(noon) else {
             continue;
         };
         let (start, end) = match half {
@@ -243,7 +243,7 @@ pub(super) fn read_weight(
         let time = log.time.as_deref().unwrap_or("00:00:00");
         let at = parse_date(&log.date)
             .zip(time.parse::<Time>().ok())
-            .and_then(|(d, t)| local_instant(&ctx.time_zone, d.to_datetime(t)));
+            .and_then(|(d, t)| local_instant(&ctx.zones, d.to_datetime(t)));
         let Some(at) = at else {
             diag.warn("unparsable_date", || {
                 format!(

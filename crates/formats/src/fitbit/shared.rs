@@ -9,11 +9,12 @@
 use std::collections::BTreeMap;
 
 use jiff::civil::{self, Date};
-use jiff::tz::{Offset, TimeZone};
+use jiff::tz::Offset;
 use jiff::Timestamp;
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
+use wearhouse_analytics::ZoneHistory;
 use wearhouse_model::{InvalidInput, Metric, RawValue as Value, Unit};
 
 use crate::{FormatError, Location, ParsedSample, Warning};
@@ -219,10 +220,10 @@ impl<'de> Deserialize<'de> for Int {
     }
 }
 
-/// A local wall-clock time in `tz`; a time skipped or repeated by a DST change resolves the way RFC 5545
-/// and java.time do (jiff's "compatible": the later side of a gap, the earlier of a fold).
-pub(crate) fn local_instant(tz: &TimeZone, dt: civil::DateTime) -> Option<Timestamp> {
-    tz.to_ambiguous_timestamp(dt).compatible().ok()
+/// A local wall-clock time in the zone the user lived in then; a time skipped or repeated by a DST
+/// change resolves the way RFC 5545 and java.time do (the later side of a gap, the earlier of a fold).
+pub(crate) fn local_instant(zones: &ZoneHistory, dt: civil::DateTime) -> Option<Timestamp> {
+    zones.to_instant(dt)
 }
 
 /// A wall-clock time that is really UTC.
@@ -230,11 +231,10 @@ pub(crate) fn utc_instant(dt: civil::DateTime) -> Option<Timestamp> {
     Offset::UTC.to_timestamp(dt).ok()
 }
 
-/// The local day `date` in `tz` as `[start, start of the next day)`: 23 or 25 hours on DST days.
-pub(crate) fn local_day(tz: &TimeZone, date: Date) -> Option<(Timestamp, Timestamp)> {
-    let start = date.to_zoned(tz.clone()).ok()?.timestamp();
-    let end = date.tomorrow().ok()?.to_zoned(tz.clone()).ok()?.timestamp();
-    Some((start, end))
+/// The local day `date` where the user lived as `[start, start of the next day)`: 23 or 25 hours on
+/// DST days.
+pub(crate) fn local_day(zones: &ZoneHistory, date: Date) -> Option<(Timestamp, Timestamp)> {
+    zones.local_day(date)
 }
 
 /// A sample whose value is checked and converted by the metric catalogue (finite, plausible, canonical
@@ -308,7 +308,7 @@ mod tests {
 
     #[test]
     fn local_days_follow_dst() {
-        let tz = TimeZone::get("Europe/Berlin").unwrap();
+        let tz = ZoneHistory::fixed(jiff::tz::TimeZone::get("Europe/Berlin").unwrap());
         let (start, end) = local_day(&tz, jiff::civil::date(2020, 3, 29)).unwrap();
         assert_eq!(end.duration_since(start).as_hours(), 23);
         assert_eq!(start.to_string(), "2020-03-28T23:00:00Z");

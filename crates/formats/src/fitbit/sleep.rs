@@ -84,7 +84,7 @@ pub(super) fn read_sleep(
         let Some(log) = item::<SleepLog>(raw, index, diag) else {
             continue;
         };
-        let local = |t: &str| parse_time(t).and_then(|dt| local_instant(&ctx.time_zone, dt));
+        let local = |t: &str| parse_time(t).and_then(|dt| local_instant(&ctx.zones, dt));
         let Some(start) = local(&log.start_time) else {
             diag.warn("unparsable_date", || {
                 format!("sleep log {index}: '{}' is not a Fitbit time", log.start_time)

@@ -16,8 +16,9 @@
 //! naming the columns it needs.
 
 use jiff::civil::{Date, Time};
-use jiff::tz::{Offset, TimeZone};
+use jiff::tz::Offset;
 use jiff::{SignedDuration, Timestamp};
+use wearhouse_analytics::ZoneHistory;
 use wearhouse_model::Metric;
 
 use crate::fitbit::shared::{local_day, sample, Diagnostics};
@@ -34,14 +35,10 @@ const COLUMNS: [(&str, Metric); 3] = [
 ];
 
 /// Reads `Daily activity metrics.csv`.
-pub(crate) fn read_summary(
-    path: &str,
-    bytes: &[u8],
-    time_zone: &TimeZone,
-) -> Result<ParsedFile, FormatError> {
+pub(crate) fn read_summary(path: &str, bytes: &[u8], zones: &ZoneHistory) -> Result<ParsedFile, FormatError> {
     read_rows(path, bytes, &["Date"], DAILY_SOURCE, |cells, diag, line| {
         let date = cells.first().copied().unwrap_or_default().trim();
-        match date.parse::<Date>().ok().and_then(|d| local_day(time_zone, d)) {
+        match date.parse::<Date>().ok().and_then(|d| local_day(zones, d)) {
             Some((start, end)) => Some((start, end, None)),
             None => {
                 diag.warn_at("unparsable_date", Location::Line(line), || {

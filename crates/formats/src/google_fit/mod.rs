@@ -35,7 +35,7 @@ mod sessions;
 mod tests;
 
 use jiff::civil::Date;
-use jiff::tz::TimeZone;
+use wearhouse_analytics::ZoneHistory;
 
 use crate::fitbit::shared::file_name;
 use crate::{FormatError, Location, ParsedFile};
@@ -62,7 +62,7 @@ pub fn is_google_fit_entry(path: &str) -> bool {
 pub fn read_google_fit_entry(
     path: &str,
     bytes: &[u8],
-    time_zone: &TimeZone,
+    zones: &ZoneHistory,
 ) -> Result<ParsedFile, FormatError> {
     let kind = classify(path).ok_or_else(|| {
         FormatError::new(
@@ -74,7 +74,7 @@ pub fn read_google_fit_entry(
     match kind {
         EntryKind::AllData => all_data::read(path, bytes),
         EntryKind::Session => sessions::read(path, bytes, session_name_offset(file_name(path))),
-        EntryKind::DailySummary => daily::read_summary(path, bytes, time_zone),
+        EntryKind::DailySummary => daily::read_summary(path, bytes, zones),
         EntryKind::DayIntervals(date) => daily::read_day(path, bytes, date),
         EntryKind::Tcx => crate::tcx::read_tcx(bytes),
     }

@@ -42,7 +42,7 @@ impl FormatReader for Fitbit {
     ) -> Result<(), FormatError> {
         let bytes = read_whole(input, LIMIT)?;
         let context = FitbitContext {
-            time_zone: ctx.time_zone.clone(),
+            zones: ctx.zones.clone(),
             weight_unit: ctx.weight_unit,
         };
         let file = read_fitbit_entry(name, &bytes, &context)?;

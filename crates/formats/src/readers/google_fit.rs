@@ -46,7 +46,7 @@ impl FormatReader for GoogleFit {
             return super::Tcx.read(input, name, ctx, sink);
         }
         let bytes = read_whole(input, LIMIT)?;
-        let file = read_google_fit_entry(name, &bytes, &ctx.time_zone)?;
+        let file = read_google_fit_entry(name, &bytes, &ctx.zones)?;
         let _ = super::emit_file(file, self.id(), sink);
         Ok(())
     }

@@ -565,8 +565,8 @@ impl ImportService {
         // Two batches in flight: enough to keep reader and writer busy, little memory.
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Chunk>(2);
         let limits = self.limits;
-        // Files with wall-clock times and no zone (Fitbit, Google Fit) are read in the user's zone, and
-        // Fitbit weights in the user's units.
+        // Files with wall-clock times and no zone (Fitbit, Google Fit) are read in the zone the user
+        // lived in at each time, and Fitbit weights in the user's units.
         let account = self
             .store
             .accounts
@@ -574,12 +574,13 @@ impl ImportService {
             .await
             .ok()
             .flatten();
-        let mut ctx = ReadContext::new(
-            account
-                .as_ref()
-                .and_then(|u| jiff::tz::TimeZone::get(u.time_zone.as_str()).ok())
-                .unwrap_or(jiff::tz::TimeZone::UTC),
-        );
+        let zones = self
+            .store
+            .accounts
+            .zone_history(&record.user_id)
+            .await
+            .unwrap_or_default();
+        let mut ctx = ReadContext::new(crate::rollups::zone_history(zones));
         ctx.weight_unit = match account.as_ref().map(|u| u.unit_system) {
             Some(UnitSystem::Imperial) => WeightUnit::Pound,
             _ => WeightUnit::Kilogram,

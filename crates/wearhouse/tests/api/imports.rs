@@ -803,3 +803,47 @@ async fn a_google_fit_tcx_uploaded_alone_and_then_in_its_takeout_is_one_activity
         "the TCX's track, from the first upload"
     );
 }
+
+#[tokio::test]
+async fn wall_clock_times_are_read_in_the_zone_the_user_lived_in_then() {
+    let app = spawn_app().await;
+    let ana = app.signed_up("ana").await;
+    // Sydney until 1 March 2026 (Sydney time), Berlin since.
+    let res = app
+        .request(
+            reqwest::Method::PUT,
+            "/api/v1/me/time-zones",
+            Some(&ana.access),
+            Some(serde_json::json!({"periods": [
+                {"zone": "Australia/Sydney"},
+                {"zone": "Europe/Berlin", "from": "2026-03-01T12:00:00+11:00"}
+            ]})),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    // 07:00 on 20 February in Sydney (AEDT, +11) and on 10 March in Berlin (CET, +1).
+    let weights = r#"[
+        {"logId": 1, "weight": 60.0, "date": "02/20/26", "time": "07:00:00"},
+        {"logId": 2, "weight": 61.0, "date": "03/10/26", "time": "07:00:00"}]"#;
+    let zip = zip_of(&[(
+        "Takeout/Fitbit/Global Export Data/weight-2026-02-20.json",
+        weights.as_bytes(),
+    )]);
+    import(&app, &ana.access, "takeout.zip", zip).await;
+    let list: Value = app
+        .get(
+            "/api/v1/samples?metric=body_mass&from=2026-02-01T00:00:00Z&to=2026-04-01T00:00:00Z",
+            Some(&ana.access),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let starts: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["start"].as_str().unwrap())
+        .collect();
+    assert_eq!(starts, ["2026-02-19T20:00:00Z", "2026-03-10T06:00:00Z"], "{list}");
+}
