@@ -1,6 +1,6 @@
 // One user's journey through the dashboard, in a real Chromium against a real server on a fresh
 // database: register, turn on two-step verification, sign in with it, import files, look at a day,
-// change units and zone, manage sessions, sign out; the admin page last. Steps run in order; when a
+// change units and zone, edit the time-zone history, manage sessions, sign out; the admin page last. Steps run in order; when a
 // step the rest depends on fails, the later ones are skipped (not failed) and say why. Checks marked
 // `ctx.soft` fail their step at its end but let the journey go on. Every page is checked with axe-core
 // and photographed at 360×740 and 1280×800 into target/e2e/ (failure-<step>.png when a step fails);
@@ -24,6 +24,9 @@ const ADMIN = { username: 'root-admin', email: 'root-admin@example.org', passwor
 const WEAK_PASSWORD = 'password1';
 const ZONE = 'Europe/Helsinki';
 const OTHER_ZONE = 'America/New_York';
+/** Where the time-zone history step says the user lived first, and the day they moved on (before the Apple Health export's). */
+const EARLIER_ZONE = 'Europe/Lisbon';
+const MOVED_ON = '2018-03-01';
 const FIT = 'fit/garmin-fenix-5-run.fit';
 const GPX = 'gpx/garmin-connect-activity.gpx';
 /** A 12-hour multisport recording: the longest activity the samples have. */
@@ -845,6 +848,81 @@ describe('Wearhouse dashboard: one user journey', { concurrency: false }, () => 
     await page.locator(tid('nav-today')).click();
     await page.locator(tid('today-date')).waitFor();
     assert.match(await text(tid('today-date')), new RegExp(OTHER_ZONE.replace('/', '\\/')), 'Today shows the new zone');
+  });
+
+  step('5a. settings: the time-zone history edited (Lisbon first, then the zone in force from a past date), recomputed, kept over a reload; then one zone again', async (ctx) => {
+    await page.locator(tid('nav-settings')).click();
+    await waitForUrl(/\/settings/, 'Settings');
+    const section = page.locator(tid('tz-section'));
+    const periods = section.locator(tid('tz-period'));
+    const zonesShown = () => periods.evaluateAll((els) => els.map((e) => e.dataset.zone));
+    await periods.first().waitFor();
+    const zone = await page.locator(tid('zone-select')).inputValue();
+    const before = await zonesShown();
+    ctx.log(`history before (newest first): ${before.join(' ← ')}; zone in force ${zone}`);
+    assert.equal(before[0], zone, 'the newest period is the zone the select shows');
+
+    // Count how far the recomputation goes, as the page shows it.
+    await page.evaluate(() => {
+      const seen = (window.__tzProgress = { pending: [], done: false });
+      const scan = () => {
+        const label = document.querySelector('[data-testid="tz-pending"]');
+        const n = label ? Number(/(\d[\d,]*)/.exec(label.textContent)?.[1]?.replace(/,/g, '')) : null;
+        if (n !== null && seen.pending.at(-1) !== n) seen.pending.push(n);
+        if (document.querySelector('[data-testid="tz-up-to-date"]')) seen.done = true;
+      };
+      new MutationObserver(scan).observe(document.querySelector('[data-testid="tz-section"]'), { subtree: true, childList: true, characterData: true });
+    });
+
+    // Down to one period, that one Lisbon, then the zone in force again from MOVED_ON.
+    await section.locator(tid('tz-edit')).click();
+    const rows = section.locator(tid('tz-row'));
+    await rows.first().waitFor();
+    for (let n = await rows.count(); n > 1; n--) {
+      await rows.nth(n - 1).locator(tid('tz-row-remove')).click();
+      await expectCount(rows, n - 1, 'rows after removing the last');
+    }
+    await rows.first().locator(tid('tz-row-zone')).selectOption(EARLIER_ZONE);
+    await section.locator(tid('tz-add')).click();
+    await expectCount(rows, 2, 'rows after adding a period');
+    assert.equal(await rows.nth(1).locator(tid('tz-row-zone')).inputValue(), zone, 'a new period starts in the zone in force');
+    await rows.nth(1).locator(tid('tz-row-from')).fill(`${MOVED_ON}T08:30`);
+    await checkPage('settings-time-zones-edit', ctx);
+
+    const put = () => page.waitForResponse((r) => r.url().endsWith('/api/v1/me/time-zones') && r.request().method() === 'PUT');
+    let res = put();
+    await section.locator(tid('tz-save')).click();
+    let answer = await res;
+    assert.equal(answer.status(), 200, `the history is saved (${await answer.text()})`);
+    ctx.log(`saved: ${JSON.stringify(await answer.json())}`);
+    await section.locator(tid('tz-up-to-date')).waitFor({ timeout: IMPORT_TIMEOUT });
+    const progress = await page.evaluate(() => window.__tzProgress);
+    ctx.log(`days left as shown: ${progress.pending.join(' → ') || '(none: recomputed before the answer)'}`);
+    if (progress.pending.length > 1) assert.ok(progress.pending.at(-1) < progress.pending[0], 'the count of days left goes down');
+    assert.deepEqual(await zonesShown(), [zone, EARLIER_ZONE], 'the list shows both periods, newest first');
+    await checkPage('settings-time-zones', ctx);
+
+    await page.reload();
+    await periods.first().waitFor();
+    assert.deepEqual(await zonesShown(), [zone, EARLIER_ZONE], 'both periods are still there after a reload');
+    const since = await text(`${tid('tz-period')}[data-zone="${zone}"]`);
+    assert.match(since, new RegExp(`since .*${MOVED_ON.slice(0, 4)}`), `the newer period says since when (${since})`);
+    assert.match(await text(`${tid('tz-period')}[data-zone="${EARLIER_ZONE}"]`), /all earlier days/, 'the first period covers every earlier day');
+    assert.equal(await page.locator(tid('zone-select')).inputValue(), zone, 'the zone in force has not changed');
+
+    // One zone again, for the steps after this one.
+    await section.locator(tid('tz-edit')).click();
+    await rows.first().waitFor();
+    await rows.first().locator(tid('tz-row-remove')).click();
+    await expectCount(rows, 1, 'rows after removing the first');
+    assert.equal(await rows.first().locator(tid('tz-row-zone')).inputValue(), zone);
+    res = put();
+    await section.locator(tid('tz-save')).click();
+    answer = await res;
+    assert.equal(answer.status(), 200, `the single-zone history is saved (${await answer.text()})`);
+    await section.locator(tid('tz-up-to-date')).waitFor({ timeout: IMPORT_TIMEOUT });
+    assert.deepEqual(await zonesShown(), [zone], 'one period is left');
+    assert.match(await text(tid('tz-period')), /all days/);
   });
 
   step('5b. settings: the Today cards chosen and ordered there are what Today shows, kept with the account', async (ctx) => {

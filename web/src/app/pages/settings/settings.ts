@@ -8,14 +8,16 @@ import { PasswordSection } from './password-section';
 import { PreferencesSection } from './preferences-section';
 import { ProfileSection } from './profile-section';
 import { SessionsSection } from './sessions-section';
+import { TimeZonesSection } from './time-zones-section';
 
 @Component({
   selector: 'wh-settings',
-  imports: [RouterLink, DashboardSection, ProfileSection, AvatarSection, PreferencesSection, PasswordSection, MfaSection, SessionsSection, AccountSection],
+  imports: [RouterLink, DashboardSection, ProfileSection, AvatarSection, PreferencesSection, TimeZonesSection, PasswordSection, MfaSection, SessionsSection, AccountSection],
   template: `
     <div class="page-head"><h1 i18n="@@settings.title">Settings</h1></div>
     <nav class="toc" aria-label="Settings sections" i18n-aria-label="@@settings.sections">
       <a routerLink="/settings" fragment="preferences" i18n="@@settings.toc.preferences">Units &amp; time</a>
+      <a routerLink="/settings" fragment="time-zones" i18n="@@settings.tz.title">Time zones</a>
       <a routerLink="/settings" fragment="dashboard" i18n="@@settings.dashboard.title">Dashboard</a>
       <a routerLink="/settings" fragment="profile" i18n="@@settings.toc.profile">Profile</a>
       <a routerLink="/settings" fragment="avatar" i18n="@@settings.toc.avatar">Avatar</a>
@@ -26,6 +28,7 @@ import { SessionsSection } from './sessions-section';
     </nav>
     <div class="stack">
       <wh-preferences-section />
+      <wh-time-zones-section />
       <wh-dashboard-section />
       <wh-profile-section />
       <wh-avatar-section />
