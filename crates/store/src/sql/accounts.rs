@@ -124,8 +124,38 @@ macro_rules! impl_account_store {
                 let utc = wearhouse_model::TimeZoneName::utc();
                 let current = periods.last().map_or(&utc, |(_, zone)| zone);
                 let mut tx = self.pool.begin().await?;
-                // The write comes first: the check below then reads under the user's lock (SQLite's
-                // write lock, PostgreSQL's row lock), so two changes cannot both pass it.
+                if !Self::LOCK_FOR_WRITE.is_empty() {
+                    // PostgreSQL: writers of the user's samples lock their sources first, then mark
+                    // days in ascending order, then advance the data version and write events. Taking
+                    // the same locks in the same order keeps a change racing an ingest from
+                    // deadlocking. SQLite has one writer at a time.
+                    sqlx::query(&format!(
+                        "SELECT id FROM sources WHERE user_id = $1 ORDER BY id{}",
+                        Self::LOCK_FOR_WRITE
+                    ))
+                    .bind(id.as_str())
+                    .fetch_all(&mut *tx)
+                    .await?;
+                }
+                // The marks come before the profile's update (which writes an event), in the order
+                // sample writers take the same locks. Marks of a change refused below go with its
+                // rollback.
+                let mut marked = 0;
+                for (first, last) in changed_days {
+                    // Chunks from two days before the range: their samples can reach into it.
+                    let done = sqlx::query(&$crate::sql::mark_chunk_days(
+                        "s.user_id = $1 AND c.day BETWEEN $2 AND $3",
+                    ))
+                    .bind(id.as_str())
+                    .bind(first.saturating_sub(2))
+                    .bind(*last)
+                    .execute(&mut *tx)
+                    .await?;
+                    marked += done.rows_affected();
+                }
+                // On SQLite the marks or this update took the write lock, so the check below reads
+                // under it; on PostgreSQL it reads under the user's row lock. Two changes cannot both
+                // pass it.
                 let done = sqlx::query("UPDATE users SET time_zone = $2, updated_at = $3 WHERE id = $1")
                     .bind(id.as_str())
                     .bind(current.as_str())
@@ -136,16 +166,6 @@ macro_rules! impl_account_store {
                     tx.rollback().await?;
                     return Err($crate::StoreError::NotFound);
                 }
-                // Writers of the user's samples lock their sources first (as here), then mark days in
-                // ascending order, then advance the data version; taking the locks in that order too
-                // keeps a change racing an ingest from deadlocking on PostgreSQL.
-                sqlx::query(&format!(
-                    "SELECT id FROM sources WHERE user_id = $1 ORDER BY id{}",
-                    Self::LOCK_FOR_WRITE
-                ))
-                .bind(id.as_str())
-                .fetch_all(&mut *tx)
-                .await?;
                 let stored: Vec<(i64, String)> = sqlx::query_as(
                     "SELECT valid_from, zone FROM user_time_zones WHERE user_id = $1 ORDER BY valid_from",
                 )
@@ -165,20 +185,7 @@ macro_rules! impl_account_store {
                         what: "zone_history",
                     });
                 }
-                let mut marked = 0;
-                for (first, last) in changed_days {
-                    // Chunks from two days before the range: their samples can reach into it.
-                    let done = sqlx::query(&$crate::sql::mark_chunk_days(
-                        "s.user_id = $1 AND c.day BETWEEN $2 AND $3",
-                    ))
-                    .bind(id.as_str())
-                    .bind(first.saturating_sub(2))
-                    .bind(*last)
-                    .execute(&mut *tx)
-                    .await?;
-                    marked += done.rows_affected();
-                }
-                // Last: these advance the user's data version (a trigger).
+                // Then the periods (they advance the data version too, already held).
                 sqlx::query("DELETE FROM user_time_zones WHERE user_id = $1")
                     .bind(id.as_str())
                     .execute(&mut *tx)
