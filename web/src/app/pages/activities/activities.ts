@@ -3,6 +3,7 @@ import { RouterLink } from '@angular/router';
 import type { ActivityView } from '../../api/types';
 import { ApiService } from '../../core/api.service';
 import { PrefsService } from '../../core/prefs.service';
+import { ZoneHistoryService } from '../../core/zone-history.service';
 import { problemOf, type ApiProblem } from '../../core/problem';
 import { dateTime } from '../../core/time';
 import * as units from '../../core/units';
@@ -21,6 +22,8 @@ const TYPES = ['running', 'trail_running', 'walking', 'hiking', 'cycling', 'moun
 export class ActivitiesPage {
   private readonly api = inject(ApiService);
   private readonly prefs = inject(PrefsService);
+  /** A workout without a zone of its own shows on the clock of where the user lived then. */
+  private readonly zones = inject(ZoneHistoryService);
 
   protected readonly types = TYPES.map((t) => ({ value: t, label: activityLabel(t) }));
   protected readonly type = signal('');
@@ -34,13 +37,12 @@ export class ActivitiesPage {
   private seq = 0;
 
   protected readonly rows = computed(() => {
-    const zone = this.prefs.zone();
     const system = this.prefs.units();
     return this.items().map((a) => ({
       id: a.id,
       title: a.title || activityLabel(a.type),
       type: activityLabel(a.type),
-      when: dateTime(a.start, a.time_zone ?? zone),
+      when: dateTime(a.start, a.time_zone ?? this.zones.zoneAt(a.start)),
       duration: units.duration(a.duration),
       distance: a.distance ? units.text(units.distance(a.distance, system)) : '',
       heartRate: a.avg_heart_rate ? units.text(units.reading(a.avg_heart_rate, 'bpm')) : '',

@@ -6,6 +6,7 @@ import { NotifyService } from '../../core/notify.service';
 import { MapService, type MapView } from '../../core/map.service';
 import { mercator } from '../../core/polyline';
 import { PrefsService } from '../../core/prefs.service';
+import { ZoneHistoryService } from '../../core/zone-history.service';
 import { problemOf, type ApiProblem } from '../../core/problem';
 import { dateTime } from '../../core/time';
 import * as units from '../../core/units';
@@ -95,6 +96,8 @@ export class ActivityPage {
   private readonly router = inject(Router);
   private readonly notify = inject(NotifyService);
   private readonly prefs = inject(PrefsService);
+  /** A workout without a zone of its own shows on the clock of where the user lived then. */
+  private readonly zones = inject(ZoneHistoryService);
   private readonly map = inject(MapService);
   /** The configured basemap, once known. */
   protected readonly basemap = signal<MapView | null>(null);
@@ -163,7 +166,7 @@ export class ActivityPage {
     const a = this.activity();
     if (!a) return null;
     const system = this.prefs.units();
-    const zone = a.time_zone ?? this.prefs.zone();
+    const zone = a.time_zone ?? this.zones.zoneAt(a.start);
     const figures: { label: string; value: string }[] = [
       { label: $localize`:@@activity.figure.time:Time`, value: units.duration(a.duration) },
       ...(a.moving_time ? [{ label: $localize`:@@activity.figure.movingTime:Moving time`, value: units.duration(a.moving_time) }] : []),
@@ -215,7 +218,7 @@ export class ActivityPage {
   /** The form's view of the activity, and the fields it holds before any change. */
   protected readonly editForm = computed(() => {
     const a = this.activity();
-    return a ? formOf(a, this.prefs.units(), this.prefs.zone()) : null;
+    return a ? formOf(a, this.prefs.units(), this.zones.zoneAt(a.start)) : null;
   });
 
   protected readonly history = computed(() => {

@@ -5,6 +5,7 @@ import { ApiService } from '../../core/api.service';
 import { intlLocale } from '../../core/i18n';
 import { NotifyService } from '../../core/notify.service';
 import { PrefsService } from '../../core/prefs.service';
+import { ZoneHistoryService } from '../../core/zone-history.service';
 import { problemOf, type ApiProblem } from '../../core/problem';
 import { dateTime } from '../../core/time';
 import * as units from '../../core/units';
@@ -79,6 +80,7 @@ export class DuplicatesPage {
   private readonly api = inject(ApiService);
   private readonly notify = inject(NotifyService);
   private readonly prefs = inject(PrefsService);
+  private readonly zones = inject(ZoneHistoryService);
   protected readonly pairs = signal<Pair[]>([]);
   protected readonly sources = signal<Map<number, string>>(new Map());
   protected readonly state = signal<'loading' | 'ok'>('loading');
@@ -98,7 +100,7 @@ export class DuplicatesPage {
         id: a.id,
         title: a.title || activityLabel(a.type),
         source: (a.source_id != null ? this.sources().get(a.source_id) : null) ?? $localize`:@@duplicates.unknownSource:Unknown source`,
-        when: dateTime(a.start, a.time_zone ?? this.prefs.zone()),
+        when: dateTime(a.start, a.time_zone ?? this.zones.zoneAt(a.start)),
         figures: figures.filter((f) => f !== null).join(' · '),
         streams: pointsText(a.stream_points),
       };

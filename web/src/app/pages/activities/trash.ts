@@ -4,6 +4,7 @@ import type { ActivityView } from '../../api/types';
 import { ApiService } from '../../core/api.service';
 import { NotifyService } from '../../core/notify.service';
 import { PrefsService } from '../../core/prefs.service';
+import { ZoneHistoryService } from '../../core/zone-history.service';
 import { problemOf, type ApiProblem } from '../../core/problem';
 import { dateTime } from '../../core/time';
 import * as units from '../../core/units';
@@ -42,6 +43,7 @@ export class TrashPage {
   private readonly api = inject(ApiService);
   private readonly notify = inject(NotifyService);
   private readonly prefs = inject(PrefsService);
+  private readonly zones = inject(ZoneHistoryService);
   protected readonly items = signal<ActivityView[]>([]);
   protected readonly state = signal<'loading' | 'ok'>('loading');
   protected readonly problem = signal<ApiProblem | null>(null);
@@ -53,7 +55,7 @@ export class TrashPage {
       id: a.id,
       title: a.title || activityLabel(a.type),
       type: activityLabel(a.type),
-      when: dateTime(a.start, a.time_zone ?? zone),
+      when: dateTime(a.start, a.time_zone ?? this.zones.zoneAt(a.start)),
       duration: units.duration(a.duration),
       purge: a.purge_at ? dateTime(a.purge_at, zone) : '',
     }));
