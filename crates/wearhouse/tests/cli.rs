@@ -14,13 +14,14 @@ fn wearhouse(dir: &std::path::Path) -> Command {
     cmd
 }
 
-/// Runs `wearhouse user create` in `dir` with the password given on standard input.
+/// Runs `wearhouse user create` in `dir` with the password given on standard input, and `extra`
+/// arguments.
 fn create_user(
     dir: &std::path::Path,
     username: &str,
     email: &str,
     password: &str,
-    admin: bool,
+    extra: &[&str],
 ) -> std::process::Output {
     let mut cmd = wearhouse(dir);
     cmd.args([
@@ -34,9 +35,7 @@ fn create_user(
         email,
         "--password-stdin",
     ]);
-    if admin {
-        cmd.arg("--admin");
-    }
+    cmd.args(extra);
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -60,7 +59,7 @@ fn user_create_makes_an_admin_who_can_log_in_through_the_service() {
         "root",
         "root@example.org",
         "granite kettle orbit",
-        true,
+        &["--admin"],
     );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -71,7 +70,7 @@ fn user_create_makes_an_admin_who_can_log_in_through_the_service() {
     assert!(dir.path().join("data/wearhouse.db").exists());
 
     // The same username again fails with one clear line.
-    let out = create_user(dir.path(), "ROOT", "x@example.org", "granite kettle orbit", false);
+    let out = create_user(dir.path(), "ROOT", "x@example.org", "granite kettle orbit", &[]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
@@ -81,9 +80,46 @@ fn user_create_makes_an_admin_who_can_log_in_through_the_service() {
 }
 
 #[test]
+fn user_create_takes_the_zone_the_user_lives_in_or_says_there_is_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let password = "granite kettle orbit";
+    let out = create_user(
+        dir.path(),
+        "ana",
+        "ana@example.org",
+        password,
+        &["--time-zone", "Europe/Berlin"],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("time zone Europe/Berlin"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = create_user(dir.path(), "bea", "bea@example.org", password, &[]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("no time zone yet (days are UTC until one is set)"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = create_user(
+        dir.path(),
+        "cyd",
+        "cyd@example.org",
+        password,
+        &["--time-zone", "Mars/Olympus"],
+    );
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim().lines().last().unwrap(),
+        "error: cannot create user 'cyd': time_zone: 'Mars/Olympus' is not an IANA time zone name (like Europe/Berlin)"
+    );
+}
+
+#[test]
 fn weak_passwords_are_refused_on_the_command_line_too() {
     let dir = tempfile::tempdir().unwrap();
-    let out = create_user(dir.path(), "root", "root@example.org", "password123", false);
+    let out = create_user(dir.path(), "root", "root@example.org", "password123", &[]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -356,13 +392,7 @@ const KILLED_BEFORE_ROLLUPS: [&str; 4] = [
 #[test]
 fn rollups_an_import_killed_after_it_was_done_left_are_finished_by_any_next_command() {
     let dir = tempfile::tempdir().unwrap();
-    let out = create_user(
-        dir.path(),
-        "ana",
-        "ana@example.org",
-        "granite kettle orbit",
-        false,
-    );
+    let out = create_user(dir.path(), "ana", "ana@example.org", "granite kettle orbit", &[]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     std::fs::write(dir.path().join("export.xml"), synthetic_export(3)).unwrap();
     let first = import(dir.path(), "ana", "export.xml");
@@ -382,13 +412,7 @@ fn rollups_an_import_killed_after_it_was_done_left_are_finished_by_any_next_comm
 
     // Any command that opens the database does it, one that has nothing to do with rollups too.
     sql(dir.path(), &KILLED_BEFORE_ROLLUPS);
-    let out = create_user(
-        dir.path(),
-        "bob",
-        "bob@example.org",
-        "granite kettle orbit",
-        false,
-    );
+    let out = create_user(dir.path(), "bob", "bob@example.org", "granite kettle orbit", &[]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(sql(dir.path(), &[ROLLUPS]), figures);
     assert_eq!(
@@ -406,7 +430,7 @@ fn an_import_run_again_after_a_kill_is_resumed_and_counts_what_its_first_attempt
             user,
             &format!("{user}@example.org"),
             "granite kettle orbit",
-            false,
+            &[],
         );
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
