@@ -350,3 +350,18 @@ pub async fn daily_rows(app: &TestApp, token: &str, from: &str, to: &str) -> Vec
     assert_eq!(body["to"], to, "{path}");
     summary_rows(&body)
 }
+
+/// A `validation_failed` problem's errors as (field, code) pairs, in order.
+pub fn field_codes(problem: &Value) -> Vec<(String, String)> {
+    problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().into(),
+                e["code"].as_str().unwrap().into(),
+            )
+        })
+        .collect()
+}

@@ -89,17 +89,7 @@ async fn every_bad_field_is_named_and_nothing_is_saved() {
     )
     .await;
     let problem = assert_problem(res, 422, "validation_failed").await;
-    let errors: Vec<(String, String)> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["field"].as_str().unwrap().into(),
-                e["code"].as_str().unwrap().into(),
-            )
-        })
-        .collect();
+    let errors: Vec<(String, String)> = field_codes(&problem);
     assert_eq!(
         errors,
         [

@@ -257,17 +257,7 @@ async fn every_bad_period_is_named_and_nothing_changes() {
     )
     .await;
     let problem = assert_problem(res, 422, "validation_failed").await;
-    let fields: Vec<(String, String)> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["field"].as_str().unwrap().into(),
-                e["code"].as_str().unwrap().into(),
-            )
-        })
-        .collect();
+    let fields: Vec<(String, String)> = field_codes(&problem);
     assert_eq!(
         fields,
         [
