@@ -29,6 +29,17 @@ impl ZoneHistory {
         Self { periods }
     }
 
+    /// From stored `(valid_from, zone name)` periods. A name the zone database no longer knows is
+    /// skipped: its period falls to the one before.
+    pub fn from_names(periods: &[(Timestamp, wearhouse_model::TimeZoneName)]) -> Self {
+        Self::new(
+            periods
+                .iter()
+                .filter_map(|(from, zone)| TimeZone::get(zone.as_str()).ok().map(|tz| (*from, tz)))
+                .collect(),
+        )
+    }
+
     /// The periods, oldest first; the first one's start stands for all time before it.
     pub fn periods(&self) -> &[(Timestamp, TimeZone)] {
         &self.periods

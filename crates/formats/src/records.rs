@@ -81,6 +81,10 @@ pub struct ParsedSample {
     /// finer resolution, like Google Fit's daily CSV rows beside its data points. The merge counts such a
     /// total only for what the finer data inside it does not already account for.
     pub summary: bool,
+    /// The file gave only wall-clock times (Fitbit's daily values, weights and sleep, Google Fit's
+    /// daily CSV): `start` and `end` are the instants the user's zone history gave them when read,
+    /// and follow it when it changes.
+    pub floating: bool,
 }
 
 /// Everything read from one activity-style file (FIT, GPX, TCX).

@@ -23,6 +23,7 @@ use wearhouse_analytics::{
 use wearhouse_model::{Metric, MetricKind, Provider, SleepStage, TimeZoneName, UserId};
 use wearhouse_store::{
     DailyRollup, HourlyRollup, NewSample, SampleValue, SeriesRollups, SleepRollup, SourceRecord, Store,
+    StoreError,
 };
 
 use crate::ServiceError;
@@ -210,18 +211,12 @@ fn sleep_window(first: Date, last: Date) -> (i64, i64) {
     )
 }
 
-/// A user's zone periods as stored, with their zones looked up (a name the zone database no longer
-/// knows is skipped: its period falls to the one before).
 /// A user's zone periods as stored: `(valid_from, zone)`, oldest first.
 pub type ZonePeriods = Vec<(Timestamp, TimeZoneName)>;
 
+/// The history `periods` (as stored) describe.
 pub(crate) fn zone_history(periods: Vec<(Timestamp, TimeZoneName)>) -> ZoneHistory {
-    ZoneHistory::new(
-        periods
-            .into_iter()
-            .filter_map(|(from, zone)| TimeZone::get(zone.as_str()).ok().map(|tz| (from, tz)))
-            .collect(),
-    )
+    ZoneHistory::from_names(&periods)
 }
 
 /// Rollup maintenance, shared by ingestion (marks days), summaries (flush before reading) and the
@@ -273,12 +268,34 @@ impl Rollups {
     /// committed in between marked the days of the samples stored before it, not of these: when the
     /// history is no longer `used`, every day of the user is marked again, so none stays counted on
     /// the old zone's days. Rare (a change racing an ingest), and then a full recompute is the price.
-    pub async fn recheck_zones(&self, user: &UserId, used: &ZonePeriods) -> Result<(), ServiceError> {
-        if self.store.accounts.zone_history(user).await? != *used {
-            tracing::info!(user = %user, "time zones changed while samples were stored; every day is recomputed");
-            self.mark_all_days(user).await?;
+    /// When `floating` samples were stored (placed by `used`), each of the user's floating samples is
+    /// first placed again by the history now stored: the change moved those stored before it.
+    pub async fn recheck_zones(
+        &self,
+        user: &UserId,
+        used: &ZonePeriods,
+        floating: bool,
+    ) -> Result<(), ServiceError> {
+        let mut current = self.store.accounts.zone_history(user).await?;
+        if current == *used {
+            return Ok(());
         }
-        Ok(())
+        tracing::info!(user = %user, "time zones changed while samples were stored; every day is recomputed");
+        if floating {
+            let mut attempts = 0;
+            loop {
+                match self.store.accounts.rederive_floating(user, &current).await {
+                    Ok(_) => break,
+                    // Yet another change: it moved what was stored before it; place the rest by it.
+                    Err(StoreError::Conflict { .. }) if attempts < 4 => {
+                        attempts += 1;
+                        current = self.store.accounts.zone_history(user).await?;
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
+        self.mark_all_days(user).await
     }
 
     /// Tells the worker that days were marked.

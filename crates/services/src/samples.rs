@@ -150,7 +150,7 @@ impl SampleService {
                 .samples
                 .insert_samples(user, &samples, &touched, now, None)
                 .await?;
-            self.rollups.recheck_zones(user, &zones).await?;
+            self.rollups.recheck_zones(user, &zones, false).await?;
             self.rollups.wake_worker();
             accepted
         };
@@ -332,6 +332,7 @@ fn validate(item: SampleInput, now: Timestamp) -> Result<ValidSample, InvalidInp
             end: end.instant.as_second(),
             value,
             offset_minutes: start.offset_minutes,
+            floating_end_offset: None,
             external_id,
         },
     })

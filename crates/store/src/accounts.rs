@@ -122,8 +122,9 @@ pub trait AccountStore: Send + Sync {
     async fn zone_history(&self, id: &UserId) -> Result<Vec<(Timestamp, TimeZoneName)>, StoreError>;
 
     /// Replaces the user's time-zone periods with `periods` (oldest first; none: no zone set), makes
-    /// the last one's zone the profile's (UTC when none), and marks for recomputing every day with samples that
-    /// `changed_days` covers (inclusive ranges of UTC days since 1970-01-01, widened here by the days a
+    /// the last one's zone the profile's (UTC when none), moves the floating samples of the changed
+    /// days to where the new periods put their wall-clock times (see `NewSample::floating_end_offset`),
+    /// and marks for recomputing every day with samples that `changed_days` covers (inclusive ranges of UTC days since 1970-01-01, widened here by the days a
     /// sample or a night can reach), all in one transaction. Fails with
     /// `Conflict { what: "zone_history" }` when the stored periods are no longer `expected`, so a
     /// change computed from an older history is never applied. Returns the user and how many
@@ -136,6 +137,16 @@ pub trait AccountStore: Send + Sync {
         changed_days: &[(i64, i64)],
         now: Timestamp,
     ) -> Result<(UserRecord, u64), StoreError>;
+
+    /// Derives every floating sample of the user again under the stored periods, which must still be
+    /// `expected` (else `Conflict { what: "zone_history" }` and nothing changes), and returns how many
+    /// moved. For samples stored under an older history than the one a change re-derived (an import
+    /// racing the change); the caller marks the days to recompute.
+    async fn rederive_floating(
+        &self,
+        id: &UserId,
+        expected: &[(Timestamp, TimeZoneName)],
+    ) -> Result<u64, StoreError>;
 
     async fn update_profile(
         &self,

@@ -9,6 +9,7 @@ mod accounts;
 mod activities;
 mod error;
 mod events;
+mod floating;
 mod idempotency;
 mod imports;
 mod jobs;

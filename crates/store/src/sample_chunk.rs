@@ -14,6 +14,11 @@
 //! number and as 8 bytes of little-endian f64 otherwise; the UTC offset in minutes as a zigzag varint
 //! unless absent or the same as the previous sample's; the external id as a varint length and UTF-8
 //! bytes; the ingest batch as a varint when it differs from the previous sample's.
+//!
+//! A chunk that holds floating samples (read from wall-clock times, see [`ChunkSample::floating_end_offset`])
+//! starts with `VERSION_FLOATING` instead, so that a time-zone change finds the few chunks it must
+//! re-derive by their first byte without decoding the rest; its floating samples carry the
+//! `FLOATING` flag and, after the offset, the end's offset minus the start's as a zigzag varint.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -21,6 +26,8 @@ use crate::varint::{put_varint, zigzag, Reader};
 use crate::{NewSample, SampleValue, StoreError};
 
 const VERSION: u8 = 1;
+/// The first byte of a chunk that holds at least one floating sample.
+pub(crate) const VERSION_FLOATING: u8 = 2;
 const SECONDS_PER_DAY: i64 = 86_400;
 
 const WHOLE_VALUE: u8 = 1;
@@ -28,7 +35,8 @@ const HAS_OFFSET: u8 = 2;
 const OFFSET_REPEATS: u8 = 4;
 const HAS_EXTERNAL_ID: u8 = 8;
 const NEW_BATCH: u8 = 16;
-const KNOWN_FLAGS: u8 = WHOLE_VALUE | HAS_OFFSET | OFFSET_REPEATS | HAS_EXTERNAL_ID | NEW_BATCH;
+const FLOATING: u8 = 32;
+const KNOWN_FLAGS: u8 = WHOLE_VALUE | HAS_OFFSET | OFFSET_REPEATS | HAS_EXTERNAL_ID | NEW_BATCH | FLOATING;
 
 /// Largest magnitude below which every whole f64 is exactly an i64 (2^53).
 const EXACT_INTEGER_LIMIT: f64 = 9_007_199_254_740_992.0;
@@ -58,14 +66,24 @@ pub(crate) struct ChunkSample {
     pub duration: i64,
     pub value: f64,
     pub offset_minutes: Option<i16>,
+    /// For a floating sample (its file gave only wall-clock times), the UTC offset at its end, in
+    /// minutes: its wall-clock start is `start + offset_minutes` and its end `start + duration + this`,
+    /// whatever zone history derived the instants, so a change of the history derives them again.
+    /// `offset_minutes` is always set on a floating sample. `None`: the instants are what was measured.
+    pub floating_end_offset: Option<i16>,
     pub external_id: Option<String>,
     /// The ingest batch that stored it: gives its ingestion time, and lets an import be rolled back.
     pub batch: i64,
 }
 
 impl ChunkSample {
-    fn key(&self) -> (i64, i64) {
+    pub(crate) fn key(&self) -> (i64, i64) {
         (self.start, self.duration)
+    }
+
+    /// Read from wall-clock times: its instants follow the user's time-zone history.
+    pub(crate) fn is_floating(&self) -> bool {
+        self.floating_end_offset.is_some() && self.offset_minutes.is_some()
     }
 }
 
@@ -86,7 +104,8 @@ fn is_whole(v: f64) -> bool {
 /// Encodes samples already sorted by (start, duration), all starting on `day`.
 pub(crate) fn encode(day: i64, samples: &[ChunkSample]) -> EncodedChunk {
     let mut out = Vec::with_capacity(8 + samples.len() * 6);
-    out.push(VERSION);
+    let floating = samples.iter().any(ChunkSample::is_floating);
+    out.push(if floating { VERSION_FLOATING } else { VERSION });
     put_varint(&mut out, samples.len() as u64);
     let mut previous_start = day * SECONDS_PER_DAY;
     let mut previous_offset = None;
@@ -110,6 +129,9 @@ pub(crate) fn encode(day: i64, samples: &[ChunkSample]) -> EncodedChunk {
         if s.batch != previous_batch {
             flags |= NEW_BATCH;
         }
+        if s.is_floating() {
+            flags |= FLOATING;
+        }
         out.push(flags);
         put_varint(&mut out, zigzag(s.start.wrapping_sub(previous_start)));
         put_varint(&mut out, zigzag(s.duration));
@@ -123,6 +145,9 @@ pub(crate) fn encode(day: i64, samples: &[ChunkSample]) -> EncodedChunk {
                 put_varint(&mut out, zigzag(i64::from(offset)));
             }
             previous_offset = Some(offset);
+            if let (true, Some(end_offset)) = (s.is_floating(), s.floating_end_offset) {
+                put_varint(&mut out, zigzag(i64::from(end_offset) - i64::from(offset)));
+            }
         }
         if let Some(id) = &s.external_id {
             put_varint(&mut out, id.len() as u64);
@@ -145,7 +170,8 @@ pub(crate) fn encode(day: i64, samples: &[ChunkSample]) -> EncodedChunk {
 /// Decodes a chunk of `day`. A blob that does not decode is `Corrupt`, never a panic.
 pub(crate) fn decode(day: i64, bytes: &[u8]) -> Result<Vec<ChunkSample>, StoreError> {
     let mut r = Reader::new(bytes, "sample chunk");
-    if r.byte()? != VERSION {
+    let version = r.byte()?;
+    if version != VERSION && version != VERSION_FLOATING {
         return Err(r.corrupt("unknown version"));
     }
     // Every sample takes at least four bytes, which bounds what a corrupt count can reserve.
@@ -180,6 +206,17 @@ pub(crate) fn decode(day: i64, bytes: &[u8]) -> Result<Vec<ChunkSample>, StoreEr
         if flags & OFFSET_REPEATS != 0 && offset_minutes.is_none() {
             return Err(r.corrupt("repeated offset without a previous one"));
         }
+        let floating_end_offset = match (flags & FLOATING != 0, offset_minutes) {
+            (false, _) => None,
+            (true, None) => return Err(r.corrupt("floating sample without an offset")),
+            (true, Some(offset)) => {
+                let end = i64::from(offset).saturating_add(r.signed()?);
+                Some(i16::try_from(end).map_err(|_| r.corrupt("end offset out of range"))?)
+            }
+        };
+        if floating_end_offset.is_some() && version != VERSION_FLOATING {
+            return Err(r.corrupt("floating sample in a chunk not marked as holding one"));
+        }
         let external_id = if flags & HAS_EXTERNAL_ID != 0 {
             let len = r.count(bytes.len())?;
             let text =
@@ -196,6 +233,7 @@ pub(crate) fn decode(day: i64, bytes: &[u8]) -> Result<Vec<ChunkSample>, StoreEr
             duration,
             value,
             offset_minutes,
+            floating_end_offset,
             external_id,
             batch: previous_batch,
         });
@@ -203,6 +241,9 @@ pub(crate) fn decode(day: i64, bytes: &[u8]) -> Result<Vec<ChunkSample>, StoreEr
     }
     if !r.is_done() {
         return Err(r.corrupt("trailing bytes"));
+    }
+    if version == VERSION_FLOATING && !samples.iter().any(ChunkSample::is_floating) {
+        return Err(r.corrupt("marked as holding floating samples but holds none"));
     }
     Ok(samples)
 }
@@ -309,12 +350,21 @@ pub(crate) fn merge(
             if superseded.binary_search(&existing.batch).is_ok() {
                 existing.value = s.value;
                 existing.offset_minutes = s.offset_minutes;
+                existing.floating_end_offset = s.floating_end_offset;
                 existing.batch = batch;
                 merge.taken_over += 1;
                 changed.insert(key);
             } else if resumed.binary_search(&existing.batch).is_ok() {
                 existing.batch = batch;
                 merge.resumed += 1;
+                changed.insert(key);
+            } else if s.offset_minutes.is_some() && s.floating_end_offset.is_some() && !existing.is_floating()
+            {
+                // Stored before floating samples were kept as such (or from a reader that did not yet
+                // know its times were wall-clock): the same file read again makes it follow the
+                // time-zone history from now on.
+                existing.offset_minutes = s.offset_minutes;
+                existing.floating_end_offset = s.floating_end_offset;
                 changed.insert(key);
             }
             continue;
@@ -337,6 +387,7 @@ pub(crate) fn merge(
             duration,
             value: s.value,
             offset_minutes: s.offset_minutes,
+            floating_end_offset: s.offset_minutes.and(s.floating_end_offset),
             external_id: s.external_id.clone(),
             batch,
         });
@@ -379,6 +430,7 @@ mod tests {
             end: start + duration,
             value,
             offset_minutes: Some(60),
+            floating_end_offset: None,
             external_id: None,
         }
     }
@@ -392,6 +444,7 @@ mod tests {
                 duration: 0,
                 value: 60.0 + (i % 50) as f64,
                 offset_minutes: Some(if i < 600 { 60 } else { 120 }),
+                floating_end_offset: None,
                 external_id: None,
                 batch: if i < 700 { 3 } else { 9 },
             })
@@ -401,6 +454,87 @@ mod tests {
         assert_eq!(chunk.max_batch, 9);
         assert!(chunk.body.len() < 1440 * 6, "{} bytes", chunk.body.len());
         assert_eq!(decode(day, &chunk.body).unwrap(), samples);
+    }
+
+    #[test]
+    fn floating_samples_round_trip_and_mark_their_chunk_by_its_first_byte() {
+        let day = 20_000;
+        let at = |i: i64| day * SECONDS_PER_DAY + i * 3600;
+        let samples = vec![
+            ChunkSample {
+                start: at(1),
+                duration: 8 * 3600,
+                value: 3.0,
+                offset_minutes: Some(60),
+                floating_end_offset: Some(120),
+                external_id: None,
+                batch: 4,
+            },
+            ChunkSample {
+                start: at(2),
+                duration: 0,
+                value: 61.0,
+                offset_minutes: Some(60),
+                floating_end_offset: None,
+                external_id: None,
+                batch: 4,
+            },
+            ChunkSample {
+                start: at(3),
+                duration: 60,
+                value: 2.5,
+                offset_minutes: Some(-300),
+                floating_end_offset: Some(-300),
+                external_id: Some("fitbit:weight:1".into()),
+                batch: 5,
+            },
+        ];
+        let chunk = encode(day, &samples);
+        assert_eq!(chunk.body[0], VERSION_FLOATING);
+        assert_eq!(decode(day, &chunk.body).unwrap(), samples);
+        // Without floating samples the chunk is the plain version, as before.
+        let plain = encode(day, &samples[1..2]);
+        assert_eq!(plain.body[0], VERSION);
+        // A floating flag in a plain chunk is corrupt, not a panic.
+        let mut forged = chunk.body.clone();
+        forged[0] = VERSION;
+        assert!(matches!(decode(day, &forged), Err(StoreError::Corrupt(_))));
+    }
+
+    #[test]
+    fn the_same_reading_sent_again_as_floating_makes_the_stored_one_follow_the_zones() {
+        let t = 19_000 * SECONDS_PER_DAY;
+        let mut stored = BTreeMap::new();
+        let key = ChunkKey {
+            source_id: 7,
+            metric: Metric::HeartRate.code(),
+            day: 19_000,
+        };
+        stored.insert(
+            key,
+            vec![ChunkSample {
+                start: t,
+                duration: 0,
+                value: 70.0,
+                offset_minutes: None,
+                floating_end_offset: None,
+                external_id: None,
+                batch: 1,
+            }],
+        );
+        let again = NewSample {
+            offset_minutes: Some(60),
+            floating_end_offset: Some(60),
+            ..sample(t, 0, 70.0)
+        };
+        let merge = merge(&[again], stored, HashSet::new(), 2, &[], &[]);
+        assert_eq!(merge.added, 0);
+        let written = decode(19_000, &merge.chunks[0].1.body).unwrap();
+        assert_eq!(
+            (written[0].offset_minutes, written[0].floating_end_offset),
+            (Some(60), Some(60))
+        );
+        assert_eq!(written[0].batch, 1, "it stays the first import's");
     }
 
     #[test]
@@ -425,6 +559,7 @@ mod tests {
                 duration: 30,
                 value: *v,
                 offset_minutes: (i % 3 != 0).then_some(-300),
+                floating_end_offset: None,
                 external_id: (i % 2 == 0).then(|| format!("ext-{i}-é")),
                 batch: 1,
             })
@@ -449,6 +584,7 @@ mod tests {
                 duration: 1,
                 value: 0.5,
                 offset_minutes: Some(1),
+                floating_end_offset: None,
                 external_id: Some("x".into()),
                 batch: 2,
             })
@@ -461,7 +597,8 @@ mod tests {
         trailing.push(0);
         assert!(decode(day, &trailing).is_err());
         assert!(decode(day, &[VERSION, 1, 0x80, 0, 0, 0]).is_err());
-        assert!(decode(day, &[2, 0]).is_err());
+        assert!(decode(day, &[VERSION_FLOATING, 0]).is_err());
+        assert!(decode(day, &[3, 0]).is_err());
         assert!(decode(
             day,
             &[VERSION, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]
@@ -491,6 +628,7 @@ mod tests {
             duration: 0,
             value: 70.0,
             offset_minutes: None,
+            floating_end_offset: None,
             external_id: None,
             batch: 1,
         }];
@@ -567,6 +705,7 @@ mod tests {
             duration: 0,
             value: 70.0,
             offset_minutes: None,
+            floating_end_offset: None,
             external_id: None,
             batch,
         };

@@ -38,6 +38,10 @@ pub struct NewSample {
     pub value: f64,
     /// Offset from UTC observed when measured, in minutes, when known.
     pub offset_minutes: Option<i16>,
+    /// Set for a floating sample, read from wall-clock times only: the UTC offset at its end, as the
+    /// zone history that derived `start` (at `offset_minutes`, which must be set) and `end` gave it.
+    /// Its instants follow later changes of the history (see `AccountStore::replace_zone_history`).
+    pub floating_end_offset: Option<i16>,
     pub external_id: Option<String>,
 }
 

@@ -286,6 +286,7 @@ impl State {
                 device: record.device,
                 external_id: None,
                 summary: false,
+                floating: false,
             }),
             Body::Unmapped {
                 type_index,

@@ -241,6 +241,7 @@ pub fn assemble(mut c: Collected, account: Option<&FitAccount>, truncated: bool)
                 device: activity.device.clone(),
                 external_id: None,
                 summary: false,
+                floating: false,
             });
         }
         activities.push(activity);
@@ -271,6 +272,7 @@ pub fn assemble(mut c: Collected, account: Option<&FitAccount>, truncated: bool)
         device: device.clone(),
         external_id: None,
         summary: false,
+        floating: false,
     }));
 
     ParsedFile {

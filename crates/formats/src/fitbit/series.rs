@@ -8,7 +8,9 @@ use jiff::SignedDuration;
 use serde::Deserialize;
 use wearhouse_model::{Metric, Unit};
 
-use super::shared::{item, json_items, local_day, local_instant, sample, utc_instant, Diagnostics, Int, Num};
+use super::shared::{
+    item, json_items, local_day, local_instant, local_sample, sample, utc_instant, Diagnostics, Int, Num,
+};
 use super::{parse_date, parse_time, FitbitContext};
 use crate::{FormatError, ParsedFile};
 
@@ -149,7 +151,7 @@ pub(super) fn read_resting(
             });
             continue;
         };
-        match sample(Metric::RestingHeartRate, bpm, None, start, end) {
+        match local_sample(Metric::RestingHeartRate, bpm, None, start, end) {
             Ok(s) => file.samples.push(s),
             Err(e) => diag.invalid(|| format!("item {index}"), e),
         }
@@ -196,7 +198,7 @@ pub(super) fn read_active(
             Half::First => (start, noon),
             Half::Second => (noon, end),
         };
-        match sample(Metric::ExerciseMinutes, reading.value.0, None, start, end) {
+        match local_sample(Metric::ExerciseMinutes, reading.value.0, None, start, end) {
             Ok(s) => file.samples.push(s),
             Err(e) => diag.invalid(|| format!("item {index}"), e),
         }
@@ -255,7 +257,7 @@ pub(super) fn read_weight(
         };
         let id = log.log_id.map(|Int(id)| id);
         let source = log.source.as_deref().map(str::to_owned);
-        let mut push = |metric: Metric, value: f64, unit: Option<Unit>, tag: &str| match sample(
+        let mut push = |metric: Metric, value: f64, unit: Option<Unit>, tag: &str| match local_sample(
             metric, value, unit, at, at,
         ) {
             Ok(mut s) => {

@@ -257,7 +257,22 @@ pub(crate) fn sample(
         device: None,
         external_id: None,
         summary: false,
+        floating: false,
     })
+}
+
+/// A [`sample`] at wall-clock times read in the zone history ([`local_instant`], [`local_day`]): it
+/// follows the history when it changes.
+pub(crate) fn local_sample(
+    metric: Metric,
+    value: f64,
+    unit: Option<Unit>,
+    start: Timestamp,
+    end: Timestamp,
+) -> Result<ParsedSample, InvalidInput> {
+    let mut s = sample(metric, value, unit, start, end)?;
+    s.floating = true;
+    Ok(s)
 }
 
 /// The file name of an export path, whichever separator the archive used.

@@ -23,11 +23,11 @@
 
 use std::borrow::Cow;
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::{civil, SignedDuration, Timestamp};
 use serde::Deserialize;
 use wearhouse_model::{Metric, SleepStage};
 
-use super::shared::{item, json_items, local_instant, sample, Diagnostics, Num};
+use super::shared::{item, json_items, local_instant, local_sample, Diagnostics, Num};
 use super::{parse_time, FitbitContext};
 use crate::{FormatError, ParsedFile};
 
@@ -84,7 +84,10 @@ pub(super) fn read_sleep(
         let Some(log) = item::<SleepLog>(raw, index, diag) else {
             continue;
         };
-        let local = |t: &str| parse_time(t).and_then(|dt| local_instant(&ctx.zones, dt));
+        // A stretch's end is its wall-clock start plus its length, read like every wall-clock time
+        // (so that it follows the zone history as its start does, see `ParsedSample::floating`).
+        let at_wall = |dt: civil::DateTime| local_instant(&ctx.zones, dt);
+        let local = |t: &str| parse_time(t).and_then(at_wall);
         let Some(start) = local(&log.start_time) else {
             diag.warn("unparsable_date", || {
                 format!("sleep log {index}: '{}' is not a Fitbit time", log.start_time)
@@ -99,9 +102,11 @@ pub(super) fn read_sleep(
         if levels.data.is_empty() {
             let end = log.end_time.as_deref().and_then(local).or_else(|| {
                 let ms = log.duration?.0;
+                let wall = parse_time(&log.start_time)?;
                 (ms.is_finite() && ms > 0.0 && ms <= MAX_LEVEL_SECONDS * 1000.0)
-                    .then(|| start.checked_add(SignedDuration::from_millis(ms as i64)).ok())
+                    .then(|| wall.checked_add(SignedDuration::from_millis(ms as i64)).ok())
                     .flatten()
+                    .and_then(at_wall)
             });
             match end {
                 Some(end) if end > start => stretches.push(Stretch {
@@ -114,12 +119,12 @@ pub(super) fn read_sleep(
                 }),
             }
         } else {
-            let data = stretches_of(&levels.data, index, &local, diag, false);
-            let wakes = stretches_of(&levels.short_data, index, &local, diag, true);
+            let data = stretches_of(&levels.data, index, &at_wall, diag, false);
+            let wakes = stretches_of(&levels.short_data, index, &at_wall, diag, true);
             overlay_short_wakes(&data, &wakes, &mut stretches);
         }
         for s in stretches {
-            match sample(Metric::Sleep, f64::from(s.stage.code()), None, s.start, s.end) {
+            match local_sample(Metric::Sleep, f64::from(s.stage.code()), None, s.start, s.end) {
                 Ok(sample) => file.samples.push(sample),
                 Err(e) => diag.invalid(|| format!("sleep log {index}"), e),
             }
@@ -133,7 +138,7 @@ pub(super) fn read_sleep(
 fn stretches_of(
     levels: &[Level<'_>],
     log: usize,
-    local: &impl Fn(&str) -> Option<Timestamp>,
+    at_wall: &impl Fn(civil::DateTime) -> Option<Timestamp>,
     diag: &mut Diagnostics,
     wakes_only: bool,
 ) -> Vec<Stretch> {
@@ -158,13 +163,17 @@ fn stretches_of(
             });
             continue;
         }
-        let Some(start) = local(&level.date_time) else {
+        let Some((wall, start)) = parse_time(&level.date_time).and_then(|w| Some((w, at_wall(w)?))) else {
             diag.warn("unparsable_date", || {
                 format!("sleep log {log}: '{}' is not a Fitbit time", level.date_time)
             });
             continue;
         };
-        let Ok(end) = start.checked_add(SignedDuration::from_secs_f64(seconds)) else {
+        let Some(end) = wall
+            .checked_add(SignedDuration::from_secs_f64(seconds))
+            .ok()
+            .and_then(at_wall)
+        else {
             continue;
         };
         out.push(Stretch { start, end, stage });

@@ -152,6 +152,8 @@ fn read_rows(
                 Ok(mut s) => {
                     s.source_name = Some(source.to_owned());
                     s.offset_minutes = offset;
+                    // A date without a zone: its day is wherever the user lived.
+                    s.floating = offset.is_none();
                     // Both files total the data points of `All Data` again.
                     s.summary = true;
                     file.samples.push(s);

@@ -580,6 +580,8 @@ impl ImportService {
             .zone_history(&record.user_id)
             .await
             .unwrap_or_default();
+        // The writer checks at the end that the history the file was read in still holds.
+        writer.use_zones(zones.clone());
         let mut ctx = ReadContext::new(crate::rollups::zone_history(zones));
         ctx.weight_unit = match account.as_ref().map(|u| u.unit_system) {
             Some(UnitSystem::Imperial) => WeightUnit::Pound,

@@ -85,6 +85,9 @@ pub(crate) struct Writer<'a> {
     /// The user's time zones, read once per import (rollup marks need local days), with the periods
     /// they came from for the check at the end (see `finish`).
     zones: Option<(ZoneHistory, ZonePeriods)>,
+    /// Whether floating samples (wall-clock times, see `ParsedSample::floating`) were stored: they were
+    /// placed by `zones`, so a change of the history during the import must place them again.
+    floating_stored: bool,
     /// The batch (of samples or raw records) being stored while the next one is read.
     storing: Option<tokio::task::JoinHandle<Result<Stored, StoreError>>>,
     /// Activities read and not yet stored (stored together, see `ACTIVITY_BATCH`).
@@ -173,6 +176,7 @@ impl<'a> Writer<'a> {
             sources: HashMap::new(),
             last_source: None,
             zones: None,
+            floating_stored: false,
             storing: None,
             activities: Vec::new(),
             counted: HashSet::new(),
@@ -226,11 +230,24 @@ impl<'a> Writer<'a> {
         Ok(id)
     }
 
+    /// The zone history the file's readers read wall-clock times in (stored as `periods`): floating
+    /// samples keep the offsets it gave, and the end of the import checks it still holds.
+    pub(crate) fn use_zones(&mut self, periods: ZonePeriods) {
+        self.zones = Some((zone_history(periods.clone()), periods));
+    }
+
     pub async fn samples(
         &mut self,
         provider: &'static str,
         samples: Vec<ParsedSample>,
     ) -> Result<(), ServiceError> {
+        let zones = match self.zones.take() {
+            Some(z) => z,
+            None => {
+                let periods = self.service.store.accounts.zone_history(self.user).await?;
+                (zone_history(periods.clone()), periods)
+            }
+        };
         let mut rows = Vec::with_capacity(samples.len());
         for s in samples {
             let spec = s.metric.spec();
@@ -247,26 +264,32 @@ impl<'a> Writer<'a> {
             }
             let name = s.source_name.as_deref().or(s.device.as_deref());
             let source_id = self.source(provider, name, s.summary).await?;
+            // A floating sample keeps the offsets its wall-clock times were read at, so that a change
+            // of the history can read them again (see `NewSample::floating_end_offset`).
+            let (offset_minutes, floating_end_offset) = if s.floating {
+                match (offset_at(&zones.0, s.start), offset_at(&zones.0, s.end)) {
+                    (Some(at_start), Some(at_end)) => (Some(at_start), Some(at_end)),
+                    _ => (s.offset_minutes, None),
+                }
+            } else {
+                (s.offset_minutes, None)
+            };
+            self.floating_stored |= floating_end_offset.is_some();
             rows.push(NewSample {
                 source_id,
                 metric: s.metric,
                 start,
                 end,
                 value: s.value,
-                offset_minutes: s.offset_minutes,
+                offset_minutes,
+                floating_end_offset,
                 external_id: s.external_id,
             });
         }
         if rows.is_empty() {
+            self.zones = Some(zones);
             return Ok(());
         }
-        let zones = match self.zones.take() {
-            Some(z) => z,
-            None => {
-                let periods = self.service.store.accounts.zone_history(self.user).await?;
-                (zone_history(periods.clone()), periods)
-            }
-        };
         let touched = days_touched(&zones.0, &rows);
         self.zones = Some(zones);
         // One batch is stored while the next is read and prepared.
@@ -526,8 +549,21 @@ impl<'a> Writer<'a> {
         // A change of the time zones during the import did not mark the days of what was stored
         // after it (they were marked under the periods read at the start).
         if let Some((_, periods)) = &self.zones {
-            self.service.rollups.recheck_zones(self.user, periods).await?;
+            self.service
+                .rollups
+                .recheck_zones(self.user, periods, self.floating_stored)
+                .await?;
         }
         Ok(())
     }
+}
+
+/// The UTC offset `history` gives at `instant`, in whole minutes (`None` for a zone whose offset then
+/// was not whole minutes: local mean time before the 1900s).
+fn offset_at(history: &ZoneHistory, instant: jiff::Timestamp) -> Option<i16> {
+    let seconds = history.zone_at(instant).to_offset(instant).seconds();
+    if seconds % 60 != 0 {
+        return None;
+    }
+    i16::try_from(seconds / 60).ok()
 }

@@ -50,6 +50,130 @@ macro_rules! impl_account_store {
                     .await?
                     .ok_or($crate::StoreError::NotFound)
             }
+
+            /// Derives the user's floating samples in the chunks of UTC days `days` again under
+            /// `history`, inside `tx` (which holds the user's sources), and writes the chunks that
+            /// changed. Only chunks that hold floating samples are read (by their first byte), so a
+            /// user with none pays one index scan.
+            async fn rederive_floating_in(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                user: &wearhouse_model::UserId,
+                history: &wearhouse_analytics::ZoneHistory,
+                (first_day, last_day): (i64, i64),
+            ) -> Result<$crate::floating::Rederived, $crate::StoreError> {
+                let rows: Vec<(i64, i16, i64, Vec<u8>)> = sqlx::query_as(&format!(
+                    "SELECT c.source_id, c.metric, c.day, c.body FROM sample_chunks c \
+                     JOIN sources s ON s.id = c.source_id \
+                     WHERE s.user_id = $1 AND c.day BETWEEN $2 AND $3 AND {}",
+                    Self::FLOATING_CHUNK
+                ))
+                .bind(user.as_str())
+                .bind(first_day)
+                .bind(last_day)
+                .fetch_all(&mut **tx)
+                .await?;
+                let mut chunks = std::collections::BTreeMap::new();
+                for (source_id, metric, day, body) in rows {
+                    let key = $crate::sample_chunk::ChunkKey { source_id, metric, day };
+                    chunks.insert(key, $crate::sample_chunk::decode(day, &body)?);
+                }
+                let mut work = $crate::floating::Rederivation::new(chunks, history);
+                for key in work.missing_chunks() {
+                    let body: Option<Vec<u8>> = sqlx::query_scalar(
+                        "SELECT body FROM sample_chunks WHERE source_id = $1 AND metric = $2 AND day = $3",
+                    )
+                    .bind(key.source_id)
+                    .bind(key.metric)
+                    .bind(key.day)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                    let samples = match body {
+                        Some(body) => $crate::sample_chunk::decode(key.day, &body)?,
+                        None => Vec::new(),
+                    };
+                    work.add_chunk(key, samples);
+                }
+                let done = work.finish();
+                for (key, chunk) in &done.writes {
+                    match chunk {
+                        Some(chunk) => {
+                            sqlx::query(
+                                "INSERT INTO sample_chunks (source_id, metric, day, samples, max_batch, body) \
+                                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (source_id, metric, day) DO UPDATE SET \
+                                 samples = excluded.samples, max_batch = excluded.max_batch, body = excluded.body",
+                            )
+                            .bind(key.source_id)
+                            .bind(key.metric)
+                            .bind(key.day)
+                            .bind(chunk.count)
+                            .bind(chunk.max_batch)
+                            .bind(&chunk.body)
+                            .execute(&mut **tx)
+                            .await?;
+                        }
+                        None => {
+                            sqlx::query(
+                                "DELETE FROM sample_chunks WHERE source_id = $1 AND metric = $2 AND day = $3",
+                            )
+                            .bind(key.source_id)
+                            .bind(key.metric)
+                            .bind(key.day)
+                            .execute(&mut **tx)
+                            .await?;
+                        }
+                    }
+                }
+                if done.moved + done.dropped > 0 {
+                    tracing::info!(user = %user, moved = done.moved, duplicates = done.dropped, "floating samples derived again under the new time zones");
+                }
+                Ok(done)
+            }
+
+            /// Takes the locks sample writers take first: the user's sources, in id order, on
+            /// PostgreSQL. On SQLite, the database's write lock, taken by a write that changes
+            /// nothing: a transaction that read first and wrote later would fail outright (not wait)
+            /// when another writer committed in between.
+            async fn lock_sources(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                user: &wearhouse_model::UserId,
+            ) -> Result<(), $crate::StoreError> {
+                if Self::LOCK_FOR_WRITE.is_empty() {
+                    sqlx::query("UPDATE sources SET id = id WHERE user_id = $1")
+                        .bind(user.as_str())
+                        .execute(&mut **tx)
+                        .await?;
+                } else {
+                    sqlx::query(&format!(
+                        "SELECT id FROM sources WHERE user_id = $1 ORDER BY id{}",
+                        Self::LOCK_FOR_WRITE
+                    ))
+                    .bind(user.as_str())
+                    .fetch_all(&mut **tx)
+                    .await?;
+                }
+                Ok(())
+            }
+
+            /// Whether the stored periods are `expected`.
+            async fn zone_history_is(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                user: &wearhouse_model::UserId,
+                expected: &[(jiff::Timestamp, wearhouse_model::TimeZoneName)],
+            ) -> Result<bool, $crate::StoreError> {
+                let stored: Vec<(i64, String)> = sqlx::query_as(
+                    "SELECT valid_from, zone FROM user_time_zones WHERE user_id = $1 ORDER BY valid_from",
+                )
+                .bind(user.as_str())
+                .fetch_all(&mut **tx)
+                .await?;
+                Ok(stored.len() == expected.len()
+                    && stored
+                        .iter()
+                        .zip(expected)
+                        .all(|((from, zone), (want_from, want_zone))| {
+                            *from == $crate::time::to_micros(*want_from) && zone == want_zone.as_str()
+                        }))
+            }
         }
 
         #[async_trait::async_trait]
@@ -124,24 +248,30 @@ macro_rules! impl_account_store {
                 let utc = wearhouse_model::TimeZoneName::utc();
                 let current = periods.last().map_or(&utc, |(_, zone)| zone);
                 let mut tx = self.pool.begin().await?;
-                if !Self::LOCK_FOR_WRITE.is_empty() {
-                    // PostgreSQL: writers of the user's samples lock their sources first, then mark
-                    // days in ascending order, then advance the data version and write events. Taking
-                    // the same locks in the same order keeps a change racing an ingest from
-                    // deadlocking. SQLite has one writer at a time.
-                    sqlx::query(&format!(
-                        "SELECT id FROM sources WHERE user_id = $1 ORDER BY id{}",
-                        Self::LOCK_FOR_WRITE
-                    ))
-                    .bind(id.as_str())
-                    .fetch_all(&mut *tx)
+                // PostgreSQL: writers of the user's samples lock their sources first, then mark days
+                // in ascending order, then advance the data version and write events. Taking the same
+                // locks in the same order keeps a change racing an ingest from deadlocking.
+                Self::lock_sources(&mut tx, id).await?;
+                // Floating samples in the changed days (and the two on either side, which a move of
+                // up to 26 hours can reach) move to where the new history puts their wall-clock times.
+                let new_history = wearhouse_analytics::ZoneHistory::from_names(periods);
+                let mut changed_days = changed_days.to_vec();
+                for (first, last) in changed_days.clone() {
+                    let done = Self::rederive_floating_in(
+                        &mut tx,
+                        id,
+                        &new_history,
+                        (first.saturating_sub(2), last.saturating_add(2)),
+                    )
                     .await?;
+                    changed_days.extend(done.days.iter().map(|day| (*day, *day)));
                 }
+                changed_days.sort_unstable();
                 // The marks come before the profile's update (which writes an event), in the order
                 // sample writers take the same locks. Marks of a change refused below go with its
                 // rollback.
                 let mut marked = 0;
-                for (first, last) in changed_days {
+                for (first, last) in &changed_days {
                     // Chunks from two days before the range: their samples can reach into it.
                     let done = sqlx::query(&$crate::sql::mark_chunk_days(
                         "s.user_id = $1 AND c.day BETWEEN $2 AND $3",
@@ -166,19 +296,7 @@ macro_rules! impl_account_store {
                     tx.rollback().await?;
                     return Err($crate::StoreError::NotFound);
                 }
-                let stored: Vec<(i64, String)> = sqlx::query_as(
-                    "SELECT valid_from, zone FROM user_time_zones WHERE user_id = $1 ORDER BY valid_from",
-                )
-                .bind(id.as_str())
-                .fetch_all(&mut *tx)
-                .await?;
-                let unchanged = stored.len() == expected.len()
-                    && stored
-                        .iter()
-                        .zip(expected)
-                        .all(|((from, zone), (want_from, want_zone))| {
-                            *from == $crate::time::to_micros(*want_from) && zone == want_zone.as_str()
-                        });
+                let unchanged = Self::zone_history_is(&mut tx, id, expected).await?;
                 if !unchanged {
                     tx.rollback().await?;
                     return Err($crate::StoreError::Conflict {
@@ -202,6 +320,25 @@ macro_rules! impl_account_store {
                 }
                 tx.commit().await?;
                 Ok((self.existing_user(id).await?, marked))
+            }
+
+            async fn rederive_floating(
+                &self,
+                id: &wearhouse_model::UserId,
+                expected: &[(jiff::Timestamp, wearhouse_model::TimeZoneName)],
+            ) -> Result<u64, $crate::StoreError> {
+                let history = wearhouse_analytics::ZoneHistory::from_names(expected);
+                let mut tx = self.pool.begin().await?;
+                // A change takes the sources first too: on PostgreSQL none can commit from here on.
+                Self::lock_sources(&mut tx, id).await?;
+                let done = Self::rederive_floating_in(&mut tx, id, &history, (i64::MIN, i64::MAX)).await?;
+                // On SQLite the check reads under the write lock `lock_sources` took.
+                if !Self::zone_history_is(&mut tx, id, expected).await? {
+                    tx.rollback().await?;
+                    return Err($crate::StoreError::Conflict { what: "zone_history" });
+                }
+                tx.commit().await?;
+                Ok(done.moved)
             }
 
             async fn user_by_id(

@@ -66,7 +66,7 @@ macro_rules! impl_legacy_samples {
                                 .await?;
                             }
                             after = (start, duration);
-                            pending.push(ChunkSample { start, duration, value, offset_minutes, external_id, batch });
+                            pending.push(ChunkSample { start, duration, value, offset_minutes, floating_end_offset: None, external_id, batch });
                         }
                         if complete {
                             break;
@@ -250,6 +250,7 @@ mod tests {
                 end: 99_000,
                 value: 1.0,
                 offset_minutes: None,
+                floating_end_offset: None,
                 external_id: Some("hr-2".into()),
             };
             assert_eq!(

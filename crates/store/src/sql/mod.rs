@@ -72,6 +72,9 @@ impl SqliteStore {
     /// A claim's write transaction holds the database: no row locks to take.
     pub(crate) const CLAIM_LOCK: &'static str = "";
     pub(crate) const MATERIALIZED: &'static str = "";
+    /// A condition on a chunk `c`: it holds floating samples (its first byte is
+    /// `sample_chunk::VERSION_FLOATING`).
+    pub(crate) const FLOATING_CHUNK: &'static str = "substr(c.body, 1, 1) = x'02'";
     pub(crate) const LEGACY_SAMPLES_EXIST: &'static str =
         "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'samples'";
 }
@@ -84,6 +87,9 @@ impl PgStore {
     pub(crate) const CLAIM_LOCK: &'static str = " FOR UPDATE SKIP LOCKED";
     /// The locking subquery runs once (never inlined into the UPDATE).
     pub(crate) const MATERIALIZED: &'static str = "MATERIALIZED ";
+    /// A condition on a chunk `c`: it holds floating samples (its first byte is
+    /// `sample_chunk::VERSION_FLOATING`).
+    pub(crate) const FLOATING_CHUNK: &'static str = "get_byte(c.body, 0) = 2";
     pub(crate) const LEGACY_SAMPLES_EXIST: &'static str =
         "SELECT COUNT(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'samples'";
 }

@@ -599,6 +599,7 @@ fn hr(source_id: i64, start: i64, value: f64) -> NewSample {
         end: start,
         value,
         offset_minutes: Some(120),
+        floating_end_offset: None,
         external_id: None,
     }
 }
@@ -704,6 +705,7 @@ async fn samples_are_stored_once_and_read_back_in_order() {
             end: 1_060,
             value: 120.0,
             offset_minutes: None,
+            floating_end_offset: None,
             external_id: Some("step-1".into()),
         };
         let batch = vec![

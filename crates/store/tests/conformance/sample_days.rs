@@ -30,6 +30,7 @@ fn steps(source_id: i64, start: i64, value: f64) -> NewSample {
         end: start + 60,
         value,
         offset_minutes: None,
+        floating_end_offset: None,
         external_id: None,
     }
 }

@@ -10,9 +10,10 @@ use super::bench::BenchServer;
 use crate::config::Config;
 
 /// Minute-level heart rate and steps from one watch for `years` years ending on the last day of
-/// 2025, loaded over HTTP (the user lives in Berlin); then the history is replaced by one that moves
-/// every one of those days (Sydney for the first half, then New York), and the recompute is timed
-/// until no day is pending.
+/// 2025, loaded over HTTP (the user lives in Berlin), and a Fitbit export of the same years (a night
+/// of sleep in three stages, a resting heart rate and a weight each day: wall-clock data, which
+/// follows the history); then the history is replaced by one that moves every one of those days
+/// (Sydney for the first half, then New York), and the recompute is timed until no day is pending.
 pub async fn run(config: &Config, years: u32) -> anyhow::Result<()> {
     ensure!((1..=10).contains(&years), "years 1–10");
     let bench = BenchServer::start(config).await?;
@@ -50,11 +51,12 @@ pub async fn run(config: &Config, years: u32) -> anyhow::Result<()> {
             .await?;
         m = last;
     }
+    let floating = import_fitbit(&bench, start, end).await?;
     settle(&bench, loading).await?;
     let samples = minutes * 2;
     println!("wearhouse bench time-zones ({:?} backend)", bench.store_backend());
     println!(
-        "  {samples} samples ({years} years of minute-level heart rate and steps) loaded in {:.1} s",
+        "  {samples} samples ({years} years of minute-level heart rate and steps) and {floating} floating samples (a Fitbit export) loaded in {:.1} s",
         loading.elapsed().as_secs_f64()
     );
 
@@ -90,6 +92,18 @@ pub async fn run(config: &Config, years: u32) -> anyhow::Result<()> {
         days["figures"]["steps"].as_array().is_some_and(|d| !d.is_empty()),
         "no daily steps after the recompute"
     );
+    // The first weigh-in was at 07:00 in Berlin; it is 07:00 in Sydney now.
+    let weights = bench
+        .get(&format!(
+            "/api/v1/samples?metric=body_mass&from={}&limit=1",
+            jiff::Timestamp::from_second(first - 86_400)?
+        ))
+        .await?;
+    let first_weight = weights["items"][0]["start"].as_str().unwrap_or_default();
+    ensure!(
+        first_weight == format!("{start}T07:00:00+11:00"),
+        "the first weigh-in did not follow the history: {first_weight}"
+    );
     println!(
         "  replacing the history (Berlin -> Sydney, New York from {moved}: every day moves): answered in {:.0} ms with {marked} days pending",
         answered.as_secs_f64() * 1000.0
@@ -99,6 +113,77 @@ pub async fn run(config: &Config, years: u32) -> anyhow::Result<()> {
         recomputed.as_secs_f64()
     );
     Ok(())
+}
+
+/// Imports a Fitbit Takeout with a night, a resting heart rate and a weight for each day in
+/// `start..end`; returns how many samples it stored.
+async fn import_fitbit(
+    bench: &BenchServer,
+    start: jiff::civil::Date,
+    end: jiff::civil::Date,
+) -> anyhow::Result<u64> {
+    let (mut sleep, mut resting, mut weights) = (Vec::new(), Vec::new(), Vec::new());
+    let mut day = start;
+    let mut n = 0u32;
+    while day < end {
+        let next = day.tomorrow()?;
+        let (d, t) = (day.to_string(), next.to_string());
+        sleep.push(json!({"logId": n, "startTime": format!("{d}T23:00:00.000"), "endTime": format!("{t}T07:00:00.000"),
+            "levels": {"data": [
+                {"dateTime": format!("{d}T23:00:00.000"), "level": "light", "seconds": 7200},
+                {"dateTime": format!("{t}T01:00:00.000"), "level": "deep", "seconds": 3600},
+                {"dateTime": format!("{t}T04:00:00.000"), "level": "rem", "seconds": 10800}]}}));
+        let us = day.strftime("%m/%d/%y").to_string();
+        resting.push(json!({"dateTime": format!("{us} 00:00:00"), "value": {"date": us, "value": 50 + n % 9, "error": 5.0}}));
+        weights.push(
+            json!({"logId": n, "weight": 70.0 + f64::from(n % 30) / 10.0, "date": us, "time": "07:00:00"}),
+        );
+        n += 1;
+        day = next;
+    }
+    let mut buffer = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut buffer);
+        let options = zip::write::SimpleFileOptions::default();
+        for (name, body) in [
+            ("sleep", sleep),
+            ("resting_heart_rate", resting),
+            ("weight", weights),
+        ] {
+            zip.start_file(
+                format!("Takeout/Fitbit/Global Export Data/{name}-{start}.json"),
+                options,
+            )?;
+            std::io::Write::write_all(&mut zip, &serde_json::to_vec(&body)?)?;
+        }
+        zip.finish()?;
+    }
+    let res = bench
+        .client
+        .post(format!("{}/api/v1/imports", bench.base))
+        .bearer_auth(&bench.token)
+        .header("content-type", "application/octet-stream")
+        .header("x-file-name", "fitbit.zip")
+        .body(buffer.into_inner())
+        .send()
+        .await?;
+    ensure!(
+        res.status().is_success(),
+        "the Fitbit upload failed: {}",
+        res.text().await?
+    );
+    let id = res.json::<Value>().await?["id"]
+        .as_str()
+        .context("no import id")?
+        .to_owned();
+    loop {
+        let import = bench.get(&format!("/api/v1/imports/{id}")).await?;
+        match import["status"].as_str() {
+            Some("done") => return import["imported"].as_u64().context("no imported count"),
+            Some("failed") => anyhow::bail!("the Fitbit import failed: {import}"),
+            _ => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    }
 }
 
 /// Waits until the background recompute has reached every marked day.

@@ -365,3 +365,23 @@ pub fn field_codes(problem: &Value) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// A ZIP archive of `entries` (path, bytes), deflated as exports are.
+pub fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    zip_with(entries, zip::CompressionMethod::Deflated)
+}
+
+/// A ZIP archive of `entries` (path, bytes) in order, compressed with `method`.
+pub fn zip_with(entries: &[(impl AsRef<str>, impl AsRef<[u8]>)], method: zip::CompressionMethod) -> Vec<u8> {
+    let mut buffer = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut buffer);
+        let options = zip::write::SimpleFileOptions::default().compression_method(method);
+        for (name, bytes) in entries {
+            zip.start_file(name.as_ref(), options).unwrap();
+            std::io::Write::write_all(&mut zip, bytes.as_ref()).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    buffer.into_inner()
+}

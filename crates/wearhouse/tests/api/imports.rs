@@ -1,11 +1,9 @@
 //! `/api/v1/imports`: uploads are detected by content, imported in the background, idempotent, and
 //! failures leave nothing behind.
 
-use std::io::Write;
-
 use serde_json::Value;
 
-use crate::harness::{assert_problem, daily_rows, finished, import, spawn_app, upload};
+use crate::harness::{assert_problem, daily_rows, finished, import, spawn_app, upload, zip_of};
 
 const GPX: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <gpx version="1.1" creator="Test Watch" xmlns="http://www.topografix.com/GPX/1/1"
@@ -48,21 +46,6 @@ const ROUTE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
  </trkseg></trk>
 </gpx>
 "#;
-
-fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut buffer = std::io::Cursor::new(Vec::new());
-    {
-        let mut zip = zip::ZipWriter::new(&mut buffer);
-        let options =
-            zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-        for (name, bytes) in entries {
-            zip.start_file(*name, options).unwrap();
-            zip.write_all(bytes).unwrap();
-        }
-        zip.finish().unwrap();
-    }
-    buffer.into_inner()
-}
 
 #[tokio::test]
 async fn a_gpx_upload_becomes_an_activity_with_streams_and_is_not_imported_twice() {
@@ -845,5 +828,10 @@ async fn wall_clock_times_are_read_in_the_zone_the_user_lived_in_then() {
         .iter()
         .map(|i| i["start"].as_str().unwrap())
         .collect();
-    assert_eq!(starts, ["2026-02-19T20:00:00Z", "2026-03-10T06:00:00Z"], "{list}");
+    // 2026-02-19T20:00:00Z and 2026-03-10T06:00:00Z, shown at the wall-clock times the file gave.
+    assert_eq!(
+        starts,
+        ["2026-02-20T07:00:00+11:00", "2026-03-10T07:00:00+01:00"],
+        "{list}"
+    );
 }

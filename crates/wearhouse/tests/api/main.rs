@@ -15,6 +15,7 @@ mod conventions;
 mod dashboard;
 mod events;
 mod figures;
+mod floating_time;
 mod gateway;
 mod harness;
 mod imports;

@@ -2,7 +2,6 @@
 //! number helpers the format modules parse with. Shares no code with the readers under test.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
 
 /// The files under a fixture folder, as (path relative to it with `/`, bytes), sorted.
@@ -31,24 +30,9 @@ pub(super) fn folder_files(relative: &str) -> Vec<(String, Vec<u8>)> {
     out
 }
 
-/// A ZIP of `entries`, in order.
-fn zip_of(entries: &[(String, Vec<u8>)], method: zip::CompressionMethod) -> Vec<u8> {
-    let mut buffer = std::io::Cursor::new(Vec::new());
-    {
-        let mut zip = zip::ZipWriter::new(&mut buffer);
-        let options = zip::write::SimpleFileOptions::default().compression_method(method);
-        for (name, bytes) in entries {
-            zip.start_file(name.as_str(), options).unwrap();
-            zip.write_all(bytes).unwrap();
-        }
-        zip.finish().unwrap();
-    }
-    buffer.into_inner()
-}
-
 /// A fixture folder zipped as an export would be: its files under their relative paths.
 pub(super) fn zipped_folder(relative: &str, method: zip::CompressionMethod) -> Vec<u8> {
-    zip_of(&folder_files(relative), method)
+    crate::harness::zip_with(&folder_files(relative), method)
 }
 
 /// Start tags of `element` as attribute maps, values unescaped. Health exports escape `<`, `>` and `&`
@@ -112,5 +96,5 @@ pub(super) fn csv_rows(text: &str) -> Vec<BTreeMap<String, String>> {
 
 /// The same file inside a ZIP: other bytes, the same records.
 pub(super) fn wrapped(name: &str, bytes: Vec<u8>) -> Vec<u8> {
-    zip_of(&[(name.to_owned(), bytes)], zip::CompressionMethod::Deflated)
+    crate::harness::zip_with(&[(name.to_owned(), bytes)], zip::CompressionMethod::Deflated)
 }
