@@ -19,17 +19,19 @@ use wearhouse_analytics::ZoneHistory;
 
 use crate::sample_chunk::{self, ChunkKey, ChunkSample, EncodedChunk};
 
-/// The instant and offset (minutes) the history gives a wall-clock time, as Unix seconds. `None` for
-/// a time out of range, or one whose zone's offset is not whole minutes (local mean time before the
+/// The instant the history gives a wall-clock time (Unix seconds), and the offset (minutes) in force
+/// there: for a time a DST change skips, the offset after it, so that the stored wall-clock time is a
+/// real one (02:30 on a spring-forward night is stored as 03:30), as the import stores it. `None` for
+/// a time out of range, or a zone whose offset is not whole minutes (local mean time before the
 /// 1900s), which the stored form cannot hold: such a sample stays where it is.
 fn derive(history: &ZoneHistory, wall_seconds: i64) -> Option<(i64, i16)> {
     let wall: civil::DateTime = Offset::UTC.to_datetime(Timestamp::from_second(wall_seconds).ok()?);
-    let at = history.to_instant(wall)?.as_second();
-    let offset = wall_seconds.checked_sub(at)?;
+    let at = history.to_instant(wall)?;
+    let offset = history.zone_at(at).to_offset(at).seconds();
     if offset % 60 != 0 {
         return None;
     }
-    Some((at, i16::try_from(offset / 60).ok()?))
+    Some((at.as_second(), i16::try_from(offset / 60).ok()?))
 }
 
 /// `sample` derived again under `history`, or `None` when it is not floating or already where the

@@ -53,6 +53,8 @@ pub struct StoredSample {
     pub end: i64,
     pub value: f64,
     pub offset_minutes: Option<i16>,
+    /// Set for a floating sample (see `NewSample::floating_end_offset`): the offset at its end.
+    pub floating_end_offset: Option<i16>,
     pub external_id: Option<String>,
     pub ingested_at: Timestamp,
 }

@@ -328,9 +328,14 @@ pub struct SampleView {
     /// In `unit`, the metric's canonical unit; for `sleep`, the stage code (see `SleepStage`).
     pub value: f64,
     pub unit: String,
-    /// RFC 3339, with the observed offset when known (else UTC, `Z`).
+    /// RFC 3339, with the observed offset when known (else UTC, `Z`); for a floating sample, its
+    /// wall-clock time with the offset the user's time-zone history gives it.
     pub start: String,
     pub end: String,
+    /// Read from a file that gave only wall-clock times (Fitbit's sleep, weights and daily values,
+    /// Google Fit's daily rows): its instants follow the user's time-zone history, and move to the
+    /// same local times when the history is corrected.
+    pub floating: bool,
     pub source_id: i64,
     pub external_id: Option<String>,
     pub ingested_at: String,
@@ -456,7 +461,8 @@ impl From<&StoredSample> for SampleView {
             value: s.value,
             unit: s.metric.unit().symbol().to_owned(),
             start: rfc3339(s.start, s.offset_minutes),
-            end: rfc3339(s.end, s.offset_minutes),
+            end: rfc3339(s.end, s.floating_end_offset.or(s.offset_minutes)),
+            floating: s.floating_end_offset.is_some(),
             source_id: s.source_id,
             external_id: s.external_id.clone(),
             ingested_at: s.ingested_at.to_string(),

@@ -252,6 +252,7 @@ macro_rules! impl_sample_store {
                             end: s.start + s.duration,
                             value: s.value,
                             offset_minutes: s.offset_minutes,
+                            floating_end_offset: s.offset_minutes.and(s.floating_end_offset),
                             external_id: s.external_id,
                             ingested_at: $crate::time::from_micros(micros)?,
                         })

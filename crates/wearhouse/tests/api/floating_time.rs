@@ -227,7 +227,24 @@ async fn a_fitbit_export_imported_before_a_history_change_ends_as_if_imported_af
         start_of(&corrected.0, "body_mass", 62.9),
         "2026-03-29T07:00:00+02:00"
     );
+    // The deep sleep from 01:00 on New York's spring-forward night lasts an hour, to 03:00 EDT.
+    let (_, sleep) = corrected.0.iter().find(|(m, _)| m == "sleep").unwrap();
+    let deep = sleep
+        .iter()
+        .find(|(start, _, _)| start == "2026-03-08T01:00:00-05:00")
+        .unwrap();
+    assert_eq!(deep.1, "2026-03-08T03:00:00-04:00");
     assert_same(&corrected, &march_to_30, "corrected after the import");
+    // Floating, and said so; Fitbit's minute steps are UTC in the file, and are not.
+    let listed = |metric: &str| {
+        let path = format!(
+            "/api/v1/samples?metric={metric}&from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z&limit=1"
+        );
+        let (app, token) = (&app, ana.access.clone());
+        async move { get_json(app, &token, &path).await["items"][0]["floating"].clone() }
+    };
+    assert_eq!(listed("body_mass").await, json!(true));
+    assert_eq!(listed("steps").await, json!(false));
 
     // A newer export holding the same days and one more adds only that day's readings: a night in
     // three stages, a resting heart rate and a weight.

@@ -2998,11 +2998,20 @@ export interface components {
         SampleView: {
             end: string;
             external_id?: string | null;
+            /**
+             * @description Read from a file that gave only wall-clock times (Fitbit's sleep, weights and daily values,
+             *     Google Fit's daily rows): its instants follow the user's time-zone history, and move to the
+             *     same local times when the history is corrected.
+             */
+            floating: boolean;
             ingested_at: string;
             metric: components["schemas"]["Metric"];
             /** Format: int64 */
             source_id: number;
-            /** @description RFC 3339, with the observed offset when known (else UTC, `Z`). */
+            /**
+             * @description RFC 3339, with the observed offset when known (else UTC, `Z`); for a floating sample, its
+             *     wall-clock time with the offset the user's time-zone history gives it.
+             */
             start: string;
             unit: string;
             /**

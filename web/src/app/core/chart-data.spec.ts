@@ -43,8 +43,8 @@ describe('chart data', () => {
     const buckets: SampleListView = { metric: 'heart_rate', unit: 'count/min', resolution: 'minute', buckets: [bucket(10, 71)] };
     const raw: SampleListView = {
       items: [
-        { metric: 'heart_rate', value: 52, unit: 'count/min', start: '2025-06-14T00:31:10+02:00', end: '2025-06-14T00:31:10+02:00', source_id: 3, ingested_at: '2025-06-14T05:52:09Z' },
-        { metric: 'heart_rate', value: 56, unit: 'count/min', start: '2025-06-14T00:31:40+02:00', end: '2025-06-14T00:31:40+02:00', source_id: 3, ingested_at: '2025-06-14T05:52:09Z' },
+        { metric: 'heart_rate', value: 52, unit: 'count/min', start: '2025-06-14T00:31:10+02:00', end: '2025-06-14T00:31:10+02:00', floating: false, source_id: 3, ingested_at: '2025-06-14T05:52:09Z' },
+        { metric: 'heart_rate', value: 56, unit: 'count/min', start: '2025-06-14T00:31:40+02:00', end: '2025-06-14T00:31:40+02:00', floating: false, source_id: 3, ingested_at: '2025-06-14T05:52:09Z' },
       ],
     };
     expect(isBuckets(buckets)).toBe(true);
