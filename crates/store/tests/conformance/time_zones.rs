@@ -254,7 +254,7 @@ async fn floating_samples_follow_the_history_and_measured_ones_stay() {
         // placed again by the history now in force, where they are the same readings twice.
         let late = store
             .samples
-            .insert_samples(&ana.id, &[weight_berlin.clone()], &[], t0(), None)
+            .insert_samples(&ana.id, std::slice::from_ref(&weight_berlin), &[], t0(), None)
             .await
             .unwrap();
         assert_eq!(late, 1);
