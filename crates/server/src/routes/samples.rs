@@ -379,9 +379,9 @@ pub struct BucketListView {
 #[schema(example = json!({
     "items": [
         {"metric": "heart_rate", "value": 52.0, "unit": "count/min", "start": "2025-06-14T06:31:00+02:00",
-            "end": "2025-06-14T06:31:00+02:00", "source_id": 3, "external_id": null, "ingested_at": "2025-06-14T05:52:09.871305Z"},
+            "end": "2025-06-14T06:31:00+02:00", "floating": false, "source_id": 3, "external_id": null, "ingested_at": "2025-06-14T05:52:09.871305Z"},
         {"metric": "heart_rate", "value": 55.0, "unit": "count/min", "start": "2025-06-14T06:36:00+02:00",
-            "end": "2025-06-14T06:36:00+02:00", "source_id": 3, "external_id": null, "ingested_at": "2025-06-14T05:52:09.871305Z"}
+            "end": "2025-06-14T06:36:00+02:00", "floating": false, "source_id": 3, "external_id": null, "ingested_at": "2025-06-14T05:52:09.871305Z"}
     ],
     "next_cursor": "1749875760.3.1749875760"
 }))]
