@@ -37,6 +37,15 @@ pub trait FormatReader: Sync {
     /// of exports whose files are plain JSON or CSV (Fitbit, Google Fit) can only go by `name`.
     fn detect(&self, name: &str, head: &[u8]) -> bool;
 
+    /// Whether this reader reads a file uploaded on its own, which the client named `name` (empty when
+    /// it gave no name). Self-describing formats go by `head` as in an archive; readers of exports whose
+    /// files are plain JSON or CSV need the name the export gave the file, and check that `head` is the
+    /// kind of text that file holds, so that a name alone never decides.
+    fn detect_alone(&self, name: &str, head: &[u8]) -> bool {
+        let _ = name;
+        self.detect("", head)
+    }
+
     /// For readers that hold the whole file in memory, the largest file they read, so that the file and
     /// what it decodes to stay within [`MEMORY_BUDGET`]; `None` for readers that stream. The importer
     /// checks a file's declared size against it before reading anything, and the reader stops at it

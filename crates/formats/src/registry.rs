@@ -28,6 +28,49 @@ pub fn detect(name: &str, head: &[u8]) -> Option<&'static dyn FormatReader> {
     READERS.iter().copied().find(|reader| reader.detect(name, head))
 }
 
+/// The reader for a file uploaded on its own, which the client named `name` (empty: no name); see
+/// [`FormatReader::detect_alone`]. `None` when no reader knows it.
+pub fn detect_alone(name: &str, head: &[u8]) -> Option<&'static dyn FormatReader> {
+    READERS
+        .iter()
+        .copied()
+        .find(|reader| reader.detect_alone(name, head))
+}
+
+/// What can be imported, for the messages that say so (an upload refused, `wearhouse import --help`).
+pub const SUPPORTED_FORMATS: &str = "Wearhouse reads, by their content: an Apple Health export (export.zip, \
+or export.xml alone), FIT, GPX and TCX files, and ZIP archives of any of these (a Fitbit or Google Fit \
+Takeout, say). Files of a Fitbit or Google Fit Takeout uploaded alone also need the name the export \
+gave them (the X-File-Name header, the multipart file name, or the file's own name for the CLI): \
+Fitbit's steps-, distance-, heart_rate-, resting_heart_rate-, moderately_active_minutes-, \
+very_active_minutes-, weight- and sleep-YYYY-MM-DD.json and exercise-N.json; Google Fit's \
+'Daily activity metrics.csv', its per-day YYYY-MM-DD.csv, and the raw_com.google.… and \
+derived_com.google.… JSON of 'All Data' and the session JSON of 'All Sessions'.";
+
+/// Why a file uploaded on its own is not imported, named `name` by the client, with `head` its first
+/// bytes: what it looks like, if it is a file Wearhouse knows it should not read, and what can be read.
+pub fn refusal(name: &str, head: &[u8]) -> String {
+    let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let head_text = String::from_utf8_lossy(head);
+    if file.eq_ignore_ascii_case("export_cda.xml") || head_text.contains("<ClinicalDocument") {
+        return format!(
+            "this is Apple Health's export_cda.xml, which holds the records of export.xml again as clinical \
+             documents; upload export.xml or the whole export.zip instead. {SUPPORTED_FORMATS}"
+        );
+    }
+    let named = READERS.iter().any(|reader| reader.detect(name, b""));
+    if named {
+        return format!(
+            "'{file}' is named like a file of an export Wearhouse reads, but its content is not what that file \
+             holds. {SUPPORTED_FORMATS}"
+        );
+    }
+    if name.is_empty() {
+        return format!("the file is not a format Wearhouse recognises by content, and it came without a name. {SUPPORTED_FORMATS}");
+    }
+    format!("the file is not a format Wearhouse reads. {SUPPORTED_FORMATS}")
+}
+
 /// The reader with this [`FormatReader::id`].
 pub fn reader(id: &str) -> Option<&'static dyn FormatReader> {
     READERS.iter().copied().find(|reader| reader.id() == id)
@@ -55,6 +98,63 @@ mod tests {
             assert_eq!(reader(id).map(|r| r.id()), Some(id));
         }
         assert!(reader("zip").is_none());
+    }
+
+    #[test]
+    fn takeout_files_alone_need_their_export_name_and_matching_content() {
+        let alone = |name: &str, head: &[u8]| detect_alone(name, head).map(|r| r.id());
+        let weights = b"[{\"logId\": 1, \"weight\": 60.0, \"date\": \"02/20/26\"}]";
+        assert_eq!(alone("weight-2026-02-20.json", weights), Some("fitbit"));
+        assert_eq!(
+            alone("C:\\Downloads\\weight-2026-02-20.json", weights),
+            Some("fitbit")
+        );
+        assert_eq!(alone("", weights), None, "JSON without its name is nobody's");
+        assert_eq!(alone("weights.json", weights), None);
+        assert_eq!(
+            alone("weight-2026-02-20.json", b"<html>"),
+            None,
+            "the name alone never decides"
+        );
+        assert_eq!(
+            alone(
+                "Daily activity metrics.csv",
+                b"\xEF\xBB\xBFDate,Move Minutes count"
+            ),
+            Some("google_fit")
+        );
+        assert_eq!(
+            alone("2025-01-10.csv", b"Start time,End time,Move Minutes count"),
+            Some("google_fit")
+        );
+        assert_eq!(alone("2025-01-10.csv", b"Date,Steps"), None);
+        assert_eq!(
+            alone(
+                "derived_com.google.step_count.delta_com.google.android.gms_estimated_steps.json",
+                b"{\"Data Source\": \"x\"}"
+            ),
+            Some("google_fit")
+        );
+        // Self-describing files go by content, named or not.
+        assert_eq!(alone("weight-2026-02-20.json", FIT_HEAD), Some("fit"));
+        assert_eq!(alone("", TCX_HEAD), Some("tcx"));
+    }
+
+    #[test]
+    fn a_refusal_says_what_the_file_looks_like_and_lists_what_is_read() {
+        let cda = refusal("export_cda.xml", b"<?xml version=\"1.0\"?><ClinicalDocument>");
+        assert!(cda.contains("upload export.xml or the whole export.zip"), "{cda}");
+        let misnamed = refusal("weight-2026-02-20.json", b"<html>");
+        assert!(misnamed.contains("named like a file of an export"), "{misnamed}");
+        let unnamed = refusal("", b"[{}]");
+        assert!(unnamed.contains("without a name"), "{unnamed}");
+        for text in [cda, misnamed, unnamed] {
+            assert!(
+                text.contains("X-File-Name")
+                    && text.contains("weight-")
+                    && text.contains("Daily activity metrics.csv")
+            );
+        }
     }
 
     #[test]

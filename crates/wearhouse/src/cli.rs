@@ -49,7 +49,8 @@ pub enum Command {
     Config(ConfigArgs),
     /// Print the OpenAPI document of the HTTP API (JSON), as `/api/v1/openapi.json` serves it.
     Openapi,
-    /// Import files (Apple Health export.zip/export.xml, FIT, GPX, TCX) for a user, with progress.
+    /// Import files (Apple Health, FIT, GPX, TCX, Fitbit and Google Fit Takeouts) for a user, with progress.
+    #[command(after_long_help = wearhouse_formats::registry::SUPPORTED_FORMATS)]
     Import(ImportArgs),
     /// Maintain derived data.
     #[command(subcommand)]

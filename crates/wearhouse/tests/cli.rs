@@ -355,19 +355,27 @@ fn sql(dir: &std::path::Path, statements: &[&str]) -> Vec<Vec<Option<String>>> {
 /// `wearhouse import --quiet --user USER FILE`; the summary line with its timing cut out
 /// ("done (apple_health): 123 samples and 4 activities imported, 5 duplicates").
 fn import(dir: &std::path::Path, user: &str, file: &str) -> String {
+    let line = import_line(dir, user, file);
+    let (head, counts) = line
+        .split_once(" s: ")
+        .unwrap_or_else(|| panic!("no summary: {line}"));
+    let status = head.split_once(": ").unwrap().1.split(" in ").next().unwrap();
+    format!("{status}: {counts}")
+}
+
+/// The line `wearhouse import` prints about `file`.
+fn import_line(dir: &std::path::Path, user: &str, file: &str) -> String {
     let out = wearhouse(dir)
         .args(["--data-dir", "data", "import", "--quiet", "--user", user, file])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let line = stdout
+    stdout
         .lines()
         .find(|l| l.starts_with(file))
-        .unwrap_or_else(|| panic!("no summary: {stdout}"));
-    let (head, counts) = line.split_once(" s: ").unwrap();
-    let status = head.split_once(": ").unwrap().1.split(" in ").next().unwrap();
-    format!("{status}: {counts}")
+        .unwrap_or_else(|| panic!("no summary: {stdout}"))
+        .to_owned()
 }
 
 fn synthetic_export(days: u32) -> Vec<u8> {
@@ -403,7 +411,15 @@ fn rollups_an_import_killed_after_it_was_done_left_are_finished_by_any_next_comm
     // Run again, the import is "already imported" and returns at once: the figures are finished first.
     let marked = sql(dir.path(), &KILLED_BEFORE_ROLLUPS);
     assert_ne!(marked[0][0].as_deref(), Some("0"));
-    assert_eq!(import(dir.path(), "ana", "export.xml"), first, "already imported");
+    let again = import_line(dir.path(), "ana", "export.xml");
+    let id = sql(dir.path(), &["SELECT id FROM imports"])[0][0]
+        .clone()
+        .unwrap();
+    assert!(again.starts_with("export.xml: already imported on 20"), "{again}");
+    assert!(
+        again.ends_with(&format!("(import {id}), nothing added")),
+        "{again}"
+    );
     assert_eq!(sql(dir.path(), &[ROLLUPS]), figures);
     assert_eq!(
         sql(dir.path(), &["SELECT COUNT(*) FROM rollup_dirty"]),
@@ -514,4 +530,28 @@ fn split_roles_are_refused_on_sqlite_with_one_clear_line() {
         "{stderr}"
     );
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn import_help_lists_every_format_and_which_need_their_file_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = wearhouse(dir.path()).args(["import", "--help"]).output().unwrap();
+    assert!(out.status.success());
+    // Compared with its lines joined: the help may be wrapped to the terminal.
+    let help = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for format in [
+        "export.zip",
+        "FIT",
+        "GPX",
+        "TCX",
+        "weight-",
+        "sleep-",
+        "Daily activity metrics.csv",
+        "file's own name",
+    ] {
+        assert!(help.contains(format), "{format} missing from:\n{help}");
+    }
 }

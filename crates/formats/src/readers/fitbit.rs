@@ -29,6 +29,11 @@ impl FormatReader for Fitbit {
         is_fitbit_entry(name)
     }
 
+    /// Alone, a file needs its export name (`weight-2026-03-01.json`) and a JSON array in it.
+    fn detect_alone(&self, name: &str, head: &[u8]) -> bool {
+        is_fitbit_entry(name) && super::text_starts_with(head, b'[')
+    }
+
     fn size_limit(&self) -> Option<u64> {
         Some(LIMIT)
     }

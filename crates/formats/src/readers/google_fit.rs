@@ -30,6 +30,28 @@ impl FormatReader for GoogleFit {
         is_google_fit_entry(name)
     }
 
+    /// Alone, a file needs its Takeout name and the content that name holds: a JSON object for the
+    /// `All Data` and `All Sessions` files, the header row for the daily CSVs. A day's
+    /// `YYYY-MM-DD.csv` is known by its header, since out of its `Fit` folder the name says little. A
+    /// TCX is read by the TCX reader, as it is by content.
+    fn detect_alone(&self, name: &str, head: &[u8]) -> bool {
+        let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
+        if file.ends_with(".json") {
+            return is_google_fit_entry(file) && super::text_starts_with(head, b'{');
+        }
+        if !file.ends_with(".csv") {
+            return false;
+        }
+        let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+        if file == "Daily activity metrics.csv" || file == "Daily Summaries.csv" {
+            return head.starts_with(b"Date,");
+        }
+        let stem = &file[..file.len() - 4];
+        stem.len() == 10
+            && stem.parse::<jiff::civil::Date>().is_ok()
+            && head.starts_with(b"Start time,End time")
+    }
+
     fn size_limit(&self) -> Option<u64> {
         Some(LIMIT)
     }

@@ -38,3 +38,9 @@ pub(crate) fn emit_file(file: ParsedFile, format: &'static str, sink: &mut dyn R
     }
     Flow::Continue(())
 }
+
+/// Whether the text in `head` starts with `first` (after a UTF-8 byte-order mark and white space).
+pub(crate) fn text_starts_with(head: &[u8], first: u8) -> bool {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&first)
+}

@@ -426,7 +426,13 @@ async fn receive(
 
 /// Upload a file to import: an Apple Health `export.zip` or `export.xml`, a FIT, GPX or TCX file, or a
 /// Fitbit or Google Fit Takeout archive, as the raw body (name it with `X-File-Name`) or as a
-/// `multipart/form-data` file field, up to 4 GB. An account streams at most two uploads at once, and an
+/// `multipart/form-data` file field, up to 4 GB. These are recognised by their content. A file of a
+/// Takeout uploaded on its own also needs the name the export gave it (`X-File-Name` or the
+/// multipart file name): Fitbit's `steps-`, `distance-`, `heart_rate-`, `resting_heart_rate-`,
+/// `moderately_active_minutes-`, `very_active_minutes-`, `weight-` and `sleep-YYYY-MM-DD.json` and
+/// `exercise-N.json`; Google Fit's `Daily activity metrics.csv`, per-day `YYYY-MM-DD.csv`, and the
+/// `All Data` and `All Sessions` JSON files. Apple's `export_cda.xml` is not read (it repeats
+/// `export.xml`); the refusal says so. An account streams at most two uploads at once, and an
 /// upload that sends nothing for a minute is ended. The format is detected from the content. The file is
 /// written to disk as it arrives and imported in the background: follow `status_url`. A file already
 /// imported is not imported again (200 with the earlier import), unless an earlier release read it and
@@ -443,7 +449,7 @@ async fn receive(
         (status = 400, description = "`unreadable_body`: the upload broke off; `no_file`: a multipart form without a file field", body = Problem, content_type = "application/problem+json"),
         (status = 408, description = "`upload_stalled`: nothing arrived for the idle timeout (60 s by default)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "`payload_too_large`: more than 4 GB", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "`unsupported_media_type`: not a format Wearhouse reads", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "`unsupported_media_type`: not a format Wearhouse reads, or a Takeout file without the name its export gave it; the detail lists what is read", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`too_many_uploads`: this account's other uploads (2 by default) are still arriving; `Retry-After` says when to try again", body = Problem, content_type = "application/problem+json"),
         (status = 507, description = "`insufficient_storage`: the server's disk cannot take this upload and keep its reserve", body = Problem, content_type = "application/problem+json"),
     ))]

@@ -132,15 +132,12 @@ impl ImportService {
     /// Registers an uploaded file as a queued import. A file this user already imported is not imported
     /// again: the earlier import is returned with `false`.
     pub async fn submit(&self, user: &UserId, upload: Upload) -> Result<(ImportRecord, bool), ServiceError> {
-        let format = match read::sniff(&upload.path) {
+        let format = match read::sniff(&upload.path, upload.file_name.as_deref()) {
             Ok(Some(f)) => f,
             Ok(None) => {
+                let detail = read::refusal(&upload.path, upload.file_name.as_deref());
                 let _ = tokio::fs::remove_file(&upload.path).await;
-                return Err(ServiceError::UnsupportedMedia {
-                    detail: "the file is not a format Wearhouse reads (Apple Health export.xml or zip, FIT, GPX, TCX, \
-                             Fitbit or Google Takeout zip)"
-                        .into(),
-                });
+                return Err(ServiceError::UnsupportedMedia { detail });
             }
             Err(e) => return Err(ServiceError::Internal(format!("cannot read the upload: {e}"))),
         };
@@ -219,6 +216,17 @@ impl ImportService {
         path: &Path,
         progress: &ProgressFn<'_>,
     ) -> Result<ImportRecord, ServiceError> {
+        Ok(self.import_file(user, path, progress).await?.0)
+    }
+
+    /// [`ImportService::import_now`], saying whether the file was read now (`true`) or is one the user
+    /// imported before, whose earlier import is returned (`false`).
+    pub async fn import_file(
+        &self,
+        user: &UserId,
+        path: &Path,
+        progress: &ProgressFn<'_>,
+    ) -> Result<(ImportRecord, bool), ServiceError> {
         let size = tokio::fs::metadata(path)
             .await
             .map_err(|e| {
@@ -236,7 +244,7 @@ impl ImportService {
         {
             let (sha256, _) = hash_file(path).await?;
             match self.store.imports.done_import_by_hash(user, &sha256).await? {
-                Some(done) if done.data_version >= upgrade::current_version() => return Ok(done),
+                Some(done) if done.data_version >= upgrade::current_version() => return Ok((done, false)),
                 // Read by older readers: `submit` reads it again.
                 _ => sha256,
             }
@@ -265,7 +273,7 @@ impl ImportService {
                     )
                     .await?;
                 if !new {
-                    return Ok(record);
+                    return Ok((record, false));
                 }
                 record
             }
@@ -322,7 +330,7 @@ impl ImportService {
             seconds = flushing.elapsed().as_secs_f64(),
             "rollups of the import recomputed"
         );
-        Ok(self.store.imports.import(user, &record.id).await?)
+        Ok((self.store.imports.import(user, &record.id).await?, true))
     }
 
     /// The user's import of this file (same size and content) that a stopped process left running, to
@@ -547,7 +555,7 @@ impl ImportService {
         stop: Option<&CancellationToken>,
     ) -> Result<(), Failure> {
         let path = self.file_of(&record.id);
-        let sniffed = match read::sniff(&path) {
+        let sniffed = match read::sniff(&path, record.file_name.as_deref()) {
             Ok(Some(f)) => f,
             Ok(None) => {
                 return Err(Failure::new(
@@ -593,7 +601,10 @@ impl ImportService {
             birth_year: u.birth_year,
             height_cm: u.height_cm,
         });
-        let reader = tokio::task::spawn_blocking(move || read::read_file(&path, sniffed, limits, &ctx, &tx));
+        let name = record.file_name.clone();
+        let reader = tokio::task::spawn_blocking(move || {
+            read::read_file(&path, name.as_deref(), sniffed, limits, &ctx, &tx)
+        });
         let mut last_progress = Instant::now();
         let mut failure = None;
         while let Some(chunk) = rx.recv().await {

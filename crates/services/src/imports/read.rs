@@ -131,14 +131,23 @@ impl Sniffed {
     }
 }
 
-/// What the file at `path` is. A file on its own is recognised by its content only: its name is
-/// whatever the client called it (names decide only inside archives, where the exporter wrote them).
-pub(crate) fn sniff(path: &Path) -> Result<Option<Sniffed>, std::io::Error> {
+/// What the file at `path` is. A self-describing file is recognised by its content whatever its
+/// name; a file of a Fitbit or Google Fit export uploaded on its own by the name the client gave it
+/// (`name`, as its export named it) and content that fits (see `FormatReader::detect_alone`).
+pub(crate) fn sniff(path: &Path, name: Option<&str>) -> Result<Option<Sniffed>, std::io::Error> {
     let head = read_head(&mut File::open(path)?)?;
     if is_zip(&head) {
         return Ok(Some(Sniffed::Archive));
     }
-    Ok(registry::detect("", &head).map(Sniffed::File))
+    Ok(registry::detect_alone(name.unwrap_or_default(), &head).map(Sniffed::File))
+}
+
+/// Why the file at `path`, named `name` by the client, is not read: for the upload's refusal.
+pub(crate) fn refusal(path: &Path, name: Option<&str>) -> String {
+    let head = File::open(path)
+        .and_then(|mut f| read_head(&mut f))
+        .unwrap_or_default();
+    registry::refusal(name.unwrap_or_default(), &head)
 }
 
 /// Up to [`SNIFF_LEN`] leading bytes.
@@ -151,6 +160,7 @@ fn read_head(input: &mut impl Read) -> Result<Vec<u8>, std::io::Error> {
 /// Reads the whole file, sending chunks; returns when done, on a fatal error, or when the writer stops.
 pub(crate) fn read_file(
     path: &Path,
+    name: Option<&str>,
     sniffed: Sniffed,
     limits: ArchiveLimits,
     ctx: &ReadContext,
@@ -159,7 +169,7 @@ pub(crate) fn read_file(
     let mut sink = ChunkSink::new(tx);
     let result = match sniffed {
         Sniffed::Archive => read_zip(File::open(path)?, limits, ctx, &mut sink),
-        Sniffed::File(reader) => read_bare(path, reader, ctx, &mut sink),
+        Sniffed::File(reader) => read_bare(path, name.unwrap_or_default(), reader, ctx, &mut sink),
     };
     // The writer hung up (it failed or the import was cancelled): it reports why; stop quietly.
     if sink.closed {
@@ -168,9 +178,10 @@ pub(crate) fn read_file(
     result
 }
 
-/// A file uploaded on its own: any failure to read it fails the import.
+/// A file uploaded on its own, named `name` by the client: any failure to read it fails the import.
 fn read_bare(
     path: &Path,
+    name: &str,
     reader: &'static dyn FormatReader,
     ctx: &ReadContext,
     sink: &mut ChunkSink<'_>,
@@ -188,7 +199,9 @@ fn read_bare(
     }
     let mut input = BufReader::with_capacity(READ_BUFFER, File::open(path)?);
     sink.start(reader, None, 0);
-    reader.read(&mut input, "", ctx, sink)?;
+    // The readers that need a name (a Takeout file's, see `sniff`) get the one it was recognised by.
+    let name = if reader.detect(name, b"") { name } else { "" };
+    reader.read(&mut input, name, ctx, sink)?;
     // A file on its own has no route files: workouts referring to one are stored without streams.
     let _ = sink.finish(size);
     Ok(())
@@ -248,7 +261,16 @@ fn read_zip<R: Read + Seek>(
             return Ok(());
         }
         let lower = name.to_ascii_lowercase();
-        if name.ends_with('/') || lower.contains("__macosx/") || lower.ends_with("export_cda.xml") {
+        if name.ends_with('/') || lower.contains("__macosx/") {
+            continue;
+        }
+        if lower.ends_with("export_cda.xml") {
+            // Said, not silently dropped: the user may wonder where its records went.
+            let _ = sink.entry_warning(
+                "duplicate_of_export_xml",
+                name,
+                format!("{name} holds the records of export.xml again, as clinical documents; export.xml was read instead"),
+            );
             continue;
         }
         let entry = archive.by_name(name)?;

@@ -43,10 +43,22 @@ pub async fn run(config: &Config, args: &ImportArgs) -> anyhow::Result<()> {
         let progress = |_: &ImportRecord, p: &wearhouse_store::ImportProgress| {
             bar.set_position(u64::try_from(p.bytes_read).unwrap_or(0));
         };
-        let result = imports.import_now(&user.id, path, &progress).await;
+        let result = imports.import_file(&user.id, path, &progress).await;
         bar.finish_and_clear();
         match result {
-            Ok(record) => {
+            Ok((record, false)) => {
+                // Its summary is the earlier import's: repeating it would read as if it was added now.
+                let when = record
+                    .finished_at
+                    .unwrap_or(record.created_at)
+                    .strftime("%Y-%m-%d %H:%M UTC");
+                println!(
+                    "{}: already imported on {when} (import {}), nothing added",
+                    path.display(),
+                    record.id
+                );
+            }
+            Ok((record, true)) => {
                 print_summary(path, &record, started.elapsed().as_secs_f64());
                 if record.status == ImportStatus::Failed {
                     failed += 1;

@@ -10,6 +10,7 @@ mod activity_routes;
 mod admin;
 mod attribution;
 mod auth;
+mod bare_files;
 mod compression;
 mod conventions;
 mod dashboard;
