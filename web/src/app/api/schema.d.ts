@@ -396,7 +396,13 @@ export interface paths {
         /**
          * Upload a file to import: an Apple Health `export.zip` or `export.xml`, a FIT, GPX or TCX file, or a
          *     Fitbit or Google Fit Takeout archive, as the raw body (name it with `X-File-Name`) or as a
-         *     `multipart/form-data` file field, up to 4 GB. An account streams at most two uploads at once, and an
+         *     `multipart/form-data` file field, up to 4 GB. These are recognised by their content. A file of a
+         *     Takeout uploaded on its own also needs the name the export gave it (`X-File-Name` or the
+         *     multipart file name): Fitbit's `steps-`, `distance-`, `heart_rate-`, `resting_heart_rate-`,
+         *     `moderately_active_minutes-`, `very_active_minutes-`, `weight-` and `sleep-YYYY-MM-DD.json` and
+         *     `exercise-N.json`; Google Fit's `Daily activity metrics.csv`, per-day `YYYY-MM-DD.csv`, and the
+         *     `All Data` and `All Sessions` JSON files. Apple's `export_cda.xml` is not read (it repeats
+         *     `export.xml`); the refusal says so. An account streams at most two uploads at once, and an
          *     upload that sends nothing for a minute is ended. The format is detected from the content. The file is
          *     written to disk as it arrives and imported in the background: follow `status_url`. A file already
          *     imported is not imported again (200 with the earlier import), unless an earlier release read it and
@@ -2968,6 +2974,7 @@ export interface components {
          *         {
          *           "end": "2025-06-14T06:31:00+02:00",
          *           "external_id": null,
+         *           "floating": false,
          *           "ingested_at": "2025-06-14T05:52:09.871305Z",
          *           "metric": "heart_rate",
          *           "source_id": 3,
@@ -2978,6 +2985,7 @@ export interface components {
          *         {
          *           "end": "2025-06-14T06:36:00+02:00",
          *           "external_id": null,
+         *           "floating": false,
          *           "ingested_at": "2025-06-14T05:52:09.871305Z",
          *           "metric": "heart_rate",
          *           "source_id": 3,
@@ -5796,7 +5804,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unsupported_media_type`: not a format Wearhouse reads */
+            /** @description `unsupported_media_type`: not a format Wearhouse reads, or a Takeout file without the name its export gave it; the detail lists what is read */
             415: {
                 headers: {
                     [name: string]: unknown;
