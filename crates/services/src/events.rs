@@ -2,6 +2,7 @@
 //! the `events.publish` job to the event bus, where the process's own subscribers (live streams to
 //! clients) and, with a broker configured, other services receive them.
 
+use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -125,5 +126,57 @@ impl EventBus for LocalBus {
 
     fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
         self.sender.subscribe()
+    }
+}
+
+/// The ids of the last events a consumer handled, so that it drops one delivered again: publishing is
+/// at least once (a publish job that stops after the broker confirmed and before it marked the events
+/// published runs again), and a repeat comes soon after the first delivery.
+#[derive(Debug)]
+pub struct RecentIds {
+    seen: HashSet<String>,
+    order: VecDeque<String>,
+    capacity: usize,
+}
+
+impl RecentIds {
+    /// Remembers up to `capacity` ids (at least one).
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            seen: HashSet::new(),
+            order: VecDeque::new(),
+            capacity: capacity.max(1),
+        }
+    }
+
+    /// Whether `id` is new here (and remembers it); false for one seen among the last `capacity`.
+    pub fn first_time(&mut self, id: &str) -> bool {
+        if self.seen.contains(id) {
+            return false;
+        }
+        if self.order.len() == self.capacity {
+            if let Some(oldest) = self.order.pop_front() {
+                self.seen.remove(&oldest);
+            }
+        }
+        self.seen.insert(id.to_owned());
+        self.order.push_back(id.to_owned());
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_repeated_id_is_dropped_while_remembered_and_the_oldest_is_forgotten_first() {
+        let mut recent = RecentIds::new(2);
+        assert!(recent.first_time("a"));
+        assert!(!recent.first_time("a"));
+        assert!(recent.first_time("b"));
+        assert!(recent.first_time("c"), "a is forgotten now");
+        assert!(!recent.first_time("b"));
+        assert!(recent.first_time("a"));
     }
 }

@@ -314,11 +314,21 @@ impl Application {
     }
 
     /// The notifier role: receives every event, from its durable queue on RabbitMQ when configured,
-    /// else from this process's bus. It counts them (`wearhouse_notifier_events_total`); sending
+    /// else from this process's bus, once (an event delivered again is dropped by its id). It counts them (`wearhouse_notifier_events_total`); sending
     /// notifications comes with the notifications themselves.
     fn start_notifier(&self) -> tokio::task::JoinHandle<()> {
         let counts = self.state.notified.clone();
+        // Events can be delivered twice (publishing is at least once): one seen lately is dropped.
+        let recent = std::sync::Mutex::new(wearhouse_services::events::RecentIds::new(10_000));
         let handle: Arc<dyn Fn(&Event) + Send + Sync> = Arc::new(move |event| {
+            let first = recent
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .first_time(&event.id);
+            if !first {
+                tracing::debug!(event = %event.id, "the notifier dropped an event delivered again");
+                return;
+            }
             counts.record(event);
             tracing::debug!(event = %event.id, kind = %event.kind, "notifier received an event");
         });
