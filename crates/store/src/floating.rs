@@ -158,6 +158,19 @@ impl Rederivation {
     }
 }
 
+/// Sorted inclusive day ranges with those that overlap or touch merged: `(1, 3), (4, 4), (9, 9)` is
+/// `(1, 4), (9, 9)`.
+pub(crate) fn coalesce(sorted: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
+    let mut out: Vec<(i64, i64)> = Vec::with_capacity(sorted.len());
+    for (first, last) in sorted {
+        match out.last_mut() {
+            Some(previous) if first <= previous.1.saturating_add(1) => previous.1 = previous.1.max(last),
+            _ => out.push((first, last)),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -233,6 +246,19 @@ mod tests {
             (Some(60), Some(120))
         );
         assert_eq!(rederive(&moved, &sydney).unwrap(), night);
+    }
+
+    #[test]
+    fn day_ranges_that_overlap_or_touch_are_one() {
+        assert_eq!(
+            coalesce(vec![(1, 3), (2, 2), (4, 4), (9, 9), (10, 12)]),
+            vec![(1, 4), (9, 12)]
+        );
+        assert_eq!(
+            coalesce(vec![(i64::MIN / 4, 5), (7, i64::MAX / 4)]),
+            vec![(i64::MIN / 4, 5), (7, i64::MAX / 4)]
+        );
+        assert!(coalesce(Vec::new()).is_empty());
     }
 
     #[test]

@@ -266,7 +266,10 @@ macro_rules! impl_account_store {
                     .await?;
                     changed_days.extend(done.days.iter().map(|day| (*day, *day)));
                 }
+                // One statement per run of days: the moved samples' days mostly lie in the changed
+                // ranges, and a statement per day made a change of five years' history take seconds.
                 changed_days.sort_unstable();
+                changed_days = $crate::floating::coalesce(changed_days);
                 // The marks come before the profile's update (which writes an event), in the order
                 // sample writers take the same locks. Marks of a change refused below go with its
                 // rollback.
