@@ -12,6 +12,12 @@ pub fn is_zip(head: &[u8]) -> bool {
     head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06")
 }
 
+/// Whether the bytes start a gzip stream (RFC 1952): a compressed file inside an archive, like
+/// Strava's `activities/4242.fit.gz`, whose content is detected once decompressed.
+pub fn is_gzip(head: &[u8]) -> bool {
+    head.starts_with(&[0x1f, 0x8b])
+}
+
 /// Whether the bytes start a FIT file: header size 12 or 14, then `.FIT` at offset 8.
 pub fn is_fit(head: &[u8]) -> bool {
     head.len() >= 12 && matches!(head[0], 12 | 14) && &head[8..12] == b".FIT"

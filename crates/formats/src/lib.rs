@@ -19,6 +19,7 @@ pub mod readers;
 pub mod records;
 pub mod registry;
 pub mod sink;
+pub mod strava;
 pub mod tcx;
 mod track;
 

@@ -19,6 +19,14 @@ pub struct ParsedActivity {
     pub offset_minutes: Option<i16>,
     pub title: Option<String>,
     pub notes: Option<String>,
+    /// A note only its owner sees (Strava's "private notes").
+    pub private_notes: Option<String>,
+    /// The shoes, bike or other equipment used, by the name the athlete gave it.
+    pub gear: Option<String>,
+    /// A ride or run to work or school.
+    pub commute: bool,
+    /// Rating of perceived exertion, 1–10, as the athlete gave it.
+    pub rpe: Option<u8>,
     /// The recording device or app as the file names it ("Garmin Forerunner 945", "StravaGPX iPhone").
     pub device: Option<String>,
     /// The workout's identity, stable across re-exports and across the files it arrives in: the
@@ -48,6 +56,10 @@ impl ParsedActivity {
             offset_minutes: None,
             title: None,
             notes: None,
+            private_notes: None,
+            gear: None,
+            commute: false,
+            rpe: None,
             device: None,
             external_id: None,
             distance: None,

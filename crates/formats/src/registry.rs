@@ -15,6 +15,7 @@ use crate::FormatReader;
 pub static READERS: &[&dyn FormatReader] = &[
     &readers::Fitbit,
     &readers::GoogleFit,
+    &readers::Strava,
     &readers::AppleHealth,
     &readers::Fit,
     &readers::Tcx,
@@ -39,13 +40,15 @@ pub fn detect_alone(name: &str, head: &[u8]) -> Option<&'static dyn FormatReader
 
 /// What can be imported, for the messages that say so (an upload refused, `wearhouse import --help`).
 pub const SUPPORTED_FORMATS: &str = "Wearhouse reads, by their content: an Apple Health export (export.zip, \
-or export.xml alone), FIT, GPX and TCX files, and ZIP archives of any of these (a Fitbit or Google Fit \
-Takeout, say). Files of a Fitbit or Google Fit Takeout uploaded alone also need the name the export \
-gave them (the X-File-Name header, the multipart file name, or the file's own name for the CLI): \
+or export.xml alone), FIT, GPX and TCX files, gzipped FIT, GPX and TCX files inside archives, a Strava bulk export (its ZIP, \
+whose activities.csv gives the recordings their titles, gear and notes), and ZIP archives of any of these \
+(a Fitbit or Google Fit Takeout, say). Files of a Fitbit or Google Fit Takeout, and Strava's \
+activities.csv, uploaded alone also need the name the export gave them (the X-File-Name header, the multipart file name, or the file's own name for the CLI): \
 Fitbit's steps-, distance-, heart_rate-, resting_heart_rate-, moderately_active_minutes-, \
 very_active_minutes-, weight- and sleep-YYYY-MM-DD.json and exercise-N.json; Google Fit's \
 'Daily activity metrics.csv', its per-day YYYY-MM-DD.csv, and the raw_com.google.… and \
-derived_com.google.… JSON of 'All Data' and the session JSON of 'All Sessions'.";
+derived_com.google.… JSON of 'All Data' and the session JSON of 'All Sessions'; Strava's \
+activities.csv (in English).";
 
 /// Why a file uploaded on its own is not imported, named `name` by the client, with `head` its first
 /// bytes: what it looks like, if it is a file Wearhouse knows it should not read, and what can be read.
@@ -93,7 +96,18 @@ mod tests {
         let mut ids: Vec<&str> = READERS.iter().map(|r| r.id()).collect();
         ids.sort_unstable();
         ids.dedup();
-        assert_eq!(ids, ["apple_health", "fit", "fitbit", "google_fit", "gpx", "tcx"]);
+        assert_eq!(
+            ids,
+            [
+                "apple_health",
+                "fit",
+                "fitbit",
+                "google_fit",
+                "gpx",
+                "strava",
+                "tcx"
+            ]
+        );
         for id in ids {
             assert_eq!(reader(id).map(|r| r.id()), Some(id));
         }

@@ -25,6 +25,11 @@ pub struct ActivityRecord {
     /// A route file the workout refers to, as the file names it (an Apple Health workout's
     /// `/workout-routes/route_….gpx`): another entry of the same archive, for the importer to attach.
     pub route_file: Option<String>,
+    /// The file holding the workout's recording, as an index of the export names it (Strava's
+    /// `activities.csv` names `activities/4242.fit.gz`): another entry of the same archive, which the
+    /// importer reads and joins to this record ([`crate::strava::join_recording`]). The record stands
+    /// alone when the entry is missing or holds no workout.
+    pub recording_file: Option<String>,
 }
 
 /// Receives a reader's output in file order. Every method answers whether the reader should go on;

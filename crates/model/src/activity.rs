@@ -386,6 +386,15 @@ pub struct ActivityFields {
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    /// A note for its owner alone, never shown to anyone else whatever the visibility.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_notes: Option<String>,
+    /// The shoes, bike or other equipment used, by the name the athlete gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gear: Option<String>,
+    /// A ride or run to work or school.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub commute: bool,
     #[serde(default)]
     pub visibility: Visibility,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -401,6 +410,7 @@ pub const MAX_LAPS: usize = 10_000;
 pub const MAX_SETS: usize = 1_000;
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_NOTES_CHARS: usize = 10_000;
+pub const MAX_GEAR_CHARS: usize = 200;
 
 impl ActivityFields {
     /// An activity with only its type and times.
@@ -421,6 +431,9 @@ impl ActivityFields {
             rpe: None,
             title: None,
             notes: None,
+            private_notes: None,
+            gear: None,
+            commute: false,
             visibility: Visibility::Private,
             laps: Vec::new(),
             sets: Vec::new(),
@@ -494,6 +507,8 @@ impl ActivityFields {
         };
         text("title", &self.title, MAX_TITLE_CHARS)?;
         text("notes", &self.notes, MAX_NOTES_CHARS)?;
+        text("private_notes", &self.private_notes, MAX_NOTES_CHARS)?;
+        text("gear", &self.gear, MAX_GEAR_CHARS)?;
         if self.laps.len() > MAX_LAPS {
             return Err(InvalidInput::new(
                 "too_many_laps",

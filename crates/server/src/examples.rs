@@ -31,6 +31,8 @@ pub fn run_fields() -> Value {
         "intensity": "moderate",
         "rpe": 6,
         "title": "Morning run along the Spree",
+        "gear": "Pegasus 40",
+        "commute": false,
         "visibility": "private",
         "laps": [
             {"start_offset": 0.0, "duration": 1650.0, "distance": 5000.0, "avg_heart_rate": 145.0, "max_heart_rate": 163.0, "energy": 371.0},

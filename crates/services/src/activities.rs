@@ -72,9 +72,22 @@ pub struct ActivityInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rpe: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 200)]
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 10000)]
     pub notes: Option<String>,
+    /// A note for the owner alone: never shown to anyone else, whatever the visibility.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 10000)]
+    pub private_notes: Option<String>,
+    /// The shoes, bike or other equipment used ("Pegasus 40"), by the name the athlete gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 200)]
+    pub gear: Option<String>,
+    /// A ride or run to work or school; false when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commute: Option<bool>,
     /// private (the default), followers or public.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<wearhouse_model::Visibility>)]
@@ -602,6 +615,10 @@ impl ActivityService {
             fields.moving_time = fields.moving_time.or(c.moving_time);
             fields.title = fields.title.or_else(|| c.title.clone());
             fields.notes = fields.notes.or_else(|| c.notes.clone());
+            fields.private_notes = fields.private_notes.or_else(|| c.private_notes.clone());
+            fields.gear = fields.gear.or_else(|| c.gear.clone());
+            fields.commute |= c.commute;
+            fields.rpe = fields.rpe.or(c.rpe);
             if fields.laps.is_empty() {
                 fields.laps = c.laps.clone();
             }
@@ -762,6 +779,9 @@ pub fn editable_view(fields: &ActivityFields) -> ActivityInput {
         rpe: fields.rpe,
         title: fields.title.clone(),
         notes: fields.notes.clone(),
+        private_notes: fields.private_notes.clone(),
+        gear: fields.gear.clone(),
+        commute: Some(fields.commute),
         visibility: Some(fields.visibility.as_str().to_owned()),
         laps: fields.laps.clone(),
         sets: fields.sets.clone(),
@@ -848,6 +868,9 @@ pub fn validate_fields(input: &ActivityInput, now: Timestamp) -> Result<Activity
         rpe: input.rpe,
         title: clean(&input.title),
         notes: clean(&input.notes),
+        private_notes: clean(&input.private_notes),
+        gear: clean(&input.gear),
+        commute: input.commute.unwrap_or(false),
         visibility,
         laps: input.laps.clone(),
         sets: input.sets.clone(),

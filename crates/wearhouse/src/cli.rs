@@ -158,6 +158,16 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 5)]
         years: u32,
     },
+    /// A Strava bulk export of N activities (the public FIT, GPX and TCX samples, each copy moved to its
+    /// own day) imported end to end, then the same export re-zipped.
+    Strava {
+        /// Folder of the public sample files (…/samples with fit/, gpx/, tcx/).
+        #[arg(long)]
+        samples: PathBuf,
+        /// Activities in the export.
+        #[arg(long, default_value_t = 1_000)]
+        activities: usize,
+    },
     /// Daily summaries over a year of minute-level data from two sources (~1.4 M samples loaded first).
     Summaries {
         /// Timed requests after loading.

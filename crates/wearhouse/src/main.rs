@@ -93,6 +93,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Bench(BenchCommand::TimeZones { years }) => {
                 commands::bench_time_zones::run(&config, years).await
             }
+            Command::Bench(BenchCommand::Strava { samples, activities }) => {
+                commands::bench_strava::run(&config, &samples, activities).await
+            }
             Command::Bench(BenchCommand::Summaries { requests }) => {
                 commands::bench::summaries(&config, requests).await
             }

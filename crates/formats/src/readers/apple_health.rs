@@ -54,6 +54,7 @@ impl FormatReader for AppleHealth {
                         format: self.id(),
                         source_name: workout.source_name,
                         route_file: workout.route_files.into_iter().next(),
+                        recording_file: None,
                     })
                 }
                 HealthRecord::ActivitySummary(_) => {

@@ -6,6 +6,7 @@ mod fit;
 mod fitbit;
 mod google_fit;
 mod gpx;
+mod strava;
 mod tcx;
 
 pub use apple_health::{attach_route, AppleHealth};
@@ -13,6 +14,7 @@ pub use fit::Fit;
 pub use fitbit::Fitbit;
 pub use google_fit::GoogleFit;
 pub use gpx::Gpx;
+pub use strava::Strava;
 pub use tcx::Tcx;
 
 use crate::sink::{ActivityRecord, Flow};
@@ -31,6 +33,7 @@ pub(crate) fn emit_file(file: ParsedFile, format: &'static str, sink: &mut dyn R
             activity,
             format,
             route_file: None,
+            recording_file: None,
         })?;
     }
     for sample in file.samples {

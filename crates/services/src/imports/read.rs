@@ -7,19 +7,23 @@
 //! first bytes. Only two things belong to the archive rather than a reader: the zip-bomb limits, and
 //! Apple Health workouts whose routes are other entries of the export.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufReader, Cursor, Read, Seek};
+use std::io::{BufRead, BufReader, Cursor, Read, Seek};
 use std::ops::ControlFlow;
 use std::path::Path;
+use std::rc::Rc;
+
+use flate2::read::GzDecoder;
 
 use tokio::sync::mpsc::Sender;
 use wearhouse_formats::apple_health::UnmappedRecord;
-use wearhouse_formats::detect::{is_zip, SNIFF_LEN};
+use wearhouse_formats::detect::{is_gzip, is_zip, SNIFF_LEN};
 use wearhouse_formats::readers::attach_route;
 use wearhouse_formats::{
-    registry, ActivityRecord, Flow, FormatError, FormatReader, Location, ParsedActivity, ParsedSample,
-    ReadContext, RecordSink, Warning,
+    registry, ActivityRecord, Collected, Flow, FormatError, FormatReader, Location, ParsedActivity,
+    ParsedSample, ReadContext, RecordSink, Warning,
 };
 
 /// Samples per batch sent to the writer: large enough that per-transaction costs vanish, small enough to
@@ -250,12 +254,17 @@ fn read_zip<R: Read + Seek>(
     }
     let names: Vec<String> = archive.file_names().map(str::to_owned).collect();
     sink.routes = Some(PendingRoutes::new());
+    sink.recordings = Some(PendingRoutes::new());
     // The sink remembers when the writer hung up and every entry starts by asking it, so its answers
     // to single chunks (`let _ = sink…`) need not be checked one by one.
     let mut read_bytes = 0u64;
-    // Apple Health first, so its routes can be attached as they are met.
+    // Bytes the archive expands to: the entries' declared sizes, plus what compressed entries inside
+    // it turn out to expand to beyond theirs as they are read.
+    let mut expanded = total;
+    // The indexes first (Apple Health's export.xml, Strava's activities.csv), so the workouts that
+    // name other entries wait for them and are completed as they are met.
     let mut ordered: Vec<&String> = names.iter().collect();
-    ordered.sort_by_key(|n| !n.ends_with("export.xml"));
+    ordered.sort_by_key(|n| !leads(n));
     for name in ordered {
         if sink.closed {
             return Ok(());
@@ -276,74 +285,183 @@ fn read_zip<R: Read + Seek>(
         let entry = archive.by_name(name)?;
         let declared = entry.size();
         // Never trust the declared size alone: stop at it plus one byte.
-        let mut entry = Watched::new(entry.take(declared.saturating_add(1)));
-        let head = match read_head(&mut entry) {
+        let watch = Rc::new(WatchState::default());
+        let mut raw = Watched::new(entry.take(declared.saturating_add(1)), Rc::clone(&watch));
+        let head = match read_head(&mut raw) {
             Ok(head) => head,
             Err(e) => {
                 let _ = sink.entry_warning("unreadable_entry", name, format!("{name}: {e}"));
                 continue;
             }
         };
-        let Some(reader) = registry::detect(name, &head) else {
-            let _ = sink.skipped("unknown_entry", 1);
-            continue;
+        let at = Entry {
+            name,
+            declared,
+            watch: &watch,
         };
-        if let Some(limit) = reader.size_limit().filter(|limit| declared > *limit) {
-            let _ = sink.entry_warning(
-                "entry_too_large",
-                name,
-                format!(
-                    "{name}: {declared} bytes; {} entries are read up to {} MB, so it was skipped",
-                    reader.id(),
-                    limit / (1024 * 1024)
-                ),
-            );
+        if !is_gzip(&head) {
+            let body = Cursor::new(head).chain(raw);
+            read_entry(&at, name, None, body, ctx, sink, &mut read_bytes)?;
             continue;
         }
-        let mut input = BufReader::with_capacity(READ_BUFFER, Cursor::new(head).chain(entry));
-        if reader.id() == "gpx" && sink.route_waits_for(name) {
-            let mut bytes = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
-            if let Err(e) = input.read_to_end(&mut bytes) {
-                // The workouts stay waiting and are stored without their route.
-                let _ = sink.entry_warning("unreadable_entry", name, format!("{name}: {e}"));
-                continue;
-            }
-            read_bytes += declared;
-            let _ = sink.attach_route(name, &bytes, read_bytes);
-            continue;
-        }
-        sink.start(reader, Some(name), read_bytes);
-        if let Err(e) = reader.read(&mut input, name, ctx, sink) {
-            if sink.given > 0 {
-                return Err(ReadError {
-                    code: e.code,
-                    detail: format!("{name}: {e}"),
-                });
-            }
-            let watched = &input.get_ref().get_ref().1;
-            // The entry went on past the size the archive's directory gave it: a crafted archive, read
-            // no further than that size (and never past the reader's limit).
-            if watched.read > declared || e.code == "file_too_large" {
+        // A compressed file inside the archive (`activities/4242.fit.gz`): held to the archive's
+        // limits as it is decompressed, whatever its header says it expands to.
+        let room = limits
+            .max_total_bytes
+            .saturating_sub(expanded)
+            .saturating_add(declared);
+        let cap = Rc::new(CapState::new(declared.saturating_mul(limits.max_ratio).min(room)));
+        let mut body = Capped::new(GzDecoder::new(Cursor::new(head).chain(raw)), Rc::clone(&cap));
+        let inner_head = match read_head(&mut body) {
+            Ok(head) => head,
+            Err(e) => {
+                cap.check(name, &limits)?;
                 let _ = sink.entry_warning(
-                    "entry_too_large",
+                    "unreadable_entry",
                     name,
-                    format!("{name}: holds more than the {declared} bytes the archive says; skipped"),
+                    format!("{name}: not readable gzip: {e}"),
                 );
                 continue;
             }
-            let code = if watched.failed {
-                "unreadable_entry"
-            } else {
-                e.code
-            };
-            let _ = sink.entry_warning(code, name, format!("{name}: {}", e.detail));
-            continue;
-        }
-        read_bytes += declared;
-        let _ = sink.finish(read_bytes);
+        };
+        let inner_name = name
+            .strip_suffix(".gz")
+            .or_else(|| name.strip_suffix(".GZ"))
+            .unwrap_or(name);
+        let body = Cursor::new(inner_head).chain(body);
+        let result = read_entry(&at, inner_name, Some(&cap), body, ctx, sink, &mut read_bytes);
+        cap.check(name, &limits)?;
+        result?;
+        expanded = expanded.saturating_add(cap.read.get().saturating_sub(declared));
     }
-    // Workouts whose route file was missing still count.
+    // Workouts whose route or recording file was missing still count.
     let _ = sink.send_waiting();
+    Ok(())
+}
+
+/// Whether an archive entry is an index whose workouts name other entries of the archive, read
+/// before every other entry.
+fn leads(name: &str) -> bool {
+    name.ends_with("export.xml") || wearhouse_formats::strava::is_activities_csv(name)
+}
+
+/// The archive entry being read: its path, the size its directory gives, and how reading it went.
+struct Entry<'a> {
+    name: &'a str,
+    declared: u64,
+    watch: &'a WatchState,
+}
+
+/// Reads one archive entry whose content goes by `content_name` (its path, or the path without `.gz`
+/// for a compressed one, then `cap` holds what it may expand to) and is `body` (its first bytes
+/// included), with the reader the registry names for it.
+///
+/// An entry no reader knows is skipped (`unknown_entry`); one that cannot be read is a warning, unless
+/// its reader had already given records, which could not be told apart from the ones it would have
+/// given: then the import fails (and is rolled back). A route or recording a workout waits for is read
+/// whole and completes that workout.
+fn read_entry(
+    at: &Entry<'_>,
+    content_name: &str,
+    cap: Option<&CapState>,
+    body: impl Read,
+    ctx: &ReadContext,
+    sink: &mut ChunkSink<'_>,
+    read_bytes: &mut u64,
+) -> Result<(), ReadError> {
+    let name = at.name;
+    let mut input = BufReader::with_capacity(READ_BUFFER, body);
+    let head = match input.fill_buf() {
+        Ok(buf) => buf[..buf.len().min(SNIFF_LEN)].to_vec(),
+        Err(e) => {
+            let _ = sink.entry_warning("unreadable_entry", name, format!("{name}: {e}"));
+            return Ok(());
+        }
+    };
+    let Some(reader) = registry::detect(content_name, &head) else {
+        let _ = sink.skipped("unknown_entry", 1);
+        return Ok(());
+    };
+    // A compressed entry's size says nothing of its content's: the reader's limit holds as it reads.
+    let limit = reader
+        .size_limit()
+        .filter(|limit| cap.is_none() && at.declared > *limit);
+    if let Some(limit) = limit {
+        let _ = sink.entry_warning(
+            "entry_too_large",
+            name,
+            format!(
+                "{name}: {} bytes; {} entries are read up to {} MB, so it was skipped",
+                at.declared,
+                reader.id(),
+                limit / (1024 * 1024)
+            ),
+        );
+        return Ok(());
+    }
+    if sink.recording_waits_for(name) {
+        let mut recorded = Collected::default();
+        let result = reader.read(&mut input, content_name, ctx, &mut recorded);
+        if let Some(cap) = cap {
+            if cap.exceeded.get() {
+                return Ok(());
+            }
+        }
+        if let Err(e) = result {
+            // The workouts it completes are stored as their index describes them.
+            let _ = sink.entry_warning(e.code, name, format!("{name}: {}", e.detail));
+            recorded = Collected::default();
+        }
+        *read_bytes += at.declared;
+        let _ = sink.join_recording(name, reader, recorded, *read_bytes);
+        return Ok(());
+    }
+    if reader.id() == "gpx" && sink.route_waits_for(name) {
+        let mut bytes = Vec::with_capacity(usize::try_from(at.declared).unwrap_or(0));
+        if let Err(e) = input.read_to_end(&mut bytes) {
+            // The workouts stay waiting and are stored without their route.
+            let _ = sink.entry_warning("unreadable_entry", name, format!("{name}: {e}"));
+            return Ok(());
+        }
+        *read_bytes += at.declared;
+        let _ = sink.attach_route(name, &bytes, *read_bytes);
+        return Ok(());
+    }
+    sink.start(reader, Some(name), *read_bytes);
+    if let Err(e) = reader.read(&mut input, content_name, ctx, sink) {
+        if cap.is_some_and(|cap| cap.exceeded.get()) {
+            return Ok(());
+        }
+        if sink.given > 0 {
+            return Err(ReadError {
+                code: e.code,
+                detail: format!("{name}: {e}"),
+            });
+        }
+        // The entry went on past the size the archive's directory gave it: a crafted archive, read
+        // no further than that size (and never past the reader's limit).
+        if at.watch.read.get() > at.declared || e.code == "file_too_large" {
+            let detail = if e.code == "file_too_large" {
+                format!("{name}: {}; skipped", e.detail)
+            } else {
+                format!(
+                    "{name}: holds more than the {} bytes the archive says; skipped",
+                    at.declared
+                )
+            };
+            let _ = sink.entry_warning("entry_too_large", name, detail);
+            return Ok(());
+        }
+        let code = if at.watch.failed.get() {
+            "unreadable_entry"
+        } else {
+            e.code
+        };
+        let _ = sink.entry_warning(code, name, format!("{name}: {}", e.detail));
+        return Ok(());
+    }
+    *read_bytes += at.declared;
+    let _ = sink.finish(*read_bytes);
     Ok(())
 }
 
@@ -370,6 +488,9 @@ struct ChunkSink<'a> {
     given: u64,
     /// In an archive, workouts waiting for a route entry; `None` for a file on its own.
     routes: Option<PendingRoutes>,
+    /// In an archive, workouts waiting for the entry holding their recording (Strava's rows);
+    /// `None` for a file on its own.
+    recordings: Option<PendingRoutes>,
 }
 
 impl<'a> ChunkSink<'a> {
@@ -385,6 +506,7 @@ impl<'a> ChunkSink<'a> {
             raw: Vec::new(),
             given: 0,
             routes: None,
+            recordings: None,
         }
     }
 
@@ -485,13 +607,88 @@ impl<'a> ChunkSink<'a> {
         self.send(Chunk::Progress { bytes: read_bytes })
     }
 
-    /// Sends workouts still waiting for a route file, without one.
+    /// Sends workouts still waiting for a route or recording file, without one.
     fn send_waiting(&mut self) -> Flow {
-        let waiting = self.routes.take().unwrap_or_default();
+        let mut waiting = self.routes.take().unwrap_or_default();
+        waiting.extend(self.recordings.take().unwrap_or_default());
         for (provider, record) in waiting.into_values().flatten() {
             self.send_activity(provider, record)?;
         }
         ControlFlow::Continue(())
+    }
+
+    /// The key of the waiting recording an archive entry is: its path, or the path without the
+    /// folders in front of it (a Strava export unpacked and zipped again as `export_42/…`).
+    fn recording_key(&self, name: &str) -> Option<String> {
+        let recordings = self.recordings.as_ref()?;
+        let mut key = name;
+        loop {
+            if recordings.contains_key(key) {
+                return Some(key.to_owned());
+            }
+            key = key.split_once('/')?.1;
+        }
+    }
+
+    fn recording_waits_for(&self, name: &str) -> bool {
+        self.recording_key(name).is_some()
+    }
+
+    /// Sends the workouts waiting for the recording entry `name`, each joined to what `reader` read
+    /// from it (`recorded`); `read_bytes` is the archive's progress after it.
+    fn join_recording(
+        &mut self,
+        name: &str,
+        reader: &'static dyn FormatReader,
+        recorded: Collected,
+        read_bytes: u64,
+    ) -> Flow {
+        let waiting = self
+            .recording_key(name)
+            .and_then(|key| self.recordings.as_mut()?.remove(&key))
+            .unwrap_or_default();
+        if !recorded.warnings.is_empty() {
+            let warnings = recorded
+                .warnings
+                .into_iter()
+                .map(|w| Warning {
+                    detail: format!("{name}: {}", w.detail),
+                    ..w
+                })
+                .collect();
+            self.send(Chunk::Warnings(warnings))?;
+        }
+        for (reason, count) in recorded.skipped {
+            self.send(Chunk::Skipped { reason, count })?;
+        }
+        let sessions: Vec<ParsedActivity> = recorded.activities.iter().map(|r| r.activity.clone()).collect();
+        let source_name = recorded.activities.iter().find_map(|r| r.source_name.clone());
+        for (provider, record) in waiting {
+            let format = if sessions.is_empty() {
+                record.format
+            } else {
+                reader.id()
+            };
+            for activity in wearhouse_formats::strava::join_recording(record.activity, sessions.clone()) {
+                self.send_activity(
+                    provider,
+                    ActivityRecord {
+                        activity,
+                        format,
+                        source_name: source_name.clone().or(record.source_name.clone()),
+                        route_file: None,
+                        recording_file: None,
+                    },
+                )?;
+            }
+        }
+        if !recorded.samples.is_empty() {
+            self.send(Chunk::Samples {
+                provider: reader.provider().as_str(),
+                samples: recorded.samples,
+            })?;
+        }
+        self.send(Chunk::Progress { bytes: read_bytes })
     }
 }
 
@@ -516,13 +713,18 @@ impl RecordSink for ChunkSink<'_> {
     fn activity(&mut self, record: ActivityRecord) -> Flow {
         self.given += 1;
         let provider = self.provider;
-        match (&record.route_file, &mut self.routes) {
-            (Some(route), Some(routes)) => {
-                let key = route.trim_start_matches('/').to_owned();
-                routes.entry(key).or_default().push((provider, record));
+        let waiting = match (&record.route_file, &record.recording_file) {
+            (Some(route), _) => self.routes.as_mut().map(|w| (w, route)),
+            (None, Some(recording)) => self.recordings.as_mut().map(|w| (w, recording)),
+            (None, None) => None,
+        };
+        match waiting {
+            Some((waiting, file)) => {
+                let key = file.trim_start_matches('/').to_owned();
+                waiting.entry(key).or_default().push((provider, record));
                 ControlFlow::Continue(())
             }
-            _ => self.send_activity(provider, record),
+            None => self.send_activity(provider, record),
         }
     }
 
@@ -566,22 +768,24 @@ impl RecordSink for ChunkSink<'_> {
     }
 }
 
-/// An input that remembers whether reading it failed, so an entry the archive could not deliver
-/// (`unreadable_entry`) is told apart from one whose content its reader refused.
+/// How reading an archive entry went, shared with the code that reads through it: whether the archive
+/// failed to deliver it (`unreadable_entry`, told apart from content its reader refused), and how many
+/// bytes it gave.
+#[derive(Debug, Default)]
+struct WatchState {
+    failed: Cell<bool>,
+    read: Cell<u64>,
+}
+
+/// An archive entry's bytes, counted into a [`WatchState`].
 struct Watched<R> {
     inner: R,
-    failed: bool,
-    /// Bytes read so far.
-    read: u64,
+    state: Rc<WatchState>,
 }
 
 impl<R> Watched<R> {
-    fn new(inner: R) -> Self {
-        Self {
-            inner,
-            failed: false,
-            read: 0,
-        }
+    fn new(inner: R, state: Rc<WatchState>) -> Self {
+        Self { inner, state }
     }
 }
 
@@ -589,14 +793,83 @@ impl<R: Read> Read for Watched<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let result = self.inner.read(buf);
         if let Ok(n) = result {
-            self.read += n as u64;
+            self.state.read.set(self.state.read.get() + n as u64);
         }
         if result
             .as_ref()
             .is_err_and(|e| e.kind() != std::io::ErrorKind::Interrupted)
         {
-            self.failed = true;
+            self.state.failed.set(true);
         }
         result
+    }
+}
+
+/// What a compressed entry may expand to, and what it has so far.
+#[derive(Debug)]
+struct CapState {
+    limit: u64,
+    read: Cell<u64>,
+    exceeded: Cell<bool>,
+}
+
+impl CapState {
+    fn new(limit: u64) -> Self {
+        Self {
+            limit,
+            read: Cell::new(0),
+            exceeded: Cell::new(false),
+        }
+    }
+
+    /// Fails the import when the entry `name` expanded beyond what the archive may: the same
+    /// `archive_too_large` as an archive whose directory declares too much.
+    fn check(&self, name: &str, limits: &ArchiveLimits) -> Result<(), ReadError> {
+        if !self.exceeded.get() {
+            return Ok(());
+        }
+        Err(ReadError {
+            code: "archive_too_large",
+            detail: format!(
+                "{name} expands to more than {} bytes as it is decompressed; compressed files in archives may \
+                 expand at most {}× and the archive to {} bytes in all",
+                self.limit, limits.max_ratio, limits.max_total_bytes
+            ),
+        })
+    }
+}
+
+/// A decompressing reader that stops with an error once it has given [`CapState::limit`] bytes, so
+/// that a small compressed entry never expands without bound (a gzip bomb).
+struct Capped<R> {
+    inner: R,
+    state: Rc<CapState>,
+}
+
+impl<R> Capped<R> {
+    fn new(inner: R, state: Rc<CapState>) -> Self {
+        Self { inner, state }
+    }
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.state.read.get();
+        if read >= self.state.limit {
+            // One byte more tells a stream that ends exactly at the limit from one that goes on.
+            let mut probe = [0u8; 1];
+            if self.inner.read(&mut probe)? == 0 {
+                return Ok(0);
+            }
+            self.state.exceeded.set(true);
+            return Err(std::io::Error::other(
+                "the compressed file expands beyond the archive's limits",
+            ));
+        }
+        let room = usize::try_from(self.state.limit - read).unwrap_or(usize::MAX);
+        let n = buf.len().min(room);
+        let got = self.inner.read(&mut buf[..n])?;
+        self.state.read.set(read + got as u64);
+        Ok(got)
     }
 }

@@ -130,6 +130,21 @@ fn more_complete(item: &NewActivity, stored: &ActivityRecord) -> bool {
         && completeness(&item.fields) > completeness(&stored.fields)
 }
 
+/// Whether `item`, the same workout as `stored` read from another file, says something about it that
+/// `stored` does not (a title, notes, gear, the commute flag, the effort), for a stored workout that is
+/// neither trashed nor merged away.
+fn fills_in(item: &NewActivity, stored: &ActivityRecord) -> bool {
+    let (new, old) = (&item.fields, &stored.fields);
+    stored.deleted_at.is_none()
+        && stored.merged_into.is_none()
+        && ((new.title.is_some() && old.title.is_none())
+            || (new.notes.is_some() && old.notes.is_none())
+            || (new.private_notes.is_some() && old.private_notes.is_none())
+            || (new.gear.is_some() && old.gear.is_none())
+            || (new.commute && !old.commute)
+            || (new.rpe.is_some() && old.rpe.is_none()))
+}
+
 /// Activities stored per transaction: an Apple Health export lists hundreds of workouts in a row.
 const ACTIVITY_BATCH: usize = 100;
 
@@ -394,6 +409,18 @@ impl<'a> Writer<'a> {
                 .take(wearhouse_model::activity::MAX_NOTES_CHARS)
                 .collect()
         });
+        fields.private_notes = a.private_notes.map(|t| {
+            t.chars()
+                .take(wearhouse_model::activity::MAX_NOTES_CHARS)
+                .collect()
+        });
+        fields.gear = a.gear.map(|t| {
+            t.chars()
+                .take(wearhouse_model::activity::MAX_GEAR_CHARS)
+                .collect()
+        });
+        fields.commute = a.commute;
+        fields.rpe = a.rpe;
         fields.laps = a.laps;
         fields.sets = a.sets;
         if let Err(e) = fields.validate() {
@@ -468,6 +495,10 @@ impl<'a> Writer<'a> {
                         self.progress.duplicates += 1;
                     }
                 }
+                Created::Existing(stored) if fills_in(item, &stored) => {
+                    self.fill_in(item, &stored).await?;
+                    self.progress.duplicates += 1;
+                }
                 Created::Existing(_) => self.progress.duplicates += 1,
             }
         }
@@ -487,6 +518,39 @@ impl<'a> Writer<'a> {
                 .await?;
         }
         Ok(())
+    }
+
+    /// Gives a stored workout what another service wrote about it and it lacks (a FIT file uploaded
+    /// first, then the Strava export whose row names the same recording: its title, notes, gear,
+    /// commute flag). Words the user wrote in Wearhouse stay; a concurrent edit wins.
+    async fn fill_in(&mut self, item: &NewActivity, stored: &ActivityRecord) -> Result<(), ServiceError> {
+        let revisions = self
+            .service
+            .store
+            .activities
+            .revisions(self.user, &stored.id)
+            .await?;
+        if revisions.iter().any(|r| r.change == RevisionChange::Update) {
+            return Ok(());
+        }
+        let (new, mut fields) = (&item.fields, stored.fields.clone());
+        fields.title = fields.title.or_else(|| new.title.clone());
+        fields.notes = fields.notes.or_else(|| new.notes.clone());
+        fields.private_notes = fields.private_notes.or_else(|| new.private_notes.clone());
+        fields.gear = fields.gear.or_else(|| new.gear.clone());
+        fields.commute |= new.commute;
+        fields.rpe = fields.rpe.or(new.rpe);
+        let now = self.service.clock.now();
+        let result = self
+            .service
+            .store
+            .activities
+            .update_activity(self.user, &stored.id, stored.revision, &fields, now)
+            .await;
+        match result {
+            Ok(_) | Err(StoreError::Conflict { .. } | StoreError::NotFound) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Gives a stored activity the copy of its recording that this import read: a more complete one, or
@@ -513,6 +577,10 @@ impl<'a> Writer<'a> {
         if revisions.iter().any(|r| r.change == RevisionChange::Update) {
             fields.title.clone_from(&stored.fields.title);
             fields.notes.clone_from(&stored.fields.notes);
+            fields.private_notes.clone_from(&stored.fields.private_notes);
+            fields.gear.clone_from(&stored.fields.gear);
+            fields.commute = stored.fields.commute;
+            fields.rpe = stored.fields.rpe;
             fields.visibility = stored.fields.visibility;
             fields.activity_type = stored.fields.activity_type;
         }

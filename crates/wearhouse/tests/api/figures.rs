@@ -22,6 +22,7 @@ mod fit;
 mod fitbit;
 mod google_fit;
 mod served;
+pub(crate) mod strava;
 mod tracks;
 mod truth;
 
@@ -36,6 +37,7 @@ use fit::{fit_activity_truth, fit_monitoring_truth, fit_weight_truth, Person};
 use fitbit::fitbit_truth;
 use google_fit::google_fit_truth;
 use served::{snapshot, Window};
+use strava::strava_export;
 use tracks::{gpx_truth, tcx_truth};
 use truth::Truth;
 
@@ -253,6 +255,27 @@ async fn tcx_activity_figures_match_the_file() {
         &truth,
         ("ride.tcx", bytes.clone()),
         ("ride.zip", wrapped("ride.tcx", bytes)),
+    )
+    .await;
+}
+
+/// A Strava bulk export of the FIT, GPX and TCX fixtures (two of them gzipped, as Strava stores them)
+/// and a workout entered by hand: each recording is joined to its row of `activities.csv`, and the
+/// figures are the recordings' own. Read again as another archive (the entries in reverse order,
+/// stored rather than deflated), it adds nothing.
+#[tokio::test]
+async fn strava_export_figures_match_its_recordings() {
+    let (entries, truth) = strava_export(&zone("Europe/Berlin"));
+    let export = crate::harness::zip_with(&entries, zip::CompressionMethod::Deflated);
+    let mut reordered = entries.clone();
+    reordered.reverse();
+    let copy = crate::harness::zip_with(&reordered, zip::CompressionMethod::Stored);
+    conform(
+        "strava export",
+        json!({"time_zone": "Europe/Berlin"}),
+        &truth,
+        ("export_4242.zip", export),
+        ("strava-again.zip", copy),
     )
     .await;
 }

@@ -30,6 +30,7 @@ mod recordings;
 mod response_cache;
 mod samples;
 mod sessions;
+mod strava_export;
 mod streams;
 mod summaries;
 mod time_zones;

@@ -394,14 +394,16 @@ export interface paths {
         get: operations["list_imports"];
         put?: never;
         /**
-         * Upload a file to import: an Apple Health `export.zip` or `export.xml`, a FIT, GPX or TCX file, or a
-         *     Fitbit or Google Fit Takeout archive, as the raw body (name it with `X-File-Name`) or as a
+         * Upload a file to import: an Apple Health `export.zip` or `export.xml`, a FIT, GPX or TCX file, a
+         *     Strava bulk export (its ZIP: `activities.csv` joined to the `activities/` FIT, GPX and TCX files,
+         *     gzipped or not), or a Fitbit or Google Fit Takeout archive, as the raw body (name it with `X-File-Name`) or as a
          *     `multipart/form-data` file field, up to 4 GB. These are recognised by their content. A file of a
          *     Takeout uploaded on its own also needs the name the export gave it (`X-File-Name` or the
          *     multipart file name): Fitbit's `steps-`, `distance-`, `heart_rate-`, `resting_heart_rate-`,
          *     `moderately_active_minutes-`, `very_active_minutes-`, `weight-` and `sleep-YYYY-MM-DD.json` and
          *     `exercise-N.json`; Google Fit's `Daily activity metrics.csv`, per-day `YYYY-MM-DD.csv`, and the
-         *     `All Data` and `All Sessions` JSON files. Apple's `export_cda.xml` is not read (it repeats
+         *     `All Data` and `All Sessions` JSON files; Strava's `activities.csv` (its workouts without their
+         *     recordings). Apple's `export_cda.xml` is not read (it repeats
          *     `export.xml`); the refusal says so. An account streams at most two uploads at once, and an
          *     upload that sends nothing for a minute is ended. The format is detected from the content. The file is
          *     written to disk as it arrives and imported in the background: follow `status_url`. A file already
@@ -998,11 +1000,13 @@ export interface components {
          *       "activities": [
          *         {
          *           "avg_heart_rate": 148,
+         *           "commute": false,
          *           "distance": 8200,
          *           "duration": 2700,
          *           "elevation_gain": 64,
          *           "energy": 612,
          *           "external_id": "garmin-18734512233",
+         *           "gear": "Pegasus 40",
          *           "intensity": "moderate",
          *           "laps": [
          *             {
@@ -1080,11 +1084,13 @@ export interface components {
          * @description A new activity.
          * @example {
          *       "avg_heart_rate": 148,
+         *       "commute": false,
          *       "distance": 8200,
          *       "duration": 2700,
          *       "elevation_gain": 64,
          *       "energy": 612,
          *       "external_id": "garmin-18734512233",
+         *       "gear": "Pegasus 40",
          *       "intensity": "moderate",
          *       "laps": [
          *         {
@@ -1124,6 +1130,8 @@ export interface components {
         ActivityBody: {
             /** Format: double */
             avg_heart_rate?: number | null;
+            /** @description A ride or run to work or school; false when omitted. */
+            commute?: boolean | null;
             /** Format: double */
             distance?: number | null;
             /**
@@ -1139,6 +1147,8 @@ export interface components {
             energy?: number | null;
             /** @description The client's id for it: creating a second activity with the same external id returns the first. */
             external_id?: string | null;
+            /** @description The shoes, bike or other equipment used ("Pegasus 40"), by the name the athlete gave it. */
+            gear?: string | null;
             intensity?: null | components["schemas"]["Intensity"];
             laps?: components["schemas"]["Lap"][];
             /** Format: double */
@@ -1146,6 +1156,8 @@ export interface components {
             /** Format: double */
             moving_time?: number | null;
             notes?: string | null;
+            /** @description A note for the owner alone: never shown to anyone else, whatever the visibility. */
+            private_notes?: string | null;
             /** Format: int32 */
             rpe?: number | null;
             sets?: components["schemas"]["StrengthSet"][];
@@ -1166,6 +1178,8 @@ export interface components {
         ActivityInput: {
             /** Format: double */
             avg_heart_rate?: number | null;
+            /** @description A ride or run to work or school; false when omitted. */
+            commute?: boolean | null;
             /** Format: double */
             distance?: number | null;
             /**
@@ -1179,6 +1193,8 @@ export interface components {
             end?: string | null;
             /** Format: double */
             energy?: number | null;
+            /** @description The shoes, bike or other equipment used ("Pegasus 40"), by the name the athlete gave it. */
+            gear?: string | null;
             intensity?: null | components["schemas"]["Intensity"];
             laps?: components["schemas"]["Lap"][];
             /** Format: double */
@@ -1186,6 +1202,8 @@ export interface components {
             /** Format: double */
             moving_time?: number | null;
             notes?: string | null;
+            /** @description A note for the owner alone: never shown to anyone else, whatever the visibility. */
+            private_notes?: string | null;
             /** Format: int32 */
             rpe?: number | null;
             sets?: components["schemas"]["StrengthSet"][];
@@ -1202,6 +1220,7 @@ export interface components {
          *       "items": [
          *         {
          *           "avg_heart_rate": 148,
+         *           "commute": false,
          *           "created_at": "2025-06-14T05:52:10.418263Z",
          *           "distance": 8200,
          *           "duration": 2700,
@@ -1209,6 +1228,7 @@ export interface components {
          *           "end": "2025-06-14T07:35:00+02:00",
          *           "energy": 612,
          *           "external_id": "garmin-18734512233",
+         *           "gear": "Pegasus 40",
          *           "id": "act_01976cfed7107e6a94fcbbea4561a6f7",
          *           "intensity": "moderate",
          *           "laps": [
@@ -1261,6 +1281,7 @@ export interface components {
          * @description An activity as stored.
          * @example {
          *       "avg_heart_rate": 148,
+         *       "commute": false,
          *       "created_at": "2025-06-14T05:52:10.418263Z",
          *       "distance": 8200,
          *       "duration": 2700,
@@ -1268,6 +1289,7 @@ export interface components {
          *       "end": "2025-06-14T07:35:00+02:00",
          *       "energy": 612,
          *       "external_id": "garmin-18734512233",
+         *       "gear": "Pegasus 40",
          *       "id": "act_01976cfed7107e6a94fcbbea4561a6f7",
          *       "intensity": "moderate",
          *       "laps": [
@@ -1305,6 +1327,8 @@ export interface components {
         ActivityView: {
             /** Format: double */
             avg_heart_rate?: number | null;
+            /** @description A ride or run to work or school; false when omitted. */
+            commute?: boolean | null;
             created_at: string;
             /** @description Set while the activity is in the trash. */
             deleted_at?: string | null;
@@ -1322,6 +1346,8 @@ export interface components {
             /** Format: double */
             energy?: number | null;
             external_id?: string | null;
+            /** @description The shoes, bike or other equipment used ("Pegasus 40"), by the name the athlete gave it. */
+            gear?: string | null;
             id: string;
             intensity?: null | components["schemas"]["Intensity"];
             laps?: components["schemas"]["Lap"][];
@@ -1332,6 +1358,8 @@ export interface components {
             /** Format: double */
             moving_time?: number | null;
             notes?: string | null;
+            /** @description A note for the owner alone: never shown to anyone else, whatever the visibility. */
+            private_notes?: string | null;
             /** @description When a trashed activity will be removed for good. */
             purge_at?: string | null;
             /**
@@ -1560,6 +1588,7 @@ export interface components {
          *         },
          *         {
          *           "avg_heart_rate": 148,
+         *           "commute": false,
          *           "created_at": "2025-06-14T05:52:10.418263Z",
          *           "distance": 8200,
          *           "duration": 2700,
@@ -1567,6 +1596,7 @@ export interface components {
          *           "end": "2025-06-14T07:35:00+02:00",
          *           "energy": 612,
          *           "external_id": "garmin-18734512233",
+         *           "gear": "Pegasus 40",
          *           "id": "act_01976cfed7107e6a94fcbbea4561a6f7",
          *           "intensity": "moderate",
          *           "laps": [
@@ -1759,6 +1789,7 @@ export interface components {
          * @example {
          *       "first": {
          *         "avg_heart_rate": 148,
+         *         "commute": false,
          *         "created_at": "2025-06-14T05:52:10.418263Z",
          *         "distance": 8200,
          *         "duration": 2700,
@@ -1766,6 +1797,7 @@ export interface components {
          *         "end": "2025-06-14T07:35:00+02:00",
          *         "energy": 612,
          *         "external_id": "garmin-18734512233",
+         *         "gear": "Pegasus 40",
          *         "id": "act_01976cfed7107e6a94fcbbea4561a6f7",
          *         "intensity": "moderate",
          *         "laps": [
@@ -2731,11 +2763,13 @@ export interface components {
          *         {
          *           "activity": {
          *             "avg_heart_rate": 148,
+         *             "commute": false,
          *             "distance": 8200,
          *             "duration": 2700,
          *             "elevation_gain": 64,
          *             "end": "2025-06-14T07:35:00+02:00",
          *             "energy": 612,
+         *             "gear": "Pegasus 40",
          *             "intensity": "moderate",
          *             "laps": [
          *               {
@@ -2772,11 +2806,13 @@ export interface components {
          *         {
          *           "activity": {
          *             "avg_heart_rate": 148,
+         *             "commute": false,
          *             "distance": 8200,
          *             "duration": 2700,
          *             "elevation_gain": 64,
          *             "end": "2025-06-14T07:35:00+02:00",
          *             "energy": 612,
+         *             "gear": "Pegasus 40",
          *             "intensity": "moderate",
          *             "laps": [
          *               {
@@ -3747,6 +3783,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "avg_heart_rate": 148,
+                     *       "commute": false,
                      *       "created_at": "2025-06-14T05:52:10.418263Z",
                      *       "deleted_at": "2025-06-14T09:03:27.551902Z",
                      *       "distance": 8200,
@@ -3755,6 +3792,7 @@ export interface operations {
                      *       "end": "2025-06-14T07:35:00+02:00",
                      *       "energy": 612,
                      *       "external_id": "garmin-18734512233",
+                     *       "gear": "Pegasus 40",
                      *       "id": "act_01976cfed7107e6a94fcbbea4561a6f7",
                      *       "intensity": "moderate",
                      *       "laps": [
@@ -4460,6 +4498,7 @@ export interface operations {
                      *       {
                      *         "first": {
                      *           "avg_heart_rate": 148,
+                     *           "commute": false,
                      *           "created_at": "2025-06-14T05:52:10.418263Z",
                      *           "distance": 8200,
                      *           "duration": 2700,
@@ -4467,6 +4506,7 @@ export interface operations {
                      *           "end": "2025-06-14T07:35:00+02:00",
                      *           "energy": 612,
                      *           "external_id": "garmin-18734512233",
+                     *           "gear": "Pegasus 40",
                      *           "id": "act_01976cfed7107e6a94fcbbea4561a6f7",
                      *           "intensity": "moderate",
                      *           "laps": [
@@ -8434,6 +8474,7 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "avg_heart_rate": 148,
+                     *           "commute": false,
                      *           "created_at": "2025-06-14T05:52:10.418263Z",
                      *           "deleted_at": "2025-06-14T09:03:27.551902Z",
                      *           "distance": 8200,
@@ -8442,6 +8483,7 @@ export interface operations {
                      *           "end": "2025-06-14T07:35:00+02:00",
                      *           "energy": 612,
                      *           "external_id": "garmin-18734512233",
+                     *           "gear": "Pegasus 40",
                      *           "id": "act_01976cfed7107e6a94fcbbea4561a6f7",
                      *           "intensity": "moderate",
                      *           "laps": [

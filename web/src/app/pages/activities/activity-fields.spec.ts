@@ -26,6 +26,17 @@ describe('activity form fields', () => {
     expect(read.fields.notes).toBeNull();
   });
 
+  it('keeps the gear, the commute flag and the private notes, and clears them with null', () => {
+    const stored = { ...run, gear: 'Pegasus 40', commute: true, private_notes: 'left knee' };
+    const form = formOf(stored, 'metric', 'UTC');
+    expect([form.gear, form.commute, form.privateNotes]).toEqual(['Pegasus 40', true, 'left knee']);
+    const before = fieldsOf(form, 'metric');
+    const after = fieldsOf({ ...form, gear: ' ', commute: false }, 'metric');
+    if (!('fields' in before) || !('fields' in after)) throw new Error('expected fields');
+    expect(before.fields.private_notes).toBe('left knee');
+    expect(patchOf(before.fields, after.fields)).toEqual({ gear: null, commute: false });
+  });
+
   it('patches only what changed, and clears with null', () => {
     const form = formOf(run, 'metric', 'UTC');
     const before = fieldsOf(form, 'metric');

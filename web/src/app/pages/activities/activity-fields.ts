@@ -51,6 +51,11 @@ export interface ActivityForm {
   rpe: string;
   visibility: Visibility;
   notes: string;
+  /** Shoes, bike or other equipment, by the athlete's name for it. */
+  gear: string;
+  commute: boolean;
+  /** Seen by the owner alone, whatever the visibility. */
+  privateNotes: string;
 }
 
 /** The fields the form edits, as the API takes them; `null` is "not given". */
@@ -69,6 +74,9 @@ export interface ActivityFields {
   rpe: number | null;
   visibility: Visibility;
   notes: string | null;
+  gear: string | null;
+  commute: boolean;
+  private_notes: string | null;
 }
 
 /** A field the form refuses, with what to do about it. */
@@ -85,6 +93,7 @@ export function blankForm(nowMs: number, zone: string): ActivityForm {
   return {
     type: 'running', title: '', start: localInput(nowMs, zone), zone, hours: '0', minutes: '30', seconds: '0', distance: '',
     elevationGain: '', energy: '', avgHeartRate: '', maxHeartRate: '', intensity: '', rpe: '', visibility: 'private', notes: '',
+    gear: '', commute: false, privateNotes: '',
   };
 }
 
@@ -110,6 +119,9 @@ export function formOf(a: ActivityView, system: UnitSystem, fallbackZone: string
     rpe: a.rpe == null ? '' : String(a.rpe),
     visibility: a.visibility ?? 'private',
     notes: a.notes ?? '',
+    gear: a.gear ?? '',
+    commute: a.commute ?? false,
+    privateNotes: a.private_notes ?? '',
   };
 }
 
@@ -175,13 +187,16 @@ export function fieldsOf(form: ActivityForm, system: UnitSystem): { fields: Acti
       rpe,
       visibility: form.visibility,
       notes: form.notes.trim() || null,
+      gear: form.gear.trim() || null,
+      commute: form.commute,
+      private_notes: form.privateNotes.trim() || null,
     },
   };
 }
 
-/** The fields of a new activity, without those not given. */
+/** The fields of a new activity, without those not given (and without `commute: false`, the default). */
 export function createBody(fields: ActivityFields): Partial<ActivityFields> {
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null)) as Partial<ActivityFields>;
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null && v !== false)) as Partial<ActivityFields>;
 }
 
 /**

@@ -100,7 +100,21 @@ const VISIBILITY_LABEL: Record<Visibility, string> = {
       </div>
       <div class="field">
         <label for="af-notes" i18n="@@activityForm.notes">Notes</label>
-        <textarea id="af-notes" rows="3" [value]="form().notes" (input)="set('notes', $any($event.target).value)" data-testid="af-notes"></textarea>
+        <textarea id="af-notes" rows="3" maxlength="10000" [value]="form().notes" (input)="set('notes', $any($event.target).value)" data-testid="af-notes"></textarea>
+      </div>
+      <div class="form-grid">
+        <div class="field">
+          <label for="af-gear" i18n="@@activityForm.gear">Gear</label>
+          <input id="af-gear" [value]="form().gear" maxlength="200" (input)="set('gear', $any($event.target).value)" data-testid="af-gear" />
+        </div>
+        <div class="field">
+          <label><input type="checkbox" [checked]="form().commute" (change)="set('commute', $any($event.target).checked)" data-testid="af-commute" />
+            <span i18n="@@activityForm.commute">A commute</span></label>
+        </div>
+      </div>
+      <div class="field">
+        <label for="af-private-notes" i18n="@@activityForm.privateNotes">Private notes (only you see them)</label>
+        <textarea id="af-private-notes" rows="2" maxlength="10000" [value]="form().privateNotes" (input)="set('privateNotes', $any($event.target).value)" data-testid="af-private-notes"></textarea>
       </div>
       @if (errors().length) {
         <p class="form-error" role="alert" data-testid="af-errors" i18n="@@activityForm.errors">{errors().length, plural, =1 {One field needs a look.} other {{{ errors().length }} fields need a look.}}</p>

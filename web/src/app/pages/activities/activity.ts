@@ -182,6 +182,9 @@ export class ActivityPage {
       when: `${dateTime(a.start, zone)} (${zone})`,
       figures,
       notes: a.notes ?? '',
+      gear: a.gear ?? '',
+      commute: a.commute ?? false,
+      privateNotes: a.private_notes ?? '',
     };
   });
 
