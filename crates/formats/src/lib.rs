@@ -22,6 +22,7 @@ pub mod sink;
 pub mod strava;
 pub mod tcx;
 mod track;
+pub mod withings;
 
 pub use error::{FormatError, Location, Warning};
 pub use reader::{FormatReader, ReadContext};

@@ -16,6 +16,7 @@ pub static READERS: &[&dyn FormatReader] = &[
     &readers::Fitbit,
     &readers::GoogleFit,
     &readers::Strava,
+    &readers::Withings,
     &readers::AppleHealth,
     &readers::Fit,
     &readers::Tcx,
@@ -42,13 +43,14 @@ pub fn detect_alone(name: &str, head: &[u8]) -> Option<&'static dyn FormatReader
 pub const SUPPORTED_FORMATS: &str = "Wearhouse reads, by their content: an Apple Health export (export.zip, \
 or export.xml alone), FIT, GPX and TCX files, gzipped FIT, GPX and TCX files inside archives, a Strava bulk export (its ZIP, \
 whose activities.csv gives the recordings their titles, gear and notes), and ZIP archives of any of these \
-(a Fitbit or Google Fit Takeout, say). Files of a Fitbit or Google Fit Takeout, and Strava's \
-activities.csv, uploaded alone also need the name the export gave them (the X-File-Name header, the multipart file name, or the file's own name for the CLI): \
+(a Fitbit or Google Fit Takeout or a Withings export, say). Files of a Fitbit or Google Fit Takeout, \
+Strava's activities.csv and the CSV files of a Withings export, uploaded alone also need the name the export gave them (the X-File-Name header, the multipart file name, or the file's own name for the CLI): \
 Fitbit's steps-, distance-, heart_rate-, resting_heart_rate-, moderately_active_minutes-, \
-very_active_minutes-, weight- and sleep-YYYY-MM-DD.json and exercise-N.json; Google Fit's \
+very_active_minutes-, weight-, sleep- and demographic_vo2_max-YYYY-MM-DD.json and exercise-N.json; Google Fit's \
 'Daily activity metrics.csv', its per-day YYYY-MM-DD.csv, and the raw_com.google.… and \
 derived_com.google.… JSON of 'All Data' and the session JSON of 'All Sessions'; Strava's \
-activities.csv (in English).";
+activities.csv (in English); a Withings export's weight.csv, bp.csv, height.csv, aggregates_steps.csv, \
+activities.csv and raw_…_hr.csv and raw_…_steps.csv (in English).";
 
 /// Why a file uploaded on its own is not imported, named `name` by the client, with `head` its first
 /// bytes: what it looks like, if it is a file Wearhouse knows it should not read, and what can be read.

@@ -103,11 +103,13 @@ enum EntryKind {
     Weight,
     Sleep,
     Exercise,
+    /// The daily VO2 max estimate (`demographic_vo2_max-`).
+    Vo2Max,
 }
 
 /// Whether `path` names an export entry this reader imports: `steps-`, `distance-`, `heart_rate-`,
-/// `resting_heart_rate-`, `moderately_active_minutes-`, `very_active_minutes-`, `weight-` and `sleep-`
-/// followed by `YYYY-MM-DD.json`, and `exercise-N.json`, in any folder.
+/// `resting_heart_rate-`, `moderately_active_minutes-`, `very_active_minutes-`, `weight-`, `sleep-` and
+/// `demographic_vo2_max-` followed by `YYYY-MM-DD.json`, and `exercise-N.json`, in any folder.
 pub fn is_fitbit_entry(path: &str) -> bool {
     classify(path).is_some_and(|kind| kind != EntryKind::LightlyActive)
 }
@@ -146,6 +148,7 @@ pub fn read_fitbit_entry(path: &str, bytes: &[u8], ctx: &FitbitContext) -> Resul
         EntryKind::Weight => series::read_weight(path, text, ctx, &mut diag, &mut file)?,
         EntryKind::Sleep => sleep::read_sleep(path, text, ctx, &mut diag, &mut file)?,
         EntryKind::Exercise => exercise::read_exercise(path, text, &mut diag, &mut file)?,
+        EntryKind::Vo2Max => series::read_vo2max(path, text, ctx, &mut diag, &mut file)?,
     }
     file.warnings = diag.finish();
     Ok(file)
@@ -173,6 +176,7 @@ fn classify(path: &str) -> Option<EntryKind> {
         "lightly_active_minutes" => EntryKind::LightlyActive,
         "weight" => EntryKind::Weight,
         "sleep" => EntryKind::Sleep,
+        "demographic_vo2_max" => EntryKind::Vo2Max,
         _ => return None,
     })
 }

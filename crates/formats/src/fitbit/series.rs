@@ -159,6 +159,59 @@ pub(super) fn read_resting(
     Ok(())
 }
 
+/// `{"dateTime": "01/02/21 00:00:00", "value": {"demographicVO2Max": 46.51, "demographicVO2MaxError":
+/// 3.0, "filteredDemographicVO2Max": 46.2, "filteredDemographicVO2MaxError": 0.45}}`: Fitbit's
+/// "cardio fitness score" for the day, the filtered estimate (smoothed over days, what the app shows)
+/// where there is one.
+#[derive(Deserialize)]
+struct Vo2MaxReading<'a> {
+    #[serde(rename = "dateTime", borrow)]
+    date_time: Cow<'a, str>,
+    value: Vo2MaxValue,
+}
+
+#[derive(Deserialize)]
+struct Vo2MaxValue {
+    #[serde(rename = "demographicVO2Max", default)]
+    raw: Option<Num>,
+    #[serde(rename = "filteredDemographicVO2Max", default)]
+    filtered: Option<Num>,
+}
+
+pub(super) fn read_vo2max(
+    path: &str,
+    text: &str,
+    ctx: &FitbitContext,
+    diag: &mut Diagnostics,
+    file: &mut ParsedFile,
+) -> Result<(), FormatError> {
+    let items = json_items(path, text, "a JSON array of daily VO2 max estimates")?;
+    for (index, raw) in items.iter().enumerate() {
+        let Some(reading) = item::<Vo2MaxReading>(raw, index, diag) else {
+            continue;
+        };
+        let estimate = [reading.value.filtered, reading.value.raw]
+            .into_iter()
+            .flatten()
+            .map(|n| n.0)
+            .find(|v| *v > 0.0);
+        let Some(vo2max) = estimate else {
+            continue;
+        };
+        let Some((start, end)) = parse_date(&reading.date_time).and_then(|d| local_day(&ctx.zones, d)) else {
+            diag.warn("unparsable_date", || {
+                format!("item {index}: '{}' is not a Fitbit date", reading.date_time)
+            });
+            continue;
+        };
+        match local_sample(Metric::Vo2max, vo2max, None, start, end) {
+            Ok(s) => file.samples.push(s),
+            Err(e) => diag.invalid(|| format!("item {index}"), e),
+        }
+    }
+    Ok(())
+}
+
 /// Which half of the local day an active-minutes sample occupies (see the module docs of `fitbit`).
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Half {

@@ -94,3 +94,40 @@ fn exercise_names_map_through_fitbit_then_strava_then_ours() {
     );
     assert_eq!(activity_type("Underwater basket weaving"), ActivityType::Other);
 }
+
+#[test]
+fn the_daily_vo2_max_is_the_filtered_estimate_over_the_users_local_day() {
+    let ctx = FitbitContext {
+        zones: crate::ZoneHistory::fixed(jiff::tz::TimeZone::get("America/New_York").unwrap()),
+        weight_unit: WeightUnit::Kilogram,
+    };
+    let json = br#"[
+        {"dateTime": "01/02/21 00:00:00", "value": {"demographicVO2Max": 46.51, "demographicVO2MaxError": 3.0,
+         "filteredDemographicVO2Max": 46.2, "filteredDemographicVO2MaxError": 0.45}},
+        {"dateTime": "01/03/21 00:00:00", "value": {"demographicVO2Max": 47.0}},
+        {"dateTime": "01/04/21 00:00:00", "value": {"demographicVO2Max": 0.0}}
+    ]"#;
+    let file = read_fitbit_entry(
+        "Takeout/Fitbit/Global Export Data/demographic_vo2_max-2021-01-02.json",
+        json,
+        &ctx,
+    )
+    .unwrap();
+    let got: Vec<(String, f64, bool)> = file
+        .samples
+        .iter()
+        .map(|s| (s.start.to_string(), s.value, s.floating))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("2021-01-02T05:00:00Z".to_owned(), 46.2, true),
+            ("2021-01-03T05:00:00Z".to_owned(), 47.0, true)
+        ]
+    );
+    assert!(file
+        .samples
+        .iter()
+        .all(|s| s.metric == wearhouse_model::Metric::Vo2max));
+    assert!(is_fitbit_entry("demographic_vo2_max-2021-01-02.json"));
+}

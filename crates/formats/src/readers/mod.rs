@@ -8,6 +8,7 @@ mod google_fit;
 mod gpx;
 mod strava;
 mod tcx;
+mod withings;
 
 pub use apple_health::{attach_route, AppleHealth};
 pub use fit::Fit;
@@ -16,6 +17,7 @@ pub use google_fit::GoogleFit;
 pub use gpx::Gpx;
 pub use strava::Strava;
 pub use tcx::Tcx;
+pub use withings::Withings;
 
 use crate::sink::{ActivityRecord, Flow};
 use crate::{ParsedFile, RecordSink};

@@ -226,3 +226,37 @@ fn names_and_headers_are_recognised() {
     assert!(!is_activities_header(b"Activity IDs,x"));
     assert!(!is_activities_header(b"Date,Steps"));
 }
+
+proptest::proptest! {
+    /// Rows of mutated cells (the header kept) give workouts that end after they start, with finite
+    /// positive totals, or are skipped with a warning; never a panic.
+    #[test]
+    fn mutated_rows_never_panic(
+        cells in proptest::collection::vec((0usize..60, "[ -~\u{202f}]{0,24}"), 0..30),
+        cut in 0usize..400,
+    ) {
+        let cells: Vec<(usize, &str)> = cells.iter().map(|(i, v)| (*i, v.as_str())).collect();
+        let mut csv = format!("{HEADER}\n{}\n", row(&cells));
+        let mut end = HEADER.len() + 1 + cut.min(csv.len() - HEADER.len() - 1);
+        while !csv.is_char_boundary(end) {
+            end -= 1;
+        }
+        csv.truncate(end);
+        let mut sink = Collected::default();
+        if read_activities(csv.as_bytes(), "strava", &mut sink).is_ok() {
+            for record in &sink.activities {
+                let a = &record.activity;
+                proptest::prop_assert!(a.start < a.end);
+                for total in [a.distance, a.energy, a.avg_heart_rate, a.max_heart_rate, a.moving_time] {
+                    proptest::prop_assert!(total.is_none_or(|v| v.is_finite() && v > 0.0));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512)) {
+        let mut sink = Collected::default();
+        let _ = read_activities(bytes.as_slice(), "strava", &mut sink);
+    }
+}

@@ -426,14 +426,17 @@ async fn receive(
 
 /// Upload a file to import: an Apple Health `export.zip` or `export.xml`, a FIT, GPX or TCX file, a
 /// Strava bulk export (its ZIP: `activities.csv` joined to the `activities/` FIT, GPX and TCX files,
-/// gzipped or not), or a Fitbit or Google Fit Takeout archive, as the raw body (name it with `X-File-Name`) or as a
+/// gzipped or not), a Withings account export (its ZIP of CSV files), or a Fitbit or Google Fit
+/// Takeout archive, as the raw body (name it with `X-File-Name`) or as a
 /// `multipart/form-data` file field, up to 4 GB. These are recognised by their content. A file of a
 /// Takeout uploaded on its own also needs the name the export gave it (`X-File-Name` or the
 /// multipart file name): Fitbit's `steps-`, `distance-`, `heart_rate-`, `resting_heart_rate-`,
-/// `moderately_active_minutes-`, `very_active_minutes-`, `weight-` and `sleep-YYYY-MM-DD.json` and
+/// `moderately_active_minutes-`, `very_active_minutes-`, `weight-`, `sleep-` and
+/// `demographic_vo2_max-YYYY-MM-DD.json` and
 /// `exercise-N.json`; Google Fit's `Daily activity metrics.csv`, per-day `YYYY-MM-DD.csv`, and the
 /// `All Data` and `All Sessions` JSON files; Strava's `activities.csv` (its workouts without their
-/// recordings). Apple's `export_cda.xml` is not read (it repeats
+/// recordings); Withings' `weight.csv`, `bp.csv`, `height.csv`, `aggregates_steps.csv`,
+/// `activities.csv`, `raw_…_hr.csv` and `raw_…_steps.csv`. Apple's `export_cda.xml` is not read (it repeats
 /// `export.xml`); the refusal says so. An account streams at most two uploads at once, and an
 /// upload that sends nothing for a minute is ended. The format is detected from the content. The file is
 /// written to disk as it arrives and imported in the background: follow `status_url`. A file already

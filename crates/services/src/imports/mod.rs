@@ -27,7 +27,7 @@ use wearhouse_store::{ImportProgress, ImportRecord, ImportStatus, NewImport, New
 
 pub use raw::RawPage;
 pub use read::ArchiveLimits;
-pub use write::{Report, Superseded};
+pub use write::{activity_fields, Report, Superseded};
 
 use crate::blobs::BlobStore;
 use crate::jobs::{builtin, CancellationToken, JobError, JobSettings, Jobs, RunOutcome};

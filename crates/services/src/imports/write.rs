@@ -130,6 +130,37 @@ fn more_complete(item: &NewActivity, stored: &ActivityRecord) -> bool {
         && completeness(&item.fields) > completeness(&stored.fields)
 }
 
+/// The stored fields of a workout a file gave, before validation: text cut to the store's lengths, the
+/// moving time to the elapsed, and an end equal to the start (some apps keep the length only in the
+/// duration) moved by the moving time.
+pub fn activity_fields(a: &ParsedActivity) -> ActivityFields {
+    let cut = |text: &Option<String>, max: usize| text.as_ref().map(|t| t.chars().take(max).collect());
+    let end = match a.moving_time {
+        Some(m) if a.end <= a.start && (1.0..14.0 * 86_400.0).contains(&m) => a
+            .start
+            .checked_add(jiff::SignedDuration::from_secs_f64(m))
+            .unwrap_or(a.end),
+        _ => a.end,
+    };
+    let mut fields = ActivityFields::new(a.activity_type, a.start, end);
+    fields.offset_minutes = a.offset_minutes;
+    fields.distance = a.distance;
+    fields.energy = a.energy;
+    fields.avg_heart_rate = a.avg_heart_rate;
+    fields.max_heart_rate = a.max_heart_rate;
+    fields.elevation_gain = a.elevation_gain;
+    fields.moving_time = a.moving_time.map(|m| m.min(fields.duration() as f64));
+    fields.title = cut(&a.title, wearhouse_model::activity::MAX_TITLE_CHARS);
+    fields.notes = cut(&a.notes, wearhouse_model::activity::MAX_NOTES_CHARS);
+    fields.private_notes = cut(&a.private_notes, wearhouse_model::activity::MAX_NOTES_CHARS);
+    fields.gear = cut(&a.gear, wearhouse_model::activity::MAX_GEAR_CHARS);
+    fields.commute = a.commute;
+    fields.rpe = a.rpe;
+    fields.laps = a.laps.clone();
+    fields.sets = a.sets.clone();
+    fields
+}
+
 /// Whether `item`, the same workout as `stored` read from another file, says something about it that
 /// `stored` does not (a title, notes, gear, the commute flag, the effort), for a stored workout that is
 /// neither trashed nor merged away.
@@ -383,46 +414,7 @@ impl<'a> Writer<'a> {
         a: ParsedActivity,
         source_name: Option<String>,
     ) -> Result<(), ServiceError> {
-        // Some apps write equal start and end dates and keep the length only in the duration.
-        let end = match a.moving_time {
-            Some(m) if a.end <= a.start && (1.0..14.0 * 86_400.0).contains(&m) => a
-                .start
-                .checked_add(jiff::SignedDuration::from_secs_f64(m))
-                .unwrap_or(a.end),
-            _ => a.end,
-        };
-        let mut fields = ActivityFields::new(a.activity_type, a.start, end);
-        fields.offset_minutes = a.offset_minutes;
-        fields.distance = a.distance;
-        fields.energy = a.energy;
-        fields.avg_heart_rate = a.avg_heart_rate;
-        fields.max_heart_rate = a.max_heart_rate;
-        fields.elevation_gain = a.elevation_gain;
-        fields.moving_time = a.moving_time.map(|m| m.min(fields.duration() as f64));
-        fields.title = a.title.map(|t| {
-            t.chars()
-                .take(wearhouse_model::activity::MAX_TITLE_CHARS)
-                .collect()
-        });
-        fields.notes = a.notes.map(|t| {
-            t.chars()
-                .take(wearhouse_model::activity::MAX_NOTES_CHARS)
-                .collect()
-        });
-        fields.private_notes = a.private_notes.map(|t| {
-            t.chars()
-                .take(wearhouse_model::activity::MAX_NOTES_CHARS)
-                .collect()
-        });
-        fields.gear = a.gear.map(|t| {
-            t.chars()
-                .take(wearhouse_model::activity::MAX_GEAR_CHARS)
-                .collect()
-        });
-        fields.commute = a.commute;
-        fields.rpe = a.rpe;
-        fields.laps = a.laps;
-        fields.sets = a.sets;
+        let fields = activity_fields(&a);
         if let Err(e) = fields.validate() {
             self.report.skip(format!("invalid_activity:{}", e.code), 1);
             return Ok(());

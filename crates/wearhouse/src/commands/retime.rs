@@ -107,8 +107,9 @@ pub fn shift_fit(bytes: &[u8], days: i64) -> anyhow::Result<Vec<u8>> {
                 } else {
                     u32::from_le_bytes(raw)
                 };
-                // 0xFFFFFFFF is "no value"; values below 0x10000000 count from device power-on.
-                if value != u32::MAX && value >= 0x1000_0000 {
+                // 0xFFFFFFFF is "no value". Values below 0x10000000 count from the device's power-on;
+                // they move too, so that every copy is a workout of its own.
+                if value != u32::MAX {
                     let moved = value.wrapping_add(seconds);
                     let moved = if *big {
                         moved.to_be_bytes()

@@ -37,3 +37,4 @@ mod time_zones;
 mod traces;
 mod upgrade;
 mod uploads;
+mod withings_export;
