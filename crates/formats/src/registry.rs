@@ -107,7 +107,8 @@ mod tests {
                 "google_fit",
                 "gpx",
                 "strava",
-                "tcx"
+                "tcx",
+                "withings"
             ]
         );
         for id in ids {
