@@ -767,6 +767,11 @@ fn amqp() -> Option<String> {
     url
 }
 
+/// Every process publishes to the one `wearhouse.events` exchange, and a notifier counts every event
+/// that reaches its queue, whoever's it is: the tests that publish or count events take turns, so one
+/// test's samples are never counted by another's notifier.
+static BROKER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// The next event of `user` the consumer receives within `wait`, or `None`.
 async fn next_event(consumer: &mut lapin::Consumer, user: &str, wait: Duration) -> Option<Value> {
     use futures_util::StreamExt;
@@ -789,6 +794,7 @@ async fn samples_posted_to_one_process_reach_a_rabbitmq_consumer_once_even_when_
         return;
     }
     let Some(amqp) = amqp() else { return };
+    let _turn = BROKER.lock().await;
     let db = TestDatabase::create(Backend::Postgres).await;
     let data = tempfile::tempdir().unwrap();
     let client = reqwest::Client::new();
@@ -868,6 +874,7 @@ async fn the_notifier_receives_every_event_even_those_published_while_it_was_dow
         return;
     }
     let Some(amqp) = amqp() else { return };
+    let _turn = BROKER.lock().await;
     let db = TestDatabase::create(Backend::Postgres).await;
     let data = tempfile::tempdir().unwrap();
     let client = reqwest::Client::new();
@@ -923,6 +930,7 @@ async fn samples_posted_to_one_api_process_reach_websocket_sse_and_rabbitmq_clie
         return;
     }
     let Some(amqp) = amqp() else { return };
+    let _turn = BROKER.lock().await;
     let db = TestDatabase::create(Backend::Postgres).await;
     let data = tempfile::tempdir().unwrap();
     let client = reqwest::Client::new();
