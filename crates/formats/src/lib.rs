@@ -14,6 +14,7 @@ pub mod fit;
 pub mod fitbit;
 pub mod google_fit;
 pub mod gpx;
+pub mod oura;
 pub mod reader;
 pub mod readers;
 pub mod records;

@@ -99,7 +99,7 @@ pub fn read_withings_file(path: &str, bytes: &[u8], zones: &ZoneHistory) -> Resu
 }
 
 /// A time with its UTC offset (`2023-07-29T16:41:00+02:00`): the instant and the offset in minutes.
-fn observed(text: &str) -> Option<(Timestamp, Option<i16>)> {
+pub(crate) fn observed(text: &str) -> Option<(Timestamp, Option<i16>)> {
     let text = text.trim();
     let instant: Timestamp = text.parse().ok()?;
     let offset = if text.ends_with('Z') {

@@ -426,7 +426,7 @@ async fn receive(
 
 /// Upload a file to import: an Apple Health `export.zip` or `export.xml`, a FIT, GPX or TCX file, a
 /// Strava bulk export (its ZIP: `activities.csv` joined to the `activities/` FIT, GPX and TCX files,
-/// gzipped or not), a Withings account export (its ZIP of CSV files), or a Fitbit or Google Fit
+/// gzipped or not), a Withings account export (its ZIP of CSV files), Oura's JSON export, or a Fitbit or Google Fit
 /// Takeout archive, as the raw body (name it with `X-File-Name`) or as a
 /// `multipart/form-data` file field, up to 4 GB. These are recognised by their content. A file of a
 /// Takeout uploaded on its own also needs the name the export gave it (`X-File-Name` or the

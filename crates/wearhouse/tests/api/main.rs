@@ -25,6 +25,7 @@ mod jobs;
 mod live;
 mod me;
 mod mfa;
+mod oura_export;
 mod preferences;
 mod recordings;
 mod response_cache;
