@@ -16,6 +16,7 @@ const FILES: &[(&str, &str)] = &[
     ("aggregates_steps.csv", "date,value\n"),
     ("raw_hr_hr.csv", "start,duration,value\n"),
     ("raw_tracker_steps.csv", "start,duration,value\n"),
+    ("raw_bed_sleep-state.csv", "start,duration,value\n"),
     ("activities.csv", "from,to,\"from (manual)\",\"to (manual)\",Timezone,\"Activity type\",Data,GPS,Modified\n"),
 ];
 

@@ -51,7 +51,7 @@ very_active_minutes-, weight-, sleep- and demographic_vo2_max-YYYY-MM-DD.json an
 'Daily activity metrics.csv', its per-day YYYY-MM-DD.csv, and the raw_com.google.… and \
 derived_com.google.… JSON of 'All Data' and the session JSON of 'All Sessions'; Strava's \
 activities.csv (in English); a Withings export's weight.csv, bp.csv, height.csv, aggregates_steps.csv, \
-activities.csv and raw_…_hr.csv and raw_…_steps.csv (in English).";
+activities.csv and raw_…_hr.csv, raw_…_steps.csv and raw_…_sleep-state.csv (in English).";
 
 /// Why a file uploaded on its own is not imported, named `name` by the client, with `head` its first
 /// bytes: what it looks like, if it is a file Wearhouse knows it should not read, and what can be read.

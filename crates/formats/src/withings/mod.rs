@@ -5,8 +5,10 @@
 //!   Diastolic,…`) and `height.csv` (`Date,"Height (m)",…`): one measurement per row at a local
 //!   wall-clock time without a zone, so floating (read in the user's zone history);
 //! - `aggregates_steps.csv` (`date,value`): the day's steps, a day total the minute data refines;
-//! - `raw_*_hr.csv` and `raw_*_steps.csv` (`start,duration,value`): a start with its UTC offset and JSON
-//!   arrays of durations and values, value *i* covering start + the durations before it;
+//! - `raw_*_hr.csv`, `raw_*_steps.csv` and `raw_*_sleep-state.csv` (`start,duration,value`): a start
+//!   with its UTC offset and JSON arrays of durations and values, value *i* covering start + the
+//!   durations before it (sleep states: 0 awake, 1 light, 2 deep, 3 REM; the old sleep monitor's 1 is
+//!   "asleep");
 //! - `activities.csv` (`from,to,…,"Activity type",Data,…`): workouts, with their totals as JSON.
 //!
 //! Files are recognised by their name and their header together: the names are generic (`weight.csv`).
@@ -34,6 +36,10 @@ pub enum Kind {
     DailySteps,
     RawHeartRate,
     RawSteps,
+    /// Sleep stages per window: 0 awake, 1 light, 2 deep, 3 REM (a tracker or a bed sensor).
+    RawSleepState,
+    /// The older sleep monitor's: 0 awake, 1 asleep.
+    RawSleepMonitorState,
     Activities,
 }
 
@@ -45,7 +51,9 @@ impl Kind {
             Kind::BloodPressure => b"Date,\"Heart rate\"",
             Kind::Height => b"Date,\"Height (",
             Kind::DailySteps => b"date,value",
-            Kind::RawHeartRate | Kind::RawSteps => b"start,duration,value",
+            Kind::RawHeartRate | Kind::RawSteps | Kind::RawSleepState | Kind::RawSleepMonitorState => {
+                b"start,duration,value"
+            }
             Kind::Activities => b"from,to,",
         }
     }
@@ -62,6 +70,10 @@ pub fn classify(path: &str) -> Option<Kind> {
         "activities.csv" => Kind::Activities,
         _ if name.starts_with("raw_") && name.ends_with("_hr.csv") => Kind::RawHeartRate,
         _ if name.starts_with("raw_") && name.ends_with("_steps.csv") => Kind::RawSteps,
+        _ if name.starts_with("raw_sleep-monitor") && name.ends_with("_sleep-state.csv") => {
+            Kind::RawSleepMonitorState
+        }
+        _ if name.starts_with("raw_") && name.ends_with("_sleep-state.csv") => Kind::RawSleepState,
         _ => return None,
     })
 }
@@ -93,7 +105,9 @@ pub fn read_withings_file(path: &str, bytes: &[u8], zones: &ZoneHistory) -> Resu
         Kind::Weight | Kind::BloodPressure | Kind::Height | Kind::DailySteps => {
             measures::read(path, kind, bytes, zones)
         }
-        Kind::RawHeartRate | Kind::RawSteps => raw::read(path, kind, bytes),
+        Kind::RawHeartRate | Kind::RawSteps | Kind::RawSleepState | Kind::RawSleepMonitorState => {
+            raw::read(path, kind, bytes)
+        }
         Kind::Activities => activities::read(path, bytes),
     }
 }

@@ -4,11 +4,23 @@
 //! the store's natural keys drop what repeats.
 
 use jiff::SignedDuration;
-use wearhouse_model::Metric;
+use wearhouse_model::{Metric, SleepStage};
 
 use super::{malformed, observed, rows, Kind};
 use crate::fitbit::shared::{sample, Diagnostics};
 use crate::{FormatError, ParsedFile};
+
+/// The stage a sleep-state value names in a file of `kind`; `None` for a value no README lists.
+fn sleep_stage(kind: Kind, value: f64) -> Option<SleepStage> {
+    Some(match (kind, value as i64) {
+        (_, 0) => SleepStage::Awake,
+        (Kind::RawSleepMonitorState, 1) => SleepStage::Asleep,
+        (Kind::RawSleepState, 1) => SleepStage::Core,
+        (Kind::RawSleepState, 2) => SleepStage::Deep,
+        (Kind::RawSleepState, 3) => SleepStage::Rem,
+        _ => return None,
+    })
+}
 
 /// The most values one row may hold: a day of one-second readings.
 const MAX_VALUES: usize = 86_400;
@@ -76,6 +88,8 @@ pub(super) fn read(path: &str, kind: Kind, bytes: &[u8]) -> Result<ParsedFile, F
                 Kind::RawSteps if value > 0.0 && end > at => {
                     Some(sample(Metric::Steps, value, None, at, end))
                 }
+                Kind::RawSleepState | Kind::RawSleepMonitorState if end > at => sleep_stage(kind, value)
+                    .map(|stage| sample(Metric::Sleep, f64::from(stage.code()), None, at, end)),
                 _ => None,
             };
             match made {

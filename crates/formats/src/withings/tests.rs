@@ -170,3 +170,41 @@ fn workouts_take_the_manual_times_and_measured_totals() {
     );
     assert_eq!(activities::activity_type("Horse riding"), ActivityType::Other);
 }
+
+#[test]
+fn sleep_states_become_stages_window_by_window() {
+    let csv = "start,duration,value\n\
+2023-07-27T00:36:00+02:00,\"[600,1200,900,300]\",\"[0,1,2,3]\"\n\
+2023-07-27T01:36:00+02:00,[60],[7]\n";
+    let file = read_withings_file("raw_bed_sleep-state.csv", csv.as_bytes(), &oslo()).unwrap();
+    let stages: Vec<(wearhouse_model::SleepStage, Timestamp, Timestamp)> = file
+        .samples
+        .iter()
+        .map(|s| {
+            (
+                wearhouse_model::SleepStage::from_code(s.value as u8).unwrap(),
+                s.start,
+                s.end,
+            )
+        })
+        .collect();
+    use wearhouse_model::SleepStage::*;
+    assert_eq!(
+        stages,
+        [
+            (Awake, ts("2023-07-26T22:36:00Z"), ts("2023-07-26T22:46:00Z")),
+            (Core, ts("2023-07-26T22:46:00Z"), ts("2023-07-26T23:06:00Z")),
+            (Deep, ts("2023-07-26T23:06:00Z"), ts("2023-07-26T23:21:00Z")),
+            (Rem, ts("2023-07-26T23:21:00Z"), ts("2023-07-26T23:26:00Z")),
+        ],
+        "an unknown value (7) is left out: {:?}",
+        file.warnings
+    );
+    let old = read_withings_file(
+        "raw_sleep-monitor_sleep-state.csv",
+        b"start,duration,value\n2020-10-20T03:36:00+02:00,[60],[1]\n",
+        &oslo(),
+    )
+    .unwrap();
+    assert_eq!(old.samples[0].value, f64::from(Asleep.code()));
+}

@@ -17,6 +17,9 @@ const RAW_STEPS: &str = "start,duration,value\n\
 2023-07-29T16:41:00+02:00,\"[60,60,22]\",\"[16,30,0]\"\n\
 2023-07-29T18:00:00+02:00,\"[600,60]\",\"[900,54]\"\n\
 2023-07-29T16:41:00+02:00,\"[60,60,22]\",\"[16,30,0]\"\n";
+/// A night from 23:30 on the 29th: 10 min awake, 20 light, 15 deep, 5 REM (seconds in the arrays).
+const RAW_SLEEP: &str =
+    "start,duration,value\n2023-07-29T23:30:00+02:00,\"[600,1200,900,300]\",\"[0,1,2,3]\"\n";
 /// Day totals: the 29th's equals its minutes (it must not count twice); the 28th has no minutes.
 const DAILY_STEPS: &str = "date,value\n2023-07-28,4321\n2023-07-29,1000\n";
 const ACTIVITIES: &str = "from,to,\"from (manual)\",\"to (manual)\",Timezone,\"Activity type\",Data,GPS,Modified\n\
@@ -32,6 +35,10 @@ fn export() -> Vec<u8> {
         ("data_ANA_1690000000/bp.csv", BP.as_bytes()),
         ("data_ANA_1690000000/raw_tracker_steps.csv", RAW_STEPS.as_bytes()),
         ("data_ANA_1690000000/aggregates_steps.csv", DAILY_STEPS.as_bytes()),
+        (
+            "data_ANA_1690000000/raw_bed_sleep-state.csv",
+            RAW_SLEEP.as_bytes(),
+        ),
         ("data_ANA_1690000000/activities.csv", ACTIVITIES.as_bytes()),
         (
             "data_ANA_1690000000/sleep.csv",
@@ -63,8 +70,8 @@ async fn a_withings_export_gives_its_measurements_in_the_users_zone_and_adds_not
     let done = import(&app, &ana.access, "data_ANA_1690000000.zip", export()).await;
     assert_eq!(done["activities"], 1, "{done}");
     // Weights: 2 (one row repeated); fat: 1; bp: 2 heart rates + 1 systolic + 1 diastolic; raw steps:
-    // 4 windows; day totals: 2.
-    assert_eq!(done["imported"], 2 + 1 + 4 + 4 + 2, "{done}");
+    // 4 windows; day totals: 2; sleep: 4 stages.
+    assert_eq!(done["imported"], 2 + 1 + 4 + 4 + 2 + 4, "{done}");
     assert_eq!(
         done["report"]["skipped"]["unknown_entry"], 2,
         "README.txt and sleep.csv: {done}"
@@ -81,6 +88,12 @@ async fn a_withings_export_gives_its_measurements_in_the_users_zone_and_adds_not
     );
     assert_eq!(day("2023-07-29")["workout_count"], 1.0);
     assert_eq!(day("2023-07-29")["workout_distance"], 398.0);
+    let slept = |figure: &str| days.iter().filter_map(|d| d[figure].as_f64()).sum::<f64>();
+    assert_eq!(
+        (slept("sleep_core"), slept("sleep_deep"), slept("sleep_rem")),
+        (1200.0, 900.0, 300.0),
+        "the night's stages, in seconds"
+    );
 
     let weights = get_json(
         &app,
@@ -113,6 +126,7 @@ async fn a_withings_export_gives_its_measurements_in_the_users_zone_and_adds_not
         &[
             ("activities.csv", ACTIVITIES),
             ("aggregates_steps.csv", DAILY_STEPS),
+            ("raw_bed_sleep-state.csv", RAW_SLEEP),
             ("raw_tracker_steps.csv", RAW_STEPS),
             ("bp.csv", BP),
             ("weight.csv", WEIGHT),
