@@ -6,7 +6,7 @@
 use serde::Deserialize;
 use wearhouse_model::ActivityType;
 
-use super::{malformed, observed, rows};
+use super::{observed, row, rows};
 use crate::fitbit::shared::Diagnostics;
 use crate::{FormatError, ParsedActivity, ParsedFile};
 
@@ -67,16 +67,8 @@ pub(super) fn read(path: &str, bytes: &[u8]) -> Result<ParsedFile, FormatError> 
     let mut diag = Diagnostics::new(path);
     let mut file = ParsedFile::default();
     for (index, record) in records.enumerate() {
-        let line = index + 2;
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    return Err(malformed(path, &e));
-                }
-                diag.warn("unreadable_row", || format!("line {line}: {e}"));
-                continue;
-            }
+        let Some((line, record)) = row(path, index, record, &mut diag)? else {
+            continue;
         };
         let cell = |i: Option<usize>| {
             i.and_then(|i| record.get(i))

@@ -4,7 +4,7 @@
 use jiff::civil::Date;
 use wearhouse_model::{Metric, Unit};
 
-use super::{malformed, rows, wall_clock, Kind};
+use super::{row, rows, wall_clock, Kind};
 use crate::fitbit::shared::{local_day, local_instant, local_sample, Diagnostics};
 use crate::{FormatError, ParsedFile, ParsedSample, ZoneHistory};
 
@@ -69,16 +69,8 @@ pub(super) fn read(
         return Ok(file);
     }
     for (index, record) in records.enumerate() {
-        let line = index + 2;
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    return Err(malformed(path, &e));
-                }
-                diag.warn("unreadable_row", || format!("line {line}: {e}"));
-                continue;
-            }
+        let Some((line, record)) = row(path, index, record, &mut diag)? else {
+            continue;
         };
         let cell = |i: usize| record.get(i).map(str::trim).filter(|c| !c.is_empty());
         let number = |i: usize| {

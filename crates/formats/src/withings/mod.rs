@@ -146,6 +146,26 @@ fn malformed(path: &str, e: &csv::Error) -> FormatError {
     )
 }
 
+/// Row `index` (0-based, after the header) as read, with its line number: `None` for a row that cannot
+/// be split, which becomes an `unreadable_row` warning; an error when the input itself fails, after
+/// which nothing can be read.
+fn row(
+    path: &str,
+    index: usize,
+    record: Result<csv::StringRecord, csv::Error>,
+    diag: &mut crate::fitbit::shared::Diagnostics,
+) -> Result<Option<(usize, csv::StringRecord)>, FormatError> {
+    let line = index + 2;
+    match record {
+        Ok(record) => Ok(Some((line, record))),
+        Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => Err(malformed(path, &e)),
+        Err(e) => {
+            diag.warn("unreadable_row", || format!("line {line}: {e}"));
+            Ok(None)
+        }
+    }
+}
+
 /// The rows of a CSV file after its header, and the header's cells, for the readers of this module.
 /// A row that cannot be split is skipped by the caller through the `Err` it gets.
 fn rows(bytes: &[u8]) -> (Vec<String>, csv::StringRecordsIntoIter<&[u8]>) {

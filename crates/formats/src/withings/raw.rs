@@ -6,7 +6,7 @@
 use jiff::SignedDuration;
 use wearhouse_model::{Metric, SleepStage};
 
-use super::{malformed, observed, rows, Kind};
+use super::{observed, row, rows, Kind};
 use crate::fitbit::shared::{sample, Diagnostics};
 use crate::{FormatError, ParsedFile};
 
@@ -30,16 +30,8 @@ pub(super) fn read(path: &str, kind: Kind, bytes: &[u8]) -> Result<ParsedFile, F
     let mut diag = Diagnostics::new(path);
     let mut file = ParsedFile::default();
     for (index, record) in records.enumerate() {
-        let line = index + 2;
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    return Err(malformed(path, &e));
-                }
-                diag.warn("unreadable_row", || format!("line {line}: {e}"));
-                continue;
-            }
+        let Some((line, record)) = row(path, index, record, &mut diag)? else {
+            continue;
         };
         let (Some(start), Some(durations), Some(values)) = (record.get(0), record.get(1), record.get(2))
         else {
