@@ -17,7 +17,9 @@ pub static READERS: &[&dyn FormatReader] = &[
     &readers::GoogleFit,
     &readers::Strava,
     &readers::Withings,
+    &readers::Garmin,
     &readers::Oura,
+    &readers::Whoop,
     &readers::AppleHealth,
     &readers::Fit,
     &readers::Tcx,
@@ -42,16 +44,16 @@ pub fn detect_alone(name: &str, head: &[u8]) -> Option<&'static dyn FormatReader
 
 /// What can be imported, for the messages that say so (an upload refused, `wearhouse import --help`).
 pub const SUPPORTED_FORMATS: &str = "Wearhouse reads, by their content: an Apple Health export (export.zip, \
-or export.xml alone), FIT, GPX and TCX files, Oura's JSON export, gzipped FIT, GPX and TCX files inside archives, a Strava bulk export (its ZIP, \
+or export.xml alone), FIT, GPX and TCX files, Oura's JSON export, the CSV files of a WHOOP export (physiological_cycles.csv, sleeps.csv, workouts.csv, journal_entries.csv, in English), gzipped FIT, GPX and TCX files inside archives, a Strava bulk export (its ZIP, \
 whose activities.csv gives the recordings their titles, gear and notes), and ZIP archives of any of these \
-(a Fitbit or Google Fit Takeout or a Withings export, say). Files of a Fitbit or Google Fit Takeout, \
+(a Fitbit or Google Fit Takeout, a Withings export, or a Garmin Connect export, say). Files of a Fitbit or Google Fit Takeout, \
 Strava's activities.csv and the CSV files of a Withings export, uploaded alone also need the name the export gave them (the X-File-Name header, the multipart file name, or the file's own name for the CLI): \
 Fitbit's steps-, distance-, heart_rate-, resting_heart_rate-, moderately_active_minutes-, \
 very_active_minutes-, weight-, sleep- and demographic_vo2_max-YYYY-MM-DD.json and exercise-N.json; Google Fit's \
 'Daily activity metrics.csv', its per-day YYYY-MM-DD.csv, and the raw_com.google.… and \
 derived_com.google.… JSON of 'All Data' and the session JSON of 'All Sessions'; Strava's \
 activities.csv (in English); a Withings export's weight.csv, bp.csv, height.csv, aggregates_steps.csv, \
-activities.csv and raw_…_hr.csv, raw_…_steps.csv and raw_…_sleep-state.csv (in English).";
+activities.csv and raw_…_hr.csv, raw_…_steps.csv and raw_…_sleep-state.csv (in English); a Garmin Connect export's UDSFile_….json, …_sleepData.json, …_summarizedActivities.json, …_userBioMetrics.json (or user_biometrics.json) and HydrationLogFile_….json.";
 
 /// Why a file uploaded on its own is not imported, named `name` by the client, with `head` its first
 /// bytes: what it looks like, if it is a file Wearhouse knows it should not read, and what can be read.
@@ -105,11 +107,13 @@ mod tests {
                 "apple_health",
                 "fit",
                 "fitbit",
+                "garmin",
                 "google_fit",
                 "gpx",
                 "oura",
                 "strava",
                 "tcx",
+                "whoop",
                 "withings"
             ]
         );

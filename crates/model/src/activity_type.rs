@@ -959,7 +959,61 @@ impl ActivityType {
             .find(|(known, _)| known.eq_ignore_ascii_case(name))
             .map_or(ActivityType::Other, |(_, ty)| *ty)
     }
+
+    /// Our type for a WHOOP sport as its export writes it (`Functional Fitness`, `Hiking/Rucking`,
+    /// `Spin`). Case-insensitive; WHOOP's own names first, then ours (`Running`, `Yoga`), then
+    /// [`ActivityType::Other`] (WHOOP's generic `Activity` too).
+    pub fn from_whoop(name: &str) -> ActivityType {
+        let name = name.trim();
+        WHOOP
+            .iter()
+            .find(|(known, _)| known.eq_ignore_ascii_case(name))
+            .map(|(_, ty)| *ty)
+            .or_else(|| name.parse().ok())
+            .unwrap_or(ActivityType::Other)
+    }
 }
+
+/// WHOOP's sport names that are not ours spelled another way (`Running` parses as it is).
+const WHOOP: &[(&str, ActivityType)] = &[
+    ("Activity", ActivityType::Other),
+    ("Weightlifting", ActivityType::StrengthTraining),
+    ("Powerlifting", ActivityType::StrengthTraining),
+    ("Functional Fitness", ActivityType::FunctionalStrengthTraining),
+    ("CrossFit", ActivityType::CrossTraining),
+    ("Spin", ActivityType::IndoorCycling),
+    ("Assault Bike", ActivityType::IndoorCycling),
+    ("Mountain Biking", ActivityType::MountainBiking),
+    ("Hiking/Rucking", ActivityType::Hiking),
+    ("Rucking", ActivityType::Hiking),
+    ("Hot Yoga", ActivityType::Yoga),
+    ("Stairmaster", ActivityType::StairClimbing),
+    ("Skiing", ActivityType::AlpineSkiing),
+    ("Cross Country Skiing", ActivityType::CrossCountrySkiing),
+    ("Rock Climbing", ActivityType::Climbing),
+    ("Climber", ActivityType::StairClimbing),
+    ("Kickboxing", ActivityType::MartialArts),
+    ("Jiu Jitsu", ActivityType::MartialArts),
+    ("Martial Arts", ActivityType::MartialArts),
+    ("Stretching", ActivityType::Flexibility),
+    ("Mobility", ActivityType::Flexibility),
+    ("Meditation", ActivityType::Meditation),
+    ("Breathwork", ActivityType::Meditation),
+    ("Ice Hockey", ActivityType::Hockey),
+    ("Field Hockey", ActivityType::Hockey),
+    ("Football", ActivityType::AmericanFootball),
+    ("Paddleboarding", ActivityType::StandUpPaddling),
+    ("Kayaking", ActivityType::Kayaking),
+    ("Surfing", ActivityType::Surfing),
+    ("Jumping Rope", ActivityType::JumpRope),
+    ("Box Fitness", ActivityType::Boxing),
+    ("Barre", ActivityType::Pilates),
+    ("Dance", ActivityType::Dance),
+    ("Track & Field", ActivityType::TrackRunning),
+    ("Elliptical", ActivityType::Elliptical),
+    ("Walking", ActivityType::Walking),
+    ("Swimming", ActivityType::Swimming),
+];
 
 /// Every HealthKit workout type we read, by the part after [`HEALTHKIT_PREFIX`]. Several HealthKit types
 /// read as one of ours; types we have nothing for (archery, fishing, equestrian sports, …) are left out and
@@ -1230,6 +1284,23 @@ mod tests {
     use serde::de::IntoDeserializer;
 
     use super::*;
+
+    #[test]
+    fn whoop_sport_names_map_to_the_catalogue() {
+        use ActivityType as A;
+        for (name, ty) in [
+            ("Running", A::Running),
+            ("functional fitness", A::FunctionalStrengthTraining),
+            ("Hiking/Rucking", A::Hiking),
+            ("Spin", A::IndoorCycling),
+            ("Weightlifting", A::StrengthTraining),
+            ("Tennis", A::Tennis),
+            ("Activity", A::Other),
+            ("Underwater basket weaving", A::Other),
+        ] {
+            assert_eq!(A::from_whoop(name), ty, "{name}");
+        }
+    }
 
     #[test]
     fn the_catalogue_is_large_and_has_no_duplicates() {

@@ -119,6 +119,11 @@ catalogue! {
     StandHours = 30 => "stand_hours", Cumulative, Count, 0.0, 24.0, 0, "Hours with standing and moving";
     MindfulMinutes = 31 => "mindful_minutes", Cumulative, Minute, 0.0, 1_440.0, 1, "Minutes of mindfulness";
     Sleep = 32 => "sleep", Category, Category, 0.0, 5.0, 0, "Sleep stages (in_bed, asleep, awake, core/light, deep, rem)";
+    RecoveryScore = 33 => "recovery_score", Instantaneous, Percent, 0.0, 100.0, 0, "Recovery or readiness score, 0–100, at waking (WHOOP recovery, Oura readiness)";
+    Strain = 34 => "strain", Instantaneous, Count, 0.0, 21.0, 1, "Cardiovascular strain of a day on WHOOP's 0–21 scale, at the day's end";
+    SkinTemperature = 35 => "skin_temperature", Instantaneous, Celsius, 20.0, 45.0, 2, "Skin temperature measured during sleep";
+    SleepScore = 36 => "sleep_score", Instantaneous, Percent, 0.0, 100.0, 0, "Sleep score or performance, 0–100, at waking (WHOOP sleep performance, Oura and Garmin sleep scores)";
+    StressLevel = 37 => "stress_level", Instantaneous, Count, 0.0, 100.0, 0, "Stress level, 0–100, from heart-rate variability (Garmin)";
 }
 
 /// A value as sent by a client: a number, or a category name for category metrics.
@@ -298,6 +303,11 @@ mod tests {
             "stand_hours",
             "mindful_minutes",
             "sleep",
+            "recovery_score",
+            "strain",
+            "skin_temperature",
+            "sleep_score",
+            "stress_level",
         ] {
             assert!(names.contains(&name), "{name}");
             assert_eq!(name.parse::<Metric>().unwrap().as_str(), name);

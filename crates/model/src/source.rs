@@ -53,6 +53,7 @@ named_enum!(
         Strava => "strava",
         Oura => "oura",
         Withings => "withings",
+        Whoop => "whoop",
         Polar => "polar",
         Suunto => "suunto",
         Wahoo => "wahoo",

@@ -7,7 +7,10 @@
 //!   `breath_average` the night's lowest heart rate, HRV and breathing rate.
 //! - An activity day runs from `day_start` to `day_end` (Oura's day starts at 04:00 local) with its
 //!   `steps` and `cal_active`: day totals, which finer data of the same provider refines.
-//! - Readiness holds scores the catalogue has no metric for: counted as skipped, not dropped silently.
+//! - The night's `score` is its sleep score, and a readiness record's `score` the readiness (recovery)
+//!   score given on waking from the sleep period it names (`summary_date` and `period_id`, the
+//!   night's own keys): both are stored at the night's end. A readiness score without its night has
+//!   no moment to be stored at, and is said in the report.
 //!
 //! Recognised by content: a JSON object whose first bytes hold `summary_date` beside a sleep, activity
 //! or readiness field.
@@ -49,11 +52,23 @@ struct Export {
     #[serde(default)]
     activity: Vec<Activity>,
     #[serde(default)]
-    readiness: Vec<serde::de::IgnoredAny>,
+    readiness: Vec<Readiness>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Readiness {
+    summary_date: Option<String>,
+    #[serde(default)]
+    period_id: i64,
+    score: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
 struct Sleep {
+    summary_date: Option<String>,
+    #[serde(default)]
+    period_id: i64,
+    score: Option<f64>,
     bedtime_start: Option<String>,
     bedtime_end: Option<String>,
     #[serde(default)]
@@ -112,17 +127,48 @@ pub fn read_oura_export(path: &str, bytes: &[u8]) -> Result<ParsedFile, FormatEr
             }
         }
     }
-    if !export.readiness.is_empty() {
-        diag.warn("unmapped_type", || {
-            format!(
-                "{} readiness scores: the catalogue has no readiness metric; they were not imported",
-                export.readiness.len()
-            )
-        });
-    }
+    read_readiness(&export, &mut diag, &mut file.samples);
     file.samples.sort_by_key(|s| (s.start, s.end));
     file.warnings = diag.finish();
     Ok(file)
+}
+
+/// Readiness scores at the end of the night they were given for.
+fn read_readiness(export: &Export, diag: &mut Diagnostics, out: &mut Vec<ParsedSample>) {
+    let mut without_night = 0usize;
+    for (index, readiness) in export.readiness.iter().enumerate() {
+        let Some(score) = readiness.score else {
+            continue;
+        };
+        let night = export.sleep.iter().find(|night| {
+            night.summary_date.is_some()
+                && night.summary_date == readiness.summary_date
+                && night.period_id == readiness.period_id
+        });
+        let Some((end, offset)) = night.and_then(|n| {
+            let (_, offset) = observed(n.bedtime_start.as_deref()?)?;
+            let (end, _) = observed(n.bedtime_end.as_deref()?)?;
+            Some((end, offset))
+        }) else {
+            without_night += 1;
+            continue;
+        };
+        match sample(Metric::RecoveryScore, score, None, end, end) {
+            Ok(mut s) => {
+                s.offset_minutes = offset;
+                out.push(s);
+            }
+            Err(e) => diag.invalid(|| format!("readiness {index}"), e),
+        }
+    }
+    if without_night > 0 {
+        diag.warn("readiness_without_night", || {
+            format!(
+                "{without_night} readiness scores name no sleep period of the export, so have no waking to be \
+                 stored at; they were not imported"
+            )
+        });
+    }
 }
 
 fn read_sleep(index: usize, night: &Sleep, diag: &mut Diagnostics, out: &mut Vec<ParsedSample>) {
@@ -186,6 +232,10 @@ fn read_sleep(index: usize, night: &Sleep, diag: &mut Diagnostics, out: &mut Vec
             push(Metric::HeartRate, bpm, at, at);
         }
         at = at.checked_add(STEP).unwrap_or(end);
+    }
+    // The sleep score, on waking.
+    if let Some(score) = night.score {
+        push(Metric::SleepScore, score, end, end);
     }
     // The night's figures, over the night.
     for (metric, value) in [

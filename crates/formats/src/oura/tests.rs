@@ -19,7 +19,10 @@ pub(crate) const EXPORT: &str = r#"{
     "summary_date": "2016-09-03", "day_start": "2016-09-03T04:00:00+03:00", "day_end": "2016-09-04T03:59:59+03:00",
     "timezone": 180, "score": 87, "steps": 9206, "cal_total": 2540, "cal_active": 390, "class_5min": "1112211111"
   }],
-  "readiness": [{"summary_date": "2016-09-03", "period_id": 0, "score": 62, "score_resting_hr": 68}]
+  "readiness": [
+    {"summary_date": "2017-11-05", "period_id": 0, "score": 62, "score_resting_hr": 68},
+    {"summary_date": "2016-09-03", "period_id": 0, "score": 80}
+  ]
 }"#;
 
 fn ts(s: &str) -> Timestamp {
@@ -100,7 +103,7 @@ fn the_hypnogram_becomes_runs_of_stages_from_bedtime_to_its_end() {
 }
 
 #[test]
-fn activity_days_are_day_totals_and_readiness_is_said_not_dropped() {
+fn activity_days_are_day_totals_and_readiness_is_stored_on_waking() {
     let file = read_oura_export("oura_data.json", EXPORT.as_bytes()).unwrap();
     let day: Vec<(Metric, f64, bool)> = file
         .samples
@@ -111,10 +114,25 @@ fn activity_days_are_day_totals_and_readiness_is_said_not_dropped() {
     assert_eq!(day.len(), 2);
     assert!(day.contains(&(Metric::Steps, 9206.0, true)));
     assert!(day.contains(&(Metric::ActiveEnergy, 390.0, true)));
+    // Readiness and the sleep score at the end of the night the readiness names; the one whose night
+    // is not in the export is said, not dropped silently.
+    let waking: Vec<(Metric, f64, Option<i16>)> = file
+        .samples
+        .iter()
+        .filter(|s| s.start == ts("2017-11-06T01:00:00Z") && s.end == s.start)
+        .map(|s| (s.metric, s.value, s.offset_minutes))
+        .collect();
+    assert_eq!(
+        waking,
+        [
+            (Metric::SleepScore, 70.0, Some(120)),
+            (Metric::RecoveryScore, 62.0, Some(120))
+        ]
+    );
     assert!(file
         .warnings
         .iter()
-        .any(|w| w.code == "unmapped_type" && w.detail.contains("1 readiness")));
+        .any(|w| w.code == "readiness_without_night" && w.detail.starts_with("1 readiness")));
 }
 
 #[test]

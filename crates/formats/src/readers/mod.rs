@@ -4,21 +4,25 @@
 mod apple_health;
 mod fit;
 mod fitbit;
+mod garmin;
 mod google_fit;
 mod gpx;
 mod oura;
 mod strava;
 mod tcx;
+mod whoop;
 mod withings;
 
 pub use apple_health::{attach_route, AppleHealth};
 pub use fit::Fit;
 pub use fitbit::Fitbit;
+pub use garmin::Garmin;
 pub use google_fit::GoogleFit;
 pub use gpx::Gpx;
 pub use oura::Oura;
 pub use strava::Strava;
 pub use tcx::Tcx;
+pub use whoop::Whoop;
 pub use withings::Withings;
 
 use crate::sink::{ActivityRecord, Flow};

@@ -436,7 +436,11 @@ async fn receive(
 /// `exercise-N.json`; Google Fit's `Daily activity metrics.csv`, per-day `YYYY-MM-DD.csv`, and the
 /// `All Data` and `All Sessions` JSON files; Strava's `activities.csv` (its workouts without their
 /// recordings); Withings' `weight.csv`, `bp.csv`, `height.csv`, `aggregates_steps.csv`,
-/// `activities.csv`, `raw_…_hr.csv`, `raw_…_steps.csv` and `raw_…_sleep-state.csv`. Apple's `export_cda.xml` is not read (it repeats
+/// `activities.csv`, `raw_…_hr.csv`, `raw_…_steps.csv` and `raw_…_sleep-state.csv`; a Garmin Connect
+/// export's `UDSFile_….json`, `…_sleepData.json`, `…_summarizedActivities.json`,
+/// `…_userBioMetrics.json` and `HydrationLogFile_….json`. WHOOP's CSV files
+/// (`physiological_cycles.csv`, `sleeps.csv`, `workouts.csv`, `journal_entries.csv`) are recognised by
+/// their English header under any name. Apple's `export_cda.xml` is not read (it repeats
 /// `export.xml`); the refusal says so. An account streams at most two uploads at once, and an
 /// upload that sends nothing for a minute is ended. The format is detected from the content. The file is
 /// written to disk as it arrives and imported in the background: follow `status_url`. A file already

@@ -38,4 +38,5 @@ mod time_zones;
 mod traces;
 mod upgrade;
 mod uploads;
+mod whoop_export;
 mod withings_export;

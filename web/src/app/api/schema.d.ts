@@ -406,7 +406,11 @@ export interface paths {
          *     `exercise-N.json`; Google Fit's `Daily activity metrics.csv`, per-day `YYYY-MM-DD.csv`, and the
          *     `All Data` and `All Sessions` JSON files; Strava's `activities.csv` (its workouts without their
          *     recordings); Withings' `weight.csv`, `bp.csv`, `height.csv`, `aggregates_steps.csv`,
-         *     `activities.csv`, `raw_…_hr.csv`, `raw_…_steps.csv` and `raw_…_sleep-state.csv`. Apple's `export_cda.xml` is not read (it repeats
+         *     `activities.csv`, `raw_…_hr.csv`, `raw_…_steps.csv` and `raw_…_sleep-state.csv`; a Garmin Connect
+         *     export's `UDSFile_….json`, `…_sleepData.json`, `…_summarizedActivities.json`,
+         *     `…_userBioMetrics.json` and `HydrationLogFile_….json`. WHOOP's CSV files
+         *     (`physiological_cycles.csv`, `sleeps.csv`, `workouts.csv`, `journal_entries.csv`) are recognised by
+         *     their English header under any name. Apple's `export_cda.xml` is not read (it repeats
          *     `export.xml`); the refusal says so. An account streams at most two uploads at once, and an
          *     upload that sends nothing for a minute is ended. The format is detected from the content. The file is
          *     written to disk as it arrives and imported in the background: follow `status_url`. A file already
@@ -1914,10 +1918,14 @@ export interface components {
             hrv_sdnn?: (number | null)[];
             /** @description Minutes, to 0.1. */
             mindful_minutes?: (number | null)[];
+            /** @description Recovery or readiness score, 0–100, whole. */
+            recovery_score?: (number | null)[];
             /** @description Breaths per minute, to 0.1. */
             respiratory_rate?: (number | null)[];
             /** @description Beats per minute, to 0.1. */
             resting_heart_rate?: (number | null)[];
+            /** @description °C, to 0.01. */
+            skin_temperature?: (number | null)[];
             /** @description Seconds asleep (any stage) in sessions ending in the period, whole. */
             sleep_asleep?: (number | null)[];
             /** @description Seconds awake in bed, whole. */
@@ -1932,6 +1940,8 @@ export interface components {
             sleep_in_bed?: (number | null)[];
             /** @description Seconds of REM sleep, whole. */
             sleep_rem?: (number | null)[];
+            /** @description Sleep score, 0–100, whole. */
+            sleep_score?: (number | null)[];
             /** @description Sleep sessions ending in the period, whole. */
             sleep_sessions?: (number | null)[];
             /** @description Seconds asleep with the stage unknown (older devices), whole. */
@@ -1942,6 +1952,10 @@ export interface components {
             stand_hours?: (number | null)[];
             /** @description Steps, whole. */
             steps?: (number | null)[];
+            /** @description Day strain, 0–21, to 0.1. */
+            strain?: (number | null)[];
+            /** @description Stress level, 0–100, average of the readings, whole. */
+            stress_level?: (number | null)[];
             /** @description Active plus basal energy, kcal, to 0.1 (the sum rounded, not the sum of the rounded). */
             total_energy?: (number | null)[];
             /** @description mL/(kg·min), to 0.1. */
@@ -2368,7 +2382,7 @@ export interface components {
          * @description A metric of the catalogue.
          * @enum {string}
          */
-        Metric: "steps" | "distance" | "active_energy" | "basal_energy" | "heart_rate" | "resting_heart_rate" | "walking_heart_rate" | "hrv_sdnn" | "hrv_rmssd" | "spo2" | "respiratory_rate" | "body_mass" | "height" | "body_fat_percentage" | "lean_body_mass" | "bmi" | "met" | "vo2max" | "floors" | "elevation_gain" | "speed" | "cadence" | "power" | "blood_pressure_systolic" | "blood_pressure_diastolic" | "blood_glucose" | "body_temperature" | "water" | "exercise_minutes" | "stand_hours" | "mindful_minutes" | "sleep";
+        Metric: "steps" | "distance" | "active_energy" | "basal_energy" | "heart_rate" | "resting_heart_rate" | "walking_heart_rate" | "hrv_sdnn" | "hrv_rmssd" | "spo2" | "respiratory_rate" | "body_mass" | "height" | "body_fat_percentage" | "lean_body_mass" | "bmi" | "met" | "vo2max" | "floors" | "elevation_gain" | "speed" | "cadence" | "power" | "blood_pressure_systolic" | "blood_pressure_diastolic" | "blood_glucose" | "body_temperature" | "water" | "exercise_minutes" | "stand_hours" | "mindful_minutes" | "sleep" | "recovery_score" | "strain" | "skin_temperature" | "sleep_score" | "stress_level";
         /**
          * @description The signed-in user's own profile.
          * @example {
@@ -2621,7 +2635,7 @@ export interface components {
          * @description The service or app a record was obtained through.
          * @enum {string}
          */
-        Provider: "apple_health" | "garmin" | "fitbit" | "google_fit" | "strava" | "oura" | "withings" | "polar" | "suunto" | "wahoo" | "manual" | "api" | "other";
+        Provider: "apple_health" | "garmin" | "fitbit" | "google_fit" | "strava" | "oura" | "withings" | "whoop" | "polar" | "suunto" | "wahoo" | "manual" | "api" | "other";
         /**
          * @description What any signed-in user may see of another.
          * @example {
@@ -7471,7 +7485,7 @@ export interface operations {
                 /** @description The local day, `YYYY-MM-DD` (1900–2099), in the user's time zone of that day. */
                 date: string;
                 /** @description An amount (`steps`, `distance`, `active_energy` …) or a reading (`heart_rate`, `body_mass` …); not `sleep`. */
-                metric: "steps" | "distance" | "active_energy" | "basal_energy" | "heart_rate" | "resting_heart_rate" | "walking_heart_rate" | "hrv_sdnn" | "hrv_rmssd" | "spo2" | "respiratory_rate" | "body_mass" | "height" | "body_fat_percentage" | "lean_body_mass" | "bmi" | "met" | "vo2max" | "floors" | "elevation_gain" | "speed" | "cadence" | "power" | "blood_pressure_systolic" | "blood_pressure_diastolic" | "blood_glucose" | "body_temperature" | "water" | "exercise_minutes" | "stand_hours" | "mindful_minutes";
+                metric: "steps" | "distance" | "active_energy" | "basal_energy" | "heart_rate" | "resting_heart_rate" | "walking_heart_rate" | "hrv_sdnn" | "hrv_rmssd" | "spo2" | "respiratory_rate" | "body_mass" | "height" | "body_fat_percentage" | "lean_body_mass" | "bmi" | "met" | "vo2max" | "floors" | "elevation_gain" | "speed" | "cadence" | "power" | "blood_pressure_systolic" | "blood_pressure_diastolic" | "blood_glucose" | "body_temperature" | "water" | "exercise_minutes" | "stand_hours" | "mindful_minutes" | "recovery_score" | "strain" | "skin_temperature" | "sleep_score" | "stress_level";
             };
             header?: never;
             path?: never;

@@ -591,6 +591,16 @@ figures! {
     body_mass: Metric::BodyMass.decimals() => Source::Metric(Metric::BodyMass),
     /// mL/(kg·min), to 0.1.
     vo2max: Metric::Vo2max.decimals() => Source::Metric(Metric::Vo2max),
+    /// Recovery or readiness score, 0–100, whole.
+    recovery_score: Metric::RecoveryScore.decimals() => Source::Metric(Metric::RecoveryScore),
+    /// Day strain, 0–21, to 0.1.
+    strain: Metric::Strain.decimals() => Source::Metric(Metric::Strain),
+    /// °C, to 0.01.
+    skin_temperature: Metric::SkinTemperature.decimals() => Source::Metric(Metric::SkinTemperature),
+    /// Sleep score, 0–100, whole.
+    sleep_score: Metric::SleepScore.decimals() => Source::Metric(Metric::SleepScore),
+    /// Stress level, 0–100, average of the readings, whole.
+    stress_level: Metric::StressLevel.decimals() => Source::Metric(Metric::StressLevel),
     /// Seconds asleep (any stage) in sessions ending in the period, whole.
     sleep_asleep: 0 => Source::Sleep(SleepFigure::Asleep),
     /// Seconds in bed, whole.
