@@ -30,6 +30,11 @@ pub struct ActivityRecord {
     /// importer reads and joins to this record ([`crate::strava::join_recording`]). The record stands
     /// alone when the entry is missing or holds no workout.
     pub recording_file: Option<String>,
+    /// The workout as an export's index describes it, whose recording may be in the same archive under
+    /// a name the index does not give (Garmin's `summarizedActivities` beside the FIT files of its
+    /// uploaded-files ZIPs, named by upload): the importer joins it to the recorded workout that starts
+    /// in the same second, and stores it alone when there is none.
+    pub recording_by_start: bool,
 }
 
 /// Receives a reader's output in file order. Every method answers whether the reader should go on;

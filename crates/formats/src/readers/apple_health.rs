@@ -55,6 +55,7 @@ impl FormatReader for AppleHealth {
                         source_name: workout.source_name,
                         route_file: workout.route_files.into_iter().next(),
                         recording_file: None,
+                        recording_by_start: false,
                     })
                 }
                 HealthRecord::ActivitySummary(_) => {

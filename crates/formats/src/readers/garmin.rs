@@ -7,11 +7,13 @@ use wearhouse_model::Provider;
 
 use crate::garmin::{classify, is_garmin_file, read_garmin_file};
 use crate::reader::read_whole;
-use crate::{FormatError, FormatReader, ReadContext, RecordSink};
+use crate::{ActivityRecord, FormatError, FormatReader, ReadContext, RecordSink};
 
-/// The largest file read. An activities file of a decade of workouts is tens of megabytes (each record
-/// is ~2 kB of JSON); the decoded records are smaller than the text.
-const LIMIT: u64 = 256 * 1024 * 1024;
+/// The largest file read. An activities file of a decade of workouts is a few tens of megabytes (each
+/// record is ~2 kB of JSON, 5,000 workouts ~10 MB), a daily-summaries file ~100 days; the decoded records
+/// are smaller than the text, so text and records stay within the import's memory budget
+/// ([`crate::reader::MEMORY_BUDGET`]).
+const LIMIT: u64 = 64 * 1024 * 1024;
 
 /// The Garmin export reader.
 #[derive(Debug, Clone, Copy)]
@@ -50,8 +52,26 @@ impl FormatReader for Garmin {
         sink: &mut dyn RecordSink,
     ) -> Result<(), FormatError> {
         let bytes = read_whole(input, LIMIT)?;
-        let file = read_garmin_file(name, &bytes, &ctx.zones)?;
-        let _ = super::emit_file(file, self.id(), sink);
+        let mut file = read_garmin_file(name, &bytes, &ctx.zones)?;
+        // Workouts of the summaries wait, in an archive, for the FIT file that recorded them: the
+        // export names those files by upload, not by workout, so they are matched by their start.
+        let summaries = std::mem::take(&mut file.activities);
+        if super::emit_file(file, self.id(), sink).is_break() {
+            return Ok(());
+        }
+        for activity in summaries {
+            let record = ActivityRecord {
+                activity,
+                format: self.id(),
+                source_name: None,
+                route_file: None,
+                recording_file: None,
+                recording_by_start: true,
+            };
+            if sink.activity(record).is_break() {
+                break;
+            }
+        }
         Ok(())
     }
 }

@@ -42,6 +42,7 @@ pub(crate) fn emit_file(file: ParsedFile, format: &'static str, sink: &mut dyn R
             format,
             route_file: None,
             recording_file: None,
+            recording_by_start: false,
         })?;
     }
     for sample in file.samples {

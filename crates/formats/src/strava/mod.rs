@@ -110,6 +110,7 @@ pub fn read_activities(
                     format,
                     route_file: None,
                     recording_file: row.recording_file,
+                    recording_by_start: false,
                     activity: row.activity,
                 });
                 if flow.is_break() {

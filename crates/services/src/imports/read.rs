@@ -26,6 +26,8 @@ use wearhouse_formats::{
     ParsedSample, ReadContext, RecordSink, Warning,
 };
 
+mod nested;
+
 /// Samples per batch sent to the writer: large enough that per-transaction costs vanish, small enough to
 /// keep memory low.
 pub(crate) const BATCH: usize = 25_000;
@@ -255,12 +257,16 @@ fn read_zip<R: Read + Seek>(
     let names: Vec<String> = archive.file_names().map(str::to_owned).collect();
     sink.routes = Some(PendingRoutes::new());
     sink.recordings = Some(PendingRoutes::new());
+    sink.by_start = Some(HashMap::new());
     // The sink remembers when the writer hung up and every entry starts by asking it, so its answers
     // to single chunks (`let _ = sink…`) need not be checked one by one.
     let mut read_bytes = 0u64;
-    // Bytes the archive expands to: the entries' declared sizes, plus what compressed entries inside
-    // it turn out to expand to beyond theirs as they are read.
-    let mut expanded = total;
+    // Entries, and bytes the archive expands to: the entries' declared sizes, plus what compressed
+    // entries and archives inside it turn out to expand to beyond theirs as they are read.
+    let mut budget = nested::Budget {
+        entries: archive.len(),
+        expanded: total,
+    };
     // The indexes first (Apple Health's export.xml, Strava's activities.csv), so the workouts that
     // name other entries wait for them and are completed as they are met.
     let mut ordered: Vec<&String> = names.iter().collect();
@@ -299,6 +305,11 @@ fn read_zip<R: Read + Seek>(
             declared,
             watch: &watch,
         };
+        if is_zip(&head) {
+            let body = Cursor::new(head).chain(raw);
+            nested::read_nested_zip(&at, body, &limits, &mut budget, ctx, sink, &mut read_bytes)?;
+            continue;
+        }
         if !is_gzip(&head) {
             let body = Cursor::new(head).chain(raw);
             read_entry(&at, name, None, body, ctx, sink, &mut read_bytes)?;
@@ -308,7 +319,7 @@ fn read_zip<R: Read + Seek>(
         // limits as it is decompressed, whatever its header says it expands to.
         let room = limits
             .max_total_bytes
-            .saturating_sub(expanded)
+            .saturating_sub(budget.expanded)
             .saturating_add(declared);
         let cap = Rc::new(CapState::new(declared.saturating_mul(limits.max_ratio).min(room)));
         let mut body = Capped::new(GzDecoder::new(Cursor::new(head).chain(raw)), Rc::clone(&cap));
@@ -332,17 +343,21 @@ fn read_zip<R: Read + Seek>(
         let result = read_entry(&at, inner_name, Some(&cap), body, ctx, sink, &mut read_bytes);
         cap.check(name, &limits)?;
         result?;
-        expanded = expanded.saturating_add(cap.read.get().saturating_sub(declared));
+        budget.expanded = budget
+            .expanded
+            .saturating_add(cap.read.get().saturating_sub(declared));
     }
     // Workouts whose route or recording file was missing still count.
     let _ = sink.send_waiting();
     Ok(())
 }
 
-/// Whether an archive entry is an index whose workouts name other entries of the archive, read
-/// before every other entry.
+/// Whether an archive entry is an index whose workouts name other entries of the archive (or are
+/// found in them by their start, Garmin's summaries), read before every other entry.
 fn leads(name: &str) -> bool {
-    name.ends_with("export.xml") || wearhouse_formats::strava::is_activities_csv(name)
+    name.ends_with("export.xml")
+        || wearhouse_formats::strava::is_activities_csv(name)
+        || wearhouse_formats::garmin::classify(name) == Some(wearhouse_formats::garmin::Kind::Activities)
 }
 
 /// The archive entry being read: its path, the size its directory gives, and how reading it went.
@@ -491,6 +506,9 @@ struct ChunkSink<'a> {
     /// In an archive, workouts waiting for the entry holding their recording (Strava's rows);
     /// `None` for a file on its own.
     recordings: Option<PendingRoutes>,
+    /// In an archive, workouts waiting for a recorded workout starting in the same second (Garmin's
+    /// summaries), by that second; `None` for a file on its own.
+    by_start: Option<HashMap<i64, Vec<(&'static str, ActivityRecord)>>>,
 }
 
 impl<'a> ChunkSink<'a> {
@@ -507,6 +525,7 @@ impl<'a> ChunkSink<'a> {
             given: 0,
             routes: None,
             recordings: None,
+            by_start: None,
         }
     }
 
@@ -614,7 +633,30 @@ impl<'a> ChunkSink<'a> {
         for (provider, record) in waiting.into_values().flatten() {
             self.send_activity(provider, record)?;
         }
+        let mut summaries: Vec<_> = self.by_start.take().unwrap_or_default().into_iter().collect();
+        // In time order, as a summaries file lists them: the store's batches follow the reading.
+        summaries.sort_unstable_by_key(|(start, _)| *start);
+        for (provider, record) in summaries.into_iter().flat_map(|(_, waiting)| waiting) {
+            self.send_activity(provider, record)?;
+        }
         ControlFlow::Continue(())
+    }
+
+    /// The summary waiting for a recorded workout that starts at `start` (to the second, or one second
+    /// either side: a summary's start is the recording's, rounded), taken out of the waiting ones.
+    fn summary_for(&mut self, start: jiff::Timestamp) -> Option<(&'static str, ActivityRecord)> {
+        let waiting = self.by_start.as_mut()?;
+        let second = start.as_second();
+        for key in [second, second - 1, second + 1] {
+            if let Some(list) = waiting.get_mut(&key) {
+                let found = list.pop();
+                if list.is_empty() {
+                    waiting.remove(&key);
+                }
+                return found;
+            }
+        }
+        None
     }
 
     /// The key of the waiting recording an archive entry is: its path, or the path without the
@@ -678,6 +720,7 @@ impl<'a> ChunkSink<'a> {
                         source_name: source_name.clone().or(record.source_name.clone()),
                         route_file: None,
                         recording_file: None,
+                        recording_by_start: false,
                     },
                 )?;
             }
@@ -710,9 +753,24 @@ impl RecordSink for ChunkSink<'_> {
         ControlFlow::Continue(())
     }
 
-    fn activity(&mut self, record: ActivityRecord) -> Flow {
+    fn activity(&mut self, mut record: ActivityRecord) -> Flow {
         self.given += 1;
         let provider = self.provider;
+        if record.recording_by_start {
+            if let Some(waiting) = self.by_start.as_mut() {
+                let start = record.activity.start.as_second();
+                waiting.entry(start).or_default().push((provider, record));
+                return ControlFlow::Continue(());
+            }
+        } else if let Some((_, summary)) = self.summary_for(record.activity.start) {
+            // The device's recording, with the words and choices of its summary (the same join as a
+            // Strava row's): one workout, keeping the recording's identity.
+            let joined = wearhouse_formats::strava::join_recording(summary.activity, vec![record.activity]);
+            let Some(activity) = joined.into_iter().next() else {
+                return ControlFlow::Continue(());
+            };
+            record.activity = activity;
+        }
         let waiting = match (&record.route_file, &record.recording_file) {
             (Some(route), _) => self.routes.as_mut().map(|w| (w, route)),
             (None, Some(recording)) => self.recordings.as_mut().map(|w| (w, recording)),

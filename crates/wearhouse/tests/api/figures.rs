@@ -20,6 +20,7 @@ mod compare;
 mod files;
 mod fit;
 mod fitbit;
+pub(crate) mod garmin;
 mod google_fit;
 mod served;
 pub(crate) mod strava;
@@ -35,6 +36,7 @@ use compare::{check_figures, Mismatches};
 use files::{wrapped, zipped_folder};
 use fit::{fit_activity_truth, fit_monitoring_truth, fit_weight_truth, Person};
 use fitbit::fitbit_truth;
+use garmin::garmin_export;
 use google_fit::google_fit_truth;
 use served::{snapshot, Window};
 use strava::strava_export;
@@ -276,6 +278,26 @@ async fn strava_export_figures_match_its_recordings() {
         &truth,
         ("export_4242.zip", export),
         ("strava-again.zip", copy),
+    )
+    .await;
+}
+
+/// A Garmin Connect export: daily summaries (day totals spread over their GMT span), a workout known
+/// from its summary alone, and the FIT files of a ZIP inside the ZIP (a run joined to its summary, a day
+/// of monitoring). Read again as another archive (reverse order, stored), it adds nothing.
+#[tokio::test]
+async fn garmin_export_figures_match_its_files() {
+    let (entries, truth) = garmin_export();
+    let export = crate::harness::zip_with(&entries, zip::CompressionMethod::Deflated);
+    let mut reordered = entries.clone();
+    reordered.reverse();
+    let copy = crate::harness::zip_with(&reordered, zip::CompressionMethod::Stored);
+    conform(
+        "garmin export",
+        json!({"time_zone": "America/New_York"}),
+        &truth,
+        ("garmin_export.zip", export),
+        ("garmin-again.zip", copy),
     )
     .await;
 }

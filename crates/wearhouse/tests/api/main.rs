@@ -17,6 +17,7 @@ mod dashboard;
 mod events;
 mod figures;
 mod floating_time;
+mod garmin_export;
 mod gateway;
 mod harness;
 mod imports;

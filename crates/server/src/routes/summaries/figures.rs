@@ -926,7 +926,7 @@ mod schema_tests {
             "columns without data are left out"
         );
         let properties = schema["properties"].as_object().unwrap();
-        assert_eq!(properties.len(), 34);
+        assert_eq!(properties.len(), 39);
         for (name, p) in properties {
             assert_eq!(p["type"], "array", "{name}");
             assert_eq!(

@@ -167,7 +167,7 @@ pub(crate) fn export_entries() -> Vec<(String, Vec<u8>)> {
 }
 
 /// Adds what `other` holds to `truth`.
-fn merge(truth: &mut Truth, other: Truth) {
+pub(super) fn merge(truth: &mut Truth, other: Truth) {
     for (metric, amounts) in other.amounts {
         truth.amounts.entry(metric).or_default().extend(amounts);
     }
