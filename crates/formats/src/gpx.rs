@@ -1,5 +1,6 @@
 //! GPX 1.0 and 1.1 reader: each track (`<trk>`) becomes one activity with streams and derived totals;
-//! routes count only when their points carry times; waypoints are ignored.
+//! a route (`<rte>`) counts as a workout only when its points carry times and the file has no track; a
+//! track or route without any time is a plan, kept as a [`PlannedRoute`]; waypoints are ignored.
 //!
 //! Hand-written on quick-xml's borrowing slice reader rather than the `gpx` crate: that crate (and `tcx`
 //! for TCX) was measured at ~20 MB/s and drops the extensions that make a track a workout — heart rate,
@@ -13,7 +14,7 @@ use quick_xml::Reader;
 
 use crate::track::xml::{self, attribute, decode_text, malformed, non_blank, TimeText};
 use crate::track::{self, activity_type_from_label, TrackPoint};
-use crate::{FormatError, Location, ParsedActivity, ParsedFile, Warning};
+use crate::{FormatError, Location, ParsedActivity, ParsedFile, PlannedRoute, RoutePoint, Warning};
 
 /// Reads a GPX file. Fails only when the bytes are not well-formed XML or the root is not `<gpx>`;
 /// anything odd inside (a track without times, a point going back in time) is a [`Warning`].
@@ -303,19 +304,25 @@ impl Document {
         let tracks = std::mem::take(&mut self.tracks);
         let routes = std::mem::take(&mut self.routes);
         let any_tracks = !tracks.is_empty();
-        for path in tracks {
+        let mut planned = Vec::new();
+        // A track or route without any time is a plan (drawn in an app, exported from a route
+        // planner): kept as a route to follow, not a workout.
+        let (untimed, timed): (Vec<Path>, Vec<Path>) = tracks.into_iter().chain(routes).partition(|path| {
+            let mut points = path.segments.iter().flatten().peekable();
+            points.peek().is_some() && points.all(|p| p.time.is_none())
+        });
+        for path in untimed {
+            planned.extend(self.planned(path));
+        }
+        let any_routes = timed.iter().any(|p| p.is_route);
+        for path in timed {
+            // A timed route next to a track is the plan the track followed, not another workout.
+            if path.is_route && any_tracks {
+                continue;
+            }
             activities.extend(self.activity(path));
         }
-        // A route is a plan, not a workout: read one only when the file has no track and the route's
-        // points carry times (some apps export a recorded workout that way).
-        let mut route_points = 0usize;
-        if !any_tracks {
-            for path in routes {
-                route_points += path.segments.iter().map(Vec::len).sum::<usize>();
-                activities.extend(self.activity(path));
-            }
-        }
-        if !any_tracks && route_points == 0 {
+        if !any_tracks && !any_routes && planned.is_empty() {
             self.warnings.push(Warning {
                 code: "no_tracks",
                 detail: "the file has no track or route, only waypoints or metadata".into(),
@@ -324,6 +331,7 @@ impl Document {
         }
         ParsedFile {
             activities,
+            routes: planned,
             samples: Vec::new(),
             device: self.creator,
             warnings: self.warnings,
@@ -338,6 +346,46 @@ impl Document {
         });
     }
 
+    /// A path without times as a route to follow: its positioned points in order. One with fewer than
+    /// two positions draws no line and is said, not kept.
+    fn planned(&mut self, path: Path) -> Option<PlannedRoute> {
+        let points: Vec<RoutePoint> = path
+            .segments
+            .iter()
+            .flatten()
+            .filter_map(|p| {
+                let (lat, lon) = (p.lat?, p.lon?);
+                let valid = lat.is_finite() && lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0;
+                valid.then_some(RoutePoint {
+                    lat,
+                    lon,
+                    elevation: p.ele.filter(|e| e.is_finite()),
+                })
+            })
+            .collect();
+        if points.len() < 2 {
+            let what = if path.is_route { "route" } else { "track" };
+            self.warn(
+                "empty_route",
+                format!("a {what} without times and with fewer than two positions was skipped"),
+                path.at,
+            );
+            return None;
+        }
+        let distance = points
+            .windows(2)
+            .map(|w| track::haversine((w[0].lat, w[0].lon), (w[1].lat, w[1].lon)))
+            .sum();
+        let elevation_gain = track::elevation_gain(points.iter().filter_map(|p| p.elevation));
+        Some(PlannedRoute {
+            name: path.name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()),
+            description: path.desc.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()),
+            points,
+            distance,
+            elevation_gain,
+        })
+    }
+
     fn activity(&mut self, mut path: Path) -> Option<ParsedActivity> {
         let what = if path.is_route { "route" } else { "track" };
         let total: usize = path.segments.iter().map(Vec::len).sum();
@@ -349,18 +397,6 @@ impl Document {
                     path.at,
                 );
             }
-            return None;
-        }
-        if path.segments.iter().flatten().all(|p| p.time.is_none()) {
-            let (code, detail) = if path.is_route {
-                (
-                    "route_without_times",
-                    "a route without times is a plan, not a workout; it was skipped",
-                )
-            } else {
-                ("no_timestamps", "a track without any times was skipped")
-            };
-            self.warn(code, detail.into(), path.at);
             return None;
         }
         // Segments in time order (a device may write them out of order); points keep their order inside.

@@ -30,7 +30,7 @@ pub mod withings;
 
 pub use error::{FormatError, Location, Warning};
 pub use reader::{FormatReader, ReadContext};
-pub use records::{start_external_id, ParsedActivity, ParsedFile, ParsedSample};
+pub use records::{start_external_id, ParsedActivity, ParsedFile, ParsedSample, PlannedRoute, RoutePoint};
 pub use sink::{ActivityRecord, Collected, Flow, RecordSink};
 /// The zones a user lived in, which `ReadContext` carries for wall-clock times.
 pub use wearhouse_analytics::ZoneHistory;

@@ -99,10 +99,34 @@ pub struct ParsedSample {
     pub floating: bool,
 }
 
+/// A route drawn or planned rather than recorded (a GPX route or track without any times): a line to
+/// follow, not a workout, kept so that nothing a file holds is dropped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedRoute {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// In the file's order; at least two.
+    pub points: Vec<RoutePoint>,
+    /// Metres along the points.
+    pub distance: f64,
+    /// Metres climbed, with the same dead band as a workout's; `None` without elevations.
+    pub elevation_gain: Option<f64>,
+}
+
+/// One point of a [`PlannedRoute`]: degrees, and metres above sea level when the file gives them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RoutePoint {
+    pub lat: f64,
+    pub lon: f64,
+    pub elevation: Option<f64>,
+}
+
 /// Everything read from one activity-style file (FIT, GPX, TCX).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ParsedFile {
     pub activities: Vec<ParsedActivity>,
+    /// Routes without times (GPX), which are plans rather than workouts.
+    pub routes: Vec<PlannedRoute>,
     pub samples: Vec<ParsedSample>,
     /// Device or creator named by the file as a whole.
     pub device: Option<String>,

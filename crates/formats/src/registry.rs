@@ -48,8 +48,9 @@ or export.xml alone), FIT, GPX and TCX files, Oura's JSON export, the CSV files 
 whose activities.csv gives the recordings their titles, gear and notes), and ZIP archives of any of these \
 (a Fitbit or Google Fit Takeout, a Withings export, or a Garmin Connect export with the ZIPs of FIT files inside it, say). Files of a Fitbit or Google Fit Takeout, \
 Strava's activities.csv and the CSV files of a Withings export, uploaded alone also need the name the export gave them (the X-File-Name header, the multipart file name, or the file's own name for the CLI): \
-Fitbit's steps-, distance-, heart_rate-, resting_heart_rate-, moderately_active_minutes-, \
-very_active_minutes-, weight-, sleep- and demographic_vo2_max-YYYY-MM-DD.json and exercise-N.json; Google Fit's \
+Fitbit's steps-, distance-, altitude-, heart_rate-, resting_heart_rate-, moderately_active_minutes-, \
+very_active_minutes-, lightly_active_minutes-, sedentary_minutes-, time_in_heart_rate_zones-, weight-, sleep- and \
+demographic_vo2_max-YYYY-MM-DD.json and exercise-N.json; Google Fit's \
 'Daily activity metrics.csv', its per-day YYYY-MM-DD.csv, and the raw_com.google.… and \
 derived_com.google.… JSON of 'All Data' and the session JSON of 'All Sessions'; Strava's \
 activities.csv (in English); a Withings export's weight.csv, bp.csv, height.csv, aggregates_steps.csv, \
@@ -230,7 +231,12 @@ mod tests {
                 "Takeout/Fitbit/Global Export Data/lightly_active_minutes-2020-01-01.json",
                 b"["
             ),
-            None
+            Some("fitbit")
+        );
+        assert_eq!(
+            id("Takeout/Fitbit/Global Export Data/calories-2020-01-01.json", b"["),
+            None,
+            "calories are not read"
         );
         assert_eq!(
             id("", b"[{\"dateTime\": \"03/20/17 23:54:00\", \"value\": \"0\"}]"),

@@ -7,7 +7,7 @@ use std::io::BufRead;
 use std::ops::ControlFlow;
 
 use crate::apple_health::UnmappedRecord;
-use crate::{FormatError, FormatReader, ParsedActivity, ParsedSample, ReadContext, Warning};
+use crate::{FormatError, FormatReader, ParsedActivity, ParsedSample, PlannedRoute, ReadContext, Warning};
 
 /// A sink's answer to each record: go on, or stop reading (the consumer hung up).
 pub type Flow = ControlFlow<()>;
@@ -49,6 +49,9 @@ pub trait RecordSink {
     /// A record of a type the catalogue does not map, kept as written.
     fn raw(&mut self, record: UnmappedRecord) -> Flow;
 
+    /// A route without times: a plan to keep, not a workout.
+    fn route(&mut self, route: PlannedRoute) -> Flow;
+
     /// `count` records seen and deliberately not handed out, by reason (`exercise_hrv`,
     /// `unmapped_type:ActivitySummary`, `correlation_duplicate` …).
     fn skipped(&mut self, reason: &str, count: u64) -> Flow;
@@ -67,6 +70,7 @@ pub struct Collected {
     pub samples: Vec<ParsedSample>,
     pub activities: Vec<ActivityRecord>,
     pub raw: Vec<UnmappedRecord>,
+    pub routes: Vec<PlannedRoute>,
     pub skipped: BTreeMap<String, u64>,
     pub warnings: Vec<Warning>,
     /// The last progress reported.
@@ -96,6 +100,11 @@ impl RecordSink for Collected {
 
     fn activity(&mut self, activity: ActivityRecord) -> Flow {
         self.activities.push(activity);
+        Flow::Continue(())
+    }
+
+    fn route(&mut self, route: PlannedRoute) -> Flow {
+        self.routes.push(route);
         Flow::Continue(())
     }
 

@@ -502,6 +502,7 @@ impl Document {
             .or_else(|| non_blank(self.author.take()));
         ParsedFile {
             activities: self.activities,
+            routes: Vec::new(),
             samples: Vec::new(),
             device,
             warnings: self.warnings,

@@ -223,7 +223,7 @@ fn path_distances(points: &[TrackPoint], positions: &[Option<(f64, f64)>]) -> Op
 }
 
 /// Sum of climbs with a [`CLIMB_HYSTERESIS_M`] dead band; `None` without altitudes.
-fn elevation_gain(altitudes: impl Iterator<Item = f64>) -> Option<f64> {
+pub(crate) fn elevation_gain(altitudes: impl Iterator<Item = f64>) -> Option<f64> {
     let mut reference: Option<f64> = None;
     let mut gain = 0.0;
     for altitude in altitudes.filter(|a| a.is_finite()) {

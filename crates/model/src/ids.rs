@@ -70,6 +70,12 @@ prefixed_id!(
     "act_",
     "an activity id"
 );
+prefixed_id!(
+    /// A planned route's id: `rte_` followed by a time-ordered UUID (v7) in simple hex form.
+    RouteId,
+    "rte_",
+    "a route id"
+);
 
 #[cfg(test)]
 mod tests {

@@ -25,7 +25,7 @@ pub use activity::{
 };
 pub use activity_type::{ActivityFamily, ActivityType};
 pub use figures::DayFigures;
-pub use ids::{ActivityId, UserId};
+pub use ids::{ActivityId, RouteId, UserId};
 pub use invalid::InvalidInput;
 pub use metric::{round_to, Metric, MetricKind, MetricSpec, RawValue};
 pub use password::{Password, PasswordPolicy};

@@ -124,6 +124,8 @@ catalogue! {
     SkinTemperature = 35 => "skin_temperature", Instantaneous, Celsius, 20.0, 45.0, 2, "Skin temperature measured during sleep";
     SleepScore = 36 => "sleep_score", Instantaneous, Percent, 0.0, 100.0, 0, "Sleep score or performance, 0–100, at waking (WHOOP sleep performance, Oura and Garmin sleep scores)";
     StressLevel = 37 => "stress_level", Instantaneous, Count, 0.0, 100.0, 0, "Stress level, 0–100, from heart-rate variability (Garmin)";
+    SedentaryMinutes = 38 => "sedentary_minutes", Cumulative, Minute, 0.0, 1_440.0, 1, "Minutes of sedentary time (Fitbit)";
+    LightActivityMinutes = 39 => "light_activity_minutes", Cumulative, Minute, 0.0, 1_440.0, 1, "Minutes of light activity, below exercise intensity (Fitbit's lightly active minutes)";
 }
 
 /// A value as sent by a client: a number, or a category name for category metrics.
@@ -308,6 +310,8 @@ mod tests {
             "skin_temperature",
             "sleep_score",
             "stress_level",
+            "sedentary_minutes",
+            "light_activity_minutes",
         ] {
             assert!(names.contains(&name), "{name}");
             assert_eq!(name.parse::<Metric>().unwrap().as_str(), name);

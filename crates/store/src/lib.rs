@@ -14,6 +14,7 @@ mod idempotency;
 mod imports;
 mod jobs;
 mod open;
+mod planned_routes;
 mod raw;
 mod rollup_block;
 mod rollups;
@@ -41,6 +42,7 @@ pub use idempotency::{IdempotencyStore, KeyClaim, StoredResponse};
 pub use imports::{ImportProgress, ImportRecord, ImportStatus, ImportStore, NewImport};
 pub use jobs::{FailOutcome, JobRecord, JobState, JobStats, JobStore, Lease, NewJob};
 pub use open::{open, Backend, SetupLock, StorageUsage, Store, StoreOptions};
+pub use planned_routes::{NewPlannedRoute, PlannedRouteRecord, PlannedRouteStore};
 pub use raw::{RawQuery, RawRecord, RawStore};
 pub use rollups::{
     DailyColumn, DailyRollup, HourlyRollup, RollupStore, SeriesRollups, SleepRollup, SummaryInputs,

@@ -13,7 +13,7 @@ use crate::{
     AccountStore, ActivityStore, IdempotencyStore, RollupStore, SampleStore, SessionStore, SettingsStore,
     StoreError,
 };
-use crate::{EventStore, ImportStore, JobStore, RawStore};
+use crate::{EventStore, ImportStore, JobStore, PlannedRouteStore, RawStore};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -64,6 +64,7 @@ pub struct Store {
     pub idempotency: Arc<dyn IdempotencyStore>,
     pub imports: Arc<dyn ImportStore>,
     pub raw: Arc<dyn RawStore>,
+    pub routes: Arc<dyn PlannedRouteStore>,
     pub rollups: Arc<dyn RollupStore>,
     pub settings: Arc<dyn SettingsStore>,
     pub jobs: Arc<dyn JobStore>,
@@ -161,6 +162,7 @@ where
         + IdempotencyStore
         + ImportStore
         + RawStore
+        + PlannedRouteStore
         + RollupStore
         + SettingsStore
         + JobStore
@@ -178,6 +180,7 @@ where
         idempotency: Arc::new(store.clone()),
         imports: Arc::new(store.clone()),
         raw: Arc::new(store.clone()),
+        routes: Arc::new(store.clone()),
         rollups: Arc::new(store.clone()),
         settings: Arc::new(store.clone()),
         jobs: Arc::new(store.clone()),

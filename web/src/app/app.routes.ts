@@ -71,6 +71,11 @@ export const routes: Routes = [
         loadComponent: () => import('./pages/activities/duplicates').then((m) => m.DuplicatesPage),
       },
       {
+        path: 'routes/:id',
+        title: $localize`:@@title.route:Route`,
+        loadComponent: () => import('./pages/routes/route').then((m) => m.RoutePage),
+      },
+      {
         path: 'activities/:id',
         title: $localize`:@@title.activity:Activity`,
         loadComponent: () => import('./pages/activities/activity').then((m) => m.ActivityPage),

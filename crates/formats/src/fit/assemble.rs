@@ -277,6 +277,7 @@ pub fn assemble(mut c: Collected, account: Option<&FitAccount>, truncated: bool)
 
     ParsedFile {
         activities,
+        routes: Vec::new(),
         samples,
         device,
         warnings,

@@ -26,12 +26,29 @@
 //! - **Resting heart rate** is one value per local day, a sample spanning that day. Fitbit writes
 //!   placeholder records (`"date": null`, `"value": 0.0`) for days without one; they are skipped silently.
 //! - **Active minutes.** Only moderately and very active minutes count as `exercise_minutes` (the WHO's
-//!   moderate-to-vigorous activity, and what Apple's exercise ring counts); lightly active and sedentary
-//!   minutes are not exercise, so [`is_fitbit_entry`] does not claim those files and reading one yields
-//!   nothing. The two counted files are read separately, yet the store keys a sample by (source, metric,
-//!   start, duration): two day-long samples would collide. So moderately active minutes span the first
-//!   half of the local day and very active minutes the second; the day's total is their sum, and neither
-//!   file tells the time of day anyway. A zero day is dropped.
+//!   moderate-to-vigorous activity, and what Apple's exercise ring counts). The two counted files are
+//!   read separately, yet the store keys a sample by (source, metric, start, duration): two day-long
+//!   samples would collide. So moderately active minutes span the first half of the local day and very
+//!   active minutes the second; the day's total is their sum, and neither file tells the time of day
+//!   anyway. Lightly active minutes are not exercise: they become `light_activity_minutes`, and
+//!   `sedentary_minutes-` becomes `sedentary_minutes`, each a sample spanning the whole local day (one
+//!   file per metric, so nothing collides). A zero day is dropped.
+//! - **Floors** (`altitude-`): a one-minute series like steps, in UTC like it, of the elevation gained
+//!   in the minute, **in feet, ten to a floor**, stored as `floors` (value ÷ 10). The export has no
+//!   `floors-` file (the file lists of LifeSnaps' `pylifesnaps` loader and of danlsn/fitport's README
+//!   name `altitude` and no `floors`). Evidence for the unit, none of it a statement by Fitbit about
+//!   the file: Fitbit's help ("How does my tracker count floors?") registers a floor at about 10 feet
+//!   of gain; two public readers of the export take the day's sum ÷ 10 as its floors (Luke
+//!   Kippenbrock's `fitbit.py`, "1 floor = 10 stairs", and a Fitbit-to-Garmin CSV converter, "every 10
+//!   altitude = 1 floor"); and Fitbit's API gives a metric account `"elevation": 6.1, "floors": 2`
+//!   (3.05 m, 10 ft, a floor). Elevation gain is **not** stored from it: the values are floors times
+//!   ten rather than a measured gain, and no source names the unit outright, so `elevation_gain` in
+//!   metres would be a conversion of a guess; the exercises' own `elevationGain` stays the source.
+//! - **Time in heart-rate zones** (`time_in_heart_rate_zones-`): per local day, the minutes in each of
+//!   Fitbit's zones (`valuesInZones`: `BELOW_DEFAULT_ZONE_1`, `IN_DEFAULT_ZONE_1` … `_3`). Zones depend
+//!   on the device and the user's maximum heart rate, so there is no catalogue metric for them: each
+//!   zone's minutes become a raw record `FitbitHeartRateZone:<zone>` over the day, value in minutes
+//!   ([`FitbitFile::raw`]).
 //! - **Weight** is in the account's unit, which the file does not name ([`FitbitContext::weight_unit`]);
 //!   when the BMI Fitbit stored beside a weight implies an impossible height for that unit but a
 //!   possible one for the other, the weight is read in the other unit and a `weight_unit_corrected`
@@ -51,6 +68,7 @@ use jiff::civil;
 use wearhouse_analytics::ZoneHistory;
 use wearhouse_model::Unit;
 
+use crate::apple_health::UnmappedRecord;
 use crate::{FormatError, Location, ParsedFile};
 use shared::{file_name, Diagnostics};
 
@@ -98,8 +116,13 @@ enum EntryKind {
     RestingHeartRate,
     ModeratelyActive,
     VeryActive,
-    /// Read but not imported: light activity is not exercise.
+    /// Light activity, which is not exercise: `light_activity_minutes`.
     LightlyActive,
+    Sedentary,
+    /// Elevation gain in feet per minute: floors.
+    Altitude,
+    /// Daily minutes per heart-rate zone: raw records.
+    HeartRateZones,
     Weight,
     Sleep,
     Exercise,
@@ -107,17 +130,31 @@ enum EntryKind {
     Vo2Max,
 }
 
-/// Whether `path` names an export entry this reader imports: `steps-`, `distance-`, `heart_rate-`,
-/// `resting_heart_rate-`, `moderately_active_minutes-`, `very_active_minutes-`, `weight-`, `sleep-` and
+/// Whether `path` names an export entry this reader imports: `steps-`, `distance-`, `altitude-`,
+/// `heart_rate-`, `resting_heart_rate-`, `moderately_active_minutes-`, `very_active_minutes-`,
+/// `lightly_active_minutes-`, `sedentary_minutes-`, `time_in_heart_rate_zones-`, `weight-`, `sleep-` and
 /// `demographic_vo2_max-` followed by `YYYY-MM-DD.json`, and `exercise-N.json`, in any folder.
 pub fn is_fitbit_entry(path: &str) -> bool {
-    classify(path).is_some_and(|kind| kind != EntryKind::LightlyActive)
+    classify(path).is_some()
 }
 
-/// Reads one export entry. Fails when the path is not a Fitbit entry ([`is_fitbit_entry`]; lightly
-/// active minutes are understood and give an empty result), when the bytes are not JSON
-/// (`malformed_json`) or when the JSON is not the shape that entry holds (`unexpected_shape`).
+/// What one export entry gives: samples and activities, and what has no metric kept as raw records
+/// (time in heart-rate zones).
+#[derive(Debug, Default)]
+pub struct FitbitFile {
+    pub file: ParsedFile,
+    pub raw: Vec<UnmappedRecord>,
+}
+
+/// Reads one export entry's samples and activities: [`read_fitbit_file`] without the raw records.
 pub fn read_fitbit_entry(path: &str, bytes: &[u8], ctx: &FitbitContext) -> Result<ParsedFile, FormatError> {
+    read_fitbit_file(path, bytes, ctx).map(|read| read.file)
+}
+
+/// Reads one export entry. Fails when the path is not a Fitbit entry ([`is_fitbit_entry`]), when the
+/// bytes are not JSON (`malformed_json`) or when the JSON is not the shape that entry holds
+/// (`unexpected_shape`).
+pub fn read_fitbit_file(path: &str, bytes: &[u8], ctx: &FitbitContext) -> Result<FitbitFile, FormatError> {
     let kind = classify(path).ok_or_else(|| {
         FormatError::new(
             "not_fitbit",
@@ -127,31 +164,29 @@ pub fn read_fitbit_entry(path: &str, bytes: &[u8], ctx: &FitbitContext) -> Resul
     })?;
     let text = shared::json_text(path, bytes)?;
     let mut diag = Diagnostics::new(path);
-    let mut file = ParsedFile::default();
+    let mut out = FitbitFile::default();
+    let file = &mut out.file;
+    let daily = |kind, diag: &mut Diagnostics, file: &mut ParsedFile| {
+        series::read_daily_minutes(path, text, kind, ctx, diag, file)
+    };
     match kind {
-        EntryKind::Steps => series::read_minutes(path, text, series::Minutes::Steps, &mut diag, &mut file)?,
-        EntryKind::Distance => {
-            series::read_minutes(path, text, series::Minutes::Distance, &mut diag, &mut file)?
-        }
-        EntryKind::HeartRate => series::read_heart_rate(path, text, &mut diag, &mut file)?,
-        EntryKind::RestingHeartRate => series::read_resting(path, text, ctx, &mut diag, &mut file)?,
-        EntryKind::ModeratelyActive => {
-            series::read_active(path, text, series::Half::First, ctx, &mut diag, &mut file)?
-        }
-        EntryKind::VeryActive => {
-            series::read_active(path, text, series::Half::Second, ctx, &mut diag, &mut file)?
-        }
-        EntryKind::LightlyActive => {
-            // Still checked to be the expected JSON, so a corrupt file is reported all the same.
-            shared::json_items(path, text, "a JSON array of daily values")?;
-        }
-        EntryKind::Weight => series::read_weight(path, text, ctx, &mut diag, &mut file)?,
-        EntryKind::Sleep => sleep::read_sleep(path, text, ctx, &mut diag, &mut file)?,
-        EntryKind::Exercise => exercise::read_exercise(path, text, &mut diag, &mut file)?,
-        EntryKind::Vo2Max => series::read_vo2max(path, text, ctx, &mut diag, &mut file)?,
+        EntryKind::Steps => series::read_minutes(path, text, series::Minutes::Steps, &mut diag, file)?,
+        EntryKind::Distance => series::read_minutes(path, text, series::Minutes::Distance, &mut diag, file)?,
+        EntryKind::Altitude => series::read_minutes(path, text, series::Minutes::Altitude, &mut diag, file)?,
+        EntryKind::HeartRate => series::read_heart_rate(path, text, &mut diag, file)?,
+        EntryKind::RestingHeartRate => series::read_resting(path, text, ctx, &mut diag, file)?,
+        EntryKind::ModeratelyActive => daily(series::DailyMinutes::ModeratelyActive, &mut diag, file)?,
+        EntryKind::VeryActive => daily(series::DailyMinutes::VeryActive, &mut diag, file)?,
+        EntryKind::LightlyActive => daily(series::DailyMinutes::LightlyActive, &mut diag, file)?,
+        EntryKind::Sedentary => daily(series::DailyMinutes::Sedentary, &mut diag, file)?,
+        EntryKind::HeartRateZones => series::read_heart_rate_zones(path, text, ctx, &mut diag, &mut out.raw)?,
+        EntryKind::Weight => series::read_weight(path, text, ctx, &mut diag, file)?,
+        EntryKind::Sleep => sleep::read_sleep(path, text, ctx, &mut diag, file)?,
+        EntryKind::Exercise => exercise::read_exercise(path, text, &mut diag, file)?,
+        EntryKind::Vo2Max => series::read_vo2max(path, text, ctx, &mut diag, file)?,
     }
-    file.warnings = diag.finish();
-    Ok(file)
+    out.file.warnings = diag.finish();
+    Ok(out)
 }
 
 fn classify(path: &str) -> Option<EntryKind> {
@@ -174,6 +209,9 @@ fn classify(path: &str) -> Option<EntryKind> {
         "moderately_active_minutes" => EntryKind::ModeratelyActive,
         "very_active_minutes" => EntryKind::VeryActive,
         "lightly_active_minutes" => EntryKind::LightlyActive,
+        "sedentary_minutes" => EntryKind::Sedentary,
+        "altitude" => EntryKind::Altitude,
+        "time_in_heart_rate_zones" => EntryKind::HeartRateZones,
         "weight" => EntryKind::Weight,
         "sleep" => EntryKind::Sleep,
         "demographic_vo2_max" => EntryKind::Vo2Max,

@@ -1,17 +1,21 @@
-//! The Fitbit entries that are lists of dated values: one-minute steps and distance, heart-rate readings,
-//! daily resting heart rate and active minutes, and weight logs.
+//! The Fitbit entries that are lists of dated values: one-minute steps, distance and altitude (floors),
+//! heart-rate readings, daily resting heart rate, activity-level minutes and time in heart-rate zones,
+//! and weight logs.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use jiff::civil::Time;
 use jiff::SignedDuration;
 use serde::Deserialize;
-use wearhouse_model::{Metric, Unit};
+use serde_json::value::RawValue;
+use wearhouse_model::{Metric, RawValue as Value, Unit};
 
 use super::shared::{
     item, json_items, local_day, local_instant, local_sample, sample, utc_instant, Diagnostics, Int, Num,
 };
 use super::{parse_date, parse_time, FitbitContext};
+use crate::apple_health::UnmappedRecord;
 use crate::{FormatError, ParsedFile};
 
 const EXPECTED_SERIES: &str = "a JSON array of {\"dateTime\", \"value\"} items";
@@ -30,7 +34,12 @@ pub(super) enum Minutes {
     Steps,
     /// In centimetres.
     Distance,
+    /// `altitude-`: the minute's elevation gain in feet, ten to a floor (see the module docs of `fitbit`).
+    Altitude,
 }
+
+/// Feet of elevation gain Fitbit counts as one floor.
+pub(super) const FEET_PER_FLOOR: f64 = 10.0;
 
 pub(super) fn read_minutes(
     path: &str,
@@ -40,9 +49,10 @@ pub(super) fn read_minutes(
     file: &mut ParsedFile,
 ) -> Result<(), FormatError> {
     let items = json_items(path, text, EXPECTED_SERIES)?;
-    let (metric, unit) = match kind {
-        Minutes::Steps => (Metric::Steps, None),
-        Minutes::Distance => (Metric::Distance, Some(Unit::Centimeter)),
+    let (metric, unit, scale) = match kind {
+        Minutes::Steps => (Metric::Steps, None, 1.0),
+        Minutes::Distance => (Metric::Distance, Some(Unit::Centimeter), 1.0),
+        Minutes::Altitude => (Metric::Floors, None, 1.0 / FEET_PER_FLOOR),
     };
     file.samples.reserve(items.len() / 4);
     for (index, raw) in items.iter().enumerate() {
@@ -61,7 +71,7 @@ pub(super) fn read_minutes(
         let Ok(end) = start.checked_add(SignedDuration::from_secs(60)) else {
             continue;
         };
-        match sample(metric, reading.value.0, unit, start, end) {
+        match sample(metric, reading.value.0 * scale, unit, start, end) {
             Ok(s) => file.samples.push(s),
             Err(e) => diag.invalid(|| format!("item {index}"), e),
         }
@@ -212,19 +222,34 @@ pub(super) fn read_vo2max(
     Ok(())
 }
 
-/// Which half of the local day an active-minutes sample occupies (see the module docs of `fitbit`).
+/// The daily minutes-per-activity-level files, each a floating sample of the user's local day (see the
+/// module docs of `fitbit`).
 #[derive(Debug, Clone, Copy)]
-pub(super) enum Half {
-    /// Moderately active minutes.
-    First,
-    /// Very active minutes.
-    Second,
+pub(super) enum DailyMinutes {
+    /// `moderately_active_minutes-`: exercise, over the first half of the day.
+    ModeratelyActive,
+    /// `very_active_minutes-`: exercise, over the second half of the day.
+    VeryActive,
+    /// `lightly_active_minutes-`: light activity, over the whole day.
+    LightlyActive,
+    /// `sedentary_minutes-`: sedentary time, over the whole day.
+    Sedentary,
 }
 
-pub(super) fn read_active(
+impl DailyMinutes {
+    fn metric(self) -> Metric {
+        match self {
+            DailyMinutes::ModeratelyActive | DailyMinutes::VeryActive => Metric::ExerciseMinutes,
+            DailyMinutes::LightlyActive => Metric::LightActivityMinutes,
+            DailyMinutes::Sedentary => Metric::SedentaryMinutes,
+        }
+    }
+}
+
+pub(super) fn read_daily_minutes(
     path: &str,
     text: &str,
-    half: Half,
+    kind: DailyMinutes,
     ctx: &FitbitContext,
     diag: &mut Diagnostics,
     file: &mut ParsedFile,
@@ -247,13 +272,96 @@ pub(super) fn read_active(
         let Some(((start, end), noon)) = local_day(&ctx.zones, date).zip(noon) else {
             continue;
         };
-        let (start, end) = match half {
-            Half::First => (start, noon),
-            Half::Second => (noon, end),
+        let (start, end) = match kind {
+            DailyMinutes::ModeratelyActive => (start, noon),
+            DailyMinutes::VeryActive => (noon, end),
+            DailyMinutes::LightlyActive | DailyMinutes::Sedentary => (start, end),
         };
-        match local_sample(Metric::ExerciseMinutes, reading.value.0, None, start, end) {
+        match local_sample(kind.metric(), reading.value.0, None, start, end) {
             Ok(s) => file.samples.push(s),
             Err(e) => diag.invalid(|| format!("item {index}"), e),
+        }
+    }
+    Ok(())
+}
+
+/// The raw record type of the minutes in one heart-rate zone: `FitbitHeartRateZone:IN_DEFAULT_ZONE_1`.
+pub(super) const ZONE_RECORD_PREFIX: &str = "FitbitHeartRateZone";
+
+/// A zone name is Fitbit's key; beyond this it is cut (raw record types are names).
+const MAX_ZONE_NAME: usize = 64;
+
+/// `{"dateTime": "11/07/19 00:00:00", "value": {"valuesInZones": {"BELOW_DEFAULT_ZONE_1": 1102.0,
+/// "IN_DEFAULT_ZONE_1": 52.0, "IN_DEFAULT_ZONE_2": 8.0, "IN_DEFAULT_ZONE_3": 0.0}}}`: minutes of the
+/// local day per heart-rate zone.
+#[derive(Deserialize)]
+struct ZonesReading<'a> {
+    #[serde(rename = "dateTime", borrow)]
+    date_time: Cow<'a, str>,
+    #[serde(borrow)]
+    value: ZonesValue<'a>,
+}
+
+#[derive(Deserialize)]
+struct ZonesValue<'a> {
+    /// Each zone's value is read on its own, so one bad zone does not lose the day's others.
+    #[serde(rename = "valuesInZones", borrow)]
+    values_in_zones: BTreeMap<Cow<'a, str>, &'a RawValue>,
+}
+
+/// Time in heart-rate zones has no metric of its own (zones differ by device and user), so each zone's
+/// minutes become a raw record over the local day, one type per zone as Fitbit names it, the value in
+/// minutes. Zero minutes are dropped, as for the activity levels; the minutes are checked as minutes of
+/// one day (0–1,440) by the catalogue.
+pub(super) fn read_heart_rate_zones(
+    path: &str,
+    text: &str,
+    ctx: &FitbitContext,
+    diag: &mut Diagnostics,
+    raw: &mut Vec<UnmappedRecord>,
+) -> Result<(), FormatError> {
+    let items = json_items(path, text, "a JSON array of daily minutes in heart-rate zones")?;
+    for (index, item_raw) in items.iter().enumerate() {
+        let Some(reading) = item::<ZonesReading>(item_raw, index, diag) else {
+            continue;
+        };
+        let Some((start, end)) = parse_date(&reading.date_time).and_then(|d| local_day(&ctx.zones, d)) else {
+            diag.warn("unparsable_date", || {
+                format!("item {index}: '{}' is not a Fitbit date", reading.date_time)
+            });
+            continue;
+        };
+        for (zone, value) in &reading.value.values_in_zones {
+            let minutes = match serde_json::from_str::<Option<Num>>(value.get()) {
+                Ok(None) => continue,
+                Ok(Some(Num(minutes))) => minutes,
+                Err(e) => {
+                    diag.warn("bad_item", || format!("item {index} ({zone}) was skipped: {e}"));
+                    continue;
+                }
+            };
+            if minutes == 0.0 {
+                continue;
+            }
+            // The catalogue's check of minutes in a day, through a metric of the same unit and range.
+            let minutes = match Metric::ExerciseMinutes.canonical_value(&Value::Number(minutes), None) {
+                Ok(minutes) => minutes,
+                Err(e) => {
+                    diag.invalid(|| format!("item {index} ({zone})"), e);
+                    continue;
+                }
+            };
+            let zone: String = zone.chars().take(MAX_ZONE_NAME).collect();
+            raw.push(UnmappedRecord {
+                record_type: format!("{ZONE_RECORD_PREFIX}:{zone}"),
+                unit: Some("min".to_owned()),
+                value: Some(minutes.to_string()),
+                start,
+                end,
+                offset_minutes: None,
+                source_name: None,
+                device: None,
+            });
         }
     }
     Ok(())

@@ -50,8 +50,235 @@ fn entries_are_recognised_by_file_name_in_any_layout() {
     ] {
         assert_eq!(kind(other), None, "{other}");
     }
-    assert!(!is_fitbit_entry("lightly_active_minutes-2020-01-01.json"));
+    assert_eq!(
+        kind("Takeout/Fitbit/Physical Activity/altitude-2020-01-01.json"),
+        Some(EntryKind::Altitude)
+    );
+    assert_eq!(
+        kind("Takeout/Fitbit/Physical Activity/sedentary_minutes-2020-01-01.json"),
+        Some(EntryKind::Sedentary)
+    );
+    assert_eq!(
+        kind("Takeout/Fitbit/Physical Activity/time_in_heart_rate_zones-2020-01-01.json"),
+        Some(EntryKind::HeartRateZones)
+    );
+    assert_eq!(
+        kind("floors-2020-01-01.json"),
+        None,
+        "the export has no floors file"
+    );
+    assert!(is_fitbit_entry("lightly_active_minutes-2020-01-01.json"));
     assert!(is_fitbit_entry("very_active_minutes-2020-01-01.json"));
+}
+
+fn new_york() -> FitbitContext {
+    FitbitContext {
+        zones: crate::ZoneHistory::fixed(jiff::tz::TimeZone::get("America/New_York").unwrap()),
+        weight_unit: WeightUnit::Kilogram,
+    }
+}
+
+fn codes(file: &crate::ParsedFile) -> Vec<&'static str> {
+    let mut codes: Vec<&str> = file.warnings.iter().map(|w| w.code).collect();
+    codes.sort_unstable();
+    codes
+}
+
+/// Shaped like a Takeout's `Physical Activity/altitude-2017-03-20.json`: the one-minute series of
+/// `steps-`, with the feet gained in the minute (ten to a floor) as strings.
+#[test]
+fn altitude_minutes_become_floors_at_ten_feet_a_floor_in_utc() {
+    let json = br#"[{
+  "dateTime" : "03/20/17 14:03:00",
+  "value" : "10"
+},{
+  "dateTime" : "03/20/17 14:04:00",
+  "value" : "0"
+},{
+  "dateTime" : "03/20/17 14:05:00",
+  "value" : "20"
+},{
+  "dateTime" : "03/20/17 14:06:00",
+  "value" : "-10"
+},{
+  "dateTime" : "20/03/17 14:07:00",
+  "value" : "10"
+},{
+  "dateTime" : "03/20/17 14:08:00",
+  "value" : "ten"
+}]"#;
+    let file = read_fitbit_entry(
+        "Takeout/Fitbit/Physical Activity/altitude-2017-03-20.json",
+        json,
+        &new_york(),
+    )
+    .unwrap();
+    let got: Vec<(String, String, f64)> = file
+        .samples
+        .iter()
+        .map(|s| (s.start.to_string(), s.end.to_string(), s.value))
+        .collect();
+    // 10 ft = 1 floor, 20 ft = 2 floors; the zero minute is dropped; times are UTC as written.
+    assert_eq!(
+        got,
+        [
+            (
+                "2017-03-20T14:03:00Z".to_owned(),
+                "2017-03-20T14:04:00Z".to_owned(),
+                1.0
+            ),
+            (
+                "2017-03-20T14:05:00Z".to_owned(),
+                "2017-03-20T14:06:00Z".to_owned(),
+                2.0
+            ),
+        ]
+    );
+    assert!(file
+        .samples
+        .iter()
+        .all(|s| s.metric == wearhouse_model::Metric::Floors && !s.floating));
+    assert_eq!(
+        codes(&file),
+        ["bad_item", "implausible_value", "unparsable_date"],
+        "a negative gain, a day-first date and a word are warnings"
+    );
+}
+
+/// Shaped like `sedentary_minutes-2020-03-08.json` and `lightly_active_minutes-…`: one item per day at
+/// midnight, the minutes as a string.
+#[test]
+fn sedentary_and_light_minutes_span_the_whole_local_day() {
+    let sedentary = br#"[{
+  "dateTime" : "03/08/20 00:00:00",
+  "value" : "1100"
+},{
+  "dateTime" : "03/09/20 00:00:00",
+  "value" : "0"
+},{
+  "dateTime" : "03/10/20 00:00:00",
+  "value" : "1500"
+}]"#;
+    let file = read_fitbit_entry("sedentary_minutes-2020-03-08.json", sedentary, &new_york()).unwrap();
+    assert_eq!(
+        file.samples.len(),
+        1,
+        "the zero day is dropped, 1,500 minutes is no day"
+    );
+    let s = &file.samples[0];
+    assert_eq!(
+        (s.metric, s.value, s.floating),
+        (wearhouse_model::Metric::SedentaryMinutes, 1100.0, true)
+    );
+    // 8 March 2020 is the US spring-forward day: 23 hours, from 05:00 to 04:00 UTC.
+    assert_eq!(
+        (s.start.to_string(), s.end.to_string()),
+        (
+            "2020-03-08T05:00:00Z".to_owned(),
+            "2020-03-09T04:00:00Z".to_owned()
+        )
+    );
+    assert_eq!(codes(&file), ["implausible_value"]);
+
+    let light = br#"[{"dateTime" : "03/09/20 00:00:00", "value" : "185"}]"#;
+    let file = read_fitbit_entry(
+        "Takeout/Fitbit/Physical Activity/lightly_active_minutes-2020-03-09.json",
+        light,
+        &new_york(),
+    )
+    .unwrap();
+    let s = &file.samples[0];
+    assert_eq!(
+        (s.metric, s.value, s.start.to_string(), s.end.to_string()),
+        (
+            wearhouse_model::Metric::LightActivityMinutes,
+            185.0,
+            "2020-03-09T04:00:00Z".to_owned(),
+            "2020-03-10T04:00:00Z".to_owned()
+        )
+    );
+    assert!(file.warnings.is_empty());
+}
+
+/// Shaped like `time_in_heart_rate_zones-2019-11-07.json`: per day at midnight, `valuesInZones` with
+/// Fitbit's four default zones, minutes as numbers (or strings).
+const ZONES: &[u8] = br#"[{
+  "dateTime" : "11/07/19 00:00:00",
+  "value" : {
+    "valuesInZones" : {
+      "IN_DEFAULT_ZONE_2" : 8.5,
+      "BELOW_DEFAULT_ZONE_1" : 1102.0,
+      "IN_DEFAULT_ZONE_3" : 0.0,
+      "IN_DEFAULT_ZONE_1" : 52.0
+    }
+  }
+},{
+  "dateTime" : "11/08/19 00:00:00",
+  "value" : {
+    "valuesInZones" : {
+      "BELOW_DEFAULT_ZONE_1" : "1380",
+      "IN_DEFAULT_ZONE_1" : "ten",
+      "IN_DEFAULT_ZONE_2" : 2000.0,
+      "IN_DEFAULT_ZONE_3" : null
+    }
+  }
+},{
+  "dateTime" : "11/09/19 00:00:00",
+  "value" : { }
+}]"#;
+
+#[test]
+fn time_in_heart_rate_zones_becomes_raw_records_per_zone_and_local_day() {
+    let path = "Takeout/Fitbit/Physical Activity/time_in_heart_rate_zones-2019-11-07.json";
+    let read = read_fitbit_file(path, ZONES, &new_york()).unwrap();
+    assert!(read.file.samples.is_empty());
+    let got: Vec<(&str, Option<&str>, Option<&str>, String, String)> = read
+        .raw
+        .iter()
+        .map(|r| {
+            (
+                r.record_type.as_str(),
+                r.value.as_deref(),
+                r.unit.as_deref(),
+                r.start.to_string(),
+                r.end.to_string(),
+            )
+        })
+        .collect();
+    let day = |d: u8| {
+        (
+            format!("2019-11-{d:02}T05:00:00Z"),
+            format!("2019-11-{:02}T05:00:00Z", d + 1),
+        )
+    };
+    let row = |zone, value, (start, end): (String, String)| (zone, Some(value), Some("min"), start, end);
+    // The zero zone is dropped; "ten" and 2,000 minutes are warnings; null is no value.
+    assert_eq!(
+        got,
+        [
+            row("FitbitHeartRateZone:BELOW_DEFAULT_ZONE_1", "1102", day(7)),
+            row("FitbitHeartRateZone:IN_DEFAULT_ZONE_1", "52", day(7)),
+            row("FitbitHeartRateZone:IN_DEFAULT_ZONE_2", "8.5", day(7)),
+            row("FitbitHeartRateZone:BELOW_DEFAULT_ZONE_1", "1380", day(8)),
+        ]
+    );
+    assert_eq!(
+        codes(&read.file),
+        ["bad_item", "bad_item", "implausible_value"],
+        "the unreadable zone and the day without valuesInZones"
+    );
+    let plain = read_fitbit_entry(path, ZONES, &new_york()).unwrap();
+    assert!(plain.samples.is_empty() && plain.warnings.len() == 3);
+}
+
+#[test]
+fn the_reader_hands_zone_minutes_to_the_sink_as_raw_records() {
+    let ctx = crate::ReadContext::new(new_york().zones);
+    let name = "Takeout/Fitbit/Physical Activity/time_in_heart_rate_zones-2019-11-07.json";
+    let got = crate::Collected::read(&crate::readers::Fitbit, name, ZONES, &ctx).unwrap();
+    assert_eq!(got.raw.len(), 4);
+    assert!(got.samples.is_empty());
+    assert_eq!(got.warnings.len(), 3);
 }
 
 #[test]

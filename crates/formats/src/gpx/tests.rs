@@ -117,11 +117,20 @@ fn gpx_1_0_speed_and_apple_extensions_are_read() {
 }
 
 #[test]
-fn routes_count_only_with_times_and_only_without_tracks() {
-    let plan = r#"<gpx><rte><name>Plan</name><rtept lat="1" lon="1"/><rtept lat="1" lon="2"/></rte></gpx>"#;
+fn routes_count_as_workouts_only_with_times_and_only_without_tracks() {
+    let plan = r#"<gpx><rte><name>Plan</name><desc>Up the hill</desc><rtept lat="1" lon="1"><ele>10</ele></rtept>
+        <rtept lat="1" lon="1.001"><ele>30</ele></rtept><rtept lat="1" lon="1.002"/></rte></gpx>"#;
     let file = read_gpx(plan.as_bytes()).unwrap();
     assert!(file.activities.is_empty());
-    assert_eq!(codes(&file), ["route_without_times"]);
+    assert!(codes(&file).is_empty(), "{:?}", codes(&file));
+    let route = &file.routes[0];
+    assert_eq!(route.name.as_deref(), Some("Plan"));
+    assert_eq!(route.description.as_deref(), Some("Up the hill"));
+    assert_eq!(route.points.len(), 3);
+    assert_eq!(route.points[2].elevation, None);
+    // 0.002° of longitude on the 1st parallel: 2π × 6,371,008.8 m ÷ 360 × 0.002 × cos 1° = 222.36 m.
+    assert!((route.distance - 222.356).abs() < 0.01, "{}", route.distance);
+    assert_eq!(route.elevation_gain, Some(20.0));
 
     let timed = r#"<gpx><rte><name>Walk</name><type>Walk</type>
         <rtept lat="1" lon="1"><time>2020-01-01T00:00:00Z</time></rtept>
@@ -139,12 +148,20 @@ fn routes_count_only_with_times_and_only_without_tracks() {
 }
 
 #[test]
-fn tracks_without_times_and_files_without_tracks_warn() {
+fn tracks_without_times_are_routes_and_files_without_tracks_warn() {
+    let drawn =
+        br#"<gpx><trk><name>Loop</name><trkseg><trkpt lat="1" lon="1"/><trkpt lat="1.001" lon="1"/></trkseg>
+        <trkseg><trkpt lat="1.002" lon="1"/></trkseg></trk></gpx>"#;
+    let file = read_gpx(drawn).unwrap();
+    assert!(file.activities.is_empty());
+    assert_eq!(file.routes.len(), 1);
+    assert_eq!(file.routes[0].points.len(), 3, "segments joined in order");
+
     let file =
         read_gpx(br#"<gpx><trk><trkseg><trkpt lat="1" lon="1"><ele>3</ele></trkpt></trkseg></trk></gpx>"#)
             .unwrap();
-    assert!(file.activities.is_empty());
-    assert_eq!(codes(&file), ["no_timestamps"]);
+    assert!(file.activities.is_empty() && file.routes.is_empty());
+    assert_eq!(codes(&file), ["empty_route"]);
 
     let file =
         read_gpx(br#"<gpx><wpt lat="1" lon="1"><time>2020-01-01T00:00:00Z</time></wpt></gpx>"#).unwrap();

@@ -5,7 +5,7 @@ use std::io::BufRead;
 
 use wearhouse_model::Provider;
 
-use crate::fitbit::{is_fitbit_entry, read_fitbit_entry, FitbitContext};
+use crate::fitbit::{is_fitbit_entry, read_fitbit_file, FitbitContext};
 use crate::reader::read_whole;
 use crate::{FormatError, FormatReader, ReadContext, RecordSink};
 
@@ -50,8 +50,16 @@ impl FormatReader for Fitbit {
             zones: ctx.zones.clone(),
             weight_unit: ctx.weight_unit,
         };
-        let file = read_fitbit_entry(name, &bytes, &context)?;
-        let _ = super::emit_file(file, self.id(), sink);
+        let read = read_fitbit_file(name, &bytes, &context)?;
+        if super::emit_file(read.file, self.id(), sink).is_break() {
+            return Ok(());
+        }
+        // Time in heart-rate zones, which has no metric.
+        for record in read.raw {
+            if sink.raw(record).is_break() {
+                break;
+            }
+        }
         Ok(())
     }
 }

@@ -29,7 +29,7 @@ use crate::sink::{ActivityRecord, Flow};
 use crate::{ParsedFile, RecordSink};
 
 /// Hands a whole parsed file to the sink: warnings, then workouts (named after their own device or the
-/// file's), then samples. `format` is the id of the reader that parsed it. Readers that read the whole
+/// file's), then routes without times, then samples. `format` is the id of the reader that parsed it. Readers that read the whole
 /// file first may ignore the answer: nothing is left to read after it.
 pub(crate) fn emit_file(file: ParsedFile, format: &'static str, sink: &mut dyn RecordSink) -> Flow {
     if !file.warnings.is_empty() {
@@ -44,6 +44,9 @@ pub(crate) fn emit_file(file: ParsedFile, format: &'static str, sink: &mut dyn R
             recording_file: None,
             recording_by_start: false,
         })?;
+    }
+    for route in file.routes {
+        sink.route(route)?;
     }
     for sample in file.samples {
         sink.sample(sample)?;

@@ -430,8 +430,9 @@ async fn receive(
 /// Takeout archive, as the raw body (name it with `X-File-Name`) or as a
 /// `multipart/form-data` file field, up to 4 GB. These are recognised by their content. A file of a
 /// Takeout uploaded on its own also needs the name the export gave it (`X-File-Name` or the
-/// multipart file name): Fitbit's `steps-`, `distance-`, `heart_rate-`, `resting_heart_rate-`,
-/// `moderately_active_minutes-`, `very_active_minutes-`, `weight-`, `sleep-` and
+/// multipart file name): Fitbit's `steps-`, `distance-`, `altitude-`, `heart_rate-`,
+/// `resting_heart_rate-`, `moderately_active_minutes-`, `very_active_minutes-`,
+/// `lightly_active_minutes-`, `sedentary_minutes-`, `time_in_heart_rate_zones-`, `weight-`, `sleep-` and
 /// `demographic_vo2_max-YYYY-MM-DD.json` and
 /// `exercise-N.json`; Google Fit's `Daily activity metrics.csv`, per-day `YYYY-MM-DD.csv`, and the
 /// `All Data` and `All Sessions` JSON files; Strava's `activities.csv` (its workouts without their

@@ -11,6 +11,7 @@ pub mod jobs;
 pub mod map;
 pub mod me;
 pub mod mfa;
+mod planned_routes;
 pub mod preferences;
 pub mod samples;
 pub mod sessions;
@@ -37,6 +38,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(activity_routes::router())
         .merge(map::router())
         .merge(imports::router())
+        .merge(planned_routes::router())
         .merge(samples::router())
         .merge(attribution::router())
         .merge(summaries::router())

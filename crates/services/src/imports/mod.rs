@@ -10,6 +10,7 @@
 //!   again by a worker once the lease expires, and the re-run (being idempotent) completes it with
 //!   exactly one copy of everything.
 
+mod planned_routes;
 mod raw;
 mod read;
 mod write;
@@ -25,6 +26,7 @@ use wearhouse_formats::ReadContext;
 use wearhouse_model::{InvalidInput, UnitSystem, UserId};
 use wearhouse_store::{ImportProgress, ImportRecord, ImportStatus, NewImport, NewJob, Store, StoreError};
 
+pub use planned_routes::{RoutePage, RoutePoints};
 pub use raw::RawPage;
 pub use read::ArchiveLimits;
 pub use write::{activity_fields, Report, Superseded};
@@ -629,6 +631,10 @@ impl ImportService {
                 Chunk::Raw(records) => {
                     writer.progress.records_read += records.len() as i64;
                     writer.raw(records).await
+                }
+                Chunk::Route(route) => {
+                    writer.progress.records_read += 1;
+                    writer.route(*route).await
                 }
                 Chunk::Skipped { reason, count } => {
                     writer.progress.records_read += count as i64;

@@ -23,7 +23,7 @@ use wearhouse_formats::detect::{is_gzip, is_zip, SNIFF_LEN};
 use wearhouse_formats::readers::attach_route;
 use wearhouse_formats::{
     registry, ActivityRecord, Collected, Flow, FormatError, FormatReader, Location, ParsedActivity,
-    ParsedSample, ReadContext, RecordSink, Warning,
+    ParsedSample, PlannedRoute, ReadContext, RecordSink, Warning,
 };
 
 mod nested;
@@ -73,6 +73,8 @@ pub(crate) enum Chunk {
     },
     /// Records of types the catalogue does not map, kept raw.
     Raw(Vec<UnmappedRecord>),
+    /// A route without times, kept as a plan.
+    Route(Box<PlannedRoute>),
     /// Records seen but not imported, by reason.
     Skipped {
         reason: String,
@@ -784,6 +786,11 @@ impl RecordSink for ChunkSink<'_> {
             }
             None => self.send_activity(provider, record),
         }
+    }
+
+    fn route(&mut self, route: PlannedRoute) -> Flow {
+        self.given += 1;
+        self.send(Chunk::Route(Box::new(route)))
     }
 
     fn raw(&mut self, record: UnmappedRecord) -> Flow {

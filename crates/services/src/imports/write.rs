@@ -407,6 +407,55 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
+    /// Keeps a route without times as a planned route, once per content, and says so in the report:
+    /// the file gave no workout, and its user should learn where the route went.
+    pub async fn route(&mut self, route: wearhouse_formats::PlannedRoute) -> Result<(), ServiceError> {
+        use sha2::Digest;
+        let points: Vec<(f64, f64, Option<f64>)> =
+            route.points.iter().map(|p| (p.lat, p.lon, p.elevation)).collect();
+        let points = serde_json::to_string(&points)
+            .map_err(|e| ServiceError::Internal(format!("a route's points: {e}")))?;
+        let content_key: String = sha2::Sha256::digest(points.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        self.settle().await?;
+        let new = wearhouse_store::NewPlannedRoute {
+            id: wearhouse_model::RouteId::generate(),
+            content_key,
+            name: route.name.clone(),
+            description: route.description,
+            distance: route.distance,
+            elevation_gain: route.elevation_gain,
+            point_count: i64::try_from(route.points.len()).unwrap_or(i64::MAX),
+            points,
+            created_at: self.service.clock.now(),
+        };
+        let stored = self
+            .service
+            .store
+            .routes
+            .insert_planned_route(self.user, Some(self.import_id), &new)
+            .await?;
+        if !stored {
+            self.progress.duplicates += 1;
+            return Ok(());
+        }
+        let name = route
+            .name
+            .map_or_else(|| "a route".to_owned(), |n| format!("the route '{n}'"));
+        self.report.warn(vec![Warning {
+            code: "kept_as_route",
+            detail: format!(
+                "{name} ({:.1} km) has no times: it is a plan, not a workout, and was kept as route {}",
+                new.distance / 1000.0,
+                new.id
+            ),
+            location: wearhouse_formats::Location::Byte(0),
+        }]);
+        Ok(())
+    }
+
     pub async fn activity(
         &mut self,
         provider: &'static str,

@@ -197,6 +197,10 @@ macro_rules! impl_import_store {
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
+                sqlx::query("DELETE FROM planned_routes WHERE import_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
                 let activities = sqlx::query("DELETE FROM activities WHERE import_id = $1")
                     .bind(id)
                     .execute(&mut *tx)

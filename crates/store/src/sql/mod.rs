@@ -16,6 +16,8 @@ pub(crate) mod events;
 #[macro_use]
 pub(crate) mod jobs;
 #[macro_use]
+pub(crate) mod planned_routes;
+#[macro_use]
 pub(crate) mod raw;
 #[macro_use]
 mod rollups;
@@ -108,6 +110,8 @@ impl_activity_store!(SqliteStore, sqlx::Sqlite);
 impl_activity_store!(PgStore, sqlx::Postgres);
 impl_import_store!(SqliteStore);
 impl_import_store!(PgStore);
+impl_planned_route_store!(SqliteStore);
+impl_planned_route_store!(PgStore);
 impl_raw_store!(SqliteStore, sqlx::Sqlite);
 impl_raw_store!(PgStore, sqlx::Postgres);
 impl_event_store!(SqliteStore, sqlx::Sqlite);

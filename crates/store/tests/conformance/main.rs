@@ -68,6 +68,7 @@ mod activities;
 mod data_versions;
 mod events;
 mod jobs;
+mod planned_routes;
 mod sample_days;
 mod sessions;
 mod time_zones;

@@ -278,6 +278,9 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/v1/imports/{id}"),
     ("get", "/api/v1/raw-records"),
     ("get", "/api/v1/raw-records/types"),
+    ("get", "/api/v1/routes"),
+    ("get", "/api/v1/routes/{id}"),
+    ("delete", "/api/v1/routes/{id}"),
 ];
 
 #[tokio::test]
@@ -433,6 +436,7 @@ async fn query_values_are_checked_as_the_document_states() {
         "/api/v1/samples?metric=steps&limit=10001",
         "/api/v1/history?limit=101",
         "/api/v1/raw-records?type=x&limit=0",
+        "/api/v1/routes?limit=1001",
     ] {
         let problem = assert_problem(app.get(path, Some(&t.access)).await, 400, "invalid_query").await;
         assert!(

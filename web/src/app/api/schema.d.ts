@@ -400,8 +400,9 @@ export interface paths {
          *     Takeout archive, as the raw body (name it with `X-File-Name`) or as a
          *     `multipart/form-data` file field, up to 4 GB. These are recognised by their content. A file of a
          *     Takeout uploaded on its own also needs the name the export gave it (`X-File-Name` or the
-         *     multipart file name): Fitbit's `steps-`, `distance-`, `heart_rate-`, `resting_heart_rate-`,
-         *     `moderately_active_minutes-`, `very_active_minutes-`, `weight-`, `sleep-` and
+         *     multipart file name): Fitbit's `steps-`, `distance-`, `altitude-`, `heart_rate-`,
+         *     `resting_heart_rate-`, `moderately_active_minutes-`, `very_active_minutes-`,
+         *     `lightly_active_minutes-`, `sedentary_minutes-`, `time_in_heart_rate_zones-`, `weight-`, `sleep-` and
          *     `demographic_vo2_max-YYYY-MM-DD.json` and
          *     `exercise-N.json`; Google Fit's `Daily activity metrics.csv`, per-day `YYYY-MM-DD.csv`, and the
          *     `All Data` and `All Sessions` JSON files; Strava's `activities.csv` (its workouts without their
@@ -673,6 +674,44 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The routes your imports kept: GPX routes and tracks without times, which are plans to follow
+         *     rather than workouts. Newest first, a page at a time.
+         */
+        get: operations["list_routes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One route with its points. */
+        get: operations["get_route"];
+        put?: never;
+        post?: never;
+        /** Delete one route. Importing its file again brings it back. */
+        delete: operations["delete_route"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1917,6 +1956,8 @@ export interface components {
             /** @description Milliseconds, to 0.1. */
             hrv_sdnn?: (number | null)[];
             /** @description Minutes, to 0.1. */
+            light_activity_minutes?: (number | null)[];
+            /** @description Minutes, to 0.1. */
             mindful_minutes?: (number | null)[];
             /** @description Recovery or readiness score, 0–100, whole. */
             recovery_score?: (number | null)[];
@@ -1924,6 +1965,8 @@ export interface components {
             respiratory_rate?: (number | null)[];
             /** @description Beats per minute, to 0.1. */
             resting_heart_rate?: (number | null)[];
+            /** @description Minutes, to 0.1. */
+            sedentary_minutes?: (number | null)[];
             /** @description °C, to 0.01. */
             skin_temperature?: (number | null)[];
             /** @description Seconds asleep (any stage) in sessions ending in the period, whole. */
@@ -2382,7 +2425,7 @@ export interface components {
          * @description A metric of the catalogue.
          * @enum {string}
          */
-        Metric: "steps" | "distance" | "active_energy" | "basal_energy" | "heart_rate" | "resting_heart_rate" | "walking_heart_rate" | "hrv_sdnn" | "hrv_rmssd" | "spo2" | "respiratory_rate" | "body_mass" | "height" | "body_fat_percentage" | "lean_body_mass" | "bmi" | "met" | "vo2max" | "floors" | "elevation_gain" | "speed" | "cadence" | "power" | "blood_pressure_systolic" | "blood_pressure_diastolic" | "blood_glucose" | "body_temperature" | "water" | "exercise_minutes" | "stand_hours" | "mindful_minutes" | "sleep" | "recovery_score" | "strain" | "skin_temperature" | "sleep_score" | "stress_level";
+        Metric: "steps" | "distance" | "active_energy" | "basal_energy" | "heart_rate" | "resting_heart_rate" | "walking_heart_rate" | "hrv_sdnn" | "hrv_rmssd" | "spo2" | "respiratory_rate" | "body_mass" | "height" | "body_fat_percentage" | "lean_body_mass" | "bmi" | "met" | "vo2max" | "floors" | "elevation_gain" | "speed" | "cadence" | "power" | "blood_pressure_systolic" | "blood_pressure_diastolic" | "blood_glucose" | "body_temperature" | "water" | "exercise_minutes" | "stand_hours" | "mindful_minutes" | "sleep" | "recovery_score" | "strain" | "skin_temperature" | "sleep_score" | "stress_level" | "sedentary_minutes" | "light_activity_minutes";
         /**
          * @description The signed-in user's own profile.
          * @example {
@@ -2518,6 +2561,124 @@ export interface components {
             from?: string | null;
             /** @description IANA time zone name. */
             zone: string;
+        };
+        /**
+         * @description A route with its points.
+         * @example {
+         *       "created_at": "2025-06-14T07:01:00Z",
+         *       "description": null,
+         *       "distance": 1112.6,
+         *       "elevation_gain": 20,
+         *       "id": "rte_0193a0c4d3d87c91b0b6f0a1c2d3e4f5",
+         *       "import_id": "imp_0193a0c4d3d87c91b0b6f0a1c2d3e4f0",
+         *       "name": "Holmenkollen loop",
+         *       "points": 3,
+         *       "track": [
+         *         [
+         *           59.9633,
+         *           10.6675,
+         *           312
+         *         ],
+         *         [
+         *           59.9713,
+         *           10.6675,
+         *           332
+         *         ],
+         *         [
+         *           59.9723,
+         *           10.669,
+         *           null
+         *         ]
+         *       ]
+         *     }
+         */
+        PlannedRouteDetailView: {
+            /** @description When it was imported (RFC 3339). */
+            created_at: string;
+            description?: string | null;
+            /**
+             * Format: double
+             * @description Metres along the points.
+             */
+            distance: number;
+            /**
+             * Format: double
+             * @description Metres climbed; `null` when the file gave no elevations.
+             */
+            elevation_gain?: number | null;
+            id: string;
+            /** @description The import that kept it. */
+            import_id?: string | null;
+            /** @description As the file named it. */
+            name?: string | null;
+            /**
+             * Format: int64
+             * @description How many points the route has.
+             */
+            points: number;
+            /** @description The points in order: latitude and longitude in degrees, elevation in metres or `null`. */
+            track: (number | null)[][];
+        };
+        /**
+         * @description A page of routes, newest first.
+         * @example {
+         *       "items": [
+         *         {
+         *           "created_at": "2025-06-14T07:01:00Z",
+         *           "description": "Up by the lake, down through the forest",
+         *           "distance": 12480.6,
+         *           "elevation_gain": 412,
+         *           "id": "rte_0193a0c4d3d87c91b0b6f0a1c2d3e4f5",
+         *           "import_id": "imp_0193a0c4d3d87c91b0b6f0a1c2d3e4f0",
+         *           "name": "Holmenkollen loop",
+         *           "points": 318
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        PlannedRoutePageView: {
+            items: components["schemas"]["PlannedRouteView"][];
+            /** @description Pass as `cursor` for the next page; `null` on the last. */
+            next_cursor?: string | null;
+        };
+        /**
+         * @description A route, without its points.
+         * @example {
+         *       "created_at": "2025-06-14T07:01:00Z",
+         *       "description": "Up by the lake, down through the forest",
+         *       "distance": 12480.6,
+         *       "elevation_gain": 412,
+         *       "id": "rte_0193a0c4d3d87c91b0b6f0a1c2d3e4f5",
+         *       "import_id": "imp_0193a0c4d3d87c91b0b6f0a1c2d3e4f0",
+         *       "name": "Holmenkollen loop",
+         *       "points": 318
+         *     }
+         */
+        PlannedRouteView: {
+            /** @description When it was imported (RFC 3339). */
+            created_at: string;
+            description?: string | null;
+            /**
+             * Format: double
+             * @description Metres along the points.
+             */
+            distance: number;
+            /**
+             * Format: double
+             * @description Metres climbed; `null` when the file gave no elevations.
+             */
+            elevation_gain?: number | null;
+            id: string;
+            /** @description The import that kept it. */
+            import_id?: string | null;
+            /** @description As the file named it. */
+            name?: string | null;
+            /**
+             * Format: int64
+             * @description How many points the route has.
+             */
+            points: number;
         };
         /**
          * @description The whole set of preferences; it replaces the saved one.
@@ -7302,6 +7463,196 @@ export interface operations {
             };
         };
     };
+    list_routes: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the page before. */
+                cursor?: string;
+                /** @description 1–1,000, default 100. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlannedRoutePageView"];
+                };
+            };
+            /** @description `invalid_query`: a query parameter is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no access token; `invalid_token`, `token_expired`, `token_revoked`: the token is not (or no longer) valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: a parameter's value breaks a rule (`errors` names it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests from this address or account; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `request_timeout`: the request took longer than the server's deadline (30 s by default); `storage_unavailable`: the database could not be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_route: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A route id from `GET /routes` */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlannedRouteDetailView"];
+                };
+            };
+            /** @description `unauthenticated`: no access token; `invalid_token`, `token_expired`, `token_revoked`: the token is not (or no longer) valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `route_not_found`: you have no route with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests from this address or account; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `request_timeout`: the request took longer than the server's deadline (30 s by default); `storage_unavailable`: the database could not be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_route: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A route id from `GET /routes` */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `unauthenticated`: no access token; `invalid_token`, `token_expired`, `token_revoked`: the token is not (or no longer) valid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `route_not_found`: you have no route with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests from this address or account; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `request_timeout`: the request took longer than the server's deadline (30 s by default); `storage_unavailable`: the database could not be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_samples: {
         parameters: {
             query: {
@@ -7485,7 +7836,7 @@ export interface operations {
                 /** @description The local day, `YYYY-MM-DD` (1900–2099), in the user's time zone of that day. */
                 date: string;
                 /** @description An amount (`steps`, `distance`, `active_energy` …) or a reading (`heart_rate`, `body_mass` …); not `sleep`. */
-                metric: "steps" | "distance" | "active_energy" | "basal_energy" | "heart_rate" | "resting_heart_rate" | "walking_heart_rate" | "hrv_sdnn" | "hrv_rmssd" | "spo2" | "respiratory_rate" | "body_mass" | "height" | "body_fat_percentage" | "lean_body_mass" | "bmi" | "met" | "vo2max" | "floors" | "elevation_gain" | "speed" | "cadence" | "power" | "blood_pressure_systolic" | "blood_pressure_diastolic" | "blood_glucose" | "body_temperature" | "water" | "exercise_minutes" | "stand_hours" | "mindful_minutes" | "recovery_score" | "strain" | "skin_temperature" | "sleep_score" | "stress_level";
+                metric: "steps" | "distance" | "active_energy" | "basal_energy" | "heart_rate" | "resting_heart_rate" | "walking_heart_rate" | "hrv_sdnn" | "hrv_rmssd" | "spo2" | "respiratory_rate" | "body_mass" | "height" | "body_fat_percentage" | "lean_body_mass" | "bmi" | "met" | "vo2max" | "floors" | "elevation_gain" | "speed" | "cadence" | "power" | "blood_pressure_systolic" | "blood_pressure_diastolic" | "blood_glucose" | "body_temperature" | "water" | "exercise_minutes" | "stand_hours" | "mindful_minutes" | "recovery_score" | "strain" | "skin_temperature" | "sleep_score" | "stress_level" | "sedentary_minutes" | "light_activity_minutes";
             };
             header?: never;
             path?: never;

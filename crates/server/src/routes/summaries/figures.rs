@@ -563,6 +563,10 @@ figures! {
     elevation_gain: Metric::ElevationGain.decimals() => Source::Metric(Metric::ElevationGain),
     /// Minutes, to 0.1.
     exercise_minutes: Metric::ExerciseMinutes.decimals() => Source::Metric(Metric::ExerciseMinutes),
+    /// Minutes, to 0.1.
+    sedentary_minutes: Metric::SedentaryMinutes.decimals() => Source::Metric(Metric::SedentaryMinutes),
+    /// Minutes, to 0.1.
+    light_activity_minutes: Metric::LightActivityMinutes.decimals() => Source::Metric(Metric::LightActivityMinutes),
     /// Hours with standing, whole.
     stand_hours: Metric::StandHours.decimals() => Source::Metric(Metric::StandHours),
     /// Minutes, to 0.1.
@@ -926,7 +930,7 @@ mod schema_tests {
             "columns without data are left out"
         );
         let properties = schema["properties"].as_object().unwrap();
-        assert_eq!(properties.len(), 39);
+        assert_eq!(properties.len(), 41);
         for (name, p) in properties {
             assert_eq!(p["type"], "array", "{name}");
             assert_eq!(

@@ -4,7 +4,6 @@ import type { ActivityView, components } from '../../api/types';
 import { ApiService } from '../../core/api.service';
 import { NotifyService } from '../../core/notify.service';
 import { MapService, type MapView } from '../../core/map.service';
-import { mercator } from '../../core/polyline';
 import { PrefsService } from '../../core/prefs.service';
 import { ZoneHistoryService } from '../../core/zone-history.service';
 import { problemOf, type ApiProblem } from '../../core/problem';
@@ -14,6 +13,7 @@ import { activityLabel } from '../today/today';
 import { fieldsOf, formOf, patchOf, type ActivityFields } from './activity-fields';
 import { ActivityFormComponent } from './activity-form';
 import { tilesUnder } from './map-tiles';
+import { PAD, routeOf } from './route-drawing';
 import { splits } from './splits';
 import { StreamChart } from './stream-chart';
 import { channels, elapsedText, paceText, type Channel } from './streams';
@@ -24,23 +24,6 @@ type Revision = components['schemas']['RevisionView'];
 
 type Load = { state: 'loading' } | { state: 'ok'; activity: ActivityView; streams: Streams | null } | { state: 'error'; problem: ApiProblem };
 
-/** The route drawn as an SVG path in a 1000-unit box, with each stream point's position on it. */
-interface Route {
-  path: string;
-  width: number;
-  height: number;
-  /** Where the drawing sits in the world (for basemap tiles). */
-  minX: number;
-  minY: number;
-  scale: number;
-  /** Position of each stream point (null without a fix). */
-  at: ([number, number] | null)[];
-}
-
-const BOX = 1000;
-/** Drawn units of margin around the route (the SVG's viewBox). */
-const PAD = 20;
-
 const CHANGE_LABEL: Record<string, string> = {
   create: $localize`:@@activity.change.create:Created`,
   update: $localize`:@@activity.change.update:Edited`,
@@ -49,36 +32,6 @@ const CHANGE_LABEL: Record<string, string> = {
   import: $localize`:@@activity.change.import:Re-imported`,
 };
 
-function routeOf(streams: Streams): Route | null {
-  const lat = streams['lat'] ?? [];
-  const lon = streams['lon'] ?? [];
-  const projected: ([number, number] | null)[] = streams.time.map((_, i) => {
-    const a = lat[i];
-    const b = lon[i];
-    return a === null || a === undefined || b === null || b === undefined || (a === 0 && b === 0) ? null : mercator([a, b]);
-  });
-  const fixes = projected.filter((p): p is [number, number] => p !== null);
-  if (fixes.length < 2) return null;
-  const xs = fixes.map((p) => p[0]);
-  const ys = fixes.map((p) => p[1]);
-  const [minX, maxX, minY, maxY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const span = Math.max(maxX - minX, maxY - minY, 1e-12);
-  const scale = BOX / span;
-  const width = Math.max((maxX - minX) * scale, 1);
-  const height = Math.max((maxY - minY) * scale, 1);
-  const at = projected.map((p) => (p ? ([(p[0] - minX) * scale, (p[1] - minY) * scale] as [number, number]) : null));
-  let path = '';
-  let pen = false;
-  for (const p of at) {
-    if (!p) {
-      pen = false;
-      continue;
-    }
-    path += `${pen ? 'L' : 'M'}${p[0].toFixed(1)} ${p[1].toFixed(1)}`;
-    pen = true;
-  }
-  return { path, width, height, at, minX, minY, scale };
-}
 
 /**
  * One workout: its figures, its route (drawn without a basemap), every stream on one time axis with a

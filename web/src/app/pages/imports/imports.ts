@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, computed, effect, inject, signal, untracked, viewChild } from '@angular/core';
-import type { ImportView } from '../../api/types';
+import { RouterLink } from '@angular/router';
+import type { ImportView, components } from '../../api/types';
 import { ApiService } from '../../core/api.service';
 import {
   IMPORT_ACCEPT,
@@ -16,9 +17,11 @@ import { NotifyService } from '../../core/notify.service';
 import { PrefsService } from '../../core/prefs.service';
 import { problemOf, type ApiProblem } from '../../core/problem';
 import { dateTime } from '../../core/time';
-import { bytes, count, duration } from '../../core/units';
+import { bytes, count, distance, duration, text } from '../../core/units';
 import { Icon } from '../../shared/icon';
 import { ImportReport } from './import-report';
+
+type PlannedRouteView = components['schemas']['PlannedRouteView'];
 
 type Phase = 'waiting' | 'uploading' | 'processing' | 'done' | 'failed';
 
@@ -39,7 +42,7 @@ const POLL_MAX_MS = 5000;
 
 @Component({
   selector: 'wh-imports',
-  imports: [Icon, ImportReport],
+  imports: [Icon, ImportReport, RouterLink],
   templateUrl: './imports.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -53,6 +56,9 @@ export class ImportsPage {
   protected readonly jobs = signal<Job[]>([]);
   protected readonly dragging = signal(false);
   protected readonly history = signal<ImportView[] | null>(null);
+  /** Routes kept from files without times (plans, not workouts), newest first. */
+  protected readonly routes = signal<PlannedRouteView[]>([]);
+  protected readonly untitledRoute = $localize`:@@route.untitled:Untitled route`;
   protected readonly historyProblem = signal<ApiProblem | null>(null);
   protected readonly openId = signal<string | null>(null);
   protected readonly busy = computed(() => this.jobs().some((j) => j.phase === 'uploading' || j.phase === 'waiting'));
@@ -116,6 +122,21 @@ export class ImportsPage {
     } catch (err) {
       this.historyProblem.set(problemOf(err));
     }
+    await this.loadRoutes();
+  }
+
+  /** The routes imports kept from files without times; none shown when they cannot be loaded. */
+  private async loadRoutes(): Promise<void> {
+    try {
+      const page = await this.api.get('/api/v1/routes', { query: { limit: 100 } });
+      this.routes.set(page.items);
+    } catch {
+      this.routes.set([]);
+    }
+  }
+
+  protected routeDistance(r: PlannedRouteView): string {
+    return text(distance(r.distance, this.prefs.units()));
   }
 
   protected choose(): void {
