@@ -66,6 +66,14 @@ const UPGRADES: &[Upgrade] = &[
         what: "rollups and sleep packed per block of days and hours (schemas 0018 and 0020 left them empty)",
         steps: &[Step::RecomputeRollups],
     },
+    Upgrade {
+        version: 3,
+        // Nothing stored changes; files imported before are read again when uploaded again, so what
+        // the readers now take from them arrives (an import records the version that read it).
+        what: "readers take more from the same files: WHOOP and Garmin exports, Oura readiness, Fitbit floors and \
+               minutes, GPX files without times as routes",
+        steps: &[],
+    },
 ];
 
 /// The data version this release writes.
