@@ -5,7 +5,7 @@
 use jiff::Timestamp;
 use wearhouse_model::Metric;
 
-use super::{not_imported, Header, Row, Rows};
+use super::{Header, NotImported, Row, Rows};
 use crate::fitbit::shared::sample;
 use crate::{FormatError, ParsedFile};
 
@@ -47,13 +47,10 @@ pub(super) fn read(header: &Header, rows: &mut Rows<'_>, file: &mut ParsedFile) 
     let end_column = header.find("Cycle end time");
     let wake_column = header.find("Wake onset");
     let strain_column = header.find("Day Strain");
-    let mut unmapped_seen = [false; UNMAPPED.len()];
-    let unmapped_columns: Vec<Option<usize>> = UNMAPPED.iter().map(|n| header.find(n)).collect();
+    let mut not_imported = NotImported::new(header, &UNMAPPED);
     let mut unfinished = 0u64;
     while let Some(row) = rows.next()? {
-        for (seen, column) in unmapped_seen.iter_mut().zip(&unmapped_columns) {
-            *seen |= row.cell(*column).is_some();
-        }
+        not_imported.note(&row);
         let (end, wake) = match (row.time(end_column), row.time(wake_column)) {
             (Ok(end), Ok(wake)) => (end, wake),
             (Err(e), _) | (_, Err(e)) => {
@@ -77,14 +74,8 @@ pub(super) fn read(header: &Header, rows: &mut Rows<'_>, file: &mut ParsedFile) 
                 .to_owned()
         });
     }
-    let unmapped: Vec<&str> = UNMAPPED
-        .iter()
-        .zip(unmapped_seen)
-        .filter_map(|(name, seen)| seen.then_some(*name))
-        .collect();
-    not_imported(
+    not_imported.report(
         &mut rows.diag,
-        &unmapped,
         "the catalogue has no metric for a cycle's total energy (active and resting together), its heart-rate \
          range, or WHOOP's sleep need and debt",
     );

@@ -226,10 +226,41 @@ fn malformed(path: &str, e: &csv::Error) -> FormatError {
     )
 }
 
-/// Says once per file which of its columns hold values Wearhouse does not store, and why.
-fn not_imported(diag: &mut Diagnostics, columns: &[&str], why: &str) {
-    if !columns.is_empty() {
-        let list = columns.join(", ");
-        diag.warn("columns_not_imported", || format!("{list}: {why}"));
+/// Columns whose values Wearhouse does not store: which of them held a value in some row, said once
+/// per file with why, so that nothing is dropped without a word.
+struct NotImported {
+    names: &'static [&'static str],
+    columns: Vec<Option<usize>>,
+    seen: Vec<bool>,
+}
+
+impl NotImported {
+    fn new(header: &Header, names: &'static [&'static str]) -> Self {
+        Self {
+            names,
+            columns: names.iter().map(|n| header.find(n)).collect(),
+            seen: vec![false; names.len()],
+        }
+    }
+
+    /// Notes which of the columns hold a value in `row`.
+    fn note(&mut self, row: &Row) {
+        for (seen, column) in self.seen.iter_mut().zip(&self.columns) {
+            *seen |= row.cell(*column).is_some();
+        }
+    }
+
+    /// One `columns_not_imported` warning naming the columns that held values, and `why`.
+    fn report(self, diag: &mut Diagnostics, why: &str) {
+        let held: Vec<&str> = self
+            .names
+            .iter()
+            .zip(self.seen)
+            .filter_map(|(name, seen)| seen.then_some(*name))
+            .collect();
+        if !held.is_empty() {
+            let list = held.join(", ");
+            diag.warn("columns_not_imported", || format!("{list}: {why}"));
+        }
     }
 }

@@ -4,7 +4,7 @@
 
 use wearhouse_model::Metric;
 
-use super::{not_imported, Header, Rows};
+use super::{Header, NotImported, Rows};
 use crate::fitbit::shared::sample;
 use crate::sleep_totals::stage_blocks;
 use crate::{FormatError, ParsedFile};
@@ -26,12 +26,9 @@ pub(super) fn read(header: &Header, rows: &mut Rows<'_>, file: &mut ParsedFile) 
     let performance = header.find("Sleep performance %");
     let breathing = header.find("Respiratory rate (rpm)");
     let nap = header.find("Nap");
-    let unmapped_columns: Vec<Option<usize>> = UNMAPPED.iter().map(|n| header.find(n)).collect();
-    let mut unmapped_seen = [false; UNMAPPED.len()];
+    let mut not_imported = NotImported::new(header, &UNMAPPED);
     while let Some(row) = rows.next()? {
-        for (seen, column) in unmapped_seen.iter_mut().zip(&unmapped_columns) {
-            *seen |= row.cell(*column).is_some();
-        }
+        not_imported.note(&row);
         let (onset, wake) = match (row.time(onset_column), row.time(wake_column)) {
             (Ok(Some(onset)), Ok(Some(wake))) if onset < wake => (onset, wake),
             (Err(e), _) | (_, Err(e)) => {
@@ -66,14 +63,8 @@ pub(super) fn read(header: &Header, rows: &mut Rows<'_>, file: &mut ParsedFile) 
             }
         }
     }
-    let unmapped: Vec<&str> = UNMAPPED
-        .iter()
-        .zip(unmapped_seen)
-        .filter_map(|(name, seen)| seen.then_some(*name))
-        .collect();
-    not_imported(
+    not_imported.report(
         &mut rows.diag,
-        &unmapped,
         "WHOOP's own sleep need, debt and consistency have no metric (efficiency is computed from the stages)",
     );
     Ok(())

@@ -3,7 +3,7 @@
 
 use wearhouse_model::ActivityType;
 
-use super::{not_imported, Header, Rows};
+use super::{Header, NotImported, Rows};
 use crate::{start_external_id, FormatError, ParsedActivity, ParsedFile};
 
 const UNMAPPED: [&str; 6] = [
@@ -24,12 +24,9 @@ pub(super) fn read(header: &Header, rows: &mut Rows<'_>, file: &mut ParsedFile) 
     let avg_hr = header.find("Average HR (bpm)");
     let distance = header.find("Distance (meters)");
     let climb = header.find("Altitude gain (meters)");
-    let unmapped_columns: Vec<Option<usize>> = UNMAPPED.iter().map(|n| header.find(n)).collect();
-    let mut unmapped_seen = [false; UNMAPPED.len()];
+    let mut not_imported = NotImported::new(header, &UNMAPPED);
     while let Some(row) = rows.next()? {
-        for (seen, column) in unmapped_seen.iter_mut().zip(&unmapped_columns) {
-            *seen |= row.cell(*column).is_some();
-        }
+        not_imported.note(&row);
         let (start, end) = match (row.time(start_column), row.time(end_column)) {
             (Ok(Some(start)), Ok(Some(end))) if start <= end => (start, end),
             (Err(e), _) | (_, Err(e)) => {
@@ -61,14 +58,8 @@ pub(super) fn read(header: &Header, rows: &mut Rows<'_>, file: &mut ParsedFile) 
         activity.elevation_gain = within(row.number(climb), 10_000.0);
         file.activities.push(activity);
     }
-    let unmapped: Vec<&str> = UNMAPPED
-        .iter()
-        .zip(unmapped_seen)
-        .filter_map(|(name, seen)| seen.then_some(*name))
-        .collect();
-    not_imported(
+    not_imported.report(
         &mut rows.diag,
-        &unmapped,
         "a workout's strain and its time per heart-rate zone have no place in a workout yet",
     );
     Ok(())
