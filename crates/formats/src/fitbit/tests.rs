@@ -232,7 +232,9 @@ fn time_in_heart_rate_zones_becomes_raw_records_per_zone_and_local_day() {
     let path = "Takeout/Fitbit/Physical Activity/time_in_heart_rate_zones-2019-11-07.json";
     let read = read_fitbit_file(path, ZONES, &new_york()).unwrap();
     assert!(read.file.samples.is_empty());
-    let got: Vec<(&str, Option<&str>, Option<&str>, String, String)> = read
+    /// Type, unit, value, start and end of a raw record.
+    type Seen<'a> = (&'a str, Option<&'a str>, Option<&'a str>, String, String);
+    let got: Vec<Seen<'_>> = read
         .raw
         .iter()
         .map(|r| {

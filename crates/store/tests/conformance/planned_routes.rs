@@ -54,10 +54,8 @@ async fn routes_are_stored_once_listed_by_page_read_and_deleted() {
             .planned_routes(&ana, Some(&page[0].id), 10)
             .await
             .unwrap();
-        assert_eq!(
-            rest.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
-            [first.id.clone()]
-        );
+        assert_eq!(rest.len(), 1);
+        assert_eq!(rest[0].id, first.id);
         assert_eq!(rest[0].name.as_deref(), Some("Loop"));
         assert_eq!(rest[0].distance, 1234.5);
         assert_eq!(rest[0].elevation_gain, Some(42.0));
