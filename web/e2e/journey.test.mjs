@@ -33,6 +33,8 @@ const GPX = 'gpx/garmin-connect-activity.gpx';
 const LARGE_FIT = 'fit/activity-large-fenxi2-multisport.fit';
 /** Apple Health export with minute heart rate and walking distance; its busiest day in ZONE. */
 const APPLE = 'apple_health/hkimport_export_v3_2017.xml';
+/** A Strava route export: a track of 113 points without times, a plan rather than a workout. */
+const ROUTE = 'gpx/strava_route_example.gpx';
 const APPLE_DAY = '2017-10-24';
 /** A day the journey sends a watch's and a phone's overlapping steps for. */
 const SOURCES_DAY = '2024-05-04';
@@ -434,6 +436,38 @@ describe('Wearhouse dashboard: one user journey', { concurrency: false }, () => 
     assert.ok(imported > 1000, `samples imported > 1000 (got ${imported})`);
     await expectCount(page.locator(tid('imports-history-row')), 3, 'history rows after three imports');
     await checkPage('imports', ctx);
+  });
+
+  step('4b1. imports: a GPX route without times is kept as a route, listed, drawn, and deleted', async (ctx) => {
+    const name = path.basename(ROUTE);
+    await page.locator(tid('upload-input')).setInputFiles(sample(ROUTE));
+    const job = page.locator(tid('upload-job'), { hasText: name });
+    await job.and(page.locator('[data-phase="done"], [data-phase="failed"]')).waitFor({ timeout: IMPORT_TIMEOUT });
+    assert.equal(await job.getAttribute('data-phase'), 'done', `${name} is imported: ${await job.innerText()}`);
+    const route = page.locator(tid('imports-route'));
+    await expectCount(route, 1, 'routes listed after the route file');
+    const listed = await route.innerText();
+    ctx.log(`routes list: ${listed}`);
+    assert.match(listed, /Afternoon Run/, 'the route is listed by the name its file gives');
+    await route.locator('a').click();
+    await waitForUrl(/\/routes\/rte_/, 'the route page');
+    await page.locator(tid('route-drawing')).waitFor();
+    assert.equal(await text(tid('route-title')), 'Afternoon Run');
+    const figures = await page.locator(tid('route-figures')).innerText();
+    ctx.log(`route figures: ${figures.replace(/\s+/g, ' ')}`);
+    assert.match(figures, /113/, 'the route has its 113 points');
+    const d = await page.locator(`${tid('route-drawing')} path.route-line`).getAttribute('d');
+    assert.equal((d.match(/[ML]/g) ?? []).length, 113, 'every point is drawn');
+    const drawnOn = await page.locator(tid('route-drawing')).getAttribute('data-tiles');
+    ctx.log(`route page: ${drawnOn} basemap tiles under the route`);
+    assert.ok(Number(drawnOn) > 0, 'the route is drawn on the configured basemap');
+    await checkPage('route', ctx);
+    // The tile server's log is the activity page's to check (one zoom for its route): start it afresh.
+    tiles.requests.length = 0;
+    await page.locator(tid('route-delete')).click();
+    await page.locator(tid('route-delete-confirm')).click();
+    await waitForUrl(/\/imports/, 'back on Imports after deleting the route');
+    await expectCount(page.locator(tid('imports-route')), 0, 'no routes after the deletion');
   });
 
   step('4c. today: a day with Apple Health readings draws the heart-rate chart and shows the distance in km', async (ctx) => {

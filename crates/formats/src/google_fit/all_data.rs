@@ -5,9 +5,15 @@
 //! Times are nanoseconds since the epoch, read as exact integers (they exceed 2^53, so a detour through
 //! `f64` would move them by up to a quarter of a microsecond and break idempotency keys). Points are read
 //! one by one, so a bad point is a warning. Data types map to metrics through [`mapping`]; the others
-//! are skipped with one `unmapped_type` warning per type giving the count. Sleep segment values are
-//! Google's sleep stages: 1 awake, 2 asleep, 4 light, 5 deep, 6 REM; 3 (out of bed) is not sleep and is
-//! skipped silently.
+//! are skipped with one `unmapped_type` warning per type giving the count and the reason. Sleep segment
+//! values are Google's sleep stages: 1 awake, 2 asleep, 4 light, 5 deep, 6 REM; 3 (out of bed) is not
+//! sleep and is skipped silently.
+//!
+//! Activity segments (`com.google.activity.segment`, field 0 a Google Fit activity type) are read for
+//! their sleep codes only — 72 sleeping, 109 light, 110 deep, 111 REM, 112 awake (during sleep) — which
+//! become `sleep` samples like sleep segments. Every other activity code is a stretch of walking,
+//! running, being still… that the sessions and the step points already carry, so those segments are
+//! not stored; one `unmapped_type` warning gives their count per activity code.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -73,6 +79,8 @@ pub(crate) enum Mapping {
     BloodPressure,
     /// Field 0: a Google Fit sleep stage.
     SleepStage,
+    /// Field 0: a Google Fit activity type, read for its sleep codes only.
+    ActivitySegment,
     /// Not imported, with the reason given in the warning.
     Skip(&'static str),
 }
@@ -99,10 +107,17 @@ pub(crate) fn mapping(data_type: &str) -> Mapping {
         }
         "com.google.blood_pressure" => Mapping::BloodPressure,
         "com.google.sleep.segment" => Mapping::SleepStage,
+        "com.google.activity.segment" => Mapping::ActivitySegment,
         "com.google.calories.expended" => Skip(
             "Google Fit's expended calories include the basal rate, and Wearhouse keeps active and \
-             basal energy apart",
+             basal energy apart; the basal rate that would split them is in another file \
+             (com.google.calories.bmr), and each file is read on its own",
         ),
+        "com.google.calories.bmr" => Skip(
+            "a basal metabolic rate (kcal per day) is not an energy sample; Wearhouse has no metric \
+             for the rate itself",
+        ),
+        "com.google.heart_minutes" => Skip("Google Fit's Heart Points have no Wearhouse metric"),
         _ => Skip("no Wearhouse metric for this data type"),
     }
 }
@@ -124,6 +139,25 @@ fn sleep_stage(code: f64) -> Option<Option<SleepStage>> {
     }))
 }
 
+/// A Google Fit activity type code (a small whole number), or `None` for a value that is not one.
+fn activity_code(value: f64) -> Option<u16> {
+    (value.fract() == 0.0 && (0.0..=f64::from(u16::MAX)).contains(&value)).then_some(value as u16)
+}
+
+/// The sleep stage of a Google Fit activity type (Google's activity-type table: 72 "Sleeping", 109
+/// "Light sleep", 110 "Deep sleep", 111 "REM sleep", 112 "Awake (during sleep cycle)"); `None` for an
+/// activity that is not sleep. The table has no "in bed" activity.
+fn activity_sleep_stage(code: u16) -> Option<SleepStage> {
+    match code {
+        72 => Some(SleepStage::Asleep),
+        109 => Some(SleepStage::Core),
+        110 => Some(SleepStage::Deep),
+        111 => Some(SleepStage::Rem),
+        112 => Some(SleepStage::Awake),
+        _ => None,
+    }
+}
+
 /// The store keeps no sample longer than this.
 const MAX_SPAN: SignedDuration = SignedDuration::from_hours(48);
 
@@ -142,6 +176,8 @@ pub(crate) fn read(path: &str, bytes: &[u8]) -> Result<ParsedFile, FormatError> 
     let mut file = ParsedFile::default();
     let mut source = document.data_source.as_deref().and_then(source_name);
     let mut unmapped: BTreeMap<String, (u64, &'static str)> = BTreeMap::new();
+    // Activity segments that are not sleep, counted per activity code.
+    let mut other_activities: BTreeMap<u16, u64> = BTreeMap::new();
     file.samples.reserve(points.len());
     for (index, raw) in points.iter().enumerate() {
         let Some(point) = item::<Point>(raw, index, &mut diag) else {
@@ -209,8 +245,43 @@ pub(crate) fn read(path: &str, bytes: &[u8]) -> Result<ParsedFile, FormatError> 
                     )
                 }),
             },
+            Mapping::ActivitySegment => match point.field(0).and_then(activity_code) {
+                Some(code) => match activity_sleep_stage(code) {
+                    Some(stage) => {
+                        let stage = Some(f64::from(stage.code()));
+                        at.push(Metric::Sleep, stage, None, &mut diag, &mut file);
+                    }
+                    None => {
+                        let count = other_activities.entry(code).or_insert(0);
+                        *count = count.saturating_add(1);
+                    }
+                },
+                None => diag.warn("bad_value", || {
+                    format!(
+                        "point {index}: {:?} is not a Google Fit activity type",
+                        point.field(0)
+                    )
+                }),
+            },
             Mapping::Skip(_) => {}
         }
+    }
+    if !other_activities.is_empty() {
+        let total = other_activities
+            .values()
+            .fold(0u64, |sum, n| sum.saturating_add(*n));
+        let codes = other_activities
+            .iter()
+            .map(|(code, n)| format!("{code} ×{n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        diag.warn("unmapped_type", || {
+            format!(
+                "{total} points of com.google.activity.segment were not imported (activity codes \
+                 {codes}): only sleep segments are read; the other activities are in the sessions \
+                 and step counts"
+            )
+        });
     }
     for (data_type, (count, reason)) in unmapped {
         diag.warn("unmapped_type", || {

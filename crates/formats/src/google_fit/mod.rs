@@ -23,10 +23,22 @@
 //! source per time slice; the importer should rank the merged `derived_…com.google.android.gms_merge_…`
 //! streams first (they are what the Google Fit app shows) and the CSVs last.
 //!
+//! **Sleep comes three ways**: `All Sessions` sleep sessions, `com.google.sleep.segment` points (sleep
+//! stages 1–6) and `com.google.activity.segment` points whose activity type is a sleep one (72
+//! sleeping, 109 light, 110 deep, 111 REM, 112 awake). All become `sleep` samples of their own source.
+//! Activity segments of every other type (walking, still, in vehicle…) are not stored: they repeat what
+//! the sessions and step points say, and there is no catalogue metric for "an activity was going on";
+//! one `unmapped_type` warning counts them per activity code.
+//!
 //! **Energy is not imported.** `com.google.calories.expended` (and the CSVs' "Calories (kcal)") is total
-//! energy, basal rate included; Wearhouse keeps active and basal energy apart and cannot split a total
-//! after the fact, so those points are skipped with an `unmapped_type` warning rather than stored as
-//! active energy ~1,500 kcal too high per day. "Heart Points" have no metric either.
+//! energy, basal rate included; Wearhouse keeps active and basal energy apart. Google Fit's basal rate
+//! (`com.google.calories.bmr`, kcal per day at instants) would split it, but it is a file of its own
+//! (`derived_com.google.calories.bmr_com.google.android.gms_merged.json`) and each entry is read alone,
+//! without the others, so a calories file never sees a basal rate. Rather than store total energy as
+//! active energy (~1,500 kcal too high per day) or invent a rate, the calories points are skipped with
+//! an `unmapped_type` warning, and so are the basal-rate points (a rate, not an energy sample).
+//! `com.google.heart_minutes` ("Heart Points") has no metric either and is skipped with its own
+//! warning; so is every other data type without a mapping.
 
 mod all_data;
 mod daily;
