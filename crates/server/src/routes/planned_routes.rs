@@ -88,7 +88,8 @@ pub struct PlannedRouteDetailView {
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PlannedRouteParams {
-    /// The `next_cursor` of the page before.
+    /// The `next_cursor` of the page before (a route id).
+    #[param(pattern = "^rte_[0-9a-fA-F]{32}$")]
     pub cursor: Option<String>,
     /// 1–1,000, default 100.
     #[param(minimum = 1, maximum = 1000)]
