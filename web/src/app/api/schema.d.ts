@@ -7466,7 +7466,7 @@ export interface operations {
     list_routes: {
         parameters: {
             query?: {
-                /** @description The `next_cursor` of the page before. */
+                /** @description The `next_cursor` of the page before (a route id). */
                 cursor?: string;
                 /** @description 1–1,000, default 100. */
                 limit?: number;
