@@ -559,9 +559,11 @@ describe('Wearhouse dashboard: one user journey', { concurrency: false }, () => 
     await page.locator(`${tid('today-card-steps')} ${tid('today-card-value')}`).waitFor();
     const before = await cardValue('steps');
     const tokens = await client.login(USER.username, USER.password, await totp.fresh());
-    // A few minutes that have passed, today wherever the browser is (the journey runs in Helsinki).
-    const end = new Date(Date.now() - 60_000);
-    const start = new Date(end.getTime() - 60_000);
+    // Two seconds that have just passed, so that they are today wherever the browser is (the journey
+    // runs in Helsinki): a wider window reaching back before local midnight would land on yesterday
+    // when the journey runs just after it, and the Today card would rightly not change.
+    const end = new Date(Date.now() - 1_000);
+    const start = new Date(end.getTime() - 1_000);
     const sent = await client.call('POST', '/api/v1/samples', {
       token: tokens.access_token,
       body: { samples: [{ metric: 'steps', value: 4321, start: start.toISOString(), end: end.toISOString(), source: { name: 'Phone', kind: 'phone' } }] },
