@@ -181,13 +181,7 @@ async fn a_zip_inside_the_export_is_held_to_the_archives_limits_as_it_is_read() 
         zip.finish().unwrap();
     }
     let export = zip_with(&[(UPLOADS, inner.into_inner())], zip::CompressionMethod::Stored);
-    let res = upload(&app, &ana.access, "garmin.zip", export).await;
-    assert_eq!(res.status(), 202);
-    let id = res.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let done = finished(&app, &ana.access, &id).await;
+    let done = import_ended(&app, &ana.access, "garmin.zip", export).await;
     assert_eq!(done["status"], "failed", "{done}");
     assert_eq!(done["report"]["error"]["code"], "archive_too_large", "{done}");
     assert!(

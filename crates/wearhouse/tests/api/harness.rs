@@ -265,15 +265,20 @@ pub async fn finished(app: &TestApp, token: &str, id: &str) -> Value {
     panic!("import {id} did not finish");
 }
 
-/// Uploads a file that was never imported and waits for its import to succeed.
-pub async fn import(app: &TestApp, token: &str, name: &str, bytes: Vec<u8>) -> Value {
+/// Uploads a file that was never imported and waits for its import to end, done or failed.
+pub async fn import_ended(app: &TestApp, token: &str, name: &str, bytes: Vec<u8>) -> Value {
     let res = upload(app, token, name, bytes).await;
     assert_eq!(res.status(), 202, "{name} is queued");
     let id = res.json::<Value>().await.unwrap()["id"]
         .as_str()
         .unwrap()
         .to_owned();
-    let done = finished(app, token, &id).await;
+    finished(app, token, &id).await
+}
+
+/// Uploads a file that was never imported and waits for its import to succeed.
+pub async fn import(app: &TestApp, token: &str, name: &str, bytes: Vec<u8>) -> Value {
+    let done = import_ended(app, token, name, bytes).await;
     assert_eq!(done["status"], "done", "{name}: {done}");
     done
 }

@@ -205,13 +205,7 @@ async fn a_compressed_entry_that_expands_beyond_the_limits_fails_the_import_and_
         ],
         vec![("activities/1.fit.gz", bomb)],
     );
-    let res = upload(&app, &ana.access, "export.zip", bytes).await;
-    assert_eq!(res.status(), 202);
-    let id = res.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let done = finished(&app, &ana.access, &id).await;
+    let done = import_ended(&app, &ana.access, "export.zip", bytes).await;
     assert_eq!(done["status"], "failed", "{done}");
     assert_eq!(done["report"]["error"]["code"], "archive_too_large", "{done}");
     assert!(activities(&app, &ana.access).await.is_empty());
