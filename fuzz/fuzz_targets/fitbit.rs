@@ -24,7 +24,9 @@ fuzz_target!(|data: &[u8]| {
     };
     let path = PATHS[usize::from(pick) % PATHS.len()];
     let ctx = FitbitContext {
-        time_zone: jiff::tz::TimeZone::get("America/New_York").unwrap_or(jiff::tz::TimeZone::UTC),
+        zones: wearhouse_formats::ZoneHistory::fixed(
+            jiff::tz::TimeZone::get("America/New_York").unwrap_or(jiff::tz::TimeZone::UTC),
+        ),
         weight_unit: if pick % 2 == 0 {
             WeightUnit::Kilogram
         } else {

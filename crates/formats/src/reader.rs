@@ -10,6 +10,7 @@ use wearhouse_model::Provider;
 
 use crate::fit::FitAccount;
 use crate::fitbit::WeightUnit;
+use crate::google_fit::SharedBasalRates;
 use crate::{FormatError, Location, RecordSink};
 
 /// What reading one file may add to the memory of the process importing it, whatever the input.
@@ -89,6 +90,10 @@ pub struct ReadContext {
     /// a shared weight scale's FIT file. `None` until the import service fills it in; the FIT reader
     /// reads files as if no account were known until then.
     pub account: Option<FitAccount>,
+    /// Google Fit's basal metabolic rate, as the import's files give it: read from the Takeout's
+    /// basal-rate file, which the importer reads first, to split the energy of the files after it.
+    /// Shared by the clones of one context; a new context has none.
+    pub basal_rates: SharedBasalRates,
 }
 
 impl ReadContext {
@@ -98,6 +103,7 @@ impl ReadContext {
             zones,
             weight_unit: WeightUnit::Kilogram,
             account: None,
+            basal_rates: SharedBasalRates::default(),
         }
     }
 }

@@ -619,7 +619,7 @@ fn google_fit_points_keep_exact_nanosecond_times_and_unmapped_types_are_counted(
         &ZoneHistory::fixed(TimeZone::UTC),
     )
     .unwrap();
-    assert_eq!(file.samples.len(), 2);
+    assert_eq!(file.samples.len(), 4);
     let s = &file.samples[0];
     assert_eq!((s.metric, s.value), (Metric::Steps, 12.0));
     assert_eq!(
@@ -637,14 +637,19 @@ fn google_fit_points_keep_exact_nanosecond_times_and_unmapped_types_are_counted(
         ts("2020-01-01T08:01:00Z"),
         "string nanos are read too"
     );
+    let heart_points: Vec<f64> = file
+        .samples
+        .iter()
+        .filter(|s| s.metric == Metric::HeartPoints)
+        .map(|s| s.value)
+        .collect();
+    assert_eq!(heart_points, [3.0, 4.0]);
+    // Read alone, without the Takeout's basal rate, energy cannot be split into basal and active.
     let codes: Vec<&str> = file.warnings.iter().map(|w| w.code).collect();
-    assert_eq!(codes, ["bad_time", "unmapped_type", "unmapped_type"]);
+    assert_eq!(codes, ["bad_time", "unmapped_type"]);
     assert!(file.warnings[1]
         .detail
-        .starts_with("1 points of com.google.calories.expended"));
-    assert!(file.warnings[2]
-        .detail
-        .starts_with("2 points of com.google.heart_minutes"));
+        .starts_with("1 points of com.google.calories.expended were not imported"));
 }
 
 /// Shape: as above, with Google's value lists for blood pressure (systolic, diastolic, …) and sleep
@@ -795,20 +800,32 @@ fn google_fit_daily_metrics_span_local_days() {
         [
             (Metric::Steps, 8421.0),
             (Metric::Distance, 6000.2),
-            (Metric::ExerciseMinutes, 45.0)
+            (Metric::ExerciseMinutes, 45.0),
+            (Metric::HeartPoints, 30.0)
         ]
     );
     let first = &file.samples[0];
     assert_eq!(first.end, ts("2024-03-31T22:00:00Z"), "23-hour DST day");
     assert_eq!(first.source_name.as_deref(), Some("Google Fit (daily)"));
-    assert_eq!(
-        file.samples.len(),
-        4,
-        "three on the 31st, move minutes on the 2nd"
-    );
+    assert_eq!(file.samples.len(), 5, "four on the 31st, move minutes on the 2nd");
     let codes: Vec<&str> = file.warnings.iter().map(|w| w.code).collect();
-    assert_eq!(codes, ["implausible_value", "bad_value", "unparsable_date"]);
+    assert_eq!(
+        codes,
+        [
+            "implausible_value",
+            "bad_value",
+            "unparsable_date",
+            "unmapped_type"
+        ]
+    );
     assert_eq!(file.warnings[0].location, wearhouse_formats::Location::Line(4));
+    assert!(
+        file.warnings[3]
+            .detail
+            .starts_with("3 rows' Calories (kcal) were not imported"),
+        "without the basal rate: {}",
+        file.warnings[3].detail
+    );
 }
 
 /// Shape: a per-day CSV of 15-minute rows with offsets in the times, as in a public importer's

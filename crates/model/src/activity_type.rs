@@ -863,6 +863,15 @@ impl ActivityType {
             .map_or(ActivityType::Other, |(_, _, ty)| *ty)
     }
 
+    /// The Google Fit name of a Google Fit activity integer (`7` is `"walking"`), for the workout
+    /// activities the table knows; `None` for others.
+    pub fn google_fit_code_name(id: i64) -> Option<&'static str> {
+        GOOGLE_FIT
+            .iter()
+            .find(|(known, _, _)| *known == id)
+            .map(|(_, name, _)| *name)
+    }
+
     /// Our type for a Google Fit activity name as found in Takeout (`"biking.mountain"`). Total.
     pub fn from_google_fit_name(name: &str) -> ActivityType {
         let name = name.trim();

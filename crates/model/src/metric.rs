@@ -126,6 +126,7 @@ catalogue! {
     StressLevel = 37 => "stress_level", Instantaneous, Count, 0.0, 100.0, 0, "Stress level, 0–100, from heart-rate variability (Garmin)";
     SedentaryMinutes = 38 => "sedentary_minutes", Cumulative, Minute, 0.0, 1_440.0, 1, "Minutes of sedentary time (Fitbit)";
     LightActivityMinutes = 39 => "light_activity_minutes", Cumulative, Minute, 0.0, 1_440.0, 1, "Minutes of light activity, below exercise intensity (Fitbit's lightly active minutes)";
+    HeartPoints = 40 => "heart_points", Cumulative, Count, 0.0, 5_760.0, 0, "Google Fit's Heart Points: a point for each minute of moderate activity, two for each vigorous one";
 }
 
 /// A value as sent by a client: a number, or a category name for category metrics.
@@ -312,6 +313,7 @@ mod tests {
             "stress_level",
             "sedentary_minutes",
             "light_activity_minutes",
+            "heart_points",
         ] {
             assert!(names.contains(&name), "{name}");
             assert_eq!(name.parse::<Metric>().unwrap().as_str(), name);

@@ -74,6 +74,12 @@ const UPGRADES: &[Upgrade] = &[
                minutes, GPX files without times as routes",
         steps: &[],
     },
+    Upgrade {
+        version: 4,
+        // As in 3: a Google Fit Takeout uploaded again is read again.
+        what: "Google Fit energy split into basal and active by its basal rate, and its Heart Points",
+        steps: &[],
+    },
 ];
 
 /// The data version this release writes.

@@ -14,6 +14,11 @@
 //! become `sleep` samples like sleep segments. Every other activity code is a stretch of walking,
 //! running, being still… that the sessions and the step points already carry, so those segments are
 //! not stored; one `unmapped_type` warning gives their count per activity code.
+//!
+//! Energy (`com.google.calories.expended`) is split into basal and active energy by the basal rate
+//! (`com.google.calories.bmr`) the import read first; a basal-rate file gives that rate, no samples.
+//! See the `basal` module. Heart Points (`com.google.heart_minutes`, field 0 the points) are read as
+//! `heart_points`.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -23,6 +28,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use wearhouse_model::{Metric, SleepStage, Unit};
 
+use super::basal::{makes_sample, split_energy, BasalRates, PLAUSIBLE_RATE};
 use crate::fitbit::shared::{item, json_text, parse_document, sample, Diagnostics, Int, Num};
 use crate::{FormatError, ParsedFile};
 
@@ -81,6 +87,10 @@ pub(crate) enum Mapping {
     SleepStage,
     /// Field 0: a Google Fit activity type, read for its sleep codes only.
     ActivitySegment,
+    /// Field 0: kcal burned over the point, basal rate included: split into basal and active energy.
+    Energy,
+    /// Field 0: the basal metabolic rate in kcal per day from the point's end on, which splits energy.
+    BasalRate,
     /// Not imported, with the reason given in the warning.
     Skip(&'static str),
 }
@@ -108,16 +118,9 @@ pub(crate) fn mapping(data_type: &str) -> Mapping {
         "com.google.blood_pressure" => Mapping::BloodPressure,
         "com.google.sleep.segment" => Mapping::SleepStage,
         "com.google.activity.segment" => Mapping::ActivitySegment,
-        "com.google.calories.expended" => Skip(
-            "Google Fit's expended calories include the basal rate, and Wearhouse keeps active and \
-             basal energy apart; the basal rate that would split them is in another file \
-             (com.google.calories.bmr), and each file is read on its own",
-        ),
-        "com.google.calories.bmr" => Skip(
-            "a basal metabolic rate (kcal per day) is not an energy sample; Wearhouse has no metric \
-             for the rate itself",
-        ),
-        "com.google.heart_minutes" => Skip("Google Fit's Heart Points have no Wearhouse metric"),
+        "com.google.calories.expended" => Mapping::Energy,
+        "com.google.calories.bmr" => Mapping::BasalRate,
+        "com.google.heart_minutes" => Field(Metric::HeartPoints, None),
         _ => Skip("no Wearhouse metric for this data type"),
     }
 }
@@ -158,10 +161,32 @@ fn activity_sleep_stage(code: u16) -> Option<SleepStage> {
     }
 }
 
+/// Why energy is skipped when the import has read no basal rate.
+const NO_BASAL_RATE: &str = "Google Fit's expended calories include the basal rate, and Wearhouse keeps \
+     active and basal energy apart; the rate that splits them is another file of the Takeout \
+     (derived_com.google.calories.bmr_….json), so import the whole Takeout ZIP to get them";
+
+/// The Google Fit name of an activity code, for the report: Google's activity-type table, whose
+/// non-workout codes (0 in vehicle, 3 still, 5 tilting) the catalogue's workout table leaves out.
+fn activity_name(code: u16) -> &'static str {
+    match code {
+        0 => "in_vehicle",
+        3 => "still",
+        5 => "tilting",
+        code => wearhouse_model::ActivityType::google_fit_code_name(i64::from(code)).unwrap_or("unknown"),
+    }
+}
+
 /// The store keeps no sample longer than this.
 const MAX_SPAN: SignedDuration = SignedDuration::from_hours(48);
 
-pub(crate) fn read(path: &str, bytes: &[u8]) -> Result<ParsedFile, FormatError> {
+/// Reads one `All Data` file, splitting its energy by `rates` when the import has read any. Returns
+/// its records and, for a basal-rate file, the rates it holds.
+pub(crate) fn read(
+    path: &str,
+    bytes: &[u8],
+    rates: Option<&BasalRates>,
+) -> Result<(ParsedFile, Option<BasalRates>), FormatError> {
     let text = json_text(path, bytes)?;
     let expected = "a Google Fit data file ({\"Data Source\", \"Data Points\": […]})";
     let document: AllDataFile = parse_document(path, text, expected)?;
@@ -178,12 +203,16 @@ pub(crate) fn read(path: &str, bytes: &[u8]) -> Result<ParsedFile, FormatError> 
     let mut unmapped: BTreeMap<String, (u64, &'static str)> = BTreeMap::new();
     // Activity segments that are not sleep, counted per activity code.
     let mut other_activities: BTreeMap<u16, u64> = BTreeMap::new();
+    let mut basal_readings: Vec<(Timestamp, f64)> = Vec::new();
     file.samples.reserve(points.len());
     for (index, raw) in points.iter().enumerate() {
         let Some(point) = item::<Point>(raw, index, &mut diag) else {
             continue;
         };
-        let mapping = mapping(&point.data_type);
+        let mapping = match mapping(&point.data_type) {
+            Mapping::Energy if rates.is_none() => Mapping::Skip(NO_BASAL_RATE),
+            other => other,
+        };
         if let Mapping::Skip(reason) = mapping {
             let entry = unmapped
                 .entry(point.data_type.into_owned())
@@ -263,16 +292,56 @@ pub(crate) fn read(path: &str, bytes: &[u8]) -> Result<ParsedFile, FormatError> 
                     )
                 }),
             },
+            Mapping::Energy => {
+                let split = rates.and_then(|r| split_energy(r, start, end, point.field(0)?));
+                match split {
+                    // Google's figure is the sum; a part too small to be served makes no sample.
+                    Some((basal, active)) => {
+                        if makes_sample(basal) {
+                            at.push(Metric::BasalEnergy, Some(basal), None, &mut diag, &mut file);
+                        }
+                        if makes_sample(active) {
+                            at.push(Metric::ActiveEnergy, Some(active), None, &mut diag, &mut file);
+                        }
+                    }
+                    None => diag.warn("bad_item", || {
+                        format!("point {index} has no value for com.google.calories.expended")
+                    }),
+                }
+            }
+            Mapping::BasalRate => match point.field(0) {
+                Some(rate) if PLAUSIBLE_RATE.contains(&rate) => basal_readings.push((end, rate)),
+                value => diag.warn("bad_value", || {
+                    format!(
+                        "point {index}: {value:?} is not a basal metabolic rate in kcal per day \
+                         ({}–{})",
+                        PLAUSIBLE_RATE.start(),
+                        PLAUSIBLE_RATE.end()
+                    )
+                }),
+            },
             Mapping::Skip(_) => {}
         }
     }
+    let basal_rates = (!basal_readings.is_empty()).then(|| {
+        let count = basal_readings.len();
+        diag.warn("unmapped_type", || {
+            format!(
+                "{count} points of com.google.calories.bmr were read as the basal metabolic rate \
+                 that splits the Takeout's expended calories into basal and active energy; the rate \
+                 itself is not stored as a sample"
+            )
+        });
+        let merged = source.as_deref() == Some("com.google.android.gms:merged");
+        BasalRates::new(basal_readings, merged)
+    });
     if !other_activities.is_empty() {
         let total = other_activities
             .values()
             .fold(0u64, |sum, n| sum.saturating_add(*n));
         let codes = other_activities
             .iter()
-            .map(|(code, n)| format!("{code} ×{n}"))
+            .map(|(code, n)| format!("{code} {} ×{n}", activity_name(*code)))
             .collect::<Vec<_>>()
             .join(", ");
         diag.warn("unmapped_type", || {
@@ -289,7 +358,7 @@ pub(crate) fn read(path: &str, bytes: &[u8]) -> Result<ParsedFile, FormatError> 
         });
     }
     file.warnings = diag.finish();
-    Ok(file)
+    Ok((file, basal_rates))
 }
 
 /// Where a point's samples go: its index (for warnings), interval and source.

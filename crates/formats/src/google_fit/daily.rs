@@ -3,9 +3,11 @@
 //! (`2020-01-01.csv`: `Start time, End time, …` in 15-minute rows, times like `07:15:00.000+05:30`).
 //!
 //! Imported columns: `Step count` → steps, `Distance (m)` → distance, `Move Minutes count` → exercise
-//! minutes (Google's move minutes are its active minutes). Calories and heart points are not (see the
-//! `google_fit` module docs), nor are the heart-rate, speed and weight columns: they are averages,
-//! minima and maxima of readings that `All Data` holds one by one. Empty cells and zeros are skipped.
+//! minutes (Google's move minutes are its active minutes), `Heart Points` → heart points, and
+//! `Calories (kcal)` split into basal and active energy when the import has read Google Fit's basal
+//! rate (see the `basal` module; without it the column is skipped with a warning). The heart-rate,
+//! speed and weight columns are not: they are averages, minima and maxima of readings that `All Data`
+//! holds one by one. Empty cells and zeros are skipped.
 //!
 //! A daily row spans its local day in the user's zone; a per-day row spans its start and end, read with
 //! the offsets written in them (the rows' offset is kept as the observed offset), on the date in the file
@@ -21,6 +23,7 @@ use jiff::{SignedDuration, Timestamp};
 use wearhouse_analytics::ZoneHistory;
 use wearhouse_model::Metric;
 
+use super::basal::{makes_sample, split_energy, BasalRates};
 use crate::fitbit::shared::{local_day, sample, Diagnostics};
 use crate::{FormatError, Location, ParsedFile};
 
@@ -28,15 +31,30 @@ const DAILY_SOURCE: &str = "Google Fit (daily)";
 const INTERVAL_SOURCE: &str = "Google Fit (15-minute)";
 
 /// The value columns read, by English header.
-const COLUMNS: [(&str, Metric); 3] = [
+const COLUMNS: [(&str, Metric); 4] = [
     ("Step count", Metric::Steps),
     ("Distance (m)", Metric::Distance),
     ("Move Minutes count", Metric::ExerciseMinutes),
+    ("Heart Points", Metric::HeartPoints),
 ];
 
-/// Reads `Daily activity metrics.csv`.
-pub(crate) fn read_summary(path: &str, bytes: &[u8], zones: &ZoneHistory) -> Result<ParsedFile, FormatError> {
-    read_rows(path, bytes, &["Date"], DAILY_SOURCE, |cells, diag, line| {
+/// The energy column: kcal burned, the basal rate included.
+const ENERGY_COLUMN: &str = "Calories (kcal)";
+
+/// Reads `Daily activity metrics.csv`, its energy split by `rates`.
+pub(crate) fn read_summary(
+    path: &str,
+    bytes: &[u8],
+    zones: &ZoneHistory,
+    rates: Option<&BasalRates>,
+) -> Result<ParsedFile, FormatError> {
+    let rows = Rows {
+        path,
+        key_columns: &["Date"],
+        source: DAILY_SOURCE,
+        rates,
+    };
+    rows.read(bytes, |cells, diag, line| {
         let date = cells.first().copied().unwrap_or_default().trim();
         match date.parse::<Date>().ok().and_then(|d| local_day(zones, d)) {
             Some((start, end)) => Some((start, end, None)),
@@ -50,120 +68,198 @@ pub(crate) fn read_summary(path: &str, bytes: &[u8], zones: &ZoneHistory) -> Res
     })
 }
 
-/// Reads a per-day `YYYY-MM-DD.csv` of interval rows.
-pub(crate) fn read_day(path: &str, bytes: &[u8], date: Date) -> Result<ParsedFile, FormatError> {
-    read_rows(
-        path,
-        bytes,
-        &["Start time", "End time"],
-        INTERVAL_SOURCE,
-        |cells, diag, line| {
-            let start_cell = cells.first().copied().unwrap_or_default();
-            let end_cell = cells.get(1).copied().unwrap_or_default();
-            let start = time_on(date, start_cell);
-            let end = time_on(date, end_cell).map(|(end, offset)| {
-                // The last row of the day ends at the next midnight, written as 00:00.
-                match start {
-                    Some((start, _)) if end <= start => (
-                        end.checked_add(SignedDuration::from_hours(24)).unwrap_or(end),
-                        offset,
-                    ),
-                    _ => (end, offset),
-                }
-            });
-            match start.zip(end) {
-                Some(((start, offset), (end, _))) if start < end => Some((start, end, Some(offset))),
-                _ => {
-                    diag.warn_at("unparsable_date", Location::Line(line), || {
-                        format!("'{start_cell}'–'{end_cell}' is not an interval of {date}")
-                    });
-                    None
-                }
-            }
-        },
-    )
-}
-
-/// The rows of a metrics CSV: `key_columns` locate each row in time (through `when`, which gets their
-/// cells), the [`COLUMNS`] give its values.
-fn read_rows(
+/// Reads a per-day `YYYY-MM-DD.csv` of interval rows, their energy split by `rates`.
+pub(crate) fn read_day(
     path: &str,
     bytes: &[u8],
-    key_columns: &[&str],
-    source: &str,
-    mut when: impl FnMut(&[&str], &mut Diagnostics, u64) -> Option<(Timestamp, Timestamp, Option<i16>)>,
+    date: Date,
+    rates: Option<&BasalRates>,
 ) -> Result<ParsedFile, FormatError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
-    let headers = reader.headers().map_err(|e| malformed(path, &e))?.clone();
-    let position = |name: &str| headers.iter().position(|h| h.trim() == name);
-    let keys: Option<Vec<usize>> = key_columns.iter().map(|k| position(k)).collect();
-    let Some(keys) = keys else {
-        return Err(FormatError::new(
-            "unexpected_shape",
-            format!(
-                "{path} has no {key_columns:?} column (columns are matched by their English names; \
-                 exports in other languages are not supported yet)"
-            ),
-            Location::Line(1),
-        ));
+    let rows = Rows {
+        path,
+        key_columns: &["Start time", "End time"],
+        source: INTERVAL_SOURCE,
+        rates,
     };
-    let values: Vec<(usize, Metric)> = COLUMNS
-        .iter()
-        .filter_map(|(name, metric)| position(name).map(|i| (i, *metric)))
-        .collect();
-    let mut diag = Diagnostics::new(path);
-    let mut file = ParsedFile::default();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                // A broken row (bad UTF-8, say) is skipped; the reader carries on with the next one.
-                let line = e.position().map_or(0, csv::Position::line);
-                diag.warn_at("malformed_row", Location::Line(line), || e.to_string());
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    break;
-                }
-                continue;
+    rows.read(bytes, |cells, diag, line| {
+        let start_cell = cells.first().copied().unwrap_or_default();
+        let end_cell = cells.get(1).copied().unwrap_or_default();
+        let start = time_on(date, start_cell);
+        let end = time_on(date, end_cell).map(|(end, offset)| {
+            // The last row of the day ends at the next midnight, written as 00:00.
+            match start {
+                Some((start, _)) if end <= start => (
+                    end.checked_add(SignedDuration::from_hours(24)).unwrap_or(end),
+                    offset,
+                ),
+                _ => (end, offset),
             }
-        }
-        let line = record.position().map_or(0, csv::Position::line);
-        let cells: Vec<&str> = keys.iter().map(|&k| record.get(k).unwrap_or_default()).collect();
-        if values.iter().all(|&(i, _)| is_empty_or_zero(record.get(i))) {
-            continue;
-        }
-        let Some((start, end, offset)) = when(&cells, &mut diag, line) else {
-            continue;
-        };
-        for &(i, metric) in &values {
-            let cell = record.get(i).unwrap_or_default().trim();
-            if is_empty_or_zero(Some(cell)) {
-                continue;
-            }
-            let Ok(value) = cell.parse::<f64>() else {
-                diag.warn_at("bad_value", Location::Line(line), || {
-                    format!("'{cell}' is not a number ({metric})")
+        });
+        match start.zip(end) {
+            Some(((start, offset), (end, _))) if start < end => Some((start, end, Some(offset))),
+            _ => {
+                diag.warn_at("unparsable_date", Location::Line(line), || {
+                    format!("'{start_cell}'–'{end_cell}' is not an interval of {date}")
                 });
-                continue;
-            };
-            match sample(metric, value, None, start, end) {
-                Ok(mut s) => {
-                    s.source_name = Some(source.to_owned());
-                    s.offset_minutes = offset;
-                    // A date without a zone: its day is wherever the user lived.
-                    s.floating = offset.is_none();
-                    // Both files total the data points of `All Data` again.
-                    s.summary = true;
-                    file.samples.push(s);
-                }
-                Err(e) => diag.warn_at(e.code, Location::Line(line), || format!("{metric}: {}", e.detail)),
+                None
             }
+        }
+    })
+}
+
+/// A metrics CSV: `key_columns` locate each row in time, the [`COLUMNS`] (and the energy column, when
+/// `rates` can split it) give its values, filed under `source`.
+struct Rows<'a> {
+    path: &'a str,
+    key_columns: &'a [&'a str],
+    source: &'a str,
+    rates: Option<&'a BasalRates>,
+}
+
+/// Where a row's samples go, and what they carry besides their value.
+struct RowOut<'a> {
+    start: Timestamp,
+    end: Timestamp,
+    offset: Option<i16>,
+    source: &'a str,
+    line: u64,
+}
+
+impl RowOut<'_> {
+    fn push(&self, metric: Metric, value: f64, diag: &mut Diagnostics, file: &mut ParsedFile) {
+        match sample(metric, value, None, self.start, self.end) {
+            Ok(mut s) => {
+                s.source_name = Some(self.source.to_owned());
+                s.offset_minutes = self.offset;
+                // A date without a zone: its day is wherever the user lived.
+                s.floating = self.offset.is_none();
+                // Both files total the data points of `All Data` again.
+                s.summary = true;
+                file.samples.push(s);
+            }
+            Err(e) => diag.warn_at(e.code, Location::Line(self.line), || {
+                format!("{metric}: {}", e.detail)
+            }),
         }
     }
-    file.warnings = diag.finish();
-    Ok(file)
+}
+
+impl Rows<'_> {
+    /// Reads the rows of `bytes`, each placed in time by `when` from its key cells.
+    fn read(
+        &self,
+        bytes: &[u8],
+        mut when: impl FnMut(&[&str], &mut Diagnostics, u64) -> Option<(Timestamp, Timestamp, Option<i16>)>,
+    ) -> Result<ParsedFile, FormatError> {
+        let path = self.path;
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+        let headers = reader.headers().map_err(|e| malformed(path, &e))?.clone();
+        let position = |name: &str| headers.iter().position(|h| h.trim() == name);
+        let keys: Option<Vec<usize>> = self.key_columns.iter().map(|k| position(k)).collect();
+        let Some(keys) = keys else {
+            return Err(FormatError::new(
+                "unexpected_shape",
+                format!(
+                    "{path} has no {:?} column (columns are matched by their English names; \
+                     exports in other languages are not supported yet)",
+                    self.key_columns
+                ),
+                Location::Line(1),
+            ));
+        };
+        let values: Vec<(usize, Metric)> = COLUMNS
+            .iter()
+            .filter_map(|(name, metric)| position(name).map(|i| (i, *metric)))
+            .collect();
+        let energy = position(ENERGY_COLUMN);
+        let mut diag = Diagnostics::new(path);
+        let mut file = ParsedFile::default();
+        let mut record = csv::StringRecord::new();
+        // Rows whose energy could not be split, for want of a basal rate.
+        let mut energy_unsplit = 0u64;
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    // A broken row (bad UTF-8, say) is skipped; the reader carries on with the next one.
+                    let line = e.position().map_or(0, csv::Position::line);
+                    diag.warn_at("malformed_row", Location::Line(line), || e.to_string());
+                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        break;
+                    }
+                    continue;
+                }
+            }
+            let line = record.position().map_or(0, csv::Position::line);
+            let energy_cell = energy
+                .and_then(|i| record.get(i))
+                .filter(|c| !is_empty_or_zero(Some(c)));
+            if values.iter().all(|&(i, _)| is_empty_or_zero(record.get(i))) && energy_cell.is_none() {
+                continue;
+            }
+            let cells: Vec<&str> = keys.iter().map(|&k| record.get(k).unwrap_or_default()).collect();
+            let Some((start, end, offset)) = when(&cells, &mut diag, line) else {
+                continue;
+            };
+            let out = RowOut {
+                start,
+                end,
+                offset,
+                source: self.source,
+                line,
+            };
+            for &(i, metric) in &values {
+                let cell = record.get(i).unwrap_or_default().trim();
+                if is_empty_or_zero(Some(cell)) {
+                    continue;
+                }
+                if let Some(value) = number(cell, metric.as_str(), &mut diag, line) {
+                    out.push(metric, value, &mut diag, &mut file);
+                }
+            }
+            let Some(cell) = energy_cell.map(str::trim) else {
+                continue;
+            };
+            let Some(rates) = self.rates else {
+                energy_unsplit = energy_unsplit.saturating_add(1);
+                continue;
+            };
+            let total = number(cell, "energy", &mut diag, line);
+            if let Some((basal, active)) = total.and_then(|kcal| split_energy(rates, start, end, kcal)) {
+                if makes_sample(basal) {
+                    out.push(Metric::BasalEnergy, basal, &mut diag, &mut file);
+                }
+                if makes_sample(active) {
+                    out.push(Metric::ActiveEnergy, active, &mut diag, &mut file);
+                }
+            }
+        }
+        if energy_unsplit > 0 {
+            diag.warn("unmapped_type", || {
+                format!(
+                    "{energy_unsplit} rows' {ENERGY_COLUMN} were not imported: they include the basal \
+                     rate, which is another file of the Takeout \
+                     (derived_com.google.calories.bmr_….json); import the whole Takeout ZIP to have \
+                     them as basal and active energy"
+                )
+            });
+        }
+        file.warnings = diag.finish();
+        Ok(file)
+    }
+}
+
+/// A cell's number, or a warning naming what it should have been.
+fn number(cell: &str, what: &str, diag: &mut Diagnostics, line: u64) -> Option<f64> {
+    let value = cell.parse::<f64>().ok();
+    if value.is_none() {
+        diag.warn_at("bad_value", Location::Line(line), || {
+            format!("'{cell}' is not a number ({what})")
+        });
+    }
+    value
 }
 
 fn is_empty_or_zero(cell: Option<&str>) -> bool {

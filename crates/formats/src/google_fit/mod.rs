@@ -30,17 +30,20 @@
 //! the sessions and step points say, and there is no catalogue metric for "an activity was going on";
 //! one `unmapped_type` warning counts them per activity code.
 //!
-//! **Energy is not imported.** `com.google.calories.expended` (and the CSVs' "Calories (kcal)") is total
-//! energy, basal rate included; Wearhouse keeps active and basal energy apart. Google Fit's basal rate
-//! (`com.google.calories.bmr`, kcal per day at instants) would split it, but it is a file of its own
-//! (`derived_com.google.calories.bmr_com.google.android.gms_merged.json`) and each entry is read alone,
-//! without the others, so a calories file never sees a basal rate. Rather than store total energy as
-//! active energy (~1,500 kcal too high per day) or invent a rate, the calories points are skipped with
-//! an `unmapped_type` warning, and so are the basal-rate points (a rate, not an energy sample).
-//! `com.google.heart_minutes` ("Heart Points") has no metric either and is skipped with its own
-//! warning; so is every other data type without a mapping.
+//! **Energy is split by the basal rate.** `com.google.calories.expended` (and the CSVs' "Calories
+//! (kcal)") is total energy, basal rate included, and Wearhouse keeps active and basal energy apart.
+//! Google Fit's basal rate (`com.google.calories.bmr`, kcal per day at instants) is a file of its own,
+//! which the importer reads before the others ([`is_basal_rate_entry`]); its rates reach the readers of
+//! the other files through [`crate::ReadContext::basal_rates`], and every energy figure is split into
+//! basal energy (the rate's integral over the figure's interval) and active energy (the rest): see the
+//! `basal` module. Without a rate (an energy file uploaded alone) energy is skipped with an
+//! `unmapped_type` warning saying to import the whole Takeout.
+//!
+//! `com.google.heart_minutes` and the CSVs' "Heart Points" are Google's Heart Points (one per minute of
+//! moderate activity, two per vigorous minute), stored as `heart_points`.
 
 mod all_data;
+mod basal;
 mod daily;
 mod sessions;
 #[cfg(test)]
@@ -48,6 +51,8 @@ mod tests;
 
 use jiff::civil::Date;
 use wearhouse_analytics::ZoneHistory;
+
+pub use basal::{is_basal_rate_entry, BasalRates, SharedBasalRates};
 
 use crate::fitbit::shared::file_name;
 use crate::{FormatError, Location, ParsedFile};
@@ -68,14 +73,34 @@ pub fn is_google_fit_entry(path: &str) -> bool {
     classify(path).is_some()
 }
 
-/// Reads one Takeout entry. `time_zone` places the daily CSV's local days. Fails when the path is not
-/// a Google Fit entry, when the bytes are not the format the entry should be (`malformed_json`,
-/// `malformed_csv`, a TCX error) or not its shape (`unexpected_shape`).
+/// What one Takeout entry holds: its records, and for a basal-rate file the rates that split the
+/// energy of the entries read after it.
+#[derive(Debug, Default)]
+pub struct GoogleFitEntry {
+    pub file: ParsedFile,
+    pub basal_rates: Option<BasalRates>,
+}
+
+/// Reads one Takeout entry on its own, without a basal rate to split its energy by: see
+/// [`read_google_fit_entry_with`].
 pub fn read_google_fit_entry(
     path: &str,
     bytes: &[u8],
     zones: &ZoneHistory,
 ) -> Result<ParsedFile, FormatError> {
+    read_google_fit_entry_with(path, bytes, zones, None).map(|entry| entry.file)
+}
+
+/// Reads one Takeout entry. `zones` place the daily CSV's local days; `rates`, the basal rate the
+/// import has read, split its energy figures. Fails when the path is not a Google Fit entry, when the
+/// bytes are not the format the entry should be (`malformed_json`, `malformed_csv`, a TCX error) or
+/// not its shape (`unexpected_shape`).
+pub fn read_google_fit_entry_with(
+    path: &str,
+    bytes: &[u8],
+    zones: &ZoneHistory,
+    rates: Option<&BasalRates>,
+) -> Result<GoogleFitEntry, FormatError> {
     let kind = classify(path).ok_or_else(|| {
         FormatError::new(
             "not_google_fit",
@@ -83,13 +108,20 @@ pub fn read_google_fit_entry(
             Location::Entry(path.to_owned()),
         )
     })?;
-    match kind {
-        EntryKind::AllData => all_data::read(path, bytes),
+    let file = match kind {
+        EntryKind::AllData => {
+            let (file, basal_rates) = all_data::read(path, bytes, rates)?;
+            return Ok(GoogleFitEntry { file, basal_rates });
+        }
         EntryKind::Session => sessions::read(path, bytes, session_name_offset(file_name(path))),
-        EntryKind::DailySummary => daily::read_summary(path, bytes, zones),
-        EntryKind::DayIntervals(date) => daily::read_day(path, bytes, date),
+        EntryKind::DailySummary => daily::read_summary(path, bytes, zones, rates),
+        EntryKind::DayIntervals(date) => daily::read_day(path, bytes, date, rates),
         EntryKind::Tcx => crate::tcx::read_tcx(bytes),
-    }
+    }?;
+    Ok(GoogleFitEntry {
+        file,
+        basal_rates: None,
+    })
 }
 
 fn classify(path: &str) -> Option<EntryKind> {

@@ -81,12 +81,13 @@ fn data_types_map_to_metrics_with_units() {
     );
     assert_eq!(mapping("com.google.blood_pressure"), Mapping::BloodPressure);
     assert_eq!(mapping("com.google.sleep.segment"), Mapping::SleepStage);
-    assert!(matches!(
-        mapping("com.google.calories.expended"),
-        Mapping::Skip(_)
-    ));
-    assert!(matches!(mapping("com.google.heart_minutes"), Mapping::Skip(_)));
-    assert!(matches!(mapping("com.google.calories.bmr"), Mapping::Skip(_)));
+    assert_eq!(mapping("com.google.calories.expended"), Mapping::Energy);
+    assert_eq!(mapping("com.google.calories.bmr"), Mapping::BasalRate);
+    assert_eq!(
+        mapping("com.google.heart_minutes"),
+        Mapping::Field(Metric::HeartPoints, None)
+    );
+    assert!(matches!(mapping("com.google.nutrition"), Mapping::Skip(_)));
     assert_eq!(mapping("com.google.activity.segment"), Mapping::ActivitySegment);
 }
 
@@ -180,7 +181,7 @@ fn sleep_activity_segments_become_sleep_stages_and_the_others_are_counted() {
     assert_eq!(unmapped.len(), 1, "{unmapped:?}");
     assert!(
         unmapped[0].starts_with(
-            "3 points of com.google.activity.segment were not imported (activity codes 3 ×1, 7 ×2)"
+            "3 points of com.google.activity.segment were not imported (activity codes 3 still ×1, 7 walking ×2)"
         ),
         "{}",
         unmapped[0]
@@ -190,57 +191,166 @@ fn sleep_activity_segments_become_sleep_stages_and_the_others_are_counted() {
     assert_eq!(file.warnings.len(), 2, "{:?}", file.warnings);
 }
 
-#[test]
-fn energy_and_heart_points_are_skipped_with_their_reason() {
-    let t = 1_700_000_000;
-    let cases = [
-        (
-            "derived_com.google.calories.expended_com.google.android.gms_merge_calories_expended.json",
-            "derived:com.google.calories.expended:com.google.android.gms:merge_calories_expended",
-            "com.google.calories.expended",
-            vec![
-                (r#"{"fpVal":95.5}"#, t, t + 3600),
-                (r#"{"fpVal":60.25}"#, t + 3600, t + 7200),
-            ],
-            "include the basal rate",
-        ),
-        (
-            "derived_com.google.calories.bmr_com.google.android.gms_merged.json",
-            "derived:com.google.calories.bmr:com.google.android.gms:merged",
-            "com.google.calories.bmr",
-            vec![(r#"{"fpVal":1650.0}"#, t, t)],
-            "basal metabolic rate",
-        ),
-        (
-            "raw_com.google.heart_minutes_com.google.androi.json",
-            "raw:com.google.heart_minutes:com.google.android.apps.fitness:user_input",
-            "com.google.heart_minutes",
-            vec![
-                (r#"{"fpVal":1}"#, t, t + 60),
-                (r#"{"fpVal":2}"#, t + 60, t + 120),
-                (r#"{"fpVal":1}"#, t + 120, t + 180),
-            ],
-            "Heart Points",
-        ),
+const EXPENDED: &str =
+    "Takeout/Fit/All Data/derived_com.google.calories.expended_com.google.android.gms_merge_calories_expended.json";
+const EXPENDED_SOURCE: &str =
+    "derived:com.google.calories.expended:com.google.android.gms:merge_calories_expended";
+const BMR: &str = "Takeout/Fit/All Data/derived_com.google.calories.bmr_com.google.android.gms_merged.json";
+const BMR_SOURCE: &str = "derived:com.google.calories.bmr:com.google.android.gms:merged";
+
+fn utc() -> ZoneHistory {
+    ZoneHistory::fixed(jiff::tz::TimeZone::UTC)
+}
+
+fn total(file: &ParsedFile, metric: Metric) -> f64 {
+    file.samples
+        .iter()
+        .filter(|s| s.metric == metric)
+        .map(|s| s.value)
+        .sum()
+}
+
+/// Basal-rate points (at their end instant) of 1,440 kcal a day from `t` and 2,880 from `t + 3600`.
+fn basal_rate_file(t: i64) -> Vec<u8> {
+    let bmr = "com.google.calories.bmr";
+    let points = [
+        point(bmr, r#"{"fpVal":2880.0}"#, t + 3600, t + 3600),
+        point(bmr, r#"{"fpVal":1440.0}"#, t, t),
+        // Not a person's rate: a warning, and not used.
+        point(bmr, r#"{"fpVal":12.0}"#, t + 1800, t + 1800),
     ];
-    for (name, source, data_type, points, reason) in cases {
-        let points: Vec<String> = points
-            .iter()
-            .map(|(value, start, end)| point(data_type, value, *start, *end))
-            .collect();
-        let path = format!("Takeout/Fit/All Data/{name}");
-        let file = read_google_fit_entry(
-            &path,
-            &all_data_file(source, &points),
-            &ZoneHistory::fixed(jiff::tz::TimeZone::UTC),
-        )
+    all_data_file(BMR_SOURCE, &points)
+}
+
+#[test]
+fn the_basal_rate_file_gives_rates_and_no_samples() {
+    let t = 1_700_000_000;
+    assert!(is_basal_rate_entry(BMR));
+    assert!(!is_basal_rate_entry(EXPENDED));
+    let entry = read_google_fit_entry_with(BMR, &basal_rate_file(t), &utc(), None).unwrap();
+    assert!(entry.file.samples.is_empty(), "{:?}", entry.file.samples);
+    let codes: Vec<_> = entry.file.warnings.iter().map(|w| w.code).collect();
+    assert_eq!(codes, ["bad_value", "unmapped_type"], "{:?}", entry.file.warnings);
+    assert!(entry.file.warnings[1]
+        .detail
+        .starts_with("2 points of com.google.calories.bmr were read"));
+    let rates = entry.basal_rates.unwrap();
+    let at = |s: i64| jiff::Timestamp::from_second(s).unwrap();
+    // One kcal a minute for the first hour, two after it; the 12 kcal/day reading is not one.
+    assert_eq!(rates.energy(at(t), at(t + 7200)).map(|k| k.round()), Some(180.0));
+}
+
+#[test]
+fn energy_is_split_into_basal_and_active_by_the_rate_read_before_it() {
+    let t = 1_700_000_000;
+    let rates = read_google_fit_entry_with(BMR, &basal_rate_file(t), &utc(), None)
+        .unwrap()
+        .basal_rates
         .unwrap();
-        assert!(file.samples.is_empty(), "{name}: {:?}", file.samples);
-        assert_eq!(file.warnings.len(), 1, "{name}: {:?}", file.warnings);
-        let warning = &file.warnings[0];
-        assert_eq!(warning.code, "unmapped_type");
-        let count = format!("{} points of {data_type} were not imported", points.len());
-        assert!(warning.detail.starts_with(&count), "{}", warning.detail);
-        assert!(warning.detail.contains(reason), "{}", warning.detail);
-    }
+    let expended = "com.google.calories.expended";
+    let points = [
+        // Half an hour at rest before the first rate reading: the first rate holds, all basal.
+        point(expended, r#"{"fpVal":30.0}"#, t - 1800, t),
+        // An hour across the rate's change: 30 + 60 kcal basal, 100 active.
+        point(expended, r#"{"fpVal":190.0}"#, t + 1800, t + 5400),
+        // Less than the rate: all of it basal, no active sample.
+        point(expended, r#"{"fpVal":10.0}"#, t + 5400, t + 6000),
+    ];
+    let bytes = all_data_file(EXPENDED_SOURCE, &points);
+    let file = read_google_fit_entry_with(EXPENDED, &bytes, &utc(), Some(&rates))
+        .unwrap()
+        .file;
+    assert!(file.warnings.is_empty(), "{:?}", file.warnings);
+    let basal: Vec<_> = file
+        .samples
+        .iter()
+        .filter(|s| s.metric == Metric::BasalEnergy)
+        .map(|s| (s.start.as_second() - t, (s.value * 1000.0).round() / 1000.0))
+        .collect();
+    assert_eq!(basal, [(-1800, 30.0), (1800, 90.0), (5400, 10.0)]);
+    let active: Vec<_> = file
+        .samples
+        .iter()
+        .filter(|s| s.metric == Metric::ActiveEnergy)
+        .map(|s| (s.start.as_second() - t, (s.value * 1000.0).round() / 1000.0))
+        .collect();
+    assert_eq!(active, [(1800, 100.0)]);
+    let sum = total(&file, Metric::BasalEnergy) + total(&file, Metric::ActiveEnergy);
+    assert!(
+        (sum - 230.0).abs() < 1e-9,
+        "the parts add up to Google's figures: {sum}"
+    );
+    assert!(file
+        .samples
+        .iter()
+        .all(|s| s.source_name.as_deref() == Some("com.google.android.gms:merge_calories_expended")));
+
+    // Read alone, nothing splits it: skipped, saying what to import.
+    let alone = read_google_fit_entry(EXPENDED, &bytes, &utc()).unwrap();
+    assert!(alone.samples.is_empty(), "{:?}", alone.samples);
+    assert_eq!(alone.warnings.len(), 1, "{:?}", alone.warnings);
+    assert_eq!(alone.warnings[0].code, "unmapped_type");
+    assert!(alone.warnings[0]
+        .detail
+        .starts_with("3 points of com.google.calories.expended were not imported"));
+    assert!(
+        alone.warnings[0].detail.contains("whole Takeout ZIP"),
+        "{}",
+        alone.warnings[0].detail
+    );
+}
+
+#[test]
+fn heart_points_are_read_as_heart_points() {
+    let t = 1_700_000_000;
+    let data_type = "com.google.heart_minutes";
+    let points = [
+        point(data_type, r#"{"fpVal":1.0}"#, t, t + 60),
+        point(data_type, r#"{"fpVal":2.0}"#, t + 60, t + 120),
+        point(data_type, r#"{"intVal":1}"#, t + 120, t + 180),
+    ];
+    let source = "derived:com.google.heart_minutes:com.google.android.gms:merge_heart_minutes";
+    let path = "Takeout/Fit/All Data/derived_com.google.heart_minutes_com.google.android.gms_merge_heart_minutes.json";
+    let file = read_google_fit_entry(path, &all_data_file(source, &points), &utc()).unwrap();
+    assert!(file.warnings.is_empty(), "{:?}", file.warnings);
+    assert_eq!(file.samples.len(), 3);
+    assert!(file.samples.iter().all(|s| s.metric == Metric::HeartPoints));
+    assert_eq!(total(&file, Metric::HeartPoints), 4.0);
+}
+
+#[test]
+fn the_daily_csv_gives_heart_points_and_its_energy_split_by_the_rate() {
+    let t = date(2023, 11, 15)
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .unwrap()
+        .timestamp()
+        .as_second();
+    let rates = read_google_fit_entry_with(BMR, &basal_rate_file(t), &utc(), None)
+        .unwrap()
+        .basal_rates
+        .unwrap();
+    let csv = "Date,Move Minutes count,Calories (kcal),Distance (m),Heart Points,Heart Minutes,Step count\n\
+               2023-11-15,40,3100.5,5200,52,36,8000\n\
+               2023-11-16,,,,,,\n";
+    let path = "Takeout/Fit/Daily activity metrics/Daily activity metrics.csv";
+    let file = read_google_fit_entry_with(path, csv.as_bytes(), &utc(), Some(&rates))
+        .unwrap()
+        .file;
+    assert!(file.warnings.is_empty(), "{:?}", file.warnings);
+    assert_eq!(total(&file, Metric::HeartPoints), 52.0);
+    // An hour at 1,440 kcal a day, then 23 hours at 2,880.
+    let basal = 60.0 + 23.0 * 120.0;
+    assert!((total(&file, Metric::BasalEnergy) - basal).abs() < 1e-6);
+    assert!((total(&file, Metric::ActiveEnergy) - (3100.5 - basal)).abs() < 1e-6);
+    assert!(file.samples.iter().all(|s| s.summary));
+
+    // Without the rate, the energy is said to be skipped; the other columns are read.
+    let alone = read_google_fit_entry(path, csv.as_bytes(), &utc()).unwrap();
+    assert_eq!(total(&alone, Metric::HeartPoints), 52.0);
+    assert_eq!(total(&alone, Metric::ActiveEnergy), 0.0);
+    let codes: Vec<_> = alone.warnings.iter().map(|w| w.code).collect();
+    assert_eq!(codes, ["unmapped_type"]);
+    assert!(alone.warnings[0]
+        .detail
+        .starts_with("1 rows' Calories (kcal) were not imported"));
 }

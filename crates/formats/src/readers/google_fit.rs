@@ -6,7 +6,7 @@ use std::io::BufRead;
 
 use wearhouse_model::Provider;
 
-use crate::google_fit::{is_google_fit_entry, read_google_fit_entry};
+use crate::google_fit::{is_google_fit_entry, read_google_fit_entry_with};
 use crate::reader::read_whole;
 use crate::{FormatError, FormatReader, ReadContext, RecordSink};
 
@@ -68,8 +68,13 @@ impl FormatReader for GoogleFit {
             return super::Tcx.read(input, name, ctx, sink);
         }
         let bytes = read_whole(input, LIMIT)?;
-        let file = read_google_fit_entry(name, &bytes, &ctx.zones)?;
-        let _ = super::emit_file(file, self.id(), sink);
+        let rates = ctx.basal_rates.get();
+        let entry = read_google_fit_entry_with(name, &bytes, &ctx.zones, rates.as_ref())?;
+        // A basal-rate file is read first in a Takeout: its rates split the energy of the others.
+        if let Some(rates) = entry.basal_rates {
+            ctx.basal_rates.offer(rates);
+        }
+        let _ = super::emit_file(entry.file, self.id(), sink);
         Ok(())
     }
 }

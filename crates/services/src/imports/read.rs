@@ -354,12 +354,14 @@ fn read_zip<R: Read + Seek>(
     Ok(())
 }
 
-/// Whether an archive entry is an index whose workouts name other entries of the archive (or are
-/// found in them by their start, Garmin's summaries), read before every other entry.
+/// Whether an archive entry is read before every other entry: an index whose workouts name other
+/// entries of the archive (or are found in them by their start, Garmin's summaries), or Google Fit's
+/// basal rate, which splits the energy of the Takeout's other files.
 fn leads(name: &str) -> bool {
     name.ends_with("export.xml")
         || wearhouse_formats::strava::is_activities_csv(name)
         || wearhouse_formats::garmin::classify(name) == Some(wearhouse_formats::garmin::Kind::Activities)
+        || wearhouse_formats::google_fit::is_basal_rate_entry(name)
 }
 
 /// The archive entry being read: its path, the size its directory gives, and how reading it went.

@@ -1945,6 +1945,8 @@ export interface components {
             exercise_minutes?: (number | null)[];
             /** @description Floors climbed, whole. */
             floors?: (number | null)[];
+            /** @description Google Fit's Heart Points, whole. */
+            heart_points?: (number | null)[];
             /** @description Beats per minute, average of the readings, to 0.1. */
             heart_rate_avg?: (number | null)[];
             /** @description Beats per minute, highest reading, to 0.1. */
@@ -2425,7 +2427,7 @@ export interface components {
          * @description A metric of the catalogue.
          * @enum {string}
          */
-        Metric: "steps" | "distance" | "active_energy" | "basal_energy" | "heart_rate" | "resting_heart_rate" | "walking_heart_rate" | "hrv_sdnn" | "hrv_rmssd" | "spo2" | "respiratory_rate" | "body_mass" | "height" | "body_fat_percentage" | "lean_body_mass" | "bmi" | "met" | "vo2max" | "floors" | "elevation_gain" | "speed" | "cadence" | "power" | "blood_pressure_systolic" | "blood_pressure_diastolic" | "blood_glucose" | "body_temperature" | "water" | "exercise_minutes" | "stand_hours" | "mindful_minutes" | "sleep" | "recovery_score" | "strain" | "skin_temperature" | "sleep_score" | "stress_level" | "sedentary_minutes" | "light_activity_minutes";
+        Metric: "steps" | "distance" | "active_energy" | "basal_energy" | "heart_rate" | "resting_heart_rate" | "walking_heart_rate" | "hrv_sdnn" | "hrv_rmssd" | "spo2" | "respiratory_rate" | "body_mass" | "height" | "body_fat_percentage" | "lean_body_mass" | "bmi" | "met" | "vo2max" | "floors" | "elevation_gain" | "speed" | "cadence" | "power" | "blood_pressure_systolic" | "blood_pressure_diastolic" | "blood_glucose" | "body_temperature" | "water" | "exercise_minutes" | "stand_hours" | "mindful_minutes" | "sleep" | "recovery_score" | "strain" | "skin_temperature" | "sleep_score" | "stress_level" | "sedentary_minutes" | "light_activity_minutes" | "heart_points";
         /**
          * @description The signed-in user's own profile.
          * @example {
@@ -7836,7 +7838,7 @@ export interface operations {
                 /** @description The local day, `YYYY-MM-DD` (1900–2099), in the user's time zone of that day. */
                 date: string;
                 /** @description An amount (`steps`, `distance`, `active_energy` …) or a reading (`heart_rate`, `body_mass` …); not `sleep`. */
-                metric: "steps" | "distance" | "active_energy" | "basal_energy" | "heart_rate" | "resting_heart_rate" | "walking_heart_rate" | "hrv_sdnn" | "hrv_rmssd" | "spo2" | "respiratory_rate" | "body_mass" | "height" | "body_fat_percentage" | "lean_body_mass" | "bmi" | "met" | "vo2max" | "floors" | "elevation_gain" | "speed" | "cadence" | "power" | "blood_pressure_systolic" | "blood_pressure_diastolic" | "blood_glucose" | "body_temperature" | "water" | "exercise_minutes" | "stand_hours" | "mindful_minutes" | "recovery_score" | "strain" | "skin_temperature" | "sleep_score" | "stress_level" | "sedentary_minutes" | "light_activity_minutes";
+                metric: "steps" | "distance" | "active_energy" | "basal_energy" | "heart_rate" | "resting_heart_rate" | "walking_heart_rate" | "hrv_sdnn" | "hrv_rmssd" | "spo2" | "respiratory_rate" | "body_mass" | "height" | "body_fat_percentage" | "lean_body_mass" | "bmi" | "met" | "vo2max" | "floors" | "elevation_gain" | "speed" | "cadence" | "power" | "blood_pressure_systolic" | "blood_pressure_diastolic" | "blood_glucose" | "body_temperature" | "water" | "exercise_minutes" | "stand_hours" | "mindful_minutes" | "recovery_score" | "strain" | "skin_temperature" | "sleep_score" | "stress_level" | "sedentary_minutes" | "light_activity_minutes" | "heart_points";
             };
             header?: never;
             path?: never;

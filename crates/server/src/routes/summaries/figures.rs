@@ -567,6 +567,8 @@ figures! {
     sedentary_minutes: Metric::SedentaryMinutes.decimals() => Source::Metric(Metric::SedentaryMinutes),
     /// Minutes, to 0.1.
     light_activity_minutes: Metric::LightActivityMinutes.decimals() => Source::Metric(Metric::LightActivityMinutes),
+    /// Google Fit's Heart Points, whole.
+    heart_points: Metric::HeartPoints.decimals() => Source::Metric(Metric::HeartPoints),
     /// Hours with standing, whole.
     stand_hours: Metric::StandHours.decimals() => Source::Metric(Metric::StandHours),
     /// Minutes, to 0.1.
@@ -930,7 +932,7 @@ mod schema_tests {
             "columns without data are left out"
         );
         let properties = schema["properties"].as_object().unwrap();
-        assert_eq!(properties.len(), 41);
+        assert_eq!(properties.len(), 42);
         for (name, p) in properties {
             assert_eq!(p["type"], "array", "{name}");
             assert_eq!(

@@ -33,6 +33,7 @@ export const TREND_FIGURES: TrendFigure[] = [
   { name: 'basal_energy', label: $localize`:@@card.restingEnergy:Resting energy`, kind: 'amount', show: same, unit: () => 'kcal', decimals: 0 },
   { name: 'exercise_minutes', label: $localize`:@@card.exercise:Exercise`, kind: 'amount', show: same, unit: () => 'min', decimals: 0 },
   { name: 'floors', label: $localize`:@@figure.floors:Floors climbed`, kind: 'amount', show: same, unit: () => '', decimals: 0 },
+  { name: 'heart_points', label: $localize`:@@figure.heartPoints:Heart Points`, kind: 'amount', show: same, unit: () => '', decimals: 0 },
   { name: 'sleep_asleep', label: $localize`:@@figure.sleep:Sleep`, kind: 'amount', show: (s) => s / 3600, unit: () => 'h', decimals: 1 },
   { name: 'resting_heart_rate', label: $localize`:@@card.restingHeartRate:Resting heart rate`, kind: 'reading', show: same, unit: () => 'bpm', decimals: 0 },
   { name: 'heart_rate_avg', label: $localize`:@@figure.heartRateAvg:Average heart rate`, kind: 'reading', show: same, unit: () => 'bpm', decimals: 0 },
