@@ -44,7 +44,7 @@ pub fn detect_alone(name: &str, head: &[u8]) -> Option<&'static dyn FormatReader
 
 /// What can be imported, for the messages that say so (an upload refused, `wearhouse import --help`).
 pub const SUPPORTED_FORMATS: &str = "Wearhouse reads, by their content: an Apple Health export (export.zip, \
-or export.xml alone), FIT, GPX and TCX files, Oura's JSON export, the CSV files of a WHOOP export (physiological_cycles.csv, sleeps.csv, workouts.csv, journal_entries.csv, in English), gzipped FIT, GPX and TCX files inside archives, a Strava bulk export (its ZIP, \
+or export.xml alone), FIT, GPX and TCX files, Oura's JSON export and its Trends CSV, the CSV files of a WHOOP export (physiological_cycles.csv, sleeps.csv, workouts.csv, journal_entries.csv, in English), gzipped FIT, GPX and TCX files inside archives, a Strava bulk export (its ZIP, \
 whose activities.csv gives the recordings their titles, gear and notes), and ZIP archives of any of these \
 (a Fitbit or Google Fit Takeout, a Withings export, or a Garmin Connect export with the ZIPs of FIT files inside it, say). Files of a Fitbit or Google Fit Takeout, \
 Strava's activities.csv and the CSV files of a Withings export, uploaded alone also need the name the export gave them (the X-File-Name header, the multipart file name, or the file's own name for the CLI): \

@@ -1,5 +1,6 @@
 //! Oura's account export in its JSON form: one object with `sleep`, `activity` and `readiness` arrays,
-//! each record keyed by `summary_date`, the fields of Oura's v1 API.
+//! each record keyed by `summary_date`, the fields of Oura's v1 API. Its Trends CSV, a row per day, is
+//! read by the `trends` module.
 //!
 //! - A sleep period runs from `bedtime_start` to `bedtime_end` (with their UTC offsets); its
 //!   `hypnogram_5min` gives a stage per five minutes from the start (`1` deep, `2` light, `3` REM,
@@ -17,6 +18,11 @@
 
 #[cfg(test)]
 mod tests;
+mod trends;
+#[cfg(test)]
+mod trends_tests;
+
+pub use trends::{is_oura_trends, read_oura_trends};
 
 use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;

@@ -1,10 +1,10 @@
-//! Oura's JSON export ([`crate::oura`]), recognised by its content.
+//! Oura's JSON export and its Trends CSV ([`crate::oura`]), both recognised by their content.
 
 use std::io::BufRead;
 
 use wearhouse_model::Provider;
 
-use crate::oura::{is_oura_export, read_oura_export};
+use crate::oura::{is_oura_export, is_oura_trends, read_oura_export, read_oura_trends};
 use crate::reader::read_whole;
 use crate::{FormatError, FormatReader, ReadContext, RecordSink};
 
@@ -26,7 +26,7 @@ impl FormatReader for Oura {
     }
 
     fn detect(&self, _name: &str, head: &[u8]) -> bool {
-        is_oura_export(head)
+        is_oura_export(head) || is_oura_trends(head)
     }
 
     fn size_limit(&self) -> Option<u64> {
@@ -37,12 +37,17 @@ impl FormatReader for Oura {
         &self,
         input: &mut dyn BufRead,
         name: &str,
-        _ctx: &ReadContext,
+        ctx: &ReadContext,
         sink: &mut dyn RecordSink,
     ) -> Result<(), FormatError> {
         let bytes = read_whole(input, LIMIT)?;
         let name = if name.is_empty() { "the Oura export" } else { name };
-        let file = read_oura_export(name, &bytes)?;
+        let head = bytes.get(..crate::detect::SNIFF_LEN).unwrap_or(&bytes);
+        let file = if is_oura_trends(head) {
+            read_oura_trends(name, &bytes, &ctx.zones)?
+        } else {
+            read_oura_export(name, &bytes)?
+        };
         let _ = super::emit_file(file, self.id(), sink);
         Ok(())
     }
