@@ -354,3 +354,40 @@ fn the_daily_csv_gives_heart_points_and_its_energy_split_by_the_rate() {
         .detail
         .starts_with("1 rows' Calories (kcal) were not imported"));
 }
+
+mod energy_properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Whatever the rates and the figures, each figure's parts are never negative, never more than
+        /// it, and add up to it (but for slivers too small to serve).
+        #[test]
+        fn the_parts_of_a_figure_add_up_to_it(
+            rates in proptest::collection::vec((0i64..200_000, 300.0f64..5_000.0), 1..6),
+            figures in proptest::collection::vec((0i64..200_000, 0i64..20_000, 0.0f64..2_000.0), 1..8),
+        ) {
+            let t = 1_700_000_000;
+            let bmr: Vec<String> = rates
+                .iter()
+                .map(|(at, rate)| point("com.google.calories.bmr", &format!(r#"{{"fpVal":{rate}}}"#), t + at, t + at))
+                .collect();
+            let rates = read_google_fit_entry_with(BMR, &all_data_file(BMR_SOURCE, &bmr), &utc(), None)
+                .unwrap()
+                .basal_rates
+                .unwrap();
+            for (start, length, kcal) in figures {
+                let (start, end) = (t + start, t + start + length);
+                let one = [point("com.google.calories.expended", &format!(r#"{{"fpVal":{kcal}}}"#), start, end)];
+                let file = read_google_fit_entry_with(EXPENDED, &all_data_file(EXPENDED_SOURCE, &one), &utc(), Some(&rates))
+                    .unwrap()
+                    .file;
+                prop_assert!(file.warnings.is_empty(), "{:?}", file.warnings);
+                let (basal, active) = (total(&file, Metric::BasalEnergy), total(&file, Metric::ActiveEnergy));
+                prop_assert!(basal >= 0.0 && active >= 0.0 && basal <= kcal + 1e-9, "{basal} {active} of {kcal}");
+                prop_assert!((basal + active - kcal).abs() < 0.002, "{basal} + {active} ≠ {kcal}");
+            }
+        }
+    }
+}

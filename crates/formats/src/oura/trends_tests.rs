@@ -298,3 +298,55 @@ fn a_file_without_dates_is_not_a_trends_file() {
     let err = read_oura_trends("x.csv", b"day,Steps\n2020-01-01,5\n", &berlin()).unwrap_err();
     assert_eq!(err.code, "unexpected_shape");
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Cells as they come and as they should not: numbers of every size, `None`, text, times.
+    fn cell() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            Just("None".to_owned()),
+            Just("abc".to_owned()),
+            Just("NaN".to_owned()),
+            Just("-1".to_owned()),
+            Just("1e308".to_owned()),
+            (0u32..100_000).prop_map(|n| n.to_string()),
+            (0.0f64..200.0).prop_map(|v| format!("{v:.2}")),
+            Just("2023-03-05T00:20:00+01:00".to_owned()),
+            Just("2023-03-05T07:50:00+01:00".to_owned()),
+            Just("2023-03-05".to_owned()),
+        ]
+    }
+
+    proptest! {
+        /// Rows of any cells under either header: records and warnings, never an error or a panic;
+        /// every sample finite, in order, and a night's stages inside its bedtime.
+        #[test]
+        fn no_row_panics(rows in proptest::collection::vec(proptest::collection::vec(cell(), 0..60), 0..5), old in any::<bool>()) {
+            let header = if old { HEADER_2020 } else { HEADER_2022 };
+            let body: Vec<String> = rows.iter().map(|r| r.join(",")).collect();
+            let text = format!("{header}\n{}\n", body.join("\n"));
+            let file = read_oura_trends("t.csv", text.as_bytes(), &berlin());
+            prop_assert!(file.is_ok(), "{text}: {:?}", file.err());
+            let file = file.unwrap();
+            for s in &file.samples {
+                prop_assert!(s.start <= s.end && s.value.is_finite(), "{s:?}");
+                if s.metric == Metric::Sleep {
+                    prop_assert!(s.end.duration_since(s.start).as_hours() <= 24, "{s:?}");
+                }
+            }
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let mut text = format!("{HEADER_2022}\n").into_bytes();
+            text.extend(bytes);
+            if let Ok(file) = read_oura_trends("t.csv", &text, &berlin()) {
+                prop_assert!(file.samples.iter().all(|s| s.start <= s.end && s.value.is_finite()));
+            }
+        }
+    }
+}
