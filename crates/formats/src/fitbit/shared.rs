@@ -280,6 +280,27 @@ pub(crate) fn file_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
+/// Reads the next row of a CSV file into `record`; `false` at its end. A broken row (bad UTF-8, say)
+/// is a `malformed_row` warning and skipped; an input that fails ends the file.
+pub(crate) fn next_csv_row<R: std::io::Read>(
+    reader: &mut csv::Reader<R>,
+    record: &mut csv::StringRecord,
+    diag: &mut Diagnostics,
+) -> bool {
+    loop {
+        match reader.read_record(record) {
+            Ok(more) => return more,
+            Err(e) => {
+                let line = e.position().map_or(0, csv::Position::line);
+                diag.warn_at("malformed_row", Location::Line(line), || e.to_string());
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    return false;
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {

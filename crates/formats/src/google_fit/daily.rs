@@ -24,7 +24,7 @@ use wearhouse_analytics::ZoneHistory;
 use wearhouse_model::Metric;
 
 use super::basal::{makes_sample, split_energy, BasalRates};
-use crate::fitbit::shared::{local_day, sample, Diagnostics};
+use crate::fitbit::shared::{local_day, next_csv_row, sample, Diagnostics};
 use crate::{FormatError, Location, ParsedFile};
 
 const DAILY_SOURCE: &str = "Google Fit (daily)";
@@ -178,20 +178,7 @@ impl Rows<'_> {
         let mut record = csv::StringRecord::new();
         // Rows whose energy could not be split, for want of a basal rate.
         let mut energy_unsplit = 0u64;
-        loop {
-            match reader.read_record(&mut record) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => {
-                    // A broken row (bad UTF-8, say) is skipped; the reader carries on with the next one.
-                    let line = e.position().map_or(0, csv::Position::line);
-                    diag.warn_at("malformed_row", Location::Line(line), || e.to_string());
-                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                        break;
-                    }
-                    continue;
-                }
-            }
+        while next_csv_row(&mut reader, &mut record, &mut diag) {
             let line = record.position().map_or(0, csv::Position::line);
             let energy_cell = energy
                 .and_then(|i| record.get(i))

@@ -35,7 +35,7 @@ use jiff::Timestamp;
 use wearhouse_analytics::ZoneHistory;
 use wearhouse_model::Metric;
 
-use crate::fitbit::shared::{local_day, sample, Diagnostics};
+use crate::fitbit::shared::{local_day, next_csv_row, sample, Diagnostics};
 use crate::sleep_totals::stage_blocks;
 use crate::{FormatError, Location, ParsedFile, ParsedSample};
 
@@ -183,19 +183,7 @@ pub fn read_oura_trends(path: &str, bytes: &[u8], zones: &ZoneHistory) -> Result
     let mut diag = Diagnostics::new(path);
     let mut file = ParsedFile::default();
     let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
-                diag.warn_at("malformed_row", Location::Line(line), || e.to_string());
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    break;
-                }
-                continue;
-            }
-        }
+    while next_csv_row(&mut reader, &mut record, &mut diag) {
         let row = Row {
             record: &record,
             line: record.position().map_or(0, csv::Position::line),
