@@ -51,7 +51,8 @@ Strava's activities.csv and the CSV files of a Withings export, uploaded alone a
 Fitbit's steps-, distance-, altitude-, heart_rate-, resting_heart_rate-, moderately_active_minutes-, \
 very_active_minutes-, lightly_active_minutes-, sedentary_minutes-, time_in_heart_rate_zones-, weight-, sleep- and \
 demographic_vo2_max-YYYY-MM-DD.json and exercise-N.json; Google Fit's \
-'Daily activity metrics.csv', its per-day YYYY-MM-DD.csv, and the raw_com.google.… and \
+'Daily activity metrics.csv' and its per-day YYYY-MM-DD.csv (in English, German, Spanish, French, Polish, Russian, \
+Japanese or Korean), and the raw_com.google.… and \
 derived_com.google.… JSON of 'All Data' and the session JSON of 'All Sessions'; Strava's \
 activities.csv (in English); a Withings export's weight.csv, bp.csv, height.csv, aggregates_steps.csv, \
 activities.csv and raw_…_hr.csv, raw_…_steps.csv and raw_…_sleep-state.csv (in English); a Garmin Connect export's UDSFile_….json, …_sleepData.json, …_summarizedActivities.json, …_userBioMetrics.json (or user_biometrics.json) and HydrationLogFile_….json.";
@@ -152,6 +153,19 @@ mod tests {
             Some("google_fit")
         );
         assert_eq!(alone("2025-01-10.csv", b"Date,Steps"), None);
+        // Translated for an account in another language: its name and its head.
+        assert_eq!(
+            alone(
+                "日別のアクティビティ指標.csv",
+                "日付,通常の運動（分）のカウント".as_bytes()
+            ),
+            Some("google_fit")
+        );
+        assert_eq!(
+            alone("2025-01-10.csv", "Beginn,Ende,Schrittzahl".as_bytes()),
+            Some("google_fit")
+        );
+        assert_eq!(alone("Tägliche Aktivitätswerte.csv", b"Steps,Date"), None);
         assert_eq!(
             alone(
                 "derived_com.google.step_count.delta_com.google.android.gms_estimated_steps.json",

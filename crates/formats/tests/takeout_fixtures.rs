@@ -857,10 +857,17 @@ fn google_fit_day_files_keep_their_offsets() {
         ts("2026-01-01T18:30:00Z"),
         "the last row ends at the next midnight"
     );
-    let localized = "시작 시간,종료 시간,걸음 수\n00:00,00:15,15\n";
+    // Korean, as Takeout writes it for a Korean account: read like the English one.
+    let korean = "시작 시간,종료 시간,칼로리(kcal),거리(m),걸음 수\n00:00:00.000+09:00,00:15:00.000+09:00,20.5,12.5,15\n";
+    let file = read_google_fit_entry(path, korean.as_bytes(), &ZoneHistory::fixed(TimeZone::UTC)).unwrap();
+    let read: Vec<(Metric, f64)> = file.samples.iter().map(|s| (s.metric, s.value)).collect();
+    assert_eq!(read, [(Metric::Steps, 15.0), (Metric::Distance, 12.5)]);
+    // A language the reader does not know: refused, never read by position.
+    let italian = "Ora di inizio,Ora di fine,Passi\n00:00,00:15,15\n";
     let err =
-        read_google_fit_entry(path, localized.as_bytes(), &ZoneHistory::fixed(TimeZone::UTC)).unwrap_err();
+        read_google_fit_entry(path, italian.as_bytes(), &ZoneHistory::fixed(TimeZone::UTC)).unwrap_err();
     assert_eq!(err.code, "unexpected_shape");
+    assert!(err.detail.contains("Japanese and Korean"), "{}", err.detail);
 }
 
 // ----- One workout, one identity -----------------------------------------------------------------------

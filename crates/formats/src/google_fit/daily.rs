@@ -13,9 +13,9 @@
 //! the offsets written in them (the rows' offset is kept as the observed offset), on the date in the file
 //! name — the last row ends at the next midnight. The two files total the points of `All Data` again, so
 //! their samples carry their own source names, "Google Fit (daily)" and "Google Fit (15-minute)", and the
-//! source-priority merge counts one of them at a time. Columns are found by their English names; Takeout
-//! translates them for accounts in other languages, and such a file fails with `unexpected_shape`
-//! naming the columns it needs.
+//! source-priority merge counts one of them at a time. Columns are found by their names, which Takeout
+//! translates for accounts in other languages (see the `headers` module); a file in a language not
+//! listed there fails with `unexpected_shape` naming the columns it needs.
 
 use jiff::civil::{Date, Time};
 use jiff::tz::Offset;
@@ -24,22 +24,20 @@ use wearhouse_analytics::ZoneHistory;
 use wearhouse_model::Metric;
 
 use super::basal::{makes_sample, split_energy, BasalRates};
+use super::headers::{self, Names};
 use crate::fitbit::shared::{local_day, next_csv_row, sample, Diagnostics};
 use crate::{FormatError, Location, ParsedFile};
 
 const DAILY_SOURCE: &str = "Google Fit (daily)";
 const INTERVAL_SOURCE: &str = "Google Fit (15-minute)";
 
-/// The value columns read, by English header.
-const COLUMNS: [(&str, Metric); 4] = [
-    ("Step count", Metric::Steps),
-    ("Distance (m)", Metric::Distance),
-    ("Move Minutes count", Metric::ExerciseMinutes),
-    ("Heart Points", Metric::HeartPoints),
+/// The value columns read, by their names (see the `headers` module).
+const COLUMNS: [(Names, Metric); 4] = [
+    (headers::STEPS, Metric::Steps),
+    (headers::DISTANCE, Metric::Distance),
+    (headers::MOVE_MINUTES, Metric::ExerciseMinutes),
+    (headers::HEART_POINTS, Metric::HeartPoints),
 ];
-
-/// The energy column: kcal burned, the basal rate included.
-const ENERGY_COLUMN: &str = "Calories (kcal)";
 
 /// Reads `Daily activity metrics.csv`, its energy split by `rates`.
 pub(crate) fn read_summary(
@@ -50,7 +48,7 @@ pub(crate) fn read_summary(
 ) -> Result<ParsedFile, FormatError> {
     let rows = Rows {
         path,
-        key_columns: &["Date"],
+        key_columns: &[headers::DATE],
         source: DAILY_SOURCE,
         rates,
     };
@@ -77,7 +75,7 @@ pub(crate) fn read_day(
 ) -> Result<ParsedFile, FormatError> {
     let rows = Rows {
         path,
-        key_columns: &["Start time", "End time"],
+        key_columns: &[headers::START, headers::END],
         source: INTERVAL_SOURCE,
         rates,
     };
@@ -111,7 +109,7 @@ pub(crate) fn read_day(
 /// `rates` can split it) give its values, filed under `source`.
 struct Rows<'a> {
     path: &'a str,
-    key_columns: &'a [&'a str],
+    key_columns: &'a [Names],
     source: &'a str,
     rates: Option<&'a BasalRates>,
 }
@@ -154,25 +152,34 @@ impl Rows<'_> {
         let path = self.path;
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
-        let headers = reader.headers().map_err(|e| malformed(path, &e))?.clone();
-        let position = |name: &str| headers.iter().position(|h| h.trim() == name);
+        let header = reader.headers().map_err(|e| malformed(path, &e))?.clone();
+        let position = |names: Names| headers::position(header.iter(), names);
         let keys: Option<Vec<usize>> = self.key_columns.iter().map(|k| position(k)).collect();
         let Some(keys) = keys else {
             return Err(FormatError::new(
                 "unexpected_shape",
                 format!(
-                    "{path} has no {:?} column (columns are matched by their English names; \
-                     exports in other languages are not supported yet)",
+                    "{path} has no {:?} column (columns are matched by their names in English, \
+                     German, Spanish, French, Polish, Russian, Japanese and Korean; other languages \
+                     are not read yet)",
                     self.key_columns
+                        .iter()
+                        .filter_map(|names| names.first())
+                        .collect::<Vec<_>>()
                 ),
                 Location::Line(1),
             ));
         };
         let values: Vec<(usize, Metric)> = COLUMNS
             .iter()
-            .filter_map(|(name, metric)| position(name).map(|i| (i, *metric)))
+            .filter_map(|(names, metric)| position(names).map(|i| (i, *metric)))
             .collect();
-        let energy = position(ENERGY_COLUMN);
+        let energy = position(headers::CALORIES);
+        let energy_name = energy
+            .and_then(|i| header.get(i))
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
         let mut diag = Diagnostics::new(path);
         let mut file = ParsedFile::default();
         let mut record = csv::StringRecord::new();
@@ -226,7 +233,7 @@ impl Rows<'_> {
         if energy_unsplit > 0 {
             diag.warn("unmapped_type", || {
                 format!(
-                    "{energy_unsplit} rows' {ENERGY_COLUMN} were not imported: they include the basal \
+                    "{energy_unsplit} rows' {energy_name} were not imported: they include the basal \
                      rate, which is another file of the Takeout \
                      (derived_com.google.calories.bmr_….json); import the whole Takeout ZIP to have \
                      them as basal and active energy"

@@ -3,7 +3,8 @@
 //!
 //! Takeout translates its folder names ("All Data" is "Все данные" in Russian, "Daily activity metrics"
 //! is "일일 활동 측정항목" in Korean), so entries are recognised by their file names, which are not
-//! translated — except for the daily summary CSV, recognised by its English name:
+//! translated — except for the daily summary CSV, recognised by its name in the languages the
+//! `headers` module lists:
 //!
 //! - `All Data/raw_com.google.…json`, `derived_com.google.…json` — data points: see the `all_data` module.
 //! - `All Sessions/2020-01-01T07_00_00+01_00_RUNNING.json` — one session each: workouts become
@@ -45,6 +46,7 @@
 mod all_data;
 mod basal;
 mod daily;
+mod headers;
 mod sessions;
 #[cfg(test)]
 mod tests;
@@ -132,7 +134,7 @@ fn classify(path: &str) -> Option<EntryKind> {
         }
         return session_name_offset(name).map(|_| EntryKind::Session);
     }
-    if name == "Daily activity metrics.csv" || name == "Daily Summaries.csv" {
+    if headers::DAILY_SUMMARY_FILES.contains(&name) {
         return Some(EntryKind::DailySummary);
     }
     if let Some(stem) = name.strip_suffix(".csv") {
@@ -146,11 +148,27 @@ fn classify(path: &str) -> Option<EntryKind> {
     None
 }
 
-/// Whether a folder of the path is Takeout's `Fit` (the product name is not translated), so that a
-/// `2020-01-01.csv` or `.tcx` from elsewhere is not taken for Google Fit's.
+/// Whether a folder of the path is Takeout's `Fit` (the product name is not translated, but for the
+/// German `Google Fit` and the Korean `피트니스`), so that a `2020-01-01.csv` or `.tcx` from elsewhere
+/// is not taken for Google Fit's.
 fn in_fit_folder(path: &str) -> bool {
     let mut folders = path.split(['/', '\\']).rev().skip(1);
-    folders.any(|folder| folder == "Fit" || folder == "Google Fit")
+    folders.any(|folder| matches!(folder, "Fit" | "Google Fit" | "피트니스"))
+}
+
+/// Whether `head` starts like a daily summary CSV (its date column first) or like a per-day CSV (its
+/// start and end columns first), in any language the reader knows.
+pub(crate) fn csv_head_is(head: &[u8], daily_summary: bool) -> bool {
+    if daily_summary {
+        headers::starts_with(head, &[headers::DATE])
+    } else {
+        headers::starts_with(head, &[headers::START, headers::END])
+    }
+}
+
+/// Whether `file` is the daily summary CSV's name, in any language the reader knows.
+pub(crate) fn is_daily_summary_name(file: &str) -> bool {
+    headers::DAILY_SUMMARY_FILES.contains(&file)
 }
 
 /// For a session file name `YYYY-MM-DDTHH_MM_SS[.fff](Z|±HH_MM)_ACTIVITY.json`, the UTC offset in

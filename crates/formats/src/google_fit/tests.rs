@@ -391,3 +391,66 @@ mod energy_properties {
         }
     }
 }
+
+/// Takeout translates the activity-metrics CSVs' names and columns for accounts in other languages.
+#[test]
+fn translated_activity_metrics_are_read_like_the_english_ones() {
+    // Japanese summary (full-width parentheses), in its translated folder and file name.
+    let japanese = "日付,通常の運動（分）のカウント,カロリー（kcal）,距離（m）,ハートポイント（強めの運動）,強めの運動（分）,歩数\n\
+                    2023-11-15,40,2100,5200,52,36,8000\n";
+    let path = "Takeout/Fit/日別のアクティビティ指標/日別のアクティビティ指標.csv";
+    assert_eq!(classify(path), Some(EntryKind::DailySummary));
+    let file = read_google_fit_entry(path, japanese.as_bytes(), &utc()).unwrap();
+    assert_eq!(total(&file, Metric::Steps), 8000.0);
+    assert_eq!(total(&file, Metric::Distance), 5200.0);
+    assert_eq!(total(&file, Metric::ExerciseMinutes), 40.0);
+    assert_eq!(total(&file, Metric::HeartPoints), 52.0);
+    let codes: Vec<_> = file.warnings.iter().map(|w| w.code).collect();
+    assert_eq!(codes, ["unmapped_type"], "energy without the basal rate");
+    assert!(
+        file.warnings[0].detail.contains("カロリー（kcal）"),
+        "{}",
+        file.warnings[0].detail
+    );
+
+    // Russian summary, a column name twice as in real exports.
+    let russian = "Дата,Минуты активности,Калории (ккал),Дистанция (м),Баллы кардиотренировок,Число шагов,\
+                   Продолжительность: Бег (мс),Продолжительность: Бег (мс)\n2023-11-15,12,,900,3,1500,60000,0\n";
+    let path = "Takeout/Fit/Показатели ежедневной активности.csv";
+    let file = read_google_fit_entry(path, russian.as_bytes(), &utc()).unwrap();
+    assert_eq!(total(&file, Metric::Steps), 1500.0);
+    assert_eq!(total(&file, Metric::HeartPoints), 3.0);
+
+    // German per-day rows in `Google Fit/`, and Spanish capitalisation.
+    let german =
+        "Beginn,Ende,Anzahl der Aktivitätsminuten,Kalorien (kcal),Distanz (m),Kardiopunkte,Schrittzahl\n\
+                  07:00:00.000+01:00,07:15:00.000+01:00,5,30,400,6,500\n";
+    let path = "Takeout/Google Fit/Tägliche Aktivitätswerte/2023-11-15.csv";
+    assert_eq!(classify(path), Some(EntryKind::DayIntervals(date(2023, 11, 15))));
+    let file = read_google_fit_entry(path, german.as_bytes(), &utc()).unwrap();
+    assert_eq!(
+        (
+            total(&file, Metric::Steps),
+            total(&file, Metric::HeartPoints),
+            total(&file, Metric::ExerciseMinutes)
+        ),
+        (500.0, 6.0, 5.0)
+    );
+    let spanish = "Fecha,Recuento de Minutos Activos,Puntos Cardio,Recuento de pasos\n2023-11-15,3,4,700\n";
+    let file = read_google_fit_entry(
+        "Takeout/Fit/Métricas de actividad diaria/Métricas de actividad diaria.csv",
+        spanish.as_bytes(),
+        &utc(),
+    )
+    .unwrap();
+    assert_eq!(total(&file, Metric::HeartPoints), 4.0);
+
+    // Uploaded alone, their heads are recognised too.
+    assert!(super::csv_head_is("\u{feff}Fecha,Recuento".as_bytes(), true));
+    assert!(super::csv_head_is(
+        "시작 시간,종료 시간,걸음 수".as_bytes(),
+        false
+    ));
+    assert!(!super::csv_head_is(b"Date,Steps", false));
+    assert!(!super::csv_head_is("Ora di inizio,Ora di fine".as_bytes(), false));
+}

@@ -6,7 +6,9 @@ use std::io::BufRead;
 
 use wearhouse_model::Provider;
 
-use crate::google_fit::{is_google_fit_entry, read_google_fit_entry_with};
+use crate::google_fit::{
+    csv_head_is, is_daily_summary_name, is_google_fit_entry, read_google_fit_entry_with,
+};
 use crate::reader::read_whole;
 use crate::{FormatError, FormatReader, ReadContext, RecordSink};
 
@@ -42,14 +44,11 @@ impl FormatReader for GoogleFit {
         if !file.ends_with(".csv") {
             return false;
         }
-        let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-        if file == "Daily activity metrics.csv" || file == "Daily Summaries.csv" {
-            return head.starts_with(b"Date,");
+        if is_daily_summary_name(file) {
+            return csv_head_is(head, true);
         }
         let stem = &file[..file.len() - 4];
-        stem.len() == 10
-            && stem.parse::<jiff::civil::Date>().is_ok()
-            && head.starts_with(b"Start time,End time")
+        stem.len() == 10 && stem.parse::<jiff::civil::Date>().is_ok() && csv_head_is(head, false)
     }
 
     fn size_limit(&self) -> Option<u64> {
